@@ -1,0 +1,1 @@
+"""Bascule: keep a hospital caring for patients while its IT is down."""

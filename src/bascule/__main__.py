@@ -1,0 +1,3 @@
+from bascule.cli import run
+
+run()

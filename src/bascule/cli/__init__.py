@@ -1,0 +1,63 @@
+"""The command line: thin faces that parse, call the core and print.
+
+`main(argv, environ)` is the testable entry point: it returns the exit code and never lets a
+UserError escape as a traceback. Each capability lives in its own module of this package with a
+`register(app)` function; `_COMMAND_MODULES` lists them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+import click
+import typer
+
+from bascule.cli.context import Environment, set_environment
+from bascule.errors import UserError
+
+_COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def build_app() -> typer.Typer:
+    app = typer.Typer(
+        name="bascule",
+        help="Keep caring for patients while the IT is down, and bring it back in the best order.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    for name in _COMMAND_MODULES:
+        module = importlib.import_module(f"bascule.cli.{name}")
+        module.register(app)
+    return app
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """Run the CLI with these arguments and environment; return the exit code."""
+    set_environment(Environment(dict(os.environ if environ is None else environ)))
+    app = build_app()
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=list(sys.argv[1:] if argv is None else argv), prog_name="bascule",
+                              standalone_mode=False)
+    except UserError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return error.exit_code
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.exceptions.Abort:
+        print("Aborted.", file=sys.stderr)
+        return 130
+    except click.ClickException as error:
+        error.show(file=sys.stderr)
+        return 2
+    return result if isinstance(result, int) else 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    raise SystemExit(main())

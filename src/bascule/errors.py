@@ -1,0 +1,56 @@
+"""Every exception Bascule raises on purpose.
+
+    BasculeError                 root: anything Bascule raises deliberately
+    └── UserError                the user can fix it; printed as one sentence, no traceback
+        ├── MapError             a hospital map is invalid (carries every problem found)
+        ├── ScenarioError        a scenario names something the map does not have
+        └── NotFoundError        a file, scenario or record that does not exist
+
+Bugs are not BasculeErrors: they keep their traceback. Messages never carry patient values,
+only ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class BasculeError(Exception):
+    """Root of every exception Bascule raises on purpose."""
+
+
+class UserError(BasculeError):
+    """A problem the user can fix: one clear sentence, and the exit code the CLI returns."""
+
+    exit_code: int = 2
+
+    def __init__(self, message: str, *, exit_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class MapError(UserError):
+    """A hospital map that cannot be used; `problems` lists every one found, each located."""
+
+    def __init__(self, source: str, problems: Sequence[str]) -> None:
+        count = len(problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"The map {source} has {count} {noun}; fix them and try again:")
+        self.source = source
+        self.problems = list(problems)
+
+    def __str__(self) -> str:
+        return "\n".join([self.message, *(f"  {p}" for p in self.problems)])
+
+
+class ScenarioError(UserError):
+    """A scenario that names unknown nodes, segments or suppliers, or is malformed."""
+
+
+class NotFoundError(UserError):
+    """A file, embedded scenario or record that does not exist."""
