@@ -18,7 +18,9 @@ import typer
 from bascule.cli.context import Environment, set_environment
 from bascule.errors import UserError
 
-_COMMAND_MODULES: tuple[str, ...] = ()
+_COMMAND_MODULES: tuple[str, ...] = (
+    "snapshot",
+)
 
 
 def build_app() -> typer.Typer:
