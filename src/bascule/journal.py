@@ -1,0 +1,142 @@
+"""The crisis journal ("main courante"): a hash-chained, tamper-evident log of the crisis cell.
+
+Every entry is chained to the one before it: its hash is SHA-256(previous hash + canonical entry),
+so editing, inserting or deleting any stored entry breaks the chain from that point on, and
+`verify` names the first broken link. Entries carry ids only (node ids, user names, record
+numbers, digests), never patient values or free text: a note's text lives in its own record and
+the journal keeps its number and its SHA-256.
+
+This module is pure: no I/O, no Django. The web application stores entries and uses it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+GENESIS_HASH = "0" * 64
+
+# Ids, user names, digests and ISO times: nothing that could hold a sentence or a patient's name.
+_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:+@/-]{1,128}$")
+
+PayloadValue = str | int | float | bool | None | tuple[str | int | float | bool | None, ...]
+
+
+def _check_scalar(key: str, value: object) -> None:
+    if value is None or isinstance(value, bool | int | float):
+        return
+    if isinstance(value, str):
+        if not _ID_PATTERN.match(value):
+            raise ValueError(f"journal payload {key!r} must be an id, not free text")
+        return
+    raise ValueError(f"journal payload {key!r} has an unsupported type {type(value).__name__}")
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One event: what happened (`name`), when, who did it, in which incident, and the ids involved."""
+
+    seq: int
+    name: str
+    created: datetime
+    actor: str
+    incident: int | None = None
+    payload: Mapping[str, PayloadValue] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.seq < 1:
+            raise ValueError("a journal entry's sequence number starts at 1")
+        if not _ID_PATTERN.match(self.name):
+            raise ValueError(f"journal entry name {self.name!r} must be an id")
+        if not _ID_PATTERN.match(self.actor):
+            raise ValueError(f"journal actor {self.actor!r} must be an id")
+        if self.created.tzinfo is None:
+            raise ValueError("a journal entry's time must carry its time zone")
+        normalised: dict[str, PayloadValue] = {}
+        for key, value in self.payload.items():
+            if not _ID_PATTERN.match(key):
+                raise ValueError(f"journal payload key {key!r} must be an id")
+            if isinstance(value, list | tuple):
+                for item in value:
+                    _check_scalar(key, item)
+                normalised[key] = tuple(value)
+            else:
+                _check_scalar(key, value)
+                normalised[key] = value
+        object.__setattr__(self, "payload", normalised)
+
+    def canonical(self) -> bytes:
+        """The bytes that are hashed: sorted keys, UTC time in microseconds, no spaces."""
+        document = {
+            "seq": self.seq,
+            "name": self.name,
+            "created": self.created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "actor": self.actor,
+            "incident": self.incident,
+            "payload": {k: list(v) if isinstance(v, tuple) else v for k, v in self.payload.items()},
+        }
+        return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def chain_hash(previous_hash: str, entry: JournalEntry) -> str:
+    """SHA-256 of the previous hash followed by the entry's canonical bytes, in hex."""
+    digest = hashlib.sha256()
+    digest.update(previous_hash.encode("ascii"))
+    digest.update(entry.canonical())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    """An entry as it was read back from storage, with the hashes stored beside it."""
+
+    entry: JournalEntry
+    previous_hash: str
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenLink:
+    """The first place the chain does not hold, and why (in English, for logs and the CLI)."""
+
+    seq: int
+    reason: str
+
+
+def seal(previous_hash: str, entry: JournalEntry) -> StoredEntry:
+    """The stored form of `entry` appended after an entry whose hash is `previous_hash`."""
+    return StoredEntry(entry, previous_hash, chain_hash(previous_hash, entry))
+
+
+def verify(stored: Iterable[StoredEntry]) -> BrokenLink | None:
+    """The first broken link of the chain read in sequence order, or None when it is intact.
+
+    Detects an edited entry (its hash no longer matches), a deleted or inserted entry (a gap in
+    the sequence numbers, or a previous hash that is not the hash before it).
+    """
+    previous = GENESIS_HASH
+    expected_seq = 1
+    for item in stored:
+        seq = item.entry.seq
+        if seq != expected_seq:
+            missing = "missing" if seq > expected_seq else "out of order"
+            return BrokenLink(expected_seq, f"entry {expected_seq} is {missing} (found {seq})")
+        if item.previous_hash != previous:
+            return BrokenLink(seq, f"entry {seq} does not follow the entry before it")
+        if chain_hash(previous, item.entry) != item.hash:
+            return BrokenLink(seq, f"entry {seq} was changed after it was written")
+        previous = item.hash
+        expected_seq += 1
+    return None
+
+
+def head(stored: Sequence[StoredEntry]) -> tuple[int, str]:
+    """The next sequence number and the hash to chain it to."""
+    if not stored:
+        return 1, GENESIS_HASH
+    last = stored[-1]
+    return last.entry.seq + 1, last.hash
