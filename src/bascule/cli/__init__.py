@@ -12,13 +12,14 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-import click
 import typer
 
 from bascule.cli.context import Environment, set_environment
 from bascule.errors import UserError
 
 _COMMAND_MODULES: tuple[str, ...] = (
+    "map",
+    "impact",
     "snapshot",
 )
 
@@ -42,22 +43,18 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     """Run the CLI with these arguments and environment; return the exit code."""
     set_environment(Environment(dict(os.environ if environ is None else environ)))
     app = build_app()
-    command = typer.main.get_command(app)
     try:
-        result = command.main(args=list(sys.argv[1:] if argv is None else argv), prog_name="bascule",
-                              standalone_mode=False)
+        # Standalone mode prints usage errors (exit 2) itself; our own errors come through here.
+        app(args=list(sys.argv[1:] if argv is None else argv), prog_name="bascule", standalone_mode=True)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except UserError as error:
         print(f"Error: {error}", file=sys.stderr)
         return error.exit_code
-    except click.exceptions.Exit as done:
-        return done.exit_code
-    except click.exceptions.Abort:
-        print("Aborted.", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
         return 130
-    except click.ClickException as error:
-        error.show(file=sys.stderr)
-        return 2
-    return result if isinstance(result, int) else 0
+    return 0
 
 
 def run() -> None:

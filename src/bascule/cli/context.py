@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 @dataclass(frozen=True)
@@ -23,3 +27,14 @@ def set_environment(environment: Environment) -> None:
 
 def environment() -> Environment:
     return _current
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A Rich console that keeps tables on one line when the output is a pipe or a file."""
+    import sys
+
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 140
+    return Console(file=stream, width=width, soft_wrap=False, highlight=False)

@@ -1,0 +1,54 @@
+"""Options shared by the commands that take a map and what is hit (impact, plan, map draw...)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from bascule.hospital.loading import load_map
+from bascule.hospital.model import HospitalMap
+from bascule.i18n import Lang, parse_lang
+from bascule.scenario import Scenario, load_scenario
+
+MapArgument = Annotated[
+    str, typer.Argument(metavar="MAP", help="The hospital map (.yaml or .json), or 'demo' for the embedded one.")
+]
+DownOption = Annotated[
+    list[str] | None, typer.Option("--down", "-d", metavar="ID", help="A node declared down (repeatable).")
+]
+IsolateOption = Annotated[
+    list[str] | None, typer.Option("--isolate", "-i", metavar="SEGMENT", help="A segment isolated (repeatable).")
+]
+SupplierOption = Annotated[
+    list[str] | None, typer.Option("--supplier", "-s", metavar="SUPPLIER", help="A supplier down (repeatable).")
+]
+ScenarioOption = Annotated[
+    str | None,
+    typer.Option("--scenario", metavar="NAME|FILE", help="A scenario file, or an embedded scenario of the demo map."),
+]
+LangOption = Annotated[
+    str | None, typer.Option("--lang", metavar="fr|en", help="Language of the output (default: the map's).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the JSON document instead of tables.")]
+
+
+def map_and_scenario(
+    map_path: str,
+    scenario: str | None,
+    down: list[str] | None,
+    isolate: list[str] | None,
+    suppliers: list[str] | None,
+) -> tuple[HospitalMap, Scenario]:
+    """Load the map, then the scenario (if any) plus the hits given as flags, checked against the map."""
+    hospital_map = load_map(map_path)
+    base = load_scenario(scenario, hospital_map) if scenario else Scenario()
+    combined = base.plus(down=down or (), isolate=isolate or (), suppliers=suppliers or ())
+    combined.check_against(hospital_map)
+    return hospital_map, combined
+
+
+def output_lang(value: str | None, hospital_map: HospitalMap | None = None) -> Lang:
+    if value is None:
+        return hospital_map.hospital.lang if hospital_map is not None else "en"
+    return parse_lang(value)

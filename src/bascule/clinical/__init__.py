@@ -1,0 +1,47 @@
+"""The clinical data kept for downtime: frozen, FHIR-free records and the views read from them."""
+
+from bascule.clinical.records import (
+    ACTIVITY_KINDS,
+    BLOOD_GROUP_LOINC,
+    BLOOD_GROUPS,
+    Activity,
+    Administration,
+    Alert,
+    Allergy,
+    CareLocation,
+    ClinicalRecord,
+    LabResult,
+    MedicationOrder,
+    Patient,
+    Practitioner,
+    Problem,
+    Record,
+    Stay,
+    version_stamp,
+)
+from bascule.clinical.views import CensusEntry, Chart, DoseDue, ScheduledActivity, UnitCensus
+
+__all__ = [
+    "ACTIVITY_KINDS",
+    "BLOOD_GROUPS",
+    "BLOOD_GROUP_LOINC",
+    "Activity",
+    "Administration",
+    "Alert",
+    "Allergy",
+    "CareLocation",
+    "CensusEntry",
+    "Chart",
+    "ClinicalRecord",
+    "DoseDue",
+    "LabResult",
+    "MedicationOrder",
+    "Patient",
+    "Practitioner",
+    "Problem",
+    "Record",
+    "ScheduledActivity",
+    "Stay",
+    "UnitCensus",
+    "version_stamp",
+]

@@ -1,0 +1,78 @@
+"""Who may do what in the crisis cell: one table, checked by every mutating view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+
+class Role(StrEnum):
+    DIRECTOR = "director"
+    IT = "it"
+    MEDICAL = "medical"
+    COMMUNICATIONS = "communications"
+    OBSERVER = "observer"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    OPEN_INCIDENT = "open_incident"
+    DECLARE_HIT = "declare_hit"
+    LIFT_HIT = "lift_hit"
+    CONFIRM_ISOLATION = "confirm_isolation"
+    MARK_TASK = "mark_task"
+    WRITE_NOTE = "write_note"
+    RECORD_DECISION = "record_decision"
+    MANAGE_ACTIONS = "manage_actions"
+    MAKE_SITREP = "make_sitrep"
+    MANAGE_USERS = "manage_users"
+
+
+_ALL_CELL = frozenset({Role.DIRECTOR, Role.IT, Role.MEDICAL, Role.COMMUNICATIONS})
+
+PERMISSIONS: Mapping[Action, frozenset[Role]] = {
+    Action.OPEN_INCIDENT: frozenset({Role.DIRECTOR, Role.IT}),
+    Action.DECLARE_HIT: frozenset({Role.DIRECTOR, Role.IT}),
+    Action.LIFT_HIT: frozenset({Role.DIRECTOR, Role.IT}),
+    Action.CONFIRM_ISOLATION: frozenset({Role.DIRECTOR, Role.IT}),
+    Action.MARK_TASK: frozenset({Role.DIRECTOR, Role.IT}),
+    Action.WRITE_NOTE: _ALL_CELL,
+    Action.RECORD_DECISION: frozenset({Role.DIRECTOR, Role.MEDICAL}),
+    Action.MANAGE_ACTIONS: _ALL_CELL,
+    Action.MAKE_SITREP: frozenset({Role.DIRECTOR, Role.COMMUNICATIONS, Role.MEDICAL}),
+    Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+}
+
+
+def allowed(role: str, action: Action) -> bool:
+    return role in PERMISSIONS[action]
+
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def requires(action: Action) -> Callable[[View], View]:
+    """Refuse the view with 403 unless the signed-in user's role may do `action`.
+
+    The view also only accepts POST: every mutation is a form post protected by CSRF.
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            role = getattr(request.user, "role", "")
+            if not allowed(role, action):
+                raise PermissionDenied(action.value)
+            if request.method != "POST":
+                return HttpResponse(status=405, headers={"Allow": "POST"})
+            return view(request, *args, **kwargs)
+
+        guarded.crisis_action = action  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate

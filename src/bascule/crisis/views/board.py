@@ -1,0 +1,118 @@
+"""The live board: care processes by what the cell must do first, infrastructure, suppliers and
+the dependency drawing. Every part polls and refreshes within a few seconds of a change."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from bascule.crisis import engine
+from bascule.crisis.models import Incident
+from bascule.crisis.views.common import get_incident, render_live
+from bascule.hospital.model import CareProcess, HospitalMap
+from bascule.impact import Impact
+
+SECTIONS = ("uncovered", "fallback", "degraded", "up")
+
+
+def process_rows(hospital: HospitalMap, impact: Impact, etas: dict[str, float | None]) -> dict[str, list[Any]]:
+    """Care processes sorted into the board's four sections, each row with its explanation."""
+    sections: dict[str, list[Any]] = {name: [] for name in SECTIONS}
+    for process in impact.process_order:
+        status = impact.status(process.id)
+        if status == "down":
+            section = "uncovered" if impact.is_uncovered(process.id) else "fallback"
+        else:
+            section = status
+        sections[section].append({
+            "process": process,
+            "section": section,
+            "via": impact.via(process.id),
+            "cause": impact.cause(process.id),
+            "procedure": hospital.procedures_by_id.get(process.fallback or "") if section == "fallback" else None,
+            "eta": etas.get(process.id, 0.0) if status == "down" else None,
+            "has_eta": process.id in etas,
+        })
+    return sections
+
+
+def node_rows(hospital: HospitalMap, impact: Impact) -> list[dict[str, Any]]:
+    rank = {"down": 0, "degraded": 1, "up": 2}
+    rows = [
+        {"node": node, "status": impact.status(node.id), "cause": impact.cause(node.id), "via": impact.via(node.id),
+         "kind": "application" if node in hospital.applications else getattr(node, "kind", "")}
+        for node in hospital.nodes.values()
+        if not isinstance(node, CareProcess)
+    ]
+    return sorted(rows, key=lambda r: (rank[r["status"]], r["node"].id))
+
+
+def _etas(incident: Incident) -> dict[str, float | None]:
+    stored = incident.plans.order_by("-id").first()
+    if stored is None:
+        return {}
+    processes = stored.plan_json.get("processes", {})
+    return {pid: p.get("eta_hours") for pid, p in processes.items()}
+
+
+def board(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_incident(incident_id)
+
+    def build() -> dict[str, Any]:
+        hospital = engine.hospital_map(incident)
+        impact = engine.current_impact(incident)
+        return {"sections": process_rows(hospital, impact, _etas(incident)), "summary": impact.summary(),
+                "hospital": hospital}
+
+    return render_live(request, incident, "crisis/board.html", "crisis/board_live.html", build)
+
+
+def infrastructure(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_incident(incident_id)
+
+    def build() -> dict[str, Any]:
+        hospital = engine.hospital_map(incident)
+        return {"rows": node_rows(hospital, engine.current_impact(incident))}
+
+    return render_live(request, incident, "crisis/infrastructure.html", "crisis/infrastructure_live.html", build)
+
+
+def suppliers(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_incident(incident_id)
+
+    def build() -> dict[str, Any]:
+        hospital = engine.hospital_map(incident)
+        impact = engine.current_impact(incident)
+        hit = set(impact.hits.suppliers)
+        rows = [
+            {"supplier": s, "down": s.id in hit,
+             "runs": [(n, impact.status(n.id)) for n in hospital.nodes.values() if n.supplier == s.id]}
+            for s in hospital.suppliers
+        ]
+        rows.sort(key=lambda r: (not r["down"], r["supplier"].id))
+        return {"rows": rows}
+
+    return render_live(request, incident, "crisis/suppliers.html", "crisis/suppliers_live.html", build)
+
+
+def drawing(hospital: HospitalMap, impact: Impact) -> str | None:
+    """The dependency drawing as SVG, when the diagram engine is installed."""
+    try:
+        module = importlib.import_module("bascule.diagram")
+    except ImportError:
+        return None
+    draw = getattr(module, "draw_svg", None)
+    if draw is None:
+        return None
+    return str(draw(hospital, impact=impact))
+
+
+def diagram(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_incident(incident_id)
+
+    def build() -> dict[str, Any]:
+        return {"svg": drawing(engine.hospital_map(incident), engine.current_impact(incident))}
+
+    return render_live(request, incident, "crisis/diagram.html", "crisis/diagram_live.html", build)

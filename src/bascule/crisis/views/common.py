@@ -1,0 +1,61 @@
+"""What the pages share: finding the incident, live regions that poll cheaply, the journal."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from bascule.crisis import journal_store
+from bascule.crisis.models import Incident
+from bascule.i18n import Lang, t
+from bascule.journal import PayloadValue
+
+
+def lang_of(request: HttpRequest) -> Lang:
+    return getattr(request, "crisis_lang", "fr")  # type: ignore[no-any-return]
+
+
+def text(request: HttpRequest, key: str, **params: object) -> str:
+    return t(f"crisis.{key}", lang_of(request), **params)
+
+
+def get_incident(incident_id: int) -> Incident:
+    incident = Incident.objects.filter(pk=incident_id).first()
+    if incident is None:
+        raise Http404("no such incident")
+    return incident
+
+
+def live_key(incident: Incident) -> str:
+    return f"{incident.pk}.{incident.version}"
+
+
+def render_live(
+    request: HttpRequest,
+    incident: Incident,
+    page: str,
+    live: str,
+    build: Any,
+    extra: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    """A page whose `live` fragment polls every 2 s; an unchanged poll answers 204 at once.
+
+    `build()` computes the fragment's context only when something changed.
+    """
+    key = live_key(incident)
+    polling = request.GET.get("live") == "1"
+    if polling and request.GET.get("since") == key:
+        return HttpResponse(status=204, headers={"ETag": f'"{key}"', "Cache-Control": "no-store"})
+    context = {"incident": incident, "live_key": key, "live_template": live, **build(), **(extra or {})}
+    response = render(request, live if polling else page, context)
+    response["ETag"] = f'"{key}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def record(request: HttpRequest, name: str, incident: Incident | None, payload: Mapping[str, PayloadValue]) -> None:
+    """Write one journal entry in the name of the signed-in user."""
+    journal_store.append(name, request.user.get_username(), incident.pk if incident else None, payload)

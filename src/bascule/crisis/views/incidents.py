@@ -1,0 +1,170 @@
+"""Opening incidents, declaring what is hit (search as you type), the isolation what-if, lifting."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from bascule.crisis import engine
+from bascule.crisis.models import Hit, Incident
+from bascule.crisis.roles import Action, allowed, requires
+from bascule.crisis.views.common import get_incident, record, render_live, text
+from bascule.errors import UserError
+from bascule.hospital.loading import demo_map_path
+from bascule.impact import what_if_isolate
+
+_MAX_MAP_BYTES = 20 * 1024 * 1024
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    incidents = Incident.objects.order_by("-opened_at")
+    return render(request, "crisis/home.html", {"incidents": incidents, "errors": []})
+
+
+@requires(Action.OPEN_INCIDENT)
+def open_incident(request: HttpRequest) -> HttpResponse:
+    title = request.POST.get("title", "").strip()
+    errors: list[str] = []
+    upload = request.FILES.get("map_file")
+    if not title:
+        errors.append(text(request, "title_missing"))
+    if upload is not None and upload.size is not None and upload.size <= _MAX_MAP_BYTES:
+        source = upload.name or "map.yaml"
+        map_text = upload.read().decode("utf-8", errors="replace")
+    elif request.POST.get("demo") == "1":
+        source, map_text = "demo", demo_map_path().read_text(encoding="utf-8")
+    else:
+        source, map_text = "", ""
+        errors.append(text(request, "map_missing"))
+    hospital = None
+    if map_text:
+        try:
+            hospital = engine.parse_map(map_text, source)
+        except UserError as error:
+            errors.append(text(request, "map_refused") + " " + str(error))
+    if errors or hospital is None:
+        context = {"incidents": Incident.objects.order_by("-opened_at"), "errors": errors}
+        return render(request, "crisis/home.html", context, status=400)
+    incident = Incident.objects.create(
+        title=title[:200],
+        map_source=source[:200],
+        map_text=map_text,
+        map_sha256=hashlib.sha256(map_text.encode("utf-8")).hexdigest(),
+        lang=hospital.hospital.lang,
+        opened_by=request.user,
+    )
+    record(request, "incident.opened", incident, {"map_sha256": incident.map_sha256})
+    return redirect("crisis:board", incident_id=incident.pk)
+
+
+def _kind_label(request: HttpRequest, kind: str) -> str:
+    return text(request, f"kind_{kind}")
+
+
+def hits_page(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_incident(incident_id)
+
+    def build() -> dict[str, Any]:
+        hits = incident.hits.filter(lifted_at__isnull=True).select_related("declared_by").order_by("declared_at")
+        return {"hits": [(hit, _kind_label(request, hit.kind)) for hit in hits]}
+
+    role = getattr(request.user, "role", "")
+    extra = {"may_declare": allowed(role, Action.DECLARE_HIT), "may_lift": allowed(role, Action.LIFT_HIT)}
+    return render_live(request, incident, "crisis/hits.html", "crisis/hits_live.html", build, extra)
+
+
+def search(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """Nodes, segments and suppliers whose id or name contains what was typed (htmx fragment)."""
+    incident = get_incident(incident_id)
+    hospital = engine.hospital_map(incident)
+    query = request.GET.get("q", "").strip().lower()
+    active = set(incident.hits.filter(lifted_at__isnull=True).values_list("kind", "target"))
+    candidates: list[tuple[str, str, str]] = []
+    if query:
+        for node in hospital.nodes.values():
+            if not hasattr(node, "priority"):
+                candidates.append((Hit.NODE, node.id, node.label))
+        candidates += [(Hit.SEGMENT, s.id, s.name or s.id) for s in hospital.segments]
+        candidates += [(Hit.SUPPLIER, s.id, s.name or s.id) for s in hospital.suppliers]
+    matches = [
+        {"kind": kind, "id": ident, "label": label, "kind_label": _kind_label(request, kind),
+         "active": (kind, ident) in active}
+        for kind, ident, label in candidates
+        if query in ident.lower() or query in label.lower()
+    ][:20]
+    role = getattr(request.user, "role", "")
+    return render(request, "crisis/search_results.html", {
+        "incident": incident, "matches": matches, "query": query,
+        "may_declare": allowed(role, Action.DECLARE_HIT),
+    })
+
+
+def _known(incident: Incident, kind: str, target: str) -> bool:
+    hospital = engine.hospital_map(incident)
+    if kind == Hit.NODE:
+        return target in hospital.nodes and not hasattr(hospital.nodes[target], "priority")
+    if kind == Hit.SEGMENT:
+        return target in hospital.segment_ids
+    return kind == Hit.SUPPLIER and target in hospital.supplier_ids
+
+
+@requires(Action.DECLARE_HIT)
+def declare(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_incident(incident_id)
+    kind = request.POST.get("kind", "")
+    target = request.POST.get("target", "").strip()
+    if not _known(incident, kind, target):
+        return HttpResponse(text(request, "unknown_target", target=target[:128]), status=400)
+    if kind == Hit.SEGMENT:
+        # An isolation is only declared after its what-if was seen and confirmed.
+        if not allowed(getattr(request.user, "role", ""), Action.CONFIRM_ISOLATION):
+            return render(request, "crisis/forbidden.html", status=403)
+        if request.POST.get("confirmed") != "1":
+            return redirect(reverse("crisis:whatif", args=[incident.pk]) + f"?segment={target}")
+    with transaction.atomic():
+        if incident.hits.filter(kind=kind, target=target, lifted_at__isnull=True).exists():
+            return HttpResponse(text(request, "already_hit", target=target), status=409)
+        Hit.objects.create(incident=incident, kind=kind, target=target, declared_by=request.user)
+    incident.bump()
+    name = "isolation.confirmed" if kind == Hit.SEGMENT else "hit.declared"
+    record(request, name, incident, {"kind": kind, "target": target})
+    return redirect("crisis:hits", incident_id=incident.pk)
+
+
+def whatif(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_incident(incident_id)
+    segment = request.GET.get("segment", "")
+    if not _known(incident, Hit.SEGMENT, segment):
+        return HttpResponse(text(request, "unknown_target", target=segment[:128]), status=400)
+    hospital = engine.hospital_map(incident)
+    comparison = what_if_isolate(hospital, engine.active_hits(incident), [segment])
+    processes = [
+        {"process": p, "via": comparison.after.via(p.id), "uncovered": comparison.after.is_uncovered(p.id),
+         "procedure": hospital.procedures_by_id.get(p.fallback or "")}
+        for p in comparison.processes_newly_down
+    ]
+    others = [i for i in comparison.newly_down if not hasattr(hospital.nodes[i], "priority")]
+    return render(request, "crisis/whatif.html", {
+        "incident": incident, "segment": segment, "processes": processes, "others": others,
+        "degraded": comparison.newly_degraded,
+        "may_confirm": allowed(getattr(request.user, "role", ""), Action.CONFIRM_ISOLATION),
+    })
+
+
+@requires(Action.LIFT_HIT)
+def lift(request: HttpRequest, incident_id: int, hit_id: int) -> HttpResponse:
+    incident = get_incident(incident_id)
+    updated = incident.hits.filter(pk=hit_id, lifted_at__isnull=True).update(
+        lifted_at=timezone.now(), lifted_by=request.user
+    )
+    if updated:
+        hit = Hit.objects.get(pk=hit_id)
+        incident.bump()
+        record(request, "hit.lifted", incident, {"kind": hit.kind, "target": hit.target})
+    return redirect("crisis:hits", incident_id=incident.pk)

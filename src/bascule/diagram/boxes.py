@@ -1,0 +1,323 @@
+"""The graph that gets drawn: boxes (one node, or several alike nodes collapsed), links and junctions.
+
+A map of ~300 nodes is unreadable drawn node by node, so assets that are interchangeable on the
+drawing (same kind, segment, supplier and status, needing and needed by the same boxes in the same
+way) are collapsed into one box with a count. Interchangeable is computed by partition refinement:
+start from groups of alike assets, split any group whose members see different neighbour groups,
+until nothing splits. Applications and care processes are never collapsed: their names matter.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from bascule.diagram.impact_view import HIT_CAUSES, ImpactView, Status, group_status, worst
+from bascule.errors import UserError
+from bascule.hospital.model import Application, Asset, CareProcess, HospitalMap, Node
+
+Category = Literal["asset", "application", "process"]
+LinkKind = Literal["need", "optional", "group"]
+
+# How one node relates to a node it needs: a plain need, an optional one, or a member of the
+# group at that position of its `needs`, with K and the group size.
+Relation = tuple[str, int, int, int]
+_NEED: Relation = ("need", 0, 0, 0)
+_OPTIONAL: Relation = ("optional", 0, 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """One rectangle of the drawing: a node, or `len(members)` interchangeable assets."""
+
+    key: str
+    members: tuple[str, ...]
+    category: Category
+    label: str
+    kind: str
+    segment: str | None
+    supplier: str | None
+    status: Status | None
+    cause: str | None
+    priority: int | None = None
+    fallback: str | None = None
+    uncovered: bool = False
+    units: int = 1
+
+    def __post_init__(self) -> None:
+        if not self.members:
+            raise ValueError("a box draws at least one node")
+        if self.category == "process" and self.priority is None:
+            raise ValueError(f"{self.key}: a care process box needs its priority")
+
+    @property
+    def collapsed(self) -> bool:
+        return len(self.members) > 1
+
+    @property
+    def hit(self) -> bool:
+        return self.cause in HIT_CAUSES
+
+
+@dataclass(frozen=True, slots=True)
+class Junction:
+    """An `any` / `at_least` group of a box's needs, drawn as a dot labelled "K of N"."""
+
+    key: str
+    target: str
+    position: int
+    at_least: int
+    size: int
+    status: Status | None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.at_least <= self.size:
+            raise ValueError(f"{self.key}: at_least must be between 1 and the group size")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """`source` is needed by `target` (directly, optionally, or through the junction `junction`)."""
+
+    source: str
+    target: str
+    kind: LinkKind
+    junction: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.kind == "group") != (self.junction is not None):
+            raise ValueError("exactly the group links go through a junction")
+
+
+@dataclass(frozen=True, slots=True)
+class DrawingGraph:
+    boxes: tuple[Box, ...]
+    links: tuple[Link, ...]
+    junctions: tuple[Junction, ...]
+    hidden: int
+
+    def box(self, key: str) -> Box:
+        return self._by_key[key]
+
+    @property
+    def _by_key(self) -> Mapping[str, Box]:
+        return {box.key: box for box in self.boxes}
+
+
+def category_of(node: Node) -> Category:
+    if isinstance(node, CareProcess):
+        return "process"
+    if isinstance(node, Application):
+        return "application"
+    return "asset"
+
+
+def relations(node: Node) -> Iterable[tuple[str, Relation]]:
+    """Every (needed id, relation) of `node`, each id once per relation."""
+    for position, requirement in enumerate(node.needs):
+        if requirement.grouped:
+            relation = ("group", position, requirement.at_least, len(requirement.members))
+            for member in dict.fromkeys(requirement.members):
+                yield member, relation
+        else:
+            yield requirement.members[0], _NEED
+    for optional in dict.fromkeys(node.optional):
+        yield optional, _OPTIONAL
+
+
+def focus_nodes(hospital_map: HospitalMap, focus: Iterable[str]) -> list[str]:
+    """The focused ids with everything they need and everything that needs them, in map order."""
+    wanted = list(dict.fromkeys(focus))
+    nodes = hospital_map.nodes
+    for node_id in wanted:
+        if node_id not in nodes:
+            close = difflib.get_close_matches(node_id, list(nodes), n=1)
+            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            raise UserError(f'Cannot focus on "{node_id}": the map has no such node{hint}.')
+    needs: dict[str, list[str]] = {node_id: [] for node_id in nodes}
+    needed_by: dict[str, list[str]] = {node_id: [] for node_id in nodes}
+    for node in nodes.values():
+        for needed, _relation in relations(node):
+            needs[node.id].append(needed)
+            needed_by[needed].append(node.id)
+    kept: set[str] = set()
+    for edges in (needs, needed_by):
+        seen = set(wanted)
+        stack = list(wanted)
+        while stack:
+            for neighbour in edges[stack.pop()]:
+                if neighbour not in seen:
+                    seen.add(neighbour)
+                    stack.append(neighbour)
+        kept |= seen
+    return [node_id for node_id in nodes if node_id in kept]
+
+
+def build(
+    hospital_map: HospitalMap,
+    impact: ImpactView | None,
+    *,
+    focus: Sequence[str] = (),
+    collapse: bool = True,
+) -> DrawingGraph:
+    """The boxes, links and junctions that draw `hospital_map` (restricted to `focus` if given)."""
+    nodes = hospital_map.nodes
+    shown = focus_nodes(hospital_map, focus) if focus else list(nodes)
+    shown_set = set(shown)
+    status = {n: _status(impact, n) for n in shown}
+    edges = {
+        n: [(m, r) for m, r in relations(nodes[n]) if m in shown_set] for n in shown
+    }
+    classes = _refine(hospital_map, shown, edges, status, impact, set(focus)) if collapse else {
+        n: i for i, n in enumerate(shown)
+    }
+    members: dict[int, list[str]] = {}
+    for node_id in shown:
+        members.setdefault(classes[node_id], []).append(node_id)
+    box_key = {node_id: _box_key(group) for group in members.values() for node_id in group}
+    boxes = tuple(_make_box(hospital_map, impact, group, status) for group in members.values())
+    links: dict[tuple[str, str, LinkKind, str | None], None] = {}
+    junction_shape: dict[str, tuple[str, int, int, int]] = {}
+    for needer in shown:
+        for needed, (kind, position, at_least, size) in edges[needer]:
+            target = box_key[needer]
+            junction = None
+            if kind == "group":
+                junction = f"{target}#{position}.{at_least}.{size}"
+                junction_shape[junction] = (target, position, at_least, size)
+            link_kind: LinkKind = "group" if kind == "group" else "optional" if kind == "optional" else "need"
+            links[(box_key[needed], target, link_kind, junction)] = None
+    box_members = {_box_key(group): group for group in members.values()}
+    junctions = []
+    for key, (target, position, at_least, size) in junction_shape.items():
+        junction_status: Status | None = None
+        if impact is not None:
+            junction_status = worst(
+                [
+                    group_status([impact.status(m) for m in nodes[needer].needs[position].members], at_least)
+                    for needer in box_members[target]
+                ]
+            )
+        junctions.append(Junction(key, target, position, at_least, size, junction_status))
+    return DrawingGraph(
+        boxes=boxes,
+        links=tuple(Link(s, t, k, j) for s, t, k, j in links),
+        junctions=tuple(junctions),
+        hidden=len(nodes) - len(shown),
+    )
+
+
+def _status(impact: ImpactView | None, node_id: str) -> Status | None:
+    if impact is None:
+        return None
+    value = impact.status(node_id)
+    if value not in ("up", "degraded", "down"):
+        raise ValueError(f"{node_id}: unknown status {value!r}")
+    return value  # type: ignore[return-value]
+
+
+def _refine(
+    hospital_map: HospitalMap,
+    shown: Sequence[str],
+    edges: Mapping[str, list[tuple[str, Relation]]],
+    status: Mapping[str, Status | None],
+    impact: ImpactView | None,
+    focused: set[str],
+) -> dict[str, int]:
+    """Coarsest partition of alike assets in which members see the same neighbour classes."""
+    nodes = hospital_map.nodes
+    needed_by: dict[str, list[tuple[str, Relation]]] = {n: [] for n in shown}
+    for needer in shown:
+        for needed, relation in edges[needer]:
+            needed_by[needed].append((needer, relation))
+
+    def start_key(node_id: str) -> Hashable:
+        node = nodes[node_id]
+        if not isinstance(node, Asset) or node_id in focused:
+            return ("single", node_id)
+        cause = impact.cause(node_id) if impact is not None else None
+        return ("asset", node.kind, node.segment, node.supplier, node.site, status[node_id], cause)
+
+    classes = _numbered(shown, start_key)
+    while True:
+        current = classes
+
+        def signature(node_id: str) -> Hashable:
+            return (
+                current[node_id],
+                frozenset((current[m], r) for m, r in edges[node_id]),
+                frozenset((current[d], r) for d, r in needed_by[node_id]),
+            )
+
+        classes = _numbered(shown, signature)
+        if len(set(classes.values())) == len(set(current.values())):
+            return classes
+
+
+def _numbered(shown: Sequence[str], key_of: Callable[[str], Hashable]) -> dict[str, int]:
+    """Number the classes of `key_of` in order of first appearance, so the result is deterministic."""
+    numbers: dict[Hashable, int] = {}
+    return {node_id: numbers.setdefault(key_of(node_id), len(numbers)) for node_id in shown}
+
+
+def _box_key(group: Sequence[str]) -> str:
+    return group[0] if len(group) == 1 else f"{group[0]}+{len(group) - 1}"
+
+
+_TRAILING_NUMBER = re.compile(r"[\s\-_.#]*\d+[a-z]?$", re.IGNORECASE)
+
+
+def _common_label(labels: Sequence[str]) -> str:
+    """What alike labels share ("ESXi host 01", "ESXi host 02" -> "ESXi host"), or "" if nothing useful."""
+    stems = {_TRAILING_NUMBER.sub("", label).strip() for label in labels}
+    if len(stems) == 1:
+        return stems.pop()
+    prefix = labels[0]
+    for label in labels[1:]:
+        while not label.startswith(prefix):
+            prefix = prefix[:-1]
+    prefix = prefix.rstrip(" -_.#0123456789")
+    return prefix if len(prefix) >= 3 else ""
+
+
+def _make_box(
+    hospital_map: HospitalMap,
+    impact: ImpactView | None,
+    group: Sequence[str],
+    status: Mapping[str, Status | None],
+) -> Box:
+    first = hospital_map.nodes[group[0]]
+    cause = impact.cause(first.id) if impact is not None else None
+    kind = first.kind if isinstance(first, Asset) else category_of(first)
+    units = sum(n.count for n in (hospital_map.nodes[m] for m in group) if isinstance(n, Asset))
+    label = first.label if len(group) == 1 else _common_label([hospital_map.nodes[m].label for m in group])
+    if isinstance(first, CareProcess):
+        return Box(
+            key=_box_key(group),
+            members=tuple(group),
+            category="process",
+            label=label,
+            kind=kind,
+            segment=first.segment,
+            supplier=first.supplier,
+            status=status[first.id],
+            cause=cause,
+            priority=first.priority,
+            fallback=first.fallback,
+            uncovered=impact is not None and impact.is_uncovered(first.id),
+        )
+    return Box(
+        key=_box_key(group),
+        members=tuple(group),
+        category=category_of(first),
+        label=label or kind,
+        kind=kind,
+        segment=first.segment,
+        supplier=first.supplier,
+        status=status[first.id],
+        cause=cause,
+        units=max(units, 1),
+    )

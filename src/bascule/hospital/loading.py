@@ -1,0 +1,212 @@
+"""Loading a hospital map from YAML or JSON, refusing it with every problem located.
+
+The fast path parses with the C loaders and validates the plain document; only when there
+are problems is the file composed a second time to find the line of each path (JSON is
+read as YAML for that, which it nearly always is).
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bascule.errors import MapError, NotFoundError
+from bascule.hospital.model import (
+    DEFAULT_RESTORE_HOURS,
+    Application,
+    Asset,
+    CareProcess,
+    CareUnit,
+    Facility,
+    FallbackProcedure,
+    Hospital,
+    HospitalMap,
+    Requirement,
+    Segment,
+    Site,
+    Supplier,
+    Team,
+)
+from bascule.hospital.validation import Problem, render_path, validate
+
+DEMO = "demo"
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def demo_map_path() -> Path:
+    """Where the embedded demo hospital lives inside the installed package."""
+    return Path(str(resources.files("bascule.demo").joinpath("hospital.yaml")))
+
+
+def resolve_map_path(path: str | Path) -> Path:
+    """`demo` names the embedded demo map; anything else is a file path."""
+    if str(path) == DEMO:
+        return demo_map_path()
+    return Path(path)
+
+
+def load_map(path: str | Path) -> HospitalMap:
+    """Load, validate and build the map at `path` (or the demo map for "demo")."""
+    file = resolve_map_path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotFoundError(f"There is no map at {path}; give the path of a .yaml or .json map, or 'demo'.") from None
+    except IsADirectoryError:
+        raise NotFoundError(f"{path} is a folder; give the path of a .yaml or .json map file.") from None
+    except UnicodeDecodeError:
+        raise MapError(str(path), [f"{path}: the file is not UTF-8 text"]) from None
+    except OSError as error:
+        raise NotFoundError(f"Cannot read the map {path}: {error.strerror}.") from None
+    return load_map_text(text, source=str(path), is_json=file.suffix.lower() == ".json")
+
+
+def load_map_text(text: str, *, source: str = "<map>", is_json: bool = False) -> HospitalMap:
+    document = _parse(text, source, is_json)
+    problems = validate(document)
+    if problems:
+        raise MapError(source, _locate(problems, text, source))
+    return build_map(document, source)
+
+
+def _parse(text: str, source: str, is_json: bool) -> Any:
+    if is_json:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise MapError(source, [f"{source}:{error.lineno}: malformed JSON: {error.msg}"]) from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = error.problem or error.context or "unreadable"
+        raise MapError(source, [f"{source}{line}: malformed YAML: {problem}"]) from None
+    except yaml.YAMLError as error:
+        raise MapError(source, [f"{source}: malformed YAML: {error}"]) from None
+
+
+def _locate(problems: list[Problem], text: str, source: str) -> list[str]:
+    root = _compose(text)
+    located = []
+    for problem in problems:
+        line = _line_of(root, problem.path)
+        where = f"{source}:{line}" if line else source
+        message = problem.message
+        if problem.also is not None:
+            also_line = _line_of(root, problem.also)
+            message += f" (first defined at line {also_line}, {render_path(problem.also)})"
+        located.append(f"{where} {render_path(problem.path)}: {message}")
+    return located
+
+
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        return None
+
+
+def _line_of(root: yaml.Node | None, path: tuple[str | int, ...]) -> int | None:
+    """The 1-based line of the deepest node along `path` that exists (a key's own line at the end)."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
+    for position, part in enumerate(path):
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    last = position == len(path) - 1
+                    line = key.start_mark.line + 1
+                    child = None if last else value
+                    if last:
+                        return line
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+            line = child.start_mark.line + 1
+        if child is None:
+            break
+        node = child
+    return line
+
+
+def _text_tuple(values: Any) -> tuple[str, ...]:
+    return tuple(values) if values else ()
+
+
+def _requirements(needs: Any) -> tuple[Requirement, ...]:
+    built = []
+    for requirement in needs or []:
+        if isinstance(requirement, str):
+            built.append(Requirement((requirement,)))
+        elif "any" in requirement:
+            built.append(Requirement(tuple(requirement["any"]), 1, grouped=True))
+        else:
+            built.append(Requirement(tuple(requirement["of"]), requirement["at_least"], grouped=True))
+    return tuple(built)
+
+
+def _node_fields(entry: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": entry["id"],
+        "name": entry.get("name", ""),
+        "needs": _requirements(entry.get("needs")),
+        "optional": _text_tuple(entry.get("optional")),
+        "segment": entry.get("segment"),
+        "supplier": entry.get("supplier"),
+        "restore_hours": float(entry.get("restore_hours", DEFAULT_RESTORE_HOURS)),
+        "skills": _text_tuple(entry.get("skills")),
+    }
+
+
+def build_map(document: dict[str, Any], source: str = "<map>") -> HospitalMap:
+    """Build the frozen map from a validated document."""
+    hospital = document["hospital"]
+
+    def section(name: str) -> list[dict[str, Any]]:
+        entries: list[dict[str, Any]] = document.get(name) or []
+        return entries
+
+    return HospitalMap(
+        hospital=Hospital(hospital["id"], hospital.get("name", hospital["id"]), hospital.get("lang", "fr")),
+        sites=tuple(Site(e["id"], e.get("name", ""), e.get("beds", 0)) for e in section("sites")),
+        segments=tuple(Segment(e["id"], e.get("site"), e.get("name", "")) for e in section("segments")),
+        suppliers=tuple(Supplier(e["id"], e.get("name", ""), e.get("phone", "")) for e in section("suppliers")),
+        units=tuple(CareUnit(e["id"], e.get("name", ""), e.get("site"), e.get("beds", 0)) for e in section("units")),
+        assets=tuple(
+            Asset(**_node_fields(e), kind=e.get("kind", "server"), count=e.get("count", 1), site=e.get("site"))
+            for e in section("assets")
+        ),
+        applications=tuple(Application(**_node_fields(e)) for e in section("applications")),
+        processes=tuple(
+            CareProcess(
+                **_node_fields(e),
+                priority=e["priority"],
+                fallback=e.get("fallback"),
+                units=_text_tuple(e.get("units")),
+            )
+            for e in section("processes")
+        ),
+        procedures=tuple(
+            FallbackProcedure(e["id"], e.get("title", ""), _text_tuple(e.get("steps"))) for e in section("procedures")
+        ),
+        teams=tuple(
+            Team(e["id"], e.get("members", 1), _text_tuple(e.get("skills")), e.get("name", "")) for e in section("teams")
+        ),
+        facilities=tuple(
+            Facility(
+                e["id"],
+                e.get("name", ""),
+                float(e.get("distance_km", 0.0)),
+                _text_tuple(e.get("capabilities")),
+                e.get("phone", ""),
+            )
+            for e in section("facilities")
+        ),
+        source=source,
+    )

@@ -1,0 +1,380 @@
+"""Checks a raw map document (parsed YAML/JSON) and lists every problem at once.
+
+Each problem carries the path of the offending value (`("processes", 3, "needs", 1)`); the
+loader turns paths into file:line locations. Nothing here builds model objects: a document
+with no problems is safe to build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bascule.hospital.naming import did_you_mean
+
+Path = tuple[str | int, ...]
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the map, at `path`; `also` points at a related place (duplicates)."""
+
+    path: Path
+    message: str
+    also: Path | None = None
+
+
+def render_path(path: Path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "(top)"
+
+
+# What each section's entries may hold. A checker returns an error sentence or None.
+Checker = Callable[[Any], str | None]
+
+
+def _is_text(value: Any) -> str | None:
+    return None if isinstance(value, str) else f"must be text, not {_type_name(value)}"
+
+
+def _is_id(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return f"must be a non-empty text id, not {_type_name(value)}"
+    return None
+
+
+def _is_count(minimum: int) -> Checker:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"must be a whole number, not {_type_name(value)}"
+        return None if value >= minimum else f"must be at least {minimum}, not {value}"
+
+    return check
+
+
+def _is_hours(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be a number, not {_type_name(value)}"
+    return None if value >= 0 else f"must not be negative, not {value}"
+
+
+def _is_text_list(value: Any) -> str | None:
+    if not isinstance(value, list):
+        return f"must be a list of text, not {_type_name(value)}"
+    bad = [item for item in value if not isinstance(item, str)]
+    return f"must be a list of text; {_type_name(bad[0])} found" if bad else None
+
+
+def _is_priority(value: Any) -> str | None:
+    if isinstance(value, bool) or value not in (1, 2, 3, 4):
+        return f"must be 1 (vital), 2 (urgent), 3 (important) or 4 (deferrable), not {value!r}"
+    return None
+
+
+def _is_lang(value: Any) -> str | None:
+    return None if value in ("fr", "en") else f"must be fr or en, not {value!r}"
+
+
+def _is_anything(value: Any) -> str | None:
+    return None  # checked elsewhere (needs, references)
+
+
+def _type_name(value: Any) -> str:
+    names = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", type(None): "nothing"}
+    for kind, name in names.items():
+        if isinstance(value, kind):
+            return name
+    return "a number" if isinstance(value, int | float) else type(value).__name__
+
+
+NODE_FIELDS: dict[str, Checker] = {
+    "id": _is_id,
+    "name": _is_text,
+    "needs": _is_anything,
+    "optional": _is_text_list,
+    "segment": _is_id,
+    "supplier": _is_id,
+    "restore_hours": _is_hours,
+    "skills": _is_text_list,
+}
+
+SECTIONS: dict[str, dict[str, Checker]] = {
+    "sites": {"id": _is_id, "name": _is_text, "beds": _is_count(0)},
+    "segments": {"id": _is_id, "site": _is_id, "name": _is_text},
+    "suppliers": {"id": _is_id, "name": _is_text, "phone": _is_text},
+    "units": {"id": _is_id, "name": _is_text, "site": _is_id, "beds": _is_count(0)},
+    "assets": {**NODE_FIELDS, "kind": _is_id, "count": _is_count(1), "site": _is_id},
+    "applications": dict(NODE_FIELDS),
+    "processes": {**NODE_FIELDS, "priority": _is_priority, "fallback": _is_id, "units": _is_text_list},
+    "procedures": {"id": _is_id, "title": _is_text, "steps": _is_text_list},
+    "teams": {"id": _is_id, "name": _is_text, "members": _is_count(1), "skills": _is_text_list},
+    "facilities": {
+        "id": _is_id,
+        "name": _is_text,
+        "distance_km": _is_hours,
+        "capabilities": _is_text_list,
+        "phone": _is_text,
+    },
+}
+REQUIRED: dict[str, tuple[str, ...]] = {"processes": ("id", "priority")}
+HOSPITAL_FIELDS: dict[str, Checker] = {"id": _is_id, "name": _is_text, "lang": _is_lang}
+NODE_SECTIONS = ("assets", "applications", "processes")
+# Which section a reference must point into: field -> (sections, what to call them).
+REFERENCES: dict[str, tuple[tuple[str, ...], str]] = {
+    "site": (("sites",), "a site"),
+    "segment": (("segments",), "a segment"),
+    "supplier": (("suppliers",), "a supplier"),
+    "fallback": (("procedures",), "a procedure"),
+    "units": (("units",), "a care unit"),
+    "optional": (("assets", "applications"), "an asset or application"),
+    "needs": (("assets", "applications"), "an asset or application"),
+}
+
+
+def validate(document: Any) -> list[Problem]:
+    """Every problem of a raw map document, in document order."""
+    if not isinstance(document, dict):
+        return [Problem((), f"a map must be a mapping of sections, not {_type_name(document)}")]
+    problems = list(_check_top(document))
+    ids: dict[str, tuple[str, Path]] = {}
+    for section, fields in SECTIONS.items():
+        entries = document.get(section, [])
+        if not isinstance(entries, list):
+            problems.append(Problem((section,), f"must be a list, not {_type_name(entries)}"))
+            continue
+        for index, entry in enumerate(entries):
+            problems.extend(_check_entry(section, index, entry, fields, ids))
+    problems.extend(_check_references(document, ids))
+    if not any(p.message.startswith("unknown id") for p in problems):
+        problems.extend(_check_cycles(document, ids))
+    return problems
+
+
+def _check_top(document: dict[str, Any]) -> Iterator[Problem]:
+    known = {"bascule", "hospital", *SECTIONS}
+    for key in document:
+        if key not in known:
+            hint = did_you_mean(str(key), known)
+            yield Problem((str(key),), f'unknown section "{key}"{hint}; sections are {", ".join(sorted(known))}')
+    if "bascule" not in document:
+        yield Problem((), f"the format marker is missing: add `bascule: {FORMAT_VERSION}` at the top")
+    elif document["bascule"] != FORMAT_VERSION:
+        version = document["bascule"]
+        yield Problem(("bascule",), f"format {version!r} is not supported; this Bascule reads format 1")
+    hospital = document.get("hospital")
+    if not isinstance(hospital, dict):
+        yield Problem(("hospital",), "the hospital is missing: add `hospital: {id: ..., name: ...}`")
+        return
+    yield from _check_fields(("hospital",), hospital, HOSPITAL_FIELDS, ("id",))
+
+
+def _check_fields(
+    path: Path, entry: dict[str, Any], fields: Mapping[str, Checker], required: tuple[str, ...]
+) -> Iterator[Problem]:
+    for key, value in entry.items():
+        checker = fields.get(key)
+        if checker is None:
+            hint = did_you_mean(str(key), fields)
+            yield Problem((*path, str(key)), f'unknown key "{key}"{hint}; allowed: {", ".join(fields)}')
+            continue
+        error = checker(value)
+        if error:
+            yield Problem((*path, key), error)
+    for key in required:
+        if key not in entry:
+            yield Problem(path, f'"{key}" is required')
+
+
+def _check_entry(
+    section: str, index: int, entry: Any, fields: Mapping[str, Checker], ids: dict[str, tuple[str, Path]]
+) -> Iterator[Problem]:
+    path: Path = (section, index)
+    if not isinstance(entry, dict):
+        yield Problem(path, f"must be a mapping with an id, not {_type_name(entry)}")
+        return
+    yield from _check_fields(path, entry, fields, REQUIRED.get(section, ("id",)))
+    entry_id = entry.get("id")
+    if isinstance(entry_id, str) and entry_id.strip():
+        if entry_id in ids:
+            _, first = ids[entry_id]
+            yield Problem((*path, "id"), f'duplicate id "{entry_id}"', also=first)
+        else:
+            ids[entry_id] = (section, (*path, "id"))
+    if section in NODE_SECTIONS and "needs" in entry:
+        yield from _check_needs_shape((*path, "needs"), entry["needs"])
+
+
+def _check_needs_shape(path: Path, needs: Any) -> Iterator[Problem]:
+    if not isinstance(needs, list):
+        yield Problem(path, f"must be a list of requirements, not {_type_name(needs)}")
+        return
+    for index, requirement in enumerate(needs):
+        where = (*path, index)
+        if isinstance(requirement, str):
+            continue
+        if not isinstance(requirement, dict):
+            yield Problem(where, f"must be an id, {{any: [ids]}} or {{at_least: K, of: [ids]}}, not {_type_name(requirement)}")
+            continue
+        keys = set(requirement)
+        if keys == {"any"}:
+            members = requirement["any"]
+            key = "any"
+        elif keys == {"at_least", "of"}:
+            members = requirement["of"]
+            key = "of"
+        else:
+            yield Problem(where, f"must be {{any: [ids]}} or {{at_least: K, of: [ids]}}; found keys {sorted(keys)}")
+            continue
+        if not isinstance(members, list) or not members or not all(isinstance(m, str) for m in members):
+            yield Problem((*where, key), "must be a non-empty list of ids")
+            continue
+        if key == "of":
+            least = requirement["at_least"]
+            if isinstance(least, bool) or not isinstance(least, int) or not 1 <= least <= len(members):
+                yield Problem(
+                    (*where, "at_least"), f"must be a whole number from 1 to {len(members)}, not {least!r}"
+                )
+
+
+def requirement_members(requirement: Any) -> list[str]:
+    """The ids a well-formed `needs` entry names."""
+    if isinstance(requirement, str):
+        return [requirement]
+    if isinstance(requirement, dict):
+        members = requirement.get("any", requirement.get("of", []))
+        return [m for m in members if isinstance(m, str)] if isinstance(members, list) else []
+    return []
+
+
+def _references(document: dict[str, Any]) -> Iterator[tuple[Path, str, str]]:
+    """(path, field, referenced id) for every reference in the document."""
+    for section in SECTIONS:
+        entries = document.get(section)
+        if not isinstance(entries, list):
+            continue
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                continue
+            for field in ("site", "segment", "supplier", "fallback"):
+                value = entry.get(field)
+                if isinstance(value, str) and field in SECTIONS[section]:
+                    yield (section, index, field), field, value
+            for field in ("units", "optional"):
+                values = entry.get(field)
+                if isinstance(values, list) and field in SECTIONS[section]:
+                    for position, value in enumerate(values):
+                        if isinstance(value, str):
+                            yield (section, index, field, position), field, value
+            needs = entry.get("needs")
+            if section in NODE_SECTIONS and isinstance(needs, list):
+                for position, requirement in enumerate(needs):
+                    members = requirement_members(requirement)
+                    grouped = not isinstance(requirement, str)
+                    key = "any" if grouped and "any" in requirement else "of"
+                    for member_index, member in enumerate(members):
+                        where: Path = (section, index, "needs", position)
+                        if grouped:
+                            where = (*where, key, member_index)
+                        yield where, "needs", member
+
+
+def _check_references(document: dict[str, Any], ids: dict[str, tuple[str, Path]]) -> Iterator[Problem]:
+    for path, field, target in _references(document):
+        sections, wanted = REFERENCES[field]
+        if target not in ids:
+            candidates = [i for i, (section, _) in ids.items() if section in sections]
+            yield Problem(path, f'unknown id "{target}"{did_you_mean(target, candidates)}')
+        elif ids[target][0] not in sections:
+            actual = ids[target][0].rstrip("s")
+            yield Problem(path, f'"{target}" is a {actual}, but {field} must name {wanted}')
+
+
+def _check_cycles(document: dict[str, Any], ids: dict[str, tuple[str, Path]]) -> Iterator[Problem]:
+    """One problem per cycle of needs/optional, shown as its chain of ids."""
+    edges: dict[str, list[str]] = {}
+    where: dict[str, Path] = {}
+    for section in NODE_SECTIONS:
+        entries = document.get(section)
+        if not isinstance(entries, list):
+            continue
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+                continue
+            needed: list[str] = []
+            for requirement in entry.get("needs") or []:
+                needed.extend(requirement_members(requirement))
+            optional = entry.get("optional")
+            if isinstance(optional, list):
+                needed.extend(m for m in optional if isinstance(m, str))
+            edges[entry["id"]] = [n for n in needed if n in ids]
+            where[entry["id"]] = (section, index, "needs")
+    for cycle in find_cycles(edges):
+        chain = " -> ".join([*cycle, cycle[0]])
+        yield Problem(where[cycle[0]], f"dependency cycle: {chain}")
+
+
+def find_cycles(edges: Mapping[str, list[str]]) -> list[list[str]]:
+    """One cycle per strongly connected component that has one (iterative Tarjan + a walk)."""
+    index_of: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    counter = 0
+    for root in edges:
+        if root in index_of:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, child_index = work.pop()
+            if child_index == 0:
+                index_of[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            children = edges.get(node, [])
+            if child_index < len(children):
+                work.append((node, child_index + 1))
+                child = children[child_index]
+                if child not in index_of:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], index_of[child])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index_of[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in edges.get(node, []):
+                    components.append(component)
+    return [_walk_cycle(component, edges) for component in components]
+
+
+def _walk_cycle(component: list[str], edges: Mapping[str, list[str]]) -> list[str]:
+    """A simple cycle inside a strongly connected component, starting at its first-declared node."""
+    members = set(component)
+    start = min(component, key=list(edges).index)
+    path = [start]
+    seen = {start}
+    node = start
+    while True:
+        successors = [c for c in edges[node] if c in members]
+        if start in successors:
+            return path
+        following = next((c for c in successors if c not in seen), successors[0])
+        if following in seen:
+            return path[path.index(following) :]
+        path.append(following)
+        seen.add(following)
+        node = following

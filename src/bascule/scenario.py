@@ -1,0 +1,178 @@
+"""Scenarios: what is hit, and when outside things come back (contract 2 of DESIGN.md).
+
+A scenario file (YAML or JSON) holds `down`, `isolate`, `suppliers`, and for planning
+`reconnect: {segment: hours}` and `supplier_back: {supplier: hours}`; `title` and
+`description` ({fr, en}) are for people. The demo map embeds named scenarios.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bascule.errors import NotFoundError, ScenarioError
+from bascule.hospital.loading import DEMO, demo_map_path
+from bascule.hospital.model import HospitalMap
+from bascule.hospital.naming import did_you_mean
+from bascule.i18n import Lang
+from bascule.impact import Hits
+
+_KEYS = ("title", "description", "down", "isolate", "suppliers", "reconnect", "supplier_back")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str = ""
+    hits: Hits = field(default_factory=Hits)
+    reconnect: Mapping[str, float] = field(default_factory=dict)
+    supplier_back: Mapping[str, float] = field(default_factory=dict)
+    title: Mapping[str, str] = field(default_factory=dict)
+    description: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for hours in (*self.reconnect.values(), *self.supplier_back.values()):
+            if hours < 0:
+                raise ValueError("return times must not be negative")
+
+    @property
+    def down(self) -> tuple[str, ...]:
+        return self.hits.down
+
+    @property
+    def isolate(self) -> tuple[str, ...]:
+        return self.hits.isolate
+
+    @property
+    def suppliers(self) -> tuple[str, ...]:
+        return self.hits.suppliers
+
+    def title_in(self, lang: Lang) -> str:
+        return self.title.get(lang) or self.title.get("en") or self.name
+
+    def plus(self, *, down: Iterable[str] = (), isolate: Iterable[str] = (), suppliers: Iterable[str] = ()) -> Scenario:
+        """This scenario with more hits (from command-line flags)."""
+        return Scenario(
+            self.name,
+            self.hits.plus(down=down, isolate=isolate, suppliers=suppliers),
+            self.reconnect,
+            self.supplier_back,
+            self.title,
+            self.description,
+        )
+
+    def check_against(self, hospital_map: HospitalMap) -> None:
+        """Refuse ids the map does not have, in one sentence."""
+        self.hits.check_against(hospital_map)
+        unknown = [
+            f'segment "{s}"{did_you_mean(s, hospital_map.segment_ids)} in reconnect'
+            for s in self.reconnect
+            if s not in hospital_map.segment_ids
+        ]
+        unknown += [
+            f'supplier "{s}"{did_you_mean(s, hospital_map.supplier_ids)} in supplier_back'
+            for s in self.supplier_back
+            if s not in hospital_map.supplier_ids
+        ]
+        if unknown:
+            raise ScenarioError(f"The map {hospital_map.source} has no {', no '.join(unknown)}.")
+
+
+def embedded_scenarios_dir() -> Path:
+    return Path(str(resources.files("bascule.demo").joinpath("scenarios")))
+
+
+def embedded_scenario_names() -> list[str]:
+    folder = embedded_scenarios_dir()
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def is_demo(hospital_map: HospitalMap) -> bool:
+    return hospital_map.source == DEMO or Path(hospital_map.source) == demo_map_path()
+
+
+def load_scenario(name_or_path: str, hospital_map: HospitalMap | None = None) -> Scenario:
+    """A scenario file, or an embedded scenario of the demo map by name; checked against the map."""
+    path = Path(name_or_path)
+    if path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists():
+        if not path.is_file():
+            raise NotFoundError(f"There is no scenario file at {name_or_path}.")
+        scenario = parse_scenario(path.read_text(encoding="utf-8"), path.stem, str(path), path.suffix == ".json")
+    else:
+        names = embedded_scenario_names()
+        if name_or_path not in names:
+            hint = did_you_mean(name_or_path, names)
+            raise NotFoundError(
+                f'There is no scenario "{name_or_path}"{hint}; give a scenario file or one of: {", ".join(names)}.'
+            )
+        file = embedded_scenarios_dir() / f"{name_or_path}.yaml"
+        scenario = parse_scenario(file.read_text(encoding="utf-8"), name_or_path, name_or_path, False)
+    if hospital_map is not None:
+        scenario.check_against(hospital_map)
+    return scenario
+
+
+def parse_scenario(text: str, name: str, source: str, is_json: bool) -> Scenario:
+    try:
+        document = json.loads(text) if is_json else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as error:
+        raise ScenarioError(f"The scenario {source} cannot be read: {_first_line(error)}.") from None
+    if document is None:
+        document = {}
+    if not isinstance(document, dict):
+        raise ScenarioError(f"The scenario {source} must be a mapping with down, isolate and suppliers.")
+    unknown = [k for k in document if k not in _KEYS]
+    if unknown:
+        raise ScenarioError(
+            f'The scenario {source} has an unknown key "{unknown[0]}"{did_you_mean(str(unknown[0]), _KEYS)}; '
+            f"allowed: {', '.join(_KEYS)}."
+        )
+    return Scenario(
+        name=name,
+        hits=Hits(
+            _ids(document, "down", source), _ids(document, "isolate", source), _ids(document, "suppliers", source)
+        ),
+        reconnect=_hours(document, "reconnect", source),
+        supplier_back=_hours(document, "supplier_back", source),
+        title=_texts(document, "title", source),
+        description=_texts(document, "description", source),
+    )
+
+
+def _ids(document: Mapping[str, Any], key: str, source: str) -> tuple[str, ...]:
+    values = document.get(key) or []
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ScenarioError(f"In the scenario {source}, {key} must be a list of ids.")
+    return tuple(values)
+
+
+def _hours(document: Mapping[str, Any], key: str, source: str) -> dict[str, float]:
+    values = document.get(key) or {}
+    if not isinstance(values, dict):
+        raise ScenarioError(f"In the scenario {source}, {key} must map ids to hours.")
+    hours: dict[str, float] = {}
+    for item, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ScenarioError(f'In the scenario {source}, {key} of "{item}" must be a number of hours, not {value!r}.')
+        hours[str(item)] = float(value)
+    return hours
+
+
+def _texts(document: Mapping[str, Any], key: str, source: str) -> dict[str, str]:
+    value = document.get(key)
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {"fr": value, "en": value}
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ScenarioError(f"In the scenario {source}, {key} must be text or {{fr: ..., en: ...}}.")
+    return {str(k): v for k, v in value.items()}
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0].rstrip(".")

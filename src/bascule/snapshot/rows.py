@@ -1,0 +1,140 @@
+"""How each clinical record becomes a row of its table, and back.
+
+Columns are named after the record's fields; times are stored as sortable UTC text
+("2026-11-24T08:00:00Z"), dates as "YYYY-MM-DD", daily schedules as "08:00,14:00".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from bascule.clinical.records import (
+    Activity,
+    Administration,
+    Alert,
+    Allergy,
+    CareLocation,
+    ClinicalRecord,
+    LabResult,
+    MedicationOrder,
+    Patient,
+    Practitioner,
+    Problem,
+    Stay,
+)
+
+Encoder = Callable[[Any], Any]
+
+
+def encode_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def decode_time(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def _optional(encode: Encoder) -> Encoder:
+    return lambda value: None if value is None else encode(value)
+
+
+def _encode_times(times: tuple[time, ...]) -> str:
+    return ",".join(moment.strftime("%H:%M") for moment in times)
+
+
+def _decode_times(text: str) -> tuple[time, ...]:
+    return tuple(time.fromisoformat(part) for part in text.split(",") if part)
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _codecs(hint: Any) -> tuple[Encoder, Encoder]:
+    """(encode, decode) for a field of this type."""
+    args = typing.get_args(hint)
+    optional = type(None) in args and typing.get_origin(hint) in (typing.Union, types.UnionType)
+    base = next((arg for arg in args if arg is not type(None)), hint) if optional else hint
+    if base is datetime:
+        pair: tuple[Encoder, Encoder] = (encode_time, decode_time)
+    elif base is date:
+        pair = (date.isoformat, date.fromisoformat)
+    elif base is bool:
+        pair = (int, bool)
+    elif typing.get_origin(base) is tuple:
+        pair = (_encode_times, _decode_times)
+    else:
+        return (_identity, _identity)
+    return (_optional(pair[0]), _optional(pair[1])) if optional else pair
+
+
+@dataclass(frozen=True)
+class TableMapping:
+    """A record class, its table and how its fields are stored."""
+
+    table: str
+    record_class: type[Any]
+    columns: tuple[str, ...]
+    encoders: tuple[Encoder, ...]
+    decoders: tuple[Encoder, ...]
+
+    def to_row(self, record: ClinicalRecord) -> tuple[Any, ...]:
+        return tuple(
+            encode(getattr(record, name)) for name, encode in zip(self.columns, self.encoders, strict=True)
+        )
+
+    def from_row(self, row: typing.Sequence[Any]) -> Any:
+        return self.record_class(
+            **{
+                name: decode(value)
+                for name, decode, value in zip(self.columns, self.decoders, row, strict=True)
+            }
+        )
+
+    @property
+    def select_list(self) -> str:
+        return ", ".join(f"{self.table}.{name}" for name in self.columns)
+
+    @property
+    def upsert_sql(self) -> str:
+        """Insert, or replace a stored row only by a version at least as new."""
+        names = ", ".join(self.columns)
+        marks = ", ".join("?" for _ in self.columns)
+        updates = ", ".join(f"{name} = excluded.{name}" for name in self.columns if name != "id")
+        return (
+            f"INSERT INTO {self.table} ({names}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET "
+            f"{updates} WHERE excluded.version >= {self.table}.version"
+        )
+
+
+def _mapping(table: str, record_class: type[Any]) -> TableMapping:
+    hints = typing.get_type_hints(record_class)
+    fields = [field.name for field in dataclasses.fields(record_class)]
+    codecs = [_codecs(hints[name]) for name in fields]
+    return TableMapping(
+        table, record_class, tuple(fields), tuple(c[0] for c in codecs), tuple(c[1] for c in codecs)
+    )
+
+
+MAPPINGS: dict[type[Any], TableMapping] = {
+    record_class: _mapping(table, record_class)
+    for record_class, table in (
+        (Patient, "patients"),
+        (CareLocation, "locations"),
+        (Stay, "stays"),
+        (Allergy, "allergies"),
+        (Alert, "alerts"),
+        (Problem, "problems"),
+        (MedicationOrder, "medication_orders"),
+        (Administration, "administrations"),
+        (LabResult, "lab_results"),
+        (Activity, "activities"),
+        (Practitioner, "practitioners"),
+    )
+}

@@ -1,0 +1,143 @@
+"""The continuity store's schema and its migrations.
+
+Contract with the sealing (issue 5): one SQLite file; `store_meta(key, value)` holds at least
+`schema_version`, `hospital_id`, `source`, `data_time` and `refreshed_at`; every record table has a
+TEXT primary key `id` (the source id) and a `version` column; every other table's name starts with
+`store_`. Counts per record type are rows per record table.
+
+`MIGRATIONS[n]` takes a store from version n to n + 1; a new store runs them all. A store newer than
+this code is refused, never touched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+RECORD_TABLES: tuple[str, ...] = (
+    "patients",
+    "locations",
+    "stays",
+    "allergies",
+    "alerts",
+    "problems",
+    "medication_orders",
+    "administrations",
+    "lab_results",
+    "activities",
+    "practitioners",
+)
+
+META_KEYS: tuple[str, ...] = ("schema_version", "hospital_id", "source", "data_time", "refreshed_at")
+
+_V1 = """
+CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE patients (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    family TEXT NOT NULL, given TEXT NOT NULL, birth_date TEXT, sex TEXT NOT NULL,
+    mrn TEXT, national_number TEXT, national_system TEXT, phone TEXT, email TEXT);
+CREATE INDEX patients_mrn ON patients (mrn);
+CREATE TABLE locations (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    name TEXT NOT NULL, kind TEXT NOT NULL, part_of TEXT, site TEXT);
+CREATE TABLE stays (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    patient_id TEXT NOT NULL, status TEXT NOT NULL, unit_id TEXT, room TEXT, bed TEXT,
+    bed_location_id TEXT, admitted_at TEXT, discharged_at TEXT, attending_id TEXT);
+CREATE INDEX stays_patient ON stays (patient_id);
+CREATE INDEX stays_unit ON stays (unit_id);
+CREATE TABLE allergies (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    patient_id TEXT NOT NULL, substance TEXT NOT NULL, code TEXT, category TEXT, criticality TEXT,
+    reaction TEXT, status TEXT NOT NULL);
+CREATE INDEX allergies_patient ON allergies (patient_id);
+CREATE TABLE alerts (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    patient_id TEXT NOT NULL, text TEXT NOT NULL, code TEXT, category TEXT, status TEXT NOT NULL);
+CREATE INDEX alerts_patient ON alerts (patient_id);
+CREATE TABLE problems (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    patient_id TEXT NOT NULL, label TEXT NOT NULL, code TEXT, system TEXT, status TEXT NOT NULL, onset TEXT);
+CREATE INDEX problems_patient ON problems (patient_id);
+CREATE TABLE medication_orders (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    patient_id TEXT NOT NULL, drug TEXT NOT NULL, drug_code TEXT, dose_value REAL, dose_unit TEXT,
+    route TEXT, times TEXT NOT NULL, frequency TEXT, as_needed INTEGER NOT NULL, status TEXT NOT NULL,
+    start TEXT, end TEXT, prescriber_id TEXT);
+CREATE INDEX medication_orders_patient ON medication_orders (patient_id);
+CREATE TABLE administrations (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    patient_id TEXT NOT NULL, drug TEXT NOT NULL, given_at TEXT NOT NULL, order_id TEXT,
+    dose_value REAL, dose_unit TEXT, route TEXT, status TEXT NOT NULL, performer_id TEXT);
+CREATE INDEX administrations_patient ON administrations (patient_id, given_at);
+CREATE INDEX administrations_order ON administrations (order_id, given_at);
+CREATE TABLE lab_results (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    patient_id TEXT NOT NULL, code TEXT NOT NULL, label TEXT NOT NULL, effective_at TEXT NOT NULL,
+    value REAL, value_text TEXT, unit TEXT, low REAL, high REAL, flag TEXT, status TEXT NOT NULL);
+CREATE INDEX lab_results_patient ON lab_results (patient_id, code, effective_at);
+CREATE TABLE activities (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    patient_id TEXT NOT NULL, kind TEXT NOT NULL, start TEXT NOT NULL, end TEXT, description TEXT NOT NULL,
+    unit_id TEXT, practitioner_id TEXT, urgency TEXT NOT NULL, status TEXT NOT NULL);
+CREATE INDEX activities_start ON activities (start);
+CREATE TABLE practitioners (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    family TEXT NOT NULL, given TEXT NOT NULL, specialty TEXT, unit_id TEXT, phone TEXT, email TEXT);
+"""
+
+# Version 2 keeps the malformed records a refresh met (type, id, why: never patient values) so that
+# a status screen can list them after the command has ended.
+_V2 = """
+CREATE TABLE store_rejects (
+    seen_at TEXT NOT NULL, resource_type TEXT NOT NULL, resource_id TEXT, reason TEXT NOT NULL);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNew(Exception):
+    """The store was written by a newer Bascule; this one must not touch it."""
+
+    def __init__(self, found: int) -> None:
+        super().__init__(found)
+        self.found = found
+
+
+def current_version(connection: sqlite3.Connection) -> int:
+    """The store's schema version: 0 for an empty file."""
+    exists = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'"
+    ).fetchone()
+    if exists is None:
+        return 0
+    row = connection.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row is not None else 0
+
+
+def migrate(
+    connection: sqlite3.Connection, target: int = SCHEMA_VERSION, steps: Sequence[str] = MIGRATIONS
+) -> int:
+    """Bring the store to `target` in one transaction; return the version found before."""
+    found = current_version(connection)
+    if found > len(steps):
+        raise SchemaTooNew(found)
+    if found >= target:
+        return found
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for script in steps[found:target]:
+            for statement in script.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+        connection.execute(
+            "INSERT INTO store_meta (key, value) VALUES ('schema_version', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(target),),
+        )
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+    return found

@@ -1,0 +1,313 @@
+"""The continuity store: one SQLite file (WAL, one writer) holding the clinical data for downtime.
+
+Writes are upserts by source id where an older version never overwrites a newer one; a refresh is
+applied in one transaction (all or nothing) and records the time of the newest source data
+(`data_time`) and of the refresh (`refreshed_at`). Reads are the downtime views (see queries.py).
+Messages name ids only, never patient values.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bascule.clinical.records import ClinicalRecord, Patient, Practitioner, Record, Stay
+from bascule.clinical.views import Chart, DoseDue, ScheduledActivity, UnitCensus
+from bascule.errors import NotFoundError, UserError
+from bascule.snapshot import queries
+from bascule.snapshot.rows import MAPPINGS
+from bascule.snapshot.schema import RECORD_TABLES, SCHEMA_VERSION, SchemaTooNew, current_version, migrate
+
+R = TypeVar("R", bound=Record)
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A source record that could not be used: its type, its id if any, and why (no patient values)."""
+
+    resource_type: str
+    resource_id: str | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """How many records were written and how many were skipped because the store had newer ones."""
+
+    written: dict[str, int] = field(default_factory=dict)
+    skipped_older: int = 0
+
+    @property
+    def total_written(self) -> int:
+        return sum(self.written.values())
+
+
+def _iso(moment: datetime) -> str:
+    if moment.utcoffset() is None:
+        raise ValueError("store times must be timezone-aware")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _parse_iso(text: str) -> datetime | None:
+    return datetime.fromisoformat(text).astimezone(UTC) if text else None
+
+
+class ContinuityStore:
+    """The SQLite continuity store; use `ContinuityStore.open(path)` as a context manager."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, readonly: bool) -> None:
+        self._connection = connection
+        self.path = path
+        self.readonly = readonly
+        self._in_transaction = False
+
+    # -- opening -----------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, readonly: bool = False) -> Self:
+        """Open (creating and migrating as needed) the store at `path`."""
+        store_path = Path(path)
+        if readonly and not store_path.is_file():
+            raise NotFoundError(f"There is no continuity store at {store_path}; check the path.")
+        if not readonly and not store_path.parent.is_dir():
+            raise NotFoundError(f"The folder {store_path.parent} does not exist; create it first.")
+        try:
+            if readonly:
+                connection = sqlite3.connect(
+                    f"{store_path.resolve().as_uri()}?mode=ro",
+                    uri=True,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
+            else:
+                connection = sqlite3.connect(store_path, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA busy_timeout = 10000")
+            found = current_version(connection)
+            if found > SCHEMA_VERSION:
+                raise SchemaTooNew(found)
+            if readonly:
+                if found < SCHEMA_VERSION:
+                    raise UserError(
+                        f"The store {store_path} has schema version {found}, older than "
+                        f"{SCHEMA_VERSION}; open it once with write access to migrate it."
+                    )
+            else:
+                connection.execute("PRAGMA journal_mode = WAL")
+                connection.execute("PRAGMA synchronous = NORMAL")
+                migrate(connection)
+                connection.executemany(
+                    "INSERT OR IGNORE INTO store_meta (key, value) VALUES (?, '')",
+                    [(key,) for key in ("hospital_id", "source", "data_time", "refreshed_at")],
+                )
+        except SchemaTooNew as too_new:
+            connection.close()
+            raise UserError(
+                f"The store {store_path} has schema version {too_new.found}, written by a newer "
+                f"Bascule (this one knows up to {SCHEMA_VERSION}); upgrade Bascule to open it."
+            ) from None
+        except sqlite3.DatabaseError as error:
+            raise UserError(
+                f"{store_path} is not a readable continuity store ({error}); check the path."
+            ) from None
+        return cls(connection, store_path, readonly)
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- meta --------------------------------------------------------------------------------------
+
+    def meta(self) -> dict[str, str]:
+        return dict(self._connection.execute("SELECT key, value FROM store_meta").fetchall())
+
+    @property
+    def schema_version(self) -> int:
+        return current_version(self._connection)
+
+    @property
+    def hospital_id(self) -> str:
+        return self.meta().get("hospital_id", "")
+
+    @property
+    def source(self) -> str:
+        return self.meta().get("source", "")
+
+    @property
+    def data_time(self) -> datetime | None:
+        """When the newest source data was written at the source (None before the first refresh)."""
+        return _parse_iso(self.meta().get("data_time", ""))
+
+    @property
+    def refreshed_at(self) -> datetime | None:
+        return _parse_iso(self.meta().get("refreshed_at", ""))
+
+    @property
+    def timezone(self) -> tzinfo:
+        """The hospital's wall-clock zone, in which medication schedules are written."""
+        name = self.meta().get("timezone", "") or "UTC"
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return UTC
+
+    def set_meta(self, **values: str) -> None:
+        with self.transaction():
+            self._set_meta(values)
+
+    def _set_meta(self, values: dict[str, str]) -> None:
+        self._connection.executemany(
+            "INSERT INTO store_meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            list(values.items()),
+        )
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction; nested uses join the outer one."""
+        if self.readonly:
+            raise UserError(f"The store {self.path} is open read-only; it cannot be changed.")
+        if self._in_transaction:
+            yield
+            return
+        self._connection.execute("BEGIN IMMEDIATE")
+        self._in_transaction = True
+        try:
+            yield
+        except BaseException:
+            self._connection.execute("ROLLBACK")
+            raise
+        else:
+            self._connection.execute("COMMIT")
+        finally:
+            self._in_transaction = False
+
+    def write(self, records: Iterable[ClinicalRecord]) -> WriteResult:
+        """Upsert records by id; a stored newer version is kept. One transaction."""
+        by_class: dict[type[Any], list[ClinicalRecord]] = defaultdict(list)
+        for record in records:
+            by_class[type(record)].append(record)
+        written: dict[str, int] = {}
+        skipped = 0
+        with self.transaction():
+            for record_class, group in by_class.items():
+                mapping = MAPPINGS[record_class]
+                before = self._connection.total_changes
+                self._connection.executemany(mapping.upsert_sql, [mapping.to_row(r) for r in group])
+                changed = self._connection.total_changes - before
+                written[mapping.table] = written.get(mapping.table, 0) + changed
+                skipped += len(group) - changed
+        return WriteResult(written, skipped)
+
+    def refresh(
+        self,
+        records: Iterable[ClinicalRecord],
+        *,
+        data_time: datetime | None,
+        refreshed_at: datetime,
+        rejects: Sequence[Reject] = (),
+        source: str | None = None,
+        hospital_id: str | None = None,
+        extra_meta: dict[str, str] | None = None,
+    ) -> WriteResult:
+        """Apply a whole refresh in one transaction: records, rejects and the times, or nothing."""
+        with self.transaction():
+            result = self.write(records)
+            values: dict[str, str] = {"refreshed_at": _iso(refreshed_at)}
+            known = self.data_time
+            if data_time is not None and (known is None or data_time > known):
+                values["data_time"] = _iso(data_time)
+            if source is not None:
+                values["source"] = source
+            if hospital_id is not None:
+                values["hospital_id"] = hospital_id
+            values.update(extra_meta or {})
+            self._set_meta(values)
+            self._connection.executemany(
+                "INSERT INTO store_rejects (seen_at, resource_type, resource_id, reason) VALUES (?, ?, ?, ?)",
+                [(_iso(refreshed_at), r.resource_type, r.resource_id, r.reason) for r in rejects],
+            )
+        return result
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """Rows per record table."""
+        return {
+            table: int(self._connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for table in RECORD_TABLES
+        }
+
+    def get(self, record_class: type[R], record_id: str) -> R | None:
+        mapping = MAPPINGS[record_class]
+        row = self._connection.execute(
+            f"SELECT {mapping.select_list} FROM {mapping.table} WHERE id = ?", (record_id,)
+        ).fetchone()
+        return None if row is None else mapping.from_row(row)
+
+    def patient_by_mrn(self, mrn: str) -> Patient | None:
+        mapping = MAPPINGS[Patient]
+        row = self._connection.execute(
+            f"SELECT {mapping.select_list} FROM patients WHERE mrn = ? ORDER BY version DESC LIMIT 1", (mrn,)
+        ).fetchone()
+        return None if row is None else mapping.from_row(row)
+
+    def current_stay(self, patient_id: str) -> Stay | None:
+        return queries.current_stay(self._connection, patient_id)
+
+    def rejects(self) -> list[Reject]:
+        rows = self._connection.execute(
+            "SELECT resource_type, resource_id, reason FROM store_rejects ORDER BY rowid"
+        ).fetchall()
+        return [Reject(*row) for row in rows]
+
+    def units(self) -> list[queries.UnitInfo]:
+        """Care units present: declared locations and units named by current stays."""
+        return queries.units(self._connection)
+
+    def census(self, at: datetime | None = None, unit_id: str | None = None) -> list[UnitCensus]:
+        """Who lies where, unit by unit (ages at `at`, default now)."""
+        return queries.census(self._connection, at or datetime.now(UTC), unit_id)
+
+    def chart(
+        self, patient_id: str, at: datetime | None = None, results_since: timedelta = timedelta(days=7)
+    ) -> Chart:
+        chart = queries.chart(self._connection, patient_id, at or datetime.now(UTC), results_since)
+        if chart is None:
+            raise NotFoundError(f"No patient {patient_id} in the store {self.path}.")
+        return chart
+
+    def medication_schedule(
+        self, start: datetime, end: datetime, unit_id: str | None = None
+    ) -> list[DoseDue]:
+        """Doses due in [start, end) for current inpatients, with the administration recorded, if any."""
+        return queries.medication_schedule(self._connection, start, end, unit_id, self.timezone)
+
+    def activities(
+        self, start: datetime, end: datetime, unit_id: str | None = None, kinds: Sequence[str] = ()
+    ) -> list[ScheduledActivity]:
+        """Activities starting in [start, end), with the patient's phone and e-mail."""
+        return queries.activities(self._connection, start, end, unit_id, tuple(kinds))
+
+    def practitioners(self) -> list[Practitioner]:
+        mapping = MAPPINGS[Practitioner]
+        rows = self._connection.execute(
+            f"SELECT {mapping.select_list} FROM practitioners ORDER BY family, given, id"
+        ).fetchall()
+        return [mapping.from_row(row) for row in rows]
