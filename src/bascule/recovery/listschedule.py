@@ -54,8 +54,8 @@ def list_schedule(
     tasks = problem.tasks
     links = dependants(problem) if links is None else links
     rank = [0] * len(tasks)
-    for position, task in enumerate(order):
-        rank[task] = position
+    for position, ordered in enumerate(order):
+        rank[ordered] = position
     start = [NEVER] * len(tasks)
     end = [NEVER] * len(tasks)
     team_of = [-1] * len(tasks)
@@ -64,9 +64,9 @@ def list_schedule(
 
     fixed = dict(pinned or {})
     for t, task in enumerate(tasks):
-        if task.started_at is not None:  # under way: keeps a member of its team until it ends
+        if task.started_at is not None and t not in fixed:  # under way: keeps a member till it ends
             team = task.teams[0]
-            member = min(range(len(free[team])), key=lambda m, team=team: free[team][m])
+            member = min(range(len(free[team])), key=free[team].__getitem__)
             fixed[t] = (task.started_at, team, member)
     for t, (begin, team, member) in sorted(fixed.items(), key=lambda item: item[1][0]):
         start[t], end[t] = begin, begin + tasks[t].hours

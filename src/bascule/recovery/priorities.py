@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from bascule.recovery.availability import availability, objective
-from bascule.recovery.listschedule import Schedule, dependants, list_schedule
+from bascule.recovery.listschedule import Schedule, list_schedule
 from bascule.recovery.problem import NEVER, RestorationProblem
 
 NO_PROCESS = 5  # rank of a task that brings back no care process: after all priorities
@@ -48,8 +48,7 @@ def baseline_order(problem: RestorationProblem) -> list[int]:
                 best[task], count[task] = priority, 1
             elif priority == best[task]:
                 count[task] += 1
-    return sorted(range(len(problem.tasks)),
-                  key=lambda t: (best[t], -count[t], problem.tasks[t].node))
+    return sorted(range(len(problem.tasks)), key=lambda t: (best[t], -count[t], problem.tasks[t].node))
 
 
 def needed_tasks(problem: RestorationProblem, earliest: Sequence[float]) -> list[frozenset[int]]:
@@ -76,8 +75,12 @@ def waiting_processes(problem: RestorationProblem, earliest: Sequence[float]) ->
     return [i for i, (node, _) in enumerate(problem.processes) if 0 < earliest[node] < NEVER]
 
 
-def greedy_sequence(problem: RestorationProblem, needed: Sequence[frozenset[int]],
-                    candidates: Sequence[int], by_priority_first: bool = False) -> list[int]:
+def greedy_sequence(
+    problem: RestorationProblem,
+    needed: Sequence[frozenset[int]],
+    candidates: Sequence[int],
+    by_priority_first: bool = False,
+) -> list[int]:
     """Processes in the order of most weight per missing hour of work, recomputed as tasks are
     taken (work shared with processes already chosen is free)."""
     covered: set[int] = set()
@@ -85,7 +88,8 @@ def greedy_sequence(problem: RestorationProblem, needed: Sequence[frozenset[int]
     sequence: list[int] = []
     hours = [task.hours for task in problem.tasks]
     while remaining:
-        def key(i: int) -> tuple[float, float]:
+
+        def key(i: int, covered: set[int] = covered) -> tuple[float, float]:
             node, priority = problem.processes[i]
             missing = sum(hours[t] for t in needed[node] if t not in covered)
             ratio = problem.weight(priority) / max(missing, 1e-6)
@@ -98,15 +102,21 @@ def greedy_sequence(problem: RestorationProblem, needed: Sequence[frozenset[int]
     return sequence
 
 
-def sequence_order(problem: RestorationProblem, sequence: Sequence[int],
-                   needed: Sequence[frozenset[int]], fallback: Sequence[int]) -> list[int]:
+def sequence_order(
+    problem: RestorationProblem,
+    sequence: Sequence[int],
+    needed: Sequence[frozenset[int]],
+    fallback: Sequence[int],
+) -> list[int]:
     """The task order of a process sequence: each process's missing tasks in dependency order,
     then every other task in the `fallback` order."""
     order: list[int] = []
     taken: set[int] = set()
     for i in sequence:
-        fresh = sorted((t for t in needed[problem.processes[i][0]] if t not in taken),
-                       key=lambda t: problem.tasks[t].node)
+        fresh = sorted(
+            (t for t in needed[problem.processes[i][0]] if t not in taken),
+            key=lambda t: problem.tasks[t].node,
+        )
         order.extend(fresh)
         taken.update(fresh)
     order.extend(t for t in fallback if t not in taken)
@@ -116,8 +126,9 @@ def sequence_order(problem: RestorationProblem, sequence: Sequence[int],
 Evaluation = tuple[float, Schedule]
 
 
-def evaluate_order(problem: RestorationProblem, order: Sequence[int],
-                   links: list[list[tuple[int, int]]]) -> Evaluation:
+def evaluate_order(
+    problem: RestorationProblem, order: Sequence[int], links: list[list[tuple[int, int]]]
+) -> Evaluation:
     schedule = list_schedule(problem, order, links=links)
     return objective(problem, availability(problem, schedule.end)), schedule
 

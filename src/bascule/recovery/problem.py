@@ -150,8 +150,9 @@ def build_problem(
             )
         started_at: float | None = None
         if node_id in started:
-            started_at, teams = _started_on(node_id, started[node_id], teams, team_index, at, busy,
-                                            hospital_map)
+            started_at, teams = _started_on(
+                node_id, started[node_id], teams, team_index, at, busy, hospital_map
+            )
         task_of[index[node_id]] = len(tasks)
         tasks.append(RestorationTask(index[node_id], node.restore_hours, teams, started_at))
 
@@ -159,9 +160,7 @@ def build_problem(
         tuple(Requirement(tuple(index[m] for m in r.members), r.at_least) for r in nodes[node_id].needs)
         for node_id in order
     )
-    processes = tuple(
-        (index[p.id], p.priority) for p in hospital_map.processes if isinstance(p, CareProcess)
-    )
+    processes = tuple((index[p.id], p.priority) for p in hospital_map.processes if isinstance(p, CareProcess))
     return RestorationProblem(
         node_ids=tuple(order),
         needs=needs,
@@ -184,8 +183,9 @@ def _known(ids: Iterable[str], known: Iterable[str], what: str) -> list[str]:
     return ids
 
 
-def _progress_ids(ids: Iterable[str], nodes: Mapping[str, object], down: Sequence[str],
-                  flag: str) -> list[str]:
+def _progress_ids(
+    ids: Iterable[str], nodes: Mapping[str, object], down: Sequence[str], flag: str
+) -> list[str]:
     ids = list(ids)
     for item in ids:
         if item not in nodes:
