@@ -15,8 +15,9 @@ def parse_duration(text: str, option: str = "duration") -> timedelta:
     """ "30s", "90m", "2h", "1d" (also "1.5h"); anything else is one clear UserError."""
     match = _DURATION.match(text)
     if match is None:
-        raise UserError(f"The {option} {text!r} is not a duration; write a number and a unit, "
-                        "e.g. 30s, 90m, 2h or 1d.")
+        raise UserError(
+            f"The {option} {text!r} is not a duration; write a number and a unit, e.g. 30s, 90m, 2h or 1d."
+        )
     seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
     if seconds <= 0:
         raise UserError(f"The {option} {text!r} must be longer than zero.")

@@ -53,18 +53,28 @@ def read_passphrase(path: Path) -> bytes:
     return passphrase
 
 
-def new_key_set(name: str, folder: Path, passphrase: bytes | None = None, *,
-                opslimit: int = OPSLIMIT_SENSITIVE, memlimit: int = MEMLIMIT_SENSITIVE) -> KeySet:
+def new_key_set(
+    name: str,
+    folder: Path,
+    passphrase: bytes | None = None,
+    *,
+    opslimit: int = OPSLIMIT_SENSITIVE,
+    memlimit: int = MEMLIMIT_SENSITIVE,
+) -> KeySet:
     if not name or "/" in name or name.startswith("."):
         raise UserError(f"The key name {name!r} is not a plain file name; use letters, digits and dashes.")
     folder.mkdir(parents=True, exist_ok=True)
-    paths = KeySet(folder / f"{name}.age", folder / f"{name}.age.pub", folder / f"{name}.key",
-                   folder / f"{name}.pub", "")
-    existing = [p for p in (paths.identity, paths.recipient, paths.signing_key, paths.public_key)
-                if p.exists()]
+    paths = KeySet(
+        folder / f"{name}.age", folder / f"{name}.age.pub", folder / f"{name}.key", folder / f"{name}.pub", ""
+    )
+    existing = [
+        p for p in (paths.identity, paths.recipient, paths.signing_key, paths.public_key) if p.exists()
+    ]
     if existing:
-        raise UserError(f"The key file {existing[0]} already exists; choose another name or folder "
-                        "(Bascule never overwrites a key).")
+        raise UserError(
+            f"The key file {existing[0]} already exists; choose another name or folder "
+            "(Bascule never overwrites a key)."
+        )
     identity = pyrage.x25519.Identity.generate()
     recipient = str(identity.to_public())
     created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -74,8 +84,12 @@ def new_key_set(name: str, folder: Path, passphrase: bytes | None = None, *,
     signing = SecretKey.generate()
     write_atomically(paths.identity, identity_text, 0o600, exclusive=True)
     write_atomically(paths.recipient, f"{recipient}\n".encode(), 0o644, exclusive=True)
-    write_atomically(paths.signing_key, signing.to_text(passphrase, opslimit=opslimit,
-                                                        memlimit=memlimit).encode(), 0o600, exclusive=True)
+    write_atomically(
+        paths.signing_key,
+        signing.to_text(passphrase, opslimit=opslimit, memlimit=memlimit).encode(),
+        0o600,
+        exclusive=True,
+    )
     write_atomically(paths.public_key, signing.public_key.to_text().encode(), 0o644, exclusive=True)
     return KeySet(paths.identity, paths.recipient, paths.signing_key, paths.public_key, recipient)
 
@@ -85,8 +99,9 @@ def load_identities(path: Path, passphrase: bytes | None = None) -> list[pyrage.
     raw = read_bytes(path, "identity file")
     if raw.startswith(_AGE_BINARY) or raw.lstrip().startswith(_AGE_ARMOR):
         if passphrase is None:
-            raise UserError(f"The identity file {path} is protected by a passphrase; "
-                            "give it with --passphrase-file.")
+            raise UserError(
+                f"The identity file {path} is protected by a passphrase; give it with --passphrase-file."
+            )
         try:
             raw = pyrage.passphrase.decrypt(raw, passphrase.decode())
         except pyrage.DecryptError:
@@ -99,8 +114,10 @@ def load_identities(path: Path, passphrase: bytes | None = None) -> list[pyrage.
         try:
             identities.append(pyrage.x25519.Identity.from_str(line))
         except pyrage.IdentityError:
-            raise UserError(f"The identity file {path} holds a line that is not an age X25519 identity "
-                            "(AGE-SECRET-KEY-1... expected).") from None
+            raise UserError(
+                f"The identity file {path} holds a line that is not an age X25519 identity "
+                "(AGE-SECRET-KEY-1... expected)."
+            ) from None
     if not identities:
         raise UserError(f"The identity file {path} holds no age identity.")
     return identities

@@ -67,8 +67,10 @@ class Manifest:
         try:
             document = json.loads(raw)
             if document["format_version"] != FORMAT_VERSION:
-                raise UserError(f"The bundle {source} has manifest format {document['format_version']}, "
-                                f"this Bascule reads format {FORMAT_VERSION}; update Bascule.")
+                raise UserError(
+                    f"The bundle {source} has manifest format {document['format_version']}, "
+                    f"this Bascule reads format {FORMAT_VERSION}; update Bascule."
+                )
             return cls(
                 hospital=str(document["hospital"]),
                 source=str(document["source"]),
@@ -81,7 +83,9 @@ class Manifest:
                 quarantined=bool(document.get("quarantined", False)),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
-            raise SignatureMismatch(f"The manifest of {source} is unreadable; the bundle is damaged.") from None
+            raise SignatureMismatch(
+                f"The manifest of {source} is unreadable; the bundle is damaged."
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -102,23 +106,34 @@ class Seal:
             raise ValueError("sequence numbers start at 1")
 
     def to_comment(self) -> str:
-        fields = {"format": str(FORMAT_VERSION), "hospital": self.hospital, "sequence": str(self.sequence),
-                  "data_time": format_instant(self.data_time), "sha256": self.store_sha256,
-                  "state": "quarantined" if self.quarantined else "good"}
+        fields = {
+            "format": str(FORMAT_VERSION),
+            "hospital": self.hospital,
+            "sequence": str(self.sequence),
+            "data_time": format_instant(self.data_time),
+            "sha256": self.store_sha256,
+            "state": "quarantined" if self.quarantined else "good",
+        }
         return _SEAL_TAG + "".join(f"\t{key}:{value}" for key, value in fields.items())
 
     @classmethod
     def from_comment(cls, comment: str, source: str) -> Seal:
         parts = comment.split("\t")
         if parts[0] != _SEAL_TAG:
-            raise UserError(f"{source} is signed, but not as a Bascule snapshot (its trusted comment "
-                            "is not Bascule's); it is not a bundle.")
+            raise UserError(
+                f"{source} is signed, but not as a Bascule snapshot (its trusted comment "
+                "is not Bascule's); it is not a bundle."
+            )
         fields = dict(part.split(":", 1) for part in parts[1:] if ":" in part)
         try:
             if fields["format"] != str(FORMAT_VERSION):
                 raise UserError(f"{source} is a format {fields['format']} bundle; update Bascule.")
-            return cls(fields["hospital"], int(fields["sequence"]),
-                       parse_instant(fields["data_time"], "data_time"), fields["sha256"],
-                       fields["state"] == "quarantined")
+            return cls(
+                fields["hospital"],
+                int(fields["sequence"]),
+                parse_instant(fields["data_time"], "data_time"),
+                fields["sha256"],
+                fields["state"] == "quarantined",
+            )
         except (KeyError, ValueError):
             raise SignatureMismatch(f"The trusted comment of {source} is incomplete.") from None

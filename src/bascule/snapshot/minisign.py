@@ -73,8 +73,9 @@ def _scrypt_params(opslimit: int, memlimit: int) -> tuple[int, int, int]:
 def _scrypt_stream(password: bytes, salt: bytes, opslimit: int, memlimit: int) -> bytes:
     n_log2, r, p = _scrypt_params(opslimit, memlimit)
     n = 1 << n_log2
-    return hashlib.scrypt(password, salt=salt, n=n, r=r, p=p, maxmem=129 * r * (n + p + 2) + (1 << 20),
-                          dklen=_KEYNUM_SK_LEN)
+    return hashlib.scrypt(
+        password, salt=salt, n=n, r=r, p=p, maxmem=129 * r * (n + p + 2) + (1 << 20), dklen=_KEYNUM_SK_LEN
+    )
 
 
 def _xor(data: bytes, stream: bytes) -> bytes:
@@ -150,8 +151,10 @@ class SecretKey:
         keynum_sk = raw[54:]
         if kdf == _KDF_SCRYPT:
             if password is None:
-                raise UserError(f"The signing key {source} is protected by a passphrase; "
-                                "give it with --sign-passphrase-file.")
+                raise UserError(
+                    f"The signing key {source} is protected by a passphrase; "
+                    "give it with --sign-passphrase-file."
+                )
             keynum_sk = _xor(keynum_sk, _scrypt_stream(password, salt, opslimit, memlimit))
         elif kdf != _KDF_NONE:
             raise UserError(f"The signing key {source} uses an unknown key derivation.")
@@ -161,8 +164,13 @@ class SecretKey:
             raise UserError(f"Wrong passphrase for the signing key {source}.")
         return cls(key_id, secret[:32], secret[32:])
 
-    def to_text(self, password: bytes | None, *, opslimit: int = OPSLIMIT_SENSITIVE,
-                memlimit: int = MEMLIMIT_SENSITIVE) -> str:
+    def to_text(
+        self,
+        password: bytes | None,
+        *,
+        opslimit: int = OPSLIMIT_SENSITIVE,
+        memlimit: int = MEMLIMIT_SENSITIVE,
+    ) -> str:
         secret = self.seed + self.public
         keynum_sk = self.key_id + secret + _checksum(self.key_id, secret)
         if password is None:
@@ -175,17 +183,28 @@ class SecretKey:
             comment = "minisign encrypted secret key"
         return f"{UNTRUSTED_PREFIX}{comment}\n{base64.b64encode(head + keynum_sk).decode()}\n"
 
-    def sign_prehashed(self, blake2b_512: bytes, trusted_comment: str,
-                       untrusted_comment: str = "signature from bascule") -> str:
+    def sign_prehashed(
+        self, blake2b_512: bytes, trusted_comment: str, untrusted_comment: str = "signature from bascule"
+    ) -> str:
         """The .minisig text for a file whose BLAKE2b-512 digest is given."""
         _check_comment(trusted_comment)
         private = Ed25519PrivateKey.from_private_bytes(self.seed)
         signature = private.sign(blake2b_512)
         global_signature = private.sign(signature + trusted_comment.encode())
-        return (f"{UNTRUSTED_PREFIX}{untrusted_comment}\n"
-                f"{base64.b64encode(_SIG_ALG_HASHED + self.key_id + signature).decode()}\n"
-                f"{TRUSTED_PREFIX}{trusted_comment}\n"
-                f"{base64.b64encode(global_signature).decode()}\n")
+        return (
+            f"{UNTRUSTED_PREFIX}{untrusted_comment}\n"
+            f"{base64.b64encode(_SIG_ALG_HASHED + self.key_id + signature).decode()}\n"
+            f"{TRUSTED_PREFIX}{trusted_comment}\n"
+            f"{base64.b64encode(global_signature).decode()}\n"
+        )
+
+
+def _canonical_b64(line: str) -> bytes | None:
+    try:
+        raw = base64.b64decode(line, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return raw if base64.b64encode(raw).decode() == line else None
 
 
 def _check_comment(comment: str) -> None:
@@ -203,30 +222,37 @@ class Signature:
 
     @classmethod
     def from_text(cls, text: str, source: str) -> Signature:
+        """Strict: exactly minisign's four lines and canonical base64, so any altered byte shows."""
         lines = text.split("\n")
-        bad = SignatureMismatch(f"The signature {source} is damaged (not minisign's four-line format); "
-                                "the bundle may have been tampered with.")
-        if len(lines) < 4 or not lines[0].startswith(UNTRUSTED_PREFIX):
+        bad = SignatureMismatch(
+            f"The signature {source} is damaged (not minisign's four-line format); "
+            "the bundle may have been tampered with."
+        )
+        if len(lines) != 5 or lines[4] or not lines[0].startswith(UNTRUSTED_PREFIX):
             raise bad
-        if not lines[2].startswith(TRUSTED_PREFIX) or any(line.strip() for line in lines[4:]):
+        if not lines[2].startswith(TRUSTED_PREFIX):
             raise bad
-        try:
-            raw = base64.b64decode(lines[1].strip(), validate=True)
-            global_signature = base64.b64decode(lines[3].strip(), validate=True)
-        except (binascii.Error, ValueError):
-            raise bad from None
+        raw = _canonical_b64(lines[1])
+        global_signature = _canonical_b64(lines[3])
+        if raw is None or global_signature is None:
+            raise bad
         if len(raw) != 74 or raw[:2] not in (_SIG_ALG, _SIG_ALG_HASHED) or len(global_signature) != 64:
             raise bad
-        comment = lines[2][len(TRUSTED_PREFIX):].rstrip("\r")
-        return cls(raw[:2], raw[2:10], raw[10:], comment, global_signature)
+        return cls(raw[:2], raw[2:10], raw[10:], lines[2][len(TRUSTED_PREFIX) :], global_signature)
 
-    def verify(self, public: PublicKey, blake2b_512: bytes, legacy_message: bytes | None = None,
-               source: str = "the bundle") -> None:
+    def verify(
+        self,
+        public: PublicKey,
+        blake2b_512: bytes,
+        legacy_message: bytes | None = None,
+        source: str = "the bundle",
+    ) -> None:
         """Raise SignatureMismatch unless this signature, and its trusted comment, are `public`'s."""
         if self.key_id != public.key_id:
             raise SignatureMismatch(
                 f"{source} is signed by key {key_id_text(self.key_id)}, not by the public key given "
-                f"({key_id_text(public.key_id)}); use the hospital's public key.")
+                f"({key_id_text(public.key_id)}); use the hospital's public key."
+            )
         verifier = Ed25519PublicKey.from_public_bytes(public.key)
         message = blake2b_512 if self.algorithm == _SIG_ALG_HASHED else legacy_message
         try:
@@ -235,8 +261,10 @@ class Signature:
             verifier.verify(self.signature, message)
             verifier.verify(self.global_signature, self.signature + self.trusted_comment.encode())
         except InvalidSignature:
-            raise SignatureMismatch(f"The signature of {source} does not match its content: "
-                                    "the file was altered or damaged; do not use it.") from None
+            raise SignatureMismatch(
+                f"The signature of {source} does not match its content: "
+                "the file was altered or damaged; do not use it."
+            ) from None
 
 
 def prehash(chunks: Iterable[bytes]) -> bytes:

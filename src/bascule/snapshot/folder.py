@@ -1,0 +1,141 @@
+"""A folder of bundles: the sealing folder (with its private state) or a station folder.
+
+    current                  name of the newest good bundle, replaced atomically, written last
+    bascule-*.tar.age(...)   the bundles (see bundle.py); the last N are kept
+    quarantine/              bundles the ransomware guard refused (sealing folder only)
+    .bascule/                sealing state, mode 0700: sequence, guard key, baseline, lock
+
+A bundle is complete once its signature is in place (renamed last); `current` only ever names a
+complete bundle, so a crash at any moment leaves the previous bundle current and intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bascule.errors import UserError
+from bascule.snapshot.bundle import BundleName, remove_bundle_files
+from bascule.snapshot.durable import durable_temp, fsync_folder, publish, sweep_leftovers, write_atomically
+
+CURRENT = "current"
+QUARANTINE = "quarantine"
+STATE_FOLDER = ".bascule"
+DEFAULT_KEEP = 48
+
+
+@dataclass(frozen=True)
+class BundleFolder:
+    path: Path
+
+    def ensure(self) -> None:
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UserError(f"Cannot create the folder {self.path}: {error.strerror}.") from None
+        if not self.path.is_dir():
+            raise UserError(f"{self.path} is not a folder.")
+
+    def bundles(self) -> list[BundleName]:
+        """Complete bundles (archive and signature present), oldest first."""
+        if not self.path.is_dir():
+            return []
+        names = {entry.name for entry in os.scandir(self.path)}
+        found = [BundleName.parse(name) for name in names]
+        return sorted(n for n in found if n is not None and n.signature in names)
+
+    def incomplete(self) -> list[BundleName]:
+        names = {entry.name for entry in os.scandir(self.path)} if self.path.is_dir() else set()
+        found = [BundleName.parse(name) for name in names]
+        return [n for n in found if n is not None and n.signature not in names]
+
+    def current(self) -> BundleName | None:
+        """The bundle `current` names if complete; else the newest complete one."""
+        try:
+            named = BundleName.parse((self.path / CURRENT).read_text().strip())
+        except (FileNotFoundError, UnicodeDecodeError, IsADirectoryError):
+            named = None
+        complete = self.bundles()
+        if named is not None and named in complete:
+            return named
+        return complete[-1] if complete else None
+
+    def highest_sequence(self) -> int:
+        all_names = [*self.bundles(), *self.incomplete()]
+        return max((n.sequence for n in all_names), default=0)
+
+    def set_current(self, name: BundleName) -> None:
+        write_atomically(self.path / CURRENT, f"{name.archive}\n".encode())
+
+    def prune(self, keep: int) -> list[BundleName]:
+        """Keep the newest `keep` complete bundles and the current one; drop crash leftovers."""
+        sweep_leftovers(self.path)
+        current = self.current()
+        for leftover in self.incomplete():
+            if current is None or leftover.sequence < current.sequence:
+                remove_bundle_files(self.path, leftover)
+        complete = self.bundles()
+        dropped = [n for n in complete[: max(len(complete) - keep, 0)] if n != current]
+        for name in dropped:
+            remove_bundle_files(self.path, name)
+        return dropped
+
+    def receive(self, source: Path, name: BundleName) -> None:
+        """Copy a bundle here atomically (signature last), then point `current` at it."""
+        self.ensure()
+        for file_name in name.files():
+            origin = source / file_name
+            if not origin.exists():
+                continue
+            with durable_temp(self.path / file_name) as (stream, temp), origin.open("rb") as reader:
+                while chunk := reader.read(1 << 20):
+                    stream.write(chunk)
+            publish(temp, self.path / file_name)
+        fsync_folder(self.path)
+        self.set_current(name)
+
+
+class SealingFolder(BundleFolder):
+    @property
+    def state_folder(self) -> Path:
+        return self.path / STATE_FOLDER
+
+    @property
+    def quarantine(self) -> BundleFolder:
+        return BundleFolder(self.path / QUARANTINE)
+
+    @property
+    def baseline_path(self) -> Path:
+        return self.state_folder / "baseline.json"
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        self.ensure()
+        self.state_folder.mkdir(mode=0o700, exist_ok=True)
+        with (self.state_folder / "lock").open("a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise UserError(
+                    f"Another Bascule is sealing into {self.path} right now; wait for it to finish."
+                ) from None
+            yield
+
+    def last_sequence(self) -> int:
+        """The highest sequence ever used here: the state file, or the bundles if it was lost."""
+        try:
+            remembered = int(json.loads((self.state_folder / "state.json").read_bytes())["sequence"])
+        except (FileNotFoundError, ValueError, KeyError, TypeError):
+            remembered = 0
+        return max(remembered, self.highest_sequence(), self.quarantine.highest_sequence())
+
+    def reserve_sequence(self) -> int:
+        """The next sequence number, recorded before use so that it is never given twice."""
+        sequence = self.last_sequence() + 1
+        write_atomically(self.state_folder / "state.json", json.dumps({"sequence": sequence}).encode(), 0o600)
+        return sequence

@@ -1,0 +1,126 @@
+"""The ransomware guard: a refresh that rewrites or loses an implausible share of the records, or
+whose records look garbled, is quarantined instead of replacing the last good snapshot.
+
+It compares keyed per-record fingerprints (id -> 8-byte BLAKE2b of the row, keyed by a secret kept
+in the sealing folder) with those of the last good bundle, so it never needs to decrypt anything,
+and the fingerprints say nothing about patients to whoever copies the folder without the key.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bascule.snapshot.census import Census
+from bascule.snapshot.durable import write_atomically
+
+DEFAULT_MAX_CHANGE = 0.30
+DEFAULT_MAX_GARBLED = 0.05
+
+
+@dataclass(frozen=True)
+class GuardPolicy:
+    max_change: float = DEFAULT_MAX_CHANGE
+    max_garbled: float = DEFAULT_MAX_GARBLED
+
+    def __post_init__(self) -> None:
+        if not (0.0 <= self.max_change <= 1.0 and 0.0 <= self.max_garbled <= 1.0):
+            raise ValueError("guard thresholds are shares between 0 and 1")
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The last good bundle's fingerprints, with the key they were made with."""
+
+    sequence: int
+    key: bytes
+    fingerprints: Mapping[str, Mapping[str, bytes]]
+
+    @staticmethod
+    def new_key() -> bytes:
+        return secrets.token_bytes(32)
+
+    @property
+    def records(self) -> int:
+        return sum(len(table) for table in self.fingerprints.values())
+
+    def save(self, path: Path) -> None:
+        document = {
+            "sequence": self.sequence,
+            "key": self.key.hex(),
+            "tables": {
+                table: {record: digest.hex() for record, digest in prints.items()}
+                for table, prints in self.fingerprints.items()
+            },
+        }
+        write_atomically(path, json.dumps(document, separators=(",", ":")).encode(), 0o600)
+
+    @classmethod
+    def load(cls, path: Path) -> Baseline | None:
+        try:
+            document = json.loads(path.read_bytes())
+            tables = {
+                table: {record: bytes.fromhex(digest) for record, digest in prints.items()}
+                for table, prints in document["tables"].items()
+            }
+            return cls(int(document["sequence"]), bytes.fromhex(document["key"]), tables)
+        except FileNotFoundError:
+            return None
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None  # a damaged baseline is as good as none: the verdict says "no baseline"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    baseline_records: int
+    changed: int
+    removed: int
+    records: int
+    garbled: int
+    policy: GuardPolicy
+    has_baseline: bool
+
+    @property
+    def change_share(self) -> float:
+        return (self.changed + self.removed) / self.baseline_records if self.baseline_records else 0.0
+
+    @property
+    def garbled_share(self) -> float:
+        return self.garbled / self.records if self.records else 0.0
+
+    @property
+    def too_many_changes(self) -> bool:
+        return self.change_share > self.policy.max_change
+
+    @property
+    def too_many_garbled(self) -> bool:
+        return self.garbled_share > self.policy.max_garbled
+
+    @property
+    def quarantine(self) -> bool:
+        return self.too_many_changes or self.too_many_garbled
+
+
+def judge(census: Census, baseline: Baseline | None, policy: GuardPolicy) -> Verdict:
+    changed = removed = 0
+    if baseline is not None:
+        for table, old_prints in baseline.fingerprints.items():
+            new_prints = census.fingerprints.get(table, {})
+            for record, digest in old_prints.items():
+                new_digest = new_prints.get(record)
+                if new_digest is None:
+                    removed += 1
+                elif new_digest != digest:
+                    changed += 1
+    return Verdict(
+        baseline.records if baseline else 0,
+        changed,
+        removed,
+        census.records,
+        len(census.garbled),
+        policy,
+        baseline is not None,
+    )

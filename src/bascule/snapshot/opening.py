@@ -1,0 +1,75 @@
+"""Open a bundle on a station: verify (with the public key), decrypt, check the store's SHA-256,
+and put `store.sqlite` and `manifest.json` in place atomically for the viewer and the paper kits."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyrage
+
+from bascule.errors import UserError
+from bascule.snapshot.bundle import decrypt_archive
+from bascule.snapshot.durable import durable_temp, fsync_folder, publish, write_atomically
+from bascule.snapshot.manifest import MANIFEST_MEMBER, STORE_MEMBER, Manifest
+from bascule.snapshot.minisign import PublicKey, SignatureMismatch
+from bascule.snapshot.verify import Verified, verify_bundle
+
+
+@dataclass(frozen=True)
+class Opened:
+    store: Path
+    manifest: Manifest
+    verified: Verified | None
+
+
+def open_bundle(
+    archive: Path,
+    identities: list[pyrage.x25519.Identity],
+    into: Path,
+    *,
+    identity_source: str,
+    public_key: PublicKey | None = None,
+    seen_file: Path | None = None,
+) -> Opened:
+    verified = verify_bundle(archive, public_key, seen_file=seen_file) if public_key else None
+    if not archive.is_file():
+        raise UserError(f"The bundle {archive} does not exist.", exit_code=2)
+    try:
+        into.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"Cannot create the folder {into}: {error.strerror}.") from None
+    store = into / STORE_MEMBER
+    with durable_temp(store, 0o600) as (stream, temp):
+        try:
+            manifest = decrypt_archive(archive, identities, stream, identity_source)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+    try:
+        if verified is not None and (
+            manifest.store_sha256 != verified.seal.store_sha256 or manifest.sequence != verified.seal.sequence
+        ):
+            raise SignatureMismatch(
+                f"The manifest inside {archive.name} does not match its signature; "
+                "the bundle was assembled from different parts: do not use it."
+            )
+        _check_readable(temp, archive.name)
+        publish(temp, store)
+    finally:
+        temp.unlink(missing_ok=True)
+    write_atomically(into / MANIFEST_MEMBER, manifest.to_bytes())
+    fsync_folder(into)
+    return Opened(store, manifest, verified)
+
+
+def _check_readable(store: Path, source: str) -> None:
+    connection = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    try:
+        if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise SignatureMismatch(f"The store inside {source} fails SQLite's integrity check.")
+    except sqlite3.DatabaseError:
+        raise SignatureMismatch(f"The store inside {source} is not a readable SQLite file.") from None
+    finally:
+        connection.close()

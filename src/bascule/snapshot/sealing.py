@@ -1,0 +1,149 @@
+"""Seal the continuity store into a bundle: copy, census, guard, encrypt, sign, publish.
+
+Order of publication (each step durable before the next): break-glass file, archive, signature
+(the bundle is complete from here), then `current`, then the guard's baseline, then pruning. A
+refresh the guard refuses is sealed the same way into quarantine/ and never becomes current.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyrage
+
+from bascule.snapshot.bundle import BundleName, breakglass_identity_file, write_archive
+from bascule.snapshot.census import Census, take_census, take_copy
+from bascule.snapshot.durable import durable_temp, fsync_folder, publish
+from bascule.snapshot.folder import DEFAULT_KEEP, SealingFolder
+from bascule.snapshot.guard import Baseline, GuardPolicy, Verdict, judge
+from bascule.snapshot.manifest import Manifest, Seal
+from bascule.snapshot.minisign import SecretKey
+
+
+@dataclass(frozen=True)
+class SealRequest:
+    store: Path
+    recipients: tuple[pyrage.x25519.Recipient, ...]
+    signing_key: SecretKey
+    out: Path
+    breakglass_passphrase: bytes | None = None
+    keep: int = DEFAULT_KEEP
+    policy: GuardPolicy = field(default_factory=GuardPolicy)
+
+    def __post_init__(self) -> None:
+        if not self.recipients:
+            raise ValueError("a bundle is sealed to at least one recipient")
+        if self.keep < 1:
+            raise ValueError("keep at least one bundle")
+
+
+@dataclass(frozen=True)
+class SealOutcome:
+    name: BundleName
+    folder: Path
+    manifest: Manifest
+    verdict: Verdict
+    archive_size: int
+
+    @property
+    def archive(self) -> Path:
+        return self.folder / self.name.archive
+
+    @property
+    def quarantined(self) -> bool:
+        return self.verdict.quarantine
+
+
+@contextlib.contextmanager
+def _private_scratch(store: Path) -> Iterator[Path]:
+    """Scratch space for the plaintext copy: beside the store (same protection), else the temp dir."""
+    try:
+        scratch = tempfile.TemporaryDirectory(prefix=".bascule-seal-", dir=store.parent)
+    except OSError:
+        scratch = tempfile.TemporaryDirectory(prefix="bascule-seal-")
+    with scratch as folder:
+        yield Path(folder)
+
+
+def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
+    folder = SealingFolder(request.out)
+    with folder.locked(), _private_scratch(request.store) as scratch:
+        copy = scratch / "store.sqlite"
+        take_copy(request.store, copy)
+        baseline = Baseline.load(folder.baseline_path)
+        key = baseline.key if baseline is not None else Baseline.new_key()
+        census = take_census(copy, key, str(request.store))
+        verdict = judge(census, baseline, request.policy)
+        return _write_bundle(request, folder, copy, census, verdict, key, now or datetime.now(UTC))
+
+
+def _write_bundle(
+    request: SealRequest,
+    folder: SealingFolder,
+    copy: Path,
+    census: Census,
+    verdict: Verdict,
+    key: bytes,
+    created: datetime,
+) -> SealOutcome:
+    sequence = folder.reserve_sequence()
+    name = BundleName.make(sequence, census.meta.data_time)
+    destination = folder.quarantine if verdict.quarantine else folder
+    destination.ensure()
+    recipients = list(request.recipients)
+    breakglass: bytes | None = None
+    if request.breakglass_passphrase is not None:
+        recipient, breakglass = breakglass_identity_file(request.breakglass_passphrase)
+        recipients.append(recipient)
+    manifests: list[Manifest] = []
+
+    def manifest_for(store_sha256: str, store_size: int) -> bytes:
+        manifest = Manifest(
+            census.meta.hospital,
+            census.meta.source,
+            census.meta.data_time,
+            sequence,
+            census.counts,
+            store_sha256,
+            store_size,
+            created,
+            verdict.quarantine,
+        )
+        manifests.append(manifest)
+        return manifest.to_bytes()
+
+    target = destination.path
+    with durable_temp(target / name.archive) as (stream, archive_temp):
+        sealed = write_archive(copy, created, manifest_for, recipients, stream)
+    try:
+        seal_facts = Seal(
+            census.meta.hospital, sequence, census.meta.data_time, sealed.store_sha256, verdict.quarantine
+        )
+        signature = request.signing_key.sign_prehashed(
+            sealed.prehash,
+            seal_facts.to_comment(),
+            f"Bascule snapshot {sequence} of {census.meta.hospital}; check with minisign -V",
+        )
+        with durable_temp(target / name.signature) as (stream, signature_temp):
+            stream.write(signature.encode())
+        if breakglass is not None:
+            with durable_temp(target / name.breakglass, 0o600) as (stream, breakglass_temp):
+                stream.write(breakglass)
+            publish(breakglass_temp, target / name.breakglass)
+        publish(archive_temp, target / name.archive)
+        publish(signature_temp, target / name.signature)
+    finally:
+        archive_temp.unlink(missing_ok=True)
+    fsync_folder(target)
+    if verdict.quarantine:
+        folder.quarantine.prune(request.keep)
+    else:
+        folder.set_current(name)
+        Baseline(sequence, key, census.fingerprints).save(folder.baseline_path)
+        folder.prune(request.keep)
+    return SealOutcome(name, target, manifests[0], verdict, sealed.archive_size)

@@ -1,0 +1,120 @@
+"""Check a bundle without opening it: signature, rollback, data age.
+
+Exit codes (UserError.exit_code): 3 tampered, wrong key or rolled back; 4 older than the stated
+threshold; 5 a quarantined bundle; 2 usage. The highest sequence seen per hospital is remembered in
+a small state file (by default `.bascule-seen.json` beside the bundle) so that a replayed older
+bundle is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bascule.errors import NotFoundError, UserError
+from bascule.snapshot.bundle import prehash_file, signature_path
+from bascule.snapshot.durable import write_atomically
+from bascule.snapshot.freshness import format_age, format_instant
+from bascule.snapshot.manifest import Seal
+from bascule.snapshot.minisign import PublicKey, Signature, SignatureMismatch
+
+SEEN_FILE = ".bascule-seen.json"
+EXIT_STALE = 4
+EXIT_QUARANTINED = 5
+
+
+class StaleSnapshot(UserError):
+    exit_code = EXIT_STALE
+
+
+class QuarantinedSnapshot(UserError):
+    exit_code = EXIT_QUARANTINED
+
+
+@dataclass(frozen=True)
+class Verified:
+    seal: Seal
+    age: timedelta
+
+
+def read_signature(archive: Path) -> Signature:
+    if not archive.is_file():
+        raise NotFoundError(f"The bundle {archive} does not exist.")
+    signature_file = signature_path(archive)
+    try:
+        text = signature_file.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise SignatureMismatch(
+            f"The bundle {archive.name} has no signature ({signature_file.name} is "
+            "missing); it cannot be trusted."
+        ) from None
+    except UnicodeDecodeError:
+        text = ""
+    return Signature.from_text(text, signature_file.name)
+
+
+def check_signature(archive: Path, public_key: PublicKey) -> Seal:
+    """The signed facts of `archive`, or SignatureMismatch (exit 3)."""
+    signature = read_signature(archive)
+    signature.verify(public_key, prehash_file(archive), source=archive.name)
+    return Seal.from_comment(signature.trusted_comment, archive.name)
+
+
+def default_seen_file(archive: Path) -> Path:
+    return archive.parent / SEEN_FILE
+
+
+def check_rollback(seal: Seal, seen_file: Path, source: str) -> None:
+    """Refuse a bundle older than the newest one seen for its hospital; remember a newer one."""
+    try:
+        seen = json.loads(seen_file.read_bytes())
+        if not isinstance(seen, dict):
+            seen = {}
+    except FileNotFoundError:
+        seen = {}
+    except ValueError:
+        raise UserError(
+            f"The state file {seen_file} is damaged; remove it only if you trust every bundle in this folder."
+        ) from None
+    highest = int(seen.get(seal.hospital, {}).get("sequence", 0))
+    if seal.sequence < highest:
+        raise SignatureMismatch(
+            f"{source} is bundle {seal.sequence} of {seal.hospital}, older than bundle {highest} already "
+            "seen here: an old snapshot is being replayed; use the newest one."
+        )
+    if seal.sequence > highest:
+        seen[seal.hospital] = {"sequence": seal.sequence, "data_time": format_instant(seal.data_time)}
+        try:
+            write_atomically(seen_file, json.dumps(seen, indent=1).encode())
+        except OSError as error:
+            raise UserError(
+                f"Cannot record the sequence seen in {seen_file}: {error.strerror}; "
+                "give a writable --state file."
+            ) from None
+
+
+def verify_bundle(
+    archive: Path,
+    public_key: PublicKey,
+    *,
+    seen_file: Path | None = None,
+    max_age: timedelta | None = None,
+    now: datetime | None = None,
+) -> Verified:
+    seal = check_signature(archive, public_key)
+    if seal.quarantined:
+        raise QuarantinedSnapshot(
+            f"{archive.name} was quarantined by the ransomware guard when sealed; "
+            "it is not a good snapshot: use the current bundle."
+        )
+    check_rollback(seal, seen_file or default_seen_file(archive), archive.name)
+    age = (now or datetime.now(UTC)) - seal.data_time
+    if max_age is not None and age > max_age:
+        raise StaleSnapshot(
+            f"{archive.name} is authentic but its data is {format_age(age)} old "
+            f"(data time {format_instant(seal.data_time)}), more than the "
+            f"{format_age(max_age)} allowed: the feed has stopped; treat it as stale."
+        )
+    return Verified(seal, age)
