@@ -1,0 +1,1 @@
+"""The embedded demo hospital (a fictional French general hospital) and its attack scenarios."""
