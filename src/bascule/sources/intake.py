@@ -1,0 +1,54 @@
+"""Gathering a refresh before it touches the store: records, rejects and the newest source time.
+
+Everything is staged in memory and applied by the store in one transaction at the end, so a source
+that fails half-way leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bascule.clinical.records import ClinicalRecord, version_stamp
+from bascule.snapshot.store import Reject
+from bascule.sources.fhir_fields import MalformedResource
+from bascule.sources.fhir_records import last_updated, resource_identity, to_record
+
+
+@dataclass
+class Intake:
+    """Records staged for one refresh."""
+
+    received_at: datetime
+    records: list[ClinicalRecord] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    received: Counter[str] = field(default_factory=Counter)
+    newest: datetime | None = None
+
+    def __post_init__(self) -> None:
+        self._default_version = version_stamp(self.received_at)
+
+    def take(self, resource: Any) -> bool:
+        """Stage one FHIR resource; a malformed one is recorded as a reject. True if it was kept."""
+        kind, rid = resource_identity(resource)
+        self.received[kind] += 1
+        try:
+            record = to_record(resource, self._default_version)
+        except MalformedResource as malformed:
+            self.rejects.append(Reject(kind, rid, malformed.reason))
+            return False
+        self.records.append(record)
+        updated = last_updated(resource)
+        if updated is not None and (self.newest is None or updated > self.newest):
+            self.newest = updated
+        return True
+
+    def reject(self, resource_type: str, resource_id: str | None, reason: str) -> None:
+        self.received[resource_type] += 1
+        self.rejects.append(Reject(resource_type, resource_id, reason))
+
+    @property
+    def total(self) -> int:
+        return sum(self.received.values())

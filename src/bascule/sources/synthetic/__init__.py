@@ -1,0 +1,1 @@
+"""The synthetic hospital: a deterministic, realistic and entirely fictional set of patients."""
