@@ -65,10 +65,10 @@ def list_schedule(
     fixed = dict(pinned or {})
     for t, task in enumerate(tasks):
         if task.started_at is not None and t not in fixed:  # under way: keeps a member till it ends
-            team = task.teams[0]
-            member = min(range(len(free[team])), key=free[team].__getitem__)
-            fixed[t] = (task.started_at, team, member)
+            fixed[t] = (task.started_at, task.teams[0], -1)
     for t, (begin, team, member) in sorted(fixed.items(), key=lambda item: item[1][0]):
+        if member < 0:
+            member = min(range(len(free[team])), key=free[team].__getitem__)
         start[t], end[t] = begin, begin + tasks[t].hours
         team_of[t], member_of[t] = team, member
         free[team][member] = max(free[team][member], end[t])
