@@ -22,7 +22,7 @@ import re
 import tarfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -51,6 +51,10 @@ class BundleName:
     def parse(cls, file_name: str) -> BundleName | None:
         match = _NAME.match(file_name)
         return cls(int(match.group(1)), match.group(2)) if match else None
+
+    @property
+    def data_time(self) -> datetime:
+        return datetime.strptime(self.data_time_text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
 
     @property
     def stem(self) -> str:

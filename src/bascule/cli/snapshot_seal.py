@@ -1,0 +1,345 @@
+"""`bascule snapshot seal|verify|open|watch|status`: the sealed copy of the critical data.
+
+Exit codes: 0 good; 2 usage; 3 tampered, wrong key or replayed; 4 stale (older than the threshold);
+5 quarantined by the ransomware guard.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from bascule.cli.context import make_console
+from bascule.cli.options import output_lang
+from bascule.cli.snapshot import snapshot_app
+from bascule.errors import UserError
+from bascule.i18n import Lang, t
+from bascule.snapshot.folder import DEFAULT_KEEP, SealingFolder
+from bascule.snapshot.freshness import format_age, format_instant, parse_duration
+from bascule.snapshot.guard import DEFAULT_MAX_CHANGE, DEFAULT_MAX_GARBLED, GuardPolicy
+from bascule.snapshot.keys import (
+    load_identities,
+    load_public_key,
+    load_signing_key,
+    parse_recipients,
+    read_passphrase,
+)
+from bascule.snapshot.minisign import key_id_text
+from bascule.snapshot.opening import open_bundle
+from bascule.snapshot.seal_texts import quarantine_sentence, sealed_sentence
+from bascule.snapshot.sealing import SealOutcome, SealRequest, seal
+from bascule.snapshot.station import DEFAULT_MAX_AGE, station_status
+from bascule.snapshot.verify import EXIT_QUARANTINED, EXIT_STALE, verify_bundle
+from bascule.snapshot.watch import RunReport, WatchPlan, watch
+
+LangOption = Annotated[str | None, typer.Option("--lang", metavar="fr|en", help="Language of the output.")]
+ToOption = Annotated[
+    list[str], typer.Option("--to", metavar="RECIPIENT|FILE", help="age recipient (age1...) or file of them.")
+]
+SignOption = Annotated[Path, typer.Option("--sign", metavar="KEY", help="minisign secret key (NAME.key).")]
+OutOption = Annotated[Path, typer.Option("--out", metavar="DIR", help="The sealing folder.")]
+PassphraseOption = Annotated[
+    Path | None,
+    typer.Option("--passphrase-file", metavar="F", help="Also seal for this break-glass passphrase."),
+]
+SignPassphraseOption = Annotated[
+    Path | None, typer.Option("--sign-passphrase-file", metavar="F", help="Passphrase of the signing key.")
+]
+KeepOption = Annotated[int, typer.Option("--keep", min=1, help="How many bundles to keep.")]
+MaxChangeOption = Annotated[
+    float, typer.Option("--max-change", min=0.0, max=1.0, help="Share of records a refresh may change.")
+]
+MaxGarbledOption = Annotated[
+    float, typer.Option("--max-garbled", min=0.0, max=1.0, help="Share of records that may look garbled.")
+]
+
+
+def _request(
+    store: Path,
+    to: list[str],
+    sign: Path,
+    out: Path,
+    passphrase_file: Path | None,
+    sign_passphrase_file: Path | None,
+    keep: int,
+    max_change: float,
+    max_garbled: float,
+) -> SealRequest:
+    recipients = tuple(parse_recipients(to))
+    signing_passphrase = read_passphrase(sign_passphrase_file) if sign_passphrase_file else None
+    breakglass = read_passphrase(passphrase_file) if passphrase_file else None
+    return SealRequest(
+        store,
+        recipients,
+        load_signing_key(sign, signing_passphrase),
+        out,
+        breakglass,
+        keep,
+        GuardPolicy(max_change, max_garbled),
+    )
+
+
+def _report_seal(outcome: SealOutcome, out: Path, lang: Lang, console: Console, seconds: float) -> None:
+    if outcome.quarantined:
+        last = SealingFolder(out).current()
+        console.print(quarantine_sentence(outcome, last, lang), style="bold red")
+        raise typer.Exit(EXIT_QUARANTINED)
+    console.print(sealed_sentence(outcome, lang, seconds))
+
+
+@snapshot_app.command("seal")
+def seal_command(
+    store: Annotated[Path, typer.Option("--store", metavar="FILE", help="The continuity store (SQLite).")],
+    to: ToOption,
+    sign: SignOption,
+    out: OutOption,
+    passphrase_file: PassphraseOption = None,
+    sign_passphrase_file: SignPassphraseOption = None,
+    keep: KeepOption = DEFAULT_KEEP,
+    max_change: MaxChangeOption = DEFAULT_MAX_CHANGE,
+    max_garbled: MaxGarbledOption = DEFAULT_MAX_GARBLED,
+    lang: LangOption = None,
+) -> None:
+    """Seal the store into a new encrypted, signed bundle (quarantined if it looks like an attack)."""
+    language = output_lang(lang)
+    request = _request(
+        store, to, sign, out, passphrase_file, sign_passphrase_file, keep, max_change, max_garbled
+    )
+    started = time.perf_counter()
+    outcome = seal(request)
+    _report_seal(outcome, out, language, make_console(), time.perf_counter() - started)
+
+
+@snapshot_app.command("verify")
+def verify_command(
+    bundle: Annotated[Path, typer.Argument(metavar="BUNDLE", help="The .tar.age file.")],
+    pubkey: Annotated[Path, typer.Option("--pubkey", metavar="PUB", help="minisign public key (NAME.pub).")],
+    max_age: Annotated[str | None, typer.Option("--max-age", metavar="DURATION", help="e.g. 2h.")] = None,
+    state: Annotated[Path | None, typer.Option("--state", metavar="FILE", help="Sequences seen.")] = None,
+    lang: LangOption = None,
+) -> None:
+    """Check signature, rollback and data age without opening (exit 0, 3 tampered, 4 stale)."""
+    language = output_lang(lang)
+    threshold = parse_duration(max_age, "--max-age") if max_age else None
+    public_key = load_public_key(pubkey)
+    verified = verify_bundle(bundle, public_key, seen_file=state, max_age=threshold)
+    make_console().print(
+        t(
+            "seal.verified",
+            language,
+            sequence=verified.seal.sequence,
+            hospital=verified.seal.hospital,
+            key_id=key_id_text(public_key.key_id),
+            data_time=format_instant(verified.seal.data_time),
+            age=format_age(verified.age),
+        )
+    )
+
+
+@snapshot_app.command("open")
+def open_command(
+    bundle: Annotated[Path, typer.Argument(metavar="BUNDLE", help="The .tar.age file.")],
+    identity: Annotated[Path, typer.Option("--identity", metavar="KEY", help="age identity (NAME.age).")],
+    into: Annotated[Path, typer.Option("--into", metavar="DIR", help="Where to put store.sqlite.")],
+    pubkey: Annotated[Path | None, typer.Option("--pubkey", metavar="PUB", help="Verify first.")] = None,
+    passphrase_file: Annotated[
+        Path | None, typer.Option("--passphrase-file", metavar="F", help="Passphrase of the identity file.")
+    ] = None,
+    state: Annotated[Path | None, typer.Option("--state", metavar="FILE", help="Sequences seen.")] = None,
+    lang: LangOption = None,
+) -> None:
+    """Verify (with --pubkey), decrypt, check the SHA-256 and write store.sqlite into DIR."""
+    language = output_lang(lang)
+    passphrase = read_passphrase(passphrase_file) if passphrase_file else None
+    identities = load_identities(identity, passphrase)
+    public_key = load_public_key(pubkey) if pubkey else None
+    opened = open_bundle(
+        bundle, identities, into, identity_source=str(identity), public_key=public_key, seen_file=state
+    )
+    manifest = opened.manifest
+    age = datetime.now(UTC) - manifest.data_time
+    make_console().print(
+        t(
+            "seal.opened",
+            language,
+            sequence=manifest.sequence,
+            hospital=manifest.hospital,
+            path=opened.store,
+            records=sum(manifest.counts.values()),
+            data_time=format_instant(manifest.data_time),
+            age=format_age(age),
+            checked=t("seal.sig_checked" if public_key else "seal.sig_unchecked", language),
+        )
+    )
+
+
+@snapshot_app.command("status")
+def status_command(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A station (or sealing) folder.")],
+    max_age: Annotated[str, typer.Option("--max-age", metavar="DURATION", help="Alarm threshold.")] = "2h",
+    pubkey: Annotated[
+        Path | None, typer.Option("--pubkey", metavar="PUB", help="Check the signature.")
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Say which bundle a station holds and how old its data is; alarm (exit 4) past the threshold."""
+    language = output_lang(lang)
+    threshold = parse_duration(max_age, "--max-age") if max_age else DEFAULT_MAX_AGE
+    status = station_status(folder, threshold, load_public_key(pubkey) if pubkey else None)
+    console = make_console()
+    if status.seal is None or status.age is None:
+        console.print(t("seal.status_empty", language, folder=folder), style="bold red")
+        raise typer.Exit(EXIT_STALE)
+    console.print(
+        t(
+            "seal.status_line",
+            language,
+            folder=folder,
+            sequence=status.seal.sequence,
+            hospital=status.seal.hospital,
+            data_time=format_instant(status.seal.data_time),
+            age=format_age(status.age),
+            checked=t("seal.sig_checked" if status.signature_checked else "seal.sig_unchecked", language),
+        )
+    )
+    if status.stale:
+        console.print(
+            t(
+                "seal.status_stale",
+                language,
+                folder=folder,
+                age=format_age(status.age),
+                max_age=format_age(threshold),
+            ),
+            style="bold red",
+        )
+        raise typer.Exit(EXIT_STALE)
+
+
+@snapshot_app.command("watch")
+def watch_command(
+    fhir: Annotated[str, typer.Option("--fhir", metavar="URL", help="FHIR R4 base URL to pull from.")],
+    store: Annotated[Path, typer.Option("--store", metavar="FILE", help="The continuity store.")],
+    to: ToOption,
+    sign: SignOption,
+    out: OutOption,
+    every: Annotated[str, typer.Option("--every", metavar="DURATION", help="Period, e.g. 30s.")] = "30s",
+    copy_to: Annotated[
+        list[str] | None,
+        typer.Option("--copy-to", metavar="STATION_DIR", help="Station folder (repeatable)."),
+    ] = None,
+    max_runs: Annotated[int | None, typer.Option("--max-runs", min=1, help="Stop after N runs.")] = None,
+    passphrase_file: PassphraseOption = None,
+    sign_passphrase_file: SignPassphraseOption = None,
+    keep: KeepOption = DEFAULT_KEEP,
+    max_change: MaxChangeOption = DEFAULT_MAX_CHANGE,
+    max_garbled: MaxGarbledOption = DEFAULT_MAX_GARBLED,
+    lang: LangOption = None,
+) -> None:
+    """Pull, seal and copy to the station folders every period; keep the last good bundle on failure."""
+    language = output_lang(lang)
+    period = parse_duration(every, "--every")
+    request = _request(
+        store, to, sign, out, passphrase_file, sign_passphrase_file, keep, max_change, max_garbled
+    )
+    plan = WatchPlan(request, tuple(Path(p) for p in copy_to or ()), period, max_runs)
+    console = make_console()
+    tally = watch(plan, fhir_refresh(fhir, store), lambda report: print_run(report, language, console))
+    if tally.sealed == 0 and tally.runs:
+        raise typer.Exit(EXIT_QUARANTINED if tally.quarantined else EXIT_STALE)
+
+
+def fhir_refresh(url: str, store: Path) -> Callable[[], None]:
+    """The incremental FHIR pull into the store, from the data-feed module when it is installed."""
+    try:
+        from bascule.sources import fhir_pull  # type: ignore[attr-defined]
+    except ImportError:
+        fhir_pull = None
+
+    def refresh() -> None:
+        if fhir_pull is None:
+            raise UserError(
+                "This Bascule has no FHIR pull yet (bascule.sources.fhir_pull); the store is sealed as it is."
+            )
+        fhir_pull.pull_into(url, store)
+
+    return refresh
+
+
+def print_run(report: RunReport, lang: Lang, console: Console) -> None:
+    last = report.last_good
+    age = format_age(report.data_age) if report.data_age is not None else "?"
+    if report.source_error is not None or report.seal_error is not None:
+        console.print(
+            t(
+                "seal.watch_failed",
+                lang,
+                run=report.run,
+                error=report.source_error or report.seal_error,
+                sequence=last.sequence if last else "-",
+                age=age,
+            ),
+            style="bold yellow",
+        )
+    elif report.outcome is not None and report.outcome.quarantined:
+        console.print(quarantine_sentence(report.outcome, last, lang), style="bold red")
+    elif report.outcome is not None:
+        console.print(
+            t(
+                "seal.watch_sealed",
+                lang,
+                run=report.run,
+                sequence=report.outcome.name.sequence,
+                records=sum(report.outcome.manifest.counts.values()),
+                age=age,
+                stations=report.stations_copied,
+            )
+        )
+    for station, error in report.station_errors:
+        console.print(t("seal.watch_station_failed", lang, station=station, error=error), style="bold red")
+
+
+def demo_part(store_path: Path, out_dir: Path, lang: Lang, console: Console) -> None:
+    """`bascule demo`: make demo keys, seal the demo store, verify it, print one line."""
+    from bascule.snapshot.keys import new_key_set
+
+    keys_dir = out_dir / "keys"
+    keys = new_key_set("demo", keys_dir) if not (keys_dir / "demo.key").exists() else None
+    recipient = keys.recipient if keys else keys_dir / "demo.age.pub"
+    request = SealRequest(
+        store_path,
+        tuple(parse_recipients([str(recipient)])),
+        load_signing_key(keys_dir / "demo.key"),
+        out_dir / "bundles",
+    )
+    started = time.perf_counter()
+    outcome = seal(request)
+    if outcome.quarantined:
+        raise UserError(
+            f"The demo store was quarantined by the ransomware guard "
+            f"({outcome.verdict.change_share:.0%} of records changed).",
+            exit_code=EXIT_QUARANTINED,
+        )
+    verified = verify_bundle(outcome.archive, load_public_key(keys_dir / "demo.pub"))
+    console.print(
+        t(
+            "seal.demo",
+            lang,
+            sequence=verified.seal.sequence,
+            hospital=verified.seal.hospital,
+            records=sum(outcome.manifest.counts.values()),
+            mb=f"{outcome.archive_size / 1e6:.1f}",
+            seconds=f"{time.perf_counter() - started:.1f}",
+            path=outcome.archive,
+        )
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """The commands are added to the shared `snapshot` group when this module is imported."""
