@@ -19,8 +19,16 @@ from bascule.errors import UserError
 
 _COMMAND_MODULES: tuple[str, ...] = (
     "map",
+    "draw",
     "impact",
     "snapshot",
+    "snapshot_feed",
+    "synth",
+    "keys",
+    "snapshot_seal",
+    "serve",
+    "users",
+    "journal",
 )
 
 
