@@ -55,7 +55,9 @@ def active_hits(incident: Incident) -> Hits:
     isolate: list[str] = []
     suppliers: list[str] = []
     kinds = {Hit.NODE: down, Hit.SEGMENT: isolate, Hit.SUPPLIER: suppliers}
-    for kind, target in incident.hits.filter(lifted_at__isnull=True).order_by("id").values_list("kind", "target"):
+    for kind, target in (
+        incident.hits.filter(lifted_at__isnull=True).order_by("id").values_list("kind", "target")
+    ):
         kinds[kind].append(target)
     return Hits(tuple(down), tuple(isolate), tuple(suppliers))
 

@@ -41,7 +41,9 @@ def append(name: str, actor: str, incident: int | None, payload: Mapping[str, Pa
 
 def to_stored(record: JournalRecord) -> StoredEntry:
     payload = {k: tuple(v) if isinstance(v, list) else v for k, v in dict(record.payload).items()}
-    entry = JournalEntry(record.seq, record.name, record.created, record.actor, record.incident_id_ref, payload)
+    entry = JournalEntry(
+        record.seq, record.name, record.created, record.actor, record.incident_id_ref, payload
+    )
     return StoredEntry(entry, record.previous_hash, record.hash)
 
 

@@ -67,8 +67,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "cause_supplier": ("fournisseur à l'arrêt", "supplier down"),
     "cause_dependency": ("dépendance", "dependency"),
     "procedure": ("Procédure", "Procedure"),
-    "summary": ("{down} à l'arrêt (dont {uncovered} sans procédure), {degraded} dégradés, {up} fonctionnent",
-                "{down} down ({uncovered} with no fallback), {degraded} degraded, {up} up"),
+    "summary": (
+        "{down} à l'arrêt (dont {uncovered} sans procédure), {degraded} dégradés, {up} fonctionnent",
+        "{down} down ({uncovered} with no fallback), {degraded} degraded, {up} up",
+    ),
     "none": ("Aucun.", "None."),
     "eta": ("Retour estimé", "Estimated back"),
     "eta_in": ("dans {hours} h", "in {hours} h"),
@@ -86,8 +88,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "diagram_missing": ("Le schéma n'est pas disponible.", "The diagram is not available."),
     # hits
     "declare_title": ("Déclarer ce qui est touché", "Declare what is hit"),
-    "search": ("Rechercher un serveur, une application, un segment, un fournisseur…",
-               "Search a server, application, segment or supplier…"),
+    "search": (
+        "Rechercher un serveur, une application, un segment, un fournisseur…",
+        "Search a server, application, segment or supplier…",
+    ),
     "declare": ("Déclarer touché", "Declare hit"),
     "isolate_whatif": ("Isoler… (voir l'effet)", "Isolate… (see the effect)"),
     "active_hits": ("Actuellement déclarés", "Currently declared"),
@@ -104,11 +108,14 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "whatif_nothing": ("Rien de plus ne serait mis à l'arrêt.", "Nothing more would go down."),
     "confirm_isolation": ("Confirmer l'isolement", "Confirm the isolation"),
     "cancel": ("Annuler", "Cancel"),
-    "unknown_target": ("« {target} » n'existe pas dans la cartographie.", "\"{target}\" is not in the map."),
-    "already_hit": ("« {target} » est déjà déclaré.", "\"{target}\" is already declared."),
+    "unknown_target": ("« {target} » n'existe pas dans la cartographie.", '"{target}" is not in the map.'),
+    "already_hit": ("« {target} » est déjà déclaré.", '"{target}" is already declared.'),
     # restoration
     "plan_title": ("Plan de restauration", "Restoration plan"),
-    "plan_none": ("Rien à restaurer : aucun élément déclaré compromis.", "Nothing to restore: nothing is declared compromised."),
+    "plan_none": (
+        "Rien à restaurer : aucun élément déclaré compromis.",
+        "Nothing to restore: nothing is declared compromised.",
+    ),
     "plan_made": ("plan calculé à {time} ({solver}, {status})", "plan made at {time} ({solver}, {status})"),
     "team": ("Équipe", "Team"),
     "task": ("Tâche", "Task"),
@@ -125,7 +132,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "plan_unavailable": ("Le calcul du plan n'est pas disponible.", "Planning is not available."),
     # journal
     "journal_title": ("Main courante", "Crisis journal"),
-    "journal_intact": ("Chaîne intacte : {count} entrées vérifiées.", "Chain intact: {count} entries checked."),
+    "journal_intact": (
+        "Chaîne intacte : {count} entrées vérifiées.",
+        "Chain intact: {count} entries checked.",
+    ),
     "journal_broken": ("CHAÎNE ROMPUE à l'entrée {seq} : {reason}", "CHAIN BROKEN at entry {seq}: {reason}"),
     "seq": ("N°", "No."),
     "time": ("Heure", "Time"),

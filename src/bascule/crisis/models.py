@@ -44,7 +44,7 @@ class Hit(models.Model):
     """Something declared hit: a node compromised, a segment isolated or a supplier down."""
 
     NODE, SEGMENT, SUPPLIER = "node", "segment", "supplier"
-    KINDS = [(NODE, NODE), (SEGMENT, SEGMENT), (SUPPLIER, SUPPLIER)]
+    KINDS = ((NODE, NODE), (SEGMENT, SEGMENT), (SUPPLIER, SUPPLIER))
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="hits")
     kind = models.CharField(max_length=10, choices=KINDS)
@@ -55,7 +55,7 @@ class Hit(models.Model):
     lifted_by = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["incident", "lifted_at"])]
+        indexes = (models.Index(fields=["incident", "lifted_at"]),)
 
 
 class TaskProgress(models.Model):
@@ -72,7 +72,7 @@ class TaskProgress(models.Model):
     marked_by = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["incident", "node"], name="one_progress_per_task")]
+        constraints = (models.UniqueConstraint(fields=["incident", "node"], name="one_progress_per_task"),)
 
 
 class StoredPlan(models.Model):
@@ -96,7 +96,7 @@ class JournalRecord(models.Model):
     hash = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ("seq",)
 
 
 class JournalHead(models.Model):
@@ -121,7 +121,7 @@ class CellAction(models.Model):
     """A task of the crisis cell, owned by a person or a role, due at a time."""
 
     OPEN, IN_PROGRESS, DONE, CANCELLED = "open", "in_progress", "done", "cancelled"
-    STATUSES = [(s, s) for s in (OPEN, IN_PROGRESS, DONE, CANCELLED)]
+    STATUSES = tuple((s, s) for s in (OPEN, IN_PROGRESS, DONE, CANCELLED))
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actions")
     title = models.CharField(max_length=300)

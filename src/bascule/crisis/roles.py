@@ -7,8 +7,8 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 class Role(StrEnum):
@@ -67,7 +67,7 @@ def requires(action: Action) -> Callable[[View], View]:
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             role = getattr(request.user, "role", "")
             if not allowed(role, action):
-                raise PermissionDenied(action.value)
+                return render(request, "crisis/forbidden.html", status=403)
             if request.method != "POST":
                 return HttpResponse(status=405, headers={"Allow": "POST"})
             return view(request, *args, **kwargs)

@@ -24,7 +24,7 @@ def load_or_create_secret_key(data_dir: Path) -> str:
     except FileExistsError:
         key = path.read_text(encoding="ascii").strip()
         if len(key) < 50:
-            raise UserError(f"The secret key in {path} is too short; delete the file to make a new one.")
+            raise UserError(f"The secret key in {path} is too short; delete it to make a new one.") from None
         return key
     key = secrets.token_urlsafe(64)
     with os.fdopen(fd, "w", encoding="ascii") as handle:

@@ -89,8 +89,11 @@ def add_user(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         errors.extend(error.messages)
     if errors:
-        context = {"accounts": Account.objects.order_by("username"), "roles": [r.value for r in Role],
-                   "errors": errors}
+        context = {
+            "accounts": Account.objects.order_by("username"),
+            "roles": [r.value for r in Role],
+            "errors": errors,
+        }
         return render(request, "crisis/users.html", context, status=400)
     account.set_password(password)
     account.save()

@@ -17,7 +17,9 @@ from bascule.impact import Impact
 SECTIONS = ("uncovered", "fallback", "degraded", "up")
 
 
-def process_rows(hospital: HospitalMap, impact: Impact, etas: dict[str, float | None]) -> dict[str, list[Any]]:
+def process_rows(
+    hospital: HospitalMap, impact: Impact, etas: dict[str, float | None]
+) -> dict[str, list[Any]]:
     """Care processes sorted into the board's four sections, each row with its explanation."""
     sections: dict[str, list[Any]] = {name: [] for name in SECTIONS}
     for process in impact.process_order:
@@ -26,23 +28,32 @@ def process_rows(hospital: HospitalMap, impact: Impact, etas: dict[str, float | 
             section = "uncovered" if impact.is_uncovered(process.id) else "fallback"
         else:
             section = status
-        sections[section].append({
-            "process": process,
-            "section": section,
-            "via": impact.via(process.id),
-            "cause": impact.cause(process.id),
-            "procedure": hospital.procedures_by_id.get(process.fallback or "") if section == "fallback" else None,
-            "eta": etas.get(process.id, 0.0) if status == "down" else None,
-            "has_eta": process.id in etas,
-        })
+        sections[section].append(
+            {
+                "process": process,
+                "section": section,
+                "via": impact.via(process.id),
+                "cause": impact.cause(process.id),
+                "procedure": hospital.procedures_by_id.get(process.fallback or "")
+                if section == "fallback"
+                else None,
+                "eta": etas.get(process.id, 0.0) if status == "down" else None,
+                "has_eta": process.id in etas,
+            }
+        )
     return sections
 
 
 def node_rows(hospital: HospitalMap, impact: Impact) -> list[dict[str, Any]]:
     rank = {"down": 0, "degraded": 1, "up": 2}
     rows = [
-        {"node": node, "status": impact.status(node.id), "cause": impact.cause(node.id), "via": impact.via(node.id),
-         "kind": "application" if node in hospital.applications else getattr(node, "kind", "")}
+        {
+            "node": node,
+            "status": impact.status(node.id),
+            "cause": impact.cause(node.id),
+            "via": impact.via(node.id),
+            "kind": "application" if node in hospital.applications else getattr(node, "kind", ""),
+        }
         for node in hospital.nodes.values()
         if not isinstance(node, CareProcess)
     ]
@@ -63,8 +74,11 @@ def board(request: HttpRequest, incident_id: int) -> HttpResponse:
     def build() -> dict[str, Any]:
         hospital = engine.hospital_map(incident)
         impact = engine.current_impact(incident)
-        return {"sections": process_rows(hospital, impact, _etas(incident)), "summary": impact.summary(),
-                "hospital": hospital}
+        return {
+            "sections": process_rows(hospital, impact, _etas(incident)),
+            "summary": impact.summary(),
+            "hospital": hospital,
+        }
 
     return render_live(request, incident, "crisis/board.html", "crisis/board_live.html", build)
 
@@ -76,7 +90,9 @@ def infrastructure(request: HttpRequest, incident_id: int) -> HttpResponse:
         hospital = engine.hospital_map(incident)
         return {"rows": node_rows(hospital, engine.current_impact(incident))}
 
-    return render_live(request, incident, "crisis/infrastructure.html", "crisis/infrastructure_live.html", build)
+    return render_live(
+        request, incident, "crisis/infrastructure.html", "crisis/infrastructure_live.html", build
+    )
 
 
 def suppliers(request: HttpRequest, incident_id: int) -> HttpResponse:
@@ -87,8 +103,11 @@ def suppliers(request: HttpRequest, incident_id: int) -> HttpResponse:
         impact = engine.current_impact(incident)
         hit = set(impact.hits.suppliers)
         rows = [
-            {"supplier": s, "down": s.id in hit,
-             "runs": [(n, impact.status(n.id)) for n in hospital.nodes.values() if n.supplier == s.id]}
+            {
+                "supplier": s,
+                "down": s.id in hit,
+                "runs": [(n, impact.status(n.id)) for n in hospital.nodes.values() if n.supplier == s.id],
+            }
             for s in hospital.suppliers
         ]
         rows.sort(key=lambda r: (not r["down"], r["supplier"].id))

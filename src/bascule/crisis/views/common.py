@@ -49,13 +49,15 @@ def render_live(
     polling = request.GET.get("live") == "1"
     if polling and request.GET.get("since") == key:
         return HttpResponse(status=204, headers={"ETag": f'"{key}"', "Cache-Control": "no-store"})
-    context = {"incident": incident, "live_key": key, "live_template": live, **build(), **(extra or {})}
-    response = render(request, live if polling else page, context)
+    context = {"incident": incident, "live_key": key, "live_template_inner": live, **build(), **(extra or {})}
+    response = render(request, "crisis/live_frame.html" if polling else page, context)
     response["ETag"] = f'"{key}"'
     response["Cache-Control"] = "no-store"
     return response
 
 
-def record(request: HttpRequest, name: str, incident: Incident | None, payload: Mapping[str, PayloadValue]) -> None:
+def record(
+    request: HttpRequest, name: str, incident: Incident | None, payload: Mapping[str, PayloadValue]
+) -> None:
     """Write one journal entry in the name of the signed-in user."""
     journal_store.append(name, request.user.get_username(), incident.pk if incident else None, payload)

@@ -71,7 +71,9 @@ def hits_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
 
     def build() -> dict[str, Any]:
-        hits = incident.hits.filter(lifted_at__isnull=True).select_related("declared_by").order_by("declared_at")
+        hits = (
+            incident.hits.filter(lifted_at__isnull=True).select_related("declared_by").order_by("declared_at")
+        )
         return {"hits": [(hit, _kind_label(request, hit.kind)) for hit in hits]}
 
     role = getattr(request.user, "role", "")
@@ -93,16 +95,27 @@ def search(request: HttpRequest, incident_id: int) -> HttpResponse:
         candidates += [(Hit.SEGMENT, s.id, s.name or s.id) for s in hospital.segments]
         candidates += [(Hit.SUPPLIER, s.id, s.name or s.id) for s in hospital.suppliers]
     matches = [
-        {"kind": kind, "id": ident, "label": label, "kind_label": _kind_label(request, kind),
-         "active": (kind, ident) in active}
+        {
+            "kind": kind,
+            "id": ident,
+            "label": label,
+            "kind_label": _kind_label(request, kind),
+            "active": (kind, ident) in active,
+        }
         for kind, ident, label in candidates
         if query in ident.lower() or query in label.lower()
     ][:20]
     role = getattr(request.user, "role", "")
-    return render(request, "crisis/search_results.html", {
-        "incident": incident, "matches": matches, "query": query,
-        "may_declare": allowed(role, Action.DECLARE_HIT),
-    })
+    return render(
+        request,
+        "crisis/search_results.html",
+        {
+            "incident": incident,
+            "matches": matches,
+            "query": query,
+            "may_declare": allowed(role, Action.DECLARE_HIT),
+        },
+    )
 
 
 def _known(incident: Incident, kind: str, target: str) -> bool:
@@ -145,16 +158,27 @@ def whatif(request: HttpRequest, incident_id: int) -> HttpResponse:
     hospital = engine.hospital_map(incident)
     comparison = what_if_isolate(hospital, engine.active_hits(incident), [segment])
     processes = [
-        {"process": p, "via": comparison.after.via(p.id), "uncovered": comparison.after.is_uncovered(p.id),
-         "procedure": hospital.procedures_by_id.get(p.fallback or "")}
+        {
+            "process": p,
+            "via": comparison.after.via(p.id),
+            "uncovered": comparison.after.is_uncovered(p.id),
+            "procedure": hospital.procedures_by_id.get(p.fallback or ""),
+        }
         for p in comparison.processes_newly_down
     ]
     others = [i for i in comparison.newly_down if not hasattr(hospital.nodes[i], "priority")]
-    return render(request, "crisis/whatif.html", {
-        "incident": incident, "segment": segment, "processes": processes, "others": others,
-        "degraded": comparison.newly_degraded,
-        "may_confirm": allowed(getattr(request.user, "role", ""), Action.CONFIRM_ISOLATION),
-    })
+    return render(
+        request,
+        "crisis/whatif.html",
+        {
+            "incident": incident,
+            "segment": segment,
+            "processes": processes,
+            "others": others,
+            "degraded": comparison.newly_degraded,
+            "may_confirm": allowed(getattr(request.user, "role", ""), Action.CONFIRM_ISOLATION),
+        },
+    )
 
 
 @requires(Action.LIFT_HIT)

@@ -1,0 +1,82 @@
+"""`bascule serve`: the crisis cell's web application on this machine, no Internet needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from bascule.cli.context import environment
+from bascule.errors import UserError
+
+HostOption = Annotated[
+    str, typer.Option("--host", help="Address to listen on (127.0.0.1: this machine only).")
+]
+PortOption = Annotated[int, typer.Option("--port", help="TCP port.")]
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="SQLite database file (default: in the data folder).")
+]
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data", help="Data folder: database and secret key (default: BASCULE_CRISIS_DIR)."),
+]
+
+
+def wsgi_application() -> Any:
+    from bascule.crisis.wsgi import application
+
+    return application
+
+
+def run_server(host: str, port: int, threads: int = 16) -> None:
+    """Serve the configured application until interrupted (waitress when installed, else wsgiref)."""
+    application = wsgi_application()
+    try:
+        import waitress
+    except ImportError:
+        from socketserver import ThreadingMixIn
+        from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+        class _Quiet(WSGIRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        class _Threaded(ThreadingMixIn, WSGIServer):
+            daemon_threads = True
+
+        try:
+            server = make_server(host, port, application, server_class=_Threaded, handler_class=_Quiet)
+        except OSError as error:
+            raise UserError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
+        server.serve_forever()
+        return
+    try:
+        waitress.serve(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="bascule",
+            channel_timeout=60,
+            connection_limit=500,
+            _quiet=True,
+        )
+    except OSError as error:
+        raise UserError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve(
+        host: HostOption = "127.0.0.1", port: PortOption = 8000, db: DbOption = None, data: DataOption = None
+    ) -> None:
+        """Start the crisis cell's web application."""
+        from bascule.crisis import runtime
+
+        runtime.from_environment(
+            environment().variables, str(data) if data else None, str(db) if db else None
+        )
+        typer.echo(f"Bascule crisis cell: http://{host}:{port}/  (Ctrl-C to stop)")
+        typer.echo("Create an account first if none exists: bascule users add NAME --role director")
+        run_server(host, port)

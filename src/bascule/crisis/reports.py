@@ -1,0 +1,140 @@
+"""Documents the cell takes out of the application: the journal as CSV and PDF, and the
+situation report as PDF (ReportLab)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from bascule.crisis import messages  # noqa: F401  (registers the catalogue)
+from bascule.crisis.models import JournalRecord
+from bascule.i18n import Lang, t
+from bascule.journal import BrokenLink
+
+CSV_COLUMNS = ("seq", "created", "actor", "incident", "name", "payload", "previous_hash", "hash")
+
+
+def journal_rows(records: Iterable[JournalRecord]) -> Iterable[tuple[str, ...]]:
+    for r in records:
+        yield (
+            str(r.seq),
+            r.created.isoformat(),
+            r.actor,
+            "" if r.incident_id_ref is None else str(r.incident_id_ref),
+            r.name,
+            json.dumps(r.payload, sort_keys=True),
+            r.previous_hash,
+            r.hash,
+        )
+
+
+def journal_csv(records: Iterable[JournalRecord]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(journal_rows(records))
+    return out.getvalue()
+
+
+def _doc(buffer: io.BytesIO, title: str, wide: bool = False) -> SimpleDocTemplate:
+    size = landscape(A4) if wide else A4
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=size,
+        title=title,
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+    )
+
+
+def _table(rows: list[list[Any]], widths: list[float] | None = None) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dddddd")),
+            ]
+        )
+    )
+    return table
+
+
+def journal_pdf(records: Iterable[JournalRecord], broken: BrokenLink | None, lang: Lang) -> bytes:
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    title = t("crisis.journal_title", lang)
+    story: list[Any] = [Paragraph(escape(title), styles["Title"])]
+    rows = [
+        [
+            t("crisis.seq", lang),
+            t("crisis.time", lang),
+            t("crisis.author", lang),
+            "incident",
+            t("crisis.event", lang),
+            t("crisis.details", lang),
+            "hash",
+        ]
+    ]
+    count = 0
+    for seq, created, actor, incident, name, payload, _previous, digest in journal_rows(records):
+        rows.append(
+            [
+                seq,
+                created[:19],
+                actor,
+                incident,
+                name,
+                Paragraph(escape(payload), styles["BodyText"]),
+                digest[:16],
+            ]
+        )
+        count += 1
+    if broken is None:
+        status = t("crisis.journal_intact", lang, count=count)
+    else:
+        status = t("crisis.journal_broken", lang, seq=broken.seq, reason=broken.reason)
+    story += [Paragraph(escape(status), styles["Heading3"]), Spacer(1, 6)]
+    story.append(_table(rows, [1.2 * cm, 3.4 * cm, 3 * cm, 1.6 * cm, 4 * cm, 9 * cm, 3.2 * cm]))
+    _doc(buffer, title, wide=True).build(story)
+    return buffer.getvalue()
+
+
+def sitrep_pdf(content: Mapping[str, Any], lang: Lang) -> bytes:
+    """The situation report as the cell prints it; `content` is what `sitrep.compose` stored."""
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    title = t("crisis.sitrep_for", lang, title=content["title"])
+    story: list[Any] = [
+        Paragraph(escape(title), styles["Title"]),
+        Paragraph(escape(f"{t('crisis.data_as_of', lang)} {content['made_at']}"), styles["Normal"]),
+        Paragraph(escape(content["summary_text"]), styles["Heading3"]),
+    ]
+
+    def section(key: str, lines: list[str]) -> None:
+        story.append(Paragraph(escape(t(f"crisis.{key}", lang)), styles["Heading2"]))
+        for line in lines or [t("crisis.none", lang)]:
+            story.append(Paragraph("• " + escape(line), styles["BodyText"]))
+
+    section("sitrep_down", content["down_lines"])
+    section("sitrep_changes", content["change_lines"])
+    section("sitrep_decisions", content["decision_lines"])
+    section("sitrep_actions", content["action_lines"])
+    section("sitrep_etas", content["eta_lines"])
+    _doc(buffer, title).build(story)
+    return buffer.getvalue()

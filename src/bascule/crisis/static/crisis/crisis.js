@@ -1,0 +1,27 @@
+// Ages on the page ("3 min ago") tick every second; a screen that stops refreshing says so in red.
+(function () {
+  var lastOk = Date.now();
+  function fmt(seconds, lang) {
+    if (seconds < 60) return Math.floor(seconds) + " s";
+    if (seconds < 3600) return Math.floor(seconds / 60) + " min";
+    return Math.floor(seconds / 3600) + " h " + Math.floor((seconds % 3600) / 60) + " min";
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-since]").forEach(function (el) {
+      var t = Date.parse(el.getAttribute("data-since"));
+      if (!isNaN(t)) el.textContent = fmt(Math.max(0, (now - t) / 1000));
+    });
+    var live = document.querySelector("[data-live]");
+    if (live && now - lastOk > 10000) {
+      document.body.classList.add("stale");
+      var since = document.getElementById("stale-since");
+      if (since) since.textContent = new Date(lastOk).toLocaleTimeString();
+    }
+  }
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful) { lastOk = Date.now(); document.body.classList.remove("stale"); }
+  });
+  setInterval(tick, 1000);
+  document.addEventListener("DOMContentLoaded", tick);
+})();

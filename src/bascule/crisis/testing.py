@@ -1,0 +1,174 @@
+"""Test and benchmark support for the crisis application: a small map, Django's test databases,
+a real PostgreSQL server on loopback and a real `bascule serve` process. Nothing here is used
+by the application itself."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+SAMPLE_MAP = """\
+bascule: 1
+hospital: {id: chtest, name: "Centre hospitalier de test", lang: fr}
+sites: [{id: main, name: "Site principal", beds: 300}]
+segments: [{id: dc-core, site: main}, {id: clinical-lan, site: main}]
+suppliers: [{id: pathlab, name: "Laboratoire partenaire"}]
+assets:
+  - {id: dc01, kind: server, segment: dc-core, restore_hours: 6, skills: [windows]}
+  - {id: dc02, kind: server, segment: dc-core, restore_hours: 6, skills: [windows]}
+  - {id: ad, kind: service, needs: [{any: [dc01, dc02]}]}
+  - {id: san, kind: storage, segment: dc-core, restore_hours: 10, skills: [storage]}
+  - {id: ehr-db, kind: server, segment: dc-core, needs: [san], restore_hours: 5, skills: [windows]}
+  - {id: pcs-wards, kind: workstations, count: 400, segment: clinical-lan, needs: [ad]}
+  - {id: pathlab-link, kind: link, supplier: pathlab}
+applications:
+  - {id: ehr, name: "Dossier patient", needs: [ehr-db, ad], restore_hours: 8, skills: [ehr]}
+  - {id: lims, name: "Laboratoire", supplier: pathlab, needs: [pathlab-link]}
+processes:
+  - {id: transfusion, name: "Transfusion sanguine", priority: 1, needs: [lims], fallback: paper-transfusion}
+  - {id: admissions, name: "Admissions", priority: 2, needs: [ehr]}
+  - {id: pharmacy, name: "Pharmacie", priority: 2, needs: [ehr], fallback: paper-pharmacy}
+  - {id: outpatient, name: "Consultations", priority: 4, needs: [pcs-wards], optional: [ehr]}
+procedures:
+  - id: paper-transfusion
+    title: "Transfusion sur papier"
+    steps: ["Bon papier signé", "Groupe O si urgence vitale"]
+  - {id: paper-pharmacy, title: "Pharmacie sur papier", steps: ["Ordonnances papier"]}
+teams:
+  - {id: infra, members: 2, skills: [windows, storage]}
+  - {id: apps, members: 1, skills: [ehr]}
+"""
+
+POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def postgres_server() -> Iterator[str]:
+    """A throwaway PostgreSQL 15 on loopback, run as the `postgres` user; yields its DATABASE_URL."""
+    if not (POSTGRES_BIN / "initdb").exists():
+        raise FileNotFoundError(f"PostgreSQL 15 binaries are not in {POSTGRES_BIN}")
+    root = Path(tempfile.mkdtemp(prefix="bascule-pg-"))
+    os.chmod(root, 0o755)
+    data = root / "data"
+    port = free_port()
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    shutil.chown(root, "postgres") if as_postgres else None
+    try:
+        subprocess.run(
+            [
+                *as_postgres,
+                str(POSTGRES_BIN / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [
+                *as_postgres,
+                str(POSTGRES_BIN / "pg_ctl"),
+                "-D",
+                str(data),
+                "-w",
+                "-l",
+                str(root / "log"),
+                "-o",
+                f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        finally:
+            subprocess.run(
+                [*as_postgres, str(POSTGRES_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                capture_output=True,
+            )
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def bascule_command() -> list[str]:
+    return [sys.executable, "-m", "bascule"]
+
+
+def add_user(data_dir: Path, name: str, role: str, password: str, env: dict[str, str] | None = None) -> None:
+    secret = data_dir / f".pw-{name}"
+    secret.write_text(password + "\n", encoding="utf-8")
+    try:
+        subprocess.run(
+            [
+                *bascule_command(),
+                "users",
+                "add",
+                name,
+                "--role",
+                role,
+                "--password-file",
+                str(secret),
+                "--data",
+                str(data_dir),
+            ],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
+    finally:
+        secret.unlink()
+
+
+@contextlib.contextmanager
+def live_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`bascule serve` on a free loopback port, stopped at the end; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [*bascule_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(url + "/login/", timeout=1)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    _out, err = process.communicate(timeout=5)
+                    raise RuntimeError(f"bascule serve did not start: {err.decode()[-2000:]}") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,65 @@
+"""Every URL of the crisis application. Tests enumerate this list: a page added here is checked
+for login, and a mutating one for its role, without anyone having to remember to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from bascule.crisis.views import accounts, actions, board, incidents, journal, restoration, sitreps
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+incident_patterns = [
+    path("", board.board, name="board"),
+    path("infrastructure/", board.infrastructure, name="infrastructure"),
+    path("suppliers/", board.suppliers, name="suppliers"),
+    path("diagram/", board.diagram, name="diagram"),
+    path("hits/", incidents.hits_page, name="hits"),
+    path("hits/search/", incidents.search, name="search"),
+    path("hits/declare/", incidents.declare, name="declare"),
+    path("hits/whatif/", incidents.whatif, name="whatif"),
+    path("hits/<int:hit_id>/lift/", incidents.lift, name="lift"),
+    path("journal/", journal.journal_page, name="journal"),
+    path("journal/notes/", journal.add_note, name="add_note"),
+    path("restoration/", restoration.restoration, name="restoration"),
+    path("restoration/replan/", restoration.replan_view, name="replan"),
+    path("restoration/mark/", restoration.mark_task, name="mark_task"),
+    path("actions/", actions.actions_page, name="actions"),
+    path("actions/add/", actions.add_action, name="add_action"),
+    path("actions/<int:action_id>/status/", actions.set_action_status, name="action_status"),
+    path("sitreps/", sitreps.sitreps_page, name="sitreps"),
+    path("sitreps/make/", sitreps.make_sitrep, name="make_sitrep"),
+    path("sitreps/<int:report_id>/", sitreps.sitrep_html, name="sitrep"),
+    path("sitreps/<int:report_id>/pdf/", sitreps.sitrep_pdf, name="sitrep_pdf"),
+]
+
+urlpatterns = [
+    path("", incidents.home, name="home"),
+    path("login/", accounts.login_view, name="login"),
+    path("logout/", accounts.logout_view, name="logout"),
+    path("language/", accounts.set_language, name="language"),
+    path("users/", accounts.users, name="users"),
+    path("users/add/", accounts.add_user, name="add_user"),
+    path("incidents/open/", incidents.open_incident, name="open_incident"),
+    path("incidents/<int:incident_id>/", include(incident_patterns)),
+    path("journal/export.csv", journal.export_csv, name="journal_csv"),
+    path("journal/export.pdf", journal.export_pdf, name="journal_pdf"),
+    re_path(
+        r"^static/(?P<path>.*)$", login_not_required(serve), {"document_root": STATIC_DIR}, name="static"
+    ),
+]
+
+urlpatterns = [path("", include((urlpatterns, "crisis")))]
+
+
+def _forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "crisis/forbidden.html", status=403)
+
+
+handler403 = _forbidden

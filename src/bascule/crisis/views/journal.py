@@ -1,0 +1,72 @@
+"""The crisis journal page, notes and decisions, and the CSV and PDF exports."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from bascule.crisis import journal_store, reports
+from bascule.crisis.models import JournalRecord, Note
+from bascule.crisis.roles import Action, allowed
+from bascule.crisis.views.common import get_incident, lang_of, record, render_live, text
+
+_MAX_NOTE = 4000
+
+
+def journal_page(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_incident(incident_id)
+
+    def build() -> dict[str, Any]:
+        entries = JournalRecord.objects.filter(incident_id_ref=incident.pk).order_by("-seq")[:500]
+        notes = incident.notes.select_related("author").order_by("-created_at")[:200]
+        broken = journal_store.verify_chain()
+        return {"entries": entries, "notes": notes, "broken": broken, "count": JournalRecord.objects.count()}
+
+    role = getattr(request.user, "role", "")
+    extra = {
+        "may_note": allowed(role, Action.WRITE_NOTE),
+        "may_decide": allowed(role, Action.RECORD_DECISION),
+    }
+    return render_live(request, incident, "crisis/journal.html", "crisis/journal_live.html", build, extra)
+
+
+def add_note(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """A note (any member of the cell) or a decision (director, medical lead)."""
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    kind = Note.DECISION if request.POST.get("kind") == Note.DECISION else Note.NOTE
+    action = Action.RECORD_DECISION if kind == Note.DECISION else Action.WRITE_NOTE
+    if not allowed(getattr(request.user, "role", ""), action):
+        return HttpResponse(text(request, "forbidden"), status=403)
+    incident = get_incident(incident_id)
+    body = request.POST.get("text", "").strip()[:_MAX_NOTE]
+    if not body:
+        return HttpResponse(text(request, "text_missing"), status=400)
+    note = Note.objects.create(incident=incident, kind=kind, text=body, author=request.user)
+    incident.bump()
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    record(request, f"{kind}.added", incident, {"note": note.pk, "sha256": digest})
+    return redirect("crisis:journal", incident_id=incident.pk)
+
+
+add_note.crisis_action = Action.WRITE_NOTE  # type: ignore[attr-defined]
+
+
+def export_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        reports.journal_csv(JournalRecord.objects.order_by("seq")), content_type="text/csv"
+    )
+    response["Content-Disposition"] = 'attachment; filename="journal.csv"'
+    return response
+
+
+def export_pdf(request: HttpRequest) -> HttpResponse:
+    data = reports.journal_pdf(
+        JournalRecord.objects.order_by("seq"), journal_store.verify_chain(), lang_of(request)
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="journal.pdf"'
+    return response

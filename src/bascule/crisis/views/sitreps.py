@@ -1,0 +1,57 @@
+"""Situation reports: one click makes the report for the next meeting, in HTML and PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from bascule.crisis import reports, sitrep
+from bascule.crisis.models import SituationReport
+from bascule.crisis.roles import Action, allowed, requires
+from bascule.crisis.views.common import get_incident, lang_of, record, render_live
+from bascule.i18n import parse_lang
+
+
+def sitreps_page(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_incident(incident_id)
+
+    def build() -> dict[str, Any]:
+        return {"reports": incident.sitreps.select_related("created_by").order_by("-id")}
+
+    extra = {"may_make": allowed(getattr(request.user, "role", ""), Action.MAKE_SITREP)}
+    return render_live(request, incident, "crisis/sitreps.html", "crisis/sitreps_live.html", build, extra)
+
+
+@requires(Action.MAKE_SITREP)
+def make_sitrep(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_incident(incident_id)
+    lang = parse_lang(request.POST.get("lang", lang_of(request)))
+    report = sitrep.make(incident, lang, request.user)
+    incident.bump()
+    record(request, "sitrep.made", incident, {"sitrep": report.pk, "lang": lang})
+    return redirect("crisis:sitrep", incident_id=incident.pk, report_id=report.pk)
+
+
+def _report(incident_id: int, report_id: int) -> SituationReport:
+    report = SituationReport.objects.filter(pk=report_id, incident_id=incident_id).first()
+    if report is None:
+        raise Http404("no such report")
+    return report
+
+
+def sitrep_html(request: HttpRequest, incident_id: int, report_id: int) -> HttpResponse:
+    incident = get_incident(incident_id)
+    report = _report(incident_id, report_id)
+    context = {"incident": incident, "report": report, "c": report.content, "lang": report.lang}
+    return render(request, "crisis/sitrep.html", context)
+
+
+def sitrep_pdf(request: HttpRequest, incident_id: int, report_id: int) -> HttpResponse:
+    report = _report(incident_id, report_id)
+    response = HttpResponse(
+        reports.sitrep_pdf(report.content, parse_lang(report.lang)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="sitrep-{incident_id}-{report_id}.pdf"'
+    return response
