@@ -168,12 +168,12 @@ def build(
     shown = focus_nodes(hospital_map, focus) if focus else list(nodes)
     shown_set = set(shown)
     status = {n: _status(impact, n) for n in shown}
-    edges = {
-        n: [(m, r) for m, r in relations(nodes[n]) if m in shown_set] for n in shown
-    }
-    classes = _refine(hospital_map, shown, edges, status, impact, set(focus)) if collapse else {
-        n: i for i, n in enumerate(shown)
-    }
+    edges = {n: [(m, r) for m, r in relations(nodes[n]) if m in shown_set] for n in shown}
+    classes = (
+        _refine(hospital_map, shown, edges, status, impact, set(focus))
+        if collapse
+        else {n: i for i, n in enumerate(shown)}
+    )
     members: dict[int, list[str]] = {}
     for node_id in shown:
         members.setdefault(classes[node_id], []).append(node_id)
@@ -245,14 +245,15 @@ def _refine(
     while True:
         current = classes
 
-        def signature(node_id: str) -> Hashable:
-            return (
+        signatures: dict[str, Hashable] = {
+            node_id: (
                 current[node_id],
                 frozenset((current[m], r) for m, r in edges[node_id]),
                 frozenset((current[d], r) for d, r in needed_by[node_id]),
             )
-
-        classes = _numbered(shown, signature)
+            for node_id in shown
+        }
+        classes = _numbered(shown, signatures.__getitem__)
         if len(set(classes.values())) == len(set(current.values())):
             return classes
 
@@ -267,6 +268,7 @@ def _box_key(group: Sequence[str]) -> str:
     return group[0] if len(group) == 1 else f"{group[0]}+{len(group) - 1}"
 
 
+_LOOSE_ENDS = " -_.,;:#/(·"
 _TRAILING_NUMBER = re.compile(r"[\s\-_.#]*\d+[a-z]?$", re.IGNORECASE)
 
 
@@ -274,12 +276,14 @@ def _common_label(labels: Sequence[str]) -> str:
     """What alike labels share ("ESXi host 01", "ESXi host 02" -> "ESXi host"), or "" if nothing useful."""
     stems = {_TRAILING_NUMBER.sub("", label).strip() for label in labels}
     if len(stems) == 1:
-        return stems.pop()
+        return stems.pop().rstrip(_LOOSE_ENDS)
     prefix = labels[0]
     for label in labels[1:]:
         while not label.startswith(prefix):
             prefix = prefix[:-1]
-    prefix = prefix.rstrip(" -_.#0123456789")
+    prefix = prefix.rstrip(_LOOSE_ENDS + "0123456789").rstrip(_LOOSE_ENDS)
+    if prefix.count("(") > prefix.count(")"):
+        prefix = prefix[: prefix.rindex("(")].rstrip(_LOOSE_ENDS)
     return prefix if len(prefix) >= 3 else ""
 
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bascule.diagram.boxes import Box, Category, DrawingGraph, Link
 from bascule.diagram.impact_view import STATUS_RANK
 
-BOX_WIDTH = 250.0
+BOX_WIDTH = 270.0
+PROCESS_WIDTH = 340.0
 BOX_HEIGHT = 70.0
 COLUMN_GAP = 190.0
 ROW_GAP = 26.0
@@ -97,16 +99,25 @@ def place(graph: DrawingGraph, *, left: float, top: float) -> Placement:
     processes = [k for k in columns[-1] if boxes[k].category == "process"] if columns else []
     if processes:
         columns[-1] = sorted(processes, key=lambda k: _reading_order(boxes[k], processes.index(k)))
-    segments = sorted({pair for chain in chains.values() for pair in zip(chain, chain[1:], strict=False)})
+    segments = sorted({pair for chain in chains.values() for pair in pairwise(chain)})
     columns = _order(columns, segments, layer, fixed_last=bool(processes))
     middle = _heights(columns, segments, boxes)
     origin = top - min((middle[k] - _half(k, boxes) for k in middle), default=0.0)
 
+    widths = [
+        PROCESS_WIDTH if any(k in boxes and boxes[k].category == "process" for k in column) else BOX_WIDTH
+        for column in columns
+    ]
+    starts = [left + sum(widths[:step]) + step * COLUMN_GAP for step in range(count)]
+
     def x_of(step: int) -> float:
-        return left + step * (BOX_WIDTH + COLUMN_GAP)
+        return starts[step]
+
+    def right_of(step: int) -> float:
+        return starts[step] + widths[step]
 
     rects = {
-        key: Rect(x_of(layer[key]), origin + middle[key] - BOX_HEIGHT / 2, BOX_WIDTH, BOX_HEIGHT)
+        key: Rect(x_of(layer[key]), origin + middle[key] - BOX_HEIGHT / 2, widths[layer[key]], BOX_HEIGHT)
         for key in boxes
     }
     ports, junctions = _ports(graph, chains, rects, middle, origin)
@@ -116,11 +127,11 @@ def place(graph: DrawingGraph, *, left: float, top: float) -> Placement:
         points: list[Point] = [(source.right, source.middle)]
         for key in chain[1:-1]:
             y = origin + middle[key]
-            points += [(x_of(layer[key]), y), (x_of(layer[key]) + BOX_WIDTH, y)]
+            points += [(x_of(layer[key]), y), (right_of(layer[key]), y)]
         points.append(ports[link])
         routes.append(Route(link, tuple(points)))
-    regions = _regions(graph, layer, x_of)
-    width = x_of(count - 1) + BOX_WIDTH if count else left
+    regions = _regions(graph, layer, x_of, right_of)
+    width = right_of(count - 1) if count else left
     height = max((rect.bottom for rect in rects.values()), default=top)
     return Placement(rects, tuple(routes), junctions, regions, width, height)
 
@@ -161,7 +172,9 @@ def _layers(graph: DrawingGraph) -> dict[str, int]:
     return layer
 
 
-def _topological(keys: Sequence[str], needs: Mapping[str, list[str]], needed_by: Mapping[str, list[str]]) -> list[str]:
+def _topological(
+    keys: Sequence[str], needs: Mapping[str, list[str]], needed_by: Mapping[str, list[str]]
+) -> list[str]:
     waiting = {key: len(needs[key]) for key in keys}
     ready = [key for key in keys if waiting[key] == 0]
     order: list[str] = []
@@ -185,7 +198,11 @@ def _chain(link: Link, layer: Mapping[str, int]) -> tuple[str, ...]:
 
 
 def _order(
-    columns: list[list[str]], segments: Sequence[tuple[str, str]], layer: Mapping[str, int], *, fixed_last: bool
+    columns: list[list[str]],
+    segments: Sequence[tuple[str, str]],
+    layer: Mapping[str, int],
+    *,
+    fixed_last: bool,
 ) -> list[list[str]]:
     """Barycentre sweeps, right to left then left to right; keep the order with fewest crossings."""
     left_of: dict[str, list[str]] = {}
@@ -208,18 +225,20 @@ def _order(
             position = {key: i for i, key in enumerate(current[step + reference])}
             here = {key: i for i, key in enumerate(current[step])}
 
-            def barycentre(key: str) -> tuple[float, int]:
+            barycentre: dict[str, tuple[float, int]] = {}
+            for key in current[step]:
                 seen = [position[n] for n in neighbours.get(key, ()) if n in position]
-                return (sum(seen) / len(seen) if seen else float(here[key]), here[key])  # noqa: B023
-
-            current[step] = sorted(current[step], key=barycentre)
+                barycentre[key] = (sum(seen) / len(seen) if seen else float(here[key]), here[key])
+            current[step] = sorted(current[step], key=barycentre.__getitem__)
         crossings = _crossings(current, segments, layer)
         if crossings < best_crossings:
             best, best_crossings = [list(column) for column in current], crossings
     return best
 
 
-def _crossings(columns: Sequence[Sequence[str]], segments: Sequence[tuple[str, str]], layer: Mapping[str, int]) -> int:
+def _crossings(
+    columns: Sequence[Sequence[str]], segments: Sequence[tuple[str, str]], layer: Mapping[str, int]
+) -> int:
     position = {key: i for column in columns for i, key in enumerate(column)}
     by_gap: dict[int, list[tuple[int, int]]] = {}
     for u, v in segments:
@@ -277,7 +296,7 @@ def _heights(
                 targets.append(sum(seen) / len(seen) if seen else middle[key])
                 weights.append(float(max(1, len(seen))))
             offsets = [0.0]
-            for upper, lower in zip(column, column[1:], strict=False):
+            for upper, lower in pairwise(column):
                 offsets.append(offsets[-1] + _gap(upper, lower, boxes))
             fitted = _isotonic([t - o for t, o in zip(targets, offsets, strict=True)], weights)
             for key, z, offset in zip(column, fitted, offsets, strict=True):
@@ -337,7 +356,10 @@ def _ports(
 
 
 def _regions(
-    graph: DrawingGraph, layer: Mapping[str, int], x_of: Callable[[int], float]
+    graph: DrawingGraph,
+    layer: Mapping[str, int],
+    x_of: Callable[[int], float],
+    right_of: Callable[[int], float],
 ) -> tuple[Region, ...]:
     categories: tuple[Category, ...] = ("asset", "application", "process")
     spans: dict[Category, list[int]] = {}
@@ -347,5 +369,5 @@ def _regions(
     for category in categories:
         steps = spans.get(category)
         if steps:
-            regions.append(Region(category, x_of(min(steps)), x_of(max(steps)) + BOX_WIDTH))
+            regions.append(Region(category, x_of(min(steps)), right_of(max(steps))))
     return tuple(regions)
