@@ -1,0 +1,55 @@
+"""The Gantt chart of a restoration plan, as SVG or PNG (`bascule plan --gantt FILE`)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from bascule.errors import UserError
+from bascule.gantt.layout import lay_out
+from bascule.gantt.render import to_png, to_svg
+from bascule.hospital.model import HospitalMap
+from bascule.i18n import Lang
+from bascule.recovery.plan import Plan
+
+FORMATS = (".svg", ".png")
+
+
+def gantt_svg(plan: Plan, hospital_map: HospitalMap, lang: Lang = "en") -> str:
+    return to_svg(lay_out(plan, hospital_map, lang))
+
+
+def gantt_png(plan: Plan, hospital_map: HospitalMap, lang: Lang = "en") -> bytes:
+    return to_png(lay_out(plan, hospital_map, lang))
+
+
+def write_gantt(
+    plan: Plan, hospital_map: HospitalMap, path: str | os.PathLike[str], lang: Lang = "en"
+) -> Path:
+    """Write the chart as SVG or PNG (by the file's suffix), atomically: never a half-written file."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in FORMATS:
+        raise UserError(f"The Gantt chart must be a .svg or .png file, not {target.name}.")
+    content = (
+        gantt_svg(plan, hospital_map, lang).encode("utf-8")
+        if suffix == ".svg"
+        else gantt_png(plan, hospital_map, lang)
+    )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(content)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise UserError(f"Cannot write the Gantt chart to {target}: {error.strerror or error}.") from error
+    return target
+
+
+__all__ = ["gantt_png", "gantt_svg", "write_gantt"]
