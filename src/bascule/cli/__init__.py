@@ -29,6 +29,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "serve",
     "users",
     "journal",
+    "plan",
 )
 
 
