@@ -95,6 +95,9 @@ USE_I18N = False
 USE_TZ = True
 TIME_ZONE = os.environ.get("BASCULE_CRISIS_TZ", "Europe/Paris")
 
+# Re-planning after a task is marked runs while the user waits: keep it short.
+CRISIS_REPLAN_SECONDS = float(os.environ.get("BASCULE_CRISIS_REPLAN_SECONDS", "3"))
+
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

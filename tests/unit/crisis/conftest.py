@@ -13,6 +13,7 @@ import pytest
 
 from bascule.crisis import runtime
 
+os.environ.setdefault("BASCULE_CRISIS_REPLAN_SECONDS", "0.5")
 _DATA = Path(tempfile.mkdtemp(prefix="bascule-crisis-test-"))
 runtime.configure(_DATA, database_url=os.environ.get("DATABASE_URL", ""), migrate=False)
 

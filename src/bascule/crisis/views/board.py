@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse
 
 from bascule.crisis import engine
 from bascule.crisis.models import Incident
-from bascule.crisis.views.common import get_incident, render_live
+from bascule.crisis.views.common import get_incident, lang_of, render_live
 from bascule.hospital.model import CareProcess, HospitalMap
+from bascule.i18n import Lang
 from bascule.impact import Impact
 
 SECTIONS = ("uncovered", "fallback", "degraded", "up")
@@ -116,7 +117,7 @@ def suppliers(request: HttpRequest, incident_id: int) -> HttpResponse:
     return render_live(request, incident, "crisis/suppliers.html", "crisis/suppliers_live.html", build)
 
 
-def drawing(hospital: HospitalMap, impact: Impact) -> str | None:
+def drawing(hospital: HospitalMap, impact: Impact, lang: Lang) -> str | None:
     """The dependency drawing as SVG, when the diagram engine is installed."""
     try:
         module = importlib.import_module("bascule.diagram")
@@ -125,13 +126,15 @@ def drawing(hospital: HospitalMap, impact: Impact) -> str | None:
     draw = getattr(module, "draw_svg", None)
     if draw is None:
         return None
-    return str(draw(hospital, impact=impact))
+    return str(draw(hospital, impact=impact, lang=lang))
 
 
 def diagram(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
 
     def build() -> dict[str, Any]:
-        return {"svg": drawing(engine.hospital_map(incident), engine.current_impact(incident))}
+        return {
+            "svg": drawing(engine.hospital_map(incident), engine.current_impact(incident), lang_of(request))
+        }
 
     return render_live(request, incident, "crisis/diagram.html", "crisis/diagram_live.html", build)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -15,8 +16,6 @@ from bascule.crisis.models import Hit, Incident, StoredPlan, TaskProgress
 from bascule.crisis.roles import Action, allowed, requires
 from bascule.crisis.views.common import get_incident, record, render_live, text
 from bascule.errors import UserError
-
-REPLAN_SECONDS = 3.0
 
 
 def hours_since_opening(incident: Incident) -> float:
@@ -43,7 +42,7 @@ def replan(incident: Incident) -> StoredPlan:
         suppliers=hits.suppliers,
         started=started,
         at=at,
-        time_limit=REPLAN_SECONDS,
+        time_limit=settings.CRISIS_REPLAN_SECONDS,
     )
     stored = StoredPlan.objects.create(
         incident=incident, at_hours=at, plan_json=result.to_json(), incident_version=incident.version
