@@ -311,3 +311,20 @@ class ContinuityStore:
             f"SELECT {mapping.select_list} FROM practitioners ORDER BY family, given, id"
         ).fetchall()
         return [mapping.from_row(row) for row in rows]
+
+
+def peek_meta(path: str | Path) -> dict[str, str]:
+    """The store_meta of an existing store, read without opening it for writing or migrating it."""
+    store_path = Path(path)
+    if not store_path.is_file():
+        return {}
+    try:
+        connection = sqlite3.connect(f"{store_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return dict(connection.execute("SELECT key, value FROM store_meta").fetchall())
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise UserError(
+            f"{store_path} is not a readable continuity store ({error}); check the path."
+        ) from None

@@ -69,12 +69,24 @@ ACTIVITY_KIND_SYSTEM = "https://bascule.example.org/fhir/CodeSystem/activity-kin
 LOINC = "http://loinc.org"
 # SNOMED CT codes of the ABO/Rh groups, as sent in Observation.valueCodeableConcept.
 BLOOD_GROUP_SNOMED: Mapping[str, str] = {
-    "278147001": "O+", "278148006": "O-", "278149003": "A+", "278152006": "A-",
-    "278150003": "B+", "278153001": "B-", "278151004": "AB+", "278154007": "AB-",
-}  # fmt: skip
+    "278147001": "O+",
+    "278148006": "O-",
+    "278149003": "A+",
+    "278152006": "A-",
+    "278150003": "B+",
+    "278153001": "B-",
+    "278151004": "AB+",
+    "278154007": "AB-",
+}
 _LOCATION_KINDS: Mapping[str, LocationKind] = {
-    "si": "site", "bu": "site", "wa": "unit", "wi": "unit", "lvl": "unit", "ro": "room", "bd": "bed",
-}  # fmt: skip
+    "si": "site",
+    "bu": "site",
+    "wa": "unit",
+    "wi": "unit",
+    "lvl": "unit",
+    "ro": "room",
+    "bd": "bed",
+}
 
 
 def _patient(resource: Mapping[str, Any], rid: str, version: str) -> Patient:
@@ -421,11 +433,18 @@ def _practitioner(resource: Mapping[str, Any], rid: str, version: str) -> Practi
 
 
 _BUILDERS: Mapping[str, Callable[[Mapping[str, Any], str, str], ClinicalRecord]] = {
-    "Patient": _patient, "Location": _location, "Encounter": _stay, "AllergyIntolerance": _allergy,
-    "Flag": _alert, "Condition": _problem, "MedicationRequest": _order,
-    "MedicationAdministration": _administration, "Observation": _result, "Appointment": _activity,
+    "Patient": _patient,
+    "Location": _location,
+    "Encounter": _stay,
+    "AllergyIntolerance": _allergy,
+    "Flag": _alert,
+    "Condition": _problem,
+    "MedicationRequest": _order,
+    "MedicationAdministration": _administration,
+    "Observation": _result,
+    "Appointment": _activity,
     "Practitioner": _practitioner,
-}  # fmt: skip
+}
 
 
 def resource_identity(resource: Any) -> tuple[str, str | None]:

@@ -1,0 +1,279 @@
+"""`bascule snapshot pull|import|listen`: keep the continuity store fed from the hospital's systems."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bascule import i18n
+from bascule.cli.context import make_console
+from bascule.cli.snapshot import snapshot_app
+from bascule.errors import UserError
+from bascule.i18n import Lang, parse_lang, t
+from bascule.snapshot.store import ContinuityStore, Reject
+from bascule.sources.bulk import ndjson_files, read_ndjson
+from bascule.sources.fhir_pull import incremental_since, pull
+from bascule.sources.fhir_source import HttpFhirSource
+from bascule.sources.intake import Intake
+
+i18n.register(
+    "feed",
+    {
+        "unit": {"fr": "Unité", "en": "Unit"},
+        "beds": {"fr": "Lits", "en": "Beds"},
+        "occupied": {"fr": "Patients", "en": "Patients"},
+        "allergic": {"fr": "Allergies", "en": "Allergies"},
+        "no_blood_group": {"fr": "Sans groupe", "en": "No blood group"},
+        "census_title": {"fr": "Recensement par unité", "en": "Census by unit"},
+        "total": {"fr": "Total", "en": "Total"},
+        "data_age": {
+            "fr": "Données du {data_time} (il y a {age}), rafraîchies le {refreshed_at}.",
+            "en": "Data as of {data_time} ({age} old), refreshed at {refreshed_at}.",
+        },
+        "never": {
+            "fr": "Le magasin n'a encore jamais été rafraîchi.",
+            "en": "The store has never been refreshed.",
+        },
+        "imported": {
+            "fr": "{kept} ressources importées de {files} fichier(s) dans {store} ({rejected} rejetée(s)).",
+            "en": "{kept} resources imported from {files} file(s) into {store} ({rejected} rejected).",
+        },
+        "pulled": {
+            "fr": "{kept} ressources reçues de {source} dans {store} "
+            "({rejected} rejetée(s), {seconds:.1f} s).",
+            "en": "{kept} resources pulled from {source} into {store} "
+            "({rejected} rejected, {seconds:.1f} s).",
+        },
+        "rejected": {"fr": "Rejeté : {kind} {id} — {reason}", "en": "Rejected: {kind} {id} — {reason}"},
+        "more_rejects": {"fr": "… et {count} autre(s) rejet(s).", "en": "… and {count} more rejected."},
+        "reading": {"fr": "Lecture", "en": "Reading"},
+        "listening": {
+            "fr": "Écoute HL7 v2 (MLLP) sur {host}:{port} ; Ctrl-C pour arrêter.",
+            "en": "Listening for HL7 v2 (MLLP) on {host}:{port}; Ctrl-C to stop.",
+        },
+        "listen_done": {
+            "fr": "Arrêt : {accepted} message(s) acceptés, {refused} refusé(s).",
+            "en": "Stopped: {accepted} message(s) accepted, {refused} refused.",
+        },
+    },
+)
+
+StoreOption = Annotated[
+    Path, typer.Option("--store", metavar="FILE", help="The continuity store (SQLite file).")
+]
+LangOption = Annotated[str, typer.Option("--lang", metavar="fr|en", help="Language of the output.")]
+
+
+def _age(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d}" if hours < 48 else f"{hours // 24} × 24 h"
+
+
+def print_data_age(store: ContinuityStore, console: Console, lang: Lang, now: datetime | None = None) -> None:
+    data_time, refreshed_at = store.data_time, store.refreshed_at
+    if data_time is None or refreshed_at is None:
+        console.print(t("feed.never", lang))
+        return
+    age = ((now or datetime.now(UTC)) - data_time).total_seconds()
+    console.print(
+        t(
+            "feed.data_age",
+            lang,
+            data_time=f"{data_time:%Y-%m-%d %H:%M} UTC",
+            age=_age(max(0, age)),
+            refreshed_at=f"{refreshed_at:%Y-%m-%d %H:%M} UTC",
+        )
+    )
+
+
+def print_census_summary(
+    store: ContinuityStore, console: Console, lang: Lang, now: datetime | None = None
+) -> None:
+    """One line per care unit: beds, patients, patients with an allergy, patients without a blood group."""
+    table = Table(title=t("feed.census_title", lang))
+    for key in ("unit", "beds", "occupied", "allergic", "no_blood_group"):
+        table.add_column(t(f"feed.{key}", lang), justify="left" if key == "unit" else "right")
+    totals = [0, 0, 0, 0]
+    for unit in store.census(at=now):
+        row = [
+            unit.beds,
+            unit.occupied,
+            sum(p.has_allergy for p in unit.patients),
+            sum(p.blood_group is None for p in unit.patients),
+        ]
+        totals = [a + b for a, b in zip(totals, row, strict=True)]
+        table.add_row(unit.name, *(str(value) for value in row))
+    table.add_row(t("feed.total", lang), *(str(value) for value in totals), style="bold")
+    console.print(table)
+    print_data_age(store, console, lang, now)
+
+
+def print_rejects(rejects: list[Reject], console: Console, lang: Lang, limit: int = 20) -> None:
+    for reject in rejects[:limit]:
+        console.print(
+            t(
+                "feed.rejected",
+                lang,
+                kind=reject.resource_type,
+                id=reject.resource_id or "?",
+                reason=reject.reason,
+            ),
+            markup=False,
+        )
+    if len(rejects) > limit:
+        console.print(t("feed.more_rejects", lang, count=len(rejects) - limit))
+
+
+@snapshot_app.command("import")
+def import_command(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of a FHIR bulk export (*.ndjson).")],
+    store_path: StoreOption,
+    lang: LangOption = "en",
+) -> None:
+    """Import a FHIR R4 bulk export (NDJSON files) into the continuity store, in one transaction."""
+    language = parse_lang(lang)
+    console = make_console()
+    files = ndjson_files(folder)
+    intake = Intake(received_at=datetime.now(UTC))
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=make_console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task(t("feed.reading", language), total=len(files))
+        for path in files:
+            read_ndjson(path, intake)
+            progress.advance(task)
+    with ContinuityStore.open(store_path) as store:
+        store.refresh(
+            intake.records,
+            data_time=intake.newest,
+            refreshed_at=datetime.now(UTC),
+            rejects=intake.rejects,
+            source=f"ndjson:{folder.resolve()}",
+        )
+        print_rejects(intake.rejects, console, language)
+        console.print(
+            t(
+                "feed.imported",
+                language,
+                kept=len(intake.records),
+                files=len(files),
+                store=store_path,
+                rejected=len(intake.rejects),
+            )
+        )
+
+
+def _since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise UserError(
+            f"--since {value!r} is not an ISO 8601 time; write it like 2026-03-10T08:00:00Z."
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.utcoffset() is None else moment
+
+
+def _password(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError:
+        raise UserError(f"Cannot read the password file {path}; check its path and permissions.") from None
+
+
+@snapshot_app.command("pull")
+def pull_command(
+    fhir: Annotated[str, typer.Option("--fhir", metavar="URL", help="Base URL of the FHIR R4 server.")],
+    store_path: StoreOption,
+    token: Annotated[str | None, typer.Option("--token", metavar="T", help="Bearer token.")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", metavar="U", help="User for basic authentication.")
+    ] = None,
+    password_file: Annotated[
+        Path | None,
+        typer.Option("--password-file", metavar="F", help="File holding the basic-auth password."),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="ISO",
+            help="Only what changed after this time (default: "
+            "the store's newest data from this server; a new store gets everything).",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="S", help="Seconds to wait for each answer.")
+    ] = 30.0,
+    lang: LangOption = "en",
+) -> None:
+    """Refresh the continuity store from a FHIR R4 server; a failed pull leaves the store unchanged."""
+    language = parse_lang(lang)
+    if (user is None) != (password_file is None):
+        raise UserError("Give both --user and --password-file for basic authentication, or neither.")
+    if token is not None and user is not None:
+        raise UserError("Give either --token or --user/--password-file, not both.")
+    if not store_path.parent.is_dir():
+        raise UserError(f"The folder {store_path.parent} does not exist; create it first.")
+    password = _password(password_file)
+    source = HttpFhirSource(
+        fhir, token=token, basic=(user, password) if user and password is not None else None, timeout=timeout
+    )
+    console = make_console()
+    since_time = _since(since)
+    if since_time is None:
+        since_time = incremental_since(store_path, source)
+    try:
+        with Progress(
+            TextColumn("{task.description:<26}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=make_console(stderr=True),
+            transient=True,
+        ) as progress:
+            tasks: dict[str, TaskID] = {}
+
+            def on_page(resource_type: str, seen: int, total: int | None) -> None:
+                if resource_type not in tasks:
+                    tasks[resource_type] = progress.add_task(resource_type, total=total)
+                progress.update(
+                    tasks[resource_type], completed=seen, total=total if total is not None else seen
+                )
+
+            report = pull(source, store_path, since=since_time, on_page=on_page)
+    finally:
+        source.close()
+    print_rejects(report.rejects, console, language)
+    console.print(
+        t(
+            "feed.pulled",
+            language,
+            kept=report.kept,
+            source=report.source,
+            store=store_path,
+            rejected=len(report.rejects),
+            seconds=report.seconds,
+        )
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """The commands are attached to the shared `snapshot` group when this module is imported."""
