@@ -6,6 +6,7 @@ Exit codes: 0 good; 2 usage; 3 tampered, wrong key or replayed; 4 stale (older t
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from bascule.cli.options import output_lang
 from bascule.cli.snapshot import snapshot_app
 from bascule.errors import UserError
 from bascule.i18n import Lang, t
+from bascule.snapshot.bundle import BreakGlass
 from bascule.snapshot.folder import DEFAULT_KEEP, SealingFolder
 from bascule.snapshot.freshness import format_age, format_instant, parse_duration
 from bascule.snapshot.guard import DEFAULT_MAX_CHANGE, DEFAULT_MAX_GARBLED, GuardPolicy
@@ -73,7 +75,7 @@ def _request(
 ) -> SealRequest:
     recipients = tuple(parse_recipients(to))
     signing_passphrase = read_passphrase(sign_passphrase_file) if sign_passphrase_file else None
-    breakglass = read_passphrase(passphrase_file) if passphrase_file else None
+    breakglass = BreakGlass.from_passphrase(read_passphrase(passphrase_file)) if passphrase_file else None
     return SealRequest(
         store,
         recipients,
@@ -256,18 +258,16 @@ def watch_command(
 
 
 def fhir_refresh(url: str, store: Path) -> Callable[[], None]:
-    """The incremental FHIR pull into the store, from the data-feed module when it is installed."""
-    try:
-        from bascule.sources import fhir_pull  # type: ignore[attr-defined]
-    except ImportError:
-        fhir_pull = None
+    """The incremental FHIR pull into the store, from the data-feed module (bascule.sources)."""
 
     def refresh() -> None:
-        if fhir_pull is None:
+        try:
+            feed = importlib.import_module("bascule.sources.fhir_pull")
+        except ImportError:
             raise UserError(
-                "This Bascule has no FHIR pull yet (bascule.sources.fhir_pull); the store is sealed as it is."
-            )
-        fhir_pull.pull_into(url, store)
+                "This Bascule has no FHIR pull (bascule.sources.fhir_pull); the last good bundle stays."
+            ) from None
+        feed.pull_into(url, store)
 
     return refresh
 

@@ -280,9 +280,9 @@ def decrypt_archive(
     except Exception as error:
         if sink.failure is not None:
             raise sink.failure from None
-        if isinstance(error, OSError):
+        if isinstance(error, OSError) and error.errno is not None:
             raise UserError(f"Cannot write the opened store: {error.strerror}.") from None
-        if not isinstance(error, pyrage.DecryptError):
+        if not isinstance(error, pyrage.DecryptError | OSError):  # pyrage reports bad payloads as OSError
             raise
         if "No matching keys" in str(error):
             raise UserError(
@@ -297,11 +297,22 @@ def decrypt_archive(
     return sink.finish()
 
 
-def breakglass_identity_file(passphrase: bytes) -> tuple[pyrage.x25519.Recipient, bytes]:
-    """A fresh identity for one bundle, and its file sealed with the passphrase (age scrypt)."""
-    identity = pyrage.x25519.Identity.generate()
-    text = f"# Bascule break-glass identity: age -d -i THIS_FILE BUNDLE.tar.age\n{identity}\n"
-    return identity.to_public(), pyrage.passphrase.encrypt(text.encode(), passphrase.decode())
+@dataclass(frozen=True)
+class BreakGlass:
+    """A break-glass recipient and its identity file sealed with the passphrase (age scrypt).
+
+    Made once per command or watch session (scrypt costs a second or two) and placed beside every
+    bundle sealed in that session.
+    """
+
+    recipient: pyrage.x25519.Recipient
+    sealed_identity: bytes
+
+    @classmethod
+    def from_passphrase(cls, passphrase: bytes) -> BreakGlass:
+        identity = pyrage.x25519.Identity.generate()
+        text = f"# Bascule break-glass identity: age -d -i THIS_FILE BUNDLE.tar.age\n{identity}\n"
+        return cls(identity.to_public(), pyrage.passphrase.encrypt(text.encode(), passphrase.decode()))
 
 
 def remove_bundle_files(folder: Path, name: BundleName) -> None:

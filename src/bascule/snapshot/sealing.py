@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyrage
 
-from bascule.snapshot.bundle import BundleName, breakglass_identity_file, write_archive
+from bascule.snapshot.bundle import BreakGlass, BundleName, write_archive
 from bascule.snapshot.census import Census, take_census, take_copy
 from bascule.snapshot.durable import durable_temp, fsync_folder, publish
 from bascule.snapshot.folder import DEFAULT_KEEP, SealingFolder
@@ -31,7 +31,7 @@ class SealRequest:
     recipients: tuple[pyrage.x25519.Recipient, ...]
     signing_key: SecretKey
     out: Path
-    breakglass_passphrase: bytes | None = None
+    breakglass: BreakGlass | None = None
     keep: int = DEFAULT_KEEP
     policy: GuardPolicy = field(default_factory=GuardPolicy)
 
@@ -96,10 +96,8 @@ def _write_bundle(
     destination = folder.quarantine if verdict.quarantine else folder
     destination.ensure()
     recipients = list(request.recipients)
-    breakglass: bytes | None = None
-    if request.breakglass_passphrase is not None:
-        recipient, breakglass = breakglass_identity_file(request.breakglass_passphrase)
-        recipients.append(recipient)
+    if request.breakglass is not None:
+        recipients.append(request.breakglass.recipient)
     manifests: list[Manifest] = []
 
     def manifest_for(store_sha256: str, store_size: int) -> bytes:
@@ -131,9 +129,9 @@ def _write_bundle(
         )
         with durable_temp(target / name.signature) as (stream, signature_temp):
             stream.write(signature.encode())
-        if breakglass is not None:
+        if request.breakglass is not None:
             with durable_temp(target / name.breakglass, 0o600) as (stream, breakglass_temp):
-                stream.write(breakglass)
+                stream.write(request.breakglass.sealed_identity)
             publish(breakglass_temp, target / name.breakglass)
         publish(archive_temp, target / name.archive)
         publish(signature_temp, target / name.signature)

@@ -129,3 +129,8 @@ def delete_share(path: Path, share: float, *, seed: int = 9) -> int:
     connection.commit()
     connection.close()
     return len(chosen)
+
+
+# libsodium's INTERACTIVE scrypt limits: minisign's format, 16 MiB instead of 1 GiB, for fast tests.
+FAST_OPS = 524288
+FAST_MEM = 16777216
