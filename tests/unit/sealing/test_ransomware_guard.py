@@ -1,0 +1,113 @@
+"""The guard: plausible refreshes are sealed; mass rewrites, mass deletions and garbled text are not."""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+import pytest
+from sealing_stores import delete_share, encrypt_like_ransomware, make_store, rewrite_share
+
+from bascule.snapshot.census import looks_garbled
+from bascule.snapshot.folder import SealingFolder
+from bascule.snapshot.guard import GuardPolicy
+from bascule.snapshot.keys import KeySet, load_signing_key, parse_recipients
+from bascule.snapshot.sealing import SealRequest, seal
+
+
+def sealer(store: Path, keys: KeySet, out: Path, policy: GuardPolicy | None = None) -> SealRequest:
+    return SealRequest(
+        store,
+        tuple(parse_recipients([str(keys.recipient)])),
+        load_signing_key(keys.signing_key),
+        out,
+        policy=policy or GuardPolicy(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "garbled"),
+    [
+        ("Allergie pénicilline; surveillance glycémie", False),
+        ("Dupont", False),
+        ("", False),
+        ('{"code":"718-7","value":12.5,"unit":"g/dL"}', False),
+        ("0123456789abcdef" * 8, False),  # hex ids: few symbols
+        (base64.b64encode(os.urandom(300)).decode(), True),  # ciphertext as base64
+        ("Nom\x00\x01\x02\x03", True),  # control characters
+    ],
+)
+def test_what_looks_garbled(text: str, garbled: bool) -> None:
+    assert looks_garbled(text.encode()) is garbled
+
+
+def test_invalid_utf8_text_is_garbled() -> None:
+    assert looks_garbled(b"\xff\xfe\x00ransom")
+
+
+def test_a_plausible_refresh_is_sealed_and_becomes_the_baseline(tmp_path: Path, station_keys: KeySet) -> None:
+    store = make_store(tmp_path / "store.sqlite")
+    out = tmp_path / "out"
+    seal(sealer(store, station_keys, out))
+    changed = rewrite_share(store, 0.5)  # 100 of 800 records: 12.5 %
+    outcome = seal(sealer(store, station_keys, out))
+    assert not outcome.quarantined
+    assert outcome.verdict.changed == changed and outcome.verdict.change_share == pytest.approx(0.125)
+    assert SealingFolder(out).current() == outcome.name
+
+
+def test_a_mass_rewrite_is_quarantined_and_the_last_good_stays_current(
+    tmp_path: Path, station_keys: KeySet
+) -> None:
+    store = make_store(tmp_path / "store.sqlite")
+    out = tmp_path / "out"
+    good = seal(sealer(store, station_keys, out))
+    rewrite_share(store, 0.5, table="observation")  # 300 of 800: 37.5 % > 30 %
+    outcome = seal(sealer(store, station_keys, out))
+    assert outcome.quarantined and outcome.verdict.too_many_changes and not outcome.verdict.too_many_garbled
+    assert outcome.archive.parent == out / "quarantine" and outcome.archive.exists()
+    assert SealingFolder(out).current() == good.name
+    again = seal(sealer(store, station_keys, out))  # still compared with the last good one
+    assert again.quarantined and again.name.sequence == 3
+
+
+def test_a_mass_deletion_is_quarantined(tmp_path: Path, station_keys: KeySet) -> None:
+    store = make_store(tmp_path / "store.sqlite")
+    out = tmp_path / "out"
+    seal(sealer(store, station_keys, out))
+    removed = delete_share(store, 0.6)
+    outcome = seal(sealer(store, station_keys, out))
+    assert outcome.quarantined and outcome.verdict.removed == removed
+
+
+def test_garbled_records_are_quarantined_even_without_a_baseline(
+    tmp_path: Path, station_keys: KeySet
+) -> None:
+    store = make_store(tmp_path / "store.sqlite")
+    garbled = encrypt_like_ransomware(store, 0.4)  # 80 of 800 records: 10 % > 5 %
+    outcome = seal(sealer(store, station_keys, tmp_path / "out"))
+    assert outcome.quarantined and outcome.verdict.too_many_garbled
+    assert outcome.verdict.garbled == garbled and not outcome.verdict.has_baseline
+    assert SealingFolder(tmp_path / "out").current() is None
+
+
+def test_thresholds_are_settable(tmp_path: Path, station_keys: KeySet) -> None:
+    store = make_store(tmp_path / "store.sqlite")
+    out = tmp_path / "out"
+    seal(sealer(store, station_keys, out))
+    rewrite_share(store, 0.5)  # 12.5 %
+    outcome = seal(sealer(store, station_keys, out, GuardPolicy(max_change=0.10)))
+    assert outcome.quarantined
+
+
+def test_fingerprints_are_keyed_and_survive_in_the_private_state(
+    tmp_path: Path, station_keys: KeySet
+) -> None:
+    store = make_store(tmp_path / "store.sqlite")
+    out = tmp_path / "out"
+    seal(sealer(store, station_keys, out))
+    baseline = out / ".bascule" / "baseline.json"
+    assert baseline.stat().st_mode & 0o077 == 0 and (out / ".bascule").stat().st_mode & 0o077 == 0
+    assert b"Dupont" not in baseline.read_bytes() and b"pat-000001" in baseline.read_bytes()
+    assert not seal(sealer(store, station_keys, out)).verdict.change_share
