@@ -44,7 +44,9 @@ class Hits:
     def __bool__(self) -> bool:
         return bool(self.down or self.isolate or self.suppliers)
 
-    def plus(self, *, down: Iterable[str] = (), isolate: Iterable[str] = (), suppliers: Iterable[str] = ()) -> Hits:
+    def plus(
+        self, *, down: Iterable[str] = (), isolate: Iterable[str] = (), suppliers: Iterable[str] = ()
+    ) -> Hits:
         def merged(first: tuple[str, ...], more: Iterable[str]) -> tuple[str, ...]:
             return tuple(dict.fromkeys((*first, *more)))
 
@@ -53,7 +55,9 @@ class Hits:
     def check_against(self, hospital_map: HospitalMap) -> None:
         """Refuse, in one sentence, any id the map does not have."""
         unknown = [
-            f'node "{i}"{did_you_mean(i, hospital_map.nodes)}' for i in self.down if i not in hospital_map.nodes
+            f'node "{i}"{did_you_mean(i, hospital_map.nodes)}'
+            for i in self.down
+            if i not in hospital_map.nodes
         ]
         unknown += [
             f'segment "{s}"{did_you_mean(s, hospital_map.segment_ids)}'
@@ -117,7 +121,8 @@ def _propagate(
         # A member explains its owner when it is not up and, for a down owner, sits in a down requirement.
         owner_status = node_status[level.member_owner]
         explains = (member_status != UP) & (
-            (owner_status == DEGRADED) | ((requirement[level.member_requirement] == DOWN) & (member_status == DOWN))
+            (owner_status == DEGRADED)
+            | ((requirement[level.member_requirement] == DOWN) & (member_status == DOWN))
         )
         width = len(level.members)
         key = np.where(explains, distance[level.members] * width + np.arange(width), _FAR)

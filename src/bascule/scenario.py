@@ -55,7 +55,9 @@ class Scenario:
     def title_in(self, lang: Lang) -> str:
         return self.title.get(lang) or self.title.get("en") or self.name
 
-    def plus(self, *, down: Iterable[str] = (), isolate: Iterable[str] = (), suppliers: Iterable[str] = ()) -> Scenario:
+    def plus(
+        self, *, down: Iterable[str] = (), isolate: Iterable[str] = (), suppliers: Iterable[str] = ()
+    ) -> Scenario:
         """This scenario with more hits (from command-line flags)."""
         return Scenario(
             self.name,
@@ -102,7 +104,9 @@ def load_scenario(name_or_path: str, hospital_map: HospitalMap | None = None) ->
     if path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists():
         if not path.is_file():
             raise NotFoundError(f"There is no scenario file at {name_or_path}.")
-        scenario = parse_scenario(path.read_text(encoding="utf-8"), path.stem, str(path), path.suffix == ".json")
+        scenario = parse_scenario(
+            path.read_text(encoding="utf-8"), path.stem, str(path), path.suffix == ".json"
+        )
     else:
         names = embedded_scenario_names()
         if name_or_path not in names:
@@ -135,7 +139,9 @@ def parse_scenario(text: str, name: str, source: str, is_json: bool) -> Scenario
     return Scenario(
         name=name,
         hits=Hits(
-            _ids(document, "down", source), _ids(document, "isolate", source), _ids(document, "suppliers", source)
+            _ids(document, "down", source),
+            _ids(document, "isolate", source),
+            _ids(document, "suppliers", source),
         ),
         reconnect=_hours(document, "reconnect", source),
         supplier_back=_hours(document, "supplier_back", source),
@@ -158,7 +164,9 @@ def _hours(document: Mapping[str, Any], key: str, source: str) -> dict[str, floa
     hours: dict[str, float] = {}
     for item, value in values.items():
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ScenarioError(f'In the scenario {source}, {key} of "{item}" must be a number of hours, not {value!r}.')
+            raise ScenarioError(
+                f'In the scenario {source}, {key} of "{item}" must be a number of hours, not {value!r}.'
+            )
         hours[str(item)] = float(value)
     return hours
 

@@ -22,10 +22,11 @@ from bascule.cli.options import (
     output_lang,
 )
 from bascule.hospital.model import CareProcess
-from bascule.i18n import Lang, register, t
+from bascule.i18n import Lang, t
+from bascule.i18n import register as register_messages
 from bascule.impact import ContainmentWhatIf, Impact, assess, what_if_isolate
 
-register(
+register_messages(
     "impact",
     {
         "title": {"fr": "Impact sur les soins — {hospital}", "en": "Impact on care — {hospital}"},
@@ -92,7 +93,9 @@ def print_impact(impact: Impact, lang: Lang, console: Console) -> None:
     hospital_map = impact.map
     console.print(t("impact.title", lang, hospital=hospital_map.hospital.name), style="bold")
     hits = impact.hits
-    console.print(t("impact.hits", lang, down=len(hits.down), isolate=len(hits.isolate), suppliers=len(hits.suppliers)))
+    console.print(
+        t("impact.hits", lang, down=len(hits.down), isolate=len(hits.isolate), suppliers=len(hits.suppliers))
+    )
     table = Table(show_lines=False, header_style="bold")
     for column in ("col_status", "col_priority", "col_process", "col_fallback", "col_via"):
         table.add_column(t(f"impact.{column}", lang), overflow="fold")

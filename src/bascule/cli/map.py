@@ -16,15 +16,19 @@ from bascule.cli.context import make_console
 from bascule.cli.options import JsonOption, LangOption, MapArgument, output_lang
 from bascule.hospital.loading import load_map
 from bascule.hospital.model import HospitalMap
-from bascule.i18n import Lang, register, t
+from bascule.i18n import Lang, t
+from bascule.i18n import register as register_messages
 from bascule.resilience import SinglePointOfFailure, single_points_of_failure
 
 map_app = typer.Typer(help="Check and draw a hospital map.", no_args_is_help=True)
 
-register(
+register_messages(
     "map",
     {
-        "valid": {"fr": "La carte {source} est valide : {hospital}.", "en": "The map {source} is valid: {hospital}."},
+        "valid": {
+            "fr": "La carte {source} est valide : {hospital}.",
+            "en": "The map {source} is valid: {hospital}.",
+        },
         "sections": {"fr": "Contenu", "en": "Contents"},
         "section": {"fr": "Section", "en": "Section"},
         "count": {"fr": "Nombre", "en": "Count"},
@@ -53,7 +57,10 @@ register(
         },
         "col_node": {"fr": "Élément", "en": "Node"},
         "col_stops": {"fr": "Arrête", "en": "Takes down"},
-        "searching": {"fr": "Recherche des points uniques de défaillance", "en": "Looking for single points of failure"},
+        "searching": {
+            "fr": "Recherche des points uniques de défaillance",
+            "en": "Looking for single points of failure",
+        },
     },
 )
 
@@ -81,7 +88,8 @@ def map_summary(hospital_map: HospitalMap, weak_spots: list[SinglePointOfFailure
         "workstations": sum(a.count for a in hospital_map.assets if a.kind == "workstations"),
         "beds": sum(u.beds for u in hospital_map.units),
         "processes_by_priority": {
-            str(level): [p.id for p in hospital_map.processes if p.priority == level] for level in (1, 2, 3, 4)
+            str(level): [p.id for p in hospital_map.processes if p.priority == level]
+            for level in (1, 2, 3, 4)
         },
         "without_fallback": [p.id for p in hospital_map.processes if p.fallback is None],
         "single_points_of_failure": {w.node: list(w.processes) for w in weak_spots},
@@ -89,7 +97,10 @@ def map_summary(hospital_map: HospitalMap, weak_spots: list[SinglePointOfFailure
 
 
 def print_summary(hospital_map: HospitalMap, summary: dict[str, Any], lang: Lang, console: Console) -> None:
-    console.print(t("map.valid", lang, source=hospital_map.source, hospital=hospital_map.hospital.name), style="bold green")
+    console.print(
+        t("map.valid", lang, source=hospital_map.source, hospital=hospital_map.hospital.name),
+        style="bold green",
+    )
     console.print(t("map.sections", lang), style="bold")
     contents = Table(header_style="bold")
     contents.add_column(t("map.section", lang))
@@ -135,7 +146,9 @@ def check_command(map_path: MapArgument, as_json: JsonOption = False, lang: Lang
     console = make_console(stderr=as_json)
     with Progress(console=console, transient=True, disable=as_json) as progress:
         task = progress.add_task(t("map.searching", language), total=None)
-        weak = single_points_of_failure(hospital_map, lambda done, total: progress.update(task, completed=done, total=total))
+        weak = single_points_of_failure(
+            hospital_map, lambda done, total: progress.update(task, completed=done, total=total)
+        )
     summary = map_summary(hospital_map, weak)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))

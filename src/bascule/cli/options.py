@@ -12,20 +12,25 @@ from bascule.i18n import Lang, parse_lang
 from bascule.scenario import Scenario, load_scenario
 
 MapArgument = Annotated[
-    str, typer.Argument(metavar="MAP", help="The hospital map (.yaml or .json), or 'demo' for the embedded one.")
+    str,
+    typer.Argument(metavar="MAP", help="The hospital map (.yaml or .json), or 'demo' for the embedded one."),
 ]
 DownOption = Annotated[
     list[str] | None, typer.Option("--down", "-d", metavar="ID", help="A node declared down (repeatable).")
 ]
 IsolateOption = Annotated[
-    list[str] | None, typer.Option("--isolate", "-i", metavar="SEGMENT", help="A segment isolated (repeatable).")
+    list[str] | None,
+    typer.Option("--isolate", "-i", metavar="SEGMENT", help="A segment isolated (repeatable)."),
 ]
 SupplierOption = Annotated[
-    list[str] | None, typer.Option("--supplier", "-s", metavar="SUPPLIER", help="A supplier down (repeatable).")
+    list[str] | None,
+    typer.Option("--supplier", "-s", metavar="SUPPLIER", help="A supplier down (repeatable)."),
 ]
 ScenarioOption = Annotated[
     str | None,
-    typer.Option("--scenario", metavar="NAME|FILE", help="A scenario file, or an embedded scenario of the demo map."),
+    typer.Option(
+        "--scenario", metavar="NAME|FILE", help="A scenario file, or an embedded scenario of the demo map."
+    ),
 ]
 LangOption = Annotated[
     str | None, typer.Option("--lang", metavar="fr|en", help="Language of the output (default: the map's).")

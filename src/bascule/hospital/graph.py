@@ -113,8 +113,13 @@ def _levels(requirements: list[list[tuple[int, int, list[int]]]]) -> list[int]:
 
 
 def _pack(level_nodes: list[int], requirements: list[list[tuple[int, int, list[int]]]]) -> Level:
-    node_starts, at_least, cap, requirement_starts = [], [], [], []
-    members, member_requirement, member_owner = [], [], []
+    node_starts: list[int] = []
+    at_least: list[int] = []
+    cap: list[int] = []
+    requirement_starts: list[int] = []
+    members: list[int] = []
+    member_requirement: list[int] = []
+    member_owner: list[int] = []
     for position, node in enumerate(level_nodes):
         node_starts.append(len(at_least))
         for k, effect, group in requirements[node]:

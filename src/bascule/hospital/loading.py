@@ -55,7 +55,9 @@ def load_map(path: str | Path) -> HospitalMap:
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise NotFoundError(f"There is no map at {path}; give the path of a .yaml or .json map, or 'demo'.") from None
+        raise NotFoundError(
+            f"There is no map at {path}; give the path of a .yaml or .json map, or 'demo'."
+        ) from None
     except IsADirectoryError:
         raise NotFoundError(f"{path} is a folder; give the path of a .yaml or .json map file.") from None
     except UnicodeDecodeError:
@@ -80,7 +82,7 @@ def _parse(text: str, source: str, is_json: bool) -> Any:
         except json.JSONDecodeError as error:
             raise MapError(source, [f"{source}:{error.lineno}: malformed JSON: {error.msg}"]) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -92,7 +94,7 @@ def _parse(text: str, source: str, is_json: bool) -> Any:
 
 def _locate(problems: list[Problem], text: str, source: str) -> list[str]:
     root = _compose(text)
-    located = []
+    located: list[tuple[int, str]] = []
     for problem in problems:
         line = _line_of(root, problem.path)
         where = f"{source}:{line}" if line else source
@@ -100,13 +102,14 @@ def _locate(problems: list[Problem], text: str, source: str) -> list[str]:
         if problem.also is not None:
             also_line = _line_of(root, problem.also)
             message += f" (first defined at line {also_line}, {render_path(problem.also)})"
-        located.append(f"{where} {render_path(problem.path)}: {message}")
-    return located
+        located.append((line or 0, f"{where} {render_path(problem.path)}: {message}"))
+    # In file order, so that the user fixes them top to bottom.
+    return [text for _, text in sorted(located, key=lambda pair: pair[0])]
 
 
 def _compose(text: str) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        return yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError:
         return None
 
@@ -114,21 +117,21 @@ def _compose(text: str) -> yaml.Node | None:
 def _line_of(root: yaml.Node | None, path: tuple[str | int, ...]) -> int | None:
     """The 1-based line of the deepest node along `path` that exists (a key's own line at the end)."""
     node = root
-    line = node.start_mark.line + 1 if node is not None else None
+    line: int | None = node.start_mark.line + 1 if node is not None else None
     for position, part in enumerate(path):
         child: yaml.Node | None = None
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 if key.value == part:
                     last = position == len(path) - 1
-                    line = key.start_mark.line + 1
+                    line = int(key.start_mark.line) + 1
                     child = None if last else value
                     if last:
                         return line
                     break
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             child = node.value[part]
-            line = child.start_mark.line + 1
+            line = int(child.start_mark.line) + 1
         if child is None:
             break
         node = child
@@ -176,10 +179,16 @@ def build_map(document: dict[str, Any], source: str = "<map>") -> HospitalMap:
         hospital=Hospital(hospital["id"], hospital.get("name", hospital["id"]), hospital.get("lang", "fr")),
         sites=tuple(Site(e["id"], e.get("name", ""), e.get("beds", 0)) for e in section("sites")),
         segments=tuple(Segment(e["id"], e.get("site"), e.get("name", "")) for e in section("segments")),
-        suppliers=tuple(Supplier(e["id"], e.get("name", ""), e.get("phone", "")) for e in section("suppliers")),
-        units=tuple(CareUnit(e["id"], e.get("name", ""), e.get("site"), e.get("beds", 0)) for e in section("units")),
+        suppliers=tuple(
+            Supplier(e["id"], e.get("name", ""), e.get("phone", "")) for e in section("suppliers")
+        ),
+        units=tuple(
+            CareUnit(e["id"], e.get("name", ""), e.get("site"), e.get("beds", 0)) for e in section("units")
+        ),
         assets=tuple(
-            Asset(**_node_fields(e), kind=e.get("kind", "server"), count=e.get("count", 1), site=e.get("site"))
+            Asset(
+                **_node_fields(e), kind=e.get("kind", "server"), count=e.get("count", 1), site=e.get("site")
+            )
             for e in section("assets")
         ),
         applications=tuple(Application(**_node_fields(e)) for e in section("applications")),
@@ -193,10 +202,12 @@ def build_map(document: dict[str, Any], source: str = "<map>") -> HospitalMap:
             for e in section("processes")
         ),
         procedures=tuple(
-            FallbackProcedure(e["id"], e.get("title", ""), _text_tuple(e.get("steps"))) for e in section("procedures")
+            FallbackProcedure(e["id"], e.get("title", ""), _text_tuple(e.get("steps")))
+            for e in section("procedures")
         ),
         teams=tuple(
-            Team(e["id"], e.get("members", 1), _text_tuple(e.get("skills")), e.get("name", "")) for e in section("teams")
+            Team(e["id"], e.get("members", 1), _text_tuple(e.get("skills")), e.get("name", ""))
+            for e in section("teams")
         ),
         facilities=tuple(
             Facility(

@@ -220,9 +220,9 @@ class HospitalMap:
             for needed in node.optional:
                 _require(needed in self.nodes, f"{node.id} has unknown optional node {needed!r}")
 
-    def _everything(self) -> Iterator[
-        Site | Segment | Supplier | Node | FallbackProcedure | Team | Facility | CareUnit
-    ]:
+    def _everything(
+        self,
+    ) -> Iterator[Site | Segment | Supplier | Node | FallbackProcedure | Team | Facility | CareUnit]:
         yield from self.sites
         yield from self.segments
         yield from self.suppliers

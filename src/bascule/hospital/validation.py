@@ -123,6 +123,18 @@ SECTIONS: dict[str, dict[str, Checker]] = {
 REQUIRED: dict[str, tuple[str, ...]] = {"processes": ("id", "priority")}
 HOSPITAL_FIELDS: dict[str, Checker] = {"id": _is_id, "name": _is_text, "lang": _is_lang}
 NODE_SECTIONS = ("assets", "applications", "processes")
+_SINGULAR = {
+    "sites": "a site",
+    "segments": "a segment",
+    "suppliers": "a supplier",
+    "units": "a care unit",
+    "assets": "an asset",
+    "applications": "an application",
+    "processes": "a care process",
+    "procedures": "a procedure",
+    "teams": "a team",
+    "facilities": "a facility",
+}
 # Which section a reference must point into: field -> (sections, what to call them).
 REFERENCES: dict[str, tuple[tuple[str, ...], str]] = {
     "site": (("sites",), "a site"),
@@ -159,7 +171,9 @@ def _check_top(document: dict[str, Any]) -> Iterator[Problem]:
     for key in document:
         if key not in known:
             hint = did_you_mean(str(key), known)
-            yield Problem((str(key),), f'unknown section "{key}"{hint}; sections are {", ".join(sorted(known))}')
+            yield Problem(
+                (str(key),), f'unknown section "{key}"{hint}; sections are {", ".join(sorted(known))}'
+            )
     if "bascule" not in document:
         yield Problem((), f"the format marker is missing: add `bascule: {FORMAT_VERSION}` at the top")
     elif document["bascule"] != FORMAT_VERSION:
@@ -217,7 +231,10 @@ def _check_needs_shape(path: Path, needs: Any) -> Iterator[Problem]:
         if isinstance(requirement, str):
             continue
         if not isinstance(requirement, dict):
-            yield Problem(where, f"must be an id, {{any: [ids]}} or {{at_least: K, of: [ids]}}, not {_type_name(requirement)}")
+            yield Problem(
+                where,
+                f"must be an id, {{any: [ids]}} or {{at_least: K, of: [ids]}}, not {_type_name(requirement)}",
+            )
             continue
         keys = set(requirement)
         if keys == {"any"}:
@@ -227,7 +244,9 @@ def _check_needs_shape(path: Path, needs: Any) -> Iterator[Problem]:
             members = requirement["of"]
             key = "of"
         else:
-            yield Problem(where, f"must be {{any: [ids]}} or {{at_least: K, of: [ids]}}; found keys {sorted(keys)}")
+            yield Problem(
+                where, f"must be {{any: [ids]}} or {{at_least: K, of: [ids]}}; found keys {sorted(keys)}"
+            )
             continue
         if not isinstance(members, list) or not members or not all(isinstance(m, str) for m in members):
             yield Problem((*where, key), "must be a non-empty list of ids")
@@ -289,8 +308,8 @@ def _check_references(document: dict[str, Any], ids: dict[str, tuple[str, Path]]
             candidates = [i for i, (section, _) in ids.items() if section in sections]
             yield Problem(path, f'unknown id "{target}"{did_you_mean(target, candidates)}')
         elif ids[target][0] not in sections:
-            actual = ids[target][0].rstrip("s")
-            yield Problem(path, f'"{target}" is a {actual}, but {field} must name {wanted}')
+            actual = _SINGULAR[ids[target][0]]
+            yield Problem(path, f'"{target}" is {actual}, but {field} must name {wanted}')
 
 
 def _check_cycles(document: dict[str, Any], ids: dict[str, tuple[str, Path]]) -> Iterator[Problem]:
@@ -310,7 +329,8 @@ def _check_cycles(document: dict[str, Any], ids: dict[str, tuple[str, Path]]) ->
             optional = entry.get("optional")
             if isinstance(optional, list):
                 needed.extend(m for m in optional if isinstance(m, str))
-            edges[entry["id"]] = [n for n in needed if n in ids]
+            # Needing a process is reported elsewhere; cycles are looked for among what may be needed.
+            edges[entry["id"]] = [n for n in needed if n in ids and ids[n][0] in ("assets", "applications")]
             where[entry["id"]] = (section, index, "needs")
     for cycle in find_cycles(edges):
         chain = " -> ".join([*cycle, cycle[0]])

@@ -1,0 +1,181 @@
+"""One case per kind of map mistake: the exact located sentence the user reads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bascule import load_map
+from bascule.errors import MapError
+
+GOOD = """\
+bascule: 1
+hospital: {id: h, name: Test}
+segments: [{id: lan}]
+suppliers: [{id: pathlab}]
+assets:
+  - {id: dc01, segment: lan}
+  - {id: ad, needs: [dc01]}
+applications:
+  - {id: lims, supplier: pathlab, needs: [ad]}
+processes:
+  - id: transfusion
+    priority: 1
+    needs: [lims]
+    fallback: paper
+procedures: [{id: paper, title: Paper, steps: [Call]}]
+"""
+
+
+def problems_of(tmp_path: Path, text: str, name: str = "map.yaml") -> list[str]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MapError) as caught:
+        load_map(path)
+    return [p.replace(str(tmp_path) + "/", "") for p in caught.value.problems]
+
+
+def test_the_good_map_loads(tmp_path: Path) -> None:
+    path = tmp_path / "map.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    assert [p.id for p in load_map(path).processes] == ["transfusion"]
+
+
+CASES = [
+    (
+        "unknown id with a suggestion",
+        GOOD.replace("needs: [lims]", "needs: [lism]"),
+        ['map.yaml:13 processes[0].needs[0]: unknown id "lism" (did you mean "lims"?)'],
+    ),
+    (
+        "unknown id inside a group",
+        GOOD.replace("needs: [dc01]}", "needs: [{any: [dc01, dc1]}]}"),
+        ['map.yaml:7 assets[1].needs[0].any[1]: unknown id "dc1" (did you mean "dc01"?)'],
+    ),
+    (
+        "duplicate id across sections",
+        GOOD.replace("{id: paper,", "{id: lims,").replace("fallback: paper", "fallback: lims"),
+        [
+            'map.yaml:14 processes[0].fallback: "lims" is an application, but fallback must name a procedure',
+            'map.yaml:15 procedures[0].id: duplicate id "lims" (first defined at line 9, applications[0].id)',
+        ],
+    ),
+    (
+        "cycle shown as its chain",
+        GOOD.replace("{id: dc01, segment: lan}", "{id: dc01, segment: lan, needs: [lims]}"),
+        ["map.yaml:6 assets[0].needs: dependency cycle: dc01 -> lims -> ad -> dc01"],
+    ),
+    (
+        "self cycle",
+        GOOD.replace("{id: ad, needs: [dc01]}", "{id: ad, needs: [dc01, ad]}"),
+        ["map.yaml:7 assets[1].needs: dependency cycle: ad -> ad"],
+    ),
+    (
+        "bad priority",
+        GOOD.replace("priority: 1", "priority: 7"),
+        [
+            "map.yaml:12 processes[0].priority: must be 1 (vital), 2 (urgent), 3 (important) or 4 (deferrable), not 7"
+        ],
+    ),
+    (
+        "missing priority",
+        GOOD.replace("    priority: 1\n", ""),
+        ['map.yaml:11 processes[0]: "priority" is required'],
+    ),
+    (
+        "wrong type",
+        GOOD.replace("{id: dc01, segment: lan}", "{id: dc01, segment: lan, restore_hours: soon}"),
+        ["map.yaml:6 assets[0].restore_hours: must be a number, not text"],
+    ),
+    (
+        "unknown key with a suggestion",
+        GOOD.replace("fallback: paper", "fallbak: paper"),
+        [
+            'map.yaml:14 processes[0].fallbak: unknown key "fallbak" (did you mean "fallback"?); allowed: id, name, '
+            "needs, optional, segment, supplier, restore_hours, skills, priority, fallback, units",
+        ],
+    ),
+    (
+        "unknown section",
+        GOOD + "servers: []\n",
+        [
+            'map.yaml:16 servers: unknown section "servers"; sections are applications, assets, bascule, '
+            "facilities, hospital, procedures, processes, segments, sites, suppliers, teams, units"
+        ],
+    ),
+    (
+        "a reference of the wrong kind",
+        GOOD.replace("fallback: paper", "fallback: lims"),
+        ['map.yaml:14 processes[0].fallback: "lims" is an application, but fallback must name a procedure'],
+    ),
+    (
+        "a process is never needed",
+        GOOD.replace("needs: [ad]}", "needs: [ad, transfusion]}"),
+        [
+            'map.yaml:9 applications[0].needs[1]: "transfusion" is a care process, but needs must name an asset or application'
+        ],
+    ),
+    (
+        "at_least larger than the group",
+        GOOD.replace("needs: [dc01]}", "needs: [{at_least: 3, of: [dc01]}]}"),
+        ["map.yaml:7 assets[1].needs[0].at_least: must be a whole number from 1 to 1, not 3"],
+    ),
+    (
+        "a malformed group",
+        GOOD.replace("needs: [dc01]}", "needs: [{some: [dc01]}]}"),
+        [
+            "map.yaml:7 assets[1].needs[0]: must be {any: [ids]} or {at_least: K, of: [ids]}; found keys ['some']"
+        ],
+    ),
+    (
+        "missing format marker",
+        GOOD.replace("bascule: 1\n", ""),
+        ["map.yaml:1 (top): the format marker is missing: add `bascule: 1` at the top"],
+    ),
+    (
+        "malformed YAML",
+        GOOD.replace("priority: 1", "priority: [1"),
+        ["map.yaml:13: malformed YAML: did not find expected ',' or ']'"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("mistake", "text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_each_mistake_is_located(tmp_path: Path, mistake: str, text: str, expected: list[str]) -> None:
+    assert problems_of(tmp_path, text) == expected
+
+
+def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
+    text = GOOD.replace("needs: [lims]", "needs: [lism]").replace("priority: 1", "priority: 0")
+    problems = problems_of(tmp_path, text)
+    assert len(problems) == 2
+    assert "priority" in problems[0] and "lism" in problems[1]
+
+
+def test_json_maps_are_located_too(tmp_path: Path) -> None:
+    import yaml
+
+    document = yaml.safe_load(GOOD)
+    document["processes"][0]["needs"] = ["lism"]
+    text = json.dumps(document, indent=2)
+    [problem] = problems_of(tmp_path, text, "map.json")
+    assert problem.startswith("map.json:")
+    assert problem.endswith('processes[0].needs[0]: unknown id "lism" (did you mean "lims"?)')
+    line = int(problem.split(":")[1].split()[0])
+    assert '"lism"' in text.splitlines()[line - 1]
+
+
+def test_malformed_json(tmp_path: Path) -> None:
+    assert problems_of(tmp_path, '{"bascule": 1,\n "hospital": }', "map.json") == [
+        "map.json:2: malformed JSON: Expecting value"
+    ]
+
+
+def test_the_error_says_how_many_problems(tmp_path: Path) -> None:
+    path = tmp_path / "map.yaml"
+    path.write_text(GOOD.replace("priority: 1", "priority: 9"), encoding="utf-8")
+    with pytest.raises(MapError) as caught:
+        load_map(path)
+    assert str(caught.value).splitlines()[0] == f"The map {path} has 1 problem; fix them and try again:"
