@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bascule.diagram.impact_view import HIT_CAUSES, ImpactView, Status, group_status, worst
@@ -44,8 +44,10 @@ class Box:
     cause: str | None
     priority: int | None = None
     fallback: str | None = None
+    fallback_title: str = ""
     uncovered: bool = False
     units: int = 1
+    folded: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.members:
@@ -202,12 +204,63 @@ def build(
                 ]
             )
         junctions.append(Junction(key, target, position, at_least, size, junction_status))
+    all_links = tuple(Link(s, t, k, j) for s, t, k, j in links)
+    if collapse and not focus:
+        boxes, all_links = _fold_private(boxes, all_links)
     return DrawingGraph(
-        boxes=boxes,
-        links=tuple(Link(s, t, k, j) for s, t, k, j in links),
-        junctions=tuple(junctions),
-        hidden=len(nodes) - len(shown),
+        boxes=boxes, links=all_links, junctions=tuple(junctions), hidden=len(nodes) - len(shown)
     )
+
+
+def _fold_private(
+    boxes: tuple[Box, ...], links: tuple[Link, ...]
+) -> tuple[tuple[Box, ...], tuple[Link, ...]]:
+    """Fold each server that serves one box only into that box ("+ 2 servers"), unless it is hit.
+
+    Only plain needs are folded, so no group or optional dependency disappears from the drawing.
+    """
+    by_key = {box.key: box for box in boxes}
+    outgoing: dict[str, dict[Link, None]] = {box.key: {} for box in boxes}
+    incoming: dict[str, dict[Link, None]] = {box.key: {} for box in boxes}
+    for link in links:
+        outgoing[link.source][link] = None
+        incoming[link.target][link] = None
+    folded: dict[str, list[str]] = {}
+    changed = True
+    while changed:
+        changed = False
+        for box in boxes:
+            if box.key not in by_key or not _foldable(by_key[box.key]):
+                continue
+            out, into = list(outgoing[box.key]), list(incoming[box.key])
+            if len(out) != 1 or out[0].kind != "need" or any(link.kind != "need" for link in into):
+                continue
+            host = out[0].target
+            if by_key[host].category == "process":
+                continue
+            del outgoing[box.key], incoming[box.key]
+            incoming[host].pop(out[0])
+            for link in into:
+                outgoing[link.source].pop(link)
+                moved = Link(link.source, host, "need")
+                outgoing[link.source][moved] = None
+                incoming[host][moved] = None
+            folded.setdefault(host, []).extend([*box.members, *box.folded, *folded.pop(box.key, [])])
+            del by_key[box.key]
+            changed = True
+    kept = tuple(
+        replace(by_key[box.key], folded=tuple(folded[box.key])) if box.key in folded else by_key[box.key]
+        for box in boxes
+        if box.key in by_key
+    )
+    return kept, tuple(link for box in kept for link in outgoing[box.key])
+
+
+FOLDABLE_KINDS = frozenset({"server", "vm"})
+
+
+def _foldable(box: Box) -> bool:
+    return box.category == "asset" and box.kind in FOLDABLE_KINDS and not box.hit
 
 
 def _status(impact: ImpactView | None, node_id: str) -> Status | None:
@@ -287,6 +340,13 @@ def _common_label(labels: Sequence[str]) -> str:
     return prefix if len(prefix) >= 3 else ""
 
 
+def _procedure_title(hospital_map: HospitalMap, procedure_id: str | None) -> str:
+    if procedure_id is None:
+        return ""
+    procedure = hospital_map.procedures_by_id.get(procedure_id)
+    return (procedure.title if procedure is not None else "") or procedure_id
+
+
 def _make_box(
     hospital_map: HospitalMap,
     impact: ImpactView | None,
@@ -311,6 +371,7 @@ def _make_box(
             cause=cause,
             priority=first.priority,
             fallback=first.fallback,
+            fallback_title=_procedure_title(hospital_map, first.fallback),
             uncovered=impact is not None and impact.is_uncovered(first.id),
         )
     return Box(

@@ -19,7 +19,7 @@ from bascule.diagram.boxes import Box, Category, DrawingGraph, Link
 from bascule.diagram.impact_view import STATUS_RANK
 
 BOX_WIDTH = 270.0
-PROCESS_WIDTH = 340.0
+PROCESS_WIDTH = 420.0
 BOX_HEIGHT = 70.0
 COLUMN_GAP = 190.0
 ROW_GAP = 26.0

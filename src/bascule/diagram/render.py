@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from bascule.diagram.boxes import Box, DrawingGraph, Junction
 from bascule.diagram.impact_view import STATUS_RANK, ImpactView
 from bascule.diagram.layout import Placement, Rect, Route
@@ -115,11 +117,13 @@ def box_detail(box: Box, lang: Lang) -> str:
     if box.category == "application":
         parts = [box.key if not box.collapsed else t("diagram.kind_application", lang)]
     else:
-        parts = [box.key if not box.collapsed else box.kind]
+        parts = [box.key] if not box.collapsed else [] if box.label == box.kind else [box.kind]
         if not box.collapsed and box.kind != box.key:
             parts.append(box.kind)
     if box.units > len(box.members):
         parts.append(t("diagram.units", lang, count=box.units))
+    if box.folded:
+        parts.insert(1, t("diagram.folded", lang, count=len(box.folded)))
     parts += [part for part in (box.segment, box.supplier) if part]
     return " · ".join(parts)
 
@@ -136,17 +140,28 @@ def node_tooltip(box: Box, impact: ImpactView | None, lang: Lang) -> str:
         if impact is not None:
             line += f" · {t('diagram.tooltip_status', lang, status=t(f'diagram.status_{box.status}', lang))}"
             if box.cause:
-                line += f" · {t('diagram.tooltip_cause', lang, cause=box.cause)}"
+                cause = t(f"diagram.cause_word_{box.cause}", lang)
+                line += f" · {t('diagram.tooltip_cause', lang, cause=cause)}"
             chain = list(impact.via(member))
             if chain:
                 line += f" · {t('diagram.tooltip_via', lang, chain=' → '.join(chain))}"
         lines.append(line)
     if len(box.members) > len(shown):
         lines.append(t("diagram.more", lang, count=len(box.members) - len(shown)))
+    if box.folded:
+        lines.append(t("diagram.tooltip_folded", lang))
+        for member in box.folded[:MEMBERS_IN_TOOLTIP]:
+            line = member
+            if impact is not None:
+                status = t(f"diagram.status_{impact.status(member)}", lang)
+                line += f" · {t('diagram.tooltip_status', lang, status=status)}"
+            lines.append(line)
+        if len(box.folded) > MEMBERS_IN_TOOLTIP:
+            lines.append(t("diagram.more", lang, count=len(box.folded) - MEMBERS_IN_TOOLTIP))
     if box.priority is not None:
         lines.append(t("diagram.tooltip_priority", lang, priority=box.priority))
         lines.append(
-            t("diagram.fallback", lang, procedure=box.fallback)
+            t("diagram.fallback", lang, procedure=f"{box.fallback_title} ({box.fallback})")
             if box.fallback
             else t("diagram.no_fallback", lang)
         )
@@ -288,7 +303,7 @@ def draw_box(box: Box, rect: Rect, impact: ImpactView | None, lang: Lang) -> str
             )
         else:
             line = (
-                t("diagram.fallback", lang, procedure=box.fallback)
+                t("diagram.fallback", lang, procedure=box.fallback_title or box.fallback)
                 if box.fallback
                 else t("diagram.no_fallback", lang)
             )
@@ -309,6 +324,7 @@ def draw_box(box: Box, rect: Rect, impact: ImpactView | None, lang: Lang) -> str
             "data-node": box.key,
             "data-status": box.status,
             "data-cause": box.cause,
+            "data-members": json.dumps([*box.members, *box.folded]) if box.collapsed or box.folded else None,
         },
         *parts,
     )

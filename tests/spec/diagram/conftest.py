@@ -93,7 +93,7 @@ def sixty_node_hospital() -> HospitalMap:
         Application(id="triage-111", name="Out-of-hours triage", supplier="triage-co", needs=need("wan")),
     ]
     procedures = [
-        FallbackProcedure(id=f"paper-{n}", title=n)
+        FallbackProcedure(id=f"paper-{n}", title=f"Paper {n}")
         for n in ("transfusion", "medication", "admission", "imaging", "results", "surgery")
     ]
     processes = [

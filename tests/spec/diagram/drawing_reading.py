@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ class DrawnBox:
     height: float
     texts: tuple[str, ...]
     tooltip: str
+    members: tuple[str, ...]
 
     @property
     def words(self) -> str:
@@ -51,6 +53,7 @@ def boxes(svg: str) -> dict[str, DrawnBox]:
             height=float(rect.get("height", "0")),
             texts=tuple("".join(t.itertext()) for t in group.iter(f"{SVG}text")),
             tooltip="".join(title.itertext()) if title is not None else "",
+            members=tuple(json.loads(group.get("data-members", "null")) or [group.get("data-node", "")]),
         )
     return found
 

@@ -79,7 +79,8 @@ def test_uncovered_processes_carry_a_marker_in_words(ransomware_svg: str) -> Non
     assert uncovered == {"outpatients", "patient-sms", "staff-mail"}
     for key in uncovered:
         assert "UNCOVERED: NO FALLBACK" in drawn[key].texts
-    assert "fallback: paper-transfusion" in drawn["transfusion"].texts
+    assert "fallback: Paper transfusion" in drawn["transfusion"].texts
+    assert "fallback: Paper transfusion (paper-transfusion)" in drawn["transfusion"].tooltip
 
 
 def test_uncovered_processes_are_listed_first_then_by_priority(ransomware_svg: str) -> None:
@@ -189,7 +190,7 @@ def test_the_drawing_speaks_french() -> None:
     for words in (
         "carte des dépendances",
         "Scénario « rançongiciel »",
-        "HORS SERVICE",
+        "ARRÊT",
         "compromis",
         "PROCESSUS DE SOINS",
         "NON COUVERT",
@@ -303,3 +304,72 @@ def test_draw_to_file_keeps_the_old_file_when_it_cannot_write(tmp_path: Path) ->
     with pytest.raises(UserError, match="Cannot write the drawing"):
         draw_to_file(sixty_node_hospital(), None, blocked / "map.svg", "en")
     assert blocked.read_text(encoding="utf-8") == "a file where a folder should be"
+
+
+def folding_map() -> HospitalMap:
+    return HospitalMap(
+        hospital=Hospital(id="h", name="Folding"),
+        assets=(
+            Asset(id="cluster", kind="service"),
+            Asset(id="app-srv", name="App server", kind="server", needs=need("cluster")),
+            Asset(id="app-db", name="App database", kind="server", needs=need("app-srv")),
+            Asset(id="shared-db", name="Shared database", kind="server", needs=need("cluster")),
+            Asset(id="node1", kind="server", needs=need("cluster")),
+            Asset(id="node2", kind="server", needs=need("cluster")),
+        ),
+        applications=(
+            Application(id="app", needs=need("app-db", "shared-db")),
+            Application(id="other", needs=(*need("shared-db"), any_of("node1", "node2"))),
+        ),
+        processes=(CareProcess(id="care", priority=1, needs=need("app", "other")),),
+    )
+
+
+def test_servers_serving_one_application_fold_into_it() -> None:
+    hospital_map = folding_map()
+    drawn = boxes(draw_svg(hospital_map, hit(hospital_map, down=["cluster"])))
+    # app-srv and app-db serve only `app`: folded, counted, listed in the tooltip
+    assert set(drawn) == {"cluster", "shared-db", "node1+1", "app", "other", "care"}
+    assert "+2 own servers" in drawn["app"].texts[1]
+    assert "app-db · status: DOWN" in drawn["app"].tooltip and "app-srv" in drawn["app"].tooltip
+    # what they needed now points at the application itself
+    links = {
+        (p.get("data-source"), p.get("data-target")) for p in parse(draw_svg(hospital_map)).iter(f"{SVG}path")
+    }
+    assert ("cluster", "app") in links
+
+
+def test_a_hit_server_or_a_group_member_is_never_folded() -> None:
+    hospital_map = folding_map()
+    drawn = boxes(draw_svg(hospital_map, hit(hospital_map, down=["app-db"])))
+    assert {"app-db", "node1+1"} <= set(drawn)
+    assert "hit" in drawn["app-db"].classes
+    assert "app-srv" not in drawn  # still folded: into the hit database it serves alone
+    assert "+1 own servers" in drawn["app-db"].texts[1]
+
+
+def test_focus_shows_every_server_unfolded() -> None:
+    drawn = boxes(draw_svg(folding_map(), focus=["app"]))
+    assert {"app-srv", "app-db"} <= set(drawn)
+
+
+@pytest.mark.parametrize("scenario", [None, "ransomware", "containment", "pathology-supplier"])
+def test_the_demo_hospital_is_drawn_readably(scenario: str | None) -> None:
+    from bascule.hospital.loading import load_map
+    from bascule.impact import assess
+    from bascule.scenario import load_scenario
+
+    hospital_map = load_map("demo")
+    impact = None
+    if scenario is not None:
+        chosen = load_scenario(scenario, hospital_map)
+        impact = assess(hospital_map, chosen.down, chosen.isolate, chosen.suppliers)
+    svg = draw_svg(hospital_map, impact, lang="fr")
+    drawn = boxes(svg)
+    assert overlapping(drawn) == []
+    assert min(float(e.get("font-size", "0")) for e in parse(svg).iter(f"{SVG}text")) >= 11
+    # collapsing and folding keep the ~300-node hospital to about half as many boxes
+    assert len(drawn) < 0.6 * len(hospital_map.nodes)
+    # every node is in exactly one box
+    members = [m for b in drawn.values() for m in b.members]
+    assert sorted(members) == sorted(hospital_map.nodes)
