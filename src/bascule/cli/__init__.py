@@ -21,6 +21,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "map",
     "draw",
     "impact",
+    "demo",
     "snapshot",
     "snapshot_feed",
     "synth",
