@@ -23,7 +23,7 @@ from bascule.sources.synthetic import resources as fhir
 from bascule.sources.synthetic.fictional import email_address, ins_number, nhs_number, phone_number
 
 OCCUPANCY = 0.85
-ACTIVITIES = 6000
+ACTIVITIES_PER_BED = 6000 / 1050  # about 6,000 activities for the 1,050-bed demo hospital
 ACTIVITY_DAYS = 14
 LAB_HOURS = 72
 ZONES: dict[Lang, str] = {"fr": "Europe/Paris", "en": "Europe/London"}
@@ -364,7 +364,7 @@ def _activities(
     days = [first_day + timedelta(days=offset) for offset in range(ACTIVITY_DAYS)]
     weights = [1.0 if day.weekday() < 5 else (0.25 if day.weekday() == 5 else 0.1) for day in days]
     outpatients: list[_Person] = []
-    for _ in range(ACTIVITIES):
+    for _ in range(round(ACTIVITIES_PER_BED * sum(unit.beds for unit in units))):
         day = g.rng.choices(days, weights)[0]
         kind = g.rng.choices(("consultation", "imaging", "surgery"), (0.6, 0.28, 0.12))[0]
         urgency = g.rng.choices(("routine", "urgent", "emergency"), (0.85, 0.12, 0.03))[0]
