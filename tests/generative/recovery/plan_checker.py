@@ -165,8 +165,10 @@ def check_plan(hospital_map: HospitalMap, scenario: Scenario, document: Mapping[
         else:
             assert reported["eta_hours"] is not None and abs(reported["eta_hours"] - eta[process.id]) < EPS
     value = objective_of(hospital_map, eta)
-    assert abs(document["objective"] - value) <= EPS * max(1.0, value), "objective misreported"
-    assert document["lower_bound"] <= value + EPS * max(1.0, value)
+    # times are printed to 6 decimals: each ETA may be off by 5e-7 h
+    slack = EPS * max(1.0, value) + 1e-6 * sum(WEIGHTS[p.priority] for p in hospital_map.processes)
+    assert abs(document["objective"] - value) <= slack, "objective misreported"
+    assert document["lower_bound"] <= value + slack
     assert document["status"] in ("optimal", "feasible") and document["solver"] in ("cp-sat", "greedy")
     return value
 

@@ -1,0 +1,116 @@
+"""The parts of the restoration planner: time scales, priority lists, started work parsing, chart layout."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bascule.cli.plan import parse_started
+from bascule.errors import UserError
+from bascule.gantt.layout import lay_out, nice_step
+from bascule.hospital.model import Asset, CareProcess, Hospital, HospitalMap, Requirement, Team
+from bascule.recovery import Plan, plan
+from bascule.recovery.availability import availability, earliest_availability, objective
+from bascule.recovery.cpsat import choose_scale
+from bascule.recovery.listschedule import list_schedule
+from bascule.recovery.priorities import baseline_order
+from bascule.recovery.problem import NEVER, build_problem
+
+MAP = HospitalMap(
+    hospital=Hospital("u", "Unit"),
+    assets=(
+        Asset(id="a", restore_hours=3.0),
+        Asset(id="b", restore_hours=1.0),
+        Asset(id="c", restore_hours=2.0, needs=(Requirement.of("a"),)),
+    ),
+    processes=(
+        CareProcess(id="vital", priority=1, needs=(Requirement.of("c"),)),
+        CareProcess(id="billing", priority=4, needs=(Requirement.of("b"),)),
+    ),
+    teams=(Team("it", 1),),
+)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([1.0, 2.0], (1, True)),
+        ([0.5, 3.0], (2, True)),
+        ([0.25], (4, True)),
+        ([0.1, 0.7], (10, True)),
+        ([1 / 3], (12, True)),
+        ([0.123456789], (60, False)),
+    ],
+)
+def test_the_smallest_exact_time_scale(values: list[float], expected: tuple[int, bool]) -> None:
+    assert choose_scale(values) == expected
+
+
+def test_baseline_order_puts_tasks_of_vital_care_first() -> None:
+    problem = build_problem(MAP, down=["a", "b", "c"])
+    order = [problem.node_ids[problem.tasks[t].node] for t in baseline_order(problem)]
+    assert order == ["a", "c", "b"]
+    schedule = list_schedule(problem, baseline_order(problem))
+    available = availability(problem, schedule.end)
+    assert objective(problem, available) == 1000 * 5 + 1 * 6
+
+
+def test_earliest_availability_ignores_team_capacity() -> None:
+    problem = build_problem(MAP, down=["a", "b", "c"])
+    available, ends = earliest_availability(problem)
+    index = {node: i for i, node in enumerate(problem.node_ids)}
+    assert available[index["vital"]] == 5.0 and available[index["billing"]] == 1.0
+    assert sorted(ends) == [1.0, 3.0, 5.0]
+
+
+def test_a_task_waiting_for_what_never_returns_is_never_scheduled() -> None:
+    problem = build_problem(MAP, down=["c"], done=[], at=0.0)
+    problem_never = replace(
+        problem, released=tuple(NEVER if node == "a" else 0.0 for node in problem.node_ids)
+    )
+    schedule = list_schedule(problem_never, [0])
+    assert schedule.start == (NEVER,) and schedule.team == (-1,)
+
+
+def test_a_plan_worse_than_its_baseline_cannot_exist() -> None:
+    with pytest.raises(ValueError, match="never worse"):
+        Plan(
+            (),
+            (),
+            objective=10.0,
+            lower_bound=0.0,
+            solver="greedy",
+            status="feasible",
+            baseline_objective=5.0,
+            blocked=(),
+            at=0.0,
+        )
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [(["db=2"], {"db": 2.0}), (["db=2.5@infra"], {"db": (2.5, "infra")}), ([], {})],
+)
+def test_started_work_is_id_equals_hours_at_team(values: list[str], expected: dict[str, object]) -> None:
+    assert parse_started(values) == expected
+
+
+@pytest.mark.parametrize("value", ["db", "db=", "=2", "db=two", "db=2@", "db=nan"])
+def test_started_work_mistakes(value: str) -> None:
+    with pytest.raises(UserError, match="--started takes ID=HOURS"):
+        parse_started([value])
+
+
+@pytest.mark.parametrize(("span", "step"), [(5, 0.5), (10, 1), (100, 12), (300, 24), (2000, 168)])
+def test_hour_ticks_stay_readable(span: float, step: float) -> None:
+    assert nice_step(span) == step
+
+
+def test_the_chart_has_a_row_per_member_and_a_marker_per_vital_return() -> None:
+    result = plan(MAP, down=["a", "b", "c"], time_limit=1.0)
+    chart = lay_out(result, MAP, "en")
+    contents = [label.content for label in chart.labels]
+    assert "it #1" in contents and "5 h: vital" in contents
+    assert not any("billing" in content for content in contents)  # priority 4: no marker
+    assert {"a", "b", "c"} <= set(contents)
