@@ -60,12 +60,12 @@ class Hits:
             if i not in hospital_map.nodes
         ]
         unknown += [
-            f'segment "{s}"{did_you_mean(s, hospital_map.segment_ids)}'
+            f'segment "{s}"{did_you_mean(s, [g.id for g in hospital_map.segments])}'
             for s in self.isolate
             if s not in hospital_map.segment_ids
         ]
         unknown += [
-            f'supplier "{s}"{did_you_mean(s, hospital_map.supplier_ids)}'
+            f'supplier "{s}"{did_you_mean(s, [g.id for g in hospital_map.suppliers])}'
             for s in self.suppliers
             if s not in hospital_map.supplier_ids
         ]

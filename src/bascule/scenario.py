@@ -72,12 +72,12 @@ class Scenario:
         """Refuse ids the map does not have, in one sentence."""
         self.hits.check_against(hospital_map)
         unknown = [
-            f'segment "{s}"{did_you_mean(s, hospital_map.segment_ids)} in reconnect'
+            f'segment "{s}"{did_you_mean(s, [g.id for g in hospital_map.segments])} in reconnect'
             for s in self.reconnect
             if s not in hospital_map.segment_ids
         ]
         unknown += [
-            f'supplier "{s}"{did_you_mean(s, hospital_map.supplier_ids)} in supplier_back'
+            f'supplier "{s}"{did_you_mean(s, [g.id for g in hospital_map.suppliers])} in supplier_back'
             for s in self.supplier_back
             if s not in hospital_map.supplier_ids
         ]

@@ -5,8 +5,25 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+_CUTOFF = 0.6
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The most similar candidate above the cutoff; on a tie, the one listed first (map order)."""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    best, best_score = None, _CUTOFF
+    for candidate in candidates:
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
+            continue
+        score = matcher.ratio()
+        if score > best_score or (best is None and score >= best_score):
+            best, best_score = candidate, score
+    return best
+
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """' (did you mean "lims"?)' when a close candidate exists, else ''."""
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    match = closest(word, candidates)
+    return f' (did you mean "{match}"?)' if match else ""
