@@ -3,17 +3,11 @@ for login, and a mutating one for its role, without anyone having to remember to
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import include, path, re_path
-from django.views.static import serve
 
-from bascule.crisis.views import accounts, actions, board, incidents, journal, restoration, sitreps
-
-STATIC_DIR = Path(__file__).parent / "static"
+from bascule.crisis.views import accounts, actions, assets, board, incidents, journal, restoration, sitreps
 
 incident_patterns = [
     path("", board.board, name="board"),
@@ -50,9 +44,7 @@ urlpatterns = [
     path("incidents/<int:incident_id>/", include(incident_patterns)),
     path("journal/export.csv", journal.export_csv, name="journal_csv"),
     path("journal/export.pdf", journal.export_pdf, name="journal_pdf"),
-    re_path(
-        r"^static/(?P<path>.*)$", login_not_required(serve), {"document_root": STATIC_DIR}, name="static"
-    ),
+    re_path(r"^static/(?P<path>[A-Za-z0-9_./-]+)$", assets.asset, name="static"),
 ]
 
 urlpatterns = [path("", include((urlpatterns, "crisis")))]
