@@ -24,7 +24,8 @@ BOX_HEIGHT = 70.0
 COLUMN_GAP = 190.0
 ROW_GAP = 26.0
 TRUNK_GAP = 9.0
-JUNCTION_OFFSET = 36.0
+JUNCTION_OFFSET = 40.0
+JUNCTION_GAP = 20.0
 SWEEPS = 12
 SMOOTHING_ROUNDS = 16
 
@@ -77,7 +78,7 @@ class Region:
 class Placement:
     boxes: Mapping[str, Rect]
     routes: tuple[Route, ...]
-    junctions: Mapping[str, Point]
+    junctions: Mapping[str, tuple[Point, Point]]  # the dot, and where its line meets the box
     regions: tuple[Region, ...]
     width: float
     height: float
@@ -326,7 +327,7 @@ def _ports(
     rects: Mapping[str, Rect],
     middle: Mapping[str, float],
     origin: float,
-) -> tuple[dict[Link, Point], dict[str, Point]]:
+) -> tuple[dict[Link, Point], dict[str, tuple[Point, Point]]]:
     """Where each link arrives: a slot on the left side of its target, or its group's junction dot."""
 
     def arriving_height(link: Link) -> float:
@@ -343,15 +344,23 @@ def _ports(
         ranked = sorted(by_slot, key=lambda s: (sum(by_slot[s]) / len(by_slot[s]), s))
         for i, slot in enumerate(ranked):
             slot_point[(target, slot)] = (rect.x, rect.y + (i + 1) * rect.height / (len(ranked) + 1))
+    junctions: dict[str, tuple[Point, Point]] = {}
+    for target, by_slot in slots.items():
+        # dots at least JUNCTION_GAP apart, centred on their ports, so labels never pile up
+        groups = sorted((slot_point[(target, s)][1], s) for s in by_slot if "|" not in s)
+        spread = [y for y, _ in groups]
+        for i in range(1, len(spread)):
+            spread[i] = max(spread[i], spread[i - 1] + JUNCTION_GAP)
+        shift = (sum(spread) - sum(y for y, _ in groups)) / len(groups) if groups else 0.0
+        for (y, slot), dot_y in zip(groups, spread, strict=True):
+            x = rects[target].x
+            junctions[slot] = ((x - JUNCTION_OFFSET, dot_y - shift), (x, y))
     ports: dict[Link, Point] = {}
-    junctions: dict[str, Point] = {}
     for link in graph.links:
-        x, y = slot_point[(link.target, link.junction or f"{link.source}|{link.kind}")]
         if link.junction is not None:
-            junctions[link.junction] = (x - JUNCTION_OFFSET, y)
-            ports[link] = (x - JUNCTION_OFFSET, y)
+            ports[link] = junctions[link.junction][0]
         else:
-            ports[link] = (x, y)
+            ports[link] = slot_point[(link.target, f"{link.source}|{link.kind}")]
     return ports, junctions
 
 

@@ -7,7 +7,7 @@ import json
 from bascule.diagram.boxes import Box, DrawingGraph, Junction
 from bascule.diagram.impact_view import STATUS_RANK, ImpactView
 from bascule.diagram.layout import Placement, Rect, Route
-from bascule.diagram.svg import curve, element, fit, text, tooltip
+from bascule.diagram.svg import curve, element, fit, text, text_width, tooltip
 from bascule.i18n import Lang, t
 
 # (fill, stroke) by status; None is "no scenario given".
@@ -347,11 +347,14 @@ def draw_route(route: Route, source: Box) -> str:
     return element("path", attributes)
 
 
-def draw_junction(junction: Junction, point: tuple[float, float], target: Rect, lang: Lang) -> str:
-    x, y = point
+def draw_junction(
+    junction: Junction, ends: tuple[tuple[float, float], tuple[float, float]], lang: Lang
+) -> str:
+    (x, y), port = ends
     stroke = PALETTE[junction.status][1]
     colour = EDGE_COLOURS[junction.status]
     label = t("diagram.group", lang, at_least=junction.at_least, size=junction.size)
+    label_width = text_width(label, 11, bold=True)
     return element(
         "g",
         {"class": "junction", "data-target": junction.target, "data-status": junction.status},
@@ -359,7 +362,7 @@ def draw_junction(junction: Junction, point: tuple[float, float], target: Rect, 
         element(
             "path",
             {
-                "d": f"M{x + 7:.1f} {y:.1f} L{target.x:.1f} {y:.1f}",
+                "d": curve(((x + 7, y), port)),
                 "stroke": colour,
                 "stroke_width": 2.0,
                 "fill": "none",
@@ -380,18 +383,16 @@ def draw_junction(junction: Junction, point: tuple[float, float], target: Rect, 
         element(
             "rect",
             {
-                "x": x - 22,
-                "y": y - 24,
-                "width": 44.0,
-                "height": 15.0,
+                "x": x - 13 - label_width,
+                "y": y - 8,
+                "width": label_width + 4,
+                "height": 16.0,
                 "rx": 3.0,
                 "fill": "#ffffff",
-                "fill_opacity": 0.9,
+                "fill_opacity": 0.92,
             },
         ),
-        text(
-            x, y - 12.5, label, 11, text_anchor="middle", font_weight="bold", fill=INK, class_="group-label"
-        ),
+        text(x - 11, y + 4, label, 11, text_anchor="end", font_weight="bold", fill=INK, class_="group-label"),
     )
 
 
@@ -436,7 +437,7 @@ def draw_graph(graph: DrawingGraph, placement: Placement, impact: ImpactView | N
             "g",
             {"class": "junctions"},
             *(
-                draw_junction(j, placement.junctions[j.key], placement.boxes[j.target], lang)
+                draw_junction(j, placement.junctions[j.key], lang)
                 for j in sorted(graph.junctions, key=lambda j: j.key)
             ),
         ),
