@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bascule.diagram import messages as _messages  # noqa: F401  (registers the drawing's words)
 from bascule.diagram.boxes import build
-from bascule.diagram.header import draw_header, draw_regions
+from bascule.diagram.header import draw_header, draw_regions, summary_lines
 from bascule.diagram.impact_view import ImpactView
 from bascule.diagram.layout import place
 from bascule.diagram.render import arrow_markers, draw_graph
@@ -67,6 +67,11 @@ def draw_svg(
             "lang": lang,
         },
         element("title", {}, escape(title)),
+        element(
+            "desc",
+            {},
+            escape(" ".join(summary_lines(hospital_map, impact, lang, focused, graph.hidden, scenario))),
+        ),
         arrow_markers(),
         element("rect", {"x": 0.0, "y": 0.0, "width": width, "height": height, "fill": "#ffffff"}),
         element("g", {"class": "header"}, header),

@@ -119,7 +119,7 @@ def _line_sample(dashed: bool) -> LegendSample:
                 "stroke": EDGE_COLOURS[None],
                 "stroke_width": 2.0,
                 "stroke_dasharray": "7 5" if dashed else None,
-                "marker_end": "url(#arrow-none)",
+                "marker_end": "url(#bascule-arrow-none)",
                 "fill": "none",
             },
         )

@@ -340,7 +340,9 @@ def draw_route(route: Route, source: Box) -> str:
         "stroke": colour,
         "stroke_width": 2.4 if down else 1.6,
         "stroke_dasharray": "7 5" if route.link.kind == "optional" else None,
-        "marker_end": None if route.link.kind == "group" else f"url(#arrow-{source.status or 'none'})",
+        "marker_end": None
+        if route.link.kind == "group"
+        else f"url(#bascule-arrow-{source.status or 'none'})",
         "data-source": route.link.source,
         "data-target": route.link.target,
     }
@@ -366,7 +368,7 @@ def draw_junction(
                 "stroke": colour,
                 "stroke_width": 2.0,
                 "fill": "none",
-                "marker_end": f"url(#arrow-{junction.status or 'none'})",
+                "marker_end": f"url(#bascule-arrow-{junction.status or 'none'})",
             },
         ),
         element(
@@ -403,7 +405,7 @@ def arrow_markers() -> str:
             element(
                 "marker",
                 {
-                    "id": f"arrow-{status or 'none'}",
+                    "id": f"bascule-arrow-{status or 'none'}",
                     "viewBox": "0 0 10 10",
                     "refX": 9.0,
                     "refY": 5.0,
