@@ -8,7 +8,7 @@ refresh the guard refuses is sealed the same way into quarantine/ and never beco
 from __future__ import annotations
 
 import contextlib
-import tempfile
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -60,19 +60,23 @@ class SealOutcome:
 
 
 @contextlib.contextmanager
-def _private_scratch(store: Path) -> Iterator[Path]:
-    """Scratch space for the plaintext copy: beside the store (same protection), else the temp dir."""
+def _private_scratch(folder: SealingFolder) -> Iterator[Path]:
+    """Scratch space for the plaintext copy, in the sealing folder's private state (mode 0700).
+
+    Held under the folder's lock, so whatever a killed sealer left there is swept first.
+    """
+    scratch = folder.state_folder / "scratch"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(mode=0o700)
     try:
-        scratch = tempfile.TemporaryDirectory(prefix=".bascule-seal-", dir=store.parent)
-    except OSError:
-        scratch = tempfile.TemporaryDirectory(prefix="bascule-seal-")
-    with scratch as folder:
-        yield Path(folder)
+        yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
     folder = SealingFolder(request.out)
-    with folder.locked(), _private_scratch(request.store) as scratch:
+    with folder.locked(), _private_scratch(folder) as scratch:
         copy = scratch / "store.sqlite"
         take_copy(request.store, copy)
         baseline = Baseline.load(folder.baseline_path)
