@@ -32,9 +32,14 @@ from bascule.hospital.model import (
 
 SKILLS = ("windows", "linux", "network", "storage", "vmware", "database", "ehr", "lims", "pacs", "backup")
 HOURS = (0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0)
-# (tasks, teams, time limit in seconds)
-SIZES = ((50, 3, 10.0), (200, 5, 10.0), (500, 6, 10.0), (2000, 8, 30.0))
-QUICK_SIZES = ((50, 3, 2.0), (200, 5, 4.0))
+# (tasks, teams, time limit in seconds, generator seeds)
+SIZES = (
+    (50, 3, 10.0, (7, 8, 9)),
+    (200, 5, 10.0, (7, 8, 9)),
+    (500, 6, 10.0, (7, 8, 9)),
+    (2000, 8, 30.0, (7,)),
+)
+QUICK_SIZES = ((50, 3, 2.0, (7,)), (200, 5, 4.0, (7,)))
 
 
 def generate(tasks: int, teams: int, seed: int) -> tuple[HospitalMap, dict[str, object]]:
@@ -158,22 +163,23 @@ def main() -> None:
         print(json.dumps(run_one(int(tasks), int(teams), limit, int(seed))))
         return
     rows = []
-    for tasks, teams, limit in QUICK_SIZES if args.quick else SIZES:
-        # a fresh process per run, so that its peak memory is this run's alone
-        output = subprocess.run(
-            [sys.executable, __file__, "--one", str(tasks), str(teams), str(limit), "7"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        row = json.loads(output.strip().splitlines()[-1])
-        rows.append(row)
-        print(
-            f"{row['tasks']:>6} tasks {row['teams']} teams: plan/list {row['ratio_to_baseline']:.3f}  "
-            f"gap {row['gap_to_bound']:.3f}  {row['solver']}/{row['status']}  "
-            f"{row['solve_seconds']:.1f} s (limit {limit:.0f})  {row['peak_memory_mb']:.0f} MB",
-            flush=True,
-        )
+    for tasks, teams, limit, seeds in QUICK_SIZES if args.quick else SIZES:
+        for seed in seeds:
+            # a fresh process per run, so that its peak memory is this run's alone
+            output = subprocess.run(
+                [sys.executable, __file__, "--one", str(tasks), str(teams), str(limit), str(seed)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            row = json.loads(output.strip().splitlines()[-1])
+            rows.append(row)
+            print(
+                f"{row['tasks']:>6} tasks {row['teams']} teams seed {seed}: plan/list {row['ratio_to_baseline']:.3f}  "
+                f"gap {row['gap_to_bound']:.3f}  {row['solver']}/{row['status']}  "
+                f"{row['solve_seconds']:.1f} s (limit {limit:.0f})  {row['peak_memory_mb']:.0f} MB",
+                flush=True,
+            )
     out = Path(__file__).parent / "results" / "recovery.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"benchmark": "recovery", "runs": rows}, indent=2) + "\n")

@@ -125,7 +125,10 @@ def plan(
 ) -> Plan:
     """The best restoration plan found within `time_limit` seconds (contract 3).
 
-    `started` maps a node to the hour its restoration began, or to (hour, team id).
+    Every time is in hours since the incident: `reconnect` and `supplier_back` say when outside
+    things come back, `at` is now (no new task starts before it), `done` lists nodes already
+    restored (counted as back at `at`), and `started` maps a node under way to the hour its
+    restoration began, or to (hour, team id); it keeps a member of that team until it ends.
     """
     if not time_limit > 0:
         raise UserError(f"The time limit must be a positive number of seconds, not {time_limit}.")

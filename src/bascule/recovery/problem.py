@@ -142,12 +142,13 @@ def build_problem(
     for node_id in sorted((d for d in down_ids if d not in done_ids), key=index.__getitem__):
         node = nodes[node_id]
         teams = tuple(i for i, team in enumerate(hospital_map.teams) if team.can_restore(node))
-        if not teams:
-            skills = ", ".join(node.skills)
+        if not teams and node.skills:
             raise UserError(
-                f"No team can restore {node_id}: it needs one of the skills {skills}; "
+                f"No team can restore {node_id}: it needs one of the skills {', '.join(node.skills)}; "
                 "give one of them to a team in the map."
             )
+        if not teams:
+            raise UserError(f"No team can restore {node_id}: the map has no teams; add the IT teams to it.")
         started_at: float | None = None
         if node_id in started:
             started_at, teams = _started_on(

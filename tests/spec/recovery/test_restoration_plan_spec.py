@@ -303,3 +303,9 @@ def test_mistakes_are_one_clear_sentence(
         plan(hospital_map, time_limit=1.0, **hits)
     assert message in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+def test_a_map_without_teams_says_so() -> None:
+    bare = HospitalMap(hospital=CHAIN.hospital, assets=CHAIN.assets, processes=CHAIN.processes)
+    with pytest.raises(UserError, match="No team can restore san: the map has no teams"):
+        plan(bare, down=["san"], time_limit=1.0)
