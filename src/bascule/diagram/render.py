@@ -324,7 +324,8 @@ def draw_box(box: Box, rect: Rect, impact: ImpactView | None, lang: Lang) -> str
             "data-node": box.key,
             "data-status": box.status,
             "data-cause": box.cause,
-            "data-members": json.dumps([*box.members, *box.folded]) if box.collapsed or box.folded else None,
+            "data-members": json.dumps(list(box.members)) if box.collapsed else None,
+            "data-folded": json.dumps(list(box.folded)) if box.folded else None,
         },
         *parts,
     )

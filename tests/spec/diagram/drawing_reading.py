@@ -23,6 +23,7 @@ class DrawnBox:
     texts: tuple[str, ...]
     tooltip: str
     members: tuple[str, ...]
+    folded: tuple[str, ...]
 
     @property
     def words(self) -> str:
@@ -54,6 +55,7 @@ def boxes(svg: str) -> dict[str, DrawnBox]:
             texts=tuple("".join(t.itertext()) for t in group.iter(f"{SVG}text")),
             tooltip="".join(title.itertext()) if title is not None else "",
             members=tuple(json.loads(group.get("data-members", "null")) or [group.get("data-node", "")]),
+            folded=tuple(json.loads(group.get("data-folded", "[]"))),
         )
     return found
 

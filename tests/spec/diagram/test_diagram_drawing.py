@@ -371,5 +371,5 @@ def test_the_demo_hospital_is_drawn_readably(scenario: str | None) -> None:
     # collapsing and folding keep the ~300-node hospital to about half as many boxes
     assert len(drawn) < 0.6 * len(hospital_map.nodes)
     # every node is in exactly one box
-    members = [m for b in drawn.values() for m in b.members]
+    members = [m for b in drawn.values() for m in (*b.members, *b.folded)]
     assert sorted(members) == sorted(hospital_map.nodes)
