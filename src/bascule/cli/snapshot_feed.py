@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import signal
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +23,7 @@ from bascule.snapshot.store import ContinuityStore, Reject
 from bascule.sources.bulk import ndjson_files, read_ndjson
 from bascule.sources.fhir_pull import incremental_since, pull
 from bascule.sources.fhir_source import HttpFhirSource
+from bascule.sources.hl7_listener import Hl7Listener
 from bascule.sources.intake import Intake
 
 i18n.register(
@@ -273,6 +277,51 @@ def pull_command(
             seconds=report.seconds,
         )
     )
+
+
+@snapshot_app.command("listen")
+def listen_command(
+    port: Annotated[int, typer.Option("--port", metavar="N", help="TCP port to listen on (MLLP).")],
+    store_path: StoreOption,
+    host: Annotated[str, typer.Option("--host", metavar="ADDR", help="Address to listen on.")] = "127.0.0.1",
+    lang: LangOption = "en",
+) -> None:
+    """Take the HL7 v2 live feed (ADT A01-A04/A08, ORU^R01 over MLLP) into the store until stopped."""
+    language = parse_lang(lang)
+    if not 0 <= port <= 65535:
+        raise UserError(f"--port {port} is not a TCP port; give a number from 1 to 65535.")
+    if not store_path.parent.is_dir():
+        raise UserError(f"The folder {store_path.parent} does not exist; create it first.")
+    console = make_console()
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    feed_log = logging.getLogger("bascule.hl7")
+    feed_log.addHandler(handler)
+    feed_log.setLevel(logging.INFO)
+    with ContinuityStore.open(store_path) as store:
+        listener = Hl7Listener(store)
+
+        async def run() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signal_number in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signal_number, stop.set)
+
+            def ready(bound: int) -> None:
+                console.print(t("feed.listening", language, host=host, port=bound))
+
+            try:
+                await listener.serve(host, port, stop, ready)
+            except OSError as error:
+                raise UserError(
+                    f"Cannot listen on {host}:{port} ({error.strerror}); choose another port."
+                ) from None
+
+        try:
+            asyncio.run(run())
+        finally:
+            feed_log.removeHandler(handler)
+    console.print(t("feed.listen_done", language, accepted=listener.accepted, refused=listener.refused))
 
 
 def register(app: typer.Typer) -> None:

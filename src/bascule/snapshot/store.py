@@ -245,6 +245,14 @@ class ContinuityStore:
             )
         return result
 
+    def record_rejects(self, rejects: Sequence[Reject], seen_at: datetime) -> None:
+        """Keep source records that could not be used, without counting it as a refresh."""
+        with self.transaction():
+            self._connection.executemany(
+                "INSERT INTO store_rejects (seen_at, resource_type, resource_id, reason) VALUES (?, ?, ?, ?)",
+                [(_iso(seen_at), r.resource_type, r.resource_id, r.reason) for r in rejects],
+            )
+
     # -- reading -----------------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:

@@ -1,0 +1,120 @@
+"""The HL7 v2 live feed: an MLLP server that applies each message to the store as it arrives.
+
+Every block gets an answer: ACK (AA) once the store has it, or NAK (AR for a message Bascule cannot
+use, AE when the store could not be written) with the reason. A malformed message, a broken
+encoding or a failing handler never stops the listener. Logs carry the message type, control id
+and outcome only, never patient values. One event loop applies the messages: the single writer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from hl7.mllp import InvalidBlockError, start_hl7_server
+from hl7.mllp.streams import HL7StreamReader, HL7StreamWriter
+
+from bascule.errors import BasculeError
+from bascule.snapshot.store import ContinuityStore, Reject
+from bascule.sources.hl7_messages import Refused, acknowledgement, interpret
+
+log = logging.getLogger("bascule.hl7")
+
+
+class Hl7Listener:
+    """Applies HL7 v2 messages to one continuity store."""
+
+    def __init__(self, store: ContinuityStore, source: str = "hl7-mllp") -> None:
+        self.store = store
+        self.source = source
+        self.accepted = 0
+        self.refused = 0
+        self._zone = store.timezone
+        self._writers: set[HL7StreamWriter] = set()
+
+    def process(self, block: bytes) -> bytes:
+        """Apply one MLLP block; return the ACK or NAK to send back."""
+        now = datetime.now(UTC)
+        try:
+            message = interpret(block, self.store, self._zone)
+        except Refused as refused:
+            self.refused += 1
+            log.warning("HL7 message refused (%s): %s", refused.code, refused.reason)
+            self._keep_reject(block, refused.reason, now)
+            return acknowledgement(block, refused.code, refused.reason)
+        except Exception as error:  # a bug must not stop the feed; the sender gets AE and will resend
+            self.refused += 1
+            log.error("HL7 message could not be interpreted (%s)", type(error).__name__)
+            return acknowledgement(block, "AE", "internal error while reading the message")
+        try:
+            self.store.refresh(
+                message.records,
+                data_time=message.sent_at,
+                refreshed_at=now,
+                source=self.source if not self.store.source else None,
+            )
+        except (sqlite3.Error, BasculeError) as error:
+            self.refused += 1
+            log.error("HL7 %s %s not stored (%s)", message.kind, message.control_id, type(error).__name__)
+            return acknowledgement(block, "AE", "the continuity store could not be written; send again")
+        self.accepted += 1
+        log.info("HL7 %s %s applied (%d records)", message.kind, message.control_id, len(message.records))
+        return acknowledgement(block, "AA")
+
+    def _keep_reject(self, block: bytes, reason: str, now: datetime) -> None:
+        header = block.split(b"\r", 1)[0].decode("latin-1", "replace").split("|")
+        kind = header[8].replace("^", " ") if len(header) > 8 and header[0] == "MSH" else "message"
+        control_id = header[9] if len(header) > 9 and header[0] == "MSH" else None
+        try:
+            self.store.record_rejects(
+                [Reject(f"HL7 {kind}"[:40], (control_id or None) and control_id[:64], reason)], now
+            )
+        except (sqlite3.Error, BasculeError) as error:
+            log.error("HL7 reject not recorded (%s)", type(error).__name__)
+
+    async def handle(self, reader: HL7StreamReader, writer: HL7StreamWriter) -> None:
+        """Serve one connection until the sender closes it."""
+        self._writers.add(writer)
+        try:
+            while True:
+                try:
+                    block = await reader.readblock()
+                except asyncio.IncompleteReadError:
+                    return
+                except InvalidBlockError:
+                    log.warning("MLLP block without its start character: answered AR")
+                    writer.writeblock(acknowledgement(b"", "AR", "the MLLP block does not start with <VT>"))
+                    await writer.drain()
+                    continue
+                except ValueError:
+                    log.warning("MLLP block over the size limit: answered AR")
+                    writer.writeblock(acknowledgement(b"", "AR", "the message is too large"))
+                    await writer.drain()
+                    continue
+                writer.writeblock(self.process(block))
+                await writer.drain()
+        except (ConnectionError, OSError) as error:
+            log.info("HL7 sender disconnected (%s)", type(error).__name__)
+        finally:
+            self._writers.discard(writer)
+            writer.close()
+
+    async def serve(
+        self, host: str, port: int, stop: asyncio.Event, ready: Callable[[int], None] | None = None
+    ) -> None:
+        """Listen on host:port until `stop` is set; `ready` gets the port actually bound."""
+        server = await start_hl7_server(self.handle, host, port, encoding="latin-1", limit=4 * 1024 * 1024)
+        bound = server.sockets[0].getsockname()[1]
+        log.info("HL7 MLLP listener on %s:%d", host, bound)
+        if ready is not None:
+            ready(bound)
+        try:
+            await stop.wait()
+        finally:
+            server.close()
+            for writer in list(self._writers):
+                writer.close()
+            await server.wait_closed()
