@@ -63,6 +63,9 @@ def draw_command(
         bool,
         typer.Option("--collapse/--no-collapse", help="Merge interchangeable assets into counted boxes."),
     ] = True,
+    affected_only: Annotated[
+        bool, typer.Option("--affected-only", help="Leave out what the scenario leaves up.")
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     """Draw the dependency graph as SVG: assets left, applications, care processes right."""
@@ -85,6 +88,7 @@ def draw_command(
         focus=focus,
         scenario=chosen.title_in(language) if chosen_name else None,
         collapse=collapse,
+        affected_only=affected_only,
     )
     status = t("map_draw.coloured" if impact is not None else "map_draw.plain", language)
     typer.echo(t("map_draw.written", language, path=written, status=status))

@@ -164,10 +164,21 @@ def build(
     *,
     focus: Sequence[str] = (),
     collapse: bool = True,
+    affected_only: bool = False,
 ) -> DrawingGraph:
-    """The boxes, links and junctions that draw `hospital_map` (restricted to `focus` if given)."""
+    """The boxes, links and junctions that draw `hospital_map`.
+
+    `focus` keeps the given nodes with what they need and what needs them; `affected_only` keeps
+    the nodes that the impact leaves degraded or down.
+    """
     nodes = hospital_map.nodes
     shown = focus_nodes(hospital_map, focus) if focus else list(nodes)
+    if affected_only:
+        if impact is None:
+            raise UserError(
+                "Drawing only what is affected needs a scenario or hits (--down, --isolate, --supplier)."
+            )
+        shown = [node_id for node_id in shown if impact.status(node_id) != "up"]
     shown_set = set(shown)
     status = {n: _status(impact, n) for n in shown}
     edges = {n: [(m, r) for m, r in relations(nodes[n]) if m in shown_set] for n in shown}

@@ -31,15 +31,16 @@ def draw_svg(
     focus: Iterable[str] | None = None,
     collapse: bool = True,
     scenario: str | None = None,
+    affected_only: bool = False,
 ) -> str:
     """The dependency drawing of `hospital_map`: assets left, applications, care processes right.
 
     With an `impact`, boxes are coloured and labelled by status; `focus` keeps only what the given
     node ids need and what needs them; `collapse` merges interchangeable assets into counted boxes;
-    `scenario` names the scenario in the title.
+    `scenario` names the scenario in the title; `affected_only` leaves out what is still up.
     """
     focused = tuple(dict.fromkeys(focus or ()))
-    graph = build(hospital_map, impact, focus=focused, collapse=collapse)
+    graph = build(hospital_map, impact, focus=focused, collapse=collapse, affected_only=affected_only)
     placement = place(graph, left=MARGIN, top=0.0)
     header, header_height, header_width = draw_header(
         hospital_map,
@@ -50,6 +51,7 @@ def draw_svg(
         left=MARGIN,
         width=max(MIN_WIDTH, placement.width - MARGIN),
         scenario=scenario,
+        affected_only=affected_only,
     )
     top = header_height + COLUMN_HEADING
     width = max(placement.width, MARGIN + header_width) + MARGIN
@@ -70,7 +72,11 @@ def draw_svg(
         element(
             "desc",
             {},
-            escape(" ".join(summary_lines(hospital_map, impact, lang, focused, graph.hidden, scenario))),
+            escape(
+                " ".join(
+                    summary_lines(hospital_map, impact, lang, focused, graph.hidden, scenario, affected_only)
+                )
+            ),
         ),
         arrow_markers(),
         element("rect", {"x": 0.0, "y": 0.0, "width": width, "height": height, "fill": "#ffffff"}),
@@ -94,11 +100,18 @@ def draw_to_file(
     focus: Iterable[str] | None = None,
     scenario: str | None = None,
     collapse: bool = True,
+    affected_only: bool = False,
 ) -> Path:
     """Write the drawing to `path` atomically: a reader sees the old file or the new one, never half."""
     target = Path(path)
     content = draw_svg(
-        hospital_map, impact, lang=lang, focus=focus, scenario=scenario, collapse=collapse
+        hospital_map,
+        impact,
+        lang=lang,
+        focus=focus,
+        scenario=scenario,
+        collapse=collapse,
+        affected_only=affected_only,
     ).encode("utf-8")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -33,6 +33,7 @@ def summary_lines(
     focus: Sequence[str],
     hidden: int,
     scenario: str | None = None,
+    affected_only: bool = False,
 ) -> list[str]:
     nodes = hospital_map.nodes.values()
     lines = []
@@ -78,6 +79,8 @@ def summary_lines(
         )
     if focus:
         lines.append(t("diagram.focus", lang, ids=listed(list(focus), lang), hidden=hidden))
+    elif affected_only:
+        lines.append(t("diagram.affected_only", lang, hidden=hidden))
     return lines
 
 
@@ -194,10 +197,11 @@ def draw_header(
     left: float,
     width: float,
     scenario: str | None = None,
+    affected_only: bool = False,
 ) -> tuple[str, float, float]:
     """The header's SVG, its height and the width it needs (at least `width`)."""
     title = t("diagram.title", lang, hospital=hospital_map.hospital.name or hospital_map.hospital.id)
-    lines = summary_lines(hospital_map, impact, lang, focus, hidden, scenario)
+    lines = summary_lines(hospital_map, impact, lang, focus, hidden, scenario, affected_only)
     needed = max(
         [width, text_width(title, TITLE_SIZE, bold=True), *(text_width(s, LINE_SIZE) for s in lines)]
     )

@@ -32,6 +32,10 @@ register(
             "fr": "Zoom sur {ids} : ce dont ils dépendent et ce qui dépend d'eux "
             "({hidden} autres nœuds omis).",
         },
+        "affected_only": {
+            "en": "Only what the scenario affects: {hidden} nodes still up are left out.",
+            "fr": "Seulement ce que le scénario touche : {hidden} nœuds encore opérationnels sont omis.",
+        },
         "more": {"en": "and {count} more", "fr": "et {count} autres"},
         "status_up": {"en": "UP", "fr": "OPÉRATIONNEL"},
         "status_degraded": {"en": "DEGRADED", "fr": "DÉGRADÉ"},

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 
 FONT_FAMILY = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
-# Average advance of a sans-serif glyph relative to the font size; generous so text stays inside.
-CHAR_WIDTH = 0.62
-BOLD_CHAR_WIDTH = 0.68
 
 # Characters XML 1.0 cannot carry at all, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -59,16 +57,123 @@ def tooltip(content: str) -> str:
     return element("title", {}, escape(content))
 
 
+def _advances() -> dict[str, float]:
+    """Glyph advances of DejaVu Sans (the widest of the fonts named), in ems."""
+    table = dict(
+        zip(
+            "abcdefghijklmnopqrstuvwxyz",
+            (
+                0.613,
+                0.635,
+                0.55,
+                0.635,
+                0.615,
+                0.352,
+                0.635,
+                0.634,
+                0.278,
+                0.278,
+                0.579,
+                0.278,
+                0.974,
+                0.634,
+                0.612,
+                0.635,
+                0.635,
+                0.411,
+                0.521,
+                0.392,
+                0.634,
+                0.592,
+                0.818,
+                0.592,
+                0.592,
+                0.525,
+            ),
+            strict=True,
+        )
+    )
+    table |= dict(
+        zip(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            (
+                0.684,
+                0.686,
+                0.698,
+                0.77,
+                0.632,
+                0.575,
+                0.775,
+                0.752,
+                0.295,
+                0.295,
+                0.656,
+                0.557,
+                0.863,
+                0.748,
+                0.787,
+                0.603,
+                0.787,
+                0.695,
+                0.635,
+                0.611,
+                0.732,
+                0.684,
+                0.989,
+                0.685,
+                0.611,
+                0.685,
+            ),
+            strict=True,
+        )
+    )
+    table |= {digit: 0.636 for digit in "0123456789"}
+    table |= {
+        " ": 0.318,
+        ".": 0.318,
+        ",": 0.318,
+        ":": 0.337,
+        ";": 0.337,
+        "·": 0.318,
+        "'": 0.275,
+        "-": 0.361,
+        "(": 0.39,
+        ")": 0.39,
+        "→": 0.838,
+        "…": 1.0,
+        "×": 0.838,
+        "«": 0.557,
+        "»": 0.557,
+    }
+    return table
+
+
+_ADVANCES = _advances()
+_BOLD_FACTOR = 1.15  # bold DejaVu runs 10-14 % wider; measured with Chromium
+
+
 def text_width(content: str, size: float, *, bold: bool = False) -> float:
-    return len(content) * size * (BOLD_CHAR_WIDTH if bold else CHAR_WIDTH)
+    """An upper estimate of the rendered width, so text drawn inside a box stays inside it."""
+    total = 0.0
+    for char in content:
+        base = unicodedata.normalize("NFD", char)[:1] or char
+        total += _ADVANCES.get(base, 0.7)
+    return total * size * (_BOLD_FACTOR if bold else 1.0)
 
 
 def fit(content: str, width: float, size: float, *, bold: bool = False) -> str:
     """`content` cut with an ellipsis so it fits in `width` pixels."""
     if text_width(content, size, bold=bold) <= width:
         return content
-    keep = max(1, int(width / (size * (BOLD_CHAR_WIDTH if bold else CHAR_WIDTH))) - 1)
-    return content[:keep].rstrip() + "…"
+    budget = width - text_width("…", size, bold=bold)
+    used = 0.0
+    kept = 0
+    for char in content:
+        used += text_width(char, size, bold=bold)
+        if used > budget:
+            break
+        kept += 1
+    return content[:kept].rstrip() + "…"
 
 
 def curve(points: tuple[tuple[float, float], ...]) -> str:

@@ -93,6 +93,12 @@ def test_takes_a_scenario_file_as_second_argument(map_file: Path, tmp_path: Path
     assert "Scénario « Panne du labo »" in text and "fournisseurs défaillants lab" in text
 
 
+def test_affected_only_leaves_out_what_is_up(map_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "affected.svg"
+    assert main(["map", "draw", str(map_file), "-s", "lab", "--affected-only", "--out", str(out)], {}) == 0
+    assert statuses(out) == {"lims": "down", "transfusion": "down"}
+
+
 def test_focus_keeps_only_the_chain_of_a_node(map_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "focus.svg"
     assert main(["map", "draw", str(map_file), "--focus", "lims", "--out", str(out)], {}) == 0
@@ -107,6 +113,7 @@ def test_focus_keeps_only_the_chain_of_a_node(map_file: Path, tmp_path: Path) ->
         (["--out", "drawing.png"], "give --out a file name ending in .svg"),
         (["--scenario", "a.yaml", "b.yaml"], "Give the scenario once"),
         (["--lang", "de"], "Unknown language 'de'; use fr or en."),
+        (["--affected-only"], "needs a scenario or hits"),
     ],
 )
 def test_mistakes_are_one_sentence_and_exit_code_2(

@@ -373,3 +373,18 @@ def test_the_demo_hospital_is_drawn_readably(scenario: str | None) -> None:
     # every node is in exactly one box
     members = [m for b in drawn.values() for m in (*b.members, *b.folded)]
     assert sorted(members) == sorted(hospital_map.nodes)
+
+
+def test_affected_only_draws_just_what_the_scenario_degrades_or_stops() -> None:
+    hospital_map = sixty_node_hospital()
+    impact = hit(hospital_map, suppliers=["pathlab"])
+    svg = draw_svg(hospital_map, impact, affected_only=True)
+    drawn = boxes(svg)
+    assert set(drawn) == {n for n in hospital_map.nodes if impact.status(n) != "up"}
+    assert set(drawn) == {"lims", "transfusion", "critical-results"}
+    assert "Only what the scenario affects: 54 nodes still up are left out." in "".join(parse(svg).itertext())
+
+
+def test_affected_only_needs_a_scenario() -> None:
+    with pytest.raises(UserError, match="needs a scenario or hits"):
+        draw_svg(sixty_node_hospital(), None, affected_only=True)
