@@ -82,7 +82,7 @@ def solve(
             ]
         )
     )
-    horizon += sum(up(tasks[t].hours) for t in relevant) + 1
+    horizon += sum(up(task.hours) for task in tasks) + 1  # all tasks: the hint may place others first
 
     model = cp_model.CpModel()
     start_var: dict[int, cp_model.IntVar] = {}

@@ -60,7 +60,7 @@ def list_schedule(
     end = [NEVER] * len(tasks)
     team_of = [-1] * len(tasks)
     member_of = [-1] * len(tasks)
-    free = [[problem.at] * members for members in problem.team_members]
+    free = [[-NEVER] * members for members in problem.team_members]
 
     fixed = dict(pinned or {})
     for t, task in enumerate(tasks):
@@ -72,6 +72,7 @@ def list_schedule(
         start[t], end[t] = begin, begin + tasks[t].hours
         team_of[t], member_of[t] = team, member
         free[team][member] = max(free[team][member], end[t])
+    free = [[max(f, problem.at) for f in members] for members in free]
 
     size = problem.size
     waiting = [len(problem.needs[n]) for n in range(size)]

@@ -123,7 +123,6 @@ def build_problem(
     order = _dependency_order(hospital_map)
     index = {node_id: i for i, node_id in enumerate(order)}
     team_ids = tuple(team.id for team in hospital_map.teams)
-    team_index = {team_id: i for i, team_id in enumerate(team_ids)}
     released: list[float] = []
     for node_id in order:
         node = nodes[node_id]
@@ -136,26 +135,26 @@ def build_problem(
             time = max(time, at)  # known restored by now, not when
         released.append(time)
 
-    tasks: list[RestorationTask] = []
-    task_of: list[int | None] = [None] * len(order)
-    busy = dict.fromkeys(team_ids, 0)
-    for node_id in sorted((d for d in down_ids if d not in done_ids), key=index.__getitem__):
+    restored = sorted((d for d in down_ids if d not in done_ids), key=index.__getitem__)
+    eligible: dict[str, tuple[int, ...]] = {}
+    for node_id in restored:
         node = nodes[node_id]
-        teams = tuple(i for i, team in enumerate(hospital_map.teams) if team.can_restore(node))
-        if not teams and node.skills:
+        eligible[node_id] = tuple(i for i, team in enumerate(hospital_map.teams) if team.can_restore(node))
+        if not eligible[node_id] and node.skills:
             raise UserError(
                 f"No team can restore {node_id}: it needs one of the skills {', '.join(node.skills)}; "
                 "give one of them to a team in the map."
             )
-        if not teams:
+        if not eligible[node_id]:
             raise UserError(f"No team can restore {node_id}: the map has no teams; add the IT teams to it.")
-        started_at: float | None = None
-        if node_id in started:
-            started_at, teams = _started_on(
-                node_id, started[node_id], teams, team_index, at, busy, hospital_map
-            )
+    under_way = _assign_started(started, eligible, hospital_map, at)
+    tasks: list[RestorationTask] = []
+    task_of: list[int | None] = [None] * len(order)
+    for node_id in restored:
+        since, team = under_way.get(node_id, (None, -1))
+        teams = (team,) if since is not None else eligible[node_id]
         task_of[index[node_id]] = len(tasks)
-        tasks.append(RestorationTask(index[node_id], node.restore_hours, teams, started_at))
+        tasks.append(RestorationTask(index[node_id], nodes[node_id].restore_hours, teams, since))
 
     needs = tuple(
         tuple(Requirement(tuple(index[m] for m in r.members), r.at_least) for r in nodes[node_id].needs)
@@ -199,37 +198,58 @@ def _progress_ids(
     return ids
 
 
-def _started_on(
-    node_id: str,
-    work: StartedWork,
-    teams: tuple[int, ...],
-    team_index: Mapping[str, int],
-    at: float,
-    busy: dict[str, int],
+def _assign_started(
+    started: Mapping[str, StartedWork],
+    eligible: Mapping[str, tuple[int, ...]],
     hospital_map: HospitalMap,
-) -> tuple[float, tuple[int, ...]]:
-    """When and on which team work under way runs; a team not given is one with a free member."""
-    since, team_id = work if isinstance(work, tuple) else (work, None)
-    if not math.isfinite(since) or since < 0:
-        raise UserError(f"{node_id} was started at {since} h; give a number of hours from the incident.")
-    if since > at:
-        raise UserError(f"{node_id} was started at {since} h, after the plan's time {at} h; give --at.")
-    members = {team.id: team.members for team in hospital_map.teams}
-    if team_id is None:
-        free = [i for i in teams if busy[hospital_map.teams[i].id] < members[hospital_map.teams[i].id]]
-        if not free:
-            raise UserError(f"{node_id} is under way but every team able to restore it is fully busy.")
-        chosen = max(free, key=lambda i: members[hospital_map.teams[i].id] - busy[hospital_map.teams[i].id])
-    else:
+    at: float,
+) -> dict[str, tuple[float, int]]:
+    """When and on which team each piece of work under way runs. A team not named is one that has
+    a member free all along; no team ever runs more work at once than it has members."""
+    teams = hospital_map.teams
+    team_index = {team.id: i for i, team in enumerate(teams)}
+    spans: list[list[tuple[float, float]]] = [[] for _ in teams]
+
+    def crowd(team: int, begin: float, end: float) -> int:
+        """How many members of `team` would be busy at the busiest moment of [begin, end)."""
+        moments = [begin] + [b for b, _ in spans[team] if begin < b < end]
+        return max(sum(1 for b, e in spans[team] if b <= m < e) for m in moments) + 1
+
+    resolved: dict[str, tuple[float, int]] = {}
+    unnamed: list[tuple[str, float]] = []
+    for node_id, work in started.items():
+        since, team_id = work if isinstance(work, tuple) else (work, None)
+        if not math.isfinite(since) or since < 0:
+            raise UserError(f"{node_id} was started at {since} h; give a number of hours from the incident.")
+        if since > at:
+            raise UserError(f"{node_id} was started at {since} h, after the plan's time {at} h; give --at.")
+        if team_id is None:
+            unnamed.append((node_id, float(since)))
+            continue
         if team_id not in team_index:
             raise UserError(f'The map has no team "{team_id}"{did_you_mean(team_id, team_index)}.')
         chosen = team_index[team_id]
-        if chosen not in teams:
+        if chosen not in eligible[node_id]:
             raise UserError(f"Team {team_id} lacks the skills to restore {node_id}; name another team.")
-        if busy[team_id] >= members[team_id]:
-            raise UserError(f"Team {team_id} has more work under way than members; check --started.")
-    busy[hospital_map.teams[chosen].id] += 1
-    return float(since), (chosen,)
+        end = since + hospital_map.nodes[node_id].restore_hours
+        if end > since and crowd(chosen, since, end) > teams[chosen].members:
+            raise UserError(f"Team {team_id} would have more work under way than members; check --started.")
+        if end > since:
+            spans[chosen].append((since, end))
+        resolved[node_id] = (float(since), chosen)
+    unnamed.sort(key=lambda item: (len(eligible[item[0]]), item[1], item[0]))
+    for node_id, since in unnamed:
+        end = since + hospital_map.nodes[node_id].restore_hours
+        room = [(teams[k].members - crowd(k, since, end), k) for k in eligible[node_id]]
+        spare, chosen = max(room, key=lambda item: (item[0], -item[1]))
+        if end > since and spare < 0:
+            raise UserError(
+                f"{node_id} is under way but every team able to restore it is fully busy; name its team."
+            )
+        if end > since:
+            spans[chosen].append((since, end))
+        resolved[node_id] = (since, chosen)
+    return resolved
 
 
 def _dependency_order(hospital_map: HospitalMap) -> list[str]:

@@ -212,6 +212,14 @@ CASES = [
         {"records": 6.5},
         6500,
     ),
+    Case(
+        "re-planning: work under way with no team named goes to a qualified team",
+        SKILLED,
+        {"down": ["db", "pc"], "started": {"db": 1.0}, "at": 1.5},
+        [("db", "dba", 1.0, 3.0), ("pc", "infra", 1.5, 2.5)],
+        {"care": 3},
+        3000,
+    ),
 ]
 
 
@@ -309,3 +317,23 @@ def test_a_map_without_teams_says_so() -> None:
     bare = HospitalMap(hospital=CHAIN.hospital, assets=CHAIN.assets, processes=CHAIN.processes)
     with pytest.raises(UserError, match="No team can restore san: the map has no teams"):
         plan(bare, down=["san"], time_limit=1.0)
+
+
+def test_work_under_way_that_overlapped_in_the_past_keeps_two_members() -> None:
+    result = plan(PARALLEL, down=["a", "b"], started={"a": 0.0, "b": 1.0}, at=5.0, time_limit=1.0).to_json()
+    assert [(t["node"], t["start"], t["end"]) for t in result["tasks"]] == [("a", 0.0, 3.0), ("b", 1.0, 4.0)]
+    assert {t["member"] for t in result["tasks"]} == {0, 1}
+    assert result["processes"]["both"]["eta_hours"] == 4.0
+
+
+def test_more_work_under_way_than_members_is_refused() -> None:
+    with pytest.raises(UserError, match="fully busy; name its team"):
+        plan(TWO_PRIORITIES, down=["a", "b"], started={"a": 0.0, "b": 0.5}, at=0.5, time_limit=1.0)
+    with pytest.raises(UserError, match="Team it would have more work under way than members"):
+        plan(
+            TWO_PRIORITIES,
+            down=["a", "b"],
+            started={"a": (0.0, "it"), "b": (0.5, "it")},
+            at=0.5,
+            time_limit=1.0,
+        )
