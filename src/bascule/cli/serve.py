@@ -80,3 +80,38 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"Bascule crisis cell: http://{host}:{port}/  (Ctrl-C to stop)")
         typer.echo("Create an account first if none exists: bascule users add NAME --role director")
         run_server(host, port)
+
+
+def serve_demo(
+    out_dir: Path,
+    lang: str,
+    console: Any,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    scenario: str = "ransomware",
+) -> None:
+    """`bascule demo --serve`: the crisis cell on the demo incident, its data under `out_dir`/crisis."""
+    from bascule.crisis import runtime
+    from bascule.i18n import parse_lang
+
+    language = parse_lang(lang)
+    data_dir = out_dir / "crisis"
+    runtime.configure(data_dir, lang=language)
+    from bascule.crisis.demo import demo_incident
+    from bascule.crisis.models import Account
+    from bascule.crisis.views.restoration import replan
+
+    incident = demo_incident(scenario, language)
+    if not incident.plans.exists():
+        replan(incident)
+    url = f"http://{host}:{port}/incidents/{incident.pk}/"
+    if language == "fr":
+        console.print(f"Cellule de crise de démonstration : {url}")
+    else:
+        console.print(f"Demo crisis cell: {url}")
+    if not Account.objects.filter(is_active=True).exists():
+        hint = f"bascule users add NAME --role director --data {data_dir}"
+        console.print(
+            ("Créez d'abord un compte : " if language == "fr" else "Create an account first: ") + hint
+        )
+    run_server(host, port)

@@ -32,6 +32,9 @@ class Incident(models.Model):
     opened_by = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveBigIntegerField(default=1)
+    # When isolated segments and hit suppliers are expected back, in hours after opening (for the plan).
+    reconnect = models.JSONField(default=dict, blank=True)
+    supplier_back = models.JSONField(default=dict, blank=True)
     changed_at = models.DateTimeField(auto_now=True)
 
     def bump(self) -> None:

@@ -131,6 +131,7 @@ def sitrep_pdf(content: Mapping[str, Any], lang: Lang) -> bytes:
         for line in lines or [t("crisis.none", lang)]:
             story.append(Paragraph("• " + escape(line), styles["BodyText"]))
 
+    section("declared_now", content.get("declared_lines", []))
     section("sitrep_down", content["down_lines"])
     section("sitrep_changes", content["change_lines"])
     section("sitrep_decisions", content["decision_lines"])

@@ -3,6 +3,7 @@ report, decisions, open actions and ETAs, composed once and stored as it was pre
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -80,14 +81,21 @@ def compose(incident: Incident, lang: Lang) -> dict[str, Any]:
         ):
             eta = entry["eta_hours"]
             if pid in hospital.nodes and (eta is None or eta > 0):
-                when = (
-                    t("crisis.eta_never", lang)
-                    if eta is None
-                    else t("crisis.eta_in", lang, hours=f"{eta:.1f}")
-                )
+                if eta is None:
+                    when = t("crisis.eta_never", lang)
+                else:
+                    moment = timezone.localtime(incident.opened_at + timedelta(hours=float(eta)))
+                    when = t("crisis.eta_at", lang, time=f"{moment:%d/%m %H:%M}", hours=f"{eta:.1f}")
                 eta_lines.append(f"{hospital.nodes[pid].label} (P{entry['priority']}): {when}")
 
+    hits = engine.active_hits(incident)
+    declared_lines = [
+        f"{t(f'crisis.kind_{kind}', lang)}: {', '.join(ids)}"
+        for kind, ids in (("node", hits.down), ("segment", hits.isolate), ("supplier", hits.suppliers))
+        if ids
+    ]
     return {
+        "declared_lines": declared_lines,
         "title": incident.title,
         "made_at": f"{timezone.localtime():%d/%m/%Y %H:%M}",
         "summary_text": t("crisis.summary", lang, **summary),

@@ -168,7 +168,7 @@ def live_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[s
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait()
+            process.communicate()

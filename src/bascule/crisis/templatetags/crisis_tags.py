@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from bascule.crisis import messages  # noqa: F401  (registers the catalogue)
 from bascule.i18n import Lang, t
@@ -16,6 +18,27 @@ register = template.Library()
 def tr(context: Any, key: str, **params: object) -> str:
     lang: Lang = context.get("lang", "fr")
     return t(f"crisis.{key}", lang, **params)
+
+
+@register.filter
+def age(moment: datetime) -> str:
+    """How long ago `moment` was, as crisis.js writes it ("42 s", "3 min", "2 h 5 min")."""
+    seconds = max(0, int((timezone.now() - moment).total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+@register.simple_tag(takes_context=True)
+def eta(context: Any, incident: Any, hours: float | None) -> str:
+    """A plan's ETA (hours after the incident opened) as the clock time a director can use."""
+    lang: Lang = context.get("lang", "fr")
+    if hours is None:
+        return t("crisis.eta_never", lang)
+    moment = timezone.localtime(incident.opened_at + timedelta(hours=float(hours)))
+    return t("crisis.eta_at", lang, time=moment.strftime("%d/%m %H:%M"), hours=f"{float(hours):.1f}")
 
 
 @register.filter

@@ -39,7 +39,7 @@ def process_rows(
                 if section == "fallback"
                 else None,
                 "eta": etas.get(process.id, 0.0) if status == "down" else None,
-                "has_eta": process.id in etas,
+                "has_eta": status == "down" and process.id in etas,
             }
         )
     return sections

@@ -17,6 +17,7 @@ from bascule.crisis.roles import Action, allowed, requires
 from bascule.crisis.views.common import get_incident, record, render_live, text
 from bascule.errors import UserError
 from bascule.hospital.loading import demo_map_path
+from bascule.hospital.model import HospitalMap
 from bascule.impact import what_if_isolate
 
 _MAX_MAP_BYTES = 20 * 1024 * 1024
@@ -67,6 +68,13 @@ def _kind_label(request: HttpRequest, kind: str) -> str:
     return text(request, f"kind_{kind}")
 
 
+def _labels(hospital: HospitalMap) -> dict[str, str]:
+    labels = {node.id: node.label for node in hospital.nodes.values()}
+    labels.update({s.id: s.name or s.id for s in hospital.segments})
+    labels.update({s.id: s.name or s.id for s in hospital.suppliers})
+    return labels
+
+
 def hits_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
 
@@ -74,7 +82,10 @@ def hits_page(request: HttpRequest, incident_id: int) -> HttpResponse:
         hits = (
             incident.hits.filter(lifted_at__isnull=True).select_related("declared_by").order_by("declared_at")
         )
-        return {"hits": [(hit, _kind_label(request, hit.kind)) for hit in hits]}
+        names = _labels(engine.hospital_map(incident))
+        return {
+            "hits": [(hit, _kind_label(request, hit.kind), names.get(hit.target, hit.target)) for hit in hits]
+        }
 
     role = getattr(request.user, "role", "")
     extra = {"may_declare": allowed(role, Action.DECLARE_HIT), "may_lift": allowed(role, Action.LIFT_HIT)}

@@ -40,6 +40,8 @@ def replan(incident: Incident) -> StoredPlan:
         down=hits.down,
         isolate=hits.isolate,
         suppliers=hits.suppliers,
+        reconnect={k: float(v) for k, v in incident.reconnect.items() if k in hits.isolate},
+        supplier_back={k: float(v) for k, v in incident.supplier_back.items() if k in hits.suppliers},
         started=started,
         at=at,
         time_limit=settings.CRISIS_REPLAN_SECONDS,
@@ -62,7 +64,7 @@ def restoration(request: HttpRequest, incident_id: int) -> HttpResponse:
             return {"stored": None, "declared": bool(engine.active_hits(incident)), "done": progress}
         plan_json = stored.plan_json
         states = {n: p.state for n, p in progress.items()}
-        labels = {"now": text(request, "time"), "started": text(request, "state_started")}
+        labels = {"now": text(request, "now"), "started": text(request, "state_started")}
         teams: dict[str, list[dict[str, Any]]] = {}
         for task in plan_json["tasks"]:
             teams.setdefault(task["team"], []).append({**task, "state": states.get(task["node"], "planned")})

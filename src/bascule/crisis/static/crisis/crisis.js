@@ -19,9 +19,23 @@
       if (since) since.textContent = new Date(lastOk).toLocaleTimeString();
     }
   }
+  // A poll replaces the live region: keep the procedures the reader opened open.
+  var opened = [];
+  document.addEventListener("htmx:beforeSwap", function () {
+    opened = Array.prototype.map.call(document.querySelectorAll("details[open][id]"), function (d) { return d.id; });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    opened.forEach(function (id) { var d = document.getElementById(id); if (d) d.open = true; });
+    tick();
+  });
   document.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail.successful) { lastOk = Date.now(); document.body.classList.remove("stale"); }
   });
+  // Consequential forms (lifting a declaration) ask first: a tired hand misclicks.
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) event.preventDefault();
+  }, true);
   setInterval(tick, 1000);
   document.addEventListener("DOMContentLoaded", tick);
 })();

@@ -1,0 +1,128 @@
+"""The crisis cell in a real browser (Debian's Chromium through Playwright) against a real
+`bascule serve`: log in, open an incident, declare hits, see a second session's board change,
+confirm an isolation after its what-if, mark a task done, make a situation report.
+Screenshots go to tests/_artifacts/crisis/."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bascule.crisis.testing import add_user, live_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parents[2] / "_artifacts" / "crisis"
+PASSWORD = "Un-mot-de-passe-solide-1"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+# The board polls every 2 s; allow for a loaded machine on top of the 5 s promise.
+CHANGE_SEEN_MS = 8000
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("crisis-browser")
+    env = {**os.environ, "BASCULE_CRISIS_REPLAN_SECONDS": "1"}
+    for name, role in (("director1", "director"), ("it1", "it"), ("observer1", "observer")):
+        add_user(data, name, role, PASSWORD, env)
+    with live_server(data, env) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def login(browser: object, server: str, name: str) -> object:
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR")  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(server + "/")
+    assert "/login/" in page.url
+    page.fill("#id_username", name)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(server + "/")
+    return page
+
+
+def shot(page: object, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_main_flows(browser: object, server: str) -> None:
+    director = login(browser, server, "director1")
+    shot(director, "01-home")
+    director.fill("input[name=title]", "Rançongiciel nuit du 3 mai")  # type: ignore[attr-defined]
+    director.check("input[name=demo]")  # type: ignore[attr-defined]
+    director.click("form[action$='/incidents/open/'] button")  # type: ignore[attr-defined]
+    director.wait_for_selector(".summary")  # type: ignore[attr-defined]
+    board_url = director.url  # type: ignore[attr-defined]
+    assert "/incidents/" in board_url
+    shot(director, "02-board-before")
+
+    observer = login(browser, server, "observer1")
+    observer.goto(board_url)  # type: ignore[attr-defined]
+    assert observer.locator("[data-section=uncovered]").count() == 0  # type: ignore[attr-defined]
+    # An observer sees no declaration controls.
+    observer.goto(board_url + "hits/")  # type: ignore[attr-defined]
+    observer.fill("input[type=search]", "dc0")  # type: ignore[attr-defined]
+    observer.wait_for_selector("#results tr")  # type: ignore[attr-defined]
+    assert observer.locator("#results button").count() == 0  # type: ignore[attr-defined]
+    observer.goto(board_url)  # type: ignore[attr-defined]
+
+    director.goto(board_url + "hits/")  # type: ignore[attr-defined]
+    for target in ("dc01", "dc02", "srv-vcenter01"):
+        director.fill("input[type=search]", target)  # type: ignore[attr-defined]
+        director.click(f"#results tr[data-target='{target}'] button")  # type: ignore[attr-defined]
+        director.wait_for_selector(f"tr[data-hit='{target}']")  # type: ignore[attr-defined]
+    shot(director, "03-hits-declared")
+
+    observer.wait_for_selector("[data-section=uncovered], [data-section=fallback]", timeout=CHANGE_SEEN_MS)  # type: ignore[attr-defined]
+    shot(observer, "04-observer-board-changed")
+
+    director.fill("input[type=search]", "tl-dmz")  # type: ignore[attr-defined]
+    director.click("#results tr[data-target='tl-dmz'] a")  # type: ignore[attr-defined]
+    director.wait_for_selector("h1")  # type: ignore[attr-defined]
+    assert "tl-dmz" in director.inner_text("h1")  # type: ignore[attr-defined]
+    shot(director, "05-isolation-what-if")
+    director.click("form button.danger")  # type: ignore[attr-defined]
+    director.wait_for_selector("tr[data-hit='tl-dmz']")  # type: ignore[attr-defined]
+
+    director.goto(board_url + "restoration/")  # type: ignore[attr-defined]
+    director.click("form[action$='/replan/'] button")  # type: ignore[attr-defined]
+    director.wait_for_selector(".gantt svg")  # type: ignore[attr-defined]
+    shot(director, "06-restoration-plan")
+    first = director.locator("tr[data-task]").first  # type: ignore[attr-defined]
+    task = first.get_attribute("data-task")
+    first.locator("button[value=done]").click()
+    director.wait_for_selector(f"tr[data-task='{task}']", state="detached")  # type: ignore[attr-defined]
+    assert task in director.inner_text("main")  # listed under the finished tasks  # type: ignore[attr-defined]
+    shot(director, "07-task-done")
+
+    director.goto(board_url + "sitreps/")  # type: ignore[attr-defined]
+    director.click("button[value=fr]")  # type: ignore[attr-defined]
+    director.wait_for_selector("text=Ce qui est à l'arrêt")  # type: ignore[attr-defined]
+    shot(director, "08-sitrep")
+
+    director.goto(board_url + "journal/")  # type: ignore[attr-defined]
+    assert "Chaîne intacte" in director.inner_text("main")  # type: ignore[attr-defined]
+    shot(director, "09-journal")
+    director.goto(board_url + "diagram/")  # type: ignore[attr-defined]
+    shot(director, "10-diagram")
+    observer.goto(board_url)  # type: ignore[attr-defined]
+    shot(observer, "11-observer-board-final")
