@@ -179,9 +179,9 @@ def legend_items(has_impact: bool, lang: Lang) -> list[tuple[LegendSample, str]]
         (_line_sample(True), t("diagram.legend_optional", lang)),
         (
             _junction_sample,
-            t("diagram.group", lang, at_least="K", size="N") + ": " + t("diagram.legend_group", lang),
+            t("diagram.legend_group", lang),
         ),
-        (_collapsed_sample, "N × … : " + t("diagram.legend_collapsed", lang)),
+        (_collapsed_sample, t("diagram.legend_collapsed", lang)),
         (_priority_sample, t("diagram.legend_priority", lang)),
     ]
     return items

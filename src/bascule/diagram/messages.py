@@ -71,8 +71,14 @@ register(
         },
         "legend_need": {"en": "left is needed by right", "fr": "à gauche, nécessaire à droite"},
         "legend_optional": {"en": "optional: only degrades", "fr": "optionnel : dégrade seulement"},
-        "legend_group": {"en": "needs K of N members", "fr": "besoin de K membres sur N"},
-        "legend_collapsed": {"en": "alike assets in one box", "fr": "équipements semblables regroupés"},
+        "legend_group": {
+            "en": "K of N: needs K of the N members",
+            "fr": "K sur N : besoin de K membres sur N",
+        },
+        "legend_collapsed": {
+            "en": "N × …: alike assets in one box",
+            "fr": "N × … : équipements semblables regroupés",
+        },
         "legend_priority": {
             "en": "P1 vital · P2 urgent · P3 important · P4 deferrable",
             "fr": "P1 vital · P2 urgent · P3 important · P4 différable",
