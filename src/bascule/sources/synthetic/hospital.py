@@ -246,7 +246,7 @@ class _Generator:
             for clock in drug.times:
                 due = self.local(day, time.fromisoformat(clock))
                 if since <= due < self.now:
-                    given = min(self.now, due + timedelta(minutes=self.rng.uniform(-15, 45)))
+                    given = min(self.now, max(since, due + timedelta(minutes=self.rng.uniform(-15, 45))))
                     doses.append((given, self.rng.random() < 0.96))
         return doses
 

@@ -1,0 +1,63 @@
+"""The demo's synthetic hospital: deterministic, the right size, realistic proportions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+
+from bascule.sources.synthetic.hospital import SyntheticHospital, generate
+from bascule.sources.synthetic.units import fallback_units, map_units
+
+NOW = datetime(2026, 3, 10, 8, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def hospital() -> SyntheticHospital:
+    return generate(42, "fr", map_units("demo"), NOW)
+
+
+def test_the_same_seed_gives_the_same_hospital(hospital: SyntheticHospital) -> None:
+    again = generate(42, "fr", map_units("demo"), NOW)
+    assert again.resources == hospital.resources
+    small = fallback_units()[:2]
+    assert generate(43, "fr", small, NOW).resources != generate(44, "fr", small, NOW).resources
+
+
+def test_size_matches_the_demo_map(hospital: SyntheticHospital) -> None:
+    beds = sum(unit.beds for unit in map_units("demo"))
+    counts = hospital.counts()
+    assert 1000 <= beds <= 1100
+    assert 0.80 * beds <= counts["Encounter"] <= 0.90 * beds
+    assert 5700 <= counts["Appointment"] <= 6300
+    assert counts["MedicationAdministration"] > counts["MedicationRequest"]
+
+
+def test_blood_groups_follow_the_french_population(hospital: SyntheticHospital) -> None:
+    groups = Counter(
+        r["valueCodeableConcept"]["text"]
+        for r in hospital.resources["Observation"]
+        if r["code"]["coding"][0]["code"] == "882-1"
+    )
+    total = sum(groups.values())
+    for group, share in {"O+": 0.36, "A+": 0.37, "B+": 0.09, "O-": 0.06, "A-": 0.07}.items():
+        assert abs(groups[group] / total - share) < 0.04, group
+
+
+def test_results_carry_abnormal_flags(hospital: SyntheticHospital) -> None:
+    flags = Counter(
+        r["interpretation"][0]["coding"][0]["code"]
+        for r in hospital.resources["Observation"]
+        if "interpretation" in r
+    )
+    assert flags["N"] > flags["H"] > 0 and flags["L"] > 0
+
+
+def test_french_and_english_names_and_numbers() -> None:
+    units = fallback_units()[:2]
+    french = generate(1, "fr", units, NOW).resources["Patient"]
+    english = generate(1, "en", units, NOW).resources["Patient"]
+    assert any(i["system"] == "urn:oid:1.2.250.1.213.1.4.8" for p in french for i in p["identifier"])
+    assert any(i["system"] == "https://fhir.nhs.uk/Id/nhs-number" for p in english for i in p["identifier"])
+    assert {p["name"][0]["family"] for p in french} != {p["name"][0]["family"] for p in english}
