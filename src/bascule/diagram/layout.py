@@ -27,6 +27,7 @@ TRUNK_GAP = 9.0
 JUNCTION_OFFSET = 40.0
 JUNCTION_GAP = 20.0
 SWEEPS = 12
+MAX_ROWS = 24
 SMOOTHING_ROUNDS = 16
 
 Point = tuple[float, float]
@@ -170,7 +171,29 @@ def _layers(graph: DrawingGraph) -> dict[str, int]:
             continue
         ceiling = application_floor - 1 if box.category == "asset" else process_layer - 1
         layer[key] = max(layer[key], min(ceiling, min(layer[d] for d in needed_by[key]) - 1))
-    return layer
+    return _split_tall_columns(layer, list(boxes), needed_by, process_layer)
+
+
+def _split_tall_columns(
+    layer: Mapping[str, int], keys: Sequence[str], needed_by: Mapping[str, list[str]], process_layer: int
+) -> dict[str, int]:
+    """Spread a column of more than MAX_ROWS boxes over several, so the drawing is not a tower.
+
+    Boxes of one column never need each other, so any of them can move one column right once
+    every later column moves too. Dead ends go first: only boxes that something needs pass their
+    links across the new columns.
+    """
+    split: dict[str, int] = {}
+    shift = 0
+    for step in range(process_layer + 1):
+        column = [key for key in keys if layer[key] == step]
+        parts = 1 if step == process_layer else -(-len(column) // MAX_ROWS)
+        size = -(-len(column) // max(parts, 1))
+        ranked = sorted(column, key=lambda key: bool(needed_by[key]))
+        for i, key in enumerate(ranked):
+            split[key] = step + shift + (i // size if parts > 1 else 0)
+        shift += max(parts, 1) - 1
+    return split
 
 
 def _topological(

@@ -10,7 +10,7 @@ import pytest
 
 from bascule.diagram.boxes import Box, DrawingGraph, Link, _common_label, build
 from bascule.diagram.impact_view import group_status
-from bascule.diagram.layout import _crossings, _isotonic, _order, place
+from bascule.diagram.layout import MAX_ROWS, Rect, _crossings, _isotonic, _order, place
 from bascule.diagram.svg import curve, escape, fit, number, text_width
 from bascule.hospital.model import Application, Asset, CareProcess, Hospital, HospitalMap, Requirement
 
@@ -179,3 +179,29 @@ def test_a_box_needs_members_and_a_process_box_its_priority() -> None:
     with pytest.raises(ValueError, match="junction"):
         Link("a", "b", "group")
     assert DrawingGraph((), (), (), 0).boxes == ()
+
+
+def test_a_tall_column_is_spread_over_several() -> None:
+    servers = [Asset(id=f"s{i}", kind="server", needs=(Requirement.of("net"),)) for i in range(60)]
+    hospital_map = HospitalMap(
+        hospital=Hospital(id="h", name="H"),
+        assets=(Asset(id="net", kind="network"), *servers),
+        applications=tuple(Application(id=f"a{i}", needs=(Requirement.of(f"s{i}"),)) for i in range(50)),
+        processes=(
+            CareProcess(id="care", priority=1, needs=tuple(Requirement.of(f"a{i}") for i in range(50))),
+        ),
+    )
+    placement = place(build(hospital_map, None, collapse=False), left=0, top=0)
+    columns: dict[float, list[str]] = {}
+    for key, rect in placement.boxes.items():
+        columns.setdefault(rect.x, []).append(key)
+    assert max(len(keys) for keys in columns.values()) <= MAX_ROWS
+    x = {key: rect.x for key, rect in placement.boxes.items()}
+    assert max(x[f"s{i}"] for i in range(60)) < min(x[f"a{i}"] for i in range(50)) < x["care"]
+    # the ten servers nothing needs go first, so no link has to cross them
+    assert max(x[f"s{i}"] for i in range(50, 60)) <= min(x[f"s{i}"] for i in range(50))
+    assert overlaps_none(list(placement.boxes.values()))
+
+
+def overlaps_none(rects: list[Rect]) -> bool:
+    return not any(a.overlaps(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
