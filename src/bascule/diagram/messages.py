@@ -55,6 +55,7 @@ register(
         "collapsed": {"en": "{count} × {label}", "fr": "{count} × {label}"},
         "units": {"en": "{count} units", "fr": "{count} unités"},
         "folded": {"en": "+{count} own servers", "fr": "+{count} serveurs dédiés"},
+        "folded_one": {"en": "+1 own server", "fr": "+1 serveur dédié"},
         "tooltip_folded": {"en": "its own servers:", "fr": "ses serveurs dédiés :"},
         "kind_application": {"en": "application", "fr": "application"},
         "kind_process": {"en": "care process", "fr": "processus de soins"},

@@ -123,7 +123,10 @@ def box_detail(box: Box, lang: Lang) -> str:
     if box.units > len(box.members):
         parts.append(t("diagram.units", lang, count=box.units))
     if box.folded:
-        parts.insert(1, t("diagram.folded", lang, count=len(box.folded)))
+        count = len(box.folded)
+        parts.insert(
+            1, t("diagram.folded_one", lang) if count == 1 else t("diagram.folded", lang, count=count)
+        )
     parts += [part for part in (box.segment, box.supplier) if part]
     return " · ".join(parts)
 

@@ -345,7 +345,7 @@ def test_a_hit_server_or_a_group_member_is_never_folded() -> None:
     assert {"app-db", "node1+1"} <= set(drawn)
     assert "hit" in drawn["app-db"].classes
     assert "app-srv" not in drawn  # still folded: into the hit database it serves alone
-    assert "+1 own servers" in drawn["app-db"].texts[1]
+    assert "+1 own server ·" in drawn["app-db"].texts[1]
 
 
 def test_focus_shows_every_server_unfolded() -> None:
