@@ -59,18 +59,33 @@ class CompiledGraph:
         nodes = list(hospital_map.nodes.values())
         ids = tuple(n.id for n in nodes)
         index = {node_id: i for i, node_id in enumerate(ids)}
-        # requirement tuples per node: (K, cap, member indices)
-        requirements: list[list[tuple[int, int, list[int]]]] = []
-        for node in nodes:
-            own = [(r.at_least, DOWN, [index[m] for m in r.members]) for r in node.needs]
-            own += [(1, DEGRADED, [index[m]]) for m in node.optional]
-            requirements.append(own)
-        level = _levels(requirements)
-        by_level: dict[int, list[int]] = {}
-        for node_index, node_level in enumerate(level):
-            if node_level > 0:
-                by_level.setdefault(node_level, []).append(node_index)
-        levels = tuple(_pack(by_level[k], requirements) for k in sorted(by_level))
+        # One flat pass over every requirement; everything after it is numpy.
+        owner: list[int] = []
+        at_least: list[int] = []
+        cap: list[int] = []
+        size: list[int] = []
+        members: list[int] = []
+        for i, node in enumerate(nodes):
+            for requirement in node.needs:
+                owner.append(i)
+                at_least.append(requirement.at_least)
+                cap.append(DOWN)
+                size.append(len(requirement.members))
+                members.extend([index[m] for m in requirement.members])
+            for optional in node.optional:
+                owner.append(i)
+                at_least.append(1)
+                cap.append(DEGRADED)
+                size.append(1)
+                members.append(index[optional])
+        requirements = _Requirements(
+            owner=np.asarray(owner, dtype=np.int64),
+            at_least=np.asarray(at_least, dtype=np.int64),
+            cap=np.asarray(cap, dtype=np.int8),
+            size=np.asarray(size, dtype=np.int64),
+            members=np.asarray(members, dtype=np.int64),
+        )
+        level = _levels(len(nodes), requirements)
         segment_nodes: dict[str, list[int]] = {}
         supplier_nodes: dict[str, list[int]] = {}
         for i, node in enumerate(nodes):
@@ -81,65 +96,74 @@ class CompiledGraph:
         return cls(
             ids=ids,
             index=index,
-            levels=levels,
+            levels=_pack_levels(level, requirements),
             segment_nodes={k: np.asarray(v, dtype=np.int64) for k, v in segment_nodes.items()},
             supplier_nodes={k: np.asarray(v, dtype=np.int64) for k, v in supplier_nodes.items()},
             process_indices=np.asarray([index[p.id] for p in hospital_map.processes], dtype=np.int64),
         )
 
 
-def _levels(requirements: list[list[tuple[int, int, list[int]]]]) -> list[int]:
-    """Longest-path depth of every node over its requirements (Kahn's order; the map is acyclic)."""
-    count = len(requirements)
-    dependants: list[list[int]] = [[] for _ in range(count)]
-    waiting = [0] * count
-    for owner, own in enumerate(requirements):
-        needed = {m for _, _, members in own for m in members}
-        waiting[owner] = len(needed)
-        for member in needed:
-            dependants[member].append(owner)
-    level = [0] * count
-    ready = [i for i in range(count) if waiting[i] == 0]
-    while ready:
-        node = ready.pop()
-        for owner in dependants[node]:
-            level[owner] = max(level[owner], level[node] + 1)
-            waiting[owner] -= 1
-            if waiting[owner] == 0:
-                ready.append(owner)
-    if any(waiting):
-        raise ValueError("the dependency graph has a cycle; validation should have refused it")
-    return level
+@dataclass(frozen=True, slots=True)
+class _Requirements:
+    """Every requirement of the map, grouped by owner; members grouped by requirement."""
+
+    owner: IntArray
+    at_least: IntArray
+    cap: SmallArray
+    size: IntArray
+    members: IntArray
+
+    @property
+    def starts(self) -> IntArray:
+        return np.concatenate(([0], np.cumsum(self.size)[:-1])).astype(np.int64)
 
 
-def _pack(level_nodes: list[int], requirements: list[list[tuple[int, int, list[int]]]]) -> Level:
-    node_starts: list[int] = []
-    at_least: list[int] = []
-    cap: list[int] = []
-    requirement_starts: list[int] = []
-    members: list[int] = []
-    member_requirement: list[int] = []
-    member_owner: list[int] = []
-    for position, node in enumerate(level_nodes):
-        node_starts.append(len(at_least))
-        for k, effect, group in requirements[node]:
-            requirement_starts.append(len(members))
-            member_requirement.extend([len(at_least)] * len(group))
-            member_owner.extend([position] * len(group))
-            members.extend(group)
-            at_least.append(k)
-            cap.append(effect)
+def _levels(count: int, requirements: _Requirements) -> IntArray:
+    """Longest-path depth of every node, relaxed one level per round (rounds = depth of the map)."""
+    level = np.zeros(count, dtype=np.int64)
+    if len(requirements.owner) == 0:
+        return level
+    member_owner = np.repeat(requirements.owner, requirements.size)
+    # Members are grouped by owner, so each owner's edges form one contiguous run.
+    boundaries = np.flatnonzero(np.r_[True, member_owner[1:] != member_owner[:-1]])
+    owners = member_owner[boundaries]
+    for _ in range(count + 1):
+        deeper = np.maximum.reduceat(level[requirements.members] + 1, boundaries)
+        if np.array_equal(deeper, level[owners]):
+            return level
+        level[owners] = deeper
+    raise ValueError("the dependency graph has a cycle; validation should have refused it")
 
-    def ints(values: list[int]) -> IntArray:
-        return np.asarray(values, dtype=np.int64)
 
-    return Level(
-        nodes=ints(level_nodes),
-        node_starts=ints(node_starts),
-        at_least=ints(at_least),
-        cap=np.asarray(cap, dtype=np.int8),
-        requirement_starts=ints(requirement_starts),
-        members=ints(members),
-        member_requirement=ints(member_requirement),
-        member_owner=ints(member_owner),
-    )
+def _pack_levels(level: IntArray, requirements: _Requirements) -> tuple[Level, ...]:
+    if len(requirements.owner) == 0:
+        return ()
+    requirement_level = level[requirements.owner]
+    order = np.argsort(requirement_level, kind="stable")  # keeps owner order, then declaration order
+    sorted_levels = requirement_level[order]
+    starts = requirements.starts
+    packed = []
+    for value in np.unique(sorted_levels):
+        chosen = order[
+            np.searchsorted(sorted_levels, value, "left") : np.searchsorted(sorted_levels, value, "right")
+        ]
+        sizes = requirements.size[chosen]
+        local_starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+        # The members of the chosen requirements, in order: each requirement's run, concatenated.
+        member_positions = np.repeat(starts[chosen] - local_starts, sizes) + np.arange(int(sizes.sum()))
+        owners = requirements.owner[chosen]
+        first = np.r_[True, owners[1:] != owners[:-1]]
+        owner_position = np.cumsum(first) - 1
+        packed.append(
+            Level(
+                nodes=owners[first],
+                node_starts=np.flatnonzero(first).astype(np.int64),
+                at_least=requirements.at_least[chosen],
+                cap=requirements.cap[chosen],
+                requirement_starts=local_starts,
+                members=requirements.members[member_positions],
+                member_requirement=np.repeat(np.arange(len(chosen), dtype=np.int64), sizes),
+                member_owner=np.repeat(owner_position, sizes),
+            )
+        )
+    return tuple(packed)

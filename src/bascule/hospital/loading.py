@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from bascule.errors import MapError, NotFoundError
+from bascule.hospital.memory import collector_paused
 from bascule.hospital.model import (
     DEFAULT_RESTORE_HOURS,
     Application,
@@ -68,11 +69,12 @@ def load_map(path: str | Path) -> HospitalMap:
 
 
 def load_map_text(text: str, *, source: str = "<map>", is_json: bool = False) -> HospitalMap:
-    document = _parse(text, source, is_json)
-    problems = validate(document)
-    if problems:
-        raise MapError(source, _locate(problems, text, source))
-    return build_map(document, source)
+    with collector_paused():
+        document = _parse(text, source, is_json)
+        problems = validate(document)
+        if problems:
+            raise MapError(source, _locate(problems, text, source))
+        return build_map(document, source)
 
 
 def _parse(text: str, source: str, is_json: bool) -> Any:
@@ -142,11 +144,15 @@ def _text_tuple(values: Any) -> tuple[str, ...]:
     return tuple(values) if values else ()
 
 
-def _requirements(needs: Any) -> tuple[Requirement, ...]:
+def _requirements(needs: Any, plain: dict[str, Requirement]) -> tuple[Requirement, ...]:
+    """Build `needs`; a plain id's requirement is shared (they are frozen), which halves build time."""
     built = []
-    for requirement in needs or []:
-        if isinstance(requirement, str):
-            built.append(Requirement((requirement,)))
+    for requirement in needs or ():
+        if type(requirement) is str:
+            shared = plain.get(requirement)
+            if shared is None:
+                shared = plain[requirement] = Requirement((requirement,))
+            built.append(shared)
         elif "any" in requirement:
             built.append(Requirement(tuple(requirement["any"]), 1, grouped=True))
         else:
@@ -154,11 +160,11 @@ def _requirements(needs: Any) -> tuple[Requirement, ...]:
     return tuple(built)
 
 
-def _node_fields(entry: dict[str, Any]) -> dict[str, Any]:
+def _node_fields(entry: dict[str, Any], plain: dict[str, Requirement]) -> dict[str, Any]:
     return {
         "id": entry["id"],
         "name": entry.get("name", ""),
-        "needs": _requirements(entry.get("needs")),
+        "needs": _requirements(entry.get("needs"), plain),
         "optional": _text_tuple(entry.get("optional")),
         "segment": entry.get("segment"),
         "supplier": entry.get("supplier"),
@@ -170,6 +176,7 @@ def _node_fields(entry: dict[str, Any]) -> dict[str, Any]:
 def build_map(document: dict[str, Any], source: str = "<map>") -> HospitalMap:
     """Build the frozen map from a validated document."""
     hospital = document["hospital"]
+    plain: dict[str, Requirement] = {}
 
     def section(name: str) -> list[dict[str, Any]]:
         entries: list[dict[str, Any]] = document.get(name) or []
@@ -187,14 +194,17 @@ def build_map(document: dict[str, Any], source: str = "<map>") -> HospitalMap:
         ),
         assets=tuple(
             Asset(
-                **_node_fields(e), kind=e.get("kind", "server"), count=e.get("count", 1), site=e.get("site")
+                **_node_fields(e, plain),
+                kind=e.get("kind", "server"),
+                count=e.get("count", 1),
+                site=e.get("site"),
             )
             for e in section("assets")
         ),
-        applications=tuple(Application(**_node_fields(e)) for e in section("applications")),
+        applications=tuple(Application(**_node_fields(e, plain)) for e in section("applications")),
         processes=tuple(
             CareProcess(
-                **_node_fields(e),
+                **_node_fields(e, plain),
                 priority=e["priority"],
                 fallback=e.get("fallback"),
                 units=_text_tuple(e.get("units")),

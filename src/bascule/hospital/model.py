@@ -209,16 +209,15 @@ class HospitalMap:
     source: str = field(default="<memory>", compare=False)
 
     def __post_init__(self) -> None:
-        seen: set[str] = set()
-        for item in self._everything():
-            _require(item.id not in seen, f"duplicate id {item.id!r}")
-            seen.add(item.id)
+        ids = [item.id for item in self._everything()]
+        unique = set(ids)
+        if len(unique) != len(ids):
+            duplicates = sorted({i for i in ids if ids.count(i) > 1})
+            raise ValueError(f"duplicate ids {duplicates}")
+        needable = {n.id for n in (*self.assets, *self.applications)}
         for node in self.nodes.values():
-            for needed in node.required_ids():
-                _require(needed in self.nodes, f"{node.id} needs unknown node {needed!r}")
-                _require(not isinstance(self.nodes[needed], CareProcess), f"{node.id} needs a process")
-            for needed in node.optional:
-                _require(needed in self.nodes, f"{node.id} has unknown optional node {needed!r}")
+            named = {m for r in node.needs for m in r.members}.union(node.optional)
+            _require(named <= needable, f"{node.id} needs something that is not an asset or application")
 
     def _everything(
         self,
@@ -255,8 +254,10 @@ class HospitalMap:
     def graph(self) -> CompiledGraph:
         """The dependency graph compiled into arrays, built once per map."""
         from bascule.hospital.graph import CompiledGraph
+        from bascule.hospital.memory import collector_paused
 
-        return CompiledGraph.compile(self)
+        with collector_paused():
+            return CompiledGraph.compile(self)
 
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]

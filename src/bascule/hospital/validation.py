@@ -123,6 +123,7 @@ SECTIONS: dict[str, dict[str, Checker]] = {
 REQUIRED: dict[str, tuple[str, ...]] = {"processes": ("id", "priority")}
 HOSPITAL_FIELDS: dict[str, Checker] = {"id": _is_id, "name": _is_text, "lang": _is_lang}
 NODE_SECTIONS = ("assets", "applications", "processes")
+_NEEDABLE = frozenset(("assets", "applications"))
 _SINGULAR = {
     "sites": "a site",
     "segments": "a segment",
@@ -160,10 +161,83 @@ def validate(document: Any) -> list[Problem]:
             continue
         for index, entry in enumerate(entries):
             problems.extend(_check_entry(section, index, entry, fields, ids))
-    problems.extend(_check_references(document, ids))
-    if not any(p.message.startswith("unknown id") for p in problems):
+    # Fast paths first: large maps are nearly always right, and paths are only built for mistakes.
+    resolved, owners, members = _scan_references(document, ids)
+    if not resolved:
+        problems.extend(_check_references(document, ids))
+    if not any(p.message.startswith("unknown id") for p in problems) and _has_cycle(
+        len(ids), owners, members
+    ):
         problems.extend(_check_cycles(document, ids))
     return problems
+
+
+def _scan_references(
+    document: dict[str, Any], ids: dict[str, tuple[str, Path]]
+) -> tuple[bool, list[int], list[int]]:
+    """Whether every reference names an id of the right section, and the dependency edges
+    (owner, needed) as positions in `ids`, for the cycle check."""
+    position = {node_id: i for i, node_id in enumerate(ids)}
+    section_of = {node_id: section for node_id, (section, _) in ids.items()}
+    resolved = True
+    owners: list[int] = []
+    needed: list[int] = []
+    for section, fields in SECTIONS.items():
+        entries = document.get(section)
+        if not isinstance(entries, list):
+            continue
+        single = [f for f in ("site", "segment", "supplier", "fallback") if f in fields]
+        for entry in entries:
+            if not isinstance(entry, dict):
+                continue
+            for field in single:
+                value = entry.get(field)
+                if isinstance(value, str) and section_of.get(value) not in REFERENCES[field][0]:
+                    resolved = False
+            units = entry.get("units")
+            if "units" in fields and isinstance(units, list):
+                resolved &= all(not isinstance(u, str) or section_of.get(u) == "units" for u in units)
+            if section not in NODE_SECTIONS:
+                continue
+            entry_id = entry.get("id")
+            owner = position.get(entry_id) if isinstance(entry_id, str) else None
+            named: list[str] = []
+            needs = entry.get("needs")
+            if isinstance(needs, list):
+                for requirement in needs:
+                    if type(requirement) is str:
+                        named.append(requirement)
+                    else:
+                        named.extend(requirement_members(requirement))
+            optional = entry.get("optional")
+            if isinstance(optional, list):
+                named.extend(m for m in optional if isinstance(m, str))
+            if owner is None:
+                resolved &= all(section_of.get(m) in _NEEDABLE for m in named)
+                continue
+            for member in named:
+                where = position.get(member)
+                if where is None or section_of[member] not in _NEEDABLE:
+                    resolved = False
+                else:
+                    owners.append(owner)
+                    needed.append(where)
+    return resolved, owners, needed
+
+
+def _has_cycle(count: int, owners: list[int], needed: list[int]) -> bool:
+    """A cycle exists when some strongly connected component has more than one node, or a node needs itself."""
+    if not owners:
+        return False
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if any(o == n for o, n in zip(owners, needed, strict=True)):
+        return True
+    graph = coo_matrix((np.ones(len(owners), dtype=np.int8), (owners, needed)), shape=(count, count))
+    components, _ = connected_components(graph.tocsr(), directed=True, connection="strong")
+    return bool(components < count)
 
 
 def _check_top(document: dict[str, Any]) -> Iterator[Problem]:
