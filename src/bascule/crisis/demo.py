@@ -19,7 +19,9 @@ def demo_incident(scenario_name: str, lang: Lang) -> Incident:
     hospital = load_map(DEMO)
     scenario = load_scenario(scenario_name, hospital)
     title = scenario.title_in(lang) or scenario_name
-    existing = Incident.objects.filter(title=title, map_source=DEMO, closed_at__isnull=True).first()
+    existing: Incident | None = Incident.objects.filter(
+        title=title, map_source=DEMO, closed_at__isnull=True
+    ).first()
     if existing is not None:
         return existing
     # The demo's author can never sign in: no password is set, the account is inactive.
@@ -30,7 +32,7 @@ def demo_incident(scenario_name: str, lang: Lang) -> Incident:
         author.set_unusable_password()
         author.save()
     text = demo_map_path().read_text(encoding="utf-8")
-    incident = Incident.objects.create(
+    incident: Incident = Incident.objects.create(
         title=title,
         map_source=DEMO,
         map_text=text,

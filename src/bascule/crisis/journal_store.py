@@ -24,7 +24,7 @@ def append(name: str, actor: str, incident: int | None, payload: Mapping[str, Pa
         previous = last.hash if last else "0" * 64
         entry = JournalEntry(seq, name, timezone.now(), actor, incident, payload)
         stored = seal(previous, entry)
-        record = JournalRecord.objects.create(
+        record: JournalRecord = JournalRecord.objects.create(
             seq=seq,
             name=name,
             created=entry.created,

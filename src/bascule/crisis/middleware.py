@@ -42,5 +42,5 @@ class LanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         lang = getattr(request.user, "lang", "") or request.session.get("lang", "") or settings.LANGUAGE_CODE
-        request.crisis_lang = lang if lang in ("fr", "en") else "fr"  # type: ignore[attr-defined]
+        request.crisis_lang = lang if lang in ("fr", "en") else "fr"
         return self.get_response(request)

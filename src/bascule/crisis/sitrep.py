@@ -109,6 +109,7 @@ def compose(incident: Incident, lang: Lang) -> dict[str, Any]:
 
 
 def make(incident: Incident, lang: Lang, author: Any) -> SituationReport:
-    return SituationReport.objects.create(
+    report: SituationReport = SituationReport.objects.create(
         incident=incident, created_by=author, lang=lang, content=compose(incident, lang)
     )
+    return report

@@ -61,7 +61,7 @@ def _journal_failed_login(sender: Any, credentials: dict[str, Any], **kwargs: An
 
 
 def users(request: HttpRequest) -> HttpResponse:
-    if request.user.role != Role.ADMIN:  # type: ignore[union-attr]
+    if request.user.role != Role.ADMIN:
         return render(request, "crisis/forbidden.html", status=403)
     return render(
         request,

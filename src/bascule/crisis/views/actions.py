@@ -42,7 +42,8 @@ def _parse_due(value: str) -> datetime | None:
         return None
     for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"):
         try:
-            return timezone.make_aware(datetime.strptime(value, fmt))
+            moment: datetime = timezone.make_aware(datetime.strptime(value, fmt))
+            return moment
         except ValueError:
             continue
     raise ValueError(value)

@@ -111,7 +111,7 @@ def suppliers(request: HttpRequest, incident_id: int) -> HttpResponse:
             }
             for s in hospital.suppliers
         ]
-        rows.sort(key=lambda r: (not r["down"], r["supplier"].id))
+        rows.sort(key=lambda r: (not r["down"], str(getattr(r["supplier"], "id", ""))))
         return {"rows": rows}
 
     return render_live(request, incident, "crisis/suppliers.html", "crisis/suppliers_live.html", build)

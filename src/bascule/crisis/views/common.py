@@ -15,7 +15,8 @@ from bascule.journal import PayloadValue
 
 
 def lang_of(request: HttpRequest) -> Lang:
-    return getattr(request, "crisis_lang", "fr")  # type: ignore[no-any-return]
+    lang: Lang = getattr(request, "crisis_lang", "fr")
+    return lang
 
 
 def text(request: HttpRequest, key: str, **params: object) -> str:
@@ -23,7 +24,7 @@ def text(request: HttpRequest, key: str, **params: object) -> str:
 
 
 def get_incident(incident_id: int) -> Incident:
-    incident = Incident.objects.filter(pk=incident_id).first()
+    incident: Incident | None = Incident.objects.filter(pk=incident_id).first()
     if incident is None:
         raise Http404("no such incident")
     return incident

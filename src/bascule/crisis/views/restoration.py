@@ -19,7 +19,8 @@ from bascule.errors import UserError
 
 
 def hours_since_opening(incident: Incident) -> float:
-    return max(0.0, (timezone.now() - incident.opened_at).total_seconds() / 3600)
+    elapsed: float = (timezone.now() - incident.opened_at).total_seconds()
+    return max(0.0, elapsed / 3600)
 
 
 def replan(incident: Incident) -> StoredPlan:
@@ -46,7 +47,7 @@ def replan(incident: Incident) -> StoredPlan:
         at=at,
         time_limit=settings.CRISIS_REPLAN_SECONDS,
     )
-    stored = StoredPlan.objects.create(
+    stored: StoredPlan = StoredPlan.objects.create(
         incident=incident, at_hours=at, plan_json=result.to_json(), incident_version=incident.version
     )
     incident.bump()
@@ -101,7 +102,8 @@ def _changed_since(incident: Incident, stored: StoredPlan) -> bool:
         incident.hits.filter(declared_at__gt=after).exists()
         or incident.hits.filter(lifted_at__gt=after).exists()
     )
-    return hits or incident.progress.filter(marked_at__gt=after).exists()
+    marked: bool = incident.progress.filter(marked_at__gt=after).exists()
+    return bool(hits) or marked
 
 
 @requires(Action.MARK_TASK)

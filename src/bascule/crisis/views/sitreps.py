@@ -35,7 +35,9 @@ def make_sitrep(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 
 def _report(incident_id: int, report_id: int) -> SituationReport:
-    report = SituationReport.objects.filter(pk=report_id, incident_id=incident_id).first()
+    report: SituationReport | None = SituationReport.objects.filter(
+        pk=report_id, incident_id=incident_id
+    ).first()
     if report is None:
         raise Http404("no such report")
     return report
