@@ -21,6 +21,7 @@ from bascule.i18n import Lang, t
 MARGIN = 40.0
 COLUMN_HEADING = 46.0
 MIN_WIDTH = 1100.0
+MAX_BOXES = 2500
 
 
 def draw_svg(
@@ -32,15 +33,22 @@ def draw_svg(
     collapse: bool = True,
     scenario: str | None = None,
     affected_only: bool = False,
+    max_boxes: int | None = MAX_BOXES,
 ) -> str:
     """The dependency drawing of `hospital_map`: assets left, applications, care processes right.
 
     With an `impact`, boxes are coloured and labelled by status; `focus` keeps only what the given
     node ids need and what needs them; `collapse` merges interchangeable assets into counted boxes;
     `scenario` names the scenario in the title; `affected_only` leaves out what is still up.
+    A drawing of more than `max_boxes` boxes is refused: nobody can read it, and it takes long.
     """
     focused = tuple(dict.fromkeys(focus or ()))
     graph = build(hospital_map, impact, focus=focused, collapse=collapse, affected_only=affected_only)
+    if max_boxes is not None and len(graph.boxes) > max_boxes:
+        raise UserError(
+            f"The drawing would have {len(graph.boxes)} boxes, too many to read (at most {max_boxes}); "
+            "draw part of the map with --focus ID or --affected-only."
+        )
     placement = place(graph, left=MARGIN, top=0.0)
     header, header_height, header_width = draw_header(
         hospital_map,

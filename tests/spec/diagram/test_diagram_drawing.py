@@ -388,3 +388,17 @@ def test_affected_only_draws_just_what_the_scenario_degrades_or_stops() -> None:
 def test_affected_only_needs_a_scenario() -> None:
     with pytest.raises(UserError, match="needs a scenario or hits"):
         draw_svg(sixty_node_hospital(), None, affected_only=True)
+
+
+def test_a_drawing_too_big_to_read_is_refused_with_a_way_out() -> None:
+    hospital_map = sixty_node_hospital()
+    with pytest.raises(UserError, match=r"would have \d+ boxes, too many to read \(at most 10\); .*--focus"):
+        draw_svg(hospital_map, max_boxes=10)
+    assert boxes(draw_svg(hospital_map, focus=["lims"], max_boxes=10))
+
+
+def test_the_public_api_is_what_all_says() -> None:
+    import bascule.diagram
+
+    assert sorted(bascule.diagram.__all__) == ["ImpactView", "draw_svg", "draw_to_file"]
+    assert all(hasattr(bascule.diagram, name) for name in bascule.diagram.__all__)
