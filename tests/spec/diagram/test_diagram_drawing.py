@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from diagram_maps import any_of, hit, need, sixty_node_hospital
 from drawing_reading import SVG, boxes, elements_with_class, overlapping, parse
 
 from bascule.diagram import draw_svg, draw_to_file
 from bascule.errors import UserError
 from bascule.hospital.model import Application, Asset, CareProcess, Hospital, HospitalMap
-from conftest import any_of, hit, need, sixty_node_hospital
 
 RED, AMBER, GREEN = "#fbd7d4", "#fff0c4", "#e2f3e5"
 
@@ -245,7 +245,7 @@ def test_no_two_boxes_overlap(ransomware_svg: str, collapse: bool) -> None:
 def test_the_same_input_gives_the_same_bytes_whatever_the_hash_seed() -> None:
     script = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        "from conftest import sixty_node_hospital, hit; from bascule.diagram import draw_svg;"
+        "from diagram_maps import sixty_node_hospital, hit; from bascule.diagram import draw_svg;"
         "m = sixty_node_hospital(); sys.stdout.write(draw_svg(m, hit(m, down=['dc01', 'vmware'])))"
     )
     here = str(Path(__file__).parent)

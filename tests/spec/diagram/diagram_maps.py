@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import pytest
-
 from bascule.hospital.model import (
     Application,
     Asset,
@@ -173,8 +171,3 @@ def hit(
     suppliers: Iterable[str] = (),
 ) -> Impact:
     return assess(hospital_map, down, isolate, suppliers)
-
-
-@pytest.fixture(scope="session")
-def hospital() -> HospitalMap:
-    return sixty_node_hospital()
