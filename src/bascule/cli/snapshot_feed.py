@@ -22,7 +22,7 @@ from bascule.i18n import Lang, parse_lang, t
 from bascule.snapshot.store import ContinuityStore, Reject
 from bascule.sources.bulk import ndjson_files, read_ndjson
 from bascule.sources.fhir_pull import incremental_since, pull
-from bascule.sources.fhir_source import HttpFhirSource
+from bascule.sources.fhir_source import HttpFhirSource, RetryPolicy
 from bascule.sources.hl7_listener import Hl7Listener
 from bascule.sources.intake import Intake
 
@@ -226,19 +226,32 @@ def pull_command(
     timeout: Annotated[
         float, typer.Option("--timeout", metavar="S", help="Seconds to wait for each answer.")
     ] = 30.0,
+    retries: Annotated[
+        int, typer.Option("--retries", metavar="N", help="Retries on 429, 5xx and timeouts.")
+    ] = 5,
+    count: Annotated[
+        int, typer.Option("--count", metavar="N", help="Resources asked per page (_count).")
+    ] = 1000,
     lang: LangOption = "en",
 ) -> None:
     """Refresh the continuity store from a FHIR R4 server; a failed pull leaves the store unchanged."""
     language = parse_lang(lang)
     if (user is None) != (password_file is None):
         raise UserError("Give both --user and --password-file for basic authentication, or neither.")
+    if retries < 0 or count < 1:
+        raise UserError("--retries must be 0 or more and --count 1 or more.")
     if token is not None and user is not None:
         raise UserError("Give either --token or --user/--password-file, not both.")
     if not store_path.parent.is_dir():
         raise UserError(f"The folder {store_path.parent} does not exist; create it first.")
     password = _password(password_file)
     source = HttpFhirSource(
-        fhir, token=token, basic=(user, password) if user and password is not None else None, timeout=timeout
+        fhir,
+        token=token,
+        basic=(user, password) if user and password is not None else None,
+        timeout=timeout,
+        page_size=count,
+        retry=RetryPolicy(attempts=retries + 1),
     )
     console = make_console()
     since_time = _since(since)

@@ -97,13 +97,13 @@ def synth(
     if (store is None) == (ndjson is None):
         raise UserError("Give exactly one of --store FILE or --ndjson DIR.")
     anchor = _anchor(at)
+    if store is not None and not store.parent.is_dir():
+        raise UserError(f"The folder {store.parent} does not exist; create it first.")
     console = make_console()
     started = time.perf_counter()
     with make_console(stderr=True).status(t("synth.building", language)):
         hospital, unit_count = build(seed, language, map_path, anchor)
         if store is not None:
-            if not store.parent.is_dir():
-                raise UserError(f"The folder {store.parent} does not exist; create it first.")
             store_hospital(hospital, store, _hospital_id(map_path))
         else:
             assert ndjson is not None

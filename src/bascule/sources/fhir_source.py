@@ -113,6 +113,8 @@ class HttpFhirSource(FhirSource):
             raise UserError(
                 f"{base_url!r} is not an http(s) URL; give the FHIR base URL, like https://ehr/fhir."
             )
+        if parts.username or parts.password:
+            raise UserError("Put credentials in --user/--password-file or --token, not in the FHIR URL.")
         self.base_url = base_url.rstrip("/") + "/"
         self._origin = (parts.scheme, parts.netloc)
         headers = {"Accept": "application/fhir+json"}
