@@ -190,8 +190,11 @@ def build(
     members: dict[int, list[str]] = {}
     for node_id in shown:
         members.setdefault(classes[node_id], []).append(node_id)
-    box_key = {node_id: _box_key(group) for group in members.values() for node_id in group}
-    boxes = tuple(_make_box(hospital_map, impact, group, status) for group in members.values())
+    keys = _box_keys(list(members.values()), nodes)
+    box_key = {node_id: keys[i] for i, group in enumerate(members.values()) for node_id in group}
+    boxes = tuple(
+        _make_box(hospital_map, impact, group, status, keys[i]) for i, group in enumerate(members.values())
+    )
     links: dict[tuple[str, str, LinkKind, str | None], None] = {}
     junction_shape: dict[str, tuple[str, int, int, int]] = {}
     for needer in shown:
@@ -203,7 +206,7 @@ def build(
                 junction_shape[junction] = (target, position, at_least, size)
             link_kind: LinkKind = "group" if kind == "group" else "optional" if kind == "optional" else "need"
             links[(box_key[needed], target, link_kind, junction)] = None
-    box_members = {_box_key(group): group for group in members.values()}
+    box_members = {keys[i]: group for i, group in enumerate(members.values())}
     junctions = []
     for key, (target, position, at_least, size) in junction_shape.items():
         junction_status: Status | None = None
@@ -328,8 +331,15 @@ def _numbered(shown: Sequence[str], key_of: Callable[[str], Hashable]) -> dict[s
     return {node_id: numbers.setdefault(key_of(node_id), len(numbers)) for node_id in shown}
 
 
-def _box_key(group: Sequence[str]) -> str:
-    return group[0] if len(group) == 1 else f"{group[0]}+{len(group) - 1}"
+def _box_keys(groups: Sequence[Sequence[str]], taken: Mapping[str, object]) -> list[str]:
+    """A box is named by its node, or "first+N" for N more; never the name of another node."""
+    keys = []
+    for group in groups:
+        key = group[0] if len(group) == 1 else f"{group[0]}+{len(group) - 1}"
+        while len(group) > 1 and key in taken:
+            key += "+"
+        keys.append(key)
+    return keys
 
 
 _LOOSE_ENDS = " -_.,;:#/(·"
@@ -363,6 +373,7 @@ def _make_box(
     impact: ImpactView | None,
     group: Sequence[str],
     status: Mapping[str, Status | None],
+    key: str,
 ) -> Box:
     first = hospital_map.nodes[group[0]]
     cause = impact.cause(first.id) if impact is not None else None
@@ -371,7 +382,7 @@ def _make_box(
     label = first.label if len(group) == 1 else _common_label([hospital_map.nodes[m].label for m in group])
     if isinstance(first, CareProcess):
         return Box(
-            key=_box_key(group),
+            key=key,
             members=tuple(group),
             category="process",
             label=label,
@@ -386,7 +397,7 @@ def _make_box(
             uncovered=impact is not None and impact.is_uncovered(first.id),
         )
     return Box(
-        key=_box_key(group),
+        key=key,
         members=tuple(group),
         category=category_of(first),
         label=label or kind,

@@ -357,11 +357,12 @@ def _ports(
         before = chains[link][-2]
         return rects[before].middle if before in rects else origin + middle[before]
 
-    slots: dict[str, dict[str, list[float]]] = {}
+    # a slot is a junction ("junction", key) or a direct link ("link", source, kind)
+    slots: dict[str, dict[tuple[str, ...], list[float]]] = {}
     for link in graph.links:
-        slot = link.junction or f"{link.source}|{link.kind}"
+        slot = _slot(link)
         slots.setdefault(link.target, {}).setdefault(slot, []).append(arriving_height(link))
-    slot_point: dict[tuple[str, str], Point] = {}
+    slot_point: dict[tuple[str, tuple[str, ...]], Point] = {}
     for target, by_slot in slots.items():
         rect = rects[target]
         ranked = sorted(by_slot, key=lambda s: (sum(by_slot[s]) / len(by_slot[s]), s))
@@ -370,21 +371,25 @@ def _ports(
     junctions: dict[str, tuple[Point, Point]] = {}
     for target, by_slot in slots.items():
         # dots at least JUNCTION_GAP apart, centred on their ports, so labels never pile up
-        groups = sorted((slot_point[(target, s)][1], s) for s in by_slot if "|" not in s)
+        groups = sorted((slot_point[(target, s)][1], s) for s in by_slot if s[0] == "junction")
         spread = [y for y, _ in groups]
         for i in range(1, len(spread)):
             spread[i] = max(spread[i], spread[i - 1] + JUNCTION_GAP)
         shift = (sum(spread) - sum(y for y, _ in groups)) / len(groups) if groups else 0.0
         for (y, slot), dot_y in zip(groups, spread, strict=True):
             x = rects[target].x
-            junctions[slot] = ((x - JUNCTION_OFFSET, dot_y - shift), (x, y))
+            junctions[slot[1]] = ((x - JUNCTION_OFFSET, dot_y - shift), (x, y))
     ports: dict[Link, Point] = {}
     for link in graph.links:
         if link.junction is not None:
             ports[link] = junctions[link.junction][0]
         else:
-            ports[link] = slot_point[(link.target, f"{link.source}|{link.kind}")]
+            ports[link] = slot_point[(link.target, _slot(link))]
     return ports, junctions
+
+
+def _slot(link: Link) -> tuple[str, ...]:
+    return ("junction", link.junction) if link.junction is not None else ("link", link.source, link.kind)
 
 
 def _regions(

@@ -402,3 +402,20 @@ def test_the_public_api_is_what_all_says() -> None:
 
     assert sorted(bascule.diagram.__all__) == ["ImpactView", "draw_svg", "draw_to_file"]
     assert all(hasattr(bascule.diagram, name) for name in bascule.diagram.__all__)
+
+
+def test_ids_that_look_like_drawing_keys_do_not_confuse_it() -> None:
+    hospital_map = HospitalMap(
+        hospital=Hospital(id="h", name="Odd ids"),
+        assets=(
+            Asset(id="a|b", kind="server"),
+            Asset(id="a|c", kind="server"),
+            Asset(id="a|b+1", kind="storage"),
+        ),
+        applications=(Application(id="x#0.1.2", needs=(any_of("a|b", "a|c"), *need("a|b+1"))),),
+        processes=(CareProcess(id="p|1", priority=1, needs=need("x#0.1.2")),),
+    )
+    drawn = boxes(draw_svg(hospital_map))
+    assert set(drawn) == {"a|b+1+", "a|b+1", "x#0.1.2", "p|1"}
+    assert drawn["a|b+1+"].members == ("a|b", "a|c")
+    assert overlapping(drawn) == []
