@@ -103,6 +103,7 @@ class _ArchiveReader:
         self.store_sha256 = hashlib.sha256()
         self._pieces = self._stream()
         self._current = memoryview(b"")
+        self.failure: BaseException | None = None
 
     def _stream(self) -> Iterator[bytes]:
         yield _member_header(STORE_MEMBER, self.size, self.mtime)
@@ -120,6 +121,13 @@ class _ArchiveReader:
         yield bytes(2 * _BLOCK)
 
     def read(self, size: int = -1) -> bytes:
+        try:
+            return self._read(size)
+        except BaseException as failure:
+            self.failure = failure  # pyrage replaces callback errors by its own; keep ours
+            raise
+
+    def _read(self, size: int) -> bytes:
         if size is None or size < 0:
             return b"".join([bytes(self._current), *self._pieces])
         while not self._current:
@@ -171,7 +179,12 @@ def write_archive(
     """Stream tar(store, manifest) through age into `target`, in one pass."""
     reader = _ArchiveReader(store_copy, mtime, manifest_for)
     writer = _HashingWriter(target)
-    pyrage.encrypt_io(reader, writer, recipients)
+    try:
+        pyrage.encrypt_io(reader, writer, recipients)
+    except Exception:
+        if reader.failure is not None:
+            raise reader.failure from None
+        raise
     return SealedArchive(writer.prehash.digest(), reader.store_sha256.hexdigest(), reader.size, writer.size)
 
 

@@ -24,6 +24,7 @@ from bascule.snapshot.freshness import parse_instant
 _REQUIRED_META = ("hospital_id", "source", "data_time")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:+-]{1,200}$")
 FINGERPRINT_BYTES = 8
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 
 
 class _Text(bytes):
@@ -92,23 +93,53 @@ def read_meta(connection: sqlite3.Connection, source: str) -> StoreMeta:
     return StoreMeta(meta["hospital_id"], meta["source"], data_time)
 
 
-def record_tables(connection: sqlite3.Connection) -> list[str]:
+def read_store_meta(copy: Path, source: str) -> StoreMeta:
+    connection = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+    connection.text_factory = _Text
+    try:
+        return read_meta(connection, source)
+    finally:
+        connection.close()
+
+
+def record_tables(connection: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
+    """Record tables and their (column, declared type), per the contract (an `id` and a `version`)."""
     names = [
         bytes(row[0]).decode()
         for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
     ]
-    tables = []
+    tables = {}
     for name in names:
         if name.startswith(("store_", "sqlite_")):
             continue
-        columns = {row[1] for row in connection.execute(f'PRAGMA table_info("{name}")')}
-        if {b"id", b"version"} <= {bytes(c) for c in columns}:
-            tables.append(name)
+        columns = [
+            (bytes(row[1]).decode(), bytes(row[2]).decode().upper())
+            for row in connection.execute(f'PRAGMA table_info("{name}")')
+        ]
+        if {"id", "version"} <= {column for column, _ in columns}:
+            tables[name] = columns
     return tables
 
 
-def take_census(copy: Path, key: bytes, source: str) -> Census:
-    """Counts, keyed fingerprints and garbled records of a store copy (one read of every row)."""
+def _fingerprint_query(table: str, columns: list[tuple[str, str]]) -> str:
+    """One canonical text per row built by SQLite (quote() tells types apart); BLOB columns raw."""
+    quoted = " || ',' || ".join(f'quote("{c}")' for c, kind in columns if "BLOB" not in kind and kind)
+    blobs = "".join(f', "{c}"' for c, kind in columns if "BLOB" in kind or not kind)
+    return f'SELECT CAST(id AS TEXT), {quoted or "NULL"}{blobs} FROM "{table}"'
+
+
+def take_census(
+    copy: Path,
+    key: bytes,
+    source: str,
+    known: Mapping[str, Mapping[str, bytes]] | None = None,
+    known_garbled: frozenset[tuple[str, str]] = frozenset(),
+) -> Census:
+    """Counts, keyed fingerprints and garbled records of a store copy.
+
+    Every row is fingerprinted; only rows new or changed since `known` (the last good bundle's
+    fingerprints) are read again to look for garbled text: unchanged rows were checked then.
+    """
     connection = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
     connection.text_factory = _Text
     try:
@@ -116,23 +147,18 @@ def take_census(copy: Path, key: bytes, source: str) -> Census:
         counts: dict[str, int] = {}
         fingerprints: dict[str, dict[str, bytes]] = {}
         garbled: set[tuple[str, str]] = set()
-        for table in record_tables(connection):
-            table_prints: dict[str, bytes] = {}
-            cursor = connection.execute(f'SELECT CAST(id AS TEXT), * FROM "{table}"')
-            while rows := cursor.fetchmany(2000):
-                for row in rows:
-                    record_id = bytes(row[0]).decode(errors="replace")
-                    digest = hashlib.blake2b(key=key, digest_size=FINGERPRINT_BYTES)
-                    for value in row[1:]:
-                        if isinstance(value, bytes):
-                            digest.update(b"T" if isinstance(value, _Text) else b"B")
-                            digest.update(len(value).to_bytes(8, "little"))
-                            digest.update(value)
-                            if isinstance(value, _Text) and looks_garbled(value):
-                                garbled.add((table, record_id))
-                        else:
-                            digest.update(f"|{value!r}|".encode())
-                    table_prints[record_id] = digest.digest()
+        for table, columns in record_tables(connection).items():
+            table_prints = _fingerprints(connection, table, columns, key)
+            old = (known or {}).get(table, {})
+            fresh = [record for record, digest in table_prints.items() if old.get(record) != digest]
+            garbled.update(
+                (table, record) for record in _garbled(connection, table, columns, fresh, len(table_prints))
+            )
+            garbled.update(
+                (t, record)
+                for t, record in known_garbled
+                if t == table and old.get(record) == table_prints.get(record)
+            )
             counts[table] = len(table_prints)
             fingerprints[table] = table_prints
     except sqlite3.DatabaseError:
@@ -142,16 +168,59 @@ def take_census(copy: Path, key: bytes, source: str) -> Census:
     return Census(meta, counts, fingerprints, frozenset(garbled))
 
 
+def _fingerprints(
+    connection: sqlite3.Connection, table: str, columns: list[tuple[str, str]], key: bytes
+) -> dict[str, bytes]:
+    prints: dict[str, bytes] = {}
+    cursor = connection.execute(_fingerprint_query(table, columns))
+    while rows := cursor.fetchmany(4096):
+        for row in rows:
+            digest = hashlib.blake2b(key=key, digest_size=FINGERPRINT_BYTES)
+            for value in row[1:]:
+                if isinstance(value, bytes):
+                    digest.update(len(value).to_bytes(8, "little"))
+                    digest.update(value)
+                else:
+                    digest.update(f"|{value!r}|".encode())
+            prints[bytes(row[0]).decode(errors="replace")] = digest.digest()
+    return prints
+
+
+def _garbled(
+    connection: sqlite3.Connection, table: str, columns: list[tuple[str, str]], records: list[str], total: int
+) -> list[str]:
+    """Which of these records hold text that looks garbled (a full scan when many are asked)."""
+    if not records:
+        return []
+    texts = ", ".join(f'"{c}"' for c, kind in columns if "BLOB" not in kind) or "NULL"
+    query = f'SELECT CAST(id AS TEXT), {texts} FROM "{table}"'
+    if len(records) * 5 > total:
+        cursors = [connection.execute(query)]
+    else:
+        cursors = [
+            connection.execute(f"{query} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            for chunk in (records[i : i + 500] for i in range(0, len(records), 500))
+        ]
+    wanted = set(records)
+    found = []
+    for cursor in cursors:
+        while rows := cursor.fetchmany(4096):
+            for row in rows:
+                record = bytes(row[0]).decode(errors="replace")
+                if record in wanted and any(isinstance(v, _Text) and looks_garbled(v) for v in row[1:]):
+                    found.append(record)
+    return found
+
+
 def looks_garbled(value: bytes) -> bool:
     """Text that is not text any more: invalid UTF-8, control characters, or ciphertext-like noise."""
     try:
         text = value.decode()
     except UnicodeDecodeError:
         return True
-    if not text:
+    if not text or (text.isprintable() and len(value) < 128):
         return False
-    controls = sum(1 for char in text if (ord(char) < 32 and char not in "\t\n\r") or char == "\ufffd")
-    if controls * 10 > len(text):
+    if len(_CONTROL.findall(text)) * 10 > len(text):
         return True
     if len(value) < 128 or " " in text:
         return False

@@ -38,6 +38,7 @@ class Baseline:
     sequence: int
     key: bytes
     fingerprints: Mapping[str, Mapping[str, bytes]]
+    garbled: frozenset[tuple[str, str]] = frozenset()
 
     @staticmethod
     def new_key() -> bytes:
@@ -51,6 +52,7 @@ class Baseline:
         document = {
             "sequence": self.sequence,
             "key": self.key.hex(),
+            "garbled": sorted([table, record] for table, record in self.garbled),
             "tables": {
                 table: {record: digest.hex() for record, digest in prints.items()}
                 for table, prints in self.fingerprints.items()
@@ -66,7 +68,8 @@ class Baseline:
                 table: {record: bytes.fromhex(digest) for record, digest in prints.items()}
                 for table, prints in document["tables"].items()
             }
-            return cls(int(document["sequence"]), bytes.fromhex(document["key"]), tables)
+            garbled = frozenset((str(table), str(record)) for table, record in document.get("garbled", []))
+            return cls(int(document["sequence"]), bytes.fromhex(document["key"]), tables, garbled)
         except FileNotFoundError:
             return None
         except (ValueError, KeyError, TypeError, AttributeError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import pyrage
 
 from bascule.snapshot.bundle import BreakGlass, BundleName, write_archive
-from bascule.snapshot.census import Census, take_census, take_copy
+from bascule.snapshot.census import Census, StoreMeta, read_store_meta, take_census, take_copy
 from bascule.snapshot.durable import durable_temp, fsync_folder, publish
 from bascule.snapshot.folder import DEFAULT_KEEP, SealingFolder
 from bascule.snapshot.guard import Baseline, GuardPolicy, Verdict, judge
@@ -79,36 +80,60 @@ def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
     with folder.locked(), _private_scratch(folder) as scratch:
         copy = scratch / "store.sqlite"
         take_copy(request.store, copy)
+        meta = read_store_meta(copy, str(request.store))  # refuses a non-store before any work
         baseline = Baseline.load(folder.baseline_path)
         key = baseline.key if baseline is not None else Baseline.new_key()
-        census = take_census(copy, key, str(request.store))
-        verdict = judge(census, baseline, request.policy)
-        return _write_bundle(request, folder, copy, census, verdict, key, now or datetime.now(UTC))
+        # The census (mostly SQLite, which releases the GIL) runs while age encrypts (which holds it).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="census") as pool:
+            census = pool.submit(
+                take_census,
+                copy,
+                key,
+                str(request.store),
+                baseline.fingerprints if baseline else None,
+                baseline.garbled if baseline else frozenset(),
+            )
+            try:
+                return _write_bundle(
+                    request, folder, copy, meta, census, baseline, key, now or datetime.now(UTC)
+                )
+            finally:
+                census.cancel()
+
+
+@dataclass
+class _Judgement:
+    """Filled once the census is done (when the manifest is due, at the end of the stream)."""
+
+    census: Census | None = None
+    verdict: Verdict | None = None
 
 
 def _write_bundle(
     request: SealRequest,
     folder: SealingFolder,
     copy: Path,
-    census: Census,
-    verdict: Verdict,
+    meta: StoreMeta,
+    census_future: Future[Census],
+    baseline: Baseline | None,
     key: bytes,
     created: datetime,
 ) -> SealOutcome:
     sequence = folder.reserve_sequence()
-    name = BundleName.make(sequence, census.meta.data_time)
-    destination = folder.quarantine if verdict.quarantine else folder
-    destination.ensure()
+    name = BundleName.make(sequence, meta.data_time)
     recipients = list(request.recipients)
     if request.breakglass is not None:
         recipients.append(request.breakglass.recipient)
     manifests: list[Manifest] = []
+    judgement = _Judgement()
 
     def manifest_for(store_sha256: str, store_size: int) -> bytes:
+        census = judgement.census = census_future.result()
+        verdict = judgement.verdict = judge(census, baseline, request.policy)
         manifest = Manifest(
-            census.meta.hospital,
-            census.meta.source,
-            census.meta.data_time,
+            meta.hospital,
+            meta.source,
+            meta.data_time,
             sequence,
             census.counts,
             store_sha256,
@@ -119,17 +144,19 @@ def _write_bundle(
         manifests.append(manifest)
         return manifest.to_bytes()
 
-    target = destination.path
-    with durable_temp(target / name.archive) as (stream, archive_temp):
+    with durable_temp(folder.path / name.archive) as (stream, archive_temp):
         sealed = write_archive(copy, created, manifest_for, recipients, stream)
     try:
-        seal_facts = Seal(
-            census.meta.hospital, sequence, census.meta.data_time, sealed.store_sha256, verdict.quarantine
-        )
+        census, verdict = judgement.census, judgement.verdict
+        assert census is not None and verdict is not None  # set when the manifest was written
+        destination = folder.quarantine if verdict.quarantine else folder
+        destination.ensure()
+        target = destination.path
+        seal_facts = Seal(meta.hospital, sequence, meta.data_time, sealed.store_sha256, verdict.quarantine)
         signature = request.signing_key.sign_prehashed(
             sealed.prehash,
             seal_facts.to_comment(),
-            f"Bascule snapshot {sequence} of {census.meta.hospital}; check with minisign -V",
+            f"Bascule snapshot {sequence} of {meta.hospital}; check with minisign -V",
         )
         with durable_temp(target / name.signature) as (stream, signature_temp):
             stream.write(signature.encode())
@@ -143,9 +170,10 @@ def _write_bundle(
         archive_temp.unlink(missing_ok=True)
     fsync_folder(target)
     if verdict.quarantine:
+        fsync_folder(folder.path)
         folder.quarantine.prune(request.keep)
     else:
         folder.set_current(name)
-        Baseline(sequence, key, census.fingerprints).save(folder.baseline_path)
+        Baseline(sequence, key, census.fingerprints, census.garbled).save(folder.baseline_path)
         folder.prune(request.keep)
     return SealOutcome(name, target, manifests[0], verdict, sealed.archive_size)

@@ -111,3 +111,13 @@ def test_fingerprints_are_keyed_and_survive_in_the_private_state(
     assert baseline.stat().st_mode & 0o077 == 0 and (out / ".bascule").stat().st_mode & 0o077 == 0
     assert b"Dupont" not in baseline.read_bytes() and b"pat-000001" in baseline.read_bytes()
     assert not seal(sealer(store, station_keys, out)).verdict.change_share
+
+
+def test_garbled_records_are_remembered_while_unchanged(tmp_path: Path, station_keys: KeySet) -> None:
+    store = make_store(tmp_path / "store.sqlite")
+    out = tmp_path / "out"
+    few = encrypt_like_ransomware(store, 0.1)  # 20 of 800: 2.5 %, under the 5 % limit
+    first = seal(sealer(store, station_keys, out))
+    assert not first.quarantined and first.verdict.garbled == few
+    rewrite_share(store, 0.1, table="observation")  # unrelated rows change; the garbled ones do not
+    assert seal(sealer(store, station_keys, out)).verdict.garbled == few

@@ -211,3 +211,11 @@ def test_recipients_accept_strings_and_files(tmp_path: Path, station_keys: KeySe
     with pytest.raises(UserError, match="not an age X25519 recipient"):
         parse_recipients(["age1notarecipient"])
     assert isinstance(parse_recipients([station_keys.recipient_text])[0], pyrage.x25519.Recipient)
+
+
+def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path, station_keys: KeySet) -> None:
+    fake = tmp_path / "encrypted-by-ransomware.sqlite"
+    fake.write_bytes(b"\x8f" * 8192)
+    with pytest.raises(UserError, match="is not a SQLite continuity store"):
+        seal(request(fake, station_keys, tmp_path / "out"))
+    assert SealingFolder(tmp_path / "out").current() is None
