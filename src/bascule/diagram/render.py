@@ -94,17 +94,17 @@ def status_words(box: Box, impact: ImpactView | None, lang: Lang) -> str:
     if box.cause == "dependency" and impact is not None:
         chain = list(impact.via(box.members[0]))
         if len(chain) >= 2:
-            hops = (
-                chain[1]
-                if len(chain) == 2
-                else f"{chain[1]} → {chain[-1]}"
-                if len(chain) == 3
-                else (f"{chain[1]} … {chain[-1]}")
-            )
-            return f"{words} · {t('diagram.cause_dependency', lang, node=hops)}"
+            return f"{words} · {t('diagram.cause_dependency', lang, node=_hops(chain))}"
     elif box.cause in ("declared", "isolated", "supplier"):
         return f"{words} · {t(f'diagram.cause_{box.cause}', lang)}"
     return words
+
+
+def _hops(chain: list[str]) -> str:
+    """The next node and the hit node at the end of a via chain: "ad → dc01", "ehr … san"."""
+    if len(chain) == 2:
+        return chain[1]
+    return f"{chain[1]} {'→' if len(chain) == 3 else '…'} {chain[-1]}"
 
 
 def box_title(box: Box, lang: Lang) -> str:
@@ -163,6 +163,8 @@ def node_tooltip(box: Box, impact: ImpactView | None, lang: Lang) -> str:
             lines.append(t("diagram.more", lang, count=len(box.folded) - MEMBERS_IN_TOOLTIP))
     if box.priority is not None:
         lines.append(t("diagram.tooltip_priority", lang, priority=box.priority))
+        if box.uncovered:
+            lines.append(t("diagram.uncovered", lang))
         lines.append(
             t("diagram.fallback", lang, procedure=f"{box.fallback_title} ({box.fallback})")
             if box.fallback
@@ -172,35 +174,66 @@ def node_tooltip(box: Box, impact: ImpactView | None, lang: Lang) -> str:
 
 
 def draw_box(box: Box, rect: Rect, impact: ImpactView | None, lang: Lang) -> str:
-    fill, stroke = PALETTE[box.status]
     classes = ["node", f"node-{box.category}"]
-    if box.status is not None:
-        classes.append(f"status-{box.status}")
-    if box.hit:
-        classes.append("hit")
-    if box.uncovered:
-        classes.append("uncovered")
-    if box.collapsed:
-        classes.append("collapsed")
+    classes += [f"status-{box.status}"] if box.status is not None else []
+    classes += [
+        name
+        for name, on in (("hit", box.hit), ("uncovered", box.uncovered), ("collapsed", box.collapsed))
+        if on
+    ]
+    x, y, w = rect.x, rect.y, rect.width
+    parts = [tooltip(node_tooltip(box, impact, lang)), *_frame(box, rect)]
+    badge = 34.0 if box.priority is not None else 0.0
+    name = fit(box_title(box, lang), w - 22 - badge, NAME_SIZE, bold=True)
+    parts.append(text(x + 14, y + 20, name, NAME_SIZE, font_weight="bold", fill=INK, class_="name"))
+    words = status_words(box, impact, lang)
+    if box.priority is None:
+        detail = fit(box_detail(box, lang), w - 22, DETAIL_SIZE)
+        parts.append(text(x + 14, y + 38, detail, DETAIL_SIZE, fill=MUTED, class_="detail"))
+        if words:
+            parts += _status_line(box, words, x, y + 59, w)
+    else:
+        parts += _priority_badge(box.priority, x + w, y)
+        if words:
+            parts += _status_line(box, words, x, y + 40, w)
+        else:
+            detail = fit(box.key, w - 22, DETAIL_SIZE)
+            parts.append(text(x + 14, y + 40, detail, DETAIL_SIZE, fill=MUTED, class_="detail"))
+        parts += _fallback_line(box, rect, lang)
+    return element(
+        "g",
+        {
+            "class": " ".join(classes),
+            "data-node": box.key,
+            "data-status": box.status,
+            "data-cause": box.cause,
+            "data-members": json.dumps(list(box.members)) if box.collapsed else None,
+            "data-folded": json.dumps(list(box.folded)) if box.folded else None,
+        },
+        *parts,
+    )
+
+
+def _frame(box: Box, rect: Rect) -> list[str]:
+    """The rectangle (thick and dark when hit), a stack behind it when collapsed, a status stripe."""
+    fill, stroke = PALETTE[box.status]
     x, y, w, h = rect.x, rect.y, rect.width, rect.height
-    parts = [tooltip(node_tooltip(box, impact, lang))]
-    if box.collapsed:
-        for shift in (8.0, 4.0):
-            parts.append(
-                element(
-                    "rect",
-                    {
-                        "x": x + shift,
-                        "y": y - shift,
-                        "width": w,
-                        "height": h,
-                        "rx": 6.0,
-                        "fill": fill,
-                        "stroke": stroke,
-                        "stroke_width": 1.2,
-                    },
-                )
-            )
+    parts = [
+        element(
+            "rect",
+            {
+                "x": x + shift,
+                "y": y - shift,
+                "width": w,
+                "height": h,
+                "rx": 6.0,
+                "fill": fill,
+                "stroke": stroke,
+                "stroke_width": 1.2,
+            },
+        )
+        for shift in ((8.0, 4.0) if box.collapsed else ())
+    ]
     parts.append(
         element(
             "rect",
@@ -218,120 +251,65 @@ def draw_box(box: Box, rect: Rect, impact: ImpactView | None, lang: Lang) -> str
         )
     )
     parts.append(element("rect", {"x": x + 1.5, "y": y + 1.5, "width": 6.0, "height": h - 3, "fill": stroke}))
-    badge = 34.0 if box.priority is not None else 0.0
-    parts.append(
+    return parts
+
+
+def _status_line(box: Box, words: str, x: float, baseline: float, width: float) -> list[str]:
+    assert box.status is not None
+    shown = fit(words, width - 42, STATUS_SIZE, bold=True)
+    return [
+        status_icon(box.status, x + 14, baseline - 11),
+        text(x + 33, baseline, shown, STATUS_SIZE, font_weight="bold", fill=INK, class_="status"),
+    ]
+
+
+def _priority_badge(priority: int, right: float, top: float) -> list[str]:
+    return [
+        element(
+            "rect", {"x": right - 36, "y": top + 6, "width": 30.0, "height": 19.0, "rx": 3.0, "fill": INK}
+        ),
         text(
-            x + 14,
-            y + 20,
-            fit(box_title(box, lang), w - 22 - badge, NAME_SIZE, bold=True),
-            NAME_SIZE,
+            right - 21,
+            top + 20,
+            f"P{priority}",
+            12,
             font_weight="bold",
-            fill=INK,
-            class_="name",
-        )
-    )
-    words = status_words(box, impact, lang)
-    if box.priority is not None:
-        parts.append(
+            fill="#ffffff",
+            text_anchor="middle",
+            class_="priority",
+        ),
+    ]
+
+
+def _fallback_line(box: Box, rect: Rect, lang: Lang) -> list[str]:
+    """What staff switch to: the fallback procedure, or a dark band when the process is uncovered."""
+    x, bottom, w = rect.x, rect.bottom, rect.width
+    if box.uncovered:
+        label = fit(t("diagram.uncovered", lang), w - 24, 11, bold=True)
+        return [
             element(
-                "rect", {"x": x + w - 36, "y": y + 6, "width": 30.0, "height": 19.0, "rx": 3.0, "fill": INK}
-            )
-        )
-        parts.append(
+                "rect",
+                {
+                    "class": "uncovered-band",
+                    "x": x + 7.5,
+                    "y": bottom - 20,
+                    "width": w - 9.5,
+                    "height": 18.0,
+                    "fill": INK,
+                },
+            ),
             text(
-                x + w - 21,
-                y + 20,
-                f"P{box.priority}",
-                12,
-                font_weight="bold",
-                fill="#ffffff",
-                text_anchor="middle",
-                class_="priority",
-            )
-        )
-        status_y, third_y = y + 40, y + 60
-    else:
-        parts.append(
-            text(
-                x + 14,
-                y + 38,
-                fit(box_detail(box, lang), w - 22, DETAIL_SIZE),
-                DETAIL_SIZE,
-                fill=MUTED,
-                class_="detail",
-            )
-        )
-        status_y, third_y = y + 59, 0.0
-    if words and box.status is not None:
-        parts.append(status_icon(box.status, x + 14, status_y - 11))
-        parts.append(
-            text(
-                x + 33,
-                status_y,
-                fit(words, w - 42, STATUS_SIZE, bold=True),
-                STATUS_SIZE,
-                font_weight="bold",
-                fill=INK,
-                class_="status",
-            )
-        )
-    elif box.priority is not None:
-        status_y = y + 40
-        third_y = y + 60
-    if box.priority is not None:
-        if box.uncovered:
-            parts.append(
-                element(
-                    "rect",
-                    {
-                        "class": "uncovered-band",
-                        "x": x + 7.5,
-                        "y": y + h - 20,
-                        "width": w - 9.5,
-                        "height": 18.0,
-                        "fill": INK,
-                    },
-                )
-            )
-            parts.append(
-                text(
-                    x + 14,
-                    y + h - 6.5,
-                    fit(t("diagram.uncovered", lang), w - 24, 11, bold=True),
-                    11,
-                    font_weight="bold",
-                    fill="#ffffff",
-                    class_="uncovered-label",
-                )
-            )
-        else:
-            line = (
-                t("diagram.fallback", lang, procedure=box.fallback_title or box.fallback)
-                if box.fallback
-                else t("diagram.no_fallback", lang)
-            )
-            parts.append(
-                text(
-                    x + 14,
-                    third_y,
-                    fit(line, w - 22, DETAIL_SIZE),
-                    DETAIL_SIZE,
-                    fill=MUTED,
-                    class_="fallback",
-                )
-            )
-    return element(
-        "g",
-        {
-            "class": " ".join(classes),
-            "data-node": box.key,
-            "data-status": box.status,
-            "data-cause": box.cause,
-            "data-members": json.dumps(list(box.members)) if box.collapsed else None,
-            "data-folded": json.dumps(list(box.folded)) if box.folded else None,
-        },
-        *parts,
+                x + 14, bottom - 6.5, label, 11, font_weight="bold", fill="#ffffff", class_="uncovered-label"
+            ),
+        ]
+    line = (
+        t("diagram.fallback", lang, procedure=box.fallback_title or box.fallback)
+        if box.fallback
+        else t("diagram.no_fallback", lang)
     )
+    return [
+        text(x + 14, bottom - 10, fit(line, w - 22, DETAIL_SIZE), DETAIL_SIZE, fill=MUTED, class_="fallback")
+    ]
 
 
 def draw_route(route: Route, source: Box) -> str:
