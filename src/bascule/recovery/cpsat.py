@@ -14,6 +14,7 @@ whole; when none does, minutes rounded up (still a valid plan, but the bound is 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -84,6 +85,17 @@ def solve(
     )
     horizon += sum(up(task.hours) for task in tasks) + 1  # all tasks: the hint may place others first
 
+    # interchangeable tasks start in index order; the hint is permuted to match
+    classes = interchangeable(problem, relevant)
+    hint_start = {t: hint.start[t] for t in relevant}
+    hint_team = {t: hint.team[t] for t in relevant}
+    hint_available = list(hint_available)
+    for members in classes:
+        placed = sorted((hint.start[t], hint.team[t], hint_available[tasks[t].node]) for t in members)
+        for t, (begin, team, available) in zip(members, placed, strict=True):
+            hint_start[t], hint_team[t] = begin, team
+            hint_available[tasks[t].node] = available
+
     model = cp_model.CpModel()
     start_var: dict[int, cp_model.IntVar] = {}
     presence: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -99,7 +111,7 @@ def solve(
         lowest = up(max(problem.at, earliest_start(problem, t, earliest)))
         start = model.new_int_var(lowest, horizon, f"s{t}")
         start_var[t] = start
-        model.add_hint(start, up(hint.start[t]))
+        model.add_hint(start, up(hint_start[t]))
         if len(task.teams) == 1:
             intervals[task.teams[0]].append(model.new_fixed_size_interval_var(start, size, f"i{t}"))
             continue
@@ -107,10 +119,13 @@ def solve(
         for k in task.teams:
             chosen = model.new_bool_var(f"x{t}_{k}")
             presence[t, k] = chosen
-            model.add_hint(chosen, hint.team[t] == k)
+            model.add_hint(chosen, hint_team[t] == k)
             intervals[k].append(model.new_optional_fixed_size_interval_var(start, size, chosen, f"i{t}_{k}"))
             choices.append(chosen)
         model.add_exactly_one(choices)
+    for members in classes:
+        for before, after in itertools.pairwise(members):
+            model.add(start_var[before] <= start_var[after])
     for k, team_intervals in intervals.items():
         if not team_intervals:
             continue
@@ -189,6 +204,32 @@ def solve(
         solver.objective_value / scale,
         frozenset(modelled),
     )
+
+
+def interchangeable(problem: RestorationProblem, relevant: Sequence[int]) -> list[list[int]]:
+    """Classes of tasks that can trade places in any plan without changing anything: same hours,
+    teams, needs and release, and members of exactly the same groups (hosts of one cluster)."""
+    memberships: dict[int, list[tuple[int, int]]] = {}
+    for owner, requirements in enumerate(problem.needs):
+        for r, requirement in enumerate(requirements):
+            for member in requirement.members:
+                memberships.setdefault(member, []).append((owner, r))
+    processes = {node for node, _ in problem.processes}
+    classes: dict[object, list[int]] = {}
+    for t in relevant:
+        task = problem.tasks[t]
+        node = task.node
+        if node in processes:
+            continue
+        key = (
+            task.hours,
+            task.teams,
+            problem.needs[node],
+            problem.released[node],
+            tuple(sorted(memberships.get(node, []))),
+        )
+        classes.setdefault(key, []).append(t)
+    return [sorted(members) for members in classes.values() if len(members) > 1]
 
 
 def earliest_start(problem: RestorationProblem, task: int, earliest: Sequence[float]) -> float:

@@ -12,7 +12,7 @@ from bascule.gantt.layout import lay_out, nice_step
 from bascule.hospital.model import Asset, CareProcess, Hospital, HospitalMap, Requirement, Team
 from bascule.recovery import Plan, plan
 from bascule.recovery.availability import availability, earliest_availability, objective
-from bascule.recovery.cpsat import choose_scale
+from bascule.recovery.cpsat import choose_scale, interchangeable
 from bascule.recovery.listschedule import list_schedule
 from bascule.recovery.priorities import baseline_order
 from bascule.recovery.problem import NEVER, build_problem
@@ -114,3 +114,26 @@ def test_the_chart_has_a_row_per_member_and_a_marker_per_vital_return() -> None:
     assert "it #1" in contents and "5 h: vital" in contents
     assert not any("billing" in content for content in contents)  # priority 4: no marker
     assert {"a", "b", "c"} <= set(contents)
+
+
+def test_hosts_of_one_cluster_are_interchangeable_but_not_a_host_needed_by_name() -> None:
+    hosts = tuple(Asset(id=f"esx{i}", restore_hours=4.0) for i in range(4))
+    cluster = HospitalMap(
+        hospital=Hospital("u", "Unit"),
+        assets=(
+            *hosts,
+            Asset(id="vms", needs=(Requirement(tuple(h.id for h in hosts), 2, grouped=True),)),
+            Asset(id="mgmt", needs=(Requirement.of("esx3"),)),
+        ),
+        processes=(
+            CareProcess(id="care", priority=1, needs=(Requirement.of("vms"), Requirement.of("mgmt"))),
+        ),
+        teams=(Team("it", 2),),
+    )
+    problem = build_problem(cluster, down=["esx0", "esx1", "esx2", "esx3"])
+    classes = interchangeable(problem, range(len(problem.tasks)))
+    assert [[problem.node_ids[problem.tasks[t].node] for t in c] for c in classes] == [
+        ["esx0", "esx1", "esx2"]
+    ]
+    result = plan(cluster, down=["esx0", "esx1", "esx2", "esx3"], time_limit=2.0)
+    assert result.status == "optimal" and result.processes[0].eta_hours == 4.0
