@@ -69,13 +69,13 @@ async def run(users: int, seconds: float) -> dict[str, object]:
         screens = [await logged_in(base, "observer1") for _ in range(users)]
 
         polls: list[float] = []
-        changed = 0
+        changed_polls: list[float] = []
+        unchanged_polls: list[float] = []
         errors: list[str] = []
         declares: list[float] = []
         stop = time.monotonic() + seconds
 
         async def screen(client: httpx.AsyncClient, offset: float) -> None:
-            nonlocal changed
             await asyncio.sleep(offset)
             since = ""
             while time.monotonic() < stop:
@@ -84,18 +84,22 @@ async def run(users: int, seconds: float) -> dict[str, object]:
                     response = await client.get(
                         board, params={"live": "1", "since": since}, headers={"HX-Request": "true"}
                     )
-                    polls.append(time.perf_counter() - started)
+                    elapsed = time.perf_counter() - started
+                    polls.append(elapsed)
                     if response.status_code == 200:
                         since = response.headers["etag"].strip('"')
-                        changed += 1
-                    elif response.status_code != 204:
+                        changed_polls.append(elapsed)
+                    elif response.status_code == 204:
+                        unchanged_polls.append(elapsed)
+                    else:
                         errors.append(f"poll {response.status_code}")
                 except httpx.HTTPError as error:
                     errors.append(f"poll {type(error).__name__}")
                 await asyncio.sleep(max(0.0, POLL_SECONDS - (time.perf_counter() - started)))
 
         async def declare_hits() -> None:
-            interval = seconds / (len(targets) + 1)
+            # Declarations during the first two thirds, then a quiet third: both poll paths are measured.
+            interval = (2 * seconds / 3) / (len(targets) + 1)
             for target in targets:
                 await asyncio.sleep(interval)
                 if time.monotonic() >= stop:
@@ -119,10 +123,13 @@ async def run(users: int, seconds: float) -> dict[str, object]:
         "database": "sqlite",
         "cores": os.cpu_count(),
         "polls": len(polls),
-        "polls_with_change": changed,
+        "polls_with_change": len(changed_polls),
+        "polls_unchanged": len(unchanged_polls),
         "poll_p50_ms": round(1000 * percentile(polls, 0.50), 1),
         "poll_p95_ms": round(1000 * percentile(polls, 0.95), 1),
         "poll_p99_ms": round(1000 * percentile(polls, 0.99), 1),
+        "changed_poll_p95_ms": round(1000 * percentile(changed_polls, 0.95), 1),
+        "unchanged_poll_p95_ms": round(1000 * percentile(unchanged_polls, 0.95), 1),
         "poll_max_ms": round(1000 * max(polls, default=0.0), 1),
         "poll_mean_ms": round(1000 * statistics.fmean(polls), 1) if polls else 0.0,
         "declarations": len(declares),

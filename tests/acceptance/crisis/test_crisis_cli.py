@@ -107,3 +107,15 @@ def test_journal_verify_export_and_tampering(data_dir: Path, tmp_path: Path) -> 
         db.execute("DELETE FROM crisis_journalrecord WHERE seq = ?", (last,))
     deleted = bascule("journal", "verify", "--data", str(data_dir))
     assert deleted.returncode == 3 and f"entries after {last - 1} are missing" in deleted.stderr
+
+
+def test_serve_on_a_busy_port_is_one_sentence(data_dir: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = bascule("serve", "--port", str(port), "--data", str(data_dir))
+    assert result.returncode == 2
+    assert f"Cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,69 @@
+"""Smaller pieces: the demo incident, the Gantt drawing, and every word the pages use existing
+in both languages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from django.test import TestCase
+
+from bascule.crisis import messages
+from bascule.crisis.demo import DEMO_ACTOR, demo_incident
+from bascule.crisis.gantt import draw_gantt
+from bascule.crisis.journal_store import verify_chain
+from bascule.crisis.models import Account, JournalRecord
+from bascule.hospital.loading import load_map
+from bascule.scenario import load_scenario
+
+TEMPLATES = Path(messages.__file__).parent / "templates"
+SOURCES = Path(messages.__file__).parent
+
+
+class DemoIncidentTest(TestCase):
+    def test_demo_incident_carries_the_scenario_once(self) -> None:
+        incident = demo_incident("ransomware", "fr")
+        scenario = load_scenario("ransomware", load_map("demo"))
+        declared = sorted(incident.hits.values_list("target", flat=True))
+        assert declared == sorted([*scenario.down, *scenario.isolate, *scenario.suppliers])
+        assert incident.reconnect == dict(scenario.reconnect)
+        assert demo_incident("ransomware", "fr").pk == incident.pk
+        author = Account.objects.get(username=DEMO_ACTOR)
+        assert not author.is_active and not author.has_usable_password()
+        assert JournalRecord.objects.filter(actor=DEMO_ACTOR).count() == 1 + len(declared)
+        assert verify_chain() is None
+
+
+def test_gantt_has_a_bar_per_task_and_marks_work_under_way() -> None:
+    tasks = [
+        {"node": "san", "team": "infra", "member": 0, "start": 0.0, "end": 10.0},
+        {"node": "ehr-db", "team": "infra", "member": 0, "start": 10.0, "end": 15.0},
+        {"node": "<ehr>", "team": "apps", "member": 0, "start": 15.0, "end": 23.0},
+    ]
+    svg = draw_gantt(tasks, {"san": "started"}, 2.0, {"now": "maintenant", "started": "en cours"})
+    root = ElementTree.fromstring(svg)
+    groups = root.findall(".//{http://www.w3.org/2000/svg}g[@data-task]")
+    assert [g.get("data-task") for g in groups] == ["san", "ehr-db", "<ehr>"]
+    assert groups[0].find("{http://www.w3.org/2000/svg}rect").get("fill") == "url(#hatch)"  # type: ignore[union-attr]
+    assert "en cours" in groups[0].findtext("{http://www.w3.org/2000/svg}title", "")
+    assert "maintenant" in svg
+    assert draw_gantt([], {}, 0.0, {}) == ""
+
+
+def used_keys() -> set[str]:
+    keys: set[str] = set()
+    for path in [*TEMPLATES.rglob("*.html"), *SOURCES.rglob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".html":
+            keys |= set(re.findall(r'{% tr ["\']([a-z0-9_]+)["\']', text))
+        keys |= set(re.findall(r'text\(request, "([a-z0-9_]+)"', text))
+        keys |= set(re.findall(r't\(\s*"crisis\.([a-z0-9_]+)"', text))
+    return keys
+
+
+@pytest.mark.parametrize("key", sorted(used_keys()))
+def test_every_word_used_exists_in_french_and_english(key: str) -> None:
+    assert key in messages.MESSAGES
+    assert messages.MESSAGES[key]["fr"] and messages.MESSAGES[key]["en"]
