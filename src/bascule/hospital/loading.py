@@ -18,6 +18,7 @@ from bascule.errors import MapError, NotFoundError
 from bascule.hospital.memory import collector_paused
 from bascule.hospital.model import (
     DEFAULT_RESTORE_HOURS,
+    ActivityType,
     Application,
     Asset,
     CareProcess,
@@ -228,6 +229,18 @@ def build_map(document: dict[str, Any], source: str = "<map>") -> HospitalMap:
                 e.get("phone", ""),
             )
             for e in section("facilities")
+        ),
+        activities=tuple(
+            ActivityType(
+                e["id"],
+                e.get("name", ""),
+                _text_tuple(e.get("kinds")),
+                _text_tuple(e.get("units")),
+                _text_tuple(e.get("processes")),
+                e.get("capability"),
+                tuple((e.get("policy") or {}).items()),
+            )
+            for e in section("activities")
         ),
         source=source,
     )

@@ -191,6 +191,45 @@ class Facility:
     phone: str = ""
 
 
+ACTIVITY_DECISIONS: tuple[str, ...] = ("maintain", "postpone", "cancel", "divert")
+ACTIVITY_URGENCIES: tuple[str, ...] = ("routine", "urgent", "emergency")
+DEFAULT_ACTIVITY_POLICY: Mapping[str, str] = {
+    "routine": "postpone",
+    "urgent": "maintain",
+    "emergency": "divert",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityType:
+    """A kind of scheduled activity (an extension of contract 1): which store activities it covers
+    (`kinds`, and `units` when given), the care processes it needs, the capability a facility
+    must have to take it, and what to do per urgency when those processes are not up."""
+
+    id: str
+    name: str = ""
+    kinds: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    processes: tuple[str, ...] = ()
+    capability: str | None = None
+    policy: tuple[tuple[str, str], ...] = tuple(DEFAULT_ACTIVITY_POLICY.items())
+
+    def __post_init__(self) -> None:
+        _require(bool(self.kinds), f"{self.id}: an activity type covers at least one kind")
+        for urgency, decision in self.policy:
+            _require(urgency in ACTIVITY_URGENCIES, f"{self.id}: unknown urgency {urgency!r}")
+            _require(decision in ACTIVITY_DECISIONS, f"{self.id}: unknown decision {decision!r}")
+        merged = {**DEFAULT_ACTIVITY_POLICY, **dict(self.policy)}
+        object.__setattr__(self, "policy", tuple((u, merged[u]) for u in ACTIVITY_URGENCIES))
+
+    def decision_for(self, urgency: str) -> str:
+        """What the policy says for an activity of this urgency whose processes are not up."""
+        return dict(self.policy)[urgency]
+
+    def covers(self, kind: str, unit_id: str | None) -> bool:
+        return kind in self.kinds and (not self.units or unit_id in self.units)
+
+
 @dataclass(frozen=True)
 class HospitalMap:
     """The whole map. Node ids, segment ids, supplier ids... share one namespace."""
@@ -206,6 +245,7 @@ class HospitalMap:
     teams: tuple[Team, ...] = ()
     facilities: tuple[Facility, ...] = ()
     units: tuple[CareUnit, ...] = ()
+    activities: tuple[ActivityType, ...] = ()
     source: str = field(default="<memory>", compare=False)
 
     def __post_init__(self) -> None:
@@ -218,10 +258,18 @@ class HospitalMap:
         for node in self.nodes.values():
             named = {m for r in node.needs for m in r.members}.union(node.optional)
             _require(named <= needable, f"{node.id} needs something that is not an asset or application")
+        process_ids = {p.id for p in self.processes}
+        for activity_type in self.activities:
+            _require(
+                set(activity_type.processes) <= process_ids,
+                f"{activity_type.id} needs something that is not a care process",
+            )
 
     def _everything(
         self,
-    ) -> Iterator[Site | Segment | Supplier | Node | FallbackProcedure | Team | Facility | CareUnit]:
+    ) -> Iterator[
+        Site | Segment | Supplier | Node | FallbackProcedure | Team | Facility | CareUnit | ActivityType
+    ]:
         yield from self.sites
         yield from self.segments
         yield from self.suppliers
@@ -232,6 +280,7 @@ class HospitalMap:
         yield from self.teams
         yield from self.facilities
         yield from self.units
+        yield from self.activities
 
     @cached_property
     def nodes(self) -> Mapping[str, Node]:

@@ -79,6 +79,40 @@ def _is_lang(value: Any) -> str | None:
     return None if value in ("fr", "en") else f"must be fr or en, not {value!r}"
 
 
+ACTIVITY_KINDS = ("consultation", "imaging", "surgery")
+ACTIVITY_URGENCIES = ("routine", "urgent", "emergency")
+ACTIVITY_DECISIONS = ("maintain", "postpone", "cancel", "divert")
+
+
+def _is_kind_list(value: Any) -> str | None:
+    error = _is_text_list(value)
+    if error:
+        return error
+    if not value:
+        return f"must name at least one kind of activity: {', '.join(ACTIVITY_KINDS)}"
+    for kind in value:
+        if kind not in ACTIVITY_KINDS:
+            hint = did_you_mean(kind, ACTIVITY_KINDS)
+            return f'unknown kind of activity "{kind}"{hint}; kinds are {", ".join(ACTIVITY_KINDS)}'
+    return None
+
+
+def _is_policy(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return f"must be a mapping of urgency to decision, not {_type_name(value)}"
+    for urgency, decision in value.items():
+        if urgency not in ACTIVITY_URGENCIES:
+            hint = did_you_mean(str(urgency), ACTIVITY_URGENCIES)
+            return f'unknown urgency "{urgency}"{hint}; urgencies are {", ".join(ACTIVITY_URGENCIES)}'
+        if decision not in ACTIVITY_DECISIONS:
+            hint = did_you_mean(str(decision), ACTIVITY_DECISIONS)
+            return (
+                f'{urgency}: unknown decision "{decision}"{hint}; '
+                f"decisions are {', '.join(ACTIVITY_DECISIONS)}"
+            )
+    return None
+
+
 def _is_anything(value: Any) -> str | None:
     return None  # checked elsewhere (needs, references)
 
@@ -119,8 +153,17 @@ SECTIONS: dict[str, dict[str, Checker]] = {
         "capabilities": _is_text_list,
         "phone": _is_text,
     },
+    "activities": {
+        "id": _is_id,
+        "name": _is_text,
+        "kinds": _is_kind_list,
+        "units": _is_text_list,
+        "processes": _is_text_list,
+        "capability": _is_id,
+        "policy": _is_policy,
+    },
 }
-REQUIRED: dict[str, tuple[str, ...]] = {"processes": ("id", "priority")}
+REQUIRED: dict[str, tuple[str, ...]] = {"processes": ("id", "priority"), "activities": ("id", "kinds")}
 HOSPITAL_FIELDS: dict[str, Checker] = {"id": _is_id, "name": _is_text, "lang": _is_lang}
 NODE_SECTIONS = ("assets", "applications", "processes")
 _NEEDABLE = frozenset(("assets", "applications"))
@@ -135,6 +178,7 @@ _SINGULAR = {
     "procedures": "a procedure",
     "teams": "a team",
     "facilities": "a facility",
+    "activities": "an activity type",
 }
 # Which section a reference must point into: field -> (sections, what to call them).
 REFERENCES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -143,6 +187,7 @@ REFERENCES: dict[str, tuple[tuple[str, ...], str]] = {
     "supplier": (("suppliers",), "a supplier"),
     "fallback": (("procedures",), "a procedure"),
     "units": (("units",), "a care unit"),
+    "processes": (("processes",), "a care process"),
     "optional": (("assets", "applications"), "an asset or application"),
     "needs": (("assets", "applications"), "an asset or application"),
 }
@@ -197,6 +242,9 @@ def _scan_references(
             units = entry.get("units")
             if "units" in fields and isinstance(units, list):
                 resolved &= all(not isinstance(u, str) or section_of.get(u) == "units" for u in units)
+            processes = entry.get("processes")
+            if "processes" in fields and isinstance(processes, list):
+                resolved &= all(not isinstance(p, str) or section_of.get(p) == "processes" for p in processes)
             if section not in NODE_SECTIONS:
                 continue
             entry_id = entry.get("id")
@@ -242,12 +290,13 @@ def _has_cycle(count: int, owners: list[int], needed: list[int]) -> bool:
 
 def _check_top(document: dict[str, Any]) -> Iterator[Problem]:
     known = {"bascule", "hospital", *SECTIONS}
+    # The list printed names the sections every map may have; `activities` (scheduled-activity
+    # triage) is still suggested by did-you-mean.
+    listed = sorted(known - {"activities"})
     for key in document:
         if key not in known:
             hint = did_you_mean(str(key), known)
-            yield Problem(
-                (str(key),), f'unknown section "{key}"{hint}; sections are {", ".join(sorted(known))}'
-            )
+            yield Problem((str(key),), f'unknown section "{key}"{hint}; sections are {", ".join(listed)}')
     if "bascule" not in document:
         yield Problem((), f"the format marker is missing: add `bascule: {FORMAT_VERSION}` at the top")
     elif document["bascule"] != FORMAT_VERSION:
@@ -356,7 +405,7 @@ def _references(document: dict[str, Any]) -> Iterator[tuple[Path, str, str]]:
                 value = entry.get(field)
                 if isinstance(value, str) and field in SECTIONS[section]:
                     yield (section, index, field), field, value
-            for field in ("units", "optional"):
+            for field in ("units", "optional", "processes"):
                 values = entry.get(field)
                 if isinstance(values, list) and field in SECTIONS[section]:
                     for position, value in enumerate(values):
