@@ -89,7 +89,9 @@ def place(graph: DrawingGraph, *, left: float, top: float) -> Placement:
     boxes = {box.key: box for box in graph.boxes}
     layer = _layers(graph)
     count = max(layer.values(), default=-1) + 1
-    chains = {link: _chain(link, layer) for link in graph.links}
+    trunk_points: dict[tuple[str, int], str] = {}
+    taken = set(layer)
+    chains = {link: _chain(link, layer, trunk_points, taken) for link in graph.links}
     columns: list[list[str]] = [[] for _ in range(count)]
     for box in graph.boxes:
         columns[layer[box.key]].append(box.key)
@@ -100,7 +102,8 @@ def place(graph: DrawingGraph, *, left: float, top: float) -> Placement:
                 columns[step].append(key)
     processes = [k for k in columns[-1] if boxes[k].category == "process"] if columns else []
     if processes:
-        columns[-1] = sorted(processes, key=lambda k: _reading_order(boxes[k], processes.index(k)))
+        position = {key: i for i, key in enumerate(processes)}
+        columns[-1] = sorted(processes, key=lambda k: _reading_order(boxes[k], position[k]))
     segments = sorted({pair for chain in chains.values() for pair in pairwise(chain)})
     columns = _order(columns, segments, layer, fixed_last=bool(processes))
     middle = _heights(columns, segments, boxes)
@@ -214,10 +217,24 @@ def _topological(
     return order
 
 
-def _chain(link: Link, layer: Mapping[str, int]) -> tuple[str, ...]:
-    """Source, the trunk points of the source in every column crossed, target."""
+def _chain(
+    link: Link, layer: Mapping[str, int], trunk_points: dict[tuple[str, int], str], taken: set[str]
+) -> tuple[str, ...]:
+    """Source, the trunk point of the source in every column crossed, target.
+
+    Trunk points are named apart from every box (whatever characters node ids hold).
+    """
     start, end = layer[link.source], layer[link.target]
-    trunk = tuple(f"~{link.source}@{step}" for step in range(start + 1, end))
+    trunk = []
+    for step in range(start + 1, end):
+        point = trunk_points.get((link.source, step))
+        if point is None:
+            point = f"~{link.source}@{step}"
+            while point in taken:
+                point = "~" + point
+            trunk_points[(link.source, step)] = point
+            taken.add(point)
+        trunk.append(point)
     return (link.source, *trunk, link.target)
 
 

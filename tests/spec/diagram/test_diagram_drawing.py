@@ -419,3 +419,15 @@ def test_ids_that_look_like_drawing_keys_do_not_confuse_it() -> None:
     assert set(drawn) == {"a|b+1+", "a|b+1", "x#0.1.2", "p|1"}
     assert drawn["a|b+1+"].members == ("a|b", "a|c")
     assert overlapping(drawn) == []
+
+
+def test_an_id_shaped_like_a_trunk_point_is_still_a_box() -> None:
+    hospital_map = HospitalMap(
+        hospital=Hospital(id="h", name="Odd ids"),
+        assets=(Asset(id="hub", kind="network"), Asset(id="~hub@1", kind="server", needs=need("hub"))),
+        applications=(Application(id="app", needs=need("~hub@1")),),
+        processes=(CareProcess(id="care", priority=1, needs=need("hub", "app")),),
+    )
+    drawn = boxes(draw_svg(hospital_map, collapse=False))
+    assert set(drawn) == {"hub", "~hub@1", "app", "care"}
+    assert overlapping(drawn) == []
