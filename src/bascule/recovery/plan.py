@@ -6,7 +6,14 @@ is never worse than the baseline list schedule. Every reported figure is recompu
 times (`availability`), whatever produced them.
 
 Care processes that can never come back within the plan (they need a segment never reconnected or a
-supplier that does not return) get `eta_hours: null` and are left out of the objective.
+supplier that does not return) get `eta_hours: null` and are left out of the objective: no plan can
+change them. Restoration tasks that can never start for the same reason are listed in `blocked`.
+
+`solver` is "cp-sat" when the plan returned is CP-SAT's (possibly equal to its warm start, which it
+then confirmed or proved optimal), "greedy" when it is a list schedule (CP-SAT not needed, out of
+time, or no better). `status` is "optimal" when proved (CP-SAT optimality on exact times, or the
+objective meets the lower bound), else "feasible". `lower_bound` is the larger of CP-SAT's bound
+(exact time scale only) and the bound with unlimited teams.
 """
 
 from __future__ import annotations
