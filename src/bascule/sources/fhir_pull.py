@@ -7,15 +7,17 @@ since the newest data already held from the same source (`_lastUpdated=gt...`).
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bascule.snapshot.store import ContinuityStore, Reject, WriteResult, peek_meta
 from bascule.sources.fhir_records import RESOURCE_TYPES
-from bascule.sources.fhir_source import FhirSource
+from bascule.sources.fhir_source import FhirSource, Page
 from bascule.sources.intake import Intake
 
 PageListener = Callable[[str, int, int | None], None]
@@ -40,20 +42,61 @@ def incremental_since(store_path: Path, source: FhirSource) -> datetime | None:
     return datetime.fromisoformat(meta["data_time"]).astimezone(UTC)
 
 
+class _Failed:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def _prefetched(source: FhirSource, since: datetime | None, depth: int = 3) -> Iterator[tuple[str, Page]]:
+    """Every page of every type, fetched one step ahead in a thread: the server works on the next
+    page while this one is turned into records."""
+    pages: queue.Queue[tuple[str, Page] | _Failed | None] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def offer(item: tuple[str, Page] | _Failed | None) -> bool:
+        while not stop.is_set():
+            try:
+                pages.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def fetch() -> None:
+        try:
+            for resource_type in RESOURCE_TYPES:
+                for page in source.pages(resource_type, since):
+                    if not offer((resource_type, page)):
+                        return
+            offer(None)
+        except BaseException as error:  # handed to the consumer, which raises it
+            offer(_Failed(error))
+
+    fetcher = threading.Thread(target=fetch, name="fhir-fetch", daemon=True)
+    fetcher.start()
+    try:
+        while (item := pages.get()) is not None:
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        fetcher.join(timeout=5)
+
+
 def pull(
     source: FhirSource, store_path: Path, *, since: datetime | None, on_page: PageListener | None = None
 ) -> PullReport:
     """Read every resource type from `source` (changed after `since`), then apply them at once."""
     started = time.perf_counter()
     intake = Intake(received_at=datetime.now(UTC))
-    for resource_type in RESOURCE_TYPES:
-        seen = 0
-        for page in source.pages(resource_type, since):
-            for resource in page.resources:
-                intake.take(resource)
-            seen += len(page.resources)
-            if on_page is not None:
-                on_page(resource_type, seen, page.total)
+    seen: dict[str, int] = {}
+    for resource_type, page in _prefetched(source, since):
+        for resource in page.resources:
+            intake.take(resource)
+        seen[resource_type] = seen.get(resource_type, 0) + len(page.resources)
+        if on_page is not None:
+            on_page(resource_type, seen[resource_type], page.total)
     with ContinuityStore.open(store_path) as store:
         written = store.refresh(
             intake.records,

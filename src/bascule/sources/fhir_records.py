@@ -7,7 +7,7 @@ names fields only, never values: a reason may be shown and logged, patient data 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, time
+from datetime import date, time
 from typing import Any
 
 from bascule.clinical.records import (
@@ -459,6 +459,23 @@ def resource_identity(resource: Any) -> tuple[str, str | None]:
     )
 
 
+def _version(last_updated: Any, default_version: str) -> str:
+    """The version stamp of meta.lastUpdated; the common UTC form is reshaped without a full parse."""
+    text = last_updated if isinstance(last_updated, str) else ""
+    if len(text) in (20, 24) and text[-1] == "Z" and text[19] in ".Z":
+        separators = (text[4], text[7], text[10], text[13], text[16])
+        digits = text[:4] + text[5:7] + text[8:10] + text[11:13] + text[14:16] + text[17:19] + text[20:23]
+        if separators == ("-", "-", "T", ":", ":") and digits.isdigit():
+            try:
+                time(int(text[11:13]), int(text[14:16]), int(text[17:19]))
+                date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+            except ValueError:
+                raise MalformedResource("meta.lastUpdated is not a valid instant") from None
+            return f"{text[:19]}.{text[20:23] if len(text) == 24 else '000'}000Z"
+    updated = as_moment(last_updated, "meta.lastUpdated")
+    return version_stamp(updated) if updated is not None else default_version
+
+
 def to_record(resource: Any, default_version: str) -> ClinicalRecord:
     """The record for one FHIR R4 resource; MalformedResource says why it cannot be used."""
     if not isinstance(resource, dict):
@@ -470,9 +487,7 @@ def to_record(resource: Any, default_version: str) -> ClinicalRecord:
     rid = resource.get("id")
     if not isinstance(rid, str) or not rid:
         raise MalformedResource("id is missing")
-    meta = as_object(resource.get("meta"), "meta")
-    updated = as_moment(meta.get("lastUpdated"), "meta.lastUpdated")
-    version = version_stamp(updated) if updated is not None else default_version
+    version = _version(as_object(resource.get("meta"), "meta").get("lastUpdated"), default_version)
     try:
         return builder(resource, rid, version)
     except MalformedResource:
@@ -481,13 +496,3 @@ def to_record(resource: Any, default_version: str) -> ClinicalRecord:
         raise MalformedResource(str(invalid)) from None
     except (TypeError, AttributeError, KeyError) as broken:
         raise MalformedResource(f"unexpected structure ({type(broken).__name__})") from None
-
-
-def last_updated(resource: Mapping[str, Any]) -> datetime | None:
-    meta = resource.get("meta")
-    if not isinstance(meta, dict):
-        return None
-    try:
-        return as_moment(meta.get("lastUpdated"), "meta.lastUpdated")
-    except MalformedResource:
-        return None

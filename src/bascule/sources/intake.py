@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bascule.clinical.records import ClinicalRecord, version_stamp
 from bascule.snapshot.store import Reject
 from bascule.sources.fhir_fields import MalformedResource
-from bascule.sources.fhir_records import last_updated, resource_identity, to_record
+from bascule.sources.fhir_records import resource_identity, to_record
 
 
 @dataclass
@@ -25,25 +25,33 @@ class Intake:
     records: list[ClinicalRecord] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     received: Counter[str] = field(default_factory=Counter)
-    newest: datetime | None = None
 
     def __post_init__(self) -> None:
         self._default_version = version_stamp(self.received_at)
+        self._newest_version = ""
 
     def take(self, resource: Any) -> bool:
         """Stage one FHIR resource; a malformed one is recorded as a reject. True if it was kept."""
-        kind, rid = resource_identity(resource)
-        self.received[kind] += 1
         try:
             record = to_record(resource, self._default_version)
         except MalformedResource as malformed:
+            kind, rid = resource_identity(resource)
+            self.received[kind] += 1
             self.rejects.append(Reject(kind, rid, malformed.reason))
             return False
+        self.received[resource["resourceType"]] += 1
         self.records.append(record)
-        updated = last_updated(resource)
-        if updated is not None and (self.newest is None or updated > self.newest):
-            self.newest = updated
+        # Version stamps sort like the times they encode: keep the newest one the source gave.
+        if record.version != self._default_version and record.version > self._newest_version:
+            self._newest_version = record.version
         return True
+
+    @property
+    def newest(self) -> datetime | None:
+        """When the newest staged record was last updated at the source."""
+        if not self._newest_version:
+            return None
+        return datetime.strptime(self._newest_version, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
     def reject(self, resource_type: str, resource_id: str | None, reason: str) -> None:
         self.received[resource_type] += 1
