@@ -66,6 +66,18 @@ def run_server(host: str, port: int, threads: int = 16) -> None:
         raise UserError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
 
 
+def allow_host(host: str, variables: dict[str, str]) -> None:
+    """Serving a network address: let requests name it (loopback names are always allowed)."""
+    import os
+
+    if "BASCULE_CRISIS_HOSTS" in variables:
+        os.environ["BASCULE_CRISIS_HOSTS"] = variables["BASCULE_CRISIS_HOSTS"]
+    elif host not in ("127.0.0.1", "localhost", "::1"):
+        names = ["127.0.0.1", "localhost", "[::1]"]
+        names.append("*" if host in ("0.0.0.0", "::") else host)
+        os.environ["BASCULE_CRISIS_HOSTS"] = ",".join(names)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
@@ -74,9 +86,9 @@ def register(app: typer.Typer) -> None:
         """Start the crisis cell's web application."""
         from bascule.crisis import runtime
 
-        runtime.from_environment(
-            environment().variables, str(data) if data else None, str(db) if db else None
-        )
+        variables = environment().variables
+        allow_host(host, variables)
+        runtime.from_environment(variables, str(data) if data else None, str(db) if db else None)
         typer.echo(f"Bascule crisis cell: http://{host}:{port}/  (Ctrl-C to stop)")
         typer.echo("Create an account first if none exists: bascule users add NAME --role director")
         run_server(host, port)

@@ -8,30 +8,38 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 
 _SEEN = "crisis_seen"
 _SEEN_REFRESH = 300  # write the session at most every 5 minutes, so polling stays cheap
 
 
 class SessionExpiryMiddleware:
-    """Log out a session idle for SESSION_IDLE_SECONDS; the cookie's age bounds it absolutely.
+    """Log out a session idle for SESSION_IDLE_SECONDS; the session's age bounds it absolutely.
 
-    Polling counts as activity only when the screen is visible (htmx stops polling hidden tabs
-    is not guaranteed, so the absolute limit still applies).
+    A screen's automatic polls are not activity: a board left open on an unattended laptop is
+    signed out after the idle time like any other page. When a poll finds itself signed out, the
+    whole screen goes to the login page (HX-Redirect) instead of showing it inside the board.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        polling = request.GET.get("live") == "1"
         if request.user.is_authenticated:
             now = time.time()
             seen = float(request.session.get(_SEEN, now))
             if now - seen > settings.SESSION_IDLE_SECONDS:
                 logout(request)
-            elif now - seen > _SEEN_REFRESH or _SEEN not in request.session:
+            elif not polling and (now - seen > _SEEN_REFRESH or _SEEN not in request.session):
                 request.session[_SEEN] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") and response.status_code == 302:
+            login = resolve_url(settings.LOGIN_URL)
+            if response["Location"].startswith(login):
+                return HttpResponse(status=200, headers={"HX-Redirect": f"{login}?next={request.path}"})
+        return response
 
 
 class LanguageMiddleware:

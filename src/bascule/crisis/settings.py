@@ -16,7 +16,14 @@ from bascule.crisis.secrets import database_settings, load_or_create_secret_key
 DATA_DIR = Path(os.environ.get("BASCULE_CRISIS_DIR", Path.home() / ".local/share/bascule/crisis"))
 SECRET_KEY = load_or_create_secret_key(DATA_DIR)
 DEBUG = False
-ALLOWED_HOSTS = [h for h in os.environ.get("BASCULE_CRISIS_HOSTS", "").split(",") if h] or ["*"]
+# `bascule serve` on loopback allows only loopback names (no DNS rebinding); set BASCULE_CRISIS_HOSTS
+# to the names the cell's laptops use when serving a network.
+ALLOWED_HOSTS = [h for h in os.environ.get("BASCULE_CRISIS_HOSTS", "").split(",") if h] or [
+    "127.0.0.1",
+    "localhost",
+    "[::1]",
+    "testserver",
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -126,3 +126,7 @@ def test_main_flows(browser: object, server: str) -> None:
     shot(director, "10-diagram")
     observer.goto(board_url)  # type: ignore[attr-defined]
     shot(observer, "11-observer-board-final")
+    observer.click("header form[action$='/language/'] button")  # type: ignore[attr-defined]
+    observer.wait_for_selector("text=Data as of")  # type: ignore[attr-defined]
+    assert "DOWN — ON FALLBACK" in observer.inner_text("main")  # type: ignore[attr-defined]
+    shot(observer, "12-observer-board-english")

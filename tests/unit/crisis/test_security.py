@@ -90,3 +90,25 @@ def test_sqlite_runs_in_wal_mode() -> None:
 def test_unknown_database_scheme_is_one_sentence() -> None:
     with pytest.raises(UserError, match="postgresql://"):
         database_settings({"DATABASE_URL": "mysql://x/y"}, Path("/d"))
+
+
+class PollingSessionTest(TestCase):
+    def test_polls_are_not_activity_and_a_signed_out_poll_redirects_the_screen(self) -> None:
+        self.client.force_login(Account.objects.create(username="obs2", role=Role.OBSERVER))
+        self.client.get(reverse("crisis:home"))
+        session = self.client.session
+        session["crisis_seen"] = time.time() - 60
+        session.save()
+        self.client.get(reverse("crisis:home"), {"live": "1", "since": "x"})
+        assert self.client.session["crisis_seen"] == session["crisis_seen"]
+        session = self.client.session
+        session["crisis_seen"] = time.time() - settings.SESSION_IDLE_SECONDS - 1
+        session.save()
+        response = self.client.get(
+            "/incidents/1/", {"live": "1", "since": "x"}, headers={"HX-Request": "true"}
+        )
+        assert response.status_code == 200
+        assert response["HX-Redirect"].startswith(reverse("crisis:login"))
+
+    def test_unknown_host_names_are_refused(self) -> None:
+        assert self.client.get(reverse("crisis:login"), headers={"Host": "evil.example"}).status_code == 400
