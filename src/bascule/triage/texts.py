@@ -1,0 +1,108 @@
+"""What triage says to people, in French and English: decisions, reasons and the count sentence."""
+
+from __future__ import annotations
+
+from bascule import i18n
+from bascule.i18n import Lang, t
+from bascule.triage.rules import Proposal, Tally
+
+i18n.register(
+    "triage",
+    {
+        "maintain": {"fr": "maintenir", "en": "maintain"},
+        "postpone": {"fr": "reporter", "en": "postpone"},
+        "cancel": {"fr": "annuler", "en": "cancel"},
+        "divert": {"fr": "réorienter", "en": "divert"},
+        "kind_consultation": {"fr": "consultation", "en": "consultation"},
+        "kind_imaging": {"fr": "examen d'imagerie", "en": "imaging exam"},
+        "kind_surgery": {"fr": "intervention", "en": "operation"},
+        "kinds_consultation": {"fr": "consultations", "en": "consultations"},
+        "kinds_imaging": {"fr": "examens d'imagerie", "en": "imaging exams"},
+        "kinds_surgery": {"fr": "interventions", "en": "operations"},
+        "to_decision": {"fr": "{count} {what} à {decision}", "en": "{count} {what} to {decision}"},
+        "by_exception": {
+            "fr": "{count} maintenue(s) par exception",
+            "en": "{count} maintained by exception",
+        },
+        "nothing": {"fr": "aucune activité à reporter", "en": "no activity to change"},
+        "reason_unaffected": {"fr": "non touchée", "en": "unaffected"},
+        "reason_unmapped": {
+            "fr": "type d'activité absent de la carte : à décider à la main",
+            "en": "activity type not in the map: decide by hand",
+        },
+        "reason_degraded": {"fr": "{process} dégradé ({via})", "en": "{process} degraded ({via})"},
+        "reason_fallback": {
+            "fr": "{process} à l'arrêt ({via}), procédure dégradée {fallback}",
+            "en": "{process} down ({via}), fallback procedure {fallback}",
+        },
+        "reason_uncovered": {
+            "fr": "{process} à l'arrêt sans procédure dégradée ({via}) : vers {facility}",
+            "en": "{process} down with no fallback ({via}): to {facility}",
+        },
+        "reason_policy": {"fr": "{process} {status} ({via})", "en": "{process} {status} ({via})"},
+        "reason_exception": {
+            "fr": "exception approuvée par {doctor} et {director} ({process} {status})",
+            "en": "exception approved by {doctor} and {director} ({process} {status})",
+        },
+        "reason_no-facility": {
+            "fr": "{process} {status} ({via}) et aucun établissement proche ne peut l'accueillir",
+            "en": "{process} {status} ({via}) and no nearby facility can take it",
+        },
+        "status_up": {"fr": "disponible", "en": "up"},
+        "status_degraded": {"fr": "dégradé", "en": "degraded"},
+        "status_down": {"fr": "à l'arrêt", "en": "down"},
+    },
+)
+
+COUNTED_DECISIONS = ("postpone", "cancel", "divert")
+KINDS = ("consultation", "imaging", "surgery")
+
+
+def decision_text(decision: str, lang: Lang) -> str:
+    return t(f"triage.{decision}", lang)
+
+
+def kind_text(kind: str, lang: Lang, plural: bool = False) -> str:
+    return t(f"triage.kind{'s' if plural else ''}_{kind}", lang)
+
+
+def status_text(status: str, lang: Lang) -> str:
+    return t(f"triage.status_{status}", lang)
+
+
+def reason_text(proposal: Proposal, lang: Lang) -> str:
+    """Why: the process that is not up and the chain that explains it (ids, as in the map)."""
+    doctor, director = (*proposal.approved_by, "", "")[:2]
+    return t(
+        f"triage.reason_{proposal.reason}",
+        lang,
+        process=proposal.process or "",
+        status=status_text(proposal.status, lang),
+        via=" ← ".join(proposal.via),
+        fallback=proposal.fallback or "",
+        facility=proposal.facility or "",
+        doctor=doctor,
+        director=director,
+    )
+
+
+def count_sentence(counts: Tally, lang: Lang) -> str:
+    """ "612 consultations to postpone, 38 operations to cancel, 4 maintained by exception"."""
+    parts = []
+    for decision in COUNTED_DECISIONS:
+        for kind in KINDS:
+            count = counts.count(decision, kind)
+            if count:
+                what = kind_text(kind, lang, plural=count > 1)
+                parts.append(
+                    t(
+                        "triage.to_decision",
+                        lang,
+                        count=count,
+                        what=what,
+                        decision=decision_text(decision, lang),
+                    )
+                )
+    if counts.by_exception:
+        parts.append(t("triage.by_exception", lang, count=counts.by_exception))
+    return ", ".join(parts) if parts else t("triage.nothing", lang)
