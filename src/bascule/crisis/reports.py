@@ -83,7 +83,7 @@ def journal_pdf(records: Iterable[JournalRecord], broken: BrokenLink | None, lan
     rows = [
         [
             t("crisis.seq", lang),
-            t("crisis.time", lang),
+            t("crisis.time", lang) + " (UTC)",
             t("crisis.author", lang),
             "incident",
             t("crisis.event", lang),
