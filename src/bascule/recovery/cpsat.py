@@ -35,7 +35,6 @@ class CpResult:
     """A CP-SAT answer for the modelled tasks: start hours and team, plus what it proved."""
 
     starts: dict[int, tuple[float, int]]  # task -> (start hours, team)
-    optimal: bool  # proved optimal for the model
     bound: float | None  # lower bound on the modelled objective, in weighted hours (exact scale only)
     objective: float | None
     modelled: frozenset[int]  # processes (indices into problem.processes) in the objective
@@ -199,7 +198,6 @@ def solve(
     bound = solver.best_objective_bound / scale if exact else None
     return CpResult(
         starts,
-        status == cp_model.OPTIMAL and exact,
         bound,
         solver.objective_value / scale,
         frozenset(modelled),

@@ -83,22 +83,28 @@ def greedy_sequence(
 ) -> list[int]:
     """Processes in the order of most weight per missing hour of work, recomputed as tasks are
     taken (work shared with processes already chosen is free)."""
+    missing = {i: sum(problem.tasks[t].hours for t in needed[problem.processes[i][0]]) for i in candidates}
+    sharing: dict[int, list[int]] = {}  # task -> candidate processes that need it
+    for i in candidates:
+        for t in needed[problem.processes[i][0]]:
+            sharing.setdefault(t, []).append(i)
     covered: set[int] = set()
-    remaining = list(candidates)
     sequence: list[int] = []
-    hours = [task.hours for task in problem.tasks]
-    while remaining:
 
-        def key(i: int, covered: set[int] = covered) -> tuple[float, float]:
-            node, priority = problem.processes[i]
-            missing = sum(hours[t] for t in needed[node] if t not in covered)
-            ratio = problem.weight(priority) / max(missing, 1e-6)
-            return (float(priority) if by_priority_first else 0.0, -ratio)
+    def key(i: int) -> tuple[float, float, int]:
+        priority = problem.processes[i][1]
+        ratio = problem.weight(priority) / max(missing[i], 1e-6)
+        return (float(priority) if by_priority_first else 0.0, -ratio, i)
 
-        chosen = min(remaining, key=key)
-        remaining.remove(chosen)
+    while missing:
+        chosen = min(missing, key=key)
+        del missing[chosen]
         sequence.append(chosen)
-        covered |= needed[problem.processes[chosen][0]]
+        for t in needed[problem.processes[chosen][0]] - covered:
+            covered.add(t)
+            for i in sharing[t]:
+                if i in missing:
+                    missing[i] -= problem.tasks[t].hours
     return sequence
 
 
