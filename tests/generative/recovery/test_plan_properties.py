@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import xml.etree.ElementTree as ET
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from plan_checker import Scenario, brute_force_optimum, check_plan
 
 from bascule.errors import UserError
+from bascule.gantt import gantt_svg
 from bascule.hospital.model import (
     Asset,
     CareProcess,
@@ -27,6 +29,7 @@ SEGMENTS = ("seg-a", "seg-b")
 SUPPLIERS = ("sup-a",)
 HOURS = (0.5, 1.0, 2.0, 3.0, 4.0, 6.0)
 ODD_HOURS = (0.7, 1.0 / 3.0, 1.25, 2.0)  # no common scale with 1/3 beside it: times rounded up in CP-SAT
+SVG = "{http://www.w3.org/2000/svg}"
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -129,6 +132,9 @@ def test_every_plan_is_valid_true_and_no_worse_than_the_list_schedule(
     document = result.to_json()
     check_plan(hospital_map, scenario, document)
     assert document["objective"] <= document["baseline_objective"] + 1e-6
+    chart = ET.fromstring(gantt_svg(result, hospital_map, "fr"))
+    bars = [r for r in chart.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+    assert len(bars) == len(document["tasks"])
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
