@@ -27,6 +27,8 @@ TRUNK_GAP = 9.0
 JUNCTION_OFFSET = 40.0
 JUNCTION_GAP = 20.0
 SWEEPS = 12
+TRANSPOSE_ROUNDS = 6
+TRANSPOSE_LIMIT = 1500
 MAX_ROWS = 24
 SMOOTHING_ROUNDS = 16
 
@@ -274,7 +276,44 @@ def _order(
         crossings = _crossings(current, segments, layer)
         if crossings < best_crossings:
             best, best_crossings = [list(column) for column in current], crossings
+    if len(segments) <= TRANSPOSE_LIMIT:  # a polish worth its time only on drawings people can read
+        _transpose(best, left_of, right_of, fixed_last=fixed_last)
     return best
+
+
+def _transpose(
+    columns: list[list[str]],
+    left_of: Mapping[str, list[str]],
+    right_of: Mapping[str, list[str]],
+    *,
+    fixed_last: bool,
+) -> None:
+    """Swap neighbours within a column while that removes crossings (the barycentre leaves some)."""
+    position = {key: i for column in columns for i, key in enumerate(column)}
+
+    def crossings(upper: str, lower: str) -> int:
+        return sum(
+            1
+            for neighbours in (left_of, right_of)
+            for a in neighbours.get(upper, ())
+            for b in neighbours.get(lower, ())
+            if position[a] > position[b]
+        )
+
+    last = len(columns) - 1
+    for _ in range(TRANSPOSE_ROUNDS):
+        improved = False
+        for step, column in enumerate(columns):
+            if step == last and fixed_last:
+                continue
+            for j in range(len(column) - 1):
+                upper, lower = column[j], column[j + 1]
+                if crossings(lower, upper) < crossings(upper, lower):
+                    column[j], column[j + 1] = lower, upper
+                    position[upper], position[lower] = j + 1, j
+                    improved = True
+        if not improved:
+            return
 
 
 def _crossings(

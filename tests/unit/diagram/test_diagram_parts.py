@@ -10,7 +10,7 @@ import pytest
 
 from bascule.diagram.boxes import Box, DrawingGraph, Link, _common_label, build
 from bascule.diagram.impact_view import group_status
-from bascule.diagram.layout import MAX_ROWS, Rect, _crossings, _isotonic, _order, place
+from bascule.diagram.layout import MAX_ROWS, Rect, _crossings, _isotonic, _order, _transpose, place
 from bascule.diagram.svg import curve, escape, fit, number, text_width
 from bascule.hospital.model import Application, Asset, CareProcess, Hospital, HospitalMap, Requirement
 
@@ -205,3 +205,15 @@ def test_a_tall_column_is_spread_over_several() -> None:
 
 def overlaps_none(rects: list[Rect]) -> bool:
     return not any(a.overlaps(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
+
+
+def test_transposing_neighbours_removes_crossings() -> None:
+    segments = [("a", "y"), ("b", "x"), ("c", "x")]
+    layer = {"a": 0, "b": 0, "c": 0, "x": 1, "y": 1}
+    columns = [["a", "b", "c"], ["x", "y"]]
+    assert _crossings(columns, segments, layer) == 2
+    left_of = {"x": ["b", "c"], "y": ["a"]}
+    right_of = {"a": ["y"], "b": ["x"], "c": ["x"]}
+    _transpose(columns, left_of, right_of, fixed_last=True)
+    assert columns == [["b", "c", "a"], ["x", "y"]]
+    assert _crossings(columns, segments, layer) == 0
