@@ -6,7 +6,6 @@ Exit codes: 0 good; 2 usage; 3 tampered, wrong key or replayed; 4 stale (older t
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -39,6 +38,8 @@ from bascule.snapshot.sealing import SealOutcome, SealRequest, seal
 from bascule.snapshot.station import DEFAULT_MAX_AGE, station_status
 from bascule.snapshot.verify import EXIT_QUARANTINED, EXIT_STALE, verify_bundle
 from bascule.snapshot.watch import RunReport, WatchPlan, watch
+from bascule.sources.fhir_pull import incremental_since, pull
+from bascule.sources.fhir_source import FhirSource, HttpFhirSource, RetryPolicy
 
 LangOption = Annotated[str | None, typer.Option("--lang", metavar="fr|en", help="Language of the output.")]
 ToOption = Annotated[
@@ -57,6 +58,9 @@ KeepOption = Annotated[int, typer.Option("--keep", min=1, help="How many bundles
 MaxChangeOption = Annotated[
     float, typer.Option("--max-change", min=0.0, max=1.0, help="Share of records a refresh may change.")
 ]
+HospitalOption = Annotated[
+    str | None, typer.Option("--hospital", metavar="ID", help="Hospital id, if the store does not name it.")
+]
 MaxGarbledOption = Annotated[
     float, typer.Option("--max-garbled", min=0.0, max=1.0, help="Share of records that may look garbled.")
 ]
@@ -72,6 +76,7 @@ def _request(
     keep: int,
     max_change: float,
     max_garbled: float,
+    hospital: str | None,
 ) -> SealRequest:
     recipients = tuple(parse_recipients(to))
     signing_passphrase = read_passphrase(sign_passphrase_file) if sign_passphrase_file else None
@@ -84,6 +89,7 @@ def _request(
         breakglass,
         keep,
         GuardPolicy(max_change, max_garbled),
+        hospital,
     )
 
 
@@ -106,12 +112,13 @@ def seal_command(
     keep: KeepOption = DEFAULT_KEEP,
     max_change: MaxChangeOption = DEFAULT_MAX_CHANGE,
     max_garbled: MaxGarbledOption = DEFAULT_MAX_GARBLED,
+    hospital: HospitalOption = None,
     lang: LangOption = None,
 ) -> None:
     """Seal the store into a new encrypted, signed bundle (quarantined if it looks like an attack)."""
     language = output_lang(lang)
     request = _request(
-        store, to, sign, out, passphrase_file, sign_passphrase_file, keep, max_change, max_garbled
+        store, to, sign, out, passphrase_file, sign_passphrase_file, keep, max_change, max_garbled, hospital
     )
     started = time.perf_counter()
     outcome = seal(request)
@@ -242,32 +249,31 @@ def watch_command(
     keep: KeepOption = DEFAULT_KEEP,
     max_change: MaxChangeOption = DEFAULT_MAX_CHANGE,
     max_garbled: MaxGarbledOption = DEFAULT_MAX_GARBLED,
+    hospital: HospitalOption = None,
     lang: LangOption = None,
 ) -> None:
     """Pull, seal and copy to the station folders every period; keep the last good bundle on failure."""
     language = output_lang(lang)
     period = parse_duration(every, "--every")
     request = _request(
-        store, to, sign, out, passphrase_file, sign_passphrase_file, keep, max_change, max_garbled
+        store, to, sign, out, passphrase_file, sign_passphrase_file, keep, max_change, max_garbled, hospital
     )
     plan = WatchPlan(request, tuple(Path(p) for p in copy_to or ()), period, max_runs)
     console = make_console()
-    tally = watch(plan, fhir_refresh(fhir, store), lambda report: print_run(report, language, console))
+    source = HttpFhirSource(fhir, retry=RetryPolicy(attempts=2))
+    try:
+        tally = watch(plan, fhir_refresh(source, store), lambda report: print_run(report, language, console))
+    finally:
+        source.close()
     if tally.sealed == 0 and tally.runs:
         raise typer.Exit(EXIT_QUARANTINED if tally.quarantined else EXIT_STALE)
 
 
-def fhir_refresh(url: str, store: Path) -> Callable[[], None]:
-    """The incremental FHIR pull into the store, from the data-feed module (bascule.sources)."""
+def fhir_refresh(source: FhirSource, store: Path) -> Callable[[], None]:
+    """One incremental pull from the FHIR source into the store (the data feed's `pull`)."""
 
     def refresh() -> None:
-        try:
-            feed = importlib.import_module("bascule.sources.fhir_pull")
-        except ImportError:
-            raise UserError(
-                "This Bascule has no FHIR pull (bascule.sources.fhir_pull); the last good bundle stays."
-            ) from None
-        feed.pull_into(url, store)
+        pull(source, store, since=incremental_since(store, source))
 
     return refresh
 

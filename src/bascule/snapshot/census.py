@@ -69,13 +69,21 @@ def take_copy(store: Path, into: Path) -> None:
         target.close()
 
 
-def read_meta(connection: sqlite3.Connection, source: str) -> StoreMeta:
+def read_meta(connection: sqlite3.Connection, source: str, hospital: str | None = None) -> StoreMeta:
+    """The store's meta; `hospital` stands in for a missing hospital_id (a store fed by a pull)."""
     try:
         rows = dict(connection.execute("SELECT key, value FROM store_meta").fetchall())
     except sqlite3.DatabaseError:
         raise UserError(f"{source} is not a continuity store (no store_meta table).") from None
     meta = {bytes(k).decode(errors="replace"): bytes(v).decode(errors="replace") for k, v in rows.items()}
+    if hospital and not meta.get("hospital_id"):
+        meta["hospital_id"] = hospital
     missing = [key for key in _REQUIRED_META if not meta.get(key)]
+    if missing == ["hospital_id"]:
+        raise UserError(
+            f"The continuity store {source} does not say which hospital it belongs to; "
+            "give --hospital ID (the map's hospital id)."
+        )
     if missing:
         raise UserError(
             f"The continuity store {source} lacks {', '.join(missing)} in store_meta; "
@@ -93,11 +101,11 @@ def read_meta(connection: sqlite3.Connection, source: str) -> StoreMeta:
     return StoreMeta(meta["hospital_id"], meta["source"], data_time)
 
 
-def read_store_meta(copy: Path, source: str) -> StoreMeta:
+def read_store_meta(copy: Path, source: str, hospital: str | None = None) -> StoreMeta:
     connection = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
     connection.text_factory = _Text
     try:
-        return read_meta(connection, source)
+        return read_meta(connection, source, hospital)
     finally:
         connection.close()
 
@@ -134,6 +142,7 @@ def take_census(
     source: str,
     known: Mapping[str, Mapping[str, bytes]] | None = None,
     known_garbled: frozenset[tuple[str, str]] = frozenset(),
+    hospital: str | None = None,
 ) -> Census:
     """Counts, keyed fingerprints and garbled records of a store copy.
 
@@ -143,7 +152,7 @@ def take_census(
     connection = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
     connection.text_factory = _Text
     try:
-        meta = read_meta(connection, source)
+        meta = read_meta(connection, source, hospital)
         counts: dict[str, int] = {}
         fingerprints: dict[str, dict[str, bytes]] = {}
         garbled: set[tuple[str, str]] = set()

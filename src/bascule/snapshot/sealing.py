@@ -35,6 +35,7 @@ class SealRequest:
     breakglass: BreakGlass | None = None
     keep: int = DEFAULT_KEEP
     policy: GuardPolicy = field(default_factory=GuardPolicy)
+    hospital: str | None = None  # when the store's meta has no hospital_id
 
     def __post_init__(self) -> None:
         if not self.recipients:
@@ -80,7 +81,9 @@ def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
     with folder.locked(), _private_scratch(folder) as scratch:
         copy = scratch / "store.sqlite"
         take_copy(request.store, copy)
-        meta = read_store_meta(copy, str(request.store))  # refuses a non-store before any work
+        meta = read_store_meta(
+            copy, str(request.store), request.hospital
+        )  # refuses a non-store before any work
         baseline = Baseline.load(folder.baseline_path)
         key = baseline.key if baseline is not None else Baseline.new_key()
         # The census (mostly SQLite, which releases the GIL) runs while age encrypts (which holds it).
@@ -92,6 +95,7 @@ def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
                 str(request.store),
                 baseline.fingerprints if baseline else None,
                 baseline.garbled if baseline else frozenset(),
+                request.hospital,
             )
             try:
                 return _write_bundle(

@@ -93,11 +93,13 @@ def run_once(plan: WatchPlan, refresh: Callable[[], None], run: int, now: dateti
             except (OSError, UserError) as error:
                 station_errors.append((station, getattr(error, "strerror", None) or str(error)))
     last = folder.current()
+    copied = 0 if outcome.quarantined else len(plan.stations) - len(station_errors)
     return RunReport(
         run,
         now,
         outcome=outcome,
         station_errors=tuple(station_errors),
+        stations_copied=copied,
         last_good=last,
         data_age=now - last.data_time if last else None,
     )

@@ -118,3 +118,12 @@ def test_station_status_fresh_stale_empty(tmp_path: Path, station_keys: KeySet) 
     assert station_status(tmp_path / "empty").stale
     with pytest.raises(NotFoundError, match="does not exist"):
         station_status(tmp_path / "absent")
+
+
+def test_reports_count_the_stations_reached(tmp_path: Path, station_keys: KeySet) -> None:
+    plan, _ = plan_for(tmp_path, station_keys, 1)
+    (tmp_path / "usb").write_text("a file where a folder should be")  # the USB key is not mounted
+    clock = Clock()
+    reports: list[RunReport] = []
+    watch(plan, lambda: None, reports.append, clock=clock, sleep=clock.sleep)
+    assert reports[0].stations_copied == 1 and [s for s, _ in reports[0].station_errors] == [plan.stations[1]]
