@@ -111,3 +111,48 @@ def test_every_node_and_dependency_is_drawn_without_overlap(
 @given(hospital_map=hospital_maps())
 def test_drawing_is_deterministic(hospital_map: HospitalMap) -> None:
     assert draw_svg(hospital_map) == draw_svg(hospital_map)
+
+
+def drawn_nodes(svg: str) -> set[str]:
+    found: set[str] = set()
+    for group in ET.fromstring(svg).iter(f"{SVG}g"):
+        if "node" in group.get("class", "").split():
+            key = group.get("data-node", "")
+            found |= set(json.loads(group.get("data-members") or json.dumps([key])))
+            found |= set(json.loads(group.get("data-folded") or "[]"))
+    return found
+
+
+def reachable(hospital_map: HospitalMap, start: str, upward: bool) -> set[str]:
+    edges: dict[str, set[str]] = {n: set() for n in hospital_map.nodes}
+    for node in hospital_map.nodes.values():
+        for needed in [*node.required_ids(), *node.optional]:
+            if upward:
+                edges[node.id].add(needed)
+            else:
+                edges[needed].add(node.id)
+    seen, stack = {start}, [start]
+    while stack:
+        for nxt in edges[stack.pop()] - seen:
+            seen.add(nxt)
+            stack.append(nxt)
+    return seen
+
+
+@settings(max_examples=40, deadline=None)
+@given(hospital_map=hospital_maps(), data=st.data())
+def test_focus_draws_exactly_what_the_node_needs_and_what_needs_it(
+    hospital_map: HospitalMap, data: st.DataObject
+) -> None:
+    focus = data.draw(st.sampled_from(list(hospital_map.nodes)))
+    expected = reachable(hospital_map, focus, upward=True) | reachable(hospital_map, focus, upward=False)
+    assert drawn_nodes(draw_svg(hospital_map, focus=[focus])) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(hospital_map=hospital_maps(), data=st.data())
+def test_affected_only_draws_exactly_what_is_not_up(hospital_map: HospitalMap, data: st.DataObject) -> None:
+    down = data.draw(st.lists(st.sampled_from(list(hospital_map.nodes)), min_size=1, max_size=3, unique=True))
+    impact = assess(hospital_map, down=down)
+    expected = {n for n in hospital_map.nodes if impact.status(n) != "up"}
+    assert drawn_nodes(draw_svg(hospital_map, impact, affected_only=True)) == expected
