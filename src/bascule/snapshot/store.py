@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -120,6 +120,11 @@ class ContinuityStore:
         return cls(connection, store_path, readonly)
 
     def close(self) -> None:
+        """Close; a writable store folds its WAL back into the file, so that one file is the whole store."""
+        if not self.readonly:
+            # If another reader holds the WAL, it is folded in later.
+            with suppress(sqlite3.OperationalError):
+                self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._connection.close()
 
     def __enter__(self) -> Self:

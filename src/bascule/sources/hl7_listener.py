@@ -34,6 +34,7 @@ class Hl7Listener:
         self.refused = 0
         self._zone = store.timezone
         self._writers: set[HL7StreamWriter] = set()
+        self._has_source = bool(store.source)
 
     def process(self, block: bytes) -> bytes:
         """Apply one MLLP block; return the ACK or NAK to send back."""
@@ -54,13 +55,14 @@ class Hl7Listener:
                 message.records,
                 data_time=message.sent_at,
                 refreshed_at=now,
-                source=self.source if not self.store.source else None,
+                source=None if self._has_source else self.source,
             )
         except (sqlite3.Error, BasculeError) as error:
             self.refused += 1
             log.error("HL7 %s %s not stored (%s)", message.kind, message.control_id, type(error).__name__)
             return acknowledgement(block, "AE", "the continuity store could not be written; send again")
         self.accepted += 1
+        self._has_source = True
         log.info("HL7 %s %s applied (%d records)", message.kind, message.control_id, len(message.records))
         return acknowledgement(block, "AA")
 

@@ -66,23 +66,26 @@ class Interpreted:
 
 
 class _Segment:
-    def __init__(self, message: hl7.Message, segment: hl7.Segment) -> None:
-        self._message = message
-        self._segment = segment
+    """One segment's fields, split with the separators the MSH declared (parsed by `hl7`)."""
+
+    def __init__(self, header: hl7.Message, line: str) -> None:
+        self._header = header
+        _cr, field_sep, self._rep, self._comp, self._sub = header.separators[:5]
+        self._fields = line.split(field_sep)
+        if self._fields[0] == "MSH":
+            self._fields.insert(1, field_sep)  # MSH-1 is the field separator itself
 
     def field(self, number: int) -> str:
-        return str(self._segment[number]) if number < len(self._segment) else ""
+        return self._fields[number] if number < len(self._fields) else ""
 
     def repetitions(self, number: int) -> list[str]:
-        return [part for part in self.field(number).split("~") if part]
+        return [part for part in self.field(number).split(self._rep) if part]
 
     def component(self, number: int, component: int = 1, repetition: str | None = None) -> str:
-        text = self.field(number) if repetition is None else repetition
-        if repetition is None:
-            text = text.split("~")[0]
-        parts = text.split("^")
+        text = self.field(number).split(self._rep)[0] if repetition is None else repetition
+        parts = text.split(self._comp)
         value = parts[component - 1] if component <= len(parts) else ""
-        return str(self._message.unescape(value.split("&")[0])).strip() if value else ""
+        return str(self._header.unescape(value.split(self._sub)[0])).strip() if value else ""
 
 
 def decode(raw: bytes) -> str:
@@ -224,13 +227,12 @@ def _stay(
 
 
 def _results(
-    message: hl7.Message, patient: Patient, control_id: str, version: str, sent_at: datetime, zone: tzinfo
+    lines: list[_Segment], patient: Patient, control_id: str, version: str, sent_at: datetime, zone: tzinfo
 ) -> list[LabResult]:
     results = []
     order = control_id
     taken = sent_at
-    for raw in message:
-        segment = _Segment(message, raw)
+    for segment in lines:
         name = segment.field(0)
         if name == "OBR":
             order = segment.component(3, 1) or segment.component(2, 1) or control_id
@@ -297,14 +299,23 @@ def _result(
         raise Refused("AR", str(invalid)) from None
 
 
+def _header(text: str) -> hl7.Message:
+    """An empty `hl7.Message` carrying the separators and escape character the MSH declares."""
+    if not text.startswith("MSH") or len(text) < 8:
+        raise Refused("AR", "the message does not start with a readable MSH segment")
+    field_sep, encoding = text[3], text[4:8]
+    if field_sep.isalnum() or len(set(field_sep + encoding)) != 5 or any(c.isalnum() for c in encoding):
+        raise Refused("AR", "the message does not start with a readable MSH segment")
+    component, repetition, escape, subcomponent = encoding[0], encoding[1], encoding[2], encoding[3]
+    return hl7.Message("\r", [], esc=escape, separators=f"\r{field_sep}{repetition}{component}{subcomponent}")
+
+
 def interpret(raw: bytes, lookup: Lookup, zone: tzinfo) -> Interpreted:
     """The records one message gives; Refused says why it gives none."""
     text = decode(raw).replace("\r\n", "\r").replace("\n", "\r").strip("\r")
-    try:
-        message = hl7.parse(text)
-        msh = _Segment(message, message.segment("MSH"))
-    except Exception:  # the hl7 parser raises several kinds on broken structure
-        raise Refused("AR", "the message does not start with a readable MSH segment") from None
+    header = _header(text)
+    msh = _Segment(header, text.partition("\r")[0])
+    lines = [_Segment(header, line) for line in text.split("\r") if line.strip()]
     kind = f"{msh.component(9, 1)}^{msh.component(9, 2)}"
     control_id = msh.field(10)
     if not control_id:
@@ -315,7 +326,7 @@ def interpret(raw: bytes, lookup: Lookup, zone: tzinfo) -> Interpreted:
         raise Refused("AR", "MSH-7 (time of the message) is missing")
     sent_at = parse_time(msh.field(7), zone, "MSH-7")
     version = version_stamp(sent_at)
-    segments = {str(segment[0]): _Segment(message, segment) for segment in reversed(list(message))}
+    segments = {segment.field(0): segment for segment in reversed(lines)}
     if "PID" not in segments:
         raise Refused("AR", "the PID segment is missing")
     try:
@@ -324,7 +335,7 @@ def interpret(raw: bytes, lookup: Lookup, zone: tzinfo) -> Interpreted:
         raise Refused("AR", str(invalid)) from None
     records: list[ClinicalRecord] = [patient]
     if kind == "ORU^R01":
-        records += _results(message, patient, control_id, version, sent_at, zone)
+        records += _results(lines, patient, control_id, version, sent_at, zone)
     elif kind in ("ADT^A01", "ADT^A02", "ADT^A03") or (kind == "ADT^A08" and "PV1" in segments):
         if "PV1" not in segments:
             raise Refused("AR", f"the PV1 segment is missing from {kind}")
