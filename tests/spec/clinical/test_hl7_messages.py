@@ -1,0 +1,64 @@
+"""How HL7 v2 fields are read: timestamps, escapes, declared separators, acknowledgements."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bascule.clinical import Patient, Stay
+from bascule.sources.hl7_messages import Refused, acknowledgement, interpret, parse_time
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("20260310081500+0100", datetime(2026, 3, 10, 7, 15, tzinfo=UTC)),
+        ("20260310081500-0500", datetime(2026, 3, 10, 13, 15, tzinfo=UTC)),
+        ("20260310081500", datetime(2026, 3, 10, 7, 15, tzinfo=UTC)),  # Paris wall clock, winter
+        ("20260710081500", datetime(2026, 7, 10, 6, 15, tzinfo=UTC)),  # Paris wall clock, summer
+        ("202603100815", datetime(2026, 3, 10, 7, 15, tzinfo=UTC)),
+        ("20260310", datetime(2026, 3, 9, 23, 0, tzinfo=UTC)),
+        ("20260310081500.1234+0000", datetime(2026, 3, 10, 8, 15, tzinfo=UTC)),
+    ],
+)
+def test_timestamps(text: str, expected: datetime) -> None:
+    assert parse_time(text, PARIS, "MSH-7") == expected
+
+
+@pytest.mark.parametrize("text", ["2026031", "20261310", "2026-03-10", "20260310251500", "abc"])
+def test_bad_timestamps(text: str) -> None:
+    with pytest.raises(Refused, match="MSH-7"):
+        parse_time(text, PARIS, "MSH-7")
+
+
+class EmptyStore:
+    def patient_by_mrn(self, mrn: str) -> Patient | None:
+        return None
+
+    def current_stay(self, patient_id: str) -> Stay | None:
+        return None
+
+    def get(self, record_class: type[Stay], record_id: str) -> Stay | None:
+        return None
+
+
+def test_declared_separators_and_escapes_are_honoured() -> None:
+    raw = b"MSH#$~\\&#PAS#H#B#H#20260310081500##ADT$A08#C1#P#2.5\rPID#1##77$$$H$MR##Dupont\\S\\Durand$Sean##19800101#M"
+    (patient,) = interpret(raw, EmptyStore(), PARIS).records
+    assert isinstance(patient, Patient)
+    assert (patient.mrn, patient.given, patient.sex) == ("77", "Sean", "male")
+    assert patient.family == "Dupont$Durand"  # \S\ is the declared component separator
+
+
+def test_acknowledgements_echo_the_control_id_and_escape_the_reason() -> None:
+    raw = b"MSH|^~\\&|LAB|H|BASCULE|H|20260310081500||ORU^R01|C9|P|2.5"
+    ack = acknowledgement(raw, "AE", "store|down^now").decode()
+    segments = ack.strip("\r").split("\r")
+    assert segments[0].split("|")[2:6] == ["BASCULE", "H", "LAB", "H"]
+    assert segments[0].split("|")[8] == "ACK^R01^ACK"
+    assert segments[1].split("|") == ["MSA", "AE", "C9", "store/down now"]
+    assert segments[2].startswith("ERR|")
