@@ -47,7 +47,10 @@ class EmptyStore:
 
 
 def test_declared_separators_and_escapes_are_honoured() -> None:
-    raw = b"MSH#$~\\&#PAS#H#B#H#20260310081500##ADT$A08#C1#P#2.5\rPID#1##77$$$H$MR##Dupont\\S\\Durand$Sean##19800101#M"
+    raw = (
+        b"MSH#$~\\&#PAS#H#B#H#20260310081500##ADT$A08#C1#P#2.5\r"
+        b"PID#1##77$$$H$MR##Dupont\\S\\Durand$Sean##19800101#M"
+    )
     (patient,) = interpret(raw, EmptyStore(), PARIS).records
     assert isinstance(patient, Patient)
     assert (patient.mrn, patient.given, patient.sex) == ("77", "Sean", "male")
