@@ -60,6 +60,8 @@ def take_copy(store: Path, into: Path) -> None:
         raise UserError(f"The continuity store {store} cannot be opened.") from None
     target = sqlite3.connect(into)
     try:
+        target.execute("PRAGMA synchronous=OFF")  # scratch: sealed from memory, never trusted after a crash
+        target.execute("PRAGMA journal_mode=OFF")
         source.backup(target)
         target.execute("PRAGMA journal_mode=DELETE")  # a station opens it read-only, without -wal/-shm
     except sqlite3.DatabaseError:
