@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -296,6 +298,9 @@ def test_draw_to_file_writes_atomically(tmp_path: Path) -> None:
     assert written == target
     assert target.read_text(encoding="utf-8") == draw_svg(hospital_map, hit(hospital_map, down=["vmware"]))
     assert [p.name for p in target.parent.iterdir()] == ["map.svg"]
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask  # like any file the user writes
 
 
 def test_draw_to_file_keeps_the_old_file_when_it_cannot_write(tmp_path: Path) -> None:
