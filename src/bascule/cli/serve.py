@@ -81,12 +81,22 @@ def allow_host(host: str, variables: dict[str, str]) -> None:
 def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
-        host: HostOption = "127.0.0.1", port: PortOption = 8000, db: DbOption = None, data: DataOption = None
+        host: HostOption = "127.0.0.1",
+        port: PortOption = 8000,
+        db: DbOption = None,
+        data: DataOption = None,
+        lang: Annotated[
+            str | None,
+            typer.Option("--lang", help="Default language of the pages, fr or en (each user may choose)."),
+        ] = None,
     ) -> None:
         """Start the crisis cell's web application."""
         from bascule.crisis import runtime
+        from bascule.i18n import parse_lang
 
-        variables = environment().variables
+        variables = dict(environment().variables)
+        if lang is not None:
+            variables["BASCULE_CRISIS_LANG"] = parse_lang(lang)
         allow_host(host, variables)
         runtime.from_environment(variables, str(data) if data else None, str(db) if db else None)
         typer.echo(f"Bascule crisis cell: http://{host}:{port}/  (Ctrl-C to stop)")

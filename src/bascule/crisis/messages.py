@@ -78,6 +78,12 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "sans date : attend un segment isolé ou un fournisseur",
         "no date: waits for an isolated segment or a supplier",
     ),
+    "plan_stale": (
+        "Des déclarations ou des tâches ont changé depuis ce plan : recalculez-le.",
+        "Declarations or tasks changed since this plan was made: re-plan.",
+    ),
+    "sitrep_declared": ("Déclarés depuis : {ids}", "Declared since: {ids}"),
+    "sitrep_lifted": ("Levés depuis : {ids}", "Lifted since: {ids}"),
     "tasks_done": ("Tâches terminées", "Finished tasks"),
     "eta_at": ("vers {time} (H+{hours})", "around {time} (H+{hours})"),
     "now": ("maintenant", "now"),

@@ -54,6 +54,12 @@ def compose(incident: Incident, lang: Lang) -> dict[str, Any]:
             )
         if down_before - down_now:
             change_lines.append(t("crisis.sitrep_back", lang, ids=", ".join(sorted(down_before - down_now))))
+        declared = incident.hits.filter(declared_at__gt=since).order_by("id").values_list("target", flat=True)
+        lifted = incident.hits.filter(lifted_at__gt=since).order_by("id").values_list("target", flat=True)
+        if declared:
+            change_lines.append(t("crisis.sitrep_declared", lang, ids=", ".join(declared)))
+        if lifted:
+            change_lines.append(t("crisis.sitrep_lifted", lang, ids=", ".join(lifted)))
         if not change_lines:
             change_lines.append(t("crisis.sitrep_nochange", lang))
 

@@ -217,6 +217,7 @@ class ActionsAndReportsTest(CrisisTestCase):
         report = SituationReport.objects.order_by("-id").first()
         assert report is not None and report.lang == "en"
         assert any("Newly down: transfusion" in line for line in report.content["change_lines"])
+        assert "Declared since: pathlab" in report.content["change_lines"]
         assert report.content["decision_lines"] == []  # decisions since the last report only
         pdf = self.client.get(second["Location"] + "pdf/")
         assert pdf.content.startswith(b"%PDF")
