@@ -31,6 +31,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "users",
     "journal",
     "plan",
+    "kits",
+    "downtime_ids",
 )
 
 

@@ -26,6 +26,7 @@ RECORD_TABLES: tuple[str, ...] = (
     "lab_results",
     "activities",
     "practitioners",
+    "downtime_ids",
 )
 
 META_KEYS: tuple[str, ...] = ("schema_version", "hospital_id", "source", "data_time", "refreshed_at")
@@ -93,7 +94,18 @@ CREATE TABLE store_rejects (
     seen_at TEXT NOT NULL, resource_type TEXT NOT NULL, resource_id TEXT, reason TEXT NOT NULL);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# Version 3 records the downtime numbers handed out on paper (issue 6, bascule.downtime), so that
+# reconciliation can map each one to the patient's real MRN; a record table, sealed with the rest.
+_V3 = """
+CREATE TABLE downtime_ids (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    site TEXT NOT NULL, station TEXT NOT NULL, unit TEXT NOT NULL, sequence INTEGER NOT NULL,
+    check_char TEXT NOT NULL, allocated_at TEXT NOT NULL, allocated_by TEXT NOT NULL,
+    mapped_mrn TEXT, mapped_at TEXT, UNIQUE (site, station, sequence));
+CREATE INDEX downtime_ids_unit ON downtime_ids (unit, sequence);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

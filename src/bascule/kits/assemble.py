@@ -1,0 +1,70 @@
+"""One unit's kit as one PDF: cover, census, patient sheets, blank forms, procedures.
+
+The PDF is written to a temp file next to the target and renamed over it: a crash or a full disk
+leaves the previous kit, never half of a new one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reportlab.platypus import Flowable
+
+from bascule.i18n import Lang, t
+from bascule.kits.content import UnitKitContent
+from bascule.kits.forms import blank_forms
+from bascule.kits.frame import PageFacts, Paper, canvas_for, content_width, kit_document, make_styles
+from bascule.kits.front_pages import census_flowables, cover_flowables
+from bascule.kits.moments import full
+from bascule.kits.patient_sheet import patient_flowables
+from bascule.kits.procedures import procedure_flowables
+
+
+@dataclass(frozen=True, slots=True)
+class KitFile:
+    unit_id: str
+    path: Path
+    pages: int
+    size: int
+    patients: int
+
+
+def kit_file_name(unit_id: str) -> str:
+    return f"kit-{re.sub(r'[^A-Za-z0-9._-]', '_', unit_id)}.pdf"
+
+
+def kit_story(content: UnitKitContent, lang: Lang, paper: Paper, printed_at: datetime) -> list[Flowable]:
+    styles = make_styles()
+    width = content_width(paper)
+    story = cover_flowables(content, styles, lang, width, printed_at)
+    story.extend(census_flowables(content, styles, lang, width))
+    for page in content.patients:
+        story.extend(patient_flowables(page, content, styles, lang, width))
+    story.extend(blank_forms(styles, lang, width))
+    story.extend(procedure_flowables(content.procedures, styles, lang, width))
+    return story
+
+
+def render_kit(
+    content: UnitKitContent, out_dir: Path, lang: Lang, paper: Paper, printed_at: datetime | None = None
+) -> KitFile:
+    census = content.census
+    target = out_dir / kit_file_name(census.unit_id)
+    temp = out_dir / f".tmp-{secrets.token_hex(6)}-{target.name}"
+    facts = PageFacts(census.name, full(content.data_time, content.zone), lang)
+    document = kit_document(str(temp), paper, f"{t('kits.kit_title', lang)} — {census.name}")
+    try:
+        document.build(
+            kit_story(content, lang, paper, printed_at or datetime.now(UTC)), canvasmaker=canvas_for(facts)
+        )
+        with open(temp, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+    return KitFile(census.unit_id, target, document.page, target.stat().st_size, census.occupied)

@@ -1,0 +1,105 @@
+"""The kit's first pages: the cover (unit, data time in large type, how to use the kit, contents)
+and the census (bed, patient, age, allergy flag, blood group, attending), in bed order."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from bascule.i18n import Lang, t
+from bascule.kits.content import UnitKitContent
+from bascule.kits.frame import PatientMark, Styles
+from bascule.kits.moments import full
+from bascule.kits.patient_sheet import age_text, bed_text, display_name, sex_text
+from bascule.kits.tables import grid_table, text
+
+PROCEDURE_STEPS = ("step_1", "step_2", "step_3", "step_4", "step_5")
+
+
+def cover_flowables(
+    content: UnitKitContent, styles: Styles, lang: Lang, width: float, printed_at: datetime
+) -> list[Flowable]:
+    census = content.census
+    boxed = Table(
+        [
+            [Paragraph(text(t("kits.cover_data_time", lang)), styles.heading)],
+            [Paragraph(text(full(content.data_time, content.zone)), styles.huge)],
+            [Paragraph(text(t("kits.cover_warning", lang)), styles.bold)],
+        ],
+        colWidths=[width],
+    )
+    boxed.setStyle(
+        TableStyle([("BOX", (0, 0), (-1, -1), 3, colors.black), ("LEFTPADDING", (0, 0), (-1, -1), 8)])
+    )
+    steps = Table(
+        [
+            [
+                Paragraph(f"<b>{number}</b>", styles.title),
+                Paragraph(text(t(f"kits.{key}", lang)), styles.step),
+            ]
+            for number, key in enumerate(PROCEDURE_STEPS, start=1)
+        ],
+        colWidths=[12 * mm, width - 12 * mm],
+    )
+    steps.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
+    contents = [
+        t("kits.contents_census", lang, patients=census.occupied, beds=census.beds),
+        t("kits.contents_patients", lang, patients=census.occupied),
+        t("kits.contents_forms", lang),
+        t("kits.contents_procedures", lang, count=len(content.procedures.sheets)),
+    ]
+    return [
+        PatientMark(None),
+        Paragraph(text(t("kits.kit_title", lang)), styles.heading),
+        Paragraph(text(census.name), styles.huge),
+        Paragraph(text(census.unit_id), styles.body),
+        Spacer(0, 6 * mm),
+        boxed,
+        Paragraph(text(t("kits.printed_at", lang, time=full(printed_at, content.zone))), styles.small),
+        Spacer(0, 6 * mm),
+        Paragraph(text(t("kits.how_to", lang)), styles.title),
+        steps,
+        Spacer(0, 4 * mm),
+        Paragraph(text(t("kits.contents", lang)), styles.heading),
+        *(Paragraph(f"• {text(line)}", styles.step) for line in contents),
+    ]
+
+
+def census_flowables(content: UnitKitContent, styles: Styles, lang: Lang, width: float) -> list[Flowable]:
+    census = content.census
+    parts: list[Flowable] = [
+        PageBreak(),
+        PatientMark(None),
+        Paragraph(text(t("kits.census_title", lang)), styles.title),
+        Paragraph(
+            text(t("kits.census_summary", lang, patients=census.occupied, beds=census.beds)), styles.body
+        ),
+        Spacer(0, 3 * mm),
+    ]
+    if not census.patients:
+        parts.append(Paragraph(text(t("kits.census_empty", lang)), styles.bold))
+        return parts
+    rows = []
+    extra = []
+    for index, entry in enumerate(census.patients, start=1):
+        allergy = t("kits.allergy_yes", lang) if entry.has_allergy else t("kits.allergy_no", lang)
+        if entry.has_allergy:
+            allergy = styles.faces.mark("⚠ ", "") + allergy
+            extra.append(("BACKGROUND", (3, index), (3, index), colors.black))
+        rows.append(
+            [
+                Paragraph(f"<b>{text(bed_text(entry.room, entry.bed))}</b>", styles.cell),
+                Paragraph(f"<b>{text(display_name(entry.family, entry.given))}</b>", styles.cell),
+                f"{age_text(entry.age, lang)} {sex_text(entry.sex, lang)}",
+                Paragraph(text(allergy), styles.cell_inverted if entry.has_allergy else styles.cell),
+                Paragraph(f"<b>{text(entry.blood_group or '?')}</b>", styles.cell),
+                entry.attending or "—",
+            ]
+        )
+    widths = [width * 0.09, width * 0.32, width * 0.12, width * 0.15, width * 0.11, width * 0.21]
+    heading = [t(f"kits.col_{c}", lang) for c in ("bed", "patient", "age", "allergy", "blood", "attending")]
+    parts.append(grid_table(heading, rows, widths, styles, row_height=9 * mm, extra=extra))
+    return parts

@@ -1,0 +1,249 @@
+"""One patient's sheet: identity with MRN barcode, allergies and alerts impossible to miss, blood
+group, problems, active medications, the 24 h medication chart, the doses of the last 24 h and the
+latest lab results (abnormal ones marked with a symbol and in bold, never by colour alone)."""
+
+from __future__ import annotations
+
+import re
+from datetime import tzinfo
+from typing import Any
+
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from bascule.clinical.records import Allergy, LabResult
+from bascule.i18n import Lang, t
+from bascule.kits.content import PatientPage, UnitKitContent
+from bascule.kits.frame import PatientMark, Styles
+from bascule.kits.medication_chart import chart_flowables, dose_text, route_text
+from bascule.kits.moments import day, short
+from bascule.kits.tables import banner, grid_table, text
+
+FLAG_SYMBOLS = {"H": "▲", "HH": "▲▲", "L": "▼", "LL": "▼▼", "A": "!"}
+FLAG_FALLBACK = {"H": "H", "HH": "HH", "L": "L", "LL": "LL", "A": "!"}
+ABNORMAL = frozenset(FLAG_SYMBOLS)
+
+
+def display_name(family: str, given: str) -> str:
+    return f"{family.upper()} {given}".strip()
+
+
+def age_text(age: int | None, lang: Lang) -> str:
+    return t("kits.years", lang, age=age) if age is not None else t("kits.unknown", lang)
+
+
+def sex_text(sex: str, lang: Lang) -> str:
+    return t(f"kits.sex_{sex}", lang) if sex in ("female", "male", "other") else t("kits.sex_unknown", lang)
+
+
+def bed_text(room: str | None, bed: str | None) -> str:
+    if room and bed and not bed.startswith(room):
+        return f"{room} / {bed}"
+    return bed or room or "—"
+
+
+def patient_flowables(
+    page: PatientPage, content: UnitKitContent, styles: Styles, lang: Lang, width: float
+) -> list[Flowable]:
+    chart, entry = page.chart, page.entry
+    zone = content.zone
+    name = display_name(chart.patient.family, chart.patient.given)
+    parts: list[Flowable] = [PageBreak(), PatientMark(name, chart.patient.mrn)]
+    parts.append(_identity(page, styles, lang, width, zone))
+    parts.append(Spacer(0, 2.5 * mm))
+    parts.append(_allergies(chart.allergies, styles, lang, width))
+    if chart.alerts:
+        parts.append(Spacer(0, 1.5 * mm))
+        alerts = " · ".join(text(alert.text) for alert in chart.alerts)
+        mark = styles.faces.mark("⚠ ", "")
+        parts.append(banner(f"{mark}{text(t('kits.alerts', lang))} : {alerts}", styles, width, inverted=True))
+    problems = ", ".join(text(problem.label) for problem in chart.problems if problem.status == "active")
+    parts.append(Paragraph(text(t("kits.problems", lang)), styles.heading))
+    parts.append(Paragraph(problems or text(t("kits.none_recorded", lang)), styles.body))
+    parts.append(_medications(page, styles, lang, width, zone))
+    parts.extend(chart_flowables(page, content.chart_start, zone, styles, lang, width))
+    parts.append(_administrations(page, styles, lang, width, zone))
+    parts.append(_results(chart.results, styles, lang, width, zone))
+    del entry
+    return parts
+
+
+def _identity(page: PatientPage, styles: Styles, lang: Lang, width: float, zone: tzinfo) -> Table:
+    patient, entry, chart = page.chart.patient, page.entry, page.chart
+    born = (
+        t("kits.born", lang, date=day(patient.birth_date), age=age_text(entry.age, lang))
+        if patient.birth_date
+        else f"{t('kits.born', lang, date='?', age=t('kits.unknown', lang))}"
+    )
+    attending = chart.attending.display_name if chart.attending else (entry.attending or "—")
+    admitted = short(entry.admitted_at, zone) if entry.admitted_at else "—"
+    left = [
+        Paragraph(text(display_name(patient.family, patient.given)), styles.title),
+        Paragraph(
+            f"{text(born)} · {text(t('kits.sex', lang))} <b>{text(sex_text(patient.sex, lang))}</b>",
+            styles.body,
+        ),
+        Paragraph(
+            f"{text(t('kits.bed', lang))} <b>{text(bed_text(entry.room, entry.bed))}</b> · "
+            f"{text(t('kits.admitted', lang))} {text(admitted)}",
+            styles.body,
+        ),
+        Paragraph(f"{text(t('kits.attending', lang))} : {text(attending)}", styles.body),
+    ]
+    national_label = t(f"kits.national_{patient.national_system or 'other'}", lang)
+    national = patient.national_number or t("kits.national_none", lang)
+    right: list[Any] = [
+        Paragraph(f"{text(t('kits.mrn', lang))} <b>{text(patient.mrn or '—')}</b>", styles.heading)
+    ]
+    if patient.mrn:
+        right.append(Code128(patient.mrn, barHeight=11 * mm, barWidth=0.36 * mm, quiet=False))
+    right.append(Paragraph(f"{text(national_label)} : {text(national)}", styles.body))
+    blood = chart.blood_group or entry.blood_group
+    blood_markup = (
+        f"{text(t('kits.blood_group', lang))} <font size=20>{text(blood)}</font>"
+        if blood
+        else f"{text(t('kits.blood_group', lang))} : {text(t('kits.blood_unknown', lang))}"
+    )
+    right.append(Paragraph(blood_markup, styles.blood))
+    table = Table([[left, right]], colWidths=[width * 0.58, width * 0.42])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOX", (0, 0), (-1, -1), 1, colors.black),
+                ("LINEBEFORE", (1, 0), (1, 0), 0.6, colors.black),
+                ("LEFTPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
+    return table
+
+
+def _allergy_text(allergy: Allergy, lang: Lang) -> str:
+    details = [part for part in (allergy.reaction, _criticality(allergy.criticality, lang)) if part]
+    return f"<b>{text(allergy.substance)}</b>" + (f" ({text(', '.join(details))})" if details else "")
+
+
+def _criticality(value: str | None, lang: Lang) -> str | None:
+    if value == "high":
+        return "RISQUE ÉLEVÉ" if lang == "fr" else "HIGH RISK"
+    return None
+
+
+def _allergies(allergies: tuple[Allergy, ...], styles: Styles, lang: Lang, width: float) -> Table:
+    if not allergies:
+        return banner(text(t("kits.no_allergy", lang)), styles, width, inverted=False)
+    mark = styles.faces.mark("⚠ ", "")
+    listed = " · ".join(_allergy_text(allergy, lang) for allergy in allergies)
+    return banner(f"{mark}{text(t('kits.allergies', lang))} : {listed}", styles, width, inverted=True)
+
+
+def _medications(page: PatientPage, styles: Styles, lang: Lang, width: float, zone: tzinfo) -> Flowable:
+    heading = Paragraph(text(t("kits.medications", lang)), styles.heading)
+    if not page.chart.orders:
+        return KeepTogether([heading, Paragraph(text(t("kits.none_recorded", lang)), styles.body)])
+    rows = [
+        [
+            Paragraph(f"<b>{text(order.drug)}</b>", styles.cell),
+            dose_text(order.dose_value, order.dose_unit),
+            route_text(order.route, lang),
+            t("kits.as_needed", lang) if order.as_needed else ", ".join(f"{m:%H:%M}" for m in order.times),
+            day(order.start.astimezone(zone).date()) if order.start else "",
+        ]
+        for order in page.chart.orders
+    ]
+    widths = [width * 0.40, width * 0.13, width * 0.14, width * 0.19, width * 0.14]
+    heading_row = [t(f"kits.col_{c}", lang) for c in ("drug", "dose", "route", "schedule", "since")]
+    return KeepTogether([heading, grid_table(heading_row, rows, widths, styles)])
+
+
+def _administrations(page: PatientPage, styles: Styles, lang: Lang, width: float, zone: tzinfo) -> Flowable:
+    heading = Paragraph(text(t("kits.given_title", lang)), styles.heading)
+    given = page.chart.administrations
+    if not given:
+        return KeepTogether([heading, Paragraph(text(t("kits.given_none", lang)), styles.body)])
+    rows = [
+        [
+            short(item.given_at, zone),
+            item.drug,
+            dose_text(item.dose_value, item.dose_unit),
+            route_text(item.route, lang),
+            _status(item.status, lang),
+        ]
+        for item in given
+    ]
+    widths = [width * 0.15, width * 0.43, width * 0.14, width * 0.14, width * 0.14]
+    heading_row = [t(f"kits.col_{c}", lang) for c in ("time", "drug", "dose", "route", "status")]
+    return KeepTogether([heading, grid_table(heading_row, rows, widths, styles)])
+
+
+_STATUSES = {
+    "completed": {"fr": "donné", "en": "given"},
+    "not-done": {"fr": "NON DONNÉ", "en": "NOT GIVEN"},
+    "in-progress": {"fr": "en cours", "en": "running"},
+    "stopped": {"fr": "arrêté", "en": "stopped"},
+}
+
+
+def _status(status: str, lang: Lang) -> str:
+    return _STATUSES.get(status, {}).get(lang, status)
+
+
+_UNITS = {"10*9/L": "×10⁹/L", "10*12/L": "×10¹²/L", "umol/L": "µmol/L"}
+
+
+def unit_text(unit: str | None) -> str:
+    """UCUM as people write it: ×10⁹/L, µmol/L; annotations such as {INR} dropped."""
+    if not unit:
+        return ""
+    return _UNITS.get(unit, re.sub(r"\{[^}]*\}", "", unit))
+
+
+def latest_results(results: tuple[LabResult, ...]) -> list[tuple[LabResult, LabResult | None]]:
+    """The newest result of each test with the one before it, in label order."""
+    by_code: dict[str, list[LabResult]] = {}
+    for result in sorted(results, key=lambda r: r.effective_at, reverse=True):
+        by_code.setdefault(result.code, []).append(result)
+    pairs = [(found[0], found[1] if len(found) > 1 else None) for found in by_code.values()]
+    return sorted(pairs, key=lambda pair: pair[0].label)
+
+
+def value_text(result: LabResult) -> str:
+    if result.value is not None:
+        return f"{result.value:g} {unit_text(result.unit)}".strip()
+    return result.value_text or ""
+
+
+def _results(
+    results: tuple[LabResult, ...], styles: Styles, lang: Lang, width: float, zone: tzinfo
+) -> Flowable:
+    heading = Paragraph(text(t("kits.labs_title", lang)), styles.heading)
+    if not results:
+        return KeepTogether([heading, Paragraph(text(t("kits.labs_none", lang)), styles.body)])
+    symbols = FLAG_SYMBOLS if styles.faces.symbols else FLAG_FALLBACK
+    rows = []
+    for result, previous in latest_results(results):
+        abnormal = result.flag in ABNORMAL
+        style = styles.cell_bold if abnormal else styles.cell
+        ranges = (
+            f"{result.low:g} – {result.high:g}" if result.low is not None and result.high is not None else ""
+        )
+        cells = [
+            result.label,
+            value_text(result),
+            symbols.get(result.flag or "", ""),
+            ranges,
+            short(result.effective_at, zone),
+            value_text(previous) if previous else "",
+        ]
+        rows.append([Paragraph(text(cell), style) for cell in cells])
+    widths = [width * 0.27, width * 0.19, width * 0.07, width * 0.16, width * 0.15, width * 0.16]
+    heading_row = [t(f"kits.col_{c}", lang) for c in ("test", "value", "flag", "range", "when", "previous")]
+    legend = t("kits.labs_legend", lang)
+    if not styles.faces.symbols:
+        legend = legend.replace("▲▲", "HH").replace("▼▼", "LL").replace("▲", "H").replace("▼", "L")
+    return KeepTogether(
+        [heading, grid_table(heading_row, rows, widths, styles), Paragraph(text(legend), styles.small)]
+    )
