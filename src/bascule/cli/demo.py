@@ -68,9 +68,13 @@ def impact_part(
     impact = assess(hospital_map, scenario.down, scenario.isolate, scenario.suppliers)
     print_impact(impact, lang, console)
     write_json(out / "impact.json", impact.to_json())
-    drawing = out / "impact-map.svg"
+    drawing, affected = out / "impact-map.svg", out / "impact-affected.svg"
     draw_to_file(hospital_map, impact, drawing, lang=lang, scenario=scenario.title_in(lang))
-    console.print(t("demo.written", lang, path=f"{out / 'impact.json'}, {drawing}"))
+    # Only what is degraded or down: the clearest picture for the crisis cell.
+    draw_to_file(
+        hospital_map, impact, affected, lang=lang, scenario=scenario.title_in(lang), affected_only=True
+    )
+    console.print(t("demo.written", lang, path=f"{out / 'impact.json'}, {drawing}, {affected}"))
     return impact
 
 
