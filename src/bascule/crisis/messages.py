@@ -207,5 +207,27 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "lang": ("Langue", "Language"),
 }
 
+# What each journal entry's name means to a reader (the entry itself keeps the id).
+_EVENTS: dict[str, tuple[str, str]] = {
+    "incident.opened": ("Incident ouvert", "Incident opened"),
+    "hit.declared": ("Déclaré touché", "Declared hit"),
+    "hit.lifted": ("Déclaration levée (rétabli)", "Declaration lifted (restored)"),
+    "isolation.confirmed": ("Isolement confirmé", "Isolation confirmed"),
+    "task.started": ("Tâche commencée", "Task started"),
+    "task.done": ("Tâche terminée", "Task done"),
+    "plan.made": ("Plan recalculé", "Plan made"),
+    "note.added": ("Note", "Note"),
+    "decision.added": ("Décision", "Decision"),
+    "action.created": ("Action créée", "Action created"),
+    "action.status": ("Action mise à jour", "Action updated"),
+    "sitrep.made": ("Point de situation", "Situation report"),
+    "login": ("Connexion", "Signed in"),
+    "logout": ("Déconnexion", "Signed out"),
+    "login.failed": ("Connexion refusée", "Sign-in refused"),
+    "user.added": ("Compte créé", "Account created"),
+}
+
 MESSAGES = {key: {"fr": fr, "en": en} for key, (fr, en) in _TEXTS.items()}
+EVENTS = {key: {"fr": fr, "en": en} for key, (fr, en) in _EVENTS.items()}
 register("crisis", MESSAGES)  # type: ignore[arg-type]
+register("crisis_events", EVENTS)  # type: ignore[arg-type]

@@ -67,3 +67,21 @@ def used_keys() -> set[str]:
 def test_every_word_used_exists_in_french_and_english(key: str) -> None:
     assert key in messages.MESSAGES
     assert messages.MESSAGES[key]["fr"] and messages.MESSAGES[key]["en"]
+
+
+def test_every_journal_event_written_has_words() -> None:
+    written: set[str] = set()
+    for path in SOURCES.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        written |= set(re.findall(r'(?:record\(request, |append\()f?"([a-z]+(?:\.[a-z]+)?)"', text))
+    # names chosen by an expression or built with f-strings
+    written |= {
+        "task.started",
+        "task.done",
+        "note.added",
+        "decision.added",
+        "hit.declared",
+        "isolation.confirmed",
+    }
+    assert written <= set(messages.EVENTS), written - set(messages.EVENTS)
+    assert {"hit.declared", "login", "plan.made"} <= written

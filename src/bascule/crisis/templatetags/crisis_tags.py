@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from bascule.crisis import messages  # noqa: F401  (registers the catalogue)
+from bascule.crisis import messages
 from bascule.i18n import Lang, t
 
 register = template.Library()
@@ -39,6 +39,15 @@ def eta(context: Any, incident: Any, hours: float | None) -> str:
         return t("crisis.eta_never", lang)
     moment = timezone.localtime(incident.opened_at + timedelta(hours=float(hours)))
     return t("crisis.eta_at", lang, time=moment.strftime("%d/%m %H:%M"), hours=f"{float(hours):.1f}")
+
+
+@register.simple_tag(takes_context=True)
+def event(context: Any, name: str) -> str:
+    """A journal entry's name in the reader's words ("hit.declared" → "Déclaré touché")."""
+    lang: Lang = context.get("lang", "fr")
+    if name in messages.EVENTS:
+        return t(f"crisis_events.{name}", lang)
+    return name
 
 
 @register.filter
