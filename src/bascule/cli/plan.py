@@ -56,6 +56,21 @@ def parse_started(values: list[str]) -> dict[str, StartedWork]:
     return started
 
 
+def parse_done(values: list[str], at: float) -> dict[str, float]:
+    """`ID` (restored by now) or `ID=HOURS` (restored then), as given to --done."""
+    done: dict[str, float] = {}
+    for value in values:
+        node, equals, hours_text = value.partition("=")
+        try:
+            when = float(hours_text) if equals else at
+        except ValueError:
+            when = math.nan
+        if not node or not math.isfinite(when):
+            raise UserError(f"--done takes ID or ID=HOURS (e.g. dc01=6), not {value!r}.")
+        done[node] = when
+    return done
+
+
 def hours(value: float) -> str:
     return f"{value:g}"
 
@@ -134,7 +149,7 @@ def plan_scenario(
     hospital_map: HospitalMap,
     scenario: Scenario,
     *,
-    done: Iterable[str] = (),
+    done: Iterable[str] | Mapping[str, float] = (),
     started: Mapping[str, StartedWork] | None = None,
     at: float = 0.0,
     time_limit: float = 10.0,
@@ -160,7 +175,10 @@ def plan_command(
     supplier: SupplierOption = None,
     scenario: ScenarioOption = None,
     done: Annotated[
-        list[str] | None, typer.Option("--done", metavar="ID", help="A node already restored (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--done", metavar="ID[=HOURS]", help="A node already restored, at HOURS if given (repeatable)."
+        ),
     ] = None,
     started: Annotated[
         list[str] | None,
@@ -192,7 +210,12 @@ def plan_command(
 
     def solve() -> Plan:
         return plan_scenario(
-            hospital_map, chosen, done=done or (), started=under_way, at=at, time_limit=time_limit
+            hospital_map,
+            chosen,
+            done=parse_done(done or [], at),
+            started=under_way,
+            at=at,
+            time_limit=time_limit,
         )
 
     if as_json:

@@ -125,7 +125,7 @@ def plan(
     suppliers: Iterable[str] = (),
     reconnect: Mapping[str, float] | None = None,
     supplier_back: Mapping[str, float] | None = None,
-    done: Iterable[str] = (),
+    done: Iterable[str] | Mapping[str, float] = (),
     started: Mapping[str, StartedWork] | None = None,
     at: float = 0.0,
     time_limit: float = 10.0,
@@ -134,8 +134,9 @@ def plan(
 
     Every time is in hours since the incident: `reconnect` and `supplier_back` say when outside
     things come back, `at` is now (no new task starts before it), `done` lists nodes already
-    restored (counted as back at `at`), and `started` maps a node under way to the hour its
-    restoration began, or to (hour, team id); it keeps a member of that team until it ends.
+    restored (back at `at`) or maps them to the hour they came back, and `started` maps a node
+    under way to the hour its restoration began, or to (hour, team id); it keeps a member of that
+    team until it ends.
     """
     if not time_limit > 0:
         raise UserError(f"The time limit must be a positive number of seconds, not {time_limit}.")

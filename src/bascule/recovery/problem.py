@@ -5,7 +5,7 @@ Every node gets an *availability time*: the first hour at which it is no longer 
     A(n) = max(H(n), max over n's requirements of the K-th smallest A of the members)
 
 where H(n) is when n stops being hit: the end of its restoration task if it was declared down
-(`at` if it is already done), the reconnection of its isolated segment, the return of its
+(when it was done, `at` if not said), the reconnection of its isolated segment, the return of its
 supplier (infinite when the scenario does not say it comes back), 0 when it is not hit.
 Everything only comes back, never goes down again, so these times describe the whole plan.
 """
@@ -94,7 +94,7 @@ def build_problem(
     suppliers: Iterable[str] = (),
     reconnect: Mapping[str, float] | None = None,
     supplier_back: Mapping[str, float] | None = None,
-    done: Iterable[str] = (),
+    done: Iterable[str] | Mapping[str, float] = (),
     started: Mapping[str, StartedWork] | None = None,
     at: float = 0.0,
 ) -> RestorationProblem:
@@ -113,7 +113,11 @@ def build_problem(
                 raise ScenarioError(f"The {what} time of {key} must be a number of hours, not {hours}.")
     if not math.isfinite(at) or at < 0:
         raise UserError(f"The plan's time --at must be a number of hours from the incident, not {at}.")
-    done_ids = set(_progress_ids(done, nodes, down_ids, "done"))
+    finished = dict(done) if isinstance(done, Mapping) else dict.fromkeys(done, at)
+    done_ids = set(_progress_ids(finished, nodes, down_ids, "done"))
+    for node_id, hours in finished.items():
+        if not math.isfinite(hours) or not 0 <= hours <= at:
+            raise UserError(f"{node_id} was done at {hours} h; give a time between 0 and now ({at} h).")
     started = dict(started or {})
     _progress_ids(started, nodes, down_ids, "started")
     both = sorted(done_ids & set(started))
@@ -132,7 +136,7 @@ def build_problem(
         if node.supplier in hit_suppliers:
             time = max(time, supplier_back.get(node.supplier, NEVER))
         if node_id in done_ids:
-            time = max(time, at)  # known restored by now, not when
+            time = max(time, finished[node_id])
         released.append(time)
 
     restored = sorted((d for d in down_ids if d not in done_ids), key=index.__getitem__)

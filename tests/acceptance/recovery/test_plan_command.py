@@ -106,6 +106,13 @@ def test_replanning_from_the_command_line(map_file: Path, capsys: pytest.Capture
     assert document["at"] == 2.5
 
 
+def test_done_with_the_hour_it_came_back(map_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = [str(map_file), *DOWN, "--done", "san=2", "--done", "dc02=2", "--done", "ad=3", "--done", "ehr=6"]
+    document = run_json(capsys, *args, "--at", "7")
+    assert [t["node"] for t in document["tasks"]] == ["dc01"]  # type: ignore[attr-defined]
+    assert document["processes"]["admissions"] == {"priority": 2, "eta_hours": 6.0}  # type: ignore[index]
+
+
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
@@ -142,6 +149,7 @@ def test_gantt_files(map_file: Path, tmp_path: Path, capsys: pytest.CaptureFixtu
     [
         (["--done", "dc1"], 'which is not in the map (did you mean "dc01"?)'),
         (["--started", "ad"], "--started takes ID=HOURS"),
+        (["--done", "ad=soon"], "--done takes ID or ID=HOURS"),
         (["--started", "ad=1@nobody", "--at", "2"], 'no team "nobody"'),
         (["--gantt", "plan.pdf"], "must be a .svg or .png file"),
         (["--time-limit", "0"], "time limit must be a positive number"),

@@ -27,6 +27,7 @@ class Scenario:
     reconnect: dict[str, float] = field(default_factory=dict)
     supplier_back: dict[str, float] = field(default_factory=dict)
     done: list[str] = field(default_factory=list)
+    done_at: dict[str, float] = field(default_factory=dict)  # when done work ended (else: at)
     started: dict[str, tuple[float, str | None]] = field(default_factory=dict)  # team None: any qualified
     at: float = 0.0
 
@@ -37,7 +38,7 @@ class Scenario:
             "suppliers": self.suppliers,
             "reconnect": self.reconnect,
             "supplier_back": self.supplier_back,
-            "done": self.done,
+            "done": {n: self.done_at.get(n, self.at) for n in self.done} if self.done_at else self.done,
             "started": {
                 n: (since if team is None else (since, team)) for n, (since, team) in self.started.items()
             },
@@ -68,7 +69,7 @@ def down_at(
             return True
         if node_id in scenario.down:
             if node_id in scenario.done:
-                return moment < scenario.at
+                return moment < scenario.done_at.get(node_id, scenario.at)
             return ends.get(node_id, math.inf) > moment
         return False
 
@@ -96,6 +97,7 @@ def requirements_met(
 def moments(scenario: Scenario, ends: Iterable[float]) -> list[float]:
     """Every time at which a status can change."""
     times = {0.0, scenario.at, *scenario.reconnect.values(), *scenario.supplier_back.values()}
+    times.update(scenario.done_at.values())
     times.update(e for e in ends if e < math.inf)
     return sorted(times)
 

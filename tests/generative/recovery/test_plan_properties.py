@@ -165,6 +165,8 @@ def test_replanning_keeps_work_done_and_under_way(
         st.sampled_from(sorted({t["start"] for t in first["tasks"]} | {t["end"] for t in first["tasks"]}))
     )
     done = [t["node"] for t in first["tasks"] if t["end"] <= now]
+    say_when = data.draw(st.booleans())  # --done ID=HOURS, or only ID (then back "by now")
+    done_at = {t["node"]: t["end"] for t in first["tasks"] if t["end"] <= now} if say_when else {}
     name_team = data.draw(st.booleans())
     started = {
         t["node"]: (t["start"], t["team"] if name_team else None)
@@ -178,6 +180,7 @@ def test_replanning_keeps_work_done_and_under_way(
         scenario.reconnect,
         scenario.supplier_back,
         done=done,
+        done_at=done_at,
         started=started,
         at=now,
     )
@@ -186,3 +189,7 @@ def test_replanning_keeps_work_done_and_under_way(
     kept = {t["node"]: t["start"] for t in second["tasks"] if t["node"] in started}
     assert kept == {node: since for node, (since, _) in started.items()}
     assert not {t["node"] for t in second["tasks"]} & set(done)
+    if say_when:  # the past is the same in both plans: what was back by now keeps its time
+        for process, eta in first["processes"].items():
+            if eta["eta_hours"] is not None and eta["eta_hours"] <= now:
+                assert second["processes"][process]["eta_hours"] == eta["eta_hours"]

@@ -205,6 +205,14 @@ CASES = [
         7000,
     ),
     Case(
+        "re-planning: done work said when keeps its time",
+        CHAIN,
+        {"down": ["san", "db", "ehr"], "done": {"san": 2.0, "db": 5.0, "ehr": 6.0}, "at": 8},
+        [],
+        {"records": 6},
+        6000,
+    ),
+    Case(
         "re-planning: work under way keeps its member until it ends",
         CHAIN,
         {"down": ["san", "db", "ehr"], "done": ["san"], "started": {"db": (2.5, "it")}, "at": 4},
@@ -287,6 +295,7 @@ ERRORS = [
     ),
     ("unknown node down", CHAIN, {"down": ["dbb"]}, None, 'no node "dbb" (did you mean "db"?)'),
     ("negative now", CHAIN, {"down": ["db"], "at": -1}, None, "--at"),
+    ("done after now", CHAIN, {"down": ["db"], "done": {"db": 3.0}, "at": 2}, None, "between 0 and now"),
 ]
 
 
