@@ -33,6 +33,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "plan",
     "kits",
     "downtime_ids",
+    "triage",
+    "notify",
 )
 
 

@@ -27,7 +27,9 @@ def record_exception(incident_id: int, actor: str, activity_id: str, role: str) 
 def approvals(incident_id: int) -> list[Approval]:
     """Every exception approval recorded for the incident, in journal order."""
     found = []
-    for record in JournalRecord.objects.filter(incident_id_ref=incident_id, name=EXCEPTION_ENTRY).order_by("seq"):
+    for record in JournalRecord.objects.filter(incident_id_ref=incident_id, name=EXCEPTION_ENTRY).order_by(
+        "seq"
+    ):
         payload = dict(record.payload)
         found.append(Approval(str(payload["activity"]), payload["role"], record.actor))
     return found
@@ -56,6 +58,11 @@ def approved_groups(incident_id: int) -> dict[tuple[str, str, str, str], str]:
     groups: dict[tuple[str, str, str, str], str] = {}
     for record in JournalRecord.objects.filter(incident_id_ref=incident_id, name=GROUP_ENTRY).order_by("seq"):
         payload = dict(record.payload)
-        key = (str(payload["day"]), str(payload.get("unit") or ""), str(payload["kind"]), str(payload["decision"]))
+        key = (
+            str(payload["day"]),
+            str(payload.get("unit") or ""),
+            str(payload["kind"]),
+            str(payload["decision"]),
+        )
         groups[key] = record.actor
     return groups

@@ -1,0 +1,360 @@
+"""`bascule notify queue|send|status|unreached`: tell every patient once, and list those not reached.
+
+Nothing printed here carries a phone number or an address except the call-centre list, which is
+written to the file the user names (CSV or PDF), never to the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from bascule import i18n
+from bascule.cli.context import environment, make_console
+from bascule.cli.options import (
+    DownOption,
+    IsolateOption,
+    LangOption,
+    ScenarioOption,
+    SupplierOption,
+    map_and_scenario,
+    output_lang,
+)
+from bascule.cli.triage import (
+    DataOption,
+    DaysOption,
+    DbOption,
+    FromOption,
+    IncidentOption,
+    StoreOption,
+    journal_approvals,
+    run_triage,
+)
+from bascule.errors import UserError
+from bascule.i18n import t
+from bascule.notify.outbox import STATES, Outbox
+
+i18n.register(
+    "notify_cli",
+    {
+        "queued": {
+            "fr": "{added} messages mis en file, {already} déjà en file ; {unreachable} patients sans "
+            "contact utilisable (listés pour le centre d'appels).",
+            "en": "{added} messages queued, {already} already queued; {unreachable} patients with no usable "
+            "contact (listed for the call centre).",
+        },
+        "invalid_title": {
+            "fr": "Patients sans contact utilisable (non envoyés)",
+            "en": "Patients with no usable contact (not sent)",
+        },
+        "sent": {
+            "fr": "{sent} messages remis à {gateway} en {seconds:.1f} s ({rate:.0f}/s) ; {retried} à "
+            "réessayer, {failed} en échec ; {taken} confirmés et {requeued} remis en file après reprise.",
+            "en": "{sent} messages handed to {gateway} in {seconds:.1f} s ({rate:.0f}/s); {retried} to retry, "
+            "{failed} failed; {taken} confirmed and {requeued} queued again on restart.",
+        },
+        "unreached": {
+            "fr": "{count} patients non joints : {path}",
+            "en": "{count} patients not reached: {path}",
+        },
+        "state": {"fr": "État", "en": "State"},
+        "count": {"fr": "Messages", "en": "Messages"},
+    },
+)
+
+notify_app = typer.Typer(
+    help="Tell patients about triage decisions, and list those not reached.", no_args_is_help=True
+)
+
+OutboxOption = Annotated[Path, typer.Option("--outbox", help="The outbox file (SQLite).")]
+
+
+def parse_rate(value: str) -> float:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:/s)?\s*", value)
+    if match is None or float(match.group(1)) <= 0:
+        raise UserError(f"--rate {value!r} is not a rate; write it like 100/s.")
+    return float(match.group(1))
+
+
+def parse_duration(value: str) -> float:
+    """Seconds from "30m", "2h", "45s" or "0"."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", value)
+    if match is None:
+        raise UserError(f"--after {value!r} is not a duration; write it like 30m, 2h or 45s.")
+    return float(match.group(1)) * {"": 60, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+
+
+def _secret(value: str | None, variable: str) -> str:
+    return value if value is not None else environment().get(variable, "") or ""
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(notify_app, name="notify")
+
+    @notify_app.command("queue")
+    def queue(
+        store: StoreOption,
+        outbox: OutboxOption,
+        map_path: Annotated[
+            str, typer.Argument(metavar="[MAP]", help="The hospital map, or 'demo'.")
+        ] = "demo",
+        scenario: ScenarioOption = None,
+        down: DownOption = None,
+        isolate: IsolateOption = None,
+        supplier: SupplierOption = None,
+        first: FromOption = None,
+        days: DaysOption = 7,
+        call_centre: Annotated[
+            str | None,
+            typer.Option("--call-centre", help="Number patients call back (default: BASCULE_CALL_CENTRE)."),
+        ] = None,
+        incident: IncidentOption = None,
+        data: DataOption = None,
+        db: DbOption = None,
+        lang: LangOption = None,
+    ) -> None:
+        """Triage, then put one message per decided activity in the outbox (twice is harmless)."""
+        from bascule.notify.phone import country_of
+        from bascule.notify.queueing import build_messages
+
+        number = call_centre or environment().get("BASCULE_CALL_CENTRE")
+        if not number:
+            raise UserError(
+                "Messages give the call-centre number: add --call-centre or set BASCULE_CALL_CENTRE."
+            )
+        hospital_map, chosen = map_and_scenario(map_path, scenario, down, isolate, supplier)
+        language = output_lang(lang, hospital_map)
+        run = run_triage(hospital_map, chosen, store, first, days, journal_approvals(data, db, incident))
+        messages, unreachable = build_messages(
+            run.proposals,
+            run.scheduled,
+            hospital_map,
+            call_centre=number,
+            lang=language,
+            zone=run.zone,
+            country=country_of(hospital_map.hospital.lang),
+            unit_names=run.unit_names,
+        )
+        with Outbox.open(outbox) as box:
+            added, already = box.enqueue(messages, time.time())
+        console = make_console()
+        if unreachable:
+            table = Table(title=t("notify_cli.invalid_title", language), title_justify="left")
+            for column in ("activity", "patient", "problem"):
+                table.add_column(column)
+            for item in unreachable:
+                table.add_row(item.activity_id, item.patient_id, item.problem)
+            console.print(table)
+        console.print(
+            t("notify_cli.queued", language, added=added, already=already, unreachable=len(unreachable)),
+            style="bold",
+        )
+
+    @notify_app.command("send")
+    def send(
+        outbox: OutboxOption,
+        gateway: Annotated[
+            str, typer.Option("--gateway", metavar="kannel|smtp|file", help="Where to hand messages.")
+        ],
+        rate: Annotated[str, typer.Option("--rate", metavar="N/s", help="Messages per second.")] = "50/s",
+        kannel_url: Annotated[
+            str, typer.Option("--kannel-url", help="Kannel smsbox sendsms address.")
+        ] = "http://127.0.0.1:13013",
+        kannel_user: Annotated[str, typer.Option("--kannel-user", help="Kannel sendsms user.")] = "bascule",
+        kannel_password: Annotated[
+            str | None,
+            typer.Option(
+                "--kannel-password", help="Kannel sendsms password (default: BASCULE_KANNEL_PASSWORD)."
+            ),
+        ] = None,
+        sender_id: Annotated[str, typer.Option("--from", help="Sender shown on the phone (Kannel).")] = "",
+        dlr_port: Annotated[
+            int,
+            typer.Option(
+                "--dlr-port", help="Port on 127.0.0.1 for Kannel's delivery reports (keep it fixed)."
+            ),
+        ] = 13099,
+        smtp_host: Annotated[str, typer.Option("--smtp-host", help="SMTP server.")] = "127.0.0.1",
+        smtp_port: Annotated[int, typer.Option("--smtp-port", help="SMTP port.")] = 25,
+        smtp_from: Annotated[str, typer.Option("--smtp-from", help="Sender address.")] = "",
+        smtp_user: Annotated[str, typer.Option("--smtp-user", help="SMTP login, if any.")] = "",
+        smtp_password: Annotated[
+            str | None,
+            typer.Option("--smtp-password", help="SMTP password (default: BASCULE_SMTP_PASSWORD)."),
+        ] = None,
+        starttls: Annotated[bool, typer.Option("--starttls", help="Use STARTTLS.")] = False,
+        file: Annotated[
+            Path | None, typer.Option("--file", help="File gateway: the JSON-lines file.")
+        ] = None,
+        max_attempts: Annotated[
+            int, typer.Option("--max-attempts", help="Tries before a message fails.")
+        ] = 6,
+        backoff: Annotated[
+            float, typer.Option("--backoff", help="First retry delay in seconds (doubles).")
+        ] = 2.0,
+        reconcile_seconds: Annotated[
+            float,
+            typer.Option("--reconcile-seconds", help="How long to wait for reports of in-doubt messages."),
+        ] = 15.0,
+        wait_reports: Annotated[
+            float,
+            typer.Option("--wait-reports", help="Seconds to keep receiving delivery reports at the end."),
+        ] = 0.0,
+        lang: Annotated[str, typer.Option("--lang", metavar="fr|en")] = "en",
+    ) -> None:
+        """Hand queued messages to the gateway at the rate given, with retries and delivery reports."""
+        import urllib.parse
+
+        from bascule.i18n import parse_lang
+        from bascule.notify.dlr import DeliveryReportServer
+        from bascule.notify.gateways.base import Gateway
+        from bascule.notify.sender import GatewayStopped, SendSettings, send_all
+
+        language = parse_lang(lang)
+        try:
+            settings = SendSettings(
+                rate=parse_rate(rate),
+                max_attempts=max_attempts,
+                backoff_seconds=backoff,
+                reconcile_seconds=reconcile_seconds,
+                report_wait_seconds=wait_reports,
+            )
+        except ValueError as error:
+            raise UserError(f"{str(error).capitalize()}.") from None
+        box = Outbox.open(outbox, create=False)
+        server: DeliveryReportServer | None = None
+        chosen: Gateway
+        try:
+            if gateway == "kannel":
+                from bascule.notify.gateways.kannel import KannelGateway, KannelSettings
+
+                url = urllib.parse.urlsplit(kannel_url)
+                if url.scheme != "http" or not url.hostname:
+                    raise UserError(
+                        f"--kannel-url {kannel_url!r} must be an http:// address of Kannel's smsbox."
+                    )
+                try:
+                    server = DeliveryReportServer(box, dlr_port)
+                except OSError as error:
+                    raise UserError(
+                        f"Cannot listen for delivery reports on 127.0.0.1:{dlr_port} ({error.strerror}); "
+                        "choose another --dlr-port."
+                    ) from None
+                server.start()
+                chosen = KannelGateway(
+                    KannelSettings(
+                        url.hostname,
+                        url.port or 80,
+                        kannel_user,
+                        _secret(kannel_password, "BASCULE_KANNEL_PASSWORD"),
+                        server.base_url(),
+                        sender_id,
+                    )
+                )
+            elif gateway == "smtp":
+                from bascule.notify.gateways.smtp import SmtpGateway, SmtpSettings
+
+                if not smtp_from:
+                    raise UserError("E-mails need a sender: add --smtp-from address@hospital.")
+                chosen = SmtpGateway(
+                    SmtpSettings(
+                        smtp_host,
+                        smtp_port,
+                        smtp_from,
+                        smtp_user,
+                        _secret(smtp_password, "BASCULE_SMTP_PASSWORD"),
+                        starttls,
+                    )
+                )
+            elif gateway == "file":
+                from bascule.notify.gateways.file import FileGateway
+
+                if file is None:
+                    raise UserError("The file gateway writes to a file: add --file messages.jsonl.")
+                chosen = FileGateway(file)
+            else:
+                raise UserError(f"Unknown gateway {gateway!r}; use kannel, smtp or file.")
+            try:
+                report = send_all(box, chosen, settings)
+            except GatewayStopped as error:
+                raise UserError(f"The gateway refused to send: {error}; check its settings.") from None
+            finally:
+                chosen.close()
+        finally:
+            if server is not None:
+                server.stop()
+            box.close()
+        typer.echo(
+            t(
+                "notify_cli.sent",
+                language,
+                sent=report.sent,
+                gateway=gateway,
+                seconds=report.elapsed_seconds,
+                rate=report.rate,
+                retried=report.retried,
+                failed=report.failed,
+                taken=report.reconciled_taken,
+                requeued=report.reconciled_requeued,
+            )
+        )
+
+    @notify_app.command("status")
+    def status(
+        outbox: OutboxOption,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        lang: Annotated[str, typer.Option("--lang", metavar="fr|en")] = "en",
+    ) -> None:
+        """How many messages are in each state."""
+        from bascule.i18n import parse_lang
+
+        language = parse_lang(lang)
+        with Outbox.open(outbox, create=False) as box:
+            counts = box.counts()
+        if as_json:
+            typer.echo(json.dumps(counts))
+            return
+        table = Table()
+        table.add_column(t("notify_cli.state", language))
+        table.add_column(t("notify_cli.count", language), justify="right")
+        for state in STATES:
+            table.add_row(state, str(counts[state]))
+        make_console().print(table)
+
+    @notify_app.command("unreached")
+    def unreached(
+        outbox: OutboxOption,
+        after: Annotated[
+            str,
+            typer.Option(
+                "--after", help="A text not delivered this long after sending counts as not reached."
+            ),
+        ] = "30m",
+        csv_path: Annotated[Path | None, typer.Option("--csv", help="Write the call list as CSV.")] = None,
+        pdf_path: Annotated[
+            Path | None, typer.Option("--pdf", help="Write the call list and script as PDF.")
+        ] = None,
+        store: Annotated[
+            Path | None, typer.Option("--store", help="Continuity store, to add patients' names to the list.")
+        ] = None,
+        lang: Annotated[str, typer.Option("--lang", metavar="fr|en")] = "fr",
+    ) -> None:
+        """List the patients not reached, for the call centre (CSV and/or PDF with a call script)."""
+        from bascule.i18n import parse_lang
+        from bascule.notify.call_list import call_list, write_csv, write_pdf
+
+        language = parse_lang(lang)
+        if csv_path is None and pdf_path is None:
+            raise UserError("Say where to write the list: add --csv FILE and/or --pdf FILE.")
+        with Outbox.open(outbox, create=False) as box:
+            entries = call_list(box, time.time() - parse_duration(after), store)
+        for path, writer in ((csv_path, write_csv), (pdf_path, write_pdf)):
+            if path is not None:
+                writer(path, entries, language)
+                typer.echo(t("notify_cli.unreached", language, count=len(entries), path=path))
