@@ -1,18 +1,16 @@
-"""Smaller pieces: the demo incident, the Gantt drawing, and every word the pages use existing
+"""Smaller pieces: the demo incident, the stored plan, and every word the pages use existing
 in both languages."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pytest
 from django.test import TestCase
 
 from bascule.crisis import messages
 from bascule.crisis.demo import DEMO_ACTOR, demo_incident
-from bascule.crisis.gantt import draw_gantt
 from bascule.crisis.journal_store import verify_chain
 from bascule.crisis.models import Account, JournalRecord
 from bascule.hospital.loading import load_map
@@ -34,22 +32,6 @@ class DemoIncidentTest(TestCase):
         assert not author.is_active and not author.has_usable_password()
         assert JournalRecord.objects.filter(actor=DEMO_ACTOR).count() == 1 + len(declared)
         assert verify_chain() is None
-
-
-def test_gantt_has_a_bar_per_task_and_marks_work_under_way() -> None:
-    tasks = [
-        {"node": "san", "team": "infra", "member": 0, "start": 0.0, "end": 10.0},
-        {"node": "ehr-db", "team": "infra", "member": 0, "start": 10.0, "end": 15.0},
-        {"node": "<ehr>", "team": "apps", "member": 0, "start": 15.0, "end": 23.0},
-    ]
-    svg = draw_gantt(tasks, {"san": "started"}, 2.0, {"now": "maintenant", "started": "en cours"})
-    root = ElementTree.fromstring(svg)
-    groups = root.findall(".//{http://www.w3.org/2000/svg}g[@data-task]")
-    assert [g.get("data-task") for g in groups] == ["san", "ehr-db", "<ehr>"]
-    assert groups[0].find("{http://www.w3.org/2000/svg}rect").get("fill") == "url(#hatch)"  # type: ignore[union-attr]
-    assert "en cours" in groups[0].findtext("{http://www.w3.org/2000/svg}title", "")
-    assert "maintenant" in svg
-    assert draw_gantt([], {}, 0.0, {}) == ""
 
 
 def used_keys() -> set[str]:
@@ -85,3 +67,23 @@ def test_every_journal_event_written_has_words() -> None:
     }
     assert written <= set(messages.EVENTS), written - set(messages.EVENTS)
     assert {"hit.declared", "login", "plan.made"} <= written
+
+
+def test_a_stored_plan_gives_back_the_plan_it_was_made_from() -> None:
+    from bascule.crisis.views.restoration import stored_plan
+    from bascule.recovery.plan import plan
+
+    hospital = load_map("demo")
+    scenario = load_scenario("ransomware", hospital)
+    made = plan(
+        hospital,
+        down=scenario.down,
+        isolate=scenario.isolate,
+        suppliers=scenario.suppliers,
+        reconnect=scenario.reconnect,
+        supplier_back=scenario.supplier_back,
+        at=1.5,
+        time_limit=0.5,
+    )
+    document = made.to_json()
+    assert stored_plan(document).to_json() == document

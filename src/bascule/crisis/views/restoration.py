@@ -11,11 +11,41 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from bascule.crisis import engine
-from bascule.crisis.gantt import draw_gantt
 from bascule.crisis.models import Hit, Incident, StoredPlan, TaskProgress
 from bascule.crisis.roles import Action, allowed, requires
-from bascule.crisis.views.common import get_incident, record, render_live, text
+from bascule.crisis.views.common import get_incident, lang_of, record, render_live, text
 from bascule.errors import UserError
+from bascule.gantt import gantt_svg
+from bascule.recovery.plan import Plan, PlannedTask, ProcessEta
+
+
+def stored_plan(document: dict[str, Any]) -> Plan:
+    """The Plan a stored contract-3 document (with its extra fields) was made from."""
+    tasks = tuple(
+        PlannedTask(
+            t["node"],
+            t["team"],
+            int(t["member"]),
+            float(t["start"]),
+            float(t["end"]),
+            tuple(t["brings_back"]),
+        )
+        for t in document["tasks"]
+    )
+    processes = tuple(
+        ProcessEta(pid, int(p["priority"]), p["eta_hours"]) for pid, p in document["processes"].items()
+    )
+    return Plan(
+        tasks,
+        processes,
+        float(document["objective"]),
+        float(document["lower_bound"]),
+        document["solver"],
+        document["status"],
+        float(document["baseline_objective"]),
+        tuple(document["blocked"]),
+        float(document["at"]),
+    )
 
 
 def hours_since_opening(incident: Incident) -> float:
@@ -65,7 +95,6 @@ def restoration(request: HttpRequest, incident_id: int) -> HttpResponse:
             return {"stored": None, "declared": bool(engine.active_hits(incident)), "done": progress}
         plan_json = stored.plan_json
         states = {n: p.state for n, p in progress.items()}
-        labels = {"now": text(request, "now"), "started": text(request, "state_started")}
         teams: dict[str, list[dict[str, Any]]] = {}
         for task in plan_json["tasks"]:
             teams.setdefault(task["team"], []).append({**task, "state": states.get(task["node"], "planned")})
@@ -81,7 +110,7 @@ def restoration(request: HttpRequest, incident_id: int) -> HttpResponse:
         done = [p for p in progress.values() if p.state == TaskProgress.DONE]
         return {
             "stored": stored,
-            "svg": draw_gantt(plan_json["tasks"], states, hours_since_opening(incident), labels),
+            "svg": gantt_svg(stored_plan(plan_json), hospital, lang_of(request)),
             "teams": sorted(teams.items()),
             "etas": etas,
             "done": done,
