@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -58,7 +59,9 @@ def solve(
     hint_available: Sequence[float],
     time_limit: float,
 ) -> CpResult | None:
-    """Optimise the `relevant` tasks for the `waiting` processes (indices into problem.processes)."""
+    """Optimise the `relevant` tasks for the `waiting` processes (indices into problem.processes)
+    within `time_limit` seconds, building the model included."""
+    deadline = time.monotonic() + time_limit
     tasks = problem.tasks
     relevant_set = set(relevant)
     started = [t for t, task in enumerate(tasks) if task.started_at is not None]
@@ -183,7 +186,7 @@ def solve(
     model.minimize(cp_model.LinearExpr.weighted_sum(terms, weights))
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+    solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
     solver.parameters.num_workers = WORKERS
     solver.parameters.random_seed = 1
     status = solver.solve(model)
