@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 
 from bascule.crisis.roles import Role
 
@@ -59,6 +59,14 @@ class Hit(models.Model):
 
     class Meta:
         indexes = (models.Index(fields=["incident", "lifted_at"]),)
+        # Two people declaring the same thing at once make one declaration, not two.
+        constraints = (
+            models.UniqueConstraint(
+                fields=["incident", "kind", "target"],
+                condition=Q(lifted_at__isnull=True),
+                name="one_active_hit",
+            ),
+        )
 
 
 class TaskProgress(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -151,10 +151,11 @@ def declare(request: HttpRequest, incident_id: int) -> HttpResponse:
             return render(request, "crisis/forbidden.html", status=403)
         if request.POST.get("confirmed") != "1":
             return redirect(reverse("crisis:whatif", args=[incident.pk]) + f"?segment={target}")
-    with transaction.atomic():
-        if incident.hits.filter(kind=kind, target=target, lifted_at__isnull=True).exists():
-            return HttpResponse(text(request, "already_hit", target=target), status=409)
-        Hit.objects.create(incident=incident, kind=kind, target=target, declared_by=request.user)
+    try:
+        with transaction.atomic():
+            Hit.objects.create(incident=incident, kind=kind, target=target, declared_by=request.user)
+    except IntegrityError:
+        return HttpResponse(text(request, "already_hit", target=target), status=409)
     incident.bump()
     name = "isolation.confirmed" if kind == Hit.SEGMENT else "hit.declared"
     record(request, name, incident, {"kind": kind, "target": target})
