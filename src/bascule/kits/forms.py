@@ -196,7 +196,14 @@ def transfusion_record(styles: Styles, lang: Lang, width: float) -> list[Flowabl
     check_rows = [[t("kitforms.unit_number", lang)] + [""] * units] + [
         [f"☐ {c}"] + ["☐"] * units for c in checks
     ]
-    check_table = grid_table(None, check_rows, [label_width] + [column] * units, styles, row_height=10.5 * mm)
+    check_table = grid_table(
+        None,
+        check_rows,
+        [label_width] + [column] * units,
+        styles,
+        row_height=11 * mm,
+        extra=[("FONT", (1, 1), (-1, -1), styles.cell.fontName, 18), ("ALIGN", (1, 1), (-1, -1), "CENTER")],
+    )
     vitals_heading = [t("kitforms.vitals", lang), *t("kitforms.vitals_cols", lang).split("|")]
     vitals_rows = [[t(f"kitforms.vitals_{k}", lang)] + [""] * 5 for k in ("before", "15", "end")]
     vitals = grid_table(

@@ -82,20 +82,26 @@ def census_flowables(content: UnitKitContent, styles: Styles, lang: Lang, width:
     if not census.patients:
         parts.append(Paragraph(text(t("kits.census_empty", lang)), styles.bold))
         return parts
-    rows = []
-    extra = []
+    rows: list[list[object]] = []
+    bold = (styles.cell_bold.fontName, styles.cell.fontSize, styles.cell.leading)
+    extra: list[tuple[object, ...]] = [
+        ("FONT", (0, 1), (1, -1), *bold),
+        ("FONT", (4, 1), (4, -1), *bold),
+    ]
     for index, entry in enumerate(census.patients, start=1):
         allergy = t("kits.allergy_yes", lang) if entry.has_allergy else t("kits.allergy_no", lang)
         if entry.has_allergy:
             allergy = styles.faces.mark("⚠ ", "") + allergy
             extra.append(("BACKGROUND", (3, index), (3, index), colors.black))
+            extra.append(("TEXTCOLOR", (3, index), (3, index), colors.white))
+            extra.append(("FONT", (3, index), (3, index), *bold))
         rows.append(
             [
-                Paragraph(f"<b>{text(bed_text(entry.room, entry.bed))}</b>", styles.cell),
-                Paragraph(f"<b>{text(display_name(entry.family, entry.given))}</b>", styles.cell),
+                bed_text(entry.room, entry.bed),
+                display_name(entry.family, entry.given),
                 f"{age_text(entry.age, lang)} {sex_text(entry.sex, lang)}",
-                Paragraph(text(allergy), styles.cell_inverted if entry.has_allergy else styles.cell),
-                Paragraph(f"<b>{text(entry.blood_group or '?')}</b>", styles.cell),
+                allergy,
+                entry.blood_group or "?",
                 entry.attending or "—",
             ]
         )

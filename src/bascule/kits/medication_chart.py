@@ -9,6 +9,7 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from bascule.clinical.records import MedicationOrder
@@ -18,9 +19,9 @@ from bascule.kits.frame import GREY, Styles
 from bascule.kits.moments import clock, short
 from bascule.kits.tables import grid_table, text
 
-DRUG_COLUMN = 72 * mm
+DRUG_COLUMN: float = 62 * mm
 MAX_TIME_COLUMNS = 8
-BOX_HEIGHT = 12 * mm
+BOX_HEIGHT: float = 12 * mm
 TIME_COLUMN = 21 * mm
 
 
@@ -75,6 +76,13 @@ def chart_flowables(
     return flowables
 
 
+def _row_height(order: MedicationOrder, styles: Styles) -> float:
+    """Room to initial, and for a drug name that wraps onto a second line."""
+    name_width = float(stringWidth(order.drug, styles.cell_bold.fontName, styles.cell_bold.fontSize))
+    extra: float = 4.5 * mm if name_width > DRUG_COLUMN - 6 else 0.0
+    return BOX_HEIGHT + extra
+
+
 def _grid(
     orders: list[MedicationOrder],
     moments: list[datetime],
@@ -86,7 +94,7 @@ def _grid(
 ) -> Any:
     column = min(TIME_COLUMN, (width - DRUG_COLUMN) / len(moments))
     heading = [t("kits.col_drug", lang)] + [
-        Paragraph(f"{moment.astimezone(zone):%d/%m}<br/><b>{clock(moment, zone)}</b>", styles.cell)
+        Paragraph(f"{moment.astimezone(zone):%d/%m}<br/><b>{clock(moment, zone)}</b>", styles.small)
         for moment in moments
     ]
     rows: list[list[object]] = []
@@ -111,7 +119,7 @@ def _grid(
         rows,
         [DRUG_COLUMN] + [column] * len(moments),
         styles,
-        row_height=BOX_HEIGHT,
+        row_height=[_row_height(order, styles) for order in orders],
         extra=extra,
     )
 
@@ -125,6 +133,6 @@ def _as_needed(orders: list[MedicationOrder], styles: Styles, lang: Lang, width:
         rows,
         [DRUG_COLUMN] + [column] * boxes,
         styles,
-        row_height=BOX_HEIGHT,
+        row_height=[_row_height(order, styles) for order in orders],
     )
     return KeepTogether([Paragraph(text(t("kits.prn_title", lang)), styles.heading), table])

@@ -146,7 +146,7 @@ def _medications(page: PatientPage, styles: Styles, lang: Lang, width: float, zo
         return KeepTogether([heading, Paragraph(text(t("kits.none_recorded", lang)), styles.body)])
     rows = [
         [
-            Paragraph(f"<b>{text(order.drug)}</b>", styles.cell),
+            order.drug,
             dose_text(order.dose_value, order.dose_unit),
             route_text(order.route, lang),
             t("kits.as_needed", lang) if order.as_needed else ", ".join(f"{m:%H:%M}" for m in order.times),
@@ -156,7 +156,16 @@ def _medications(page: PatientPage, styles: Styles, lang: Lang, width: float, zo
     ]
     widths = [width * 0.40, width * 0.13, width * 0.14, width * 0.19, width * 0.14]
     heading_row = [t(f"kits.col_{c}", lang) for c in ("drug", "dose", "route", "schedule", "since")]
-    return KeepTogether([heading, grid_table(heading_row, rows, widths, styles)])
+    drug_rows = list(range(len(rows)))
+    table = grid_table(heading_row, rows, widths, styles, extra=_bold_column(0, drug_rows, styles))
+    return KeepTogether([heading, table])
+
+
+def _bold_column(column: int, rows: list[int], styles: Styles) -> list[tuple[Any, ...]]:
+    if not rows:
+        return []
+    font = (styles.cell_bold.fontName, styles.cell.fontSize, styles.cell.leading)
+    return [("FONT", (column, 1), (column, rows[-1] + 1), *font)]
 
 
 def _administrations(page: PatientPage, styles: Styles, lang: Lang, width: float, zone: tzinfo) -> Flowable:
@@ -223,27 +232,33 @@ def _results(
     if not results:
         return KeepTogether([heading, Paragraph(text(t("kits.labs_none", lang)), styles.body)])
     symbols = FLAG_SYMBOLS if styles.faces.symbols else FLAG_FALLBACK
-    rows = []
-    for result, previous in latest_results(results):
-        abnormal = result.flag in ABNORMAL
-        style = styles.cell_bold if abnormal else styles.cell
+    rows: list[list[object]] = []
+    abnormal_rows: list[int] = []
+    for index, (result, previous) in enumerate(latest_results(results)):
+        if result.flag in ABNORMAL:
+            abnormal_rows.append(index)
         ranges = (
             f"{result.low:g} – {result.high:g}" if result.low is not None and result.high is not None else ""
         )
-        cells = [
-            result.label,
-            value_text(result),
-            symbols.get(result.flag or "", ""),
-            ranges,
-            short(result.effective_at, zone),
-            value_text(previous) if previous else "",
-        ]
-        rows.append([Paragraph(text(cell), style) for cell in cells])
+        rows.append(
+            [
+                result.label,
+                value_text(result),
+                symbols.get(result.flag or "", ""),
+                ranges,
+                short(result.effective_at, zone),
+                value_text(previous) if previous else "",
+            ]
+        )
     widths = [width * 0.27, width * 0.19, width * 0.07, width * 0.16, width * 0.15, width * 0.16]
     heading_row = [t(f"kits.col_{c}", lang) for c in ("test", "value", "flag", "range", "when", "previous")]
     legend = t("kits.labs_legend", lang)
     if not styles.faces.symbols:
         legend = legend.replace("▲▲", "HH").replace("▼▼", "LL").replace("▲", "H").replace("▼", "L")
     return KeepTogether(
-        [heading, grid_table(heading_row, rows, widths, styles), Paragraph(text(legend), styles.small)]
+        [
+            heading,
+            grid_table(heading_row, rows, widths, styles, bold_rows=abnormal_rows),
+            Paragraph(text(legend), styles.small),
+        ]
     )
