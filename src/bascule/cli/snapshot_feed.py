@@ -74,12 +74,14 @@ StoreOption = Annotated[
 LangOption = Annotated[str, typer.Option("--lang", metavar="fr|en", help="Language of the output.")]
 
 
-def _age(seconds: float) -> str:
+def _age(seconds: float, lang: Lang) -> str:
     minutes = int(seconds // 60)
     if minutes < 60:
         return f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d}" if hours < 48 else f"{hours // 24} × 24 h"
+    if hours < 48:
+        return f"{hours} h {minutes:02d}"
+    return f"{hours // 24} {'j' if lang == 'fr' else 'd'}"
 
 
 def print_data_age(store: ContinuityStore, console: Console, lang: Lang, now: datetime | None = None) -> None:
@@ -93,7 +95,7 @@ def print_data_age(store: ContinuityStore, console: Console, lang: Lang, now: da
             "feed.data_age",
             lang,
             data_time=f"{data_time:%Y-%m-%d %H:%M} UTC",
-            age=_age(max(0, age)),
+            age=_age(max(0, age), lang),
             refreshed_at=f"{refreshed_at:%Y-%m-%d %H:%M} UTC",
         )
     )
