@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from bascule.cli.context import make_console
@@ -72,11 +73,12 @@ def parse_done(values: list[str], at: float) -> dict[str, float]:
 
 
 def hours(value: float) -> str:
-    return f"{value:g}"
+    """2.5, 6, 3548811: no exponent, no trailing zeros."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def print_plan(result: Plan, hospital_map: HospitalMap, lang: Lang, console: Console) -> None:
-    console.print(t("plan.title", lang, hospital=hospital_map.hospital.name), style="bold")
+    console.print(t("plan.title", lang, hospital=escape(hospital_map.hospital.name)), style="bold")
     teams_used = [team for team in hospital_map.teams if any(task.team == team.id for task in result.tasks)]
     console.print(
         t(
@@ -99,7 +101,11 @@ def print_plan(result: Plan, hospital_map: HospitalMap, lang: Lang, console: Con
         tasks = [task for task in result.tasks if task.team == team.id]
         table = Table(
             title=t(
-                "plan.team_title", lang, team=team.name or team.id, members=team.members, count=len(tasks)
+                "plan.team_title",
+                lang,
+                team=escape(team.name or team.id),
+                members=team.members,
+                count=len(tasks),
             ),
             title_justify="left",
             header_style="bold",
@@ -107,8 +113,8 @@ def print_plan(result: Plan, hospital_map: HospitalMap, lang: Lang, console: Con
         for column in ("col_member", "col_start", "col_end", "col_node", "col_brings_back"):
             table.add_column(t(f"plan.{column}", lang), overflow="fold")
         for task in tasks:
-            label = nodes[task.node].label
-            node_text = f"{label} [dim]({task.node})[/]" if label != task.node else task.node
+            label = escape(nodes[task.node].label)
+            node_text = f"{label} [dim]({escape(task.node)})[/]" if label != task.node else label
             start = t("plan.back_at", lang, hours=hours(task.start))
             if task.start < result.at:
                 start += f" ({t('plan.under_way', lang)})"
@@ -117,7 +123,7 @@ def print_plan(result: Plan, hospital_map: HospitalMap, lang: Lang, console: Con
                 start,
                 t("plan.back_at", lang, hours=hours(task.end)),
                 node_text,
-                ", ".join(nodes[p].label for p in task.brings_back),
+                escape(", ".join(nodes[p].label for p in task.brings_back)),
             )
         console.print(table)
     table = Table(title=t("plan.etas_title", lang), title_justify="left", header_style="bold")
@@ -129,12 +135,12 @@ def print_plan(result: Plan, hospital_map: HospitalMap, lang: Lang, console: Con
     ):
         table.add_row(
             f"P{eta.priority}",
-            f"{nodes[eta.process].label} [dim]({eta.process})[/]",
+            f"{escape(nodes[eta.process].label)} [dim]({escape(eta.process)})[/]",
             _when(eta.eta_hours, lang),
         )
     console.print(table)
     if result.blocked:
-        console.print(t("plan.blocked", lang, nodes=", ".join(result.blocked)), style="bold red")
+        console.print(escape(t("plan.blocked", lang, nodes=", ".join(result.blocked))), style="bold red")
 
 
 def _when(eta_hours: float | None, lang: Lang) -> str:
@@ -231,7 +237,7 @@ def plan_command(
     console = make_console()
     print_plan(result, hospital_map, language, console)
     if gantt is not None:
-        console.print(t("plan.gantt_written", language, path=str(gantt)))
+        console.print(t("plan.gantt_written", language, path=escape(str(gantt))))
 
 
 def demo_part(
@@ -249,7 +255,13 @@ def demo_part(
         raise UserError(f"Cannot write the plan to {json_path}: {error.strerror or error}.") from error
     write_gantt(result, hospital_map, gantt_path, lang)
     console.print(
-        t("plan.demo_written", lang, tasks=len(result.tasks), json=str(json_path), gantt=str(gantt_path)),
+        t(
+            "plan.demo_written",
+            lang,
+            tasks=len(result.tasks),
+            json=escape(str(json_path)),
+            gantt=escape(str(gantt_path)),
+        ),
         style="bold",
     )
     nodes = hospital_map.nodes
@@ -262,7 +274,7 @@ def demo_part(
                 "plan.demo_eta",
                 lang,
                 priority=eta.priority,
-                process=nodes[eta.process].label,
+                process=escape(nodes[eta.process].label),
                 when=_when(eta.eta_hours, lang),
             )
         )

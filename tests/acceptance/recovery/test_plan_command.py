@@ -184,3 +184,12 @@ def test_demo_part_writes_the_plan_and_its_chart(tmp_path: Path) -> None:
     assert document["tasks"] and (tmp_path / "plan-gantt.svg").stat().st_size > 0
     text = console.export_text()
     assert "Plan de restauration" in text and " P1 " in text
+
+
+def test_names_with_brackets_are_printed_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "map.yaml"
+    path.write_text(MAP.replace('name: "Records"', 'name: "Records [bold]EHR[/bold]"'), encoding="utf-8")
+    assert main(["plan", str(path), *DOWN, "--time-limit", "1", "--lang", "en"]) == 0
+    assert "Records [bold]EHR[/bold]" in capsys.readouterr().out
