@@ -14,6 +14,7 @@ incident_patterns = [
     path("infrastructure/", board.infrastructure, name="infrastructure"),
     path("suppliers/", board.suppliers, name="suppliers"),
     path("diagram/", board.diagram, name="diagram"),
+    path("impact.json", incidents.impact_json, name="impact_json"),
     path("hits/", incidents.hits_page, name="hits"),
     path("hits/search/", incidents.search, name="search"),
     path("hits/declare/", incidents.declare, name="declare"),

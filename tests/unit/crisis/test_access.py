@@ -21,6 +21,7 @@ READ_ONLY = {
     "home",
     "users",
     "board",
+    "impact_json",
     "infrastructure",
     "suppliers",
     "diagram",

@@ -119,6 +119,20 @@ class IncidentTest(CrisisTestCase):
         self.client.post(reverse("crisis:language"), {"lang": "en", "next": url})
         assert "DOWN — NO FALLBACK" in self.client.get(url).content.decode()
 
+    def test_impact_document_and_home_summary(self) -> None:
+        incident = self.open_incident()
+        self.declare(incident, "node", "san")
+        document = self.client.get(reverse("crisis:impact_json", args=[incident.pk])).json()
+        assert document["processes"]["admissions"] == {
+            "status": "down",
+            "priority": 2,
+            "fallback": None,
+            "uncovered": True,
+        }
+        assert document["nodes"]["ehr"]["via"] == ["ehr", "ehr-db", "san"]
+        home = html.unescape(self.client.get(reverse("crisis:home")).content.decode())
+        assert "1 · À L'ARRÊT — SANS PROCÉDURE" in home
+
     def test_infrastructure_and_suppliers(self) -> None:
         incident = self.open_incident()
         self.declare(incident, "supplier", "pathlab")

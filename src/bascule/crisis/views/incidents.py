@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,8 +24,16 @@ _MAX_MAP_BYTES = 20 * 1024 * 1024
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    incidents = Incident.objects.order_by("-opened_at")
+    incidents = [(i, engine.current_impact(i).summary()) for i in Incident.objects.order_by("-opened_at")]
     return render(request, "crisis/home.html", {"incidents": incidents, "errors": []})
+
+
+def impact_json(request: HttpRequest, incident_id: int) -> JsonResponse:
+    """The incident's current impact as contract 2's document, for other tools of the cell."""
+    incident = get_incident(incident_id)
+    response = JsonResponse(engine.current_impact(incident).to_json())
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @requires(Action.OPEN_INCIDENT)
@@ -50,7 +58,8 @@ def open_incident(request: HttpRequest) -> HttpResponse:
         except UserError as error:
             errors.append(text(request, "map_refused") + " " + str(error))
     if errors or hospital is None:
-        context = {"incidents": Incident.objects.order_by("-opened_at"), "errors": errors}
+        incidents = [(i, engine.current_impact(i).summary()) for i in Incident.objects.order_by("-opened_at")]
+        context = {"incidents": incidents, "errors": errors}
         return render(request, "crisis/home.html", context, status=400)
     incident = Incident.objects.create(
         title=title[:200],
