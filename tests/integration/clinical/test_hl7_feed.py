@@ -217,3 +217,27 @@ def test_the_command_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     assert "Lefebvre" not in err and "Traceback" not in err
     with ContinuityStore.open(path, readonly=True) as store:
         assert store.counts()["stays"] == 1
+
+
+def test_several_senders_at_once_are_all_applied(feed: tuple[int, Path, Hl7Listener]) -> None:
+    port, path, listener = feed
+    answers: list[str] = []
+    assert listener.accepted == 0
+
+    def sender(first_mrn: int) -> None:
+        with MLLPClient("127.0.0.1", port) as client:
+            for mrn in range(first_mrn, first_mrn + 25):
+                message = (
+                    ADMIT.replace("480012", str(mrn)).replace("V1001", f"V{mrn}").replace("ADM1", f"C{mrn}")
+                )
+                answers.append(msa(client.send_message(message))[1])
+
+    threads = [threading.Thread(target=sender, args=(100000 * n,)) for n in range(1, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert answers == ["AA"] * 100 and listener.accepted == 100
+    with reader(path) as store:
+        assert store.counts()["stays"] == 100
+        assert sum(unit.occupied for unit in store.census()) == 100
