@@ -18,8 +18,10 @@ is the archive's last member.
 from __future__ import annotations
 
 import hashlib
+import queue
 import re
 import tarfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -141,24 +143,60 @@ class _ArchiveReader:
 
 
 class _HashingWriter:
-    """Writes ciphertext to a file while computing minisign's BLAKE2b-512 prehash."""
+    """Writes ciphertext to a file while computing minisign's BLAKE2b-512 prehash.
+
+    age hands over 64 KiB pieces while holding the GIL; they are passed in 4 MiB batches to a second
+    thread that hashes and writes them (both release the GIL), so prehashing overlaps encryption.
+    """
+
+    BLOCK = 4 << 20
 
     def __init__(self, target: BinaryIO) -> None:
         self.target = target
         self.prehash = hashlib.blake2b(digest_size=64)
         self.size = 0
+        self._block: list[bytes] = []
+        self._block_size = 0
+        self._blocks: queue.Queue[list[bytes] | None] = queue.Queue(maxsize=4)
+        self._failure: BaseException | None = None
+        self._worker = threading.Thread(target=self._drain, name="prehash", daemon=True)
+        self._worker.start()
+
+    def _drain(self) -> None:
+        while (block := self._blocks.get()) is not None:
+            if self._failure is not None:
+                continue  # keep emptying the queue so the producer never blocks
+            try:
+                for piece in block:
+                    self.prehash.update(piece)
+                    view = memoryview(piece)
+                    while view:
+                        view = view[self.target.write(view) or 0 :]
+            except BaseException as failure:
+                self._failure = failure
 
     def write(self, data: bytes) -> int:
-        self.prehash.update(data)
-        view = memoryview(data)
-        while view:
-            written = self.target.write(view)
-            view = view[written or 0 :]
+        if self._failure is not None:
+            raise self._failure
+        self._block.append(bytes(data))  # age hands over fresh bytes objects: keeping them is a no-copy
+        self._block_size += len(data)
         self.size += len(data)
+        if self._block_size >= self.BLOCK:
+            self._blocks.put(self._block)
+            self._block, self._block_size = [], 0
         return len(data)
 
     def flush(self) -> None:
-        self.target.flush()
+        """Nothing to do: `close` hands over the last block and waits for the writer thread."""
+
+    def close(self) -> None:
+        if self._block:
+            self._blocks.put(self._block)
+            self._block, self._block_size = [], 0
+        self._blocks.put(None)
+        self._worker.join()
+        if self._failure is not None:
+            raise self._failure
 
 
 @dataclass(frozen=True)
@@ -180,11 +218,20 @@ def write_archive(
     reader = _ArchiveReader(store_copy, mtime, manifest_for)
     writer = _HashingWriter(target)
     try:
-        pyrage.encrypt_io(reader, writer, recipients)
-    except Exception:
-        if reader.failure is not None:
-            raise reader.failure from None
-        raise
+        try:
+            pyrage.encrypt_io(reader, writer, recipients)
+        except Exception:
+            if reader.failure is not None:
+                raise reader.failure from None
+            raise
+        finally:
+            writer.close()
+    except OSError as error:
+        if error.errno is None:
+            raise
+        raise UserError(
+            f"Cannot write the bundle: {error.strerror}; the last good bundle is untouched."
+        ) from None
     return SealedArchive(writer.prehash.digest(), reader.store_sha256.hexdigest(), reader.size, writer.size)
 
 
