@@ -22,7 +22,13 @@ from bascule.clinical.records import (
 from bascule.clinical.views import CensusEntry, Chart, DoseDue, ScheduledActivity, UnitCensus
 from bascule.snapshot.rows import MAPPINGS, decode_time, encode_time
 
-CURRENT_STAY = "s.status IN ('in-progress', 'arrived', 'onleave') AND s.discharged_at IS NULL"
+
+def current_stay_condition(alias: str) -> str:
+    """SQL that holds for a stay still going on (the same rule as `Stay.is_current`)."""
+    return f"{alias}.status IN ('in-progress', 'arrived', 'onleave') AND {alias}.discharged_at IS NULL"
+
+
+CURRENT_STAY = current_stay_condition("s")
 
 # Where a stay lies: its own fields first, else its bed location and the room or unit above it.
 _PLACE = """
@@ -133,8 +139,8 @@ def current_stay(connection: sqlite3.Connection, patient_id: str) -> Stay | None
     mapping = MAPPINGS[Stay]
     row = connection.execute(
         f"""
-        SELECT {mapping.select_list} FROM stays s WHERE s.patient_id = ?
-        ORDER BY ({CURRENT_STAY}) DESC, s.admitted_at DESC LIMIT 1""".replace("stays.", "s."),
+        SELECT {mapping.select_list} FROM stays WHERE stays.patient_id = ?
+        ORDER BY ({current_stay_condition("stays")}) DESC, stays.admitted_at DESC LIMIT 1""",
         (patient_id,),
     ).fetchone()
     return None if row is None else mapping.from_row(row)
