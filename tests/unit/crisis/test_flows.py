@@ -111,6 +111,23 @@ class IncidentTest(CrisisTestCase):
         assert changed.content.decode().lstrip().startswith('<div id="live"')
         assert 'data-section="uncovered"' in changed.content.decode()
 
+    def test_home_and_what_if_refresh_too(self) -> None:
+        incident = self.open_incident()
+        home = self.client.get(reverse("crisis:home"))
+        key = home["ETag"].strip('"')
+        assert self.client.get(reverse("crisis:home"), {"live": "1", "since": key}).status_code == 204
+        whatif = reverse("crisis:whatif", args=[incident.pk])
+        page = self.client.get(whatif, {"segment": "clinical-lan"}).content.decode()
+        assert f'hx-get="{whatif}?segment=clinical-lan"' in page
+        self.declare(incident, "node", "dc01")
+        self.declare(incident, "node", "dc02")
+        assert self.client.get(reverse("crisis:home"), {"live": "1", "since": key}).status_code == 200
+        # With the directory already down, the ward PCs are down already: isolating takes nothing more.
+        after = self.client.get(
+            whatif, {"segment": "clinical-lan", "live": "1", "since": "old"}
+        ).content.decode()
+        assert "Rien de plus ne serait mis à l" in after and 'data-process="outpatient"' not in after
+
     def test_language_is_chosen_by_the_reader(self) -> None:
         incident = self.open_incident()
         self.declare(incident, "node", "san")

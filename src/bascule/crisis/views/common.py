@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import Count, Max, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -36,7 +37,7 @@ def live_key(incident: Incident) -> str:
 
 def render_live(
     request: HttpRequest,
-    incident: Incident,
+    incident: Incident | None,
     page: str,
     live: str,
     build: Any,
@@ -44,13 +45,32 @@ def render_live(
 ) -> HttpResponse:
     """A page whose `live` fragment polls every 2 s; an unchanged poll answers 204 at once.
 
-    `build()` computes the fragment's context only when something changed.
+    `build()` computes the fragment's context only when something changed. Without an incident
+    (the list of incidents) the version is that of every incident together.
     """
-    key = live_key(incident)
+    if incident is not None:
+        key, changed_at = live_key(incident), incident.changed_at
+    else:
+        totals = Incident.objects.aggregate(
+            count=Count("id"), versions=Sum("version"), changed=Max("changed_at")
+        )
+        key = f"all.{totals['count']}.{totals['versions'] or 0}"
+        changed_at = totals["changed"]
     polling = request.GET.get("live") == "1"
     if polling and request.GET.get("since") == key:
         return HttpResponse(status=204, headers={"ETag": f'"{key}"', "Cache-Control": "no-store"})
-    context = {"incident": incident, "live_key": key, "live_template_inner": live, **build(), **(extra or {})}
+    query = request.GET.copy()
+    for name in ("live", "since"):
+        query.pop(name, None)
+    context = {
+        "live_url": request.path + (f"?{query.urlencode()}" if query else ""),
+        "incident": incident,
+        "changed_at": changed_at,
+        "live_key": key,
+        "live_template_inner": live,
+        **build(),
+        **(extra or {}),
+    }
     response = render(request, "crisis/live_frame.html" if polling else page, context)
     response["ETag"] = f'"{key}"'
     response["Cache-Control"] = "no-store"

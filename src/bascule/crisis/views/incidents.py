@@ -23,9 +23,17 @@ from bascule.impact import what_if_isolate
 _MAX_MAP_BYTES = 20 * 1024 * 1024
 
 
+def _incidents_with_summaries() -> list[tuple[Incident, dict[str, int]]]:
+    return [(i, engine.current_impact(i).summary()) for i in Incident.objects.order_by("-opened_at")]
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    incidents = [(i, engine.current_impact(i).summary()) for i in Incident.objects.order_by("-opened_at")]
-    return render(request, "crisis/home.html", {"incidents": incidents, "errors": []})
+    def build() -> dict[str, Any]:
+        return {"incidents": _incidents_with_summaries()}
+
+    may_open = allowed(getattr(request.user, "role", ""), Action.OPEN_INCIDENT)
+    extra = {"errors": [], "may_open": may_open}
+    return render_live(request, None, "crisis/home.html", "crisis/home_live.html", build, extra)
 
 
 def impact_json(request: HttpRequest, incident_id: int) -> JsonResponse:
@@ -58,9 +66,21 @@ def open_incident(request: HttpRequest) -> HttpResponse:
         except UserError as error:
             errors.append(text(request, "map_refused") + " " + str(error))
     if errors or hospital is None:
-        incidents = [(i, engine.current_impact(i).summary()) for i in Incident.objects.order_by("-opened_at")]
-        context = {"incidents": incidents, "errors": errors}
-        return render(request, "crisis/home.html", context, status=400)
+        may_open = allowed(getattr(request.user, "role", ""), Action.OPEN_INCIDENT)
+
+        def build() -> dict[str, Any]:
+            return {"incidents": _incidents_with_summaries()}
+
+        response = render_live(
+            request,
+            None,
+            "crisis/home.html",
+            "crisis/home_live.html",
+            build,
+            {"errors": errors, "may_open": may_open},
+        )
+        response.status_code = 400
+        return response
     incident = Incident.objects.create(
         title=title[:200],
         map_source=source[:200],
@@ -177,29 +197,27 @@ def whatif(request: HttpRequest, incident_id: int) -> HttpResponse:
     if not _known(incident, Hit.SEGMENT, segment):
         return HttpResponse(text(request, "unknown_target", target=segment[:128]), status=400)
     hospital = engine.hospital_map(incident)
-    comparison = what_if_isolate(hospital, engine.active_hits(incident), [segment])
-    processes = [
-        {
-            "process": p,
-            "via": comparison.after.via(p.id),
-            "uncovered": comparison.after.is_uncovered(p.id),
-            "procedure": hospital.procedures_by_id.get(p.fallback or ""),
-        }
-        for p in comparison.processes_newly_down
-    ]
-    others = [i for i in comparison.newly_down if not hasattr(hospital.nodes[i], "priority")]
-    return render(
-        request,
-        "crisis/whatif.html",
-        {
-            "incident": incident,
-            "segment": segment,
-            "processes": processes,
-            "others": others,
-            "degraded": comparison.newly_degraded,
-            "may_confirm": allowed(getattr(request.user, "role", ""), Action.CONFIRM_ISOLATION),
-        },
-    )
+
+    def build() -> dict[str, Any]:
+        # Recomputed whenever the incident changes: the comparison is always against what is hit now.
+        comparison = what_if_isolate(hospital, engine.active_hits(incident), [segment])
+        processes = [
+            {
+                "process": p,
+                "via": comparison.after.via(p.id),
+                "uncovered": comparison.after.is_uncovered(p.id),
+                "procedure": hospital.procedures_by_id.get(p.fallback or ""),
+            }
+            for p in comparison.processes_newly_down
+        ]
+        others = [i for i in comparison.newly_down if not hasattr(hospital.nodes[i], "priority")]
+        return {"processes": processes, "others": others, "degraded": comparison.newly_degraded}
+
+    extra = {
+        "segment": segment,
+        "may_confirm": allowed(getattr(request.user, "role", ""), Action.CONFIRM_ISOLATION),
+    }
+    return render_live(request, incident, "crisis/whatif.html", "crisis/whatif_live.html", build, extra)
 
 
 @requires(Action.LIFT_HIT)
