@@ -42,11 +42,17 @@ def seal_command(store: Path, keys: KeySet, out: Path) -> list[str]:
     return [sys.executable, "-m", "bascule", *seal_arguments(store, keys, out)]
 
 
-# Imports first, then "ready", then the seal: the parent's random delay then lands inside sealing.
-_READY_THEN_SEAL = (
-    "import sys; from bascule.cli import build_app, main; build_app(); print('ready', flush=True); "
-    "sys.exit(main(sys.argv[1:]))"
-)
+# Imports and keys first, then "ready", then the seal: the parent's random delay lands inside sealing.
+_READY_THEN_SEAL = """
+import sys
+from pathlib import Path
+from bascule.snapshot.keys import load_signing_key, parse_recipients
+from bascule.snapshot.sealing import SealRequest, seal
+store, recipient, key, out = sys.argv[1:]
+request = SealRequest(Path(store), tuple(parse_recipients([recipient])), load_signing_key(Path(key)), Path(out))
+print("ready", flush=True)
+seal(request)
+"""
 
 
 def test_killed_sealing_never_harms_the_last_good_bundle(tmp_path: Path, station_keys: KeySet) -> None:
@@ -63,12 +69,20 @@ def test_killed_sealing_never_harms_the_last_good_bundle(tmp_path: Path, station
     for _ in range(KILLS):
         before = folder.current()
         process = subprocess.Popen(
-            [sys.executable, "-c", _READY_THEN_SEAL, *seal_arguments(store, station_keys, out)],
+            [
+                sys.executable,
+                "-c",
+                _READY_THEN_SEAL,
+                str(store),
+                str(station_keys.recipient),
+                str(station_keys.signing_key),
+                str(out),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
         assert process.stdout is not None and process.stdout.readline() == b"ready\n"
-        time.sleep(rng.uniform(0.0, 0.9))
+        time.sleep(rng.uniform(0.0, 0.6))
         os.kill(process.pid, signal.SIGKILL)
         completed += process.wait() == 0
         process.stdout.close()
