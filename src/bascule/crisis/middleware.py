@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 
 _SEEN = "crisis_seen"
+_STARTED = "crisis_started"
 _SEEN_REFRESH = 300  # write the session at most every 5 minutes, so polling stays cheap
 
 
@@ -30,7 +31,9 @@ class SessionExpiryMiddleware:
         if request.user.is_authenticated:
             now = time.time()
             seen = float(request.session.get(_SEEN, now))
-            if now - seen > settings.SESSION_IDLE_SECONDS:
+            started = float(request.session.setdefault(_STARTED, now))
+            # Saving the session pushes its stored expiry back: the absolute limit is checked here.
+            if now - seen > settings.SESSION_IDLE_SECONDS or now - started > settings.SESSION_COOKIE_AGE:
                 logout(request)
             elif not polling and (now - seen > _SEEN_REFRESH or _SEEN not in request.session):
                 request.session[_SEEN] = now

@@ -81,7 +81,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 
-# Sessions: 12 h absolute (the cookie is not refreshed), 2 h idle (SessionExpiryMiddleware).
+# Sessions: 12 h absolute and 2 h idle, both checked by SessionExpiryMiddleware.
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -112,3 +112,15 @@ class PollingSessionTest(TestCase):
 
     def test_unknown_host_names_are_refused(self) -> None:
         assert self.client.get(reverse("crisis:login"), headers={"Host": "evil.example"}).status_code == 400
+
+
+class AbsoluteSessionTest(TestCase):
+    def test_a_busy_session_still_ends_after_twelve_hours(self) -> None:
+        self.client.force_login(Account.objects.create(username="dir3", role=Role.DIRECTOR))
+        assert self.client.get(reverse("crisis:home")).status_code == 200
+        session = self.client.session
+        session["crisis_started"] = time.time() - 12 * 3600 - 1
+        session["crisis_seen"] = time.time()
+        session.save()
+        response = self.client.get(reverse("crisis:home"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("crisis:login"))
