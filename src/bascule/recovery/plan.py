@@ -113,6 +113,36 @@ class Plan:
             "at": _hours(self.at),
         }
 
+    @classmethod
+    def from_json(cls, document: Mapping[str, Any]) -> Plan:
+        """The plan a stored `to_json()` document describes (for faces that keep plans)."""
+        tasks = tuple(
+            PlannedTask(
+                t["node"],
+                t["team"],
+                int(t["member"]),
+                float(t["start"]),
+                float(t["end"]),
+                tuple(t["brings_back"]),
+            )
+            for t in document["tasks"]
+        )
+        processes = tuple(
+            ProcessEta(process, int(p["priority"]), None if p["eta_hours"] is None else float(p["eta_hours"]))
+            for process, p in document["processes"].items()
+        )
+        return cls(
+            tasks,
+            processes,
+            float(document["objective"]),
+            float(document["lower_bound"]),
+            document["solver"],
+            document["status"],
+            float(document["baseline_objective"]),
+            tuple(document["blocked"]),
+            float(document["at"]),
+        )
+
 
 def _hours(value: float) -> float:
     return round(float(value), 6)

@@ -137,3 +137,8 @@ def test_hosts_of_one_cluster_are_interchangeable_but_not_a_host_needed_by_name(
     ]
     result = plan(cluster, down=["esx0", "esx1", "esx2", "esx3"], time_limit=2.0)
     assert result.status == "optimal" and result.processes[0].eta_hours == 4.0
+
+
+def test_a_stored_plan_reads_back_as_the_same_document() -> None:
+    document = plan(MAP, down=["a", "b", "c"], time_limit=1.0).to_json()
+    assert Plan.from_json(document).to_json() == document
