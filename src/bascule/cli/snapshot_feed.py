@@ -54,6 +54,10 @@ i18n.register(
             "en": "{kept} resources pulled from {source} into {store} "
             "({rejected} rejected, {seconds:.1f} s).",
         },
+        "not_served": {
+            "fr": "Le serveur ne fournit pas : {types} ; ces données ne sont pas rafraîchies.",
+            "en": "The server does not serve: {types}; that data is not refreshed.",
+        },
         "rejected": {"fr": "Rejeté : {kind} {id} — {reason}", "en": "Rejected: {kind} {id} — {reason}"},
         "more_rejects": {"fr": "… et {count} autre(s) rejet(s).", "en": "… and {count} more rejected."},
         "reading": {"fr": "Lecture", "en": "Reading"},
@@ -281,6 +285,8 @@ def pull_command(
     finally:
         source.close()
     print_rejects(report.rejects, console, language)
+    if report.not_served:
+        console.print(t("feed.not_served", language, types=", ".join(report.not_served)), style="yellow")
     console.print(
         t(
             "feed.pulled",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bascule.snapshot.store import ContinuityStore, Reject, WriteResult, peek_meta
 from bascule.sources.fhir_records import RESOURCE_TYPES
-from bascule.sources.fhir_source import FhirSource, Page
+from bascule.sources.fhir_source import FhirSource, Page, SourceError, TypeNotServed
 from bascule.sources.intake import Intake
 
 PageListener = Callable[[str, int, int | None], None]
@@ -32,6 +32,7 @@ class PullReport:
     rejects: list[Reject]
     written: WriteResult
     seconds: float
+    not_served: tuple[str, ...] = ()
 
 
 def incremental_since(store_path: Path, source: FhirSource) -> datetime | None:
@@ -47,13 +48,15 @@ class _Failed:
         self.error = error
 
 
-def _prefetched(source: FhirSource, since: datetime | None, depth: int = 3) -> Iterator[tuple[str, Page]]:
+def _prefetched(
+    source: FhirSource, since: datetime | None, depth: int = 3
+) -> Iterator[tuple[str, Page | None]]:
     """Every page of every type, fetched one step ahead in a thread: the server works on the next
-    page while this one is turned into records."""
-    pages: queue.Queue[tuple[str, Page] | _Failed | None] = queue.Queue(maxsize=depth)
+    page while this one is turned into records. A type the server does not serve gives None."""
+    pages: queue.Queue[tuple[str, Page | None] | _Failed | None] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
-    def offer(item: tuple[str, Page] | _Failed | None) -> bool:
+    def offer(item: tuple[str, Page | None] | _Failed | None) -> bool:
         while not stop.is_set():
             try:
                 pages.put(item, timeout=0.1)
@@ -65,8 +68,12 @@ def _prefetched(source: FhirSource, since: datetime | None, depth: int = 3) -> I
     def fetch() -> None:
         try:
             for resource_type in RESOURCE_TYPES:
-                for page in source.pages(resource_type, since):
-                    if not offer((resource_type, page)):
+                try:
+                    for page in source.pages(resource_type, since):
+                        if not offer((resource_type, page)):
+                            return
+                except TypeNotServed:
+                    if not offer((resource_type, None)):
                         return
             offer(None)
         except BaseException as error:  # handed to the consumer, which raises it
@@ -91,12 +98,21 @@ def pull(
     started = time.perf_counter()
     intake = Intake(received_at=datetime.now(UTC))
     seen: dict[str, int] = {}
+    not_served: list[str] = []
     for resource_type, page in _prefetched(source, since):
+        if page is None:
+            not_served.append(resource_type)
+            continue
         for resource in page.resources:
             intake.take(resource)
         seen[resource_type] = seen.get(resource_type, 0) + len(page.resources)
         if on_page is not None:
             on_page(resource_type, seen[resource_type], page.total)
+    if len(not_served) == len(RESOURCE_TYPES):
+        raise SourceError(
+            f"The FHIR server at {source.description} serves none of the resource types Bascule "
+            "reads (404 on every search); check the FHIR base URL."
+        )
     with ContinuityStore.open(store_path) as store:
         written = store.refresh(
             intake.records,
@@ -113,4 +129,5 @@ def pull(
         rejects=intake.rejects,
         written=written,
         seconds=time.perf_counter() - started,
+        not_served=tuple(not_served),
     )

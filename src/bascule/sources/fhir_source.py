@@ -28,6 +28,14 @@ class SourceError(UserError):
     """The source could not give its data; the store is left as it was."""
 
 
+class TypeNotServed(SourceError):
+    """The server does not serve this resource type (404 on its search)."""
+
+    def __init__(self, message: str, resource_type: str) -> None:
+        super().__init__(message)
+        self.resource_type = resource_type
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """One page of a search: its resources, and the total the server announced (if it did)."""
@@ -41,8 +49,9 @@ class FhirSource(ABC):
 
     Contract: `pages(resource_type, since)` yields every resource of that type last updated after
     `since` (all of them when `since` is None), page by page, until the search is exhausted. It
-    raises SourceError, never anything else on purpose, when the server cannot give them; it never
-    judges the resources themselves (the caller rejects malformed ones).
+    raises TypeNotServed before any page when the server does not have that type, SourceError,
+    never anything else on purpose, when the server cannot give them; it never judges the
+    resources themselves (the caller rejects malformed ones).
     """
 
     @property
@@ -144,7 +153,7 @@ class HttpFhirSource(FhirSource):
         url = f"{self.base_url}{resource_type}?{urlencode(query)}"
         offset = 0
         while True:
-            bundle = self._get_bundle(url, resource_type)
+            bundle = self._get_bundle(url, resource_type, first_page=offset == 0)
             resources = []
             for entry in bundle.get("entry") or []:
                 if isinstance(entry, dict) and (entry.get("search") or {}).get("mode", "match") == "match":
@@ -173,7 +182,7 @@ class HttpFhirSource(FhirSource):
                 return target
         return None
 
-    def _get_bundle(self, url: str, resource_type: str) -> Mapping[str, Any]:
+    def _get_bundle(self, url: str, resource_type: str, first_page: bool) -> Mapping[str, Any]:
         attempt = 0
         while True:
             problem: str
@@ -191,6 +200,11 @@ class HttpFhirSource(FhirSource):
                     raise SourceError(
                         f"The FHIR server at {self.description} refused access ({response.status_code}) "
                         f"to {resource_type}; check the token or the user and password."
+                    )
+                if response.status_code == 404 and first_page:
+                    raise TypeNotServed(
+                        f"The FHIR server at {self.description} does not serve {resource_type} (404).",
+                        resource_type,
                     )
                 if response.status_code != 429 and response.status_code < 500:
                     raise SourceError(

@@ -87,3 +87,25 @@ def test_a_failing_source_changes_nothing(tmp_path: Path) -> None:
     finally:
         failing.close()
     assert path.read_bytes() == before
+
+
+def test_types_the_server_lacks_are_skipped_and_said(tmp_path: Path) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith(("/Flag", "/Appointment")):
+            return httpx.Response(404)
+        return server().handle_request(request)
+
+    with HttpFhirSource(BASE, transport=httpx.MockTransport(handler)) as source:
+        report = pull(source, tmp_path / "s.sqlite", since=None)
+    assert report.not_served == ("Flag", "Appointment") and report.kept == 2
+
+
+def test_a_server_with_none_of_the_types_is_refused(tmp_path: Path) -> None:
+    with HttpFhirSource(BASE, transport=httpx.MockTransport(lambda r: httpx.Response(404))) as source:
+        try:
+            pull(source, tmp_path / "s.sqlite", since=None)
+        except SourceError as error:
+            assert "serves none of the resource types" in str(error)
+        else:
+            raise AssertionError("a wrong base URL must not look like a successful refresh")
+    assert not (tmp_path / "s.sqlite").exists()

@@ -95,7 +95,8 @@ def test_timeouts_are_retried_then_reported() -> None:
     ("response", "message"),
     [
         (httpx.Response(401), "refused access"),
-        (httpx.Response(404), "answered 404"),
+        (httpx.Response(404), "does not serve Patient"),
+        (httpx.Response(400), "answered 400"),
         (httpx.Response(200, text="<html>login</html>"), "not a FHIR Bundle"),
         (
             httpx.Response(200, json={"resourceType": "Bundle", "entry": {"not": "a list"}}),
