@@ -241,3 +241,38 @@ def test_demo_part_seals_and_verifies(tmp_path: Path) -> None:
     lines = buffer.getvalue().splitlines()
     assert lines[0].startswith("Demo snapshot: bundle 1 of demo-hospital, 800 records")
     assert lines[1].startswith("Instantané de démonstration : lot 2 de demo-hospital")
+
+
+def test_break_glass_passphrase_opens_without_any_station_key(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    passphrase = site / "break-glass.txt"
+    passphrase.write_text("correct horse battery staple\n")
+    assert main(seal_args(site, "--passphrase-file", str(passphrase))) == 0
+    bundle = Path(current(site))
+    breakglass = bundle.with_name(bundle.name.replace(".tar.age", ".breakglass.age"))
+    capsys.readouterr()
+    assert (
+        main(["snapshot", "open", str(bundle), "--identity", str(breakglass), "--into", str(site / "glass")])
+        == 2
+    )
+    assert "protected by a passphrase" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "snapshot",
+                "open",
+                str(bundle),
+                "--identity",
+                str(breakglass),
+                "--passphrase-file",
+                str(passphrase),
+                "--into",
+                str(site / "glass"),
+                "--pubkey",
+                str(site / "keys" / "station.pub"),
+            ]
+        )
+        == 0
+    )
+    assert (site / "glass" / "store.sqlite").exists()

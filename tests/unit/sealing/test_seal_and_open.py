@@ -219,3 +219,17 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path, station_keys: KeyS
     with pytest.raises(UserError, match="is not a SQLite continuity store"):
         seal(request(fake, station_keys, tmp_path / "out"))
     assert SealingFolder(tmp_path / "out").current() is None
+
+
+def test_two_sealers_never_write_one_folder_at_once(
+    tmp_path: Path, store: Path, station_keys: KeySet
+) -> None:
+    import fcntl
+
+    out = tmp_path / "out"
+    seal(request(store, station_keys, out))
+    with (out / ".bascule" / "lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(UserError, match="Another Bascule is sealing into"):
+            seal(request(store, station_keys, out))
+    assert [n.sequence for n in SealingFolder(out).bundles()] == [1]
