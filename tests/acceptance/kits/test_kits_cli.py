@@ -6,11 +6,12 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import Sealed
 from rich.console import Console
 
 from bascule.cli import main
@@ -89,9 +90,7 @@ def test_all_units_in_parallel_in_english_on_letter(
     assert not re.search(r"[A-Z]{3,} [A-Z][a-z]", out)
 
 
-def test_kits_from_a_sealed_bundle(
-    capsys: pytest.CaptureFixture[str], sealed: Sealed, tmp_path: Path
-) -> None:
+def test_kits_from_a_sealed_bundle(capsys: pytest.CaptureFixture[str], sealed: Any, tmp_path: Path) -> None:
     code, out, err = run(
         capsys,
         "kits",
@@ -127,7 +126,7 @@ def test_kits_from_a_sealed_bundle(
 def test_user_errors_are_one_sentence_and_exit_2(
     capsys: pytest.CaptureFixture[str], small_store: Path, tmp_path: Path, arguments: list[str], expected: str
 ) -> None:
-    code, out, err = run(
+    code, _out, err = run(
         capsys, "kits", "--store", str(small_store), "--out", str(tmp_path / "out"), *arguments
     )
     assert code == 2
@@ -144,7 +143,7 @@ def test_a_missing_store(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
     assert not (tmp_path / "none.sqlite").exists()
 
 
-def test_the_wrong_identity(capsys: pytest.CaptureFixture[str], sealed: Sealed, tmp_path: Path) -> None:
+def test_the_wrong_identity(capsys: pytest.CaptureFixture[str], sealed: Any, tmp_path: Path) -> None:
     code, _out, err = run(
         capsys,
         "kits",
@@ -161,9 +160,7 @@ def test_the_wrong_identity(capsys: pytest.CaptureFixture[str], sealed: Sealed, 
     assert not list(tmp_path.glob("*.pdf"))
 
 
-def test_a_bundle_needs_its_identity(
-    capsys: pytest.CaptureFixture[str], sealed: Sealed, tmp_path: Path
-) -> None:
+def test_a_bundle_needs_its_identity(capsys: pytest.CaptureFixture[str], sealed: Any, tmp_path: Path) -> None:
     code, _out, err = run(capsys, "kits", "--bundle", str(sealed.bundle), "--all", "--out", str(tmp_path))
     assert code == 2 and "--identity KEY" in one_sentence(err)
 
@@ -293,3 +290,36 @@ def test_allocating_into_a_missing_store_creates_nothing(
     )
     assert code == 2 and "There is no continuity store" in one_sentence(err)
     assert not missing.exists()
+
+
+def test_a_store_from_an_older_bascule_is_printed_without_being_changed(
+    capsys: pytest.CaptureFixture[str], small_store: Path, tmp_path: Path
+) -> None:
+    old = tmp_path / "old.sqlite"
+    shutil.copy(small_store, old)
+    connection = sqlite3.connect(old)
+    connection.execute("DROP TABLE downtime_ids")
+    connection.execute("UPDATE store_meta SET value = '2' WHERE key = 'schema_version'")
+    connection.commit()
+    connection.close()
+    before = digest(old)
+    code, _out, err = run(
+        capsys, "kits", "--store", str(old), "--unit", "urgences", "--out", str(tmp_path / "k")
+    )
+    assert code == 0, err
+    assert (tmp_path / "k" / "kit-urgences.pdf").is_file()
+    assert digest(old) == before
+
+
+def test_a_store_of_another_hospital_needs_its_map(
+    capsys: pytest.CaptureFixture[str], small_store: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.sqlite"
+    shutil.copy(small_store, other)
+    connection = sqlite3.connect(other)
+    connection.execute("UPDATE store_meta SET value = 'elsewhere' WHERE key = 'hospital_id'")
+    connection.commit()
+    connection.close()
+    code, _out, err = run(capsys, "kits", "--store", str(other), "--all", "--out", str(tmp_path / "k"))
+    assert code == 2
+    assert "hospital 'elsewhere'" in one_sentence(err) and "--map" in err

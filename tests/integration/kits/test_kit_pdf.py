@@ -8,8 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from pdf_reading import page_size, page_texts, render_png, text_runs
+from PIL import Image
 
 from bascule.hospital.model import HospitalMap
 from bascule.kits.assemble import KitFile, render_kit
