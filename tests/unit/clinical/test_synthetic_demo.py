@@ -61,3 +61,25 @@ def test_french_and_english_names_and_numbers() -> None:
     assert any(i["system"] == "urn:oid:1.2.250.1.213.1.4.8" for p in french for i in p["identifier"])
     assert any(i["system"] == "https://fhir.nhs.uk/Id/nhs-number" for p in english for i in p["identifier"])
     assert {p["name"][0]["family"] for p in french} != {p["name"][0]["family"] for p in english}
+
+
+def test_each_kind_of_unit_holds_its_own_patients() -> None:
+    from bascule.hospital.model import CareUnit
+
+    units = (
+        CareUnit(id="mat", name="Maternité", beds=20),
+        CareUnit(id="neo", name="Néonatalogie", beds=10),
+        CareUnit(id="ger", name="Gériatrie aiguë", beds=20),
+    )
+    hospital = generate(3, "fr", units, NOW)
+    patients = {p["id"]: p for p in hospital.resources["Patient"]}
+    for stay in hospital.resources["Encounter"]:
+        unit = stay["location"][0]["location"]["reference"].removeprefix("Location/")
+        patient = patients[stay["subject"]["reference"].removeprefix("Patient/")]
+        age = (NOW.date() - datetime.fromisoformat(patient["birthDate"]).date()).days // 365
+        if unit == "mat":
+            assert patient["gender"] == "female" and 18 <= age <= 45
+        elif unit == "neo":
+            assert age == 0 and stay["period"]["start"] >= patient["birthDate"]
+        else:
+            assert age >= 70

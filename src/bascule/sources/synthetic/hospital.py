@@ -21,6 +21,7 @@ from bascule.sources.fhir_records import RESOURCE_TYPES
 from bascule.sources.synthetic import catalogue as cat
 from bascule.sources.synthetic import resources as fhir
 from bascule.sources.synthetic.fictional import email_address, ins_number, nhs_number, phone_number
+from bascule.sources.synthetic.profiles import ADULT, Profile, profile_of
 
 OCCUPANCY = 0.85
 ACTIVITIES_PER_BED = 6000 / 1050  # about 6,000 activities for the 1,050-bed demo hospital
@@ -62,6 +63,7 @@ class _Person:
     id: str
     family: str
     given: str
+    born: date | None = None
 
 
 class _Generator:
@@ -113,11 +115,11 @@ class _Generator:
         )
         return _Person(rid, family, given)
 
-    def patient(self, age: int, contact: bool) -> _Person:
-        female = self.rng.random() < 0.52
+    def patient(self, age: int, contact: bool, female_share: float = 0.52) -> _Person:
+        female = self.rng.random() < female_share
         given = self.fake.first_name_female() if female else self.fake.first_name_male()
         family = self.fake.last_name()
-        born = self.now.date() - timedelta(days=age * 365 + self.rng.randrange(365))
+        born = self.now.date() - timedelta(days=age * 365 + self.rng.randrange(365 if age else 28))
         self.serial += 1
         telecom = []
         if contact or self.rng.random() < 0.6:
@@ -149,13 +151,20 @@ class _Generator:
                 birthDate=born.isoformat(),
             )
         )
-        return _Person(rid, family, given)
+        return _Person(rid, family, given, born)
 
     # -- clinical content ----------------------------------------------------------------------------
 
-    def history(self, patient: str, problems: int, allergy_rate: float) -> None:
-        for diagnosis in self.rng.sample(cat.DIAGNOSES, problems):
-            onset = self.now.date() - timedelta(days=self.rng.randrange(3, 4000))
+    def history(
+        self,
+        patient: str,
+        problems: int,
+        allergy_rate: float,
+        diagnoses: Sequence[cat.Diagnosis] = cat.DIAGNOSES,
+        oldest_days: int = 4000,
+    ) -> None:
+        for diagnosis in self.rng.sample(diagnoses, min(problems, len(diagnoses))):
+            onset = self.now.date() - timedelta(days=self.rng.randrange(1, max(2, oldest_days)))
             self.add(
                 fhir.condition(
                     self.new_id(),
@@ -192,9 +201,16 @@ class _Generator:
         )
 
     def medications(
-        self, patient: str, admitted: datetime, prescriber: str, nurses: Sequence[str]
+        self,
+        patient: str,
+        admitted: datetime,
+        prescriber: str,
+        nurses: Sequence[str],
+        profile: Profile = ADULT,
     ) -> list[str]:
-        drugs = self.rng.sample(cat.DRUGS, self.rng.randint(3, 10))
+        drugs = self.rng.sample(
+            profile.drugs, self.rng.randint(3, min(profile.most_drugs, len(profile.drugs)))
+        )
         names = []
         for drug in drugs:
             order = self.new_id()
@@ -322,6 +338,7 @@ def generate(seed: int, lang: Lang, units: Sequence[CareUnit], now: datetime) ->
                 uid, unit.name or unit.id, "wa", f"site-{_FHIR_ID.sub('-', unit.site or 'main')}", g.stamp
             )
         )
+        profile = profile_of(unit)
         for bed_index in range(unit.beds):
             room_number, letter = divmod(bed_index, 2)
             room_name = f"{room_number + 1:02d}"
@@ -332,17 +349,22 @@ def generate(seed: int, lang: Lang, units: Sequence[CareUnit], now: datetime) ->
             g.add(fhir.location(bed_id, f"{room_name}{'AB'[letter]}", "bd", room_id, g.stamp))
             if g.rng.random() >= OCCUPANCY:
                 continue
-            person = g.patient(min(101, max(18, int(g.rng.gauss(68, 17)))), contact=False)
+            age = int(g.rng.gauss(profile.age_mean, profile.age_spread))
+            person = g.patient(min(profile.age_max, max(profile.age_min, age)), False, profile.female_share)
             inpatients.append(person)
-            admitted = now - timedelta(hours=max(2.0, g.rng.expovariate(1 / 130)))
+            assert person.born is not None
+            born_at = datetime.combine(person.born, time(), tzinfo=UTC)
+            admitted = max(born_at, now - timedelta(hours=max(2.0, g.rng.expovariate(1 / 130))))
+            lived_days = (now.date() - person.born).days
             attending = g.rng.choice(staff[unit.id])
             g.add(fhir.encounter(g.new_id(), g.stamp, person.id, uid, bed_id, admitted, attending.id))
-            g.history(person.id, g.rng.randint(1, 4), 0.3)
+            allergy_rate = 0.3 if profile.age_max > 0 else 0.0
+            g.history(person.id, g.rng.randint(1, 4), allergy_rate, profile.diagnoses, min(4000, lived_days))
             if g.rng.random() < 0.15:
                 code, fr, en = g.rng.choice(cat.ALERTS)
                 g.add(fhir.flag(g.new_id(), g.stamp, person.id, code, g.label((fr, en))))
-            g.blood_group(person.id, admitted - timedelta(days=g.rng.randrange(0, 2000)))
-            drugs = g.medications(person.id, admitted, attending.id, nurses[unit.id])
+            g.blood_group(person.id, max(born_at, admitted - timedelta(days=g.rng.randrange(0, 2000))))
+            drugs = g.medications(person.id, admitted, attending.id, nurses[unit.id], profile)
             g.labs(person.id, admitted, drugs)
     _activities(g, units, staff, radiologists, surgeons, inpatients)
     return SyntheticHospital(seed=seed, lang=lang, generated_at=now, timezone=ZONES[lang], resources=g.out)
