@@ -22,7 +22,7 @@ from bascule.kits.batch import DEFAULT_WORKERS, KitRun, print_kits
 from bascule.kits.frame import PAPERS, Paper
 from bascule.kits.source import store_from_bundle, store_from_file
 from bascule.snapshot.keys import read_passphrase
-from bascule.snapshot.store import peek_meta
+from bascule.snapshot.store import ContinuityStore, peek_meta
 
 DEMO_UNITS = ("urgences", "reanimation")
 
@@ -57,7 +57,7 @@ def _check_map(store: Path, hospital_map: HospitalMap, map_name: str) -> None:
 
 
 @contextlib.contextmanager
-def _progress(total: int, lang: Lang) -> Iterator[Progress]:
+def _progress(lang: Lang) -> Iterator[Progress]:
     progress = Progress(
         TextColumn(t("kits.writing", lang)),
         BarColumn(),
@@ -128,8 +128,12 @@ def _print(
     paper: Paper,
     workers: int,
 ) -> KitRun:
-    total = len(units) if units is not None else None
-    with _progress(total or 0, lang) as progress:
+    if units is None:
+        with ContinuityStore.open(store_path, readonly=True) as store:
+            total = len(store.units())
+    else:
+        total = len(units)
+    with _progress(lang) as progress:
         task = progress.add_task("kits", total=total)
 
         def advance(_kit: KitFile) -> None:

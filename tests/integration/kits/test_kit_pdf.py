@@ -242,3 +242,24 @@ def test_a_failed_print_leaves_the_previous_kit_whole(
         render_kit(content, tmp_path, "fr", "a4", printed_at=datetime.now().astimezone())
     assert first.path.read_bytes() == before
     assert not list(tmp_path.glob(".tmp-*"))
+
+
+def test_a_unit_without_patients_still_gets_forms_and_procedures(
+    tmp_path: Path, demo_map: HospitalMap
+) -> None:
+    from bascule.clinical.records import CareLocation
+    from bascule.errors import UserError
+
+    path = tmp_path / "store.sqlite"
+    with ContinuityStore.open(path) as store:
+        store.write([CareLocation(id="urgences", version="1", name="Urgences", kind="unit")])
+        with pytest.raises(UserError, match="holds no data yet"):
+            gather(store, "urgences", procedures_for_unit(demo_map, "urgences"))
+        at = datetime(2026, 3, 10, 7).astimezone()
+        store.refresh([], data_time=at, refreshed_at=at, source="test", hospital_id="chvo")
+        content = gather(store, "urgences", procedures_for_unit(demo_map, "urgences"))
+    kit = render_kit(content, tmp_path, "fr", "a4")
+    flat = _squash(" ".join(page_texts(kit.path)))
+    assert "Aucun patient hospitalisé dans l'unité." in flat
+    assert "FICHE DE TRANSFUSION" in flat and "Procédures dégradées" in flat
+    assert kit.patients == 0 and kit.pages >= 7
