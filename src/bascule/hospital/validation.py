@@ -224,6 +224,8 @@ def _scan_references(
     (owner, needed) as positions in `ids`, for the cycle check."""
     position = {node_id: i for i, node_id in enumerate(ids)}
     section_of = {node_id: section for node_id, (section, _) in ids.items()}
+    # What `needs` and `optional` may name, with its position: one lookup per reference.
+    needable = {node_id: position[node_id] for node_id, section in section_of.items() if section in _NEEDABLE}
     resolved = True
     owners: list[int] = []
     needed: list[int] = []
@@ -232,42 +234,39 @@ def _scan_references(
         if not isinstance(entries, list):
             continue
         single = [f for f in ("site", "segment", "supplier", "fallback") if f in fields]
+        is_node = section in NODE_SECTIONS
         for entry in entries:
             if not isinstance(entry, dict):
                 continue
             for field in single:
                 value = entry.get(field)
-                if isinstance(value, str) and section_of.get(value) not in REFERENCES[field][0]:
-                    resolved = False
+                if value is not None and (
+                    type(value) is not str or section_of.get(value) not in REFERENCES[field][0]
+                ):
+                    resolved = resolved and type(value) is not str
             units = entry.get("units")
             if "units" in fields and isinstance(units, list):
                 resolved &= all(not isinstance(u, str) or section_of.get(u) == "units" for u in units)
-            processes = entry.get("processes")
-            if "processes" in fields and isinstance(processes, list):
-                resolved &= all(not isinstance(p, str) or section_of.get(p) == "processes" for p in processes)
-            if section not in NODE_SECTIONS:
+            if not is_node:
                 continue
             entry_id = entry.get("id")
-            owner = position.get(entry_id) if isinstance(entry_id, str) else None
-            named: list[str] = []
+            owner = position.get(entry_id) if type(entry_id) is str else None
             needs = entry.get("needs")
-            if isinstance(needs, list):
+            optional = entry.get("optional")
+            named: list[str] = []
+            if type(needs) is list:
                 for requirement in needs:
                     if type(requirement) is str:
                         named.append(requirement)
                     else:
                         named.extend(requirement_members(requirement))
-            optional = entry.get("optional")
-            if isinstance(optional, list):
-                named.extend(m for m in optional if isinstance(m, str))
-            if owner is None:
-                resolved &= all(section_of.get(m) in _NEEDABLE for m in named)
-                continue
+            if type(optional) is list:
+                named.extend(m for m in optional if type(m) is str)
             for member in named:
-                where = position.get(member)
-                if where is None or section_of[member] not in _NEEDABLE:
+                where = needable.get(member)
+                if where is None:
                     resolved = False
-                else:
+                elif owner is not None:
                     owners.append(owner)
                     needed.append(where)
     return resolved, owners, needed
@@ -350,9 +349,9 @@ def _check_needs_shape(path: Path, needs: Any) -> Iterator[Problem]:
         yield Problem(path, f"must be a list of requirements, not {_type_name(needs)}")
         return
     for index, requirement in enumerate(needs):
-        where = (*path, index)
-        if isinstance(requirement, str):
+        if type(requirement) is str:
             continue
+        where = (*path, index)
         if not isinstance(requirement, dict):
             yield Problem(
                 where,
