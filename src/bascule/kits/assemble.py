@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable
 
+from bascule.errors import UserError
 from bascule.i18n import Lang, t
 from bascule.kits.content import UnitKitContent
 from bascule.kits.forms import blank_forms
@@ -65,6 +66,8 @@ def render_kit(
         with open(temp, "rb") as written:
             os.fsync(written.fileno())
         os.replace(temp, target)
+    except OSError as error:
+        raise UserError(f"Cannot write the kit {target}: {error.strerror or error}.") from None
     finally:
         temp.unlink(missing_ok=True)
     return KitFile(census.unit_id, target, document.page, target.stat().st_size, census.occupied)

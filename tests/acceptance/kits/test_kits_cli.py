@@ -323,3 +323,15 @@ def test_a_store_of_another_hospital_needs_its_map(
     code, _out, err = run(capsys, "kits", "--store", str(other), "--all", "--out", str(tmp_path / "k"))
     assert code == 2
     assert "hospital 'elsewhere'" in one_sentence(err) and "--map" in err
+
+
+def test_a_kit_that_cannot_be_written_is_one_sentence(
+    capsys: pytest.CaptureFixture[str], small_store: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "kit-urgences.pdf").mkdir()  # something in the way of the file
+    code, _out, err = run(
+        capsys, "kits", "--store", str(small_store), "--all", "--out", str(tmp_path), "--workers", "2"
+    )
+    assert code == 2
+    assert "Cannot write the kit" in one_sentence(err)
+    assert not list(tmp_path.glob(".tmp-*"))
