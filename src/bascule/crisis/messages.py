@@ -82,6 +82,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Des déclarations ou des tâches ont changé depuis ce plan : recalculez-le.",
         "Declarations or tasks changed since this plan was made: re-plan.",
     ),
+    "journal_head": (
+        "Main courante à l'émission de ce point (n° : empreinte)",
+        "Journal when this report was made (no.: fingerprint)",
+    ),
     "sitrep_declared": ("Déclarés depuis : {ids}", "Declared since: {ids}"),
     "sitrep_lifted": ("Levés depuis : {ids}", "Lifted since: {ids}"),
     "tasks_done": ("Tâches terminées", "Finished tasks"),

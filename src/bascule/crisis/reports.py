@@ -137,5 +137,7 @@ def sitrep_pdf(content: Mapping[str, Any], lang: Lang) -> bytes:
     section("sitrep_decisions", content["decision_lines"])
     section("sitrep_actions", content["action_lines"])
     section("sitrep_etas", content["eta_lines"])
+    head = f"{t('crisis.journal_head', lang)}: {content.get('journal_head', '')}"
+    story += [Spacer(1, 12), Paragraph(escape(head), styles["Code"])]
     _doc(buffer, title).build(story)
     return buffer.getvalue()

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from bascule.crisis import engine
-from bascule.crisis.models import CellAction, Incident, Note, SituationReport
+from bascule.crisis.models import CellAction, Incident, JournalRecord, Note, SituationReport
 from bascule.i18n import Lang, t
 
 
@@ -100,7 +100,11 @@ def compose(incident: Incident, lang: Lang) -> dict[str, Any]:
         for kind, ids in (("node", hits.down), ("segment", hits.isolate), ("supplier", hits.suppliers))
         if ids
     ]
+    # The journal's head at this moment, printed on the report: a copy outside the database that
+    # shows if entries were later rewritten or cut off (compare with `bascule journal export`).
+    head = JournalRecord.objects.order_by("-seq").values_list("seq", "hash").first()
     return {
+        "journal_head": f"{head[0]}:{head[1]}" if head else "0",
         "declared_lines": declared_lines,
         "title": incident.title,
         "made_at": f"{timezone.localtime():%d/%m/%Y %H:%M}",

@@ -249,6 +249,12 @@ class ActionsAndReportsTest(CrisisTestCase):
         assert report is not None and report.lang == "en"
         assert any("Newly down: transfusion" in line for line in report.content["change_lines"])
         assert "Declared since: pathlab" in report.content["change_lines"]
+        last = JournalRecord.objects.order_by("-seq").first()
+        assert (
+            last is not None
+            and report.content["journal_head"]
+            == f"{last.seq - 1}:{JournalRecord.objects.get(seq=last.seq - 1).hash}"
+        )  # the entry before "sitrep.made" itself
         assert report.content["decision_lines"] == []  # decisions since the last report only
         pdf = self.client.get(second["Location"] + "pdf/")
         assert pdf.content.startswith(b"%PDF")
