@@ -25,6 +25,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "stale": ("ÉCRAN NON MIS À JOUR depuis", "SCREEN NOT UPDATED since"),
     "role": ("Rôle", "Role"),
     "forbidden": ("Votre rôle ne permet pas cette action.", "Your role does not allow this action."),
+    "back": ("Retour", "Back"),
     "not_found": ("Cette page n'existe pas.", "This page does not exist."),
     # login
     "login_title": ("Connexion à la cellule de crise", "Sign in to the crisis cell"),

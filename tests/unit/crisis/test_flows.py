@@ -84,6 +84,19 @@ class IncidentTest(CrisisTestCase):
         assert 'data-process="admissions" data-section="up"' in board
         assert names(incident) == ["incident.opened", "hit.declared", "hit.declared", "hit.lifted"]
 
+    def test_refusals_quote_what_was_typed_safely(self) -> None:
+        incident = self.open_incident()
+        attack = "<script>alert(1)</script>"
+        page = self.client.get(reverse("crisis:whatif", args=[incident.pk]), {"segment": attack})
+        assert page.status_code == 400
+        assert attack not in page.content.decode() and "&lt;script&gt;" in page.content.decode()
+        declared = self.client.post(
+            reverse("crisis:declare", args=[incident.pk]),
+            {"kind": "node", "target": attack},
+            headers={"Referer": "https://evil.example/x"},
+        )
+        assert declared.status_code == 400 and 'href="/x"' in declared.content.decode()
+
     def test_isolation_needs_its_what_if_first(self) -> None:
         incident = self.open_incident()
         response = self.declare(incident, "segment", "clinical-lan")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bascule.crisis.models import Account, CellAction
 from bascule.crisis.roles import Action, Role, allowed, requires
-from bascule.crisis.views.common import get_incident, record, render_live, text
+from bascule.crisis.views.common import get_incident, record, refuse, render_live, text
 
 
 def actions_page(request: HttpRequest, incident_id: int) -> HttpResponse:
@@ -58,13 +58,13 @@ def add_action(request: HttpRequest, incident_id: int) -> HttpResponse:
     if role not in {r.value for r in Role}:
         role = ""
     if not title:
-        return HttpResponse(text(request, "text_missing"), status=400)
+        return refuse(request, text(request, "text_missing"), 400)
     if owner is None and not role:
-        return HttpResponse(text(request, "owner_missing"), status=400)
+        return refuse(request, text(request, "owner_missing"), 400)
     try:
         due = _parse_due(request.POST.get("due_at", ""))
     except ValueError:
-        return HttpResponse(text(request, "due_invalid"), status=400)
+        return refuse(request, text(request, "due_invalid"), 400)
     action = CellAction.objects.create(
         incident=incident, title=title, owner_user=owner, owner_role=role, due_at=due, created_by=request.user
     )
@@ -83,7 +83,7 @@ def set_action_status(request: HttpRequest, incident_id: int, action_id: int) ->
     incident = get_incident(incident_id)
     status = request.POST.get("status", "")
     if status not in {s for s, _ in CellAction.STATUSES}:
-        return HttpResponse(text(request, "unknown_target", target=status[:30]), status=400)
+        return refuse(request, text(request, "unknown_target", target=status[:30]), 400)
     if incident.actions.filter(pk=action_id).update(status=status):
         incident.bump()
         record(request, "action.status", incident, {"action": action_id, "status": status})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db.models import Count, Max, Sum
 from django.http import Http404, HttpRequest, HttpResponse
@@ -75,6 +76,17 @@ def render_live(
     response["ETag"] = f'"{key}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def refuse(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    """A refused request as a page: the one sentence (escaped: it may quote what was typed) and a way back."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    back = referer.path + (f"?{referer.query}" if referer.query else "")
+    context = {
+        "message": message,
+        "back": back if back.startswith("/") and not back.startswith("//") else "/",
+    }
+    return render(request, "crisis/refused.html", context, status=status)
 
 
 def record(

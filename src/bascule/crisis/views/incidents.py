@@ -14,7 +14,7 @@ from django.utils import timezone
 from bascule.crisis import engine
 from bascule.crisis.models import Hit, Incident
 from bascule.crisis.roles import Action, allowed, requires
-from bascule.crisis.views.common import get_incident, record, render_live, text
+from bascule.crisis.views.common import get_incident, record, refuse, render_live, text
 from bascule.errors import UserError
 from bascule.hospital.loading import demo_map_path
 from bascule.hospital.model import HospitalMap
@@ -173,7 +173,7 @@ def declare(request: HttpRequest, incident_id: int) -> HttpResponse:
     kind = request.POST.get("kind", "")
     target = request.POST.get("target", "").strip()
     if not _known(incident, kind, target):
-        return HttpResponse(text(request, "unknown_target", target=target[:128]), status=400)
+        return refuse(request, text(request, "unknown_target", target=target[:128]), 400)
     if kind == Hit.SEGMENT:
         # An isolation is only declared after its what-if was seen and confirmed.
         if not allowed(getattr(request.user, "role", ""), Action.CONFIRM_ISOLATION):
@@ -184,7 +184,7 @@ def declare(request: HttpRequest, incident_id: int) -> HttpResponse:
         with transaction.atomic():
             Hit.objects.create(incident=incident, kind=kind, target=target, declared_by=request.user)
     except IntegrityError:
-        return HttpResponse(text(request, "already_hit", target=target), status=409)
+        return refuse(request, text(request, "already_hit", target=target), 409)
     incident.bump()
     name = "isolation.confirmed" if kind == Hit.SEGMENT else "hit.declared"
     record(request, name, incident, {"kind": kind, "target": target})
@@ -195,7 +195,7 @@ def whatif(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
     segment = request.GET.get("segment", "")
     if not _known(incident, Hit.SEGMENT, segment):
-        return HttpResponse(text(request, "unknown_target", target=segment[:128]), status=400)
+        return refuse(request, text(request, "unknown_target", target=segment[:128]), 400)
     hospital = engine.hospital_map(incident)
 
     def build() -> dict[str, Any]:

@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from bascule.crisis import journal_store, reports
 from bascule.crisis.models import JournalRecord, Note
 from bascule.crisis.roles import Action, allowed
-from bascule.crisis.views.common import get_incident, lang_of, record, render_live, text
+from bascule.crisis.views.common import get_incident, lang_of, record, refuse, render_live, text
 
 _MAX_NOTE = 4000
 
@@ -40,11 +40,11 @@ def add_note(request: HttpRequest, incident_id: int) -> HttpResponse:
     kind = Note.DECISION if request.POST.get("kind") == Note.DECISION else Note.NOTE
     action = Action.RECORD_DECISION if kind == Note.DECISION else Action.WRITE_NOTE
     if not allowed(getattr(request.user, "role", ""), action):
-        return HttpResponse(text(request, "forbidden"), status=403)
+        return refuse(request, text(request, "forbidden"), 403)
     incident = get_incident(incident_id)
     body = request.POST.get("text", "").strip()[:_MAX_NOTE]
     if not body:
-        return HttpResponse(text(request, "text_missing"), status=400)
+        return refuse(request, text(request, "text_missing"), 400)
     note = Note.objects.create(incident=incident, kind=kind, text=body, author=request.user)
     incident.bump()
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from bascule.crisis import engine
 from bascule.crisis.models import Hit, Incident, StoredPlan, TaskProgress
 from bascule.crisis.roles import Action, allowed, requires
-from bascule.crisis.views.common import get_incident, lang_of, record, render_live, text
+from bascule.crisis.views.common import get_incident, lang_of, record, refuse, render_live, text
 from bascule.errors import UserError
 from bascule.gantt import gantt_svg
 from bascule.recovery.plan import Plan, PlannedTask, ProcessEta
@@ -141,7 +141,7 @@ def replan_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     try:
         stored = replan(incident)
     except UserError as error:
-        return HttpResponse(str(error), status=400)
+        return refuse(request, str(error))
     record(request, "plan.made", incident, {"plan": stored.pk, "objective": stored.plan_json["objective"]})
     return redirect("crisis:restoration", incident_id=incident.pk)
 
@@ -154,10 +154,10 @@ def mark_task(request: HttpRequest, incident_id: int) -> HttpResponse:
     team = request.POST.get("team", "")
     declared = incident.hits.filter(kind=Hit.NODE, target=node, lifted_at__isnull=True)
     if state not in (TaskProgress.STARTED, TaskProgress.DONE) or not declared.exists():
-        return HttpResponse(text(request, "unknown_target", target=node[:128]), status=400)
+        return refuse(request, text(request, "unknown_target", target=node[:128]), 400)
     hospital = engine.hospital_map(incident)
     if team and team not in {t.id for t in hospital.teams}:
-        return HttpResponse(text(request, "unknown_target", target=team[:128]), status=400)
+        return refuse(request, text(request, "unknown_target", target=team[:128]), 400)
     TaskProgress.objects.update_or_create(
         incident=incident,
         node=node,
