@@ -301,6 +301,19 @@ class RestorationTest(CrisisTestCase):
         self.client.force_login(self.medical)
         assert self.client.post(mark, {"node": "san", "state": "done"}).status_code == 403
 
+    def test_drawings_escape_the_names_of_the_map(self) -> None:
+        self.client.force_login(self.director)
+        hostile = SAMPLE_MAP.replace('name: "Dossier patient"', 'name: "<script>alert(1)</script>"')
+        upload = io.BytesIO(hostile.encode())
+        upload.name = "hostile.yaml"
+        self.client.post(reverse("crisis:open_incident"), {"title": "x", "map_file": upload})
+        incident = Incident.objects.get()
+        self.declare(incident, "node", "san")
+        self.client.post(reverse("crisis:replan", args=[incident.pk]))
+        for name in ("diagram", "restoration", "board", "infrastructure"):
+            page = self.client.get(reverse(f"crisis:{name}", args=[incident.pk])).content.decode()
+            assert "<script>alert" not in page, name
+
     def test_diagram_is_embedded_and_coloured(self) -> None:
         incident = self.open_incident()
         self.declare(incident, "node", "san")
