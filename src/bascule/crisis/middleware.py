@@ -55,3 +55,20 @@ class LanguageMiddleware:
         lang = getattr(request.user, "lang", "") or request.session.get("lang", "") or settings.LANGUAGE_CODE
         request.crisis_lang = lang if lang in ("fr", "en") else "fr"
         return self.get_response(request)
+
+
+# Everything is served from here (no CDN); scripts only from files, never inline or eval'd.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+)
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response

@@ -34,6 +34,11 @@ class SessionTest(TestCase):
         assert "django.middleware.csrf.CsrfViewMiddleware" in settings.MIDDLEWARE
         assert "django.contrib.auth.middleware.LoginRequiredMiddleware" in settings.MIDDLEWARE
 
+    def test_pages_carry_a_content_security_policy(self) -> None:
+        response = self.client.get(reverse("crisis:login"))
+        assert "script-src 'self'" in response["Content-Security-Policy"]
+        assert response["X-Frame-Options"] == "DENY"
+
     def test_csrf_is_enforced(self) -> None:
         from django.test import Client
 
