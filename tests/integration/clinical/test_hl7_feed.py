@@ -241,3 +241,34 @@ def test_several_senders_at_once_are_all_applied(feed: tuple[int, Path, Hl7Liste
     with reader(path) as store:
         assert store.counts()["stays"] == 100
         assert sum(unit.occupied for unit in store.census()) == 100
+
+
+def test_a_transfer_moves_a_patient_known_from_fhir(tmp_path: Path) -> None:
+    from bascule.hospital.model import CareUnit
+    from bascule.sources.synthetic.hospital import generate
+    from bascule.sources.synthetic.to_store import store_hospital
+
+    now = datetime(2026, 3, 10, 8, tzinfo=UTC)
+    hospital = generate(9, "fr", (CareUnit(id="cardio", name="Cardiologie", beds=6),), now)
+    path = tmp_path / "store.sqlite"
+    store_hospital(hospital, path, "test")
+    with ContinuityStore.open(path) as store:
+        (unit,) = store.census(at=now)
+        moved = unit.patients[0]
+        patient = store.get(Patient, moved.patient_id)
+        assert patient is not None and patient.mrn is not None
+        listener = Hl7Listener(store)
+        transfer = TRANSFER.replace("480012", patient.mrn).replace(
+            "20260310101500+0100", "20260310091500+0100"
+        )
+        assert msa(listener.process(transfer.encode()))[1] == "AA"
+        census = {u.unit_id: u for u in store.census(at=now)}
+        assert moved.patient_id not in {p.patient_id for p in census["cardio"].patients}
+        (arrived,) = census["usic"].patients
+        assert (arrived.patient_id, arrived.stay_id, arrived.room, arrived.bed) == (
+            moved.patient_id,
+            moved.stay_id,
+            "3",
+            "B",
+        )
+        assert store.counts()["patients"] == len(hospital.resources["Patient"])
