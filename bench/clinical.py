@@ -163,6 +163,10 @@ def run(quick: bool, page_sizes: list[int]) -> dict[str, Any]:
                 report = pull(source, path, since=None)
             results[f"full_pull_s_count{size}"] = round(report.seconds, 2)
             results[f"full_pull_resources_per_s_count{size}"] = round(report.kept / report.seconds)
+            # Share of the peer's own listing speed the pull reaches (1.0: the server is the limit).
+            results[f"full_pull_share_of_peer_speed_count{size}"] = round(
+                report.kept / report.seconds / (listed / seconds), 2
+            )
             results["full_pull_rejects"] = results.get("full_pull_rejects", 0) + len(report.rejects)
         results["changed_records"] = change_one_percent(peer, hospital)
         with HttpFhirSource(peer.base_url, page_size=page_sizes[0]) as source:
