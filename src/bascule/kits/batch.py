@@ -6,6 +6,7 @@ summary line says how many kits, pages and bytes were made, never anything about
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -99,7 +100,9 @@ def print_kits(
             if on_kit:
                 on_kit(files[-1])
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # forkserver: safe with the threads of a progress bar, unlike a plain fork.
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             for future in as_completed([pool.submit(print_one, order) for order in orders]):
                 files.append(future.result())
                 if on_kit:

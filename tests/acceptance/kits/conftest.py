@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,15 @@ from bascule.sources.synthetic.to_store import store_hospital
 from bascule.sources.synthetic.units import map_units
 
 KIT_UNITS = ("urgences", "reanimation", "bloc-operatoire")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if shutil.which("pdftotext") is None:
+        skip = pytest.mark.skip(reason="poppler-utils is not installed (scripts/setup-system.sh)")
+        here = Path(__file__).parent
+        for item in items:
+            if here in item.path.parents:  # this hook sees the whole session's items
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
