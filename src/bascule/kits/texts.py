@@ -85,7 +85,6 @@ i18n.register(
         "national_other": {"fr": "N° national", "en": "National number"},
         "national_none": {"fr": "non renseigné", "en": "not recorded"},
         "bed": {"fr": "Lit", "en": "Bed"},
-        "room": {"fr": "Chambre", "en": "Room"},
         "admitted": {"fr": "Entré(e) le", "en": "Admitted"},
         "attending": {"fr": "Médecin responsable", "en": "Attending"},
         "blood_group": {"fr": "GROUPE SANGUIN", "en": "BLOOD GROUP"},
@@ -135,7 +134,6 @@ i18n.register(
             "fr": "▲ élevé · ▲▲ très élevé · ▼ bas · ▼▼ très bas · ! anormal — les anomalies sont en gras.",
             "en": "▲ high · ▲▲ critically high · ▼ low · ▼▼ critically low · ! abnormal — abnormal results in bold.",
         },
-        "forms_title": {"fr": "Formulaires vierges", "en": "Blank forms"},
         "procedures_title": {"fr": "Procédures dégradées", "en": "Downtime procedures"},
         "procedure_for": {
             "fr": "Processus : {process} (priorité {priority})",
@@ -149,7 +147,6 @@ i18n.register(
             "fr": "Aucun processus de soins de la cartographie ne nomme cette unité.",
             "en": "No care process of the map names this unit.",
         },
-        "done_box": {"fr": "fait", "en": "done"},
         "summary": {
             "fr": "{kits} kits, {pages} pages, {mb} Mo en {seconds} s dans {out}.",
             "en": "{kits} kits, {pages} pages, {mb} MB in {seconds} s in {out}.",
