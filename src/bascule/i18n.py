@@ -6,7 +6,7 @@ Messages are looked up by key; a missing key or language is a bug caught by the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal, cast
+from typing import Literal
 
 Lang = Literal["fr", "en"]
 LANGS: tuple[Lang, ...] = ("fr", "en")
@@ -35,7 +35,7 @@ def parse_lang(value: str) -> Lang:
         from bascule.errors import UserError
 
         raise UserError(f"Unknown language {value!r}; use fr or en.")
-    return cast(Lang, value)
+    return value
 
 
 def catalogues() -> Mapping[str, Mapping[str, Mapping[Lang, str]]]:

@@ -86,6 +86,14 @@ def demo_command(
         "bascule-demo"
     ),
     lang: LangOption = None,
+    serve: Annotated[
+        bool,
+        typer.Option("--serve", help="Then open the crisis cell's web application on the demo incident."),
+    ] = False,
+    host: Annotated[
+        str, typer.Option("--host", help="With --serve: the address to listen on.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="With --serve: the port to listen on.")] = 8000,
 ) -> None:
     """Run the main job on the embedded demo hospital and write what it makes into --out."""
     started = time.perf_counter()
@@ -123,6 +131,10 @@ def demo_command(
     console.print(
         t("demo.done", language, seconds=f"{time.perf_counter() - started:.1f}", out=out), style="bold green"
     )
+    if serve:
+        from bascule.cli.serve import serve_demo
+
+        serve_demo(out, language, console, host, port, scenario=scenario)
 
 
 def register(app: typer.Typer) -> None:

@@ -21,11 +21,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from bascule.errors import UserError
 from bascule.hospital.model import HospitalMap
-from bascule.recovery import cpsat
 from bascule.recovery.availability import availability, earliest_availability, objective
 from bascule.recovery.listschedule import Schedule, dependants, list_schedule
 from bascule.recovery.priorities import (
@@ -39,6 +38,9 @@ from bascule.recovery.priorities import (
     waiting_processes,
 )
 from bascule.recovery.problem import NEVER, RestorationProblem, StartedWork, build_problem
+
+if TYPE_CHECKING:
+    from bascule.recovery import cpsat
 
 Solver = Literal["cp-sat", "greedy"]
 Status = Literal["optimal", "feasible"]
@@ -233,6 +235,8 @@ def solve_problem(problem: RestorationProblem, deadline: float) -> Plan:
             if value < best.value:
                 best = _Candidate(value, schedule, "greedy")
 
+        if best.value > lower_bound:
+            from bascule.recovery import cpsat  # OR-Tools loads in half a second: only when solving
         # leave time to turn CP-SAT's answer into the plan (about 0.4 ms per task)
         remaining = deadline - time.monotonic() - 0.1 - 0.0004 * len(problem.tasks)
         if best.value > lower_bound:
