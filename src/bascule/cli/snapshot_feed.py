@@ -21,6 +21,7 @@ from bascule.errors import UserError
 from bascule.i18n import Lang, parse_lang, t
 from bascule.snapshot.store import ContinuityStore, Reject
 from bascule.sources.bulk import ndjson_files, read_ndjson
+from bascule.sources.fhir_export import export_store
 from bascule.sources.fhir_pull import incremental_since, pull
 from bascule.sources.fhir_source import HttpFhirSource, RetryPolicy
 from bascule.sources.hl7_listener import Hl7Listener
@@ -57,6 +58,10 @@ i18n.register(
         "not_served": {
             "fr": "Le serveur ne fournit pas : {types} ; ces données ne sont pas rafraîchies.",
             "en": "The server does not serve: {types}; that data is not refreshed.",
+        },
+        "exported": {
+            "fr": "{count} ressources FHIR écrites dans {folder}.",
+            "en": "{count} FHIR resources written to {folder}.",
         },
         "rejected": {"fr": "Rejeté : {kind} {id} — {reason}", "en": "Rejected: {kind} {id} — {reason}"},
         "more_rejects": {"fr": "… et {count} autre(s) rejet(s).", "en": "… and {count} more rejected."},
@@ -206,6 +211,27 @@ def _password(path: Path | None) -> str | None:
         return path.read_text(encoding="utf-8").rstrip("\r\n")
     except OSError:
         raise UserError(f"Cannot read the password file {path}; check its path and permissions.") from None
+
+
+@snapshot_app.command("export")
+def export_command(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to write the NDJSON files into.")],
+    store_path: StoreOption,
+    lang: LangOption = "en",
+) -> None:
+    """Write the continuity store as FHIR R4 bulk data (one NDJSON file per resource type)."""
+    language = parse_lang(lang)
+    if not store_path.is_file():
+        raise UserError(f"There is no continuity store at {store_path}; check the path.")
+    if folder.exists() and any(folder.glob("*.ndjson")):
+        raise UserError(f"The folder {folder} already holds NDJSON files; give an empty or new folder.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"Cannot create the folder {folder} ({error.strerror}).") from None
+    with ContinuityStore.open(store_path, readonly=True) as store:
+        counts = export_store(store, folder)
+    make_console().print(t("feed.exported", language, count=sum(counts.values()), folder=folder))
 
 
 @snapshot_app.command("pull")

@@ -274,6 +274,13 @@ class ContinuityStore:
         ).fetchone()
         return None if row is None else mapping.from_row(row)
 
+    def records(self, record_class: type[R]) -> Iterator[R]:
+        """Every stored record of this type, in id order."""
+        mapping = MAPPINGS[record_class]
+        cursor = self._connection.execute(f"SELECT {mapping.select_list} FROM {mapping.table} ORDER BY id")
+        for row in cursor:
+            yield mapping.from_row(row)
+
     def patient_by_mrn(self, mrn: str) -> Patient | None:
         mapping = MAPPINGS[Patient]
         row = self._connection.execute(

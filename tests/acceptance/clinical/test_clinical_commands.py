@@ -10,6 +10,7 @@ from rich.console import Console
 
 from bascule.cli import main
 from bascule.cli.synth import demo_part
+from bascule.snapshot.rows import MAPPINGS
 from bascule.snapshot.store import ContinuityStore
 
 AT = "2026-03-10T08:00:00Z"
@@ -164,3 +165,19 @@ def test_demo_part_builds_the_store_and_prints_the_census(tmp_path: Path) -> Non
     assert "Recensement par unité" in text and "Données du" in text and "Total" in text
     with ContinuityStore.open(path, readonly=True) as store:
         assert sum(unit.occupied for unit in store.census()) > 800
+
+
+def test_export_then_import_gives_the_same_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tiny_map: str
+) -> None:
+    first, second = tmp_path / "first.sqlite", tmp_path / "second.sqlite"
+    assert run(capsys, "synth", "--seed", "8", "--map", tiny_map, "--at", AT, "--store", str(first))[0] == 0
+    code, out, _ = run(capsys, "snapshot", "export", str(tmp_path / "out"), "--store", str(first))
+    assert code == 0 and "FHIR resources written" in out
+    code, out, _ = run(capsys, "snapshot", "import", str(tmp_path / "out"), "--store", str(second))
+    assert code == 0 and "(0 rejected)" in out
+    with ContinuityStore.open(first) as made, ContinuityStore.open(second) as imported:
+        for record_class in MAPPINGS:
+            assert list(imported.records(record_class)) == list(made.records(record_class)), record_class
+    code, _, err = run(capsys, "snapshot", "export", str(tmp_path / "out"), "--store", str(first))
+    assert code == 2 and "already holds NDJSON files" in err
