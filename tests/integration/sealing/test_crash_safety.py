@@ -66,6 +66,7 @@ def test_killed_sealing_never_harms_the_last_good_bundle(tmp_path: Path, station
     first_bytes = (out / first.archive).read_bytes()
     rng = random.Random(20261124)
     completed = mid_write = 0
+    child_errors = (tmp_path / "child.err").open("wb")
     for _ in range(KILLS):
         before = folder.current()
         process = subprocess.Popen(
@@ -79,9 +80,11 @@ def test_killed_sealing_never_harms_the_last_good_bundle(tmp_path: Path, station
                 str(out),
             ],
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=child_errors,
         )
-        assert process.stdout is not None and process.stdout.readline() == b"ready\n"
+        assert process.stdout is not None
+        ready = process.stdout.readline()
+        assert ready == b"ready\n", (tmp_path / "child.err").read_text()
         time.sleep(rng.uniform(0.0, 0.6))
         os.kill(process.pid, signal.SIGKILL)
         completed += process.wait() == 0
@@ -94,6 +97,7 @@ def test_killed_sealing_never_harms_the_last_good_bundle(tmp_path: Path, station
         for name in folder.bundles():  # every complete bundle verifies
             check_signature(out / name.archive, public)
         assert (out / first.archive).read_bytes() == first_bytes
+    child_errors.close()
     assert mid_write > 0, "some kills landed while a bundle was being written"
     print(f"{KILLS} kills: {completed} seals finished first, {mid_write} killed mid-write")
     subprocess.run(seal_command(store, station_keys, out), check=True, capture_output=True)
