@@ -82,6 +82,13 @@ class MedplumPeer:
                 loaded += client.post(f"{self.root}/$load", content="\n".join(chunk)).json()["loaded"]
         return loaded
 
+    def validate(self, resources: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Medplum's FHIR R4 validation errors for these resources (empty when all are valid)."""
+        body = "\n".join(json.dumps(resource, separators=(",", ":")) for resource in resources)
+        with httpx.Client(timeout=300) as client:
+            problems: list[dict[str, Any]] = client.post(f"{self.root}/$validate", content=body).json()
+        return problems
+
     def kill(self) -> None:
         self.process.kill()
         self.process.wait(timeout=10)

