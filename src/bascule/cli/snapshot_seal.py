@@ -28,6 +28,7 @@ from bascule.snapshot.keys import (
     load_identities,
     load_public_key,
     load_signing_key,
+    new_key_set,
     parse_recipients,
     read_passphrase,
 )
@@ -313,8 +314,6 @@ def print_run(report: RunReport, lang: Lang, console: Console) -> None:
 
 def demo_part(store_path: Path, out_dir: Path, lang: Lang, console: Console) -> None:
     """`bascule demo`: make demo keys, seal the demo store, verify it, print one line."""
-    from bascule.snapshot.keys import new_key_set
-
     keys_dir = out_dir / "keys"
     keys = new_key_set("demo", keys_dir) if not (keys_dir / "demo.key").exists() else None
     recipient = keys.recipient if keys else keys_dir / "demo.age.pub"
@@ -330,11 +329,7 @@ def demo_part(store_path: Path, out_dir: Path, lang: Lang, console: Console) -> 
     started = time.perf_counter()
     outcome = seal(request)
     if outcome.quarantined:
-        raise UserError(
-            f"The demo store was quarantined by the ransomware guard "
-            f"({outcome.verdict.change_share:.0%} of records changed).",
-            exit_code=EXIT_QUARANTINED,
-        )
+        raise UserError(quarantine_sentence(outcome, None, lang), exit_code=EXIT_QUARANTINED)
     verified = verify_bundle(outcome.archive, load_public_key(keys_dir / "demo.pub"))
     console.print(
         t(
