@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from bascule import i18n
-from bascule.cli.context import make_console
+from bascule.cli.context import environment, make_console
 from bascule.cli.snapshot import snapshot_app
 from bascule.errors import UserError
 from bascule.i18n import Lang, parse_lang, t
@@ -238,7 +238,15 @@ def export_command(
 def pull_command(
     fhir: Annotated[str, typer.Option("--fhir", metavar="URL", help="Base URL of the FHIR R4 server.")],
     store_path: StoreOption,
-    token: Annotated[str | None, typer.Option("--token", metavar="T", help="Bearer token.")] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            metavar="T",
+            help="Bearer token (default: $BASCULE_FHIR_TOKEN, kept off the "
+            "command line where other users can see it).",
+        ),
+    ] = None,
     user: Annotated[
         str | None, typer.Option("--user", metavar="U", help="User for basic authentication.")
     ] = None,
@@ -268,6 +276,8 @@ def pull_command(
 ) -> None:
     """Refresh the continuity store from a FHIR R4 server; a failed pull leaves the store unchanged."""
     language = parse_lang(lang)
+    if token is None and user is None:
+        token = environment().get("BASCULE_FHIR_TOKEN") or None
     if (user is None) != (password_file is None):
         raise UserError("Give both --user and --password-file for basic authentication, or neither.")
     if retries < 0 or count < 1:

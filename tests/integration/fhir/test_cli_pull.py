@@ -48,3 +48,14 @@ def test_pull_then_refresh(
     with ContinuityStore.open(store) as opened:
         assert sum(opened.counts().values()) == total
         assert opened.source == peer.base_url
+
+
+def test_the_token_can_come_from_the_environment(small_hospital: SyntheticHospital, tmp_path: Path) -> None:
+    store = tmp_path / "store.sqlite"
+    with MedplumPeer(token="from-env") as peer:
+        peer.load(small_hospital.resources["Practitioner"])
+        argv = ["snapshot", "pull", "--fhir", peer.base_url, "--store", str(store), "--retries", "0"]
+        assert main(argv, environ={}) == 2
+        assert main(argv, environ={"BASCULE_FHIR_TOKEN": "from-env"}) == 0
+    with ContinuityStore.open(store) as opened:
+        assert opened.counts()["practitioners"] == len(small_hospital.resources["Practitioner"])
