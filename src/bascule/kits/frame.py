@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
@@ -22,6 +23,9 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from bascule.i18n import Lang, t
 from bascule.kits import texts as _texts  # noqa: F401  (registers the kit's messages)
 from bascule.kits.fonts import Typefaces, typefaces
+
+# Binary (zlib) page streams without the ASCII85 layer on top: smaller files, faster to write.
+rl_config.useA85 = 0
 
 Paper = Literal["a4", "letter"]
 PAPERS: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
