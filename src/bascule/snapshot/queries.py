@@ -22,6 +22,9 @@ from bascule.clinical.records import (
 from bascule.clinical.views import CensusEntry, Chart, DoseDue, ScheduledActivity, UnitCensus
 from bascule.snapshot.rows import MAPPINGS, decode_time, encode_time
 
+# Records their source withdrew: never shown as facts (an administration or result in error).
+WITHDRAWN = "('entered-in-error', 'cancelled')"
+
 
 def current_stay_condition(alias: str) -> str:
     """SQL that holds for a stay still going on (the same rule as `Stay.is_current`)."""
@@ -77,7 +80,8 @@ def census(connection: sqlite3.Connection, at: datetime, unit_id: str | None) ->
         SELECT {_PLACE}, s.id, s.patient_id, p.family, p.given, p.birth_date, p.sex,
                EXISTS (SELECT 1 FROM allergies a WHERE a.patient_id = s.patient_id AND a.status = 'active'),
                (SELECT l.value_text FROM lab_results l WHERE l.patient_id = s.patient_id
-                  AND l.code = '{BLOOD_GROUP_LOINC}' ORDER BY l.effective_at DESC LIMIT 1),
+                  AND l.code = '{BLOOD_GROUP_LOINC}' AND l.status NOT IN {WITHDRAWN}
+                ORDER BY l.effective_at DESC LIMIT 1),
                TRIM(dr.given || ' ' || dr.family), s.admitted_at
         FROM stays s JOIN patients p ON p.id = s.patient_id {_PLACE_JOINS}
         LEFT JOIN practitioners dr ON dr.id = s.attending_id
@@ -182,14 +186,14 @@ def chart(
     given: list[Administration] = _records(
         connection,
         Administration,
-        "patient_id = ? AND given_at >= ? AND given_at <= ?",
+        f"patient_id = ? AND given_at >= ? AND given_at <= ? AND status NOT IN {WITHDRAWN}",
         (patient_id, encode_time(at - timedelta(hours=24)), encode_time(at)),
         "given_at DESC",
     )
     results: list[LabResult] = _records(
         connection,
         LabResult,
-        "patient_id = ? AND (effective_at >= ? OR code = ?)",
+        f"patient_id = ? AND (effective_at >= ? OR code = ?) AND status NOT IN {WITHDRAWN}",
         (patient_id, encode_time(at - results_since), BLOOD_GROUP_LOINC),
         "effective_at DESC, code",
     )

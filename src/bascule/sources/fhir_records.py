@@ -185,8 +185,16 @@ def _allergy(resource: Mapping[str, Any], rid: str, version: str) -> Allergy:
         category=as_text(categories[0], "category") if categories else None,
         criticality=as_text(resource.get("criticality"), "criticality"),
         reaction=reaction,
-        status=as_status(resource.get("clinicalStatus"), "clinicalStatus") or "active",
+        status=_clinical_status(resource),
     )
+
+
+def _clinical_status(resource: Mapping[str, Any]) -> str:
+    """clinicalStatus, unless verificationStatus withdrew the allergy or problem (then that)."""
+    verification = as_status(resource.get("verificationStatus"), "verificationStatus")
+    if verification in ("entered-in-error", "refuted"):
+        return verification
+    return as_status(resource.get("clinicalStatus"), "clinicalStatus") or "active"
 
 
 def _alert(resource: Mapping[str, Any], rid: str, version: str) -> Alert:
@@ -212,7 +220,7 @@ def _problem(resource: Mapping[str, Any], rid: str, version: str) -> Problem:
         label=label or code or "",
         code=code,
         system=system,
-        status=as_status(resource.get("clinicalStatus"), "clinicalStatus") or "active",
+        status=_clinical_status(resource),
         onset=as_day(resource.get("onsetDateTime"), "onsetDateTime"),
     )
 

@@ -291,9 +291,13 @@ def _result(
             low=low,
             high=high,
             flag=flag if flag in _FLAGS else None,  # type: ignore[arg-type]
-            status={"F": "final", "P": "preliminary", "C": "corrected", "X": "cancelled"}.get(
-                obx.field(11), "final"
-            ),
+            status={
+                "F": "final",
+                "P": "preliminary",
+                "C": "corrected",
+                "X": "cancelled",
+                "W": "entered-in-error",
+            }.get(obx.field(11), "final"),
         )
     except ValueError as invalid:
         raise Refused("AR", str(invalid)) from None

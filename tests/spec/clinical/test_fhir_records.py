@@ -242,3 +242,18 @@ def test_malformed_resources_are_refused_with_a_reason_free_of_values(
     assert reason in refused.value.reason
     for value in ("Dupont", "1950-13-45", "5.9", "25:00", "yesterday", "yes"):
         assert value not in refused.value.reason
+
+
+def test_an_allergy_entered_in_error_is_not_active() -> None:
+    allergy = to_record(
+        {
+            "resourceType": "AllergyIntolerance",
+            "id": "a",
+            "patient": {"reference": "Patient/p"},
+            "code": {"text": "Latex"},
+            "clinicalStatus": {"coding": [{"code": "active"}]},
+            "verificationStatus": {"coding": [{"code": "entered-in-error"}]},
+        },
+        DEFAULT,
+    )
+    assert allergy.status == "entered-in-error"  # type: ignore[union-attr]

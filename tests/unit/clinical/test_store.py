@@ -303,3 +303,48 @@ def test_read_only_stores_refuse_writes(store: ContinuityStore) -> None:
         assert reader.counts() == store.counts()
         with pytest.raises(UserError, match="read-only"):
             reader.write([Patient(id="p2", version=V2, family="X")])
+
+
+def test_records_withdrawn_by_the_source_are_not_shown(store: ContinuityStore) -> None:
+    store.write(
+        [
+            Administration(
+                id="ad1",
+                version=V2,
+                patient_id="p1",
+                order_id="m1",
+                drug="Furosemide 40 mg",
+                given_at=datetime(2026, 3, 10, 8, 10, tzinfo=UTC),
+                status="entered-in-error",
+            ),
+            LabResult(
+                id="k1",
+                version=V2,
+                patient_id="p1",
+                code="2823-3",
+                label="Potassium",
+                value=5.9,
+                effective_at=T0 - timedelta(hours=3),
+                status="entered-in-error",
+            ),
+            LabResult(
+                id="bg2",
+                version=V2,
+                patient_id="p1",
+                code="882-1",
+                label="ABO/Rh",
+                value_text="B+",
+                effective_at=T0 - timedelta(days=1),
+                status="entered-in-error",
+            ),
+            Allergy(id="al1", version=V2, patient_id="p1", substance="Penicillin", status="entered-in-error"),
+        ]
+    )
+    chart = store.chart("p1", at=T0 + timedelta(hours=3))
+    assert (chart.administrations, chart.results, chart.allergies, chart.blood_group) == ((), (), (), "A-")
+    entry = store.census(at=T0)[0].patients[0]
+    assert (entry.blood_group, entry.has_allergy) == ("A-", False)
+    doses = store.medication_schedule(
+        datetime(2026, 3, 10, 0, tzinfo=UTC), datetime(2026, 3, 10, 9, tzinfo=UTC)
+    )
+    assert [d.given_at for d in doses] == [None]
