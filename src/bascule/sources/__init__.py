@@ -1,3 +1,16 @@
-"""Adapters that bring clinical data in: FHIR R4 (REST pull, bulk NDJSON), HL7 v2 over MLLP, and the
-synthetic hospital. They are the only modules, with the store, that read patient records; they log
-resource types and ids, never patient values."""
+"""Adapters that bring clinical data into the continuity store.
+
+    fhir_source.py   the FHIR source port (FhirSource) and its httpx adapter: paging, retries, auth
+    fhir_fields.py   defensive reading of FHIR JSON fields (errors name fields, never values)
+    fhir_records.py  FHIR R4 resource -> clinical record (the one place that knows FHIR shapes)
+    fhir_export.py   clinical record -> FHIR R4 resource (the inverse; `bascule snapshot export`)
+    fhir_pull.py     a refresh from a FHIR server: staged in memory, applied in one transaction
+    intake.py        what a refresh gathers before it touches the store (records, rejects, times)
+    bulk.py          FHIR bulk data: NDJSON files in and out
+    hl7_messages.py  HL7 v2 ADT A01/A02/A03/A04/A08 and ORU^R01 -> records, and ACK/NAK
+    hl7_listener.py  the MLLP server of the live feed (one event loop: the single writer)
+    synthetic/       the fictional hospital used by the demo, the tests and the benchmarks
+
+With the store and the downtime tools, these modules are the only ones that read patient records.
+They log resource types, ids and reasons, never patient values.
+"""
