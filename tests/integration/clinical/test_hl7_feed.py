@@ -195,7 +195,8 @@ def test_malformed_messages_get_a_nak_and_never_stop_the_listener(
         assert patient_value not in logged
 
 
-def test_the_command_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_the_command_stops_cleanly(tmp_path: Path, stop_signal: signal.Signals) -> None:
     path = tmp_path / "store.sqlite"
     process = subprocess.Popen(
         [sys.executable, "-m", "bascule", "snapshot", "listen", "--port", "0", "--store", str(path)],
@@ -210,7 +211,7 @@ def test_the_command_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     assert found, line
     with MLLPClient("127.0.0.1", int(found.group(1))) as client:
         assert msa(client.send_message(ADMIT))[1] == "AA"
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(stop_signal)
     out, err = process.communicate(timeout=20)
     assert process.returncode == 0, err
     assert "1 message(s) accepted" in out
