@@ -31,6 +31,7 @@ class KitOrder:
     store: Path
     unit_id: str
     procedures: UnitProcedures
+    hospital_name: str
     out_dir: Path
     lang: Lang
     paper: Paper
@@ -64,7 +65,7 @@ class KitRun:
 
 def print_one(order: KitOrder) -> KitFile:
     with ContinuityStore.open(order.store, readonly=True) as store:
-        content = gather(store, order.unit_id, order.procedures)
+        content = gather(store, order.unit_id, order.procedures, order.hospital_name)
     return render_kit(content, order.out_dir, order.lang, order.paper, order.printed_at)
 
 
@@ -89,7 +90,14 @@ def print_kits(
     printed_at = datetime.now(UTC)
     orders = [
         KitOrder(
-            store_path, unit_id, procedures_for_unit(hospital_map, unit_id), out_dir, lang, paper, printed_at
+            store_path,
+            unit_id,
+            procedures_for_unit(hospital_map, unit_id),
+            hospital_map.hospital.name,
+            out_dir,
+            lang,
+            paper,
+            printed_at,
         )
         for unit_id in sorted(wanted, key=lambda unit: -occupied.get(unit, 0))  # biggest first
     ]

@@ -48,6 +48,7 @@ class UnitKitContent:
     chart_start: datetime
     patients: tuple[PatientPage, ...]
     procedures: UnitProcedures
+    hospital_name: str = ""
 
     def __post_init__(self) -> None:
         if [p.entry.patient_id for p in self.patients] != [e.patient_id for e in self.census.patients]:
@@ -93,7 +94,9 @@ def check_units(store: ContinuityStore, wanted: list[str]) -> list[str]:
     return list(dict.fromkeys(wanted))
 
 
-def gather(store: ContinuityStore, unit_id: str, procedures: UnitProcedures) -> UnitKitContent:
+def gather(
+    store: ContinuityStore, unit_id: str, procedures: UnitProcedures, hospital_name: str = ""
+) -> UnitKitContent:
     data_time = data_time_of(store)
     found = store.census(at=data_time, unit_id=unit_id)
     if not found:
@@ -119,4 +122,5 @@ def gather(store: ContinuityStore, unit_id: str, procedures: UnitProcedures) -> 
         chart_start=start,
         patients=pages,
         procedures=procedures,
+        hospital_name=hospital_name,
     )

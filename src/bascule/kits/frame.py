@@ -88,17 +88,18 @@ def make_styles() -> Styles:
 class PatientMark(Flowable):  # type: ignore[misc]
     """Invisible: from here on, page headers name this patient (None: no patient)."""
 
-    def __init__(self, name: str | None, mrn: str | None = None) -> None:
+    def __init__(self, name: str | None, mrn: str | None = None, bed: str | None = None) -> None:
         super().__init__()
         self.name = name
         self.mrn = mrn
+        self.bed = bed
         self.width = self.height = 0
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return 0, 0
 
     def draw(self) -> None:
-        self.canv.patient = (self.name, self.mrn) if self.name else None
+        self.canv.patient = (self.name, self.mrn, self.bed) if self.name else None
 
 
 def canvas_for(facts: PageFacts) -> type[Canvas]:
@@ -108,7 +109,7 @@ def canvas_for(facts: PageFacts) -> type[Canvas]:
     class KitCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self.patient: tuple[str, str | None] | None = None
+            self.patient: tuple[str, str | None, str | None] | None = None
             self._finished: list[dict[str, Any]] = []
 
         def showPage(self) -> None:  # ReportLab calls it by this name
@@ -140,10 +141,12 @@ def _draw_frame(canvas: Any, facts: PageFacts, faces: Typefaces, number: int, to
     )
     patient = canvas.patient
     if patient is not None:
-        name, mrn = patient
+        name, mrn, bed = patient
         canvas.setFont(faces.bold, 14)
         label = f"{name}   {t('kits.mrn', facts.lang)} {mrn}" if mrn else name
-        canvas.drawString(MARGIN, top - 10.5 * mm, label[:70])
+        canvas.drawString(MARGIN, top - 10.5 * mm, label[:60])
+        if bed:
+            canvas.drawRightString(width - MARGIN, top - 10.5 * mm, f"{t('kits.bed', facts.lang)} {bed}")
     canvas.setLineWidth(1.2)
     canvas.line(MARGIN, top - HEADER + 3 * mm, width - MARGIN, top - HEADER + 3 * mm)
     bottom = MARGIN - 4 * mm

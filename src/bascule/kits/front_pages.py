@@ -54,6 +54,7 @@ def cover_flowables(
     return [
         PatientMark(None),
         Paragraph(text(t("kits.kit_title", lang)), styles.heading),
+        Paragraph(text(content.hospital_name), styles.body),
         Paragraph(text(census.name), styles.huge),
         Paragraph(text(census.unit_id), styles.body),
         Spacer(0, 6 * mm),

@@ -50,7 +50,8 @@ def patient_flowables(
     chart, entry = page.chart, page.entry
     zone = content.zone
     name = display_name(chart.patient.family, chart.patient.given)
-    parts: list[Flowable] = [PageBreak(), PatientMark(name, chart.patient.mrn)]
+    bed = bed_text(entry.room, entry.bed)
+    parts: list[Flowable] = [PageBreak(), PatientMark(name, chart.patient.mrn, bed if bed != "—" else None)]
     parts.append(_identity(page, styles, lang, width, zone))
     parts.append(Spacer(0, 2.5 * mm))
     parts.append(_allergies(chart.allergies, styles, lang, width))
@@ -66,7 +67,6 @@ def patient_flowables(
     parts.extend(chart_flowables(page, content.chart_start, zone, styles, lang, width))
     parts.append(_administrations(page, styles, lang, width, zone))
     parts.append(_results(chart.results, styles, lang, width, zone))
-    del entry
     return parts
 
 
