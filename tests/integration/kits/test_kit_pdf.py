@@ -15,7 +15,7 @@ from bascule.hospital.model import HospitalMap
 from bascule.kits.assemble import KitFile, render_kit
 from bascule.kits.content import UnitKitContent, gather, procedures_for_unit
 from bascule.kits.moments import full
-from bascule.kits.patient_sheet import ABNORMAL, display_name, latest_results, value_text
+from bascule.kits.patient_sheet import ABNORMAL, bed_text, display_name, latest_results, value_text
 from bascule.snapshot.store import ContinuityStore
 
 UNIT = "urgences"
@@ -104,6 +104,7 @@ def test_each_patient_sheet_holds_identity_allergies_medications_and_results(
         sheet = [text for text in pages if header in _squash(text)]
         assert sheet, f"no page has the header of {patient.id}"
         flat = _squash(" ".join(sheet))
+        assert all(f"Lit {bed_text(page.entry.room, page.entry.bed)}" in _squash(text) for text in sheet)
         assert (f"INS : {patient.national_number}" if patient.national_number else "non renseigné") in flat
         blood = page.chart.blood_group
         assert (f"GROUPE SANGUIN {blood}" if blood else "GROUPE SANGUIN : INCONNU") in flat
