@@ -59,6 +59,10 @@ i18n.register(
             "fr": "Le serveur ne fournit pas : {types} ; ces données ne sont pas rafraîchies.",
             "en": "The server does not serve: {types}; that data is not refreshed.",
         },
+        "removed": {
+            "fr": "{count} enregistrement(s) retiré(s) : le serveur ne les a plus.",
+            "en": "{count} record(s) removed: the server no longer has them.",
+        },
         "exported": {
             "fr": "{count} ressources FHIR écrites dans {folder}.",
             "en": "{count} FHIR resources written to {folder}.",
@@ -266,6 +270,12 @@ def pull_command(
     timeout: Annotated[
         float, typer.Option("--timeout", metavar="S", help="Seconds to wait for each answer.")
     ] = 30.0,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Pull everything, and remove what this server no longer has (not HL7's)."
+        ),
+    ] = False,
     retries: Annotated[
         int, typer.Option("--retries", metavar="N", help="Retries on 429, 5xx and timeouts.")
     ] = 5,
@@ -280,6 +290,8 @@ def pull_command(
         token = environment().get("BASCULE_FHIR_TOKEN") or None
     if (user is None) != (password_file is None):
         raise UserError("Give both --user and --password-file for basic authentication, or neither.")
+    if full and since is not None:
+        raise UserError("Give either --full or --since, not both.")
     if retries < 0 or count < 1:
         raise UserError("--retries must be 0 or more and --count 1 or more.")
     if token is not None and user is not None:
@@ -287,6 +299,7 @@ def pull_command(
     if not store_path.parent.is_dir():
         raise UserError(f"The folder {store_path.parent} does not exist; create it first.")
     password = _password(password_file)
+    since_time = _since(since)
     source = HttpFhirSource(
         fhir,
         token=token,
@@ -296,10 +309,9 @@ def pull_command(
         retry=RetryPolicy(attempts=retries + 1),
     )
     console = make_console()
-    since_time = _since(since)
-    if since_time is None:
-        since_time = incremental_since(store_path, source)
     try:
+        if since_time is None and not full:
+            since_time = incremental_since(store_path, source)
         with Progress(
             TextColumn("{task.description:<26}"),
             BarColumn(),
@@ -317,10 +329,13 @@ def pull_command(
                     tasks[resource_type], completed=seen, total=total if total is not None else seen
                 )
 
-            report = pull(source, store_path, since=since_time, on_page=on_page)
+            report = pull(source, store_path, since=since_time, on_page=on_page, reconcile=full)
     finally:
         source.close()
     print_rejects(report.rejects, console, language)
+    removed = sum(report.written.removed.values())
+    if removed:
+        console.print(t("feed.removed", language, count=removed))
     if report.not_served:
         console.print(t("feed.not_served", language, types=", ".join(report.not_served)), style="yellow")
     console.print(

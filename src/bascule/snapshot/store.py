@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -44,6 +44,7 @@ class WriteResult:
 
     written: dict[str, int] = field(default_factory=dict)
     skipped_older: int = 0
+    removed: dict[str, int] = field(default_factory=dict)
 
     @property
     def total_written(self) -> int:
@@ -230,10 +231,16 @@ class ContinuityStore:
         source: str | None = None,
         hospital_id: str | None = None,
         extra_meta: dict[str, str] | None = None,
+        removals: Mapping[type[Record], Collection[str]] | None = None,
     ) -> WriteResult:
-        """Apply a whole refresh in one transaction: records, rejects and the times, or nothing."""
+        """Apply a whole refresh in one transaction: records, removals, rejects and the times, or nothing."""
         with self.transaction():
             result = self.write(records)
+            for record_class, ids in (removals or {}).items():
+                table = MAPPINGS[record_class].table
+                before = self._connection.total_changes
+                self._connection.executemany(f"DELETE FROM {table} WHERE id = ?", [(rid,) for rid in ids])
+                result.removed[table] = self._connection.total_changes - before
             values: dict[str, str] = {"refreshed_at": _iso(refreshed_at)}
             known = self.data_time
             if data_time is not None and (known is None or data_time > known):
@@ -273,6 +280,11 @@ class ContinuityStore:
             f"SELECT {mapping.select_list} FROM {mapping.table} WHERE id = ?", (record_id,)
         ).fetchone()
         return None if row is None else mapping.from_row(row)
+
+    def ids(self, record_class: type[Record]) -> set[str]:
+        """The ids of every stored record of this type."""
+        table = MAPPINGS[record_class].table
+        return {row[0] for row in self._connection.execute(f"SELECT id FROM {table}")}
 
     def records(self, record_class: type[R]) -> Iterator[R]:
         """Every stored record of this type, in id order."""

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bascule.clinical.records import Record
 from bascule.snapshot.store import ContinuityStore, Reject, WriteResult, peek_meta
-from bascule.sources.fhir_records import RESOURCE_TYPES
+from bascule.sources.fhir_records import RECORD_CLASS_OF, RESOURCE_TYPES
 from bascule.sources.fhir_source import FhirSource, Page, SourceError, TypeNotServed
 from bascule.sources.intake import Intake
 
@@ -91,10 +92,32 @@ def _prefetched(
         fetcher.join(timeout=5)
 
 
+def _gone(store: ContinuityStore, intake: Intake, not_served: list[str]) -> dict[type[Record], set[str]]:
+    """Records of the store that a full pull of their source no longer brought (HL7's kept)."""
+    seen: dict[type[Record], set[str]] = {}
+    for record in intake.records:
+        seen.setdefault(type(record), set()).add(record.id)
+    gone: dict[type[Record], set[str]] = {}
+    for resource_type, record_class in RECORD_CLASS_OF.items():
+        if resource_type not in not_served:
+            missing = store.ids(record_class) - seen.get(record_class, set())
+            gone[record_class] = {rid for rid in missing if not rid.startswith("hl7-")}
+    return gone
+
+
 def pull(
-    source: FhirSource, store_path: Path, *, since: datetime | None, on_page: PageListener | None = None
+    source: FhirSource,
+    store_path: Path,
+    *,
+    since: datetime | None,
+    on_page: PageListener | None = None,
+    reconcile: bool = False,
 ) -> PullReport:
-    """Read every resource type from `source` (changed after `since`), then apply them at once."""
+    """Read every resource type from `source` (changed after `since`), then apply them at once.
+
+    With `reconcile` (a full pull only), records this same source gave before and no longer has
+    are removed; records the HL7 feed created ("hl7-" ids) and other sources' stores are left alone.
+    """
     started = time.perf_counter()
     intake = Intake(received_at=datetime.now(UTC))
     seen: dict[str, int] = {}
@@ -113,9 +136,12 @@ def pull(
             f"The FHIR server at {source.description} serves none of the resource types Bascule "
             "reads (404 on every search); check the FHIR base URL."
         )
+    reconciling = reconcile and since is None and peek_meta(store_path).get("source") == source.description
     with ContinuityStore.open(store_path) as store:
+        removals = _gone(store, intake, not_served) if reconciling else {}
         written = store.refresh(
             intake.records,
+            removals=removals,
             data_time=intake.newest,
             refreshed_at=datetime.now(UTC),
             rejects=intake.rejects,

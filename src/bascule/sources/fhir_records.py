@@ -455,6 +455,14 @@ _BUILDERS: Mapping[str, Callable[[Mapping[str, Any], str, str], ClinicalRecord]]
 }
 
 
+RECORD_CLASS_OF: Mapping[str, type[ClinicalRecord]] = {
+    "Patient": Patient, "Location": CareLocation, "Encounter": Stay, "AllergyIntolerance": Allergy,
+    "Flag": Alert, "Condition": Problem, "MedicationRequest": MedicationOrder,
+    "MedicationAdministration": Administration, "Observation": LabResult, "Appointment": Activity,
+    "Practitioner": Practitioner,
+}  # fmt: skip
+
+
 def resource_identity(resource: Any) -> tuple[str, str | None]:
     """(resourceType, id) as far as they can be read, for reporting."""
     if not isinstance(resource, dict):

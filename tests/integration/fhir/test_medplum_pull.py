@@ -12,10 +12,12 @@ import httpx
 import pytest
 from medplum_peer import MedplumPeer
 
+from bascule.clinical import Patient
 from bascule.snapshot.store import ContinuityStore
 from bascule.sources.fhir_pull import PageListener, PullReport, incremental_since, pull
 from bascule.sources.fhir_records import RESOURCE_TYPES
 from bascule.sources.fhir_source import FhirSource, HttpFhirSource, Page, RetryPolicy, SourceError
+from bascule.sources.hl7_listener import Hl7Listener
 from bascule.sources.synthetic.hospital import SyntheticHospital
 from conftest import store_fingerprint
 
@@ -58,10 +60,15 @@ class Recording(FhirSource):
 
 
 def pull_from(
-    url: str, path: Path, since: datetime | None = None, on_page: PageListener | None = None, **options: Any
+    url: str,
+    path: Path,
+    since: datetime | None = None,
+    on_page: PageListener | None = None,
+    reconcile: bool = False,
+    **options: Any,
 ) -> PullReport:
     with HttpFhirSource(url, **options) as source:
-        return pull(source, path, since=since, on_page=on_page)
+        return pull(source, path, since=since, on_page=on_page, reconcile=reconcile)
 
 
 def test_every_resource_arrives(
@@ -180,3 +187,47 @@ def test_bearer_token_and_basic_auth(small_hospital: SyntheticHospital, tmp_path
             pull_from(peer.base_url, tmp_path / "b.sqlite", basic=("nurse", "wrong"))
         report = pull_from(peer.base_url, tmp_path / "b.sqlite", basic=("nurse", "pa55"))
         assert report.kept == len(small_hospital.resources["Practitioner"])
+
+
+def test_a_full_pull_removes_what_the_server_no_longer_has(
+    small_hospital: SyntheticHospital, tmp_path: Path
+) -> None:
+    path = tmp_path / "store.sqlite"
+    deleted = {
+        kind: small_hospital.resources[kind][0]["id"] for kind in ("Observation", "Appointment", "Flag")
+    }
+    with MedplumPeer() as peer:
+        peer.load(small_hospital.all_resources())
+        pull_from(peer.base_url, path, page_size=200)
+        with ContinuityStore.open(path) as store:
+            before = store.counts()
+            listener = Hl7Listener(store)
+            admit = (
+                "MSH|^~\\&|PAS|H|BASCULE|H|20260310081500||ADT^A01|A1|P|2.5\r"
+                "PID|1||555^^^H^MR||Moreau^Luc\rPV1|1|I|usic^3^B"
+            )
+            assert b"MSA|AA" in listener.process(admit.encode())
+        with httpx.Client() as client:
+            for kind, rid in deleted.items():
+                assert client.delete(f"{peer.base_url}/{kind}/{rid}").status_code == 200
+        incremental = pull_from(peer.base_url, path, since=None, page_size=200)
+        assert sum(incremental.written.removed.values()) == 0  # a plain pull never removes
+        report = pull_from(peer.base_url, path, page_size=200, reconcile=True)
+    assert report.written.removed == {"lab_results": 1, "activities": 1, "alerts": 1} | {
+        table: 0
+        for table in (
+            "patients",
+            "locations",
+            "stays",
+            "allergies",
+            "problems",
+            "medication_orders",
+            "administrations",
+            "practitioners",
+        )
+    }
+    with ContinuityStore.open(path) as store:
+        after = store.counts()
+        assert after["lab_results"] == before["lab_results"] - 1
+        assert after["patients"] == before["patients"] + 1  # the HL7 patient stays
+        assert store.get(Patient, "hl7-555") is not None
