@@ -146,6 +146,21 @@ def test_import_reports_malformed_lines_without_patient_values(
             "Cannot read the password file",
         ),
         (["snapshot", "listen", "--port", "70000", "--store", "{tmp}/s.sqlite"], "is not a TCP port"),
+        (
+            [
+                "snapshot",
+                "pull",
+                "--fhir",
+                "http://127.0.0.1:9/fhir",
+                "--store",
+                "{tmp}/s.sqlite",
+                "--full",
+                "--since",
+                "2026-01-01T00:00:00Z",
+            ],
+            "either --full or --since",
+        ),
+        (["snapshot", "export", "{tmp}/out", "--store", "{tmp}/s.sqlite"], "no continuity store"),
     ],
 )
 def test_user_errors_are_one_sentence_and_exit_2(
