@@ -8,13 +8,15 @@ and the fingerprints say nothing about patients to whoever copies the folder wit
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bascule.snapshot.census import Census
+from bascule.snapshot.census import FINGERPRINT_BYTES, Census
 from bascule.snapshot.durable import write_atomically
 
 DEFAULT_MAX_CHANGE = 0.30
@@ -53,8 +55,9 @@ class Baseline:
             "sequence": self.sequence,
             "key": self.key.hex(),
             "garbled": sorted([table, record] for table, record in self.garbled),
+            # ids as one list and digests as one base64 run per table: loads fast for 10^5-10^6 records
             "tables": {
-                table: {record: digest.hex() for record, digest in prints.items()}
+                table: {"ids": list(prints), "digests": base64.b64encode(b"".join(prints.values())).decode()}
                 for table, prints in self.fingerprints.items()
             },
         }
@@ -64,15 +67,20 @@ class Baseline:
     def load(cls, path: Path) -> Baseline | None:
         try:
             document = json.loads(path.read_bytes())
-            tables = {
-                table: {record: bytes.fromhex(digest) for record, digest in prints.items()}
-                for table, prints in document["tables"].items()
-            }
+            tables = {}
+            for table, prints in document["tables"].items():
+                ids, digests = prints["ids"], base64.b64decode(prints["digests"])
+                if len(digests) != FINGERPRINT_BYTES * len(ids):
+                    return None
+                tables[table] = {
+                    record: digests[i * FINGERPRINT_BYTES : (i + 1) * FINGERPRINT_BYTES]
+                    for i, record in enumerate(ids)
+                }
             garbled = frozenset((str(table), str(record)) for table, record in document.get("garbled", []))
             return cls(int(document["sequence"]), bytes.fromhex(document["key"]), tables, garbled)
         except FileNotFoundError:
             return None
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
             return None  # a damaged baseline is as good as none: the verdict says "no baseline"
 
 
