@@ -41,6 +41,7 @@ register_messages(
         "step_plan": {"fr": "2. Plan de restauration", "en": "2. Restoration plan"},
         "step_store": {"fr": "3. Copie des données critiques", "en": "3. Copy of the critical data"},
         "step_seal": {"fr": "4. Instantané scellé", "en": "4. Sealed snapshot"},
+        "step_kits": {"fr": "5. Kits papier", "en": "5. Paper kits"},
         "written": {"fr": "Écrit : {path}", "en": "Written: {path}"},
         "done": {
             "fr": "Démonstration terminée en {seconds} s ; tout est dans {out}.",
@@ -126,6 +127,11 @@ def demo_command(
 
     console.print(Rule(t("demo.step_seal", language)))
     seal_part(store, out, language, console)
+
+    from bascule.cli.kits import demo_part as kits_part
+
+    console.print(Rule(t("demo.step_kits", language)))
+    kits_part(store, out, language, console)
 
     console.print()
     console.print(
