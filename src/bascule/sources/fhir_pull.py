@@ -36,12 +36,18 @@ class PullReport:
     not_served: tuple[str, ...] = ()
 
 
+# The newest meta.lastUpdated this FHIR source gave: distinct from data_time, which the HL7 feed
+# (stamped by the sender's clock) also moves, so that an incremental pull never skips FHIR changes.
+CURSOR_KEY = "fhir_cursor"
+
+
 def incremental_since(store_path: Path, source: FhirSource) -> datetime | None:
-    """The time to ask changes from: the store's newest data, if it came from this same source."""
+    """The time to ask changes from: the newest data already pulled from this same source."""
     meta = peek_meta(store_path)
-    if meta.get("source") != source.description or not meta.get("data_time"):
+    cursor = meta.get(CURSOR_KEY) or meta.get("data_time")
+    if meta.get("source") != source.description or not cursor:
         return None
-    return datetime.fromisoformat(meta["data_time"]).astimezone(UTC)
+    return datetime.fromisoformat(cursor).astimezone(UTC)
 
 
 class _Failed:
@@ -92,6 +98,10 @@ def _prefetched(
         fetcher.join(timeout=5)
 
 
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
 def _gone(store: ContinuityStore, intake: Intake, not_served: list[str]) -> dict[type[Record], set[str]]:
     """Records of the store that a full pull of their source no longer brought (HL7's kept)."""
     seen: dict[type[Record], set[str]] = {}
@@ -136,11 +146,17 @@ def pull(
             f"The FHIR server at {source.description} serves none of the resource types Bascule "
             "reads (404 on every search); check the FHIR base URL."
         )
-    reconciling = reconcile and since is None and peek_meta(store_path).get("source") == source.description
+    meta = peek_meta(store_path)
+    same_source = meta.get("source") == source.description
+    cursor = max(
+        filter(None, [intake.newest, incremental_since(store_path, source) if same_source else None]),
+        default=None,
+    )
     with ContinuityStore.open(store_path) as store:
-        removals = _gone(store, intake, not_served) if reconciling else {}
+        removals = _gone(store, intake, not_served) if reconcile and since is None and same_source else {}
         written = store.refresh(
             intake.records,
+            extra_meta={CURSOR_KEY: _iso(cursor)} if cursor is not None else None,
             removals=removals,
             data_time=intake.newest,
             refreshed_at=datetime.now(UTC),

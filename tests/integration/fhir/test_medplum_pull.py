@@ -231,3 +231,18 @@ def test_a_full_pull_removes_what_the_server_no_longer_has(
         assert after["lab_results"] == before["lab_results"] - 1
         assert after["patients"] == before["patients"] + 1  # the HL7 patient stays
         assert store.get(Patient, "hl7-555") is not None
+
+
+def test_hl7_times_do_not_move_the_fhir_cursor(small_hospital: SyntheticHospital, tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    with MedplumPeer() as peer:
+        peer.load(small_hospital.all_resources())
+        pull_from(peer.base_url, path, page_size=200)
+        with ContinuityStore.open(path) as store:
+            ahead = "MSH|^~\\&|PAS|H|BASCULE|H|20991231235900+0000||ADT^A08|A9|P|2.5\rPID|1||9^^^H^MR||Roy"
+            assert b"MSA|AA" in Hl7Listener(store).process(ahead.encode())  # a sender whose clock is wrong
+            assert store.data_time is not None and store.data_time.year == 2099
+        changed = _change(peer, small_hospital, 0.05)
+        with HttpFhirSource(peer.base_url) as source:
+            report = pull(source, path, since=incremental_since(path, source))
+    assert report.kept == sum(len(ids) for ids in changed.values()) > 0
