@@ -158,7 +158,7 @@ def pull(
             intake.records,
             extra_meta={CURSOR_KEY: _iso(cursor)} if cursor is not None else None,
             removals=removals,
-            data_time=intake.newest,
+            data_time=min(intake.newest, intake.received_at) if intake.newest else None,
             refreshed_at=datetime.now(UTC),
             rejects=intake.rejects,
             source=source.description,

@@ -51,9 +51,10 @@ class Hl7Listener:
             log.error("HL7 message could not be interpreted (%s)", type(error).__name__)
             return acknowledgement(block, "AE", "internal error while reading the message")
         try:
+            # A sender whose clock runs ahead must not make old data look fresh.
             self.store.refresh(
                 message.records,
-                data_time=message.sent_at,
+                data_time=min(message.sent_at, now),
                 refreshed_at=now,
                 source=None if self._has_source else self.source,
             )
