@@ -21,6 +21,7 @@ from bascule.snapshot.durable import write_atomically
 
 DEFAULT_MAX_CHANGE = 0.30
 DEFAULT_MAX_GARBLED = 0.05
+BASELINE_FORMAT = 2  # bump whenever census fingerprints are computed differently
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Baseline:
 
     def save(self, path: Path) -> None:
         document = {
+            "format": BASELINE_FORMAT,
             "sequence": self.sequence,
             "key": self.key.hex(),
             "garbled": sorted([table, record] for table, record in self.garbled),
@@ -67,6 +69,8 @@ class Baseline:
     def load(cls, path: Path) -> Baseline | None:
         try:
             document = json.loads(path.read_bytes())
+            if document.get("format") != BASELINE_FORMAT:
+                return None  # fingerprints made another way cannot be compared: start afresh
             tables = {}
             for table, prints in document["tables"].items():
                 ids, digests = prints["ids"], base64.b64decode(prints["digests"])
