@@ -173,6 +173,9 @@ def register(app: typer.Typer) -> None:
                 "--kannel-password", help="Kannel sendsms password (default: BASCULE_KANNEL_PASSWORD)."
             ),
         ] = None,
+        connections: Annotated[
+            int, typer.Option("--connections", help="Requests to Kannel in flight at once.")
+        ] = 8,
         sender_id: Annotated[str, typer.Option("--from", help="Sender shown on the phone (Kannel).")] = "",
         dlr_port: Annotated[
             int,
@@ -212,8 +215,8 @@ def register(app: typer.Typer) -> None:
         import urllib.parse
 
         from bascule.i18n import parse_lang
-        from bascule.notify.dlr import DeliveryReportServer
         from bascule.notify.gateways.base import Gateway
+        from bascule.notify.receiver import Receiver, ReceiverUnavailable, ensure_receiver, stop_receiver
         from bascule.notify.sender import GatewayStopped, SendSettings, send_all
 
         language = parse_lang(lang)
@@ -228,7 +231,7 @@ def register(app: typer.Typer) -> None:
         except ValueError as error:
             raise UserError(f"{str(error).capitalize()}.") from None
         box = Outbox.open(outbox, create=False)
-        server: DeliveryReportServer | None = None
+        receiver: Receiver | None = None
         chosen: Gateway
         try:
             if gateway == "kannel":
@@ -240,21 +243,18 @@ def register(app: typer.Typer) -> None:
                         f"--kannel-url {kannel_url!r} must be an http:// address of Kannel's smsbox."
                     )
                 try:
-                    server = DeliveryReportServer(box, dlr_port)
-                except OSError as error:
-                    raise UserError(
-                        f"Cannot listen for delivery reports on 127.0.0.1:{dlr_port} ({error.strerror}); "
-                        "choose another --dlr-port."
-                    ) from None
-                server.start()
+                    receiver = ensure_receiver(outbox, dlr_port)
+                except ReceiverUnavailable as error:
+                    raise UserError(f"Cannot receive delivery reports: {error}.") from None
                 chosen = KannelGateway(
                     KannelSettings(
                         url.hostname,
                         url.port or 80,
                         kannel_user,
                         _secret(kannel_password, "BASCULE_KANNEL_PASSWORD"),
-                        server.base_url(),
+                        receiver.base_url,
                         sender_id,
+                        connections=connections,
                     )
                 )
             elif gateway == "smtp":
@@ -286,9 +286,10 @@ def register(app: typer.Typer) -> None:
                 raise UserError(f"The gateway refused to send: {error}; check its settings.") from None
             finally:
                 chosen.close()
+            # Reports still awaited keep arriving at the receiver, which stops by itself when idle.
+            if receiver is not None and not box.awaiting_report("kannel"):
+                stop_receiver(receiver.port)
         finally:
-            if server is not None:
-                server.stop()
             box.close()
         typer.echo(
             t(
@@ -304,6 +305,23 @@ def register(app: typer.Typer) -> None:
                 requeued=report.reconciled_requeued,
             )
         )
+
+    @notify_app.command("reports")
+    def reports(
+        outbox: OutboxOption,
+        dlr_port: Annotated[int, typer.Option("--dlr-port", help="Port on 127.0.0.1.")] = 13099,
+        idle: Annotated[
+            float, typer.Option("--idle", help="Stop after this many seconds with no report awaited.")
+        ] = 60.0,
+    ) -> None:
+        """Receive Kannel's delivery reports into the outbox (the sender starts this by itself)."""
+        from bascule.notify.dlr import serve_until_idle
+
+        with Outbox.open(outbox, create=False) as box:
+            try:
+                serve_until_idle(box, dlr_port, "kannel", idle)
+            except OSError as error:
+                raise UserError(f"Cannot listen on 127.0.0.1:{dlr_port} ({error.strerror}).") from None
 
     @notify_app.command("status")
     def status(

@@ -115,6 +115,28 @@ def _message(row: Sequence[object], **changed: object) -> OutboxMessage:
     return OutboxMessage(**fields)  # type: ignore[arg-type]
 
 
+def _apply_report(db: sqlite3.Connection, key: str, status: int, now: float) -> None:
+    db.execute("INSERT INTO delivery_reports (key, status, received_at) VALUES (?, ?, ?)", (key, status, now))
+    if status & DLR_DELIVERED:
+        db.execute(
+            "UPDATE messages SET state = 'delivered', delivered_at = ?, lease_until = NULL, "
+            "sent_at = COALESCE(sent_at, ?) WHERE key = ?",
+            (now, now, key),
+        )
+    elif status & (DLR_UNDELIVERED | DLR_SMSC_REJECT):
+        db.execute(
+            "UPDATE messages SET state = 'undelivered', lease_until = NULL, "
+            "sent_at = COALESCE(sent_at, ?) WHERE key = ? AND state != 'delivered'",
+            (now, key),
+        )
+    else:  # taken by the SMSC, or buffered: the gateway has it
+        db.execute(
+            "UPDATE messages SET state = 'sent', lease_until = NULL, sent_at = COALESCE(sent_at, ?) "
+            "WHERE key = ? AND state IN ('sending', 'queued')",
+            (now, key),
+        )
+
+
 class Outbox:
     """The outbox file; every write of this process goes through this object's one connection."""
 
@@ -266,31 +288,19 @@ class Outbox:
 
     def record_report(self, key: str, status: int, now: float) -> bool:
         """Store a delivery report; False when no message has this key (the report is dropped)."""
+        return self.record_reports([(key, status)], now)[0]
+
+    def record_reports(self, reports: Sequence[tuple[str, int]], now: float) -> list[bool]:
+        """Store delivery reports in one transaction (one disk sync for many reports)."""
+        known: list[bool] = []
         with self._write() as db:
-            if db.execute("SELECT 1 FROM messages WHERE key = ?", (key,)).fetchone() is None:
-                return False
-            db.execute(
-                "INSERT INTO delivery_reports (key, status, received_at) VALUES (?, ?, ?)", (key, status, now)
-            )
-            if status & DLR_DELIVERED:
-                db.execute(
-                    "UPDATE messages SET state = 'delivered', delivered_at = ?, lease_until = NULL, "
-                    "sent_at = COALESCE(sent_at, ?) WHERE key = ?",
-                    (now, now, key),
-                )
-            elif status & (DLR_UNDELIVERED | DLR_SMSC_REJECT):
-                db.execute(
-                    "UPDATE messages SET state = 'undelivered', lease_until = NULL, "
-                    "sent_at = COALESCE(sent_at, ?) WHERE key = ? AND state != 'delivered'",
-                    (now, key),
-                )
-            else:  # taken by the SMSC or buffered: the gateway has it
-                db.execute(
-                    "UPDATE messages SET state = 'sent', lease_until = NULL, sent_at = COALESCE(sent_at, ?) "
-                    "WHERE key = ? AND state IN ('sending', 'queued')",
-                    (now, key),
-                )
-        return True
+            for key, status in reports:
+                if db.execute("SELECT 1 FROM messages WHERE key = ?", (key,)).fetchone() is None:
+                    known.append(False)
+                    continue
+                known.append(True)
+                _apply_report(db, key, status, now)
+        return known
 
     def reported(self, keys: Iterable[str]) -> set[str]:
         """The keys among `keys` that have at least one delivery report."""
@@ -305,6 +315,14 @@ class Outbox:
                 ).fetchall()
                 found.update(row[0] for row in rows)
         return found
+
+    def awaiting_report(self, gateway: str) -> int:
+        """Messages handed to `gateway` whose final delivery report has not come yet."""
+        with self._lock:
+            (count,) = self._connection.execute(
+                "SELECT count(*) FROM messages WHERE state IN ('sending', 'sent') AND gateway = ?", (gateway,)
+            ).fetchone()
+        return int(count)
 
     # -- reading -----------------------------------------------------------------------------------
 

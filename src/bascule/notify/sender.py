@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from bascule.notify.gateways.base import Gateway, GatewayRefused, PermanentFailure, TransientFailure
-from bascule.notify.outbox import Outbox
+from bascule.notify.outbox import Outbox, OutboxMessage
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,7 @@ class SendSettings:
     backoff_seconds: float = 2.0
     backoff_cap_seconds: float = 600.0
     reconcile_seconds: float = 15.0
-    report_wait_seconds: float = 0.0  # after the last message, how long to wait for delivery reports
+    report_wait_seconds: float = 0.0  # after the last message, how long at most to wait for reports
 
     def __post_init__(self) -> None:
         if self.rate <= 0:
@@ -52,11 +53,13 @@ class SendReport:
     retried: int = 0
     failed: int = 0
     elapsed_seconds: float = 0.0
+    sending_seconds: float = 0.0
     errors: dict[str, int] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
-        return self.sent / self.elapsed_seconds if self.elapsed_seconds > 0 else 0.0
+        """Messages handed over per second while sending (reconciling and waiting for reports apart)."""
+        return self.sent / self.sending_seconds if self.sending_seconds > 0 else 0.0
 
 
 class GatewayStopped(Exception):
@@ -86,7 +89,28 @@ def send_all(
     started = time.monotonic()
     reconcile(outbox, gateway, settings, report)
     interval = 1.0 / settings.rate
-    next_slot = time.monotonic()
+    next_slot = sending_started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=max(1, gateway.concurrency), thread_name_prefix="deliver") as pool:
+        _send_batches(outbox, gateway, settings, report, pool, interval, next_slot, progress)
+    report.sending_seconds = time.monotonic() - sending_started
+    if settings.report_wait_seconds > 0 and gateway.delivery_reports:
+        deadline = time.monotonic() + settings.report_wait_seconds
+        while outbox.awaiting_report(gateway.name) and time.monotonic() < deadline:
+            time.sleep(0.2)
+    report.elapsed_seconds = time.monotonic() - started
+    return report
+
+
+def _send_batches(
+    outbox: Outbox,
+    gateway: Gateway,
+    settings: SendSettings,
+    report: SendReport,
+    pool: ThreadPoolExecutor,
+    interval: float,
+    next_slot: float,
+    progress: Callable[[int], None] | None,
+) -> None:
     while True:
         batch = outbox.claim(
             settings.batch, gateway.name, gateway.channels, settings.lease_seconds, time.time()
@@ -98,41 +122,44 @@ def send_all(
             time.sleep(max(0.05, min(due - time.time(), settings.backoff_cap_seconds)))
             continue
         taken: list[tuple[str, str]] = []
-        try:
-            for message in batch:
-                pause = next_slot - time.monotonic()
-                if pause > 0:
-                    time.sleep(pause)
-                next_slot = max(next_slot + interval, time.monotonic() - interval)
-                try:
-                    taken.append((message.key, gateway.deliver(message)))
-                except TransientFailure as error:
-                    _count(report, str(error))
-                    if message.attempts >= settings.max_attempts:
-                        outbox.mark_failed(message.key, str(error))
-                        report.failed += 1
-                    else:
-                        outbox.mark_retry(
-                            message.key, str(error), time.time() + settings.backoff(message.attempts)
-                        )
-                        report.retried += 1
-                except PermanentFailure as error:
-                    _count(report, str(error))
+        refused: GatewayRefused | None = None
+        # The batch is leased: its messages are handed over concurrently (up to the gateway's
+        # `concurrency`), each at its rate slot; the outcomes are recorded once all have come back.
+        futures: list[tuple[OutboxMessage, Future[str]]] = []
+        for message in batch:
+            pause = next_slot - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            next_slot = max(next_slot + interval, time.monotonic() - interval)
+            futures.append((message, pool.submit(gateway.deliver, message)))
+        for message, future in futures:
+            try:
+                taken.append((message.key, future.result()))
+            except TransientFailure as error:
+                _count(report, str(error))
+                if message.attempts >= settings.max_attempts:
                     outbox.mark_failed(message.key, str(error))
                     report.failed += 1
-        except GatewayRefused as error:
+                else:
+                    outbox.mark_retry(
+                        message.key, str(error), time.time() + settings.backoff(message.attempts)
+                    )
+                    report.retried += 1
+            except PermanentFailure as error:
+                _count(report, str(error))
+                outbox.mark_failed(message.key, str(error))
+                report.failed += 1
+            except GatewayRefused as error:
+                refused = error
+        if refused is not None:
             outbox.mark_sent(taken, time.time())
-            # The rest of the batch was never handed over: back in the queue, no try counted.
+            # What the gateway refused was never handed over: back in the queue, no try counted.
             outbox.release(m.key for m in batch if m.key not in {key for key, _ in taken})
-            raise GatewayStopped(str(error)) from None
+            raise GatewayStopped(str(refused))
         outbox.mark_sent(taken, time.time())
         report.sent += len(taken)
         if progress is not None:
             progress(len(batch))
-    if settings.report_wait_seconds > 0:
-        time.sleep(settings.report_wait_seconds)
-    report.elapsed_seconds = time.monotonic() - started
-    return report
 
 
 def _count(report: SendReport, error: str) -> None:

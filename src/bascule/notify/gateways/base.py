@@ -38,6 +38,8 @@ class GatewayRefused(Exception):
 class Gateway(Protocol):
     name: str
     channels: frozenset[str]
+    concurrency: int  # how many `deliver` calls may run at once (1: not thread-safe)
+    delivery_reports: bool  # whether delivery reports come back (to the outbox) for its messages
 
     def deliver(self, message: OutboxMessage) -> str: ...
 

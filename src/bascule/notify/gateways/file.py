@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 class FileGateway:
     name = "file"
+    concurrency = 1
+    delivery_reports = False
     channels = frozenset({"sms", "email"})
 
     def __init__(self, path: Path) -> None:

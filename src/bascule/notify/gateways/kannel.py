@@ -43,14 +43,18 @@ class KannelSettings:
     dlr_base_url: str  # e.g. http://127.0.0.1:13099/dlr
     sender: str = ""
     timeout: float = 10.0
+    # smsbox answers a request that asks for delivery reports in ~15 ms: keep several in flight.
+    connections: int = 8
 
 
 class KannelGateway:
     name = "kannel"
+    delivery_reports = True
     channels = frozenset({"sms"})
 
     def __init__(self, settings: KannelSettings) -> None:
         self.settings = settings
+        self.concurrency = max(1, settings.connections)
 
     def _query(self, message: OutboxMessage) -> str:
         text = message.body

@@ -35,6 +35,8 @@ class SmtpSettings:
 
 class SmtpGateway:
     name = "smtp"
+    concurrency = 1
+    delivery_reports = False
     channels = frozenset({"email"})
 
     def __init__(self, settings: SmtpSettings) -> None:
