@@ -153,7 +153,8 @@ def measure(label: str, store: Path, work: Path) -> dict[str, object]:
             identity_source="bench",
             public_key=public,
             seen_file=work / "seen.json",
-        )
+        ),
+        "open",
     )
     stages = stage_times(store, work, request)
     return {
