@@ -56,6 +56,12 @@ def open_bundle(
                 "the bundle was assembled from different parts: do not use it."
             )
         _check_readable(temp, archive.name)
+        for sidecar in (
+            "-wal",
+            "-shm",
+            "-journal",
+        ):  # an older store's journal must never replay onto this one
+            store.with_name(store.name + sidecar).unlink(missing_ok=True)
         publish(temp, store)
     finally:
         temp.unlink(missing_ok=True)

@@ -233,3 +233,20 @@ def test_two_sealers_never_write_one_folder_at_once(
         with pytest.raises(UserError, match="Another Bascule is sealing into"):
             seal(request(store, station_keys, out))
     assert [n.sequence for n in SealingFolder(out).bundles()] == [1]
+
+
+def test_opening_again_replaces_the_store_and_drops_old_journals(
+    tmp_path: Path, store: Path, station_keys: KeySet
+) -> None:
+    out = tmp_path / "out"
+    first = seal(request(store, station_keys, out))
+    station = tmp_path / "station"
+    identities = load_identities(station_keys.identity)
+    open_bundle(first.archive, identities, station, identity_source="station.age")
+    (station / "store.sqlite-wal").write_bytes(b"stale frames of an older store")
+    set_data_time(store, "2026-11-24T01:00:00Z")
+    second = seal(request(store, station_keys, out))
+    opened = open_bundle(second.archive, identities, station, identity_source="station.age")
+    assert opened.manifest.sequence == 2 and not (station / "store.sqlite-wal").exists()
+    assert json.loads((station / "manifest.json").read_text())["data_time"] == "2026-11-24T01:00:00Z"
+    assert sorted(p.name for p in station.iterdir()) == ["manifest.json", "store.sqlite"]
