@@ -67,23 +67,3 @@ def test_every_journal_event_written_has_words() -> None:
     }
     assert written <= set(messages.EVENTS), written - set(messages.EVENTS)
     assert {"hit.declared", "login", "plan.made"} <= written
-
-
-def test_a_stored_plan_gives_back_the_plan_it_was_made_from() -> None:
-    from bascule.crisis.views.restoration import stored_plan
-    from bascule.recovery.plan import plan
-
-    hospital = load_map("demo")
-    scenario = load_scenario("ransomware", hospital)
-    made = plan(
-        hospital,
-        down=scenario.down,
-        isolate=scenario.isolate,
-        suppliers=scenario.suppliers,
-        reconnect=scenario.reconnect,
-        supplier_back=scenario.supplier_back,
-        at=1.5,
-        time_limit=0.5,
-    )
-    document = made.to_json()
-    assert stored_plan(document).to_json() == document

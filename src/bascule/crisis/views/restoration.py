@@ -16,36 +16,7 @@ from bascule.crisis.roles import Action, allowed, requires
 from bascule.crisis.views.common import get_incident, lang_of, record, refuse, render_live, text
 from bascule.errors import UserError
 from bascule.gantt import gantt_svg
-from bascule.recovery.plan import Plan, PlannedTask, ProcessEta
-
-
-def stored_plan(document: dict[str, Any]) -> Plan:
-    """The Plan a stored contract-3 document (with its extra fields) was made from."""
-    tasks = tuple(
-        PlannedTask(
-            t["node"],
-            t["team"],
-            int(t["member"]),
-            float(t["start"]),
-            float(t["end"]),
-            tuple(t["brings_back"]),
-        )
-        for t in document["tasks"]
-    )
-    processes = tuple(
-        ProcessEta(pid, int(p["priority"]), p["eta_hours"]) for pid, p in document["processes"].items()
-    )
-    return Plan(
-        tasks,
-        processes,
-        float(document["objective"]),
-        float(document["lower_bound"]),
-        document["solver"],
-        document["status"],
-        float(document["baseline_objective"]),
-        tuple(document["blocked"]),
-        float(document["at"]),
-    )
+from bascule.recovery.plan import Plan
 
 
 def hours_since_opening(incident: Incident) -> float:
@@ -110,7 +81,7 @@ def restoration(request: HttpRequest, incident_id: int) -> HttpResponse:
         done = [p for p in progress.values() if p.state == TaskProgress.DONE]
         return {
             "stored": stored,
-            "svg": gantt_svg(stored_plan(plan_json), hospital, lang_of(request)),
+            "svg": gantt_svg(Plan.from_json(plan_json), hospital, lang_of(request)),
             "teams": sorted(teams.items()),
             "etas": etas,
             "done": done,
