@@ -217,24 +217,30 @@ def _garbled(
     """Which of these records hold text that looks garbled (a full scan when many are asked)."""
     if not records:
         return []
-    texts = ", ".join(f'"{c}"' for c, kind in columns if "BLOB" not in kind) or "NULL"
+    # Only TEXT values (typeof), as raw bytes through sqlite3's C fast path.
+    texts = ", ".join(f'CASE WHEN typeof("{c}") = \'text\' THEN "{c}" END' for c, _ in columns)
     query = f'SELECT CAST(id AS TEXT), {texts} FROM "{table}"'
-    if len(records) * 5 > total:
-        cursors = [connection.execute(query)]
-    else:
-        cursors = [
-            connection.execute(f"{query} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
-            for chunk in (records[i : i + 500] for i in range(0, len(records), 500))
-        ]
-    wanted = set(records)
-    found = []
-    for cursor in cursors:
-        while rows := cursor.fetchmany(4096):
-            for row in rows:
-                record = bytes(row[0]).decode(errors="replace")
-                if record in wanted and any(isinstance(v, _Text) and looks_garbled(v) for v in row[1:]):
-                    found.append(record)
-    return found
+    previous_factory = connection.text_factory
+    connection.text_factory = bytes
+    try:
+        if len(records) * 5 > total:
+            cursors = [connection.execute(query)]
+        else:
+            cursors = [
+                connection.execute(f"{query} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+                for chunk in (records[i : i + 500] for i in range(0, len(records), 500))
+            ]
+        wanted = set(records)
+        found = []
+        for cursor in cursors:
+            while rows := cursor.fetchmany(4096):
+                for row in rows:
+                    record = row[0].decode(errors="replace")
+                    if record in wanted and any(v is not None and looks_garbled(v) for v in row[1:]):
+                        found.append(record)
+        return found
+    finally:
+        connection.text_factory = previous_factory
 
 
 def looks_garbled(value: bytes) -> bool:
