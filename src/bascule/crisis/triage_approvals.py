@@ -1,9 +1,9 @@
 """Triage decisions kept in the crisis journal (ids only): exception approvals and bulk approvals.
 
 An exception (keep an activity the policy would postpone or cancel) needs two journal entries
-`triage_exception_approved`, one with role "doctor" by a medical account, one with role
+`triage.exception_approved`, one with role "doctor" by a medical account, one with role
 "director" by a director's account, by two different people. A bulk approval
-(`triage_group_approved`) records which proposals of one day, unit and type the cell approved.
+(`triage.group_approved`) records which proposals of one day, unit and type the cell approved.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from bascule.crisis import journal_store
 from bascule.crisis.models import JournalRecord
 from bascule.triage.rules import APPROVAL_ROLES, Approval
 
-EXCEPTION_ENTRY = "triage_exception_approved"
-GROUP_ENTRY = "triage_group_approved"
+EXCEPTION_ENTRY = "triage.exception_approved"
+GROUP_ENTRY = "triage.group_approved"
 
 
 def record_exception(incident_id: int, actor: str, activity_id: str, role: str) -> None:

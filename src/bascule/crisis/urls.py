@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import include, path, re_path
 
 from bascule.crisis.views import accounts, actions, assets, board, incidents, journal, restoration, sitreps
+from bascule.crisis.views import triage as triage_views
 
 incident_patterns = [
     path("", board.board, name="board"),
@@ -32,6 +33,9 @@ incident_patterns = [
     path("sitreps/make/", sitreps.make_sitrep, name="make_sitrep"),
     path("sitreps/<int:report_id>/", sitreps.sitrep_html, name="sitrep"),
     path("sitreps/<int:report_id>/pdf/", sitreps.sitrep_pdf, name="sitrep_pdf"),
+    path("triage/", triage_views.triage_page, name="triage"),
+    path("triage/approve/", triage_views.approve_group, name="triage_approve"),
+    path("triage/exception/", triage_views.approve_exception, name="triage_exception"),
 ]
 
 urlpatterns = [
