@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import subprocess
 import sys
 import time
@@ -34,7 +35,7 @@ def _health(port: int) -> tuple[str, int] | None:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
             outbox, pid = response.read().decode().split("\n")
             return outbox, int(pid)
-    except (OSError, ValueError, urllib.error.URLError):
+    except (OSError, ValueError, http.client.HTTPException):
         return None
 
 
