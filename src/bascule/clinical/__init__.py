@@ -1,5 +1,6 @@
 """The clinical data kept for downtime: frozen, FHIR-free records and the views read from them."""
 
+from bascule.clinical.allergy_conflicts import AllergyConflict, conflicts
 from bascule.clinical.records import (
     ACTIVITY_KINDS,
     BLOOD_GROUP_LOINC,
@@ -29,6 +30,7 @@ __all__ = [
     "Administration",
     "Alert",
     "Allergy",
+    "AllergyConflict",
     "CareLocation",
     "CensusEntry",
     "Chart",
@@ -43,5 +45,6 @@ __all__ = [
     "ScheduledActivity",
     "Stay",
     "UnitCensus",
+    "conflicts",
     "version_stamp",
 ]

@@ -108,7 +108,46 @@ DRUGS: tuple[Drug, ...] = (
         ("08:00", "20:00"),
     ),
     Drug("A11CC05", "Cholécalciférol 100 000 UI", "Colecalciferol 800 units", 1, "dose", "oral", ("12:00",)),
+    Drug("M01AE01", "Ibuprofène 400 mg", "Ibuprofen 400 mg", 400, "mg", "oral", ("08:00", "14:00", "20:00")),
+    Drug(
+        "J01EE01",
+        "Cotrimoxazole 800/160 mg",
+        "Co-trimoxazole 960 mg",
+        1,
+        "tablet",
+        "oral",
+        ("08:00", "20:00"),
+    ),
 )
+
+# Prescribed only in place of a drug the patient is allergic to: antibiotics that are not
+# beta-lactams nor sulfonamides, and the usual second choices for pain and platelets.
+CLINDAMYCIN = Drug(
+    "J01FF01",
+    "Clindamycine 600 mg",
+    "Clindamycin 600 mg",
+    600,
+    "mg",
+    "intravenous",
+    ("06:00", "14:00", "22:00"),
+)
+CLARITHROMYCIN = Drug(
+    "J01FA09", "Clarithromycine 500 mg", "Clarithromycin 500 mg", 500, "mg", "oral", ("08:00", "20:00")
+)
+LEVOFLOXACIN = Drug("J01MA12", "Lévofloxacine 500 mg", "Levofloxacin 500 mg", 500, "mg", "oral", ("08:00",))
+_ANTIBIOTICS = (CLINDAMYCIN, CLARITHROMYCIN, LEVOFLOXACIN)
+_DRUG = {drug.atc: drug for drug in DRUGS}
+SUBSTITUTES: dict[str, tuple[Drug, ...]] = {
+    "J01CA04": _ANTIBIOTICS,  # amoxicillin
+    "J01CR05": _ANTIBIOTICS,  # piperacillin-tazobactam
+    "J01DD04": _ANTIBIOTICS,  # ceftriaxone
+    "J01DD01": _ANTIBIOTICS,  # cefotaxime
+    "J01EE01": (LEVOFLOXACIN, CLARITHROMYCIN),  # co-trimoxazole
+    "M01AE01": (_DRUG["N02BE01"],),  # ibuprofen: paracetamol
+    "B01AC06": (_DRUG["B01AC04"],),  # aspirin: clopidogrel
+    "N02AA01": (_DRUG["N02BE01"],),  # morphine: paracetamol
+    "N02AX02": (_DRUG["N02BE01"],),  # tramadol: paracetamol
+}
 
 SUBSTANCES: tuple[tuple[Substance, float], ...] = (
     (Substance("764146007", "Pénicilline", "Penicillin", "medication", "Urticaire", "Urticaria"), 0.30),

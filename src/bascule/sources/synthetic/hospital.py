@@ -21,6 +21,8 @@ from bascule.sources.fhir_records import RESOURCE_TYPES
 from bascule.sources.synthetic import catalogue as cat
 from bascule.sources.synthetic import resources as fhir
 from bascule.sources.synthetic.fictional import email_address, ins_number, nhs_number, phone_number
+from bascule.sources.synthetic.paediatrics import PAEDIATRIC_AGE, weight_for_age
+from bascule.sources.synthetic.prescribing import prescribable
 from bascule.sources.synthetic.profiles import ADULT, Profile, profile_of
 
 OCCUPANCY = 0.85
@@ -162,7 +164,8 @@ class _Generator:
         allergy_rate: float,
         diagnoses: Sequence[cat.Diagnosis] = cat.DIAGNOSES,
         oldest_days: int = 4000,
-    ) -> None:
+    ) -> list[tuple[str, str]]:
+        """Writes the problems and allergies; returns the allergies as (SNOMED CT code, label)."""
         for diagnosis in self.rng.sample(diagnoses, min(problems, len(diagnoses))):
             onset = self.now.date() - timedelta(days=self.rng.randrange(1, max(2, oldest_days)))
             self.add(
@@ -175,11 +178,13 @@ class _Generator:
                     onset,
                 )
             )
+        allergies: list[tuple[str, str]] = []
         if self.rng.random() < allergy_rate:
             substances = [s for s, _ in cat.SUBSTANCES]
             weights = [w for _, w in cat.SUBSTANCES]
             chosen = {self.rng.choices(substances, weights)[0] for _ in range(1 + (self.rng.random() < 0.25))}
             for substance in sorted(chosen, key=lambda s: s.snomed):
+                allergies.append((substance.snomed, self.label((substance.fr, substance.en))))
                 self.add(
                     fhir.allergy(
                         self.new_id(),
@@ -192,6 +197,15 @@ class _Generator:
                         self.rng.random() < 0.3,
                     )
                 )
+        return allergies
+
+    def weighed(self, patient: str, born: date, admitted: datetime) -> tuple[float, int]:
+        """A child's weight, recorded at admission: (kg, age in days)."""
+        age_days = (self.now.date() - born).days
+        kilograms = weight_for_age(age_days, self.rng)
+        label = "Poids" if self.lang == "fr" else "Body weight"
+        self.add(fhir.body_weight(self.new_id(), self.stamp, patient, label, kilograms, admitted))
+        return kilograms, age_days
 
     def blood_group(self, patient: str, taken: datetime) -> None:
         group, snomed, _share = self.rng.choices(cat.BLOOD_GROUPS, [g[2] for g in cat.BLOOD_GROUPS])[0]
@@ -207,10 +221,14 @@ class _Generator:
         prescriber: str,
         nurses: Sequence[str],
         profile: Profile = ADULT,
+        allergies: Sequence[tuple[str, str]] = (),
+        child: tuple[float, int] | None = None,
     ) -> list[str]:
+        """Active orders and their doses; `child` is (weight in kg, age in days) under 15 years."""
         drugs = self.rng.sample(
             profile.drugs, self.rng.randint(3, min(profile.most_drugs, len(profile.drugs)))
         )
+        drugs = prescribable(drugs, allergies, child, self.rng, self.lang)
         names = []
         for drug in drugs:
             order = self.new_id()
@@ -299,6 +317,10 @@ class _Generator:
                 )
 
 
+def _years(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
 def _flag(value: float, test: cat.LabTest) -> str:
     width = test.high - test.low
     if value < test.low:
@@ -359,12 +381,18 @@ def generate(seed: int, lang: Lang, units: Sequence[CareUnit], now: datetime) ->
             attending = g.rng.choice(staff[unit.id])
             g.add(fhir.encounter(g.new_id(), g.stamp, person.id, uid, bed_id, admitted, attending.id))
             allergy_rate = 0.3 if profile.age_max > 0 else 0.0
-            g.history(person.id, g.rng.randint(1, 4), allergy_rate, profile.diagnoses, min(4000, lived_days))
+            allergies = g.history(
+                person.id, g.rng.randint(1, 4), allergy_rate, profile.diagnoses, min(4000, lived_days)
+            )
             if g.rng.random() < 0.15:
                 code, fr, en = g.rng.choice(cat.ALERTS)
                 g.add(fhir.flag(g.new_id(), g.stamp, person.id, code, g.label((fr, en))))
             g.blood_group(person.id, max(born_at, admitted - timedelta(days=g.rng.randrange(0, 2000))))
-            drugs = g.medications(person.id, admitted, attending.id, nurses[unit.id], profile)
+            is_child = _years(person.born, now.date()) < PAEDIATRIC_AGE
+            child = g.weighed(person.id, person.born, admitted) if is_child else None
+            drugs = g.medications(
+                person.id, admitted, attending.id, nurses[unit.id], profile, allergies, child
+            )
             g.labs(person.id, admitted, drugs)
     _activities(g, units, staff, radiologists, surgeons, inpatients)
     return SyntheticHospital(seed=seed, lang=lang, generated_at=now, timezone=ZONES[lang], resources=g.out)

@@ -10,7 +10,7 @@ from bascule.sources.synthetic.catalogue import Diagnosis, Drug
 
 
 def _drugs(*atc: str) -> tuple[Drug, ...]:
-    return tuple(drug for drug in (*cat.DRUGS, *PSYCHIATRIC_DRUGS) if drug.atc in atc)
+    return tuple(drug for drug in (*cat.DRUGS, *PSYCHIATRIC_DRUGS, *NEONATAL_DRUGS) if drug.atc in atc)
 
 
 PSYCHIATRIC_DRUGS: tuple[Drug, ...] = (
@@ -18,6 +18,14 @@ PSYCHIATRIC_DRUGS: tuple[Drug, ...] = (
     Drug("N05AH03", "Olanzapine 10 mg", "Olanzapine 10 mg", 10, "mg", "oral", ("20:00",)),
     Drug("N05AN01", "Lithium 400 mg", "Lithium carbonate 400 mg", 400, "mg", "oral", ("08:00", "20:00")),
     Drug("N05BA01", "Diazépam 5 mg", "Diazepam 5 mg", 5, "mg", "oral", (), as_needed=True),
+)
+# Newborns get cefotaxime rather than ceftriaxone (bilirubin, calcium) and glucose 10 % as fluids;
+# the adult doses here are placeholders, always replaced by weight-based ones (see paediatrics).
+NEONATAL_DRUGS: tuple[Drug, ...] = (
+    Drug("J01DD01", "Céfotaxime 1 g", "Cefotaxime 1 g", 1, "g", "intravenous", ("08:00", "20:00")),
+    Drug(
+        "B05BA03", "Glucosé 10 % 500 mL", "Glucose 10 % 500 mL", 500, "mL", "intravenous", ("08:00", "20:00")
+    ),
 )
 
 
@@ -65,7 +73,7 @@ NEWBORN = Profile(
         Diagnosis("P22.1", "Détresse respiratoire transitoire", "Transient tachypnoea of newborn"),
         Diagnosis("P70.4", "Hypoglycémie néonatale", "Neonatal hypoglycaemia"),
     ),
-    _drugs("N02BE01", "J01CA04", "A11CC05", "B05BB01", "J01DD04"),
+    _drugs("N02BE01", "J01CA04", "A11CC05", "B05BA03", "J01DD01"),
     4,
 )
 CHILD = Profile(
@@ -81,7 +89,7 @@ CHILD = Profile(
         Diagnosis("K35.8", "Appendicite aiguë", "Acute appendicitis"),
         Diagnosis("F32.2", "Épisode dépressif sévère", "Severe depressive episode"),
     ),
-    _drugs("N02BE01", "J01CA04", "R03AC02", "A04AA01", "B05BB01", "A11CC05", "J01DD04"),
+    _drugs("N02BE01", "J01CA04", "R03AC02", "A04AA01", "B05BB01", "A11CC05", "J01DD04", "M01AE01"),
     5,
 )
 PSYCHIATRY = Profile(

@@ -15,6 +15,7 @@ MRN_TYPE = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203
 PHYSICAL_TYPE = "http://terminology.hl7.org/CodeSystem/location-physical-type"
 ALLERGY_STATUS = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
 ABO_RH = "ABO and Rh group [Type] in Blood"
+BODY_WEIGHT = "29463-7"
 INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 
 
@@ -157,6 +158,18 @@ def lab_observation(rid: str, stamp: str, patient: str, loinc: str, label: str, 
         "valueQuantity": {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit},
         "interpretation": [{"coding": [{"system": INTERPRETATION, "code": flag_code}]}],
         "referenceRange": [{"low": {"value": low, "unit": unit}, "high": {"value": high, "unit": unit}}],
+    }  # fmt: skip
+
+
+def body_weight(rid: str, stamp: str, patient: str, label: str, kilograms: float,
+                taken: datetime) -> Resource:  # fmt: skip
+    return {
+        "resourceType": "Observation", "id": rid, "meta": {"lastUpdated": stamp}, "status": "final",
+        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                  "code": "vital-signs"}]}],
+        "code": {"coding": [{"system": LOINC, "code": BODY_WEIGHT, "display": label}], "text": label},
+        "subject": reference("Patient", patient), "effectiveDateTime": instant(taken),
+        "valueQuantity": {"value": kilograms, "unit": "kg", "system": "http://unitsofmeasure.org", "code": "kg"},
     }  # fmt: skip
 
 
