@@ -99,6 +99,7 @@ DRUG_CLASSES: tuple[DrugClass, ...] = (
             "pivmecil",
             "mecillinam",
             "augmentin",
+            "amoxiclav",
             "tazocil",
         ),
     ),
