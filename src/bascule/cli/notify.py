@@ -286,10 +286,10 @@ def register(app: typer.Typer) -> None:
                 raise UserError(f"The gateway refused to send: {error}; check its settings.") from None
             finally:
                 chosen.close()
+        finally:
             # Reports still awaited keep arriving at the receiver, which stops by itself when idle.
             if receiver is not None and not box.awaiting_report("kannel"):
                 stop_receiver(receiver.port)
-        finally:
             box.close()
         typer.echo(
             t(

@@ -247,6 +247,10 @@ def _scan_references(
             units = entry.get("units")
             if "units" in fields and isinstance(units, list):
                 resolved &= all(not isinstance(u, str) or section_of.get(u) == "units" for u in units)
+            # An activity type's `processes` must name care processes.
+            processes = entry.get("processes")
+            if "processes" in fields and isinstance(processes, list):
+                resolved &= all(not isinstance(p, str) or section_of.get(p) == "processes" for p in processes)
             if not is_node:
                 continue
             entry_id = entry.get("id")

@@ -76,9 +76,11 @@ class DeliveryReportServer(ThreadingHTTPServer):
         self._writer: threading.Thread | None = None
         self._waiting: queue.Queue[_Pending | None] = queue.Queue()
         self.stopping = threading.Event()
+        self.last_report = time.monotonic()
 
     def record(self, key: str, status: int) -> bool | None:
         """Queue a report for the writer and wait until it is stored: known key, or None on failure."""
+        self.last_report = time.monotonic()
         pending = _Pending(key, status)
         self._waiting.put(pending)
         if not pending.done.wait(timeout=30):
@@ -141,16 +143,22 @@ class _Pending:
         self.done = threading.Event()
 
 
-def serve_until_idle(outbox: Outbox, port: int, gateway: str, idle_seconds: float) -> None:
-    """Receive reports until stopped, or until no message of `gateway` awaited one for `idle_seconds`."""
+def serve_until_idle(
+    outbox: Outbox, port: int, gateway: str, idle_seconds: float, give_up_seconds: float = 6 * 3600
+) -> None:
+    """Receive reports until stopped; or until no message of `gateway` awaited one for `idle_seconds`;
+    or until no report came for `give_up_seconds` (the gateway is gone: the call centre takes over)."""
     server = DeliveryReportServer(outbox, port)
     server.start()
     idle_since = time.monotonic()
     try:
         while not server.stopping.wait(0.5):
+            now = time.monotonic()
             if outbox.awaiting_report(gateway):
-                idle_since = time.monotonic()
-            elif time.monotonic() - idle_since >= idle_seconds:
+                idle_since = now
+            elif now - idle_since >= idle_seconds:
+                break
+            if now - server.last_report >= give_up_seconds:
                 break
     finally:
         server.stop()

@@ -5,10 +5,12 @@ The crash rules (kill -9 at any instant):
    and marked `sent` after. So a crash leaves it queued (never handed: it goes later), sent
    (done), or leased: in doubt.
 2. At start, before anything new is sent, in-doubt messages are reconciled with the gateway
-   (`Gateway.reconcile`): Kannel's delivery reports carrying the message key, or the file
-   gateway's own file, say which ones it took; those are marked sent, the others are queued
-   again. Only then does sending resume. So a message the gateway took is never sent twice,
-   and one it never took is never lost.
+   (`Gateway.reconcile`): Kannel's delivery reports carrying the message key (received by a
+   report process that outlives the sender, see dlr.py), or the file gateway's own file, say
+   which ones it took; those are marked sent, the others are queued again. Only then does
+   sending resume. So a message the gateway took is never sent twice, and one it never took is
+   never lost. SMTP cannot tell: in-doubt e-mails go again with the same Message-ID (at least
+   once, recognisable as a repeat).
 3. A transient failure puts the message back with an exponential backoff (base x 2^(tries-1),
    capped); after `max_attempts` tries it is `failed` and listed for the call centre.
 """

@@ -1,15 +1,18 @@
 """Kannel's HTTP `sendsms` interface (smsbox), with delivery reports on a per-message dlr-url.
 
 Each message asks for every delivery report (dlr-mask 31) at a URL that carries its key, served
-by the sender on 127.0.0.1 (dlr.py). Kannel's bearerbox reports "taken by the SMSC" (8) as soon
-as the SMSC acknowledges the message, and smsbox retries a report it could not hand over
-(`http-request-retry`, `http-queue-delay` in its configuration).
+on 127.0.0.1 by the report receiver (dlr.py), a process of its own that the sender starts and
+that a killed sender leaves running. Kannel's bearerbox reports "taken by the SMSC" (8) as soon
+as the SMSC acknowledges the message; smsbox retries a report it could not hand over
+(`http-request-retry`, one retry per `http-queue-delay`), which covers a receiver that died too.
 
-That makes a crash safe: a message leased by a sender that died is in doubt; if Kannel took it,
-its report reaches the restarted sender (same dlr port) within Kannel's retry span, and the
-message is marked sent; if no report came when the reconcile window closes, Kannel never had
-it, and it is sent again. The window must exceed the time Kannel takes to hand a message to the
-SMSC plus one retry delay; the retry span must exceed the time the sender is down.
+That makes a crash safe: a message leased by a sender that died is in doubt. If Kannel took it,
+its report reaches the outbox (at once through the surviving receiver, or through smsbox's
+retries once a receiver listens again on the same port) and the message is marked sent; if no
+report came when the reconcile window closes, Kannel never had it, and it is sent again. The
+window must exceed the time Kannel takes to hand a message to the SMSC (plus smsbox's retry
+backlog when the receiver died as well); the retry span must exceed the time nothing listens.
+smsbox answers a request that asks for reports in ~15 ms, so several run at once (`connections`).
 """
 
 from __future__ import annotations
