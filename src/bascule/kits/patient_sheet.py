@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spa
 
 from bascule.clinical.records import Allergy, LabResult
 from bascule.i18n import Lang, t
+from bascule.kits.allergy_warning import chart_conflicts, conflict_box, conflict_mark
 from bascule.kits.content import PatientPage, UnitKitContent
 from bascule.kits.frame import PatientMark, Styles
 from bascule.kits.medication_chart import chart_flowables, dose_text, route_text
@@ -55,6 +56,10 @@ def patient_flowables(
     parts.append(_identity(page, styles, lang, width, zone))
     parts.append(Spacer(0, 2.5 * mm))
     parts.append(_allergies(chart.allergies, styles, lang, width))
+    clashes = chart_conflicts(chart)
+    if clashes:
+        parts.append(Spacer(0, 1.5 * mm))
+        parts.append(conflict_box(clashes, styles, lang, width))
     if chart.alerts:
         parts.append(Spacer(0, 1.5 * mm))
         alerts = " · ".join(text(alert.text) for alert in chart.alerts)
@@ -63,7 +68,8 @@ def patient_flowables(
     problems = ", ".join(text(problem.label) for problem in chart.problems if problem.status == "active")
     parts.append(Paragraph(text(t("kits.problems", lang)), styles.heading))
     parts.append(Paragraph(problems or text(t("kits.none_recorded", lang)), styles.body))
-    parts.append(_medications(page, styles, lang, width, zone))
+    flagged = frozenset(clash.order.id for clash in clashes)
+    parts.append(_medications(page, styles, lang, width, zone, flagged))
     parts.extend(chart_flowables(page, content.chart_start, zone, styles, lang, width))
     parts.append(_administrations(page, styles, lang, width, zone))
     parts.append(_results(chart.results, styles, lang, width, zone))
@@ -140,13 +146,18 @@ def _allergies(allergies: tuple[Allergy, ...], styles: Styles, lang: Lang, width
     return banner(f"{mark}{text(t('kits.allergies', lang))} : {listed}", styles, width, inverted=True)
 
 
-def _medications(page: PatientPage, styles: Styles, lang: Lang, width: float, zone: tzinfo) -> Flowable:
+def _medications(
+    page: PatientPage, styles: Styles, lang: Lang, width: float, zone: tzinfo, flagged: frozenset[str]
+) -> Flowable:
     heading = Paragraph(text(t("kits.medications", lang)), styles.heading)
     if not page.chart.orders:
         return KeepTogether([heading, Paragraph(text(t("kits.none_recorded", lang)), styles.body)])
+    mark = conflict_mark(styles)
     rows = [
         [
-            order.drug,
+            Paragraph(f"{text(mark)} {text(order.drug)}", styles.cell_inverted)
+            if order.id in flagged
+            else order.drug,
             dose_text(order.dose_value, order.dose_unit),
             route_text(order.route, lang),
             t("kits.as_needed", lang) if order.as_needed else ", ".join(f"{m:%H:%M}" for m in order.times),
@@ -157,7 +168,12 @@ def _medications(page: PatientPage, styles: Styles, lang: Lang, width: float, zo
     widths = [width * 0.40, width * 0.13, width * 0.14, width * 0.19, width * 0.14]
     heading_row = [t(f"kits.col_{c}", lang) for c in ("drug", "dose", "route", "schedule", "since")]
     drug_rows = list(range(len(rows)))
-    table = grid_table(heading_row, rows, widths, styles, extra=_bold_column(0, drug_rows, styles))
+    extra = _bold_column(0, drug_rows, styles)
+    for index, order in enumerate(page.chart.orders, start=1):
+        if order.id in flagged:  # white on black and framed thick, besides its sign
+            extra.append(("BACKGROUND", (0, index), (0, index), colors.black))
+            extra.append(("BOX", (0, index), (-1, index), 2.5, colors.black))
+    table = grid_table(heading_row, rows, widths, styles, extra=extra)
     return KeepTogether([heading, table])
 
 

@@ -97,6 +97,21 @@ i18n.register(
             "fr": "Aucune allergie enregistrée — demandez au patient",
             "en": "No allergy recorded — ask the patient",
         },
+        "allergy_conflict": {
+            "fr": "CONFLIT ALLERGIE : {drug} — allergie {allergy} : vérifier avant administration",
+            "en": "ALLERGY CONFLICT: {drug} — {allergy} allergy: check before giving",
+        },
+        "allergy_conflict_cross": {
+            "fr": "CONFLIT ALLERGIE : {drug} — allergie {allergy} (réaction croisée possible, {drug_class}) :"
+            " vérifier avant administration",
+            "en": "ALLERGY CONFLICT: {drug} — {allergy} allergy (possible cross-reactivity, {drug_class}):"
+            " check before giving",
+        },
+        "allergy_conflict_short": {"fr": "ALLERGIE : vérifier", "en": "ALLERGY: check"},
+        "allergy_conflict_legend": {
+            "fr": "{mark} = conflit avec une allergie du patient (voir l'encadré sous les allergies)",
+            "en": "{mark} = conflicts with the patient's allergy (see the box under the allergies)",
+        },
         "alerts": {"fr": "ALERTES", "en": "ALERTS"},
         "problems": {"fr": "Problèmes et diagnostics", "en": "Problems and diagnoses"},
         "none_recorded": {"fr": "aucun enregistré", "en": "none recorded"},

@@ -114,7 +114,7 @@ DRUGS: tuple[Drug, ...] = (
         "Cotrimoxazole 800/160 mg",
         "Co-trimoxazole 960 mg",
         1,
-        "tablet",
+        "dose",
         "oral",
         ("08:00", "20:00"),
     ),
