@@ -117,6 +117,13 @@ def register(app: typer.Typer) -> None:
         incident: IncidentOption = None,
         data: DataOption = None,
         db: DbOption = None,
+        approved_only: Annotated[
+            bool,
+            typer.Option(
+                "--approved-only",
+                help="Only activities in a group the crisis cell approved (needs --incident).",
+            ),
+        ] = False,
         lang: LangOption = None,
     ) -> None:
         """Triage, then put one message per decided activity in the outbox (twice is harmless)."""
@@ -130,9 +137,21 @@ def register(app: typer.Typer) -> None:
             )
         hospital_map, chosen = map_and_scenario(map_path, scenario, down, isolate, supplier)
         language = output_lang(lang, hospital_map)
+        if approved_only and incident is None:
+            raise UserError("--approved-only reads the crisis cell's approvals: add --incident N.")
         run = run_triage(hospital_map, chosen, store, first, days, journal_approvals(data, db, incident))
+        proposals = run.proposals
+        if approved_only and incident is not None:
+            from bascule.crisis.triage_approvals import approved_groups
+
+            approved = approved_groups(incident)
+            proposals = [
+                p
+                for p in proposals
+                if (p.day(run.zone).isoformat(), p.unit_id or "", p.kind, p.decision) in approved
+            ]
         messages, unreachable = build_messages(
-            run.proposals,
+            proposals,
             run.scheduled,
             hospital_map,
             call_centre=number,

@@ -4,8 +4,11 @@ and an exception kept only once the doctor AND the director approved it, all in 
 from __future__ import annotations
 
 import contextlib
+import csv
+import json
 import os
 import re
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,6 +85,28 @@ def test_bulk_approval_is_role_checked_and_journaled(server: tuple[str, Path], i
     assert "reporter : director1" in shown
     journal = journal_csv(data)
     assert "triage.group_approved" in journal and "director1" in journal
+    (approved,) = [
+        json.loads(row["payload"])
+        for row in csv.DictReader(journal.splitlines())
+        if row["name"] == "triage.group_approved"
+    ]
+    assert approved["count"] == len(approved["activities"]) > 0
+
+    # Only what the cell approved is told to patients.
+    outbox = data.parent / "approved-outbox.sqlite"
+    incident_id = re.search(r"/incidents/(\d+)/", incident).group(1)
+    queued = subprocess.run(
+        [
+            *bascule_command(), "notify", "queue", "--store", str(data.parent / "store.sqlite"),
+            "--outbox", str(outbox), "--down", "ehr", "--incident", incident_id, "--data", str(data),
+            "--approved-only", "--call-centre", "01 99 00 10 00", "--days", "7",
+        ],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert queued.returncode == 0, queued.stderr
+    with sqlite3.connect(outbox) as db:
+        activities = sorted(row[0] for row in db.execute("SELECT activity_id FROM messages"))
+    assert activities == sorted(approved["activities"])
 
 
 def test_an_exception_needs_the_doctor_and_the_director(server: tuple[str, Path], incident: str) -> None:
