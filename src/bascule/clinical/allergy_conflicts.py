@@ -290,10 +290,11 @@ def clash(
 
 
 def _same_substance(substance: str, drug_name: str) -> bool:
-    """An allergy to a named drug the tables do not know: the order's first word is that drug."""
-    allergy_words = re.findall(r"[a-z][a-z-]{4,}", plain(substance))
-    drug_words = re.findall(r"[a-z][a-z-]{4,}", plain(drug_name))
-    return bool(allergy_words and drug_words) and allergy_words[0] == drug_words[0]
+    """An allergy to a named drug the tables do not know: every word of it is in the order's name
+    ("Acide acétylsalicylique" is not "Acide folique")."""
+    allergy_words = set(re.findall(r"[a-z][a-z-]{4,}", plain(substance)))
+    drug_words = set(re.findall(r"[a-z][a-z-]{4,}", plain(drug_name)))
+    return bool(allergy_words) and allergy_words <= drug_words
 
 
 def is_allowed(allergies: Iterable[tuple[str | None, str]], drug_code: str | None, drug_name: str) -> bool:

@@ -43,6 +43,9 @@ CASES: list[tuple[str | None, str, str | None, str, tuple[str, bool] | str | Non
     ("256349002", "Arachide", "N02BE01", "Paracétamol 1 g", None),
     (None, "Ciprofloxacine", "J01MA02", "Ciprofloxacine 500 mg", "same"),
     (None, "Ciprofloxacin", "J01MA02", "Levofloxacin 500 mg", None),
+    (None, "Acide acétylsalicylique", None, "Acide folique 5 mg", None),  # a shared first word is not enough
+    (None, "Sulfate de morphine", None, "Sulfate de magnésium 1 g", None),
+    (None, "Lévétiracétam", "N03AX14", "Levetiracetam 500 mg", "same"),
 ]
 
 
