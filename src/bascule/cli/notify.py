@@ -35,6 +35,7 @@ from bascule.cli.triage import (
     StoreOption,
     journal_approvals,
     run_triage,
+    with_incident_hits,
 )
 from bascule.errors import UserError
 from bascule.i18n import t
@@ -139,7 +140,9 @@ def register(app: typer.Typer) -> None:
         language = output_lang(lang, hospital_map)
         if approved_only and incident is None:
             raise UserError("--approved-only reads the crisis cell's approvals: add --incident N.")
-        run = run_triage(hospital_map, chosen, store, first, days, journal_approvals(data, db, incident))
+        approvals = journal_approvals(data, db, incident)
+        chosen = with_incident_hits(hospital_map, chosen, incident)
+        run = run_triage(hospital_map, chosen, store, first, days, approvals)
         proposals = run.proposals
         if approved_only and incident is not None:
             from bascule.crisis.triage_approvals import approved_groups

@@ -255,6 +255,19 @@ def journal_approvals(data: Path | None, db: Path | None, incident: int | None) 
     return approvals(incident)
 
 
+def with_incident_hits(hospital_map: HospitalMap, scenario: Scenario, incident: int | None) -> Scenario:
+    """The scenario plus what the incident has declared hit (the crisis database is set up by
+    `journal_approvals` first), checked against the map."""
+    if incident is None:
+        return scenario
+    from bascule.crisis.triage_approvals import incident_hits
+
+    hits = incident_hits(incident)
+    combined = scenario.plus(down=hits.down, isolate=hits.isolate, suppliers=hits.suppliers)
+    combined.check_against(hospital_map)
+    return combined
+
+
 StoreOption = Annotated[
     Path, typer.Option("--store", help="The continuity store (SQLite) with the scheduled activities.")
 ]
@@ -263,7 +276,8 @@ FromOption = Annotated[
 ]
 DaysOption = Annotated[int, typer.Option("--days", help="How many days of activity to triage.")]
 IncidentOption = Annotated[
-    int | None, typer.Option("--incident", help="Crisis-cell incident whose approved exceptions apply.")
+    int | None,
+    typer.Option("--incident", help="Crisis-cell incident: its declared hits and approved exceptions apply."),
 ]
 DataOption = Annotated[Path | None, typer.Option("--data", help="Crisis application data folder.")]
 DbOption = Annotated[Path | None, typer.Option("--db", help="Crisis application SQLite database.")]
@@ -294,7 +308,9 @@ def register(app: typer.Typer) -> None:
         """Propose, for each scheduled activity, to maintain, postpone, cancel or divert it."""
         hospital_map, chosen = map_and_scenario(map_path, scenario, down, isolate, supplier)
         language = output_lang(lang, hospital_map)
-        run = run_triage(hospital_map, chosen, store, first, days, journal_approvals(data, db, incident))
+        approvals = journal_approvals(data, db, incident)
+        chosen = with_incident_hits(hospital_map, chosen, incident)
+        run = run_triage(hospital_map, chosen, store, first, days, approvals)
         if out is not None:
             write_proposals(out, run)
         if as_json:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 from bascule.crisis import journal_store
 from bascule.crisis.models import JournalRecord
+from bascule.errors import UserError
+from bascule.impact import Hits
 from bascule.triage.rules import APPROVAL_ROLES, Approval
 
 EXCEPTION_ENTRY = "triage.exception_approved"
@@ -66,3 +68,14 @@ def approved_groups(incident_id: int) -> dict[tuple[str, str, str, str], str]:
         )
         groups[key] = record.actor
     return groups
+
+
+def incident_hits(incident_id: int) -> Hits:
+    """What the crisis cell has declared hit in the incident and not lifted."""
+    from bascule.crisis import engine
+    from bascule.crisis.models import Incident
+
+    incident = Incident.objects.filter(pk=incident_id).first()
+    if incident is None:
+        raise UserError(f"There is no incident {incident_id} in the crisis database; check --incident.")
+    return engine.active_hits(incident)

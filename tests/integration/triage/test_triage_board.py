@@ -98,7 +98,7 @@ def test_bulk_approval_is_role_checked_and_journaled(server: tuple[str, Path], i
     queued = subprocess.run(
         [
             *bascule_command(), "notify", "queue", "--store", str(data.parent / "store.sqlite"),
-            "--outbox", str(outbox), "--down", "ehr", "--incident", incident_id, "--data", str(data),
+            "--outbox", str(outbox), "--incident", incident_id, "--data", str(data),
             "--approved-only", "--call-centre", "01 99 00 10 00", "--days", "7",
         ],
         capture_output=True, text=True,
