@@ -353,7 +353,7 @@ def demo_part(
     path = out_dir / "messages.jsonl"
     with Outbox.open(out_dir / "outbox.sqlite") as outbox:
         outbox.enqueue(messages, time.time())
-        gateway = FileGateway(path)
+        gateway = FileGateway(path, sync=False)
         try:
             send_all(outbox, gateway, SendSettings(rate=1_000_000, batch=500))
         finally:
