@@ -302,8 +302,14 @@ def register(app: typer.Typer) -> None:
                 chosen = FileGateway(file)
             else:
                 raise UserError(f"Unknown gateway {gateway!r}; use kannel, smtp or file.")
+            from rich.progress import Progress
+
+            counts = box.counts()
+            console = make_console(stderr=True)
             try:
-                report = send_all(box, chosen, settings)
+                with Progress(console=console, transient=True, disable=not console.is_terminal) as progress:
+                    task = progress.add_task(gateway, total=counts["queued"] + counts["sending"])
+                    report = send_all(box, chosen, settings, lambda done: progress.advance(task, done))
             except GatewayStopped as error:
                 raise UserError(f"The gateway refused to send: {error}; check its settings.") from None
             finally:
