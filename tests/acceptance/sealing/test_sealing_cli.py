@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from sealing_stores import encrypt_like_ransomware, make_store, rewrite_share
+from tests.unit.sealing.sealing_stores import encrypt_like_ransomware, make_store, rewrite_share
 
 from bascule.cli import main
 from bascule.cli.snapshot_seal import demo_part

@@ -12,7 +12,7 @@ import random
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sealing_stores import make_store
+from tests.unit.sealing.sealing_stores import make_store
 
 from bascule.snapshot.bundle import prehash_file
 from bascule.snapshot.keys import KeySet, load_public_key, load_signing_key, parse_recipients

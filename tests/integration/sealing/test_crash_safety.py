@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sealing_stores import make_store
+from tests.unit.sealing.sealing_stores import make_store
 
 from bascule.snapshot.folder import SealingFolder
 from bascule.snapshot.keys import KeySet, load_public_key

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sealing_stores import make_store
+from tests.unit.sealing.sealing_stores import make_store
 
 from bascule.snapshot.bundle import BreakGlass
 from bascule.snapshot.keys import (
@@ -182,7 +182,7 @@ def test_a_passphrase_protected_minisign_key_is_accepted(tmp_path: Path) -> None
 
 @needs_tools
 def test_minisign_signs_with_bascule_keys(tmp_path: Path) -> None:
-    from sealing_stores import FAST_MEM, FAST_OPS
+    from tests.unit.sealing.sealing_stores import FAST_MEM, FAST_OPS
 
     keys = new_key_set("plain", tmp_path / "plain")
     protected = new_key_set(

@@ -1,4 +1,10 @@
-"""Small continuity stores that follow the store contract, built without the store's own code.
+"""The sealing tests' one shared support module: contract-following stores and key fixtures.
+
+Registered once as a pytest plugin by tests/conftest.py, so the unit, generative, integration and
+acceptance sealing tests all get `station_keys` and `other_keys`, and import the store builders as
+`from tests.unit.sealing.sealing_stores import make_store`.
+
+Stores: small continuity stores that follow the store contract, built without the store's own code.
 
 Contract relied on: one SQLite file; store_meta(key, value) with schema_version, hospital_id, source,
 data_time, refreshed_at; record tables with a TEXT primary key `id` and a `version`.
@@ -10,6 +16,10 @@ import os
 import random
 import sqlite3
 from pathlib import Path
+
+import pytest
+
+from bascule.snapshot.keys import KeySet, new_key_set
 
 FIRST_NAMES = ["Camille", "Louis", "Chloé", "Hugo", "Léa", "Jules", "Emma", "Noah", "Inès", "Adam"]
 LAST_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand"]
@@ -134,3 +144,15 @@ def delete_share(path: Path, share: float, *, seed: int = 9) -> int:
 # libsodium's INTERACTIVE scrypt limits: minisign's format, 16 MiB instead of 1 GiB, for fast tests.
 FAST_OPS = 524288
 FAST_MEM = 16777216
+
+
+@pytest.fixture(scope="session")
+def station_keys(tmp_path_factory: pytest.TempPathFactory) -> KeySet:
+    """A station's key set (age identity, minisign pair), made through the API."""
+    return new_key_set("station", tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture(scope="session")
+def other_keys(tmp_path_factory: pytest.TempPathFactory) -> KeySet:
+    """Someone else's key set: bundles are not sealed to it, nor signed with it."""
+    return new_key_set("intruder", tmp_path_factory.mktemp("other-keys"))

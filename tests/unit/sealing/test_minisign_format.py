@@ -6,7 +6,7 @@ import base64
 import hashlib
 
 import pytest
-from sealing_stores import FAST_MEM, FAST_OPS
+from tests.unit.sealing.sealing_stores import FAST_MEM, FAST_OPS
 
 from bascule.errors import UserError
 from bascule.snapshot.minisign import (

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from sealing_stores import delete_share, encrypt_like_ransomware, make_store, rewrite_share
+from tests.unit.sealing.sealing_stores import delete_share, encrypt_like_ransomware, make_store, rewrite_share
 
 from bascule.snapshot.census import looks_garbled
 from bascule.snapshot.folder import SealingFolder

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sealing_stores import encrypt_like_ransomware, make_store, set_data_time
+from tests.unit.sealing.sealing_stores import encrypt_like_ransomware, make_store, set_data_time
 
 from bascule.errors import NotFoundError
 from bascule.snapshot.folder import BundleFolder
