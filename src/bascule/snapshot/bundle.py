@@ -18,10 +18,8 @@ is the archive's last member.
 from __future__ import annotations
 
 import hashlib
-import queue
 import re
 import tarfile
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +29,7 @@ from typing import BinaryIO
 import pyrage
 
 from bascule.errors import UserError
+from bascule.snapshot.encryptor import EncryptionFailed, encrypt_stream
 from bascule.snapshot.freshness import compact_instant
 from bascule.snapshot.manifest import MANIFEST_MEMBER, STORE_MEMBER, Manifest
 from bascule.snapshot.minisign import SignatureMismatch
@@ -94,8 +93,8 @@ def _padding(size: int) -> bytes:
     return bytes(-size % _BLOCK)
 
 
-class _ArchiveReader:
-    """The tar stream of (store, manifest) as a file-like reader, hashing the store as it goes."""
+class _ArchiveStream:
+    """The tar stream of (store, manifest) as pieces, hashing the store (SHA-256) as it goes."""
 
     def __init__(self, store: Path, mtime: datetime, manifest_for: Callable[[str, int], bytes]) -> None:
         self.store = store
@@ -103,16 +102,13 @@ class _ArchiveReader:
         self.mtime = mtime
         self.manifest_for = manifest_for
         self.store_sha256 = hashlib.sha256()
-        self._pieces = self._stream()
-        self._current = memoryview(b"")
-        self.failure: BaseException | None = None
 
-    def _stream(self) -> Iterator[bytes]:
+    def __iter__(self) -> Iterator[bytes]:
         yield _member_header(STORE_MEMBER, self.size, self.mtime)
         copied = 0
         with self.store.open("rb", buffering=0) as source:
             while chunk := source.read(CHUNK):
-                self.store_sha256.update(chunk)
+                self.store_sha256.update(chunk)  # releases the GIL: runs beside the prehash
                 copied += len(chunk)
                 yield chunk
         if copied != self.size:
@@ -121,82 +117,6 @@ class _ArchiveReader:
         manifest = self.manifest_for(self.store_sha256.hexdigest(), self.size)
         yield _member_header(MANIFEST_MEMBER, len(manifest), self.mtime) + manifest + _padding(len(manifest))
         yield bytes(2 * _BLOCK)
-
-    def read(self, size: int = -1) -> bytes:
-        try:
-            return self._read(size)
-        except BaseException as failure:
-            self.failure = failure  # pyrage replaces callback errors by its own; keep ours
-            raise
-
-    def _read(self, size: int) -> bytes:
-        if size is None or size < 0:
-            return b"".join([bytes(self._current), *self._pieces])
-        while not self._current:
-            piece = next(self._pieces, None)
-            if piece is None:
-                return b""
-            self._current = memoryview(piece)
-        out = self._current[:size]
-        self._current = self._current[size:]
-        return bytes(out)
-
-
-class _HashingWriter:
-    """Writes ciphertext to a file while computing minisign's BLAKE2b-512 prehash.
-
-    age hands over 64 KiB pieces while holding the GIL; they are passed in 4 MiB batches to a second
-    thread that hashes and writes them (both release the GIL), so prehashing overlaps encryption.
-    """
-
-    BLOCK = 4 << 20
-
-    def __init__(self, target: BinaryIO) -> None:
-        self.target = target
-        self.prehash = hashlib.blake2b(digest_size=64)
-        self.size = 0
-        self._block: list[bytes] = []
-        self._block_size = 0
-        self._blocks: queue.Queue[list[bytes] | None] = queue.Queue(maxsize=4)
-        self._failure: BaseException | None = None
-        self._worker = threading.Thread(target=self._drain, name="prehash", daemon=True)
-        self._worker.start()
-
-    def _drain(self) -> None:
-        while (block := self._blocks.get()) is not None:
-            if self._failure is not None:
-                continue  # keep emptying the queue so the producer never blocks
-            try:
-                for piece in block:
-                    self.prehash.update(piece)
-                    view = memoryview(piece)
-                    while view:
-                        view = view[self.target.write(view) or 0 :]
-            except BaseException as failure:
-                self._failure = failure
-
-    def write(self, data: bytes) -> int:
-        if self._failure is not None:
-            raise self._failure
-        self._block.append(bytes(data))  # age hands over fresh bytes objects: keeping them is a no-copy
-        self._block_size += len(data)
-        self.size += len(data)
-        if self._block_size >= self.BLOCK:
-            self._blocks.put(self._block)
-            self._block, self._block_size = [], 0
-        return len(data)
-
-    def flush(self) -> None:
-        """Nothing to do: `close` hands over the last block and waits for the writer thread."""
-
-    def close(self) -> None:
-        if self._block:
-            self._blocks.put(self._block)
-            self._block, self._block_size = [], 0
-        self._blocks.put(None)
-        self._worker.join()
-        if self._failure is not None:
-            raise self._failure
 
 
 @dataclass(frozen=True)
@@ -214,25 +134,37 @@ def write_archive(
     recipients: list[pyrage.x25519.Recipient],
     target: BinaryIO,
 ) -> SealedArchive:
-    """Stream tar(store, manifest) through age into `target`, in one pass."""
-    reader = _ArchiveReader(store_copy, mtime, manifest_for)
-    writer = _HashingWriter(target)
+    """Stream tar(store, manifest) through age into `target`, in one pass.
+
+    Three things run at once: a feeder thread reads the store, hashes it and frames the tar; a
+    child process encrypts (see encryptor); this thread prehashes the ciphertext (minisign's
+    BLAKE2b-512) and writes it. `manifest_for` is called from the feeder thread.
+    """
+    stream = _ArchiveStream(store_copy, mtime, manifest_for)
+    prehash = hashlib.blake2b(digest_size=64)
+    written = 0
+
+    def consume(chunk: bytes) -> None:
+        nonlocal written
+        prehash.update(chunk)
+        view = memoryview(chunk)
+        while view:
+            view = view[target.write(view) or 0 :]
+        written += len(chunk)
+
     try:
-        try:
-            pyrage.encrypt_io(reader, writer, recipients)
-        except Exception:
-            if reader.failure is not None:
-                raise reader.failure from None
-            raise
-        finally:
-            writer.close()
+        encrypt_stream(stream, recipients, consume)
+    except EncryptionFailed as failure:
+        raise UserError(
+            f"Cannot encrypt the bundle ({failure}); the last good bundle is untouched."
+        ) from None
     except OSError as error:
         if error.errno is None:
             raise
         raise UserError(
             f"Cannot write the bundle: {error.strerror}; the last good bundle is untouched."
         ) from None
-    return SealedArchive(writer.prehash.digest(), reader.store_sha256.hexdigest(), reader.size, writer.size)
+    return SealedArchive(prehash.digest(), stream.store_sha256.hexdigest(), stream.size, written)
 
 
 def prehash_file(path: Path) -> bytes:

@@ -50,25 +50,81 @@ class Census:
         return sum(self.counts.values())
 
 
+_COPY_STEP_PAGES = 1024  # per backup step: the census, on the same connection, gets turns between steps
+_MMAP_BYTES = 1 << 40  # SQLite caps it at its build's limit; page reads without a syscall each
+
+
+class StoreSnapshot:
+    """One read transaction on a possibly live (WAL) store, shared by the copy and the census.
+
+    Both run on this one connection, inside the transaction opened here, so they see exactly the
+    same state of the store whatever writers do meanwhile, and they can run at the same time from
+    two threads (SQLite serialises calls on a connection; each releases the GIL while it works).
+    """
+
+    def __init__(self, store: Path) -> None:
+        if not store.is_file():
+            raise NotFoundError(f"The continuity store {store} does not exist.")
+        self.store = store
+        try:
+            self.connection = sqlite3.connect(
+                f"file:{store}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error:
+            raise UserError(f"The continuity store {store} cannot be opened.") from None
+        try:
+            self.connection.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")
+            self.connection.execute("BEGIN")
+            self.connection.execute(
+                "SELECT count(*) FROM sqlite_master"
+            ).fetchall()  # the snapshot starts here
+        except sqlite3.DatabaseError:
+            self.connection.close()
+            raise UserError(f"The file {store} is not a SQLite continuity store.") from None
+        self.connection.text_factory = _Text
+
+    def __enter__(self) -> StoreSnapshot:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.connection.close()  # ends the read transaction
+
+    def meta(self, source: str, hospital: str | None = None) -> StoreMeta:
+        return read_meta(self.connection, source, hospital)
+
+    def copy_to(self, into: Path) -> None:
+        """Write the snapshot to `into` through SQLite's backup API (in steps, inside our transaction)."""
+        target = sqlite3.connect(into)
+        try:
+            target.execute(
+                "PRAGMA synchronous=OFF"
+            )  # scratch: sealed from memory, never trusted after a crash
+            target.execute("PRAGMA journal_mode=OFF")
+            self.connection.backup(target, pages=_COPY_STEP_PAGES)
+            target.execute("PRAGMA journal_mode=DELETE")  # a station opens it read-only, without -wal/-shm
+        except sqlite3.DatabaseError:
+            raise UserError(f"The file {self.store} is not a SQLite continuity store.") from None
+        finally:
+            target.close()
+
+    def census(
+        self,
+        key: bytes,
+        source: str,
+        known: Mapping[str, Mapping[str, bytes]] | None = None,
+        known_garbled: frozenset[tuple[str, str]] = frozenset(),
+        hospital: str | None = None,
+    ) -> Census:
+        return _census(self.connection, key, source, known, known_garbled, hospital)
+
+
 def take_copy(store: Path, into: Path) -> None:
     """A consistent copy of a possibly live (WAL) store, through SQLite's backup API."""
-    if not store.is_file():
-        raise NotFoundError(f"The continuity store {store} does not exist.")
-    try:
-        source = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
-    except sqlite3.Error:
-        raise UserError(f"The continuity store {store} cannot be opened.") from None
-    target = sqlite3.connect(into)
-    try:
-        target.execute("PRAGMA synchronous=OFF")  # scratch: sealed from memory, never trusted after a crash
-        target.execute("PRAGMA journal_mode=OFF")
-        source.backup(target)
-        target.execute("PRAGMA journal_mode=DELETE")  # a station opens it read-only, without -wal/-shm
-    except sqlite3.DatabaseError:
-        raise UserError(f"The file {store} is not a SQLite continuity store.") from None
-    finally:
-        source.close()
-        target.close()
+    with StoreSnapshot(store) as snapshot:
+        snapshot.copy_to(into)
 
 
 def read_meta(connection: sqlite3.Connection, source: str, hospital: str | None = None) -> StoreMeta:
@@ -152,8 +208,22 @@ def take_census(
     fingerprints) are read again to look for garbled text: unchanged rows were checked then.
     """
     connection = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
-    connection.execute("PRAGMA mmap_size=1099511627776")  # our private copy: page reads without syscalls
+    connection.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")  # our private copy: page reads without syscalls
     connection.text_factory = _Text
+    try:
+        return _census(connection, key, source, known, known_garbled, hospital)
+    finally:
+        connection.close()
+
+
+def _census(
+    connection: sqlite3.Connection,
+    key: bytes,
+    source: str,
+    known: Mapping[str, Mapping[str, bytes]] | None,
+    known_garbled: frozenset[tuple[str, str]],
+    hospital: str | None,
+) -> Census:
     try:
         meta = read_meta(connection, source, hospital)
         counts: dict[str, int] = {}
@@ -175,8 +245,6 @@ def take_census(
             fingerprints[table] = table_prints
     except sqlite3.DatabaseError:
         raise UserError(f"The continuity store {source} is damaged and cannot be read.") from None
-    finally:
-        connection.close()
     return Census(meta, counts, fingerprints, frozenset(garbled))
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyrage
 
 from bascule.snapshot.bundle import BreakGlass, BundleName, write_archive
-from bascule.snapshot.census import Census, StoreMeta, read_store_meta, take_census, take_copy
+from bascule.snapshot.census import Census, StoreMeta, StoreSnapshot
 from bascule.snapshot.durable import durable_temp, fsync_folder, publish
 from bascule.snapshot.folder import DEFAULT_KEEP, SealingFolder
 from bascule.snapshot.guard import Baseline, GuardPolicy, Verdict, judge
@@ -78,19 +78,15 @@ def _private_scratch(folder: SealingFolder) -> Iterator[Path]:
 
 def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
     folder = SealingFolder(request.out)
-    with folder.locked(), _private_scratch(folder) as scratch:
-        copy = scratch / "store.sqlite"
-        take_copy(request.store, copy)
-        meta = read_store_meta(
-            copy, str(request.store), request.hospital
-        )  # refuses a non-store before any work
+    with folder.locked(), _private_scratch(folder) as scratch, StoreSnapshot(request.store) as snapshot:
+        meta = snapshot.meta(str(request.store), request.hospital)  # refuses a non-store before any work
         baseline = Baseline.load(folder.baseline_path)
         key = baseline.key if baseline is not None else Baseline.new_key()
-        # The census (mostly SQLite, which releases the GIL) runs while age encrypts (which holds it).
+        # The copy and the census read the same snapshot of the store (one read transaction) at
+        # the same time; the census goes on while the copy is encrypted (in a child process).
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="census") as pool:
             census = pool.submit(
-                take_census,
-                copy,
+                snapshot.census,
                 key,
                 str(request.store),
                 baseline.fingerprints if baseline else None,
@@ -98,6 +94,8 @@ def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
                 request.hospital,
             )
             try:
+                copy = scratch / "store.sqlite"
+                snapshot.copy_to(copy)
                 return _write_bundle(
                     request, folder, copy, meta, census, baseline, key, now or datetime.now(UTC)
                 )

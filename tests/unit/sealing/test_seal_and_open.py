@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyrage
 import pytest
-from sealing_stores import make_store, set_data_time
+from tests.unit.sealing.sealing_stores import make_store, set_data_time
 
 from bascule.errors import UserError
 from bascule.snapshot.bundle import BreakGlass, BundleName
@@ -173,7 +173,7 @@ def test_break_glass_passphrase_opens_with_the_bundle_identity(
 
 
 def test_a_quarantined_bundle_is_refused_by_verify(tmp_path: Path, store: Path, station_keys: KeySet) -> None:
-    import sealing_stores
+    from tests.unit.sealing import sealing_stores
 
     out = tmp_path / "out"
     seal(request(store, station_keys, out))
@@ -250,3 +250,40 @@ def test_opening_again_replaces_the_store_and_drops_old_journals(
     assert opened.manifest.sequence == 2 and not (station / "store.sqlite-wal").exists()
     assert json.loads((station / "manifest.json").read_text())["data_time"] == "2026-11-24T01:00:00Z"
     assert sorted(p.name for p in station.iterdir()) == ["manifest.json", "store.sqlite"]
+
+
+def test_copy_and_census_see_the_same_state_while_a_writer_commits(
+    tmp_path: Path, store: Path, station_keys: KeySet
+) -> None:
+    """Counts in the manifest (census) match the sealed store (copy) although rows keep arriving."""
+    import contextlib
+    import threading
+
+    stop = threading.Event()
+
+    def write() -> None:
+        with contextlib.closing(sqlite3.connect(store)) as writer:
+            number = 0
+            while not stop.is_set():
+                number += 1
+                writer.execute("INSERT INTO patient (id, version) VALUES (?, 1)", (f"pat-new-{number}",))
+                writer.commit()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        outcomes = [seal(request(store, station_keys, tmp_path / "out")) for _ in range(3)]
+    finally:
+        stop.set()
+        thread.join()
+    for outcome in outcomes:
+        opened = open_bundle(
+            outcome.archive,
+            load_identities(station_keys.identity),
+            tmp_path / f"station-{outcome.manifest.sequence}",
+            identity_source="station.age",
+        )
+        with contextlib.closing(sqlite3.connect(opened.store)) as copy:
+            (patients,) = copy.execute("SELECT count(*) FROM patient").fetchone()
+        assert outcome.manifest.counts["patient"] == patients
+    assert outcomes[-1].manifest.counts["patient"] > 200  # the writer did commit during the seals
