@@ -69,6 +69,7 @@ def test_the_board_counts_by_day_unit_and_type(server: tuple[str, Path], inciden
         page = observer.get(incident + "triage/")
     assert page.status_code == 200
     assert "consultations à reporter" in page.text and "interventions à annuler" in page.text
+    assert "données du" in page.text  # every page says how old its data is
     assert "Approuver" not in page.text  # an observer sees, but does not approve
 
 

@@ -53,6 +53,10 @@ i18n.register(
         "keep_director": {"fr": "Maintenir (direction)", "en": "Keep (director)"},
         "show": {"fr": "Voir les activités", "en": "Show the activities"},
         "nav": {"fr": "Activité", "en": "Activity"},
+        "data_time": {
+            "fr": "Activité lue dans le magasin de continuité ; données du {time}.",
+            "en": "Activity read from the continuity store; data as of {time}.",
+        },
     },
 )
 
@@ -60,6 +64,13 @@ i18n.register(
 def store_path() -> Path | None:
     configured = getattr(settings, "CRISIS_STORE", "") or os.environ.get("BASCULE_CRISIS_STORE", "")
     return Path(configured) if configured else None
+
+
+def store_data_time(store: Path) -> datetime | None:
+    from bascule.snapshot.store import ContinuityStore
+
+    with ContinuityStore.open(store, readonly=True) as continuity:
+        return continuity.data_time
 
 
 def proposals_for(incident_id: int, store: Path) -> tuple[list[Proposal], dict[str, str], Any, datetime]:
@@ -137,8 +148,14 @@ def triage_page(request: HttpRequest, incident_id: int) -> HttpResponse:
             and (p.unit_id or "") == wanted["unit"]
             and p.kind == wanted["kind"]
         ]
+    data_time = store_data_time(store)
     context.update(
         store=store,
+        data_time=t(
+            "crisis_triage.data_time",
+            lang,
+            time=data_time.astimezone(zone).strftime("%d/%m/%Y %H:%M") if data_time else "?",
+        ),
         sentence=count_sentence(tally(proposals), lang),
         window=t(
             "crisis_triage.window",
