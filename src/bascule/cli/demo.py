@@ -40,8 +40,12 @@ register_messages(
         },
         "step_plan": {"fr": "2. Plan de restauration", "en": "2. Restoration plan"},
         "step_store": {"fr": "3. Copie des données critiques", "en": "3. Copy of the critical data"},
-        "step_seal": {"fr": "4. Instantané scellé", "en": "4. Sealed snapshot"},
-        "step_kits": {"fr": "5. Kits papier", "en": "5. Paper kits"},
+        "step_triage": {
+            "fr": "4. Activité programmée et information des patients",
+            "en": "4. Scheduled activity and patient messages",
+        },
+        "step_seal": {"fr": "5. Instantané scellé", "en": "5. Sealed snapshot"},
+        "step_kits": {"fr": "6. Kits papier", "en": "6. Paper kits"},
         "written": {"fr": "Écrit : {path}", "en": "Written: {path}"},
         "done": {
             "fr": "Démonstration terminée en {seconds} s ; tout est dans {out}.",
@@ -122,6 +126,11 @@ def demo_command(
 
     console.print(Rule(t("demo.step_store", language)))
     store = store_part(out, language, console)
+
+    from bascule.cli.triage import demo_part as triage_part
+
+    console.print(Rule(t("demo.step_triage", language)))
+    triage_part(hospital_map, chosen, store, out, language, console)
 
     from bascule.cli.snapshot_seal import demo_part as seal_part
 

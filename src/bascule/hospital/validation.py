@@ -292,14 +292,13 @@ def _has_cycle(count: int, owners: list[int], needed: list[int]) -> bool:
 
 
 def _check_top(document: dict[str, Any]) -> Iterator[Problem]:
-    known = {"bascule", "hospital", *SECTIONS}
-    # The list printed names the sections every map may have; `activities` (scheduled-activity
-    # triage) is still suggested by did-you-mean.
-    listed = sorted(known - {"activities"})
+    known = ["bascule", "hospital", *SECTIONS]  # a list: suggestions must not depend on hash order
     for key in document:
         if key not in known:
             hint = did_you_mean(str(key), known)
-            yield Problem((str(key),), f'unknown section "{key}"{hint}; sections are {", ".join(listed)}')
+            yield Problem(
+                (str(key),), f'unknown section "{key}"{hint}; sections are {", ".join(sorted(known))}'
+            )
     if "bascule" not in document:
         yield Problem((), f"the format marker is missing: add `bascule: {FORMAT_VERSION}` at the top")
     elif document["bascule"] != FORMAT_VERSION:

@@ -101,7 +101,7 @@ CASES = [
         "unknown section",
         GOOD + "servers: []\n",
         [
-            'map.yaml:16 servers: unknown section "servers"; sections are applications, assets, bascule, '
+            'map.yaml:16 servers: unknown section "servers"; sections are activities, applications, assets, bascule, '
             "facilities, hospital, procedures, processes, segments, sites, suppliers, teams, units"
         ],
     ),

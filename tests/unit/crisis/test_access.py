@@ -19,6 +19,7 @@ PUBLIC = {"login", "static"}
 SELF_SERVICE = {"logout", "language"}
 READ_ONLY = {
     "home",
+    "triage",
     "users",
     "board",
     "impact_json",
