@@ -133,27 +133,19 @@ def write_archive(
     manifest_for: Callable[[str, int], bytes],
     recipients: list[pyrage.x25519.Recipient],
     target: BinaryIO,
+    target_path: Path,
 ) -> SealedArchive:
     """Stream tar(store, manifest) through age into `target`, in one pass.
 
-    Three things run at once: a feeder thread reads the store, hashes it and frames the tar; a
-    child process encrypts (see encryptor); this thread prehashes the ciphertext (minisign's
-    BLAKE2b-512) and writes it. `manifest_for` is called from the feeder thread.
+    `target` is a new, empty file at `target_path`. Three things run at once: a feeder thread reads
+    the store, hashes it and frames the tar; a child process encrypts into `target` (see
+    encryptor); this thread reads the ciphertext back as it lands and prehashes it (minisign's
+    BLAKE2b-512). `manifest_for` is called from the feeder thread.
     """
     stream = _ArchiveStream(store_copy, mtime, manifest_for)
     prehash = hashlib.blake2b(digest_size=64)
-    written = 0
-
-    def consume(chunk: bytes) -> None:
-        nonlocal written
-        prehash.update(chunk)
-        view = memoryview(chunk)
-        while view:
-            view = view[target.write(view) or 0 :]
-        written += len(chunk)
-
     try:
-        encrypt_stream(stream, recipients, consume)
+        written = encrypt_stream(stream, recipients, target, target_path, prehash.update)
     except EncryptionFailed as failure:
         raise UserError(
             f"Cannot encrypt the bundle ({failure}); the last good bundle is untouched."

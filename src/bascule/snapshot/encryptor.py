@@ -3,9 +3,10 @@
 pyrage holds the GIL for the whole of `encrypt_io` and reads its input 8 KiB at a time through
 Python calls, so in-process it serialises everything else a seal does (the census, SHA-256 of the
 store, minisign's BLAKE2b prehash). A child Python running only pyrage encrypts on its own core
-while this process hashes, frames and writes with the GIL released. The plaintext only crosses a
-pipe between two processes of the same user; it never touches the disk. If this process dies
-(kill -9), the child reads end-of-input, fails to write to a closed pipe and exits.
+while this process frames and hashes with the GIL released. The plaintext only crosses a pipe
+between two processes of the same user; the child writes the ciphertext straight into the bundle's
+temp file, which this process reads back to prehash. If this process dies (kill -9), the child
+reads end-of-input, finishes a ciphertext that is only ever a `.tmp-*` leftover, and exits.
 """
 
 from __future__ import annotations
@@ -16,18 +17,22 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
 
 import pyrage
 
 PIPE_BYTES = 1 << 20
+_IDLE_SECONDS = 0.002  # waiting for the child to write more
 _SET_PIPE_SIZE = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 
 # Runs in the child: only pyrage is imported; big buffers so the 8 KiB reads cost no syscall each.
 _CHILD = """\
 import sys, pyrage
 recipients = [pyrage.x25519.Recipient.from_str(text) for text in sys.argv[1:]]
-with open(0, "rb", buffering=1 << 20) as source, open(1, "wb", buffering=1 << 20) as target:
+with open(0, "rb", buffering=1 << 20) as source, open(1, "wb", buffering=0) as target:
     pyrage.encrypt_io(source, target, recipients)
 """
 
@@ -50,25 +55,28 @@ def _write_all(descriptor: int, piece: bytes | memoryview) -> None:
 def encrypt_stream(
     pieces: Iterable[bytes | memoryview],
     recipients: list[pyrage.x25519.Recipient],
-    consume: Callable[[bytes], None],
-) -> None:
-    """Encrypt the concatenation of `pieces` with age to `recipients`, handing ciphertext to `consume`.
+    target: BinaryIO,
+    target_path: Path,
+    observe: Callable[[bytes], None],
+) -> int:
+    """Encrypt the concatenation of `pieces` with age to `recipients` into `target` (a new file at
+    `target_path`); `observe` sees the ciphertext, read back from the file as the child writes it.
 
-    `pieces` is iterated in a feeder thread (so it may block, e.g. on a census still running);
-    `consume` runs in the calling thread. An exception raised by either is re-raised here, after
-    the child is stopped; a child failure raises EncryptionFailed.
+    The child writes the file itself (one copy fewer than passing ciphertext back through a pipe);
+    `pieces` is iterated in a feeder thread (so it may block, e.g. on a census still running) and
+    `observe` runs in the calling thread. An exception raised by either is re-raised here once the
+    child is stopped; a child failure raises EncryptionFailed. Returns the ciphertext's size.
     """
     child = subprocess.Popen(
         [sys.executable, "-I", "-c", _CHILD, *(str(recipient) for recipient in recipients)],
         stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
+        stdout=target.fileno(),
         stderr=subprocess.PIPE,
         bufsize=0,
     )
-    assert child.stdin is not None and child.stdout is not None and child.stderr is not None
-    stdin, stdout, stderr = child.stdin, child.stdout, child.stderr
+    assert child.stdin is not None and child.stderr is not None
+    stdin, stderr = child.stdin, child.stderr
     _widen(stdin.fileno())
-    _widen(stdout.fileno())
     failures: list[BaseException] = []
     errors = bytearray()
 
@@ -94,16 +102,17 @@ def encrypt_stream(
     ]
     for thread in threads:
         thread.start()
+    size = 0
     try:
-        for chunk in _chunks(stdout.fileno()):
-            consume(chunk)
+        for chunk in _follow(target_path, child):
+            observe(chunk)
+            size += len(chunk)
     except BaseException:
         child.kill()
         raise
     finally:
         for thread in threads:
             thread.join()
-        stdout.close()
         stderr.close()
         status = child.wait()
     if failures:
@@ -111,8 +120,19 @@ def encrypt_stream(
     if status != 0:
         last_line = errors.decode(errors="replace").strip().splitlines()[-1:] or [f"status {status}"]
         raise EncryptionFailed(f"age encryption failed: {last_line[0][:200]}")
+    return size
 
 
-def _chunks(descriptor: int) -> Iterator[bytes]:
-    while chunk := os.read(descriptor, PIPE_BYTES):
-        yield chunk
+def _follow(path: Path, writer: subprocess.Popen[bytes]) -> Iterator[bytes]:
+    """What `writer` appends to `path`, as it lands, until it has exited and all is read."""
+    with path.open("rb", buffering=0) as source:
+        while True:
+            chunk = source.read(PIPE_BYTES)
+            if chunk:
+                yield chunk
+            elif writer.poll() is not None:
+                while chunk := source.read(PIPE_BYTES):  # written between the last read and the exit
+                    yield chunk
+                return
+            else:
+                time.sleep(_IDLE_SECONDS)

@@ -147,7 +147,7 @@ def _write_bundle(
         return manifest.to_bytes()
 
     with durable_temp(folder.path / name.archive) as (stream, archive_temp):
-        sealed = write_archive(copy, created, manifest_for, recipients, stream)
+        sealed = write_archive(copy, created, manifest_for, recipients, stream, archive_temp)
     try:
         census, verdict = judgement.census, judgement.verdict
         assert census is not None and verdict is not None  # set when the manifest was written
