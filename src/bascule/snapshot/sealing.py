@@ -96,6 +96,8 @@ def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
             try:
                 copy = scratch / "store.sqlite"
                 snapshot.copy_to(copy)
+                # Once both are done, end the read transaction: the store's WAL can be folded back.
+                census.add_done_callback(lambda _: snapshot.close())
                 return _write_bundle(
                     request, folder, copy, meta, census, baseline, key, now or datetime.now(UTC)
                 )
