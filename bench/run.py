@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark script of bench/, each writing bench/results/<name>.json.
 
-    .venv/bin/python bench/run.py [--quick] [NAME ...]
+.venv/bin/python bench/run.py [--quick] [NAME ...]
 """
 
 from __future__ import annotations
@@ -16,11 +16,15 @@ NOT_BENCHMARKS = {"run.py", "reference_impact.py", "__init__.py"}
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument("names", nargs="*", help="only these benchmarks (e.g. impact recovery)")
     args = parser.parse_args()
-    scripts = sorted(p for p in BENCH.glob("*.py") if p.name not in NOT_BENCHMARKS and not p.name.startswith("_"))
+    scripts = sorted(
+        p for p in BENCH.glob("*.py") if p.name not in NOT_BENCHMARKS and not p.name.startswith("_")
+    )
     if args.names:
         scripts = [p for p in scripts if p.stem in args.names]
     failures = []
