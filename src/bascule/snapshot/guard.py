@@ -16,12 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bascule.snapshot.census import FINGERPRINT_BYTES, Census
+from bascule.snapshot.census import DEFAULT_SCHEME, FINGERPRINT_BYTES, FINGERPRINT_SCHEMES, Census
 from bascule.snapshot.durable import write_atomically
 
 DEFAULT_MAX_CHANGE = 0.30
 DEFAULT_MAX_GARBLED = 0.05
-BASELINE_FORMAT = 2  # bump whenever census fingerprints are computed differently
+BASELINE_FORMAT = 3  # 3 names its fingerprint scheme; 2 (keyed BLAKE2b) is still read and compared
+_BLAKE2B_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,11 @@ class Baseline:
     key: bytes
     fingerprints: Mapping[str, Mapping[str, bytes]]
     garbled: frozenset[tuple[str, str]] = frozenset()
+    scheme: str = DEFAULT_SCHEME  # the next census is made the same way, so it compares
+
+    def __post_init__(self) -> None:
+        if self.scheme not in FINGERPRINT_SCHEMES:
+            raise ValueError(f"unknown fingerprint scheme {self.scheme!r}")
 
     @staticmethod
     def new_key() -> bytes:
@@ -54,6 +60,7 @@ class Baseline:
     def save(self, path: Path) -> None:
         document = {
             "format": BASELINE_FORMAT,
+            "scheme": self.scheme,
             "sequence": self.sequence,
             "key": self.key.hex(),
             "garbled": sorted([table, record] for table, record in self.garbled),
@@ -69,8 +76,14 @@ class Baseline:
     def load(cls, path: Path) -> Baseline | None:
         try:
             document = json.loads(path.read_bytes())
-            if document.get("format") != BASELINE_FORMAT:
+            if document.get("format") == BASELINE_FORMAT:
+                scheme = document["scheme"]
+            elif document.get("format") == _BLAKE2B_FORMAT:
+                scheme = "blake2b"
+            else:
                 return None  # fingerprints made another way cannot be compared: start afresh
+            if scheme not in FINGERPRINT_SCHEMES:
+                return None
             tables = {}
             for table, prints in document["tables"].items():
                 ids, digests = prints["ids"], base64.b64decode(prints["digests"])
@@ -81,7 +94,7 @@ class Baseline:
                     for i, record in enumerate(ids)
                 }
             garbled = frozenset((str(table), str(record)) for table, record in document.get("garbled", []))
-            return cls(int(document["sequence"]), bytes.fromhex(document["key"]), tables, garbled)
+            return cls(int(document["sequence"]), bytes.fromhex(document["key"]), tables, garbled, scheme)
         except FileNotFoundError:
             return None
         except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyrage
 
 from bascule.snapshot.bundle import BreakGlass, BundleName, write_archive
-from bascule.snapshot.census import Census, StoreMeta, StoreSnapshot
+from bascule.snapshot.census import DEFAULT_SCHEME, Census, StoreMeta, StoreSnapshot
 from bascule.snapshot.durable import durable_temp, fsync_folder, publish
 from bascule.snapshot.folder import DEFAULT_KEEP, SealingFolder
 from bascule.snapshot.guard import Baseline, GuardPolicy, Verdict, judge
@@ -92,6 +92,7 @@ def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
                 baseline.fingerprints if baseline else None,
                 baseline.garbled if baseline else frozenset(),
                 request.hospital,
+                baseline.scheme if baseline else DEFAULT_SCHEME,
             )
             try:
                 copy = scratch / "store.sqlite"
@@ -178,6 +179,6 @@ def _write_bundle(
         folder.quarantine.prune(request.keep)
     else:
         folder.set_current(name)
-        Baseline(sequence, key, census.fingerprints, census.garbled).save(folder.baseline_path)
+        Baseline(sequence, key, census.fingerprints, census.garbled, census.scheme).save(folder.baseline_path)
         folder.prune(request.keep)
     return SealOutcome(name, target, manifests[0], verdict, sealed.archive_size)

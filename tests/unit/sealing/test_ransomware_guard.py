@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 from pathlib import Path
 
 import pytest
 from tests.unit.sealing.sealing_stores import delete_share, encrypt_like_ransomware, make_store, rewrite_share
 
-from bascule.snapshot.census import looks_garbled
+from bascule.snapshot.census import looks_garbled, take_census
 from bascule.snapshot.folder import SealingFolder
-from bascule.snapshot.guard import GuardPolicy
+from bascule.snapshot.guard import Baseline, GuardPolicy
 from bascule.snapshot.keys import KeySet, load_signing_key, parse_recipients
 from bascule.snapshot.sealing import SealRequest, seal
 
@@ -121,3 +122,41 @@ def test_garbled_records_are_remembered_while_unchanged(tmp_path: Path, station_
     assert not first.quarantined and first.verdict.garbled == few
     rewrite_share(store, 0.1, table="observation")  # unrelated rows change; the garbled ones do not
     assert seal(sealer(store, station_keys, out)).verdict.garbled == few
+
+
+def _downgrade_to_format_2(out: Path, store: Path) -> None:
+    """Rewrite the folder's baseline as a format-2 one (keyed BLAKE2b, no scheme named)."""
+    path = SealingFolder(out).baseline_path
+    current = Baseline.load(path)
+    assert current is not None and current.scheme == "sha256"
+    old = take_census(store, current.key, "test", scheme="blake2b")
+    Baseline(current.sequence, current.key, old.fingerprints, old.garbled, "blake2b").save(path)
+    document = json.loads(path.read_text())
+    document["format"] = 2
+    del document["scheme"]
+    path.write_text(json.dumps(document))
+
+
+def test_a_format_2_baseline_is_still_compared_record_by_record(tmp_path: Path, station_keys: KeySet) -> None:
+    store = make_store(tmp_path / "store.sqlite")
+    out = tmp_path / "out"
+    seal(sealer(store, station_keys, out))
+    _downgrade_to_format_2(out, store)
+    changed = rewrite_share(store, 0.5)
+    plausible = seal(sealer(store, station_keys, out))
+    assert not plausible.quarantined and plausible.verdict.has_baseline
+    assert plausible.verdict.changed == changed  # same scheme: only the rewritten records differ
+    assert Baseline.load(SealingFolder(out).baseline_path).scheme == "blake2b"  # type: ignore[union-attr]
+    rewrite_share(store, 0.9, table="observation")
+    assert seal(sealer(store, station_keys, out)).quarantined
+
+
+def test_schemes_give_different_fingerprints_for_the_same_rows(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "store.sqlite", blob_bytes=64)
+    new = take_census(store, b"k" * 32, "test")
+    old = take_census(store, b"k" * 32, "test", scheme="blake2b")
+    assert new.scheme == "sha256" and new.counts == old.counts
+    for table, prints in new.fingerprints.items():
+        assert prints.keys() == old.fingerprints[table].keys()
+        assert all(len(digest) == 8 for digest in prints.values())
+        assert all(prints[record] != old.fingerprints[table][record] for record in prints)
