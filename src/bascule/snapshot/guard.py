@@ -1,8 +1,8 @@
 """The ransomware guard: a refresh that rewrites or loses an implausible share of the records, or
 whose records look garbled, is quarantined instead of replacing the last good snapshot.
 
-It compares keyed per-record fingerprints (id -> 8-byte BLAKE2b of the row, keyed by a secret kept
-in the sealing folder) with those of the last good bundle, so it never needs to decrypt anything,
+It compares keyed per-record fingerprints (id -> 8 bytes of SHA-256(key || row), or of keyed BLAKE2b
+for a format-2 baseline; the key is a secret kept in the sealing folder) with those of the last good bundle, so it never needs to decrypt anything,
 and the fingerprints say nothing about patients to whoever copies the folder without the key.
 """
 
