@@ -37,6 +37,7 @@ from bascule.cli.triage import (
     run_triage,
     with_incident_hits,
 )
+from bascule.durations import parse_duration
 from bascule.errors import UserError
 from bascule.i18n import t
 from bascule.notify.outbox import STATES, Outbox
@@ -81,14 +82,6 @@ def parse_rate(value: str) -> float:
     if match is None or float(match.group(1)) <= 0:
         raise UserError(f"--rate {value!r} is not a rate; write it like 100/s.")
     return float(match.group(1))
-
-
-def parse_duration(value: str) -> float:
-    """Seconds from "30m", "2h", "45s" or "0"."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", value)
-    if match is None:
-        raise UserError(f"--after {value!r} is not a duration; write it like 30m, 2h or 45s.")
-    return float(match.group(1)) * {"": 60, "s": 1, "m": 60, "h": 3600}[match.group(2)]
 
 
 def _secret(value: str | None, variable: str) -> str:
@@ -399,7 +392,12 @@ def register(app: typer.Typer) -> None:
         if csv_path is None and pdf_path is None:
             raise UserError("Say where to write the list: add --csv FILE and/or --pdf FILE.")
         with Outbox.open(outbox, create=False) as box:
-            entries = call_list(box, time.time() - parse_duration(after), store)
+            entries = call_list(
+                box,
+                time.time()
+                - parse_duration(after, "--after", zero_allowed=True, bare_unit="m").total_seconds(),
+                store,
+            )
         for path, writer in ((csv_path, write_csv), (pdf_path, write_pdf)):
             if path is not None:
                 writer(path, entries, language)

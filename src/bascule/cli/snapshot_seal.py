@@ -18,11 +18,12 @@ from rich.console import Console
 from bascule.cli.context import make_console
 from bascule.cli.options import output_lang
 from bascule.cli.snapshot import snapshot_app
+from bascule.durations import parse_duration
 from bascule.errors import UserError
 from bascule.i18n import Lang, t
 from bascule.snapshot.bundle import BreakGlass
 from bascule.snapshot.folder import DEFAULT_KEEP, SealingFolder
-from bascule.snapshot.freshness import format_age, format_instant, parse_duration
+from bascule.snapshot.freshness import format_age, format_instant
 from bascule.snapshot.guard import DEFAULT_MAX_CHANGE, DEFAULT_MAX_GARBLED, GuardPolicy
 from bascule.snapshot.keys import (
     load_identities,

@@ -1,27 +1,8 @@
-"""How old the data is: instants (ISO 8601 UTC) and durations ("30s", "90m", "2h", "1d")."""
+"""How old the data is: instants (ISO 8601 UTC) and ages (durations are read by bascule.durations)."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
-
-from bascule.errors import UserError
-
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_duration(text: str, option: str = "duration") -> timedelta:
-    """ "30s", "90m", "2h", "1d" (also "1.5h"); anything else is one clear UserError."""
-    match = _DURATION.match(text)
-    if match is None:
-        raise UserError(
-            f"The {option} {text!r} is not a duration; write a number and a unit, e.g. 30s, 90m, 2h or 1d."
-        )
-    seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
-    if seconds <= 0:
-        raise UserError(f"The {option} {text!r} must be longer than zero.")
-    return timedelta(seconds=seconds)
 
 
 def parse_instant(text: object, what: str) -> datetime:

@@ -4,8 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bascule.durations import parse_duration
 from bascule.errors import UserError
-from bascule.snapshot.freshness import format_age, parse_duration, parse_instant
+from bascule.snapshot.freshness import format_age, parse_instant
 
 
 @pytest.mark.parametrize(
