@@ -23,7 +23,7 @@ import numpy.typing as npt
 from bascule.errors import ScenarioError
 from bascule.hospital.graph import DEGRADED, DOWN, UP, CompiledGraph
 from bascule.hospital.model import CareProcess, HospitalMap
-from bascule.hospital.naming import did_you_mean
+from bascule.hospital.naming import missing
 
 Status = Literal["up", "degraded", "down"]
 Cause = Literal["declared", "isolated", "supplier", "dependency"]
@@ -52,25 +52,22 @@ class Hits:
 
         return Hits(merged(self.down, down), merged(self.isolate, isolate), merged(self.suppliers, suppliers))
 
+    def unknown_in(self, hospital_map: HospitalMap) -> list[str]:
+        """A phrase for each id the map does not have."""
+        return [
+            *missing("node", self.down, list(hospital_map.nodes)),
+            *missing("segment", self.isolate, [g.id for g in hospital_map.segments]),
+            *missing("supplier", self.suppliers, [g.id for g in hospital_map.suppliers]),
+        ]
+
     def check_against(self, hospital_map: HospitalMap) -> None:
         """Refuse, in one sentence, any id the map does not have."""
-        unknown = [
-            f'node "{i}"{did_you_mean(i, hospital_map.nodes)}'
-            for i in self.down
-            if i not in hospital_map.nodes
-        ]
-        unknown += [
-            f'segment "{s}"{did_you_mean(s, [g.id for g in hospital_map.segments])}'
-            for s in self.isolate
-            if s not in hospital_map.segment_ids
-        ]
-        unknown += [
-            f'supplier "{s}"{did_you_mean(s, [g.id for g in hospital_map.suppliers])}'
-            for s in self.suppliers
-            if s not in hospital_map.supplier_ids
-        ]
-        if unknown:
-            raise ScenarioError(f"The map {hospital_map.source} has no {', no '.join(unknown)}.")
+        refuse_unknown(hospital_map, self.unknown_in(hospital_map))
+
+
+def refuse_unknown(hospital_map: HospitalMap, unknown: list[str]) -> None:
+    if unknown:
+        raise ScenarioError(f"The map {hospital_map.source} has no {', no '.join(unknown)}.")
 
 
 def assess(

@@ -19,9 +19,9 @@ import yaml
 from bascule.errors import NotFoundError, ScenarioError
 from bascule.hospital.loading import DEMO, demo_map_path
 from bascule.hospital.model import HospitalMap
-from bascule.hospital.naming import did_you_mean
+from bascule.hospital.naming import did_you_mean, missing
 from bascule.i18n import Lang
-from bascule.impact import Hits
+from bascule.impact import Hits, refuse_unknown
 
 _KEYS = ("title", "description", "down", "isolate", "suppliers", "reconnect", "supplier_back")
 
@@ -69,20 +69,17 @@ class Scenario:
         )
 
     def check_against(self, hospital_map: HospitalMap) -> None:
-        """Refuse ids the map does not have, in one sentence."""
-        self.hits.check_against(hospital_map)
-        unknown = [
-            f'segment "{s}"{did_you_mean(s, [g.id for g in hospital_map.segments])} in reconnect'
-            for s in self.reconnect
-            if s not in hospital_map.segment_ids
-        ]
-        unknown += [
-            f'supplier "{s}"{did_you_mean(s, [g.id for g in hospital_map.suppliers])} in supplier_back'
-            for s in self.supplier_back
-            if s not in hospital_map.supplier_ids
-        ]
-        if unknown:
-            raise ScenarioError(f"The map {hospital_map.source} has no {', no '.join(unknown)}.")
+        """Refuse ids the map does not have, all in one sentence."""
+        segments = [g.id for g in hospital_map.segments]
+        suppliers = [g.id for g in hospital_map.suppliers]
+        refuse_unknown(
+            hospital_map,
+            [
+                *self.hits.unknown_in(hospital_map),
+                *missing("segment", self.reconnect, segments, " in reconnect"),
+                *missing("supplier", self.supplier_back, suppliers, " in supplier_back"),
+            ],
+        )
 
 
 def embedded_scenarios_dir() -> Path:

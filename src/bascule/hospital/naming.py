@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 _CUTOFF = 0.6
 
@@ -27,3 +27,9 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """' (did you mean "lims"?)' when a close candidate exists, else ''."""
     match = closest(word, candidates)
     return f' (did you mean "{match}"?)' if match else ""
+
+
+def missing(kind: str, wanted: Iterable[str], known: Sequence[str], where: str = "") -> list[str]:
+    """Phrases for the ids of `wanted` not in `known`: 'segment "lan2" (did you mean "lan"?)'."""
+    present = set(known)
+    return [f'{kind} "{name}"{did_you_mean(name, known)}{where}' for name in wanted if name not in present]
