@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from bascule.snapshot.bundle import write_archive  # noqa: E402
+from bascule.snapshot.age_format import recipient_bytes  # noqa: E402
+from bascule.snapshot.archive_writer import write_archive  # noqa: E402
 from bascule.snapshot.census import take_census, take_copy  # noqa: E402
 from bascule.snapshot.keys import (  # noqa: E402
     load_identities,
@@ -192,9 +193,8 @@ def stage_times(store: Path, work: Path, request: SealRequest) -> dict[str, floa
                 copy,
                 datetime.now(UTC),
                 lambda sha, size: b"{}",
-                list(request.recipients),
+                [recipient_bytes(str(recipient)) for recipient in request.recipients],
                 target,
-                work / "stage.age",
             )
         )
     copy.unlink()

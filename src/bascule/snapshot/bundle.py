@@ -10,9 +10,9 @@ is served by a fresh X25519 identity per bundle, added as one more recipient and
 bundle sealed with the passphrase: `age -d -i STEM.breakglass.age STEM.tar.age` asks for the
 passphrase and opens it, and the store is encrypted once whatever the number of ways to open it.
 
-Sealing streams the store once: SHA-256 of the store, tar framing, age encryption and the BLAKE2b-512
-prehash of the ciphertext are all computed in the same pass; the manifest (which needs the SHA-256)
-is the archive's last member.
+Sealing streams the store once (see archive_writer): SHA-256 of the store, tar framing, age
+encryption and the BLAKE2b-512 prehash of the ciphertext are all computed in the same pass; the
+manifest (which needs the SHA-256) is the archive's last member. Opening decrypts with pyrage.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import re
 import tarfile
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,13 +28,12 @@ from typing import BinaryIO
 import pyrage
 
 from bascule.errors import UserError
-from bascule.snapshot.encryptor import EncryptionFailed, encrypt_stream
+from bascule.snapshot.archive_writer import TAR_BLOCK as _BLOCK
 from bascule.snapshot.freshness import compact_instant
 from bascule.snapshot.manifest import MANIFEST_MEMBER, STORE_MEMBER, Manifest
 from bascule.snapshot.minisign import SignatureMismatch
 
 CHUNK = 1 << 20
-_BLOCK = 512
 _NAME = re.compile(r"^bascule-(\d{8,})-(\d{8}T\d{6}Z)\.tar\.age$")
 
 
@@ -79,84 +77,6 @@ class BundleName:
 
 def signature_path(archive: Path) -> Path:
     return archive.with_name(archive.name + ".minisig")
-
-
-def _member_header(name: str, size: int, mtime: datetime) -> bytes:
-    info = tarfile.TarInfo(name)
-    info.size = size
-    info.mode = 0o600
-    info.mtime = int(mtime.timestamp())
-    return info.tobuf(format=tarfile.GNU_FORMAT, encoding="utf-8", errors="strict")
-
-
-def _padding(size: int) -> bytes:
-    return bytes(-size % _BLOCK)
-
-
-class _ArchiveStream:
-    """The tar stream of (store, manifest) as pieces, hashing the store (SHA-256) as it goes."""
-
-    def __init__(self, store: Path, mtime: datetime, manifest_for: Callable[[str, int], bytes]) -> None:
-        self.store = store
-        self.size = store.stat().st_size
-        self.mtime = mtime
-        self.manifest_for = manifest_for
-        self.store_sha256 = hashlib.sha256()
-
-    def __iter__(self) -> Iterator[bytes]:
-        yield _member_header(STORE_MEMBER, self.size, self.mtime)
-        copied = 0
-        with self.store.open("rb", buffering=0) as source:
-            while chunk := source.read(CHUNK):
-                self.store_sha256.update(chunk)  # releases the GIL: runs beside the prehash
-                copied += len(chunk)
-                yield chunk
-        if copied != self.size:
-            raise UserError(f"The store copy {self.store} changed size while being sealed.")
-        yield _padding(self.size)
-        manifest = self.manifest_for(self.store_sha256.hexdigest(), self.size)
-        yield _member_header(MANIFEST_MEMBER, len(manifest), self.mtime) + manifest + _padding(len(manifest))
-        yield bytes(2 * _BLOCK)
-
-
-@dataclass(frozen=True)
-class SealedArchive:
-    prehash: bytes
-    store_sha256: str
-    store_size: int
-    archive_size: int
-
-
-def write_archive(
-    store_copy: Path,
-    mtime: datetime,
-    manifest_for: Callable[[str, int], bytes],
-    recipients: list[pyrage.x25519.Recipient],
-    target: BinaryIO,
-    target_path: Path,
-) -> SealedArchive:
-    """Stream tar(store, manifest) through age into `target`, in one pass.
-
-    `target` is a new, empty file at `target_path`. Three things run at once: a feeder thread reads
-    the store, hashes it and frames the tar; a child process encrypts into `target` (see
-    encryptor); this thread reads the ciphertext back as it lands and prehashes it (minisign's
-    BLAKE2b-512). `manifest_for` is called from the feeder thread.
-    """
-    stream = _ArchiveStream(store_copy, mtime, manifest_for)
-    prehash = hashlib.blake2b(digest_size=64)
-    try:
-        written = encrypt_stream(stream, recipients, target, target_path, prehash.update)
-    except EncryptionFailed as failure:
-        raise UserError(
-            f"Cannot encrypt the bundle ({failure}); the last good bundle is untouched."
-        ) from None
-    except OSError as error:
-        if error.errno is None:
-            raise
-        raise UserError(
-            f"Cannot write the bundle: {error.strerror}; the last good bundle is untouched."
-        ) from None
-    return SealedArchive(prehash.digest(), stream.store_sha256.hexdigest(), stream.size, written)
 
 
 def prehash_file(path: Path) -> bytes:

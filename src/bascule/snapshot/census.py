@@ -61,6 +61,8 @@ class Census:
         return sum(self.counts.values())
 
 
+# Rows with BLOBs may be large: a few at a time, so memory stays flat (fresh pages cost a fault each).
+_BLOB_ROWS_PER_FETCH = 16
 _COPY_STEP_PAGES = 1024  # per backup step: the census, on the same connection, gets turns between steps
 _MMAP_BYTES = 1 << 40  # SQLite caps it at its build's limit; page reads without a syscall each
 
@@ -292,7 +294,7 @@ def _fingerprints(
                             text, key=key, digest_size=size
                         ).digest()
             return prints
-        while rows := cursor.fetchmany(4096):
+        while rows := cursor.fetchmany(_BLOB_ROWS_PER_FETCH):
             for row in rows:
                 digest = start()
                 for value in row[1:]:

@@ -19,8 +19,11 @@ from pathlib import Path
 
 import pyrage
 
-from bascule.snapshot.bundle import BreakGlass, BundleName, write_archive
-from bascule.snapshot.census import DEFAULT_SCHEME, Census, StoreMeta, StoreSnapshot
+from bascule.errors import UserError
+from bascule.snapshot.age_format import RecipientError, recipient_bytes
+from bascule.snapshot.archive_writer import write_archive, write_failure
+from bascule.snapshot.bundle import BreakGlass, BundleName
+from bascule.snapshot.census import DEFAULT_SCHEME, Census, StoreMeta, StoreSnapshot, take_census
 from bascule.snapshot.durable import durable_temp, fsync_folder, publish
 from bascule.snapshot.folder import DEFAULT_KEEP, SealingFolder
 from bascule.snapshot.guard import Baseline, GuardPolicy, Verdict, judge
@@ -98,19 +101,20 @@ def _private_scratch(folder: SealingFolder, store: Path) -> Iterator[Path]:
 
 def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
     folder = SealingFolder(request.out)
-    with (
-        folder.locked(),
-        _private_scratch(folder, request.store) as scratch,
-        StoreSnapshot(request.store) as snapshot,
-    ):
-        meta = snapshot.meta(str(request.store), request.hospital)  # refuses a non-store before any work
+    with folder.locked(), _private_scratch(folder, request.store) as scratch:
+        copy = scratch / "store.sqlite"
+        # One read transaction on the (possibly live) store, held only for the copy: its WAL can
+        # be folded back as soon as the copy is made.
+        with StoreSnapshot(request.store) as snapshot:
+            meta = snapshot.meta(str(request.store), request.hospital)  # refuses a non-store first
+            snapshot.copy_to(copy)
         baseline = Baseline.load(folder.baseline_path)
         key = baseline.key if baseline is not None else Baseline.new_key()
-        # The copy and the census read the same snapshot of the store (one read transaction) at
-        # the same time; the census goes on while the copy is encrypted (in a child process).
+        # The census reads the copy while it is encrypted; the manifest waits for it.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="census") as pool:
             census = pool.submit(
-                snapshot.census,
+                take_census,
+                copy,
                 key,
                 str(request.store),
                 baseline.fingerprints if baseline else None,
@@ -119,15 +123,21 @@ def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
                 baseline.scheme if baseline else DEFAULT_SCHEME,
             )
             try:
-                copy = scratch / "store.sqlite"
-                snapshot.copy_to(copy)
-                # Once both are done, end the read transaction: the store's WAL can be folded back.
-                census.add_done_callback(lambda _: snapshot.close())
                 return _write_bundle(
                     request, folder, copy, meta, census, baseline, key, now or datetime.now(UTC)
                 )
             finally:
                 census.cancel()
+
+
+def _recipient_key(recipient: pyrage.x25519.Recipient) -> bytes:
+    try:
+        return recipient_bytes(str(recipient))
+    except RecipientError:
+        raise UserError(
+            f"The recipient {str(recipient)[:20]}... cannot be encrypted to; make a new key with "
+            "bascule keys new."
+        ) from None
 
 
 @dataclass
@@ -153,6 +163,7 @@ def _write_bundle(
     recipients = list(request.recipients)
     if request.breakglass is not None:
         recipients.append(request.breakglass.recipient)
+    recipient_keys = [_recipient_key(recipient) for recipient in recipients]
     manifests: list[Manifest] = []
     judgement = _Judgement()
 
@@ -174,7 +185,12 @@ def _write_bundle(
         return manifest.to_bytes()
 
     with durable_temp(folder.path / name.archive) as (stream, archive_temp):
-        sealed = write_archive(copy, created, manifest_for, recipients, stream, archive_temp)
+        try:
+            sealed = write_archive(copy, created, manifest_for, recipient_keys, stream)
+        except OSError as error:
+            if error.errno is None:
+                raise
+            raise write_failure(error) from None
     try:
         census, verdict = judgement.census, judgement.verdict
         assert census is not None and verdict is not None  # set when the manifest was written
