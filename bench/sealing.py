@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/sealing.py [--quick]
 
-Stores: a demo-sized continuity store (~100 MB of text-like clinical rows; --quick: ~20 MB) and a
-1 GB store of random blobs (--quick: 200 MB), both following the store contract, made under /tmp
-and deleted afterwards. Targets: sealing >= 200 MB/s on 2 cores; the demo hospital opens in <= 5 s.
+Stores, all following the store contract, made under /tmp and deleted afterwards: the demo
+hospital's store; ~100 MB of text-like clinical rows (--quick: ~20 MB); 1 GB of documents (random
+1 MB blobs; --quick: 200 MB); and 1 GB mixed, 15 % rows and 85 % documents. Targets: sealing >= 200 MB/s on 2 cores; the demo hospital opens in <= 5 s.
 Also measures each sealing stage, and zlib level 1 on the demo store (is compressing worth it?).
 Writes bench/results/sealing.json.
 """
@@ -81,12 +81,9 @@ def _meta(connection: sqlite3.Connection, hospital: str) -> None:
     )
 
 
-def clinical_store(path: Path, megabytes: int) -> Path:
-    """Text-like rows (notes, codes, values), as a real continuity store holds."""
+def _observations(connection: sqlite3.Connection, megabytes: int) -> None:
+    """Text-like rows (notes, codes, values), as a real continuity store holds: ~520 bytes each."""
     rng = random.Random(1)
-    connection = sqlite3.connect(path)
-    connection.execute("PRAGMA journal_mode=WAL")
-    _meta(connection, "bench-demo")
     connection.execute(
         "CREATE TABLE observation (id TEXT PRIMARY KEY, version INTEGER, patient_id TEXT, "
         "code TEXT, value REAL, note TEXT)"
@@ -100,21 +97,26 @@ def clinical_store(path: Path, megabytes: int) -> Path:
             for i in range(rows)
         ),
     )
-    connection.commit()
-    connection.close()
-    return path
 
 
-def blob_store(path: Path, megabytes: int) -> Path:
-    connection = sqlite3.connect(path)
-    connection.execute("PRAGMA journal_mode=WAL")
-    _meta(connection, "bench-big")
+def _documents(connection: sqlite3.Connection, megabytes: int) -> None:
+    """Documents (scanned letters, reports): 1 MB blobs that do not compress."""
     connection.execute("CREATE TABLE document (id TEXT PRIMARY KEY, version INTEGER, content BLOB)")
     blob = 1 << 20
     connection.executemany(
         "INSERT INTO document VALUES (?, 1, ?)",
         ((f"doc-{i:06d}", os.urandom(blob)) for i in range(megabytes * MB // blob)),
     )
+
+
+def make_store(path: Path, hospital: str, text_mb: int, document_mb: int) -> Path:
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA journal_mode=WAL")
+    _meta(connection, hospital)
+    if text_mb:
+        _observations(connection, text_mb)
+    if document_mb:
+        _documents(connection, document_mb)
     connection.commit()
     connection.close()
     return path
@@ -240,12 +242,16 @@ def main() -> None:
         hospital = demo_hospital_store(scratch / "hospital.sqlite")
         if hospital is not None:
             results.append(measure("demo hospital", hospital, scratch / "hospital"))
-        demo = clinical_store(scratch / "demo.sqlite", demo_mb)
+        demo = make_store(scratch / "demo.sqlite", "bench-demo", demo_mb, 0)
         results.append(measure(f"text {demo_mb} MB", demo, scratch / "demo"))
         zlib_figures = compression(demo)
         demo.unlink()
-        big = blob_store(scratch / "big.sqlite", big_mb)
+        big = make_store(scratch / "big.sqlite", "bench-big", 0, big_mb)
         results.append(measure(f"blobs {big_mb} MB", big, scratch / "big"))
+        big.unlink()
+        # A large hospital's store: rows for 15 %, documents for the rest.
+        mixed = make_store(scratch / "mixed.sqlite", "bench-mixed", big_mb * 15 // 100, big_mb * 85 // 100)
+        results.append(measure(f"mixed {big_mb} MB", mixed, scratch / "mixed"))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     document = {

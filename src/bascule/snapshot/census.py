@@ -63,17 +63,12 @@ class Census:
 
 # Rows with BLOBs may be large: a few at a time, so memory stays flat (fresh pages cost a fault each).
 _BLOB_ROWS_PER_FETCH = 16
-_COPY_STEP_PAGES = 1024  # per backup step: the census, on the same connection, gets turns between steps
 _MMAP_BYTES = 1 << 40  # SQLite caps it at its build's limit; page reads without a syscall each
 
 
 class StoreSnapshot:
-    """One read transaction on a possibly live (WAL) store, shared by the copy and the census.
-
-    Both run on this one connection, inside the transaction opened here, so they see exactly the
-    same state of the store whatever writers do meanwhile, and they can run at the same time from
-    two threads (SQLite serialises calls on a connection; each releases the GIL while it works).
-    """
+    """One read transaction on a possibly live (WAL) store: its meta and its copy see exactly the
+    same state of the store, whatever writers do meanwhile."""
 
     def __init__(self, store: Path) -> None:
         if not store.is_file():
@@ -81,7 +76,7 @@ class StoreSnapshot:
         self.store = store
         try:
             self.connection = sqlite3.connect(
-                f"file:{store}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+                f"file:{store}?mode=ro", uri=True, isolation_level=None
             )
         except sqlite3.Error:
             raise UserError(f"The continuity store {store} cannot be opened.") from None
@@ -109,30 +104,19 @@ class StoreSnapshot:
         return read_meta(self.connection, source, hospital)
 
     def copy_to(self, into: Path) -> None:
-        """Write the snapshot to `into` through SQLite's backup API (in steps, inside our transaction)."""
+        """Write the snapshot to `into` through SQLite's backup API (one step, inside our transaction)."""
         target = sqlite3.connect(into)
         try:
             target.execute(
                 "PRAGMA synchronous=OFF"
             )  # scratch: sealed from memory, never trusted after a crash
             target.execute("PRAGMA journal_mode=OFF")
-            self.connection.backup(target, pages=_COPY_STEP_PAGES)
+            self.connection.backup(target)
             target.execute("PRAGMA journal_mode=DELETE")  # a station opens it read-only, without -wal/-shm
         except sqlite3.DatabaseError:
             raise UserError(f"The file {self.store} is not a SQLite continuity store.") from None
         finally:
             target.close()
-
-    def census(
-        self,
-        key: bytes,
-        source: str,
-        known: Mapping[str, Mapping[str, bytes]] | None = None,
-        known_garbled: frozenset[tuple[str, str]] = frozenset(),
-        hospital: str | None = None,
-        scheme: str = DEFAULT_SCHEME,
-    ) -> Census:
-        return _census(self.connection, key, source, known, known_garbled, hospital, scheme)
 
 
 def take_copy(store: Path, into: Path) -> None:
