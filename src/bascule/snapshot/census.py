@@ -26,10 +26,14 @@ _REQUIRED_META = ("hospital_id", "source", "data_time")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:+-]{1,200}$")
 FINGERPRINT_BYTES = 8
 # How a row's fingerprint is made; a baseline names its scheme and is always compared in it.
-# "sha256": SHA-256 of key || row, truncated (SHA-NI hardware: 1.8 GB/s here, twice BLAKE2b's 0.94).
-# "blake2b": keyed BLAKE2b, what baselines of format 2 hold.
-FINGERPRINT_SCHEMES = ("sha256", "blake2b")
-DEFAULT_SCHEME = "sha256"
+# "sha256-json": SHA-256 of key || row, truncated (SHA-NI hardware: twice BLAKE2b's speed); the row's
+#   text is SQLite's json_array() of its values, built in one pass (rows holding a BLOB value fall
+#   back to the quote() form below). REAL values count to 15 significant digits.
+# "sha256": the same hash over quote(a) || ',' || quote(b) ...: exact, but about 1.7 times slower
+#   to build for text rows (each || copies the row so far); what baselines made before hold.
+# "blake2b": keyed BLAKE2b over the quote() form, what baselines of format 2 hold.
+FINGERPRINT_SCHEMES = ("sha256-json", "sha256", "blake2b")
+DEFAULT_SCHEME = "sha256-json"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 
 
@@ -75,9 +79,7 @@ class StoreSnapshot:
             raise NotFoundError(f"The continuity store {store} does not exist.")
         self.store = store
         try:
-            self.connection = sqlite3.connect(
-                f"file:{store}?mode=ro", uri=True, isolation_level=None
-            )
+            self.connection = sqlite3.connect(f"file:{store}?mode=ro", uri=True, isolation_level=None)
         except sqlite3.Error:
             raise UserError(f"The continuity store {store} cannot be opened.") from None
         try:
@@ -185,9 +187,15 @@ def record_tables(connection: sqlite3.Connection) -> dict[str, list[tuple[str, s
     return tables
 
 
-def _fingerprint_query(table: str, columns: list[tuple[str, str]]) -> str:
-    """One canonical text per row built by SQLite (quote() tells types apart); BLOB columns raw."""
-    quoted = " || ',' || ".join(f'quote("{c}")' for c, kind in columns if "BLOB" not in kind and kind)
+def _fingerprint_query(table: str, columns: list[tuple[str, str]], scheme: str) -> str:
+    """One canonical text per row built by SQLite (types told apart: 1, 1.0, '1', NULL); BLOB
+    columns raw, hashed beside it."""
+    texts = [c for c, kind in columns if "BLOB" not in kind and kind]
+    quoted = " || ',' || ".join(f'quote("{c}")' for c in texts)
+    if scheme == "sha256-json" and texts:
+        any_blob = " OR ".join(f"typeof(\"{c}\") = 'blob'" for c in texts)  # json_array refuses BLOBs
+        values = ", ".join(f'"{c}"' for c in texts)
+        quoted = f"CASE WHEN {any_blob} THEN {quoted} ELSE json_array({values}) END"
     blobs = "".join(f', "{c}"' for c, kind in columns if "BLOB" in kind or not kind)
     return f'SELECT CAST(id AS TEXT), {quoted or "NULL"}{blobs} FROM "{table}"'
 
@@ -259,15 +267,15 @@ def _fingerprints(
     keyed = hashlib.sha256(key)  # "sha256": copied per row, so the key is hashed once
 
     def start() -> Any:
-        return keyed.copy() if scheme == "sha256" else hashlib.blake2b(key=key, digest_size=size)
+        return keyed.copy() if scheme != "blake2b" else hashlib.blake2b(key=key, digest_size=size)
 
     try:
-        cursor = connection.execute(_fingerprint_query(table, columns))
+        cursor = connection.execute(_fingerprint_query(table, columns, scheme))
         prints: dict[str, bytes] = {}
         if all("BLOB" not in kind and kind for _, kind in columns):
             # One canonical text per row, built by SQLite: one keyed hash per row.
             while rows := cursor.fetchmany(8192):
-                if scheme == "sha256":
+                if scheme != "blake2b":
                     for record, text in rows:
                         digest = keyed.copy()
                         digest.update(text)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
 from tests.unit.sealing.sealing_stores import delete_share, encrypt_like_ransomware, make_store, rewrite_share
 
-from bascule.snapshot.census import looks_garbled, take_census
+from bascule.snapshot.census import DEFAULT_SCHEME, FINGERPRINT_SCHEMES, looks_garbled, take_census
 from bascule.snapshot.folder import SealingFolder
 from bascule.snapshot.guard import Baseline, GuardPolicy
 from bascule.snapshot.keys import KeySet, load_signing_key, parse_recipients
@@ -124,39 +125,86 @@ def test_garbled_records_are_remembered_while_unchanged(tmp_path: Path, station_
     assert seal(sealer(store, station_keys, out)).verdict.garbled == few
 
 
-def _downgrade_to_format_2(out: Path, store: Path) -> None:
-    """Rewrite the folder's baseline as a format-2 one (keyed BLAKE2b, no scheme named)."""
+def _downgrade(out: Path, store: Path, scheme: str) -> None:
+    """Rewrite the folder's baseline as an older one: format 3 in "sha256" (quote() rows), or
+    format 2 (keyed BLAKE2b, no scheme named)."""
     path = SealingFolder(out).baseline_path
     current = Baseline.load(path)
-    assert current is not None and current.scheme == "sha256"
-    old = take_census(store, current.key, "test", scheme="blake2b")
-    Baseline(current.sequence, current.key, old.fingerprints, old.garbled, "blake2b").save(path)
-    document = json.loads(path.read_text())
-    document["format"] = 2
-    del document["scheme"]
-    path.write_text(json.dumps(document))
+    assert current is not None and current.scheme == DEFAULT_SCHEME == "sha256-json"
+    old = take_census(store, current.key, "test", scheme=scheme)
+    Baseline(current.sequence, current.key, old.fingerprints, old.garbled, scheme).save(path)
+    if scheme == "blake2b":
+        document = json.loads(path.read_text())
+        document["format"] = 2
+        del document["scheme"]
+        path.write_text(json.dumps(document))
 
 
-def test_a_format_2_baseline_is_still_compared_record_by_record(tmp_path: Path, station_keys: KeySet) -> None:
+@pytest.mark.parametrize("scheme", ["sha256", "blake2b"])
+def test_an_older_baseline_is_still_compared_record_by_record(
+    tmp_path: Path, station_keys: KeySet, scheme: str
+) -> None:
     store = make_store(tmp_path / "store.sqlite")
     out = tmp_path / "out"
     seal(sealer(store, station_keys, out))
-    _downgrade_to_format_2(out, store)
+    _downgrade(out, store, scheme)
     changed = rewrite_share(store, 0.5)
     plausible = seal(sealer(store, station_keys, out))
     assert not plausible.quarantined and plausible.verdict.has_baseline
     assert plausible.verdict.changed == changed  # same scheme: only the rewritten records differ
-    assert Baseline.load(SealingFolder(out).baseline_path).scheme == "blake2b"  # type: ignore[union-attr]
+    assert Baseline.load(SealingFolder(out).baseline_path).scheme == scheme  # type: ignore[union-attr]
     rewrite_share(store, 0.9, table="observation")
     assert seal(sealer(store, station_keys, out)).quarantined
 
 
-def test_schemes_give_different_fingerprints_for_the_same_rows(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("newer", "older"), [("sha256-json", "sha256"), ("sha256-json", "blake2b")])
+def test_schemes_give_different_fingerprints_for_the_same_rows(
+    tmp_path: Path, newer: str, older: str
+) -> None:
     store = make_store(tmp_path / "store.sqlite", blob_bytes=64)
-    new = take_census(store, b"k" * 32, "test")
-    old = take_census(store, b"k" * 32, "test", scheme="blake2b")
-    assert new.scheme == "sha256" and new.counts == old.counts
+    new = take_census(store, b"k" * 32, "test", scheme=newer)
+    old = take_census(store, b"k" * 32, "test", scheme=older)
+    assert new.scheme == newer and new.counts == old.counts
     for table, prints in new.fingerprints.items():
         assert prints.keys() == old.fingerprints[table].keys()
         assert all(len(digest) == 8 for digest in prints.values())
         assert all(prints[record] != old.fingerprints[table][record] for record in prints)
+
+
+@pytest.mark.parametrize("scheme", FINGERPRINT_SCHEMES)
+@pytest.mark.parametrize(
+    ("column", "values"),
+    [
+        ("notes", ["1", b"1", None, "", "null", "NULL", "'1'", '"1"']),  # TEXT: text, BLOB, NULL
+        ("version", [1, 1.5, "1.5x", b"1", 2**40, "one"]),  # INTEGER affinity: integer, real, text, BLOB
+    ],
+)
+def test_stored_values_that_differ_only_in_type_have_different_fingerprints(
+    tmp_path: Path, scheme: str, column: str, values: list[object]
+) -> None:
+    """The canonical text of a row tells SQLite's types apart (1, 1.5, '1', x'31', NULL)."""
+    store = make_store(tmp_path / "store.sqlite", patients=3, observations=0)
+    seen = []
+    for value in values:
+        with sqlite3.connect(store) as connection:
+            connection.execute(f"UPDATE patient SET {column} = ? WHERE id = 'pat-000001'", (value,))
+        prints = take_census(store, b"k" * 32, "test", scheme=scheme).fingerprints["patient"]
+        seen.append(prints["pat-000001"])
+        assert prints.keys() == {"pat-000000", "pat-000001", "pat-000002"}
+    assert len(set(seen)) == len(seen)
+
+
+def test_a_blob_written_into_a_text_column_is_fingerprinted_not_refused(tmp_path: Path) -> None:
+    """json_array() refuses BLOBs: such a row (what ransomware may leave) takes the quote() form."""
+    store = make_store(tmp_path / "store.sqlite")
+    before = take_census(store, b"k" * 32, "test")
+    with sqlite3.connect(store) as connection:
+        connection.execute("UPDATE patient SET family = randomblob(40) WHERE id = 'pat-000003'")
+    after = take_census(store, b"k" * 32, "test")
+    assert after.counts == before.counts
+    changed = [
+        r
+        for r, digest in after.fingerprints["patient"].items()
+        if before.fingerprints["patient"][r] != digest
+    ]
+    assert changed == ["pat-000003"]
