@@ -11,22 +11,34 @@ The Python API (contract 4 of DESIGN.md)::
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from bascule.hospital.loading import load_map
-from bascule.hospital.model import HospitalMap
-from bascule.impact import Impact, assess
-
 if TYPE_CHECKING:
+    from bascule.hospital.loading import load_map
+    from bascule.hospital.model import HospitalMap
+    from bascule.impact import Impact, assess
     from bascule.recovery import Plan, plan
 
 __all__ = ["HospitalMap", "Impact", "Plan", "assess", "load_map", "plan"]
 
+# Imported when first asked for: the map and impact need numpy and scipy, the plan OR-Tools, and
+# the rest of Bascule (sealing on a station laptop, the crisis cell's pages) needs none of them.
+_HOMES = {
+    "load_map": "bascule.hospital.loading",
+    "HospitalMap": "bascule.hospital.model",
+    "Impact": "bascule.impact",
+    "assess": "bascule.impact",
+    "Plan": "bascule.recovery",
+    "plan": "bascule.recovery",
+}
+
 
 def __getattr__(name: str) -> Any:
-    # The solver pulls in OR-Tools (half a second): only when a plan is asked for.
-    if name in ("Plan", "plan"):
-        import bascule.recovery
-
-        return getattr(bascule.recovery, name)
+    if name in _HOMES:
+        return getattr(importlib.import_module(_HOMES[name]), name)
     raise AttributeError(f"module 'bascule' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
