@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -86,8 +87,12 @@ def test_any_seed_gives_a_consistent_hospital(seed: int, lang: str) -> None:
     for result in resources["Observation"]:
         if result["code"]["coding"][0]["code"] != "882-1":
             assert NOW - timedelta(hours=72) <= datetime.fromisoformat(result["effectiveDateTime"]) <= NOW
+    # Every appointment falls in the fortnight of calendar days that starts today, where a
+    # fourteen-day triage window from today looks for it.
+    zone = ZoneInfo(hospital.timezone)
+    fortnight_end = datetime.combine(NOW.astimezone(zone).date() + timedelta(days=14), time(), tzinfo=zone)
     for appointment in resources["Appointment"]:
-        assert NOW <= datetime.fromisoformat(appointment["start"]) <= NOW + timedelta(days=15)
+        assert NOW <= datetime.fromisoformat(appointment["start"]) < fortnight_end
     for person in resources["Patient"] + resources["Practitioner"]:
         for point in person.get("telecom", []):
             if point["system"] == "phone":

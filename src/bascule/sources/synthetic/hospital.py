@@ -440,8 +440,8 @@ def _activities(
                 g.rng.choice((60, 90, 120, 180)),
             )
         start = g.local(day, clock)
-        if start < g.now:  # today's slots already past go to the same time two weeks on
-            start += timedelta(days=ACTIVITY_DAYS)
+        if start < g.now:  # today's slots already past go to the same time a week on, inside the fortnight
+            start = g.local(day + timedelta(days=7), clock)
         if g.rng.random() < 0.15 and inpatients:
             patient = g.rng.choice(inpatients)
         elif outpatients and g.rng.random() < 0.3:
