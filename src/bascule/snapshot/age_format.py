@@ -70,6 +70,10 @@ def recipient_bytes(recipient: str) -> bytes:
             key.append(accumulator >> bits & 0xFF)
     if bits >= 5 or accumulator & ((1 << bits) - 1) or len(key) != 32:
         raise RecipientError("not a 32-byte key")
+    try:  # a low-order point gives an all-zero shared secret, which `cryptography` refuses
+        X25519PrivateKey.generate().exchange(X25519PublicKey.from_public_bytes(bytes(key)))
+    except ValueError:
+        raise RecipientError("a low-order point, not a usable public key") from None
     return bytes(key)
 
 
@@ -86,7 +90,7 @@ def _x25519_stanza(file_key: bytes, recipient: bytes) -> bytes:
     share = ephemeral.public_key().public_bytes_raw()
     try:
         shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient))
-    except ValueError:
+    except ValueError:  # recipient_bytes refuses these; bytes from elsewhere may still be one
         raise RecipientError("a low-order point, not a usable public key") from None
     wrap_key = _hkdf(shared, share + recipient, _X25519_INFO)
     body = ChaCha20Poly1305(wrap_key).encrypt(bytes(12), file_key, None)
@@ -125,9 +129,3 @@ class AgeEncryption:
         size = len(plaintext) + TAG
         self._payload.encrypt_into(nonce, plaintext, None, into[:size])
         return size
-
-
-def ciphertext_size(plaintext_size: int) -> int:
-    """Payload bytes (after the header) for a plaintext of this size."""
-    chunks = max(1, -(-plaintext_size // CHUNK))
-    return PAYLOAD_NONCE_BYTES + plaintext_size + chunks * TAG

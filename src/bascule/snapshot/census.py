@@ -159,15 +159,6 @@ def read_meta(connection: sqlite3.Connection, source: str, hospital: str | None 
     return StoreMeta(meta["hospital_id"], meta["source"], data_time)
 
 
-def read_store_meta(copy: Path, source: str, hospital: str | None = None) -> StoreMeta:
-    connection = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
-    connection.text_factory = _Text
-    try:
-        return read_meta(connection, source, hospital)
-    finally:
-        connection.close()
-
-
 def record_tables(connection: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
     """Record tables and their (column, declared type), per the contract (an `id` and a `version`)."""
     names = [
@@ -264,7 +255,7 @@ def _fingerprints(
     previous_factory = connection.text_factory
     connection.text_factory = bytes  # sqlite3's C fast path: no Python call per value
     size = FINGERPRINT_BYTES
-    keyed = hashlib.sha256(key)  # "sha256": copied per row, so the key is hashed once
+    keyed = hashlib.sha256(key)  # both SHA-256 schemes: copied per row, so the key is hashed once
 
     def start() -> Any:
         return keyed.copy() if scheme != "blake2b" else hashlib.blake2b(key=key, digest_size=size)

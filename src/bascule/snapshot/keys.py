@@ -18,6 +18,7 @@ from pathlib import Path
 import pyrage
 
 from bascule.errors import NotFoundError, UserError
+from bascule.snapshot.age_format import RecipientError, recipient_bytes
 from bascule.snapshot.durable import write_atomically
 from bascule.snapshot.minisign import MEMLIMIT_SENSITIVE, OPSLIMIT_SENSITIVE, PublicKey, SecretKey
 
@@ -132,8 +133,9 @@ def parse_recipients(values: list[str]) -> list[pyrage.x25519.Recipient]:
         lines = [value] if value.startswith("age1") else _recipient_lines(Path(value))
         for line in lines:
             try:
+                recipient_bytes(line)  # also refuses keys pyrage takes but nothing can encrypt to
                 recipients.append(pyrage.x25519.Recipient.from_str(line))
-            except pyrage.RecipientError:
+            except (RecipientError, pyrage.RecipientError):
                 raise UserError(f"{line[:20]!r} is not an age X25519 recipient (age1... expected).") from None
     return recipients
 

@@ -100,6 +100,8 @@ def _private_scratch(folder: SealingFolder, store: Path) -> Iterator[Path]:
 
 
 def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
+    recipients = [*request.recipients, *([request.breakglass.recipient] if request.breakglass else [])]
+    recipient_keys = [_recipient_key(recipient) for recipient in recipients]  # before anything is touched
     folder = SealingFolder(request.out)
     with folder.locked(), _private_scratch(folder, request.store) as scratch:
         copy = scratch / "store.sqlite"
@@ -124,7 +126,15 @@ def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
             )
             try:
                 return _write_bundle(
-                    request, folder, copy, meta, census, baseline, key, now or datetime.now(UTC)
+                    request,
+                    recipient_keys,
+                    folder,
+                    copy,
+                    meta,
+                    census,
+                    baseline,
+                    key,
+                    now or datetime.now(UTC),
                 )
             finally:
                 census.cancel()
@@ -150,6 +160,7 @@ class _Judgement:
 
 def _write_bundle(
     request: SealRequest,
+    recipient_keys: list[bytes],
     folder: SealingFolder,
     copy: Path,
     meta: StoreMeta,
@@ -160,10 +171,6 @@ def _write_bundle(
 ) -> SealOutcome:
     sequence = folder.reserve_sequence()
     name = BundleName.make(sequence, meta.data_time)
-    recipients = list(request.recipients)
-    if request.breakglass is not None:
-        recipients.append(request.breakglass.recipient)
-    recipient_keys = [_recipient_key(recipient) for recipient in recipients]
     manifests: list[Manifest] = []
     judgement = _Judgement()
 

@@ -109,6 +109,18 @@ def test_verify_failures(
     assert sentence in err and "Traceback" not in err and err.count("\n") == 1
 
 
+def test_an_unusable_recipient_is_one_sentence_and_nothing_is_written(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = seal_args(site)
+    arguments[arguments.index("--to") + 1] = "age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq5cu47z"
+    capsys.readouterr()
+    assert main(arguments) == 2
+    err = capsys.readouterr().err
+    assert "is not an age X25519 recipient" in err and "Traceback" not in err and err.count("\n") == 1
+    assert not (site / "out").exists()
+
+
 def test_truncated_and_replayed_bundles(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(seal_args(site)) == 0
     first = current(site)

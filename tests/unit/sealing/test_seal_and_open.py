@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -211,6 +212,27 @@ def test_recipients_accept_strings_and_files(tmp_path: Path, station_keys: KeySe
     with pytest.raises(UserError, match="not an age X25519 recipient"):
         parse_recipients(["age1notarecipient"])
     assert isinstance(parse_recipients([station_keys.recipient_text])[0], pyrage.x25519.Recipient)
+
+
+# Well-formed Bech32 of 32 zero bytes: pyrage takes it, but it is a low-order point that no file
+# key can be wrapped to.
+LOW_ORDER_RECIPIENT = "age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq5cu47z"
+
+
+def test_a_recipient_nothing_can_encrypt_to_is_refused_before_any_work(
+    tmp_path: Path, store: Path, station_keys: KeySet
+) -> None:
+    with pytest.raises(UserError, match="not an age X25519 recipient"):
+        parse_recipients([LOW_ORDER_RECIPIENT])
+    # Through the Python API, with pyrage's own recipient object: refused before the folder is touched.
+    unusable = replace(
+        request(store, station_keys, tmp_path / "out"),
+        recipients=(pyrage.x25519.Recipient.from_str(LOW_ORDER_RECIPIENT),),
+    )
+    with pytest.raises(UserError, match="cannot be encrypted to"):
+        seal(unusable)
+    assert not (tmp_path / "out").exists()
+    assert seal(request(store, station_keys, tmp_path / "out")).name.sequence == 1
 
 
 def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path, station_keys: KeySet) -> None:
