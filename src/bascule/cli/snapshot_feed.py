@@ -17,9 +17,11 @@ from rich.table import Table
 from bascule import i18n
 from bascule.cli.context import environment, make_console
 from bascule.cli.snapshot import snapshot_app
+from bascule.clinical.settings import HospitalSettings, settings_of
 from bascule.errors import UserError
+from bascule.hospital.loading import load_map
 from bascule.i18n import Lang, parse_lang, t
-from bascule.snapshot.store import ContinuityStore, Reject
+from bascule.snapshot.store import ContinuityStore, Reject, peek_meta
 from bascule.sources.bulk import ndjson_files, read_ndjson
 from bascule.sources.fhir_export import export_store
 from bascule.sources.fhir_pull import incremental_since, pull
@@ -85,6 +87,20 @@ StoreOption = Annotated[
     Path, typer.Option("--store", metavar="FILE", help="The continuity store (SQLite file).")
 ]
 LangOption = Annotated[str, typer.Option("--lang", metavar="fr|en", help="Language of the output.")]
+MapSettingsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--map",
+        metavar="MAP",
+        help="The hospital map whose time zone, MRN systems, med times and unit locations read the "
+        "source (recorded in the store; default: what the store recorded before).",
+    ),
+]
+
+
+def map_settings(map_path: str | None) -> HospitalSettings | None:
+    """The reading settings of the map given with --map, or None without one."""
+    return None if map_path is None else settings_of(load_map(map_path))
 
 
 def _age(seconds: float, lang: Lang) -> str:
@@ -156,13 +172,16 @@ def print_rejects(rejects: list[Reject], console: Console, lang: Lang, limit: in
 def import_command(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of a FHIR bulk export (*.ndjson).")],
     store_path: StoreOption,
+    map_path: MapSettingsOption = None,
     lang: LangOption = "en",
 ) -> None:
     """Import a FHIR R4 bulk export (NDJSON files) into the continuity store, in one transaction."""
     language = parse_lang(lang)
     console = make_console()
     files = ndjson_files(folder)
-    intake = Intake(received_at=datetime.now(UTC))
+    settings = map_settings(map_path)
+    reading = settings or HospitalSettings.from_meta(peek_meta(store_path))
+    intake = Intake(received_at=datetime.now(UTC), settings=reading)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -182,6 +201,7 @@ def import_command(
             refreshed_at=datetime.now(UTC),
             rejects=intake.rejects,
             source=f"ndjson:{folder.resolve()}",
+            settings=settings,
         )
         print_rejects(intake.rejects, console, language)
         console.print(
@@ -282,10 +302,12 @@ def pull_command(
     count: Annotated[
         int, typer.Option("--count", metavar="N", help="Resources asked per page (_count).")
     ] = 1000,
+    map_path: MapSettingsOption = None,
     lang: LangOption = "en",
 ) -> None:
     """Refresh the continuity store from a FHIR R4 server; a failed pull leaves the store unchanged."""
     language = parse_lang(lang)
+    settings = map_settings(map_path)
     if token is None and user is None:
         token = environment().get("BASCULE_FHIR_TOKEN") or None
     if (user is None) != (password_file is None):
@@ -329,7 +351,9 @@ def pull_command(
                     tasks[resource_type], completed=seen, total=total if total is not None else seen
                 )
 
-            report = pull(source, store_path, since=since_time, on_page=on_page, reconcile=full)
+            report = pull(
+                source, store_path, since=since_time, on_page=on_page, reconcile=full, settings=settings
+            )
     finally:
         source.close()
     print_rejects(report.rejects, console, language)
@@ -356,10 +380,12 @@ def listen_command(
     port: Annotated[int, typer.Option("--port", metavar="N", help="TCP port to listen on (MLLP).")],
     store_path: StoreOption,
     host: Annotated[str, typer.Option("--host", metavar="ADDR", help="Address to listen on.")] = "127.0.0.1",
+    map_path: MapSettingsOption = None,
     lang: LangOption = "en",
 ) -> None:
     """Take the HL7 v2 live feed (ADT A01-A04/A08, ORU^R01 over MLLP) into the store until stopped."""
     language = parse_lang(lang)
+    settings = map_settings(map_path)
     if not 0 <= port <= 65535:
         raise UserError(f"--port {port} is not a TCP port; give a number from 1 to 65535.")
     if not store_path.parent.is_dir():
@@ -371,7 +397,7 @@ def listen_command(
     feed_log.addHandler(handler)
     feed_log.setLevel(logging.INFO)
     with ContinuityStore.open(store_path) as store:
-        listener = Hl7Listener(store)
+        listener = Hl7Listener(store, settings=settings)
 
         async def run() -> None:
             stop = asyncio.Event()

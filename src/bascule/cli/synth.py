@@ -13,6 +13,7 @@ from rich.console import Console
 from bascule import i18n
 from bascule.cli.context import make_console
 from bascule.cli.snapshot_feed import print_census_summary
+from bascule.clinical.settings import HospitalSettings, settings_of
 from bascule.errors import UserError
 from bascule.i18n import Lang, parse_lang, t
 from bascule.snapshot.store import ContinuityStore
@@ -63,13 +64,15 @@ def build(seed: int, lang: Lang, map_path: str, at: datetime) -> tuple[Synthetic
     return generate(seed, lang, units, at), len(units)
 
 
-def _hospital_id(map_path: str) -> str:
+def _hospital_facts(map_path: str) -> tuple[str, HospitalSettings | None]:
+    """The map's hospital id and reading settings (time zone, MRN systems, unit locations)."""
     try:
         from bascule.hospital.loading import load_map
 
-        return load_map(map_path).hospital.id
+        hospital_map = load_map(map_path)
     except Exception:  # a map without a usable hospital section still gets a synthetic store
-        return "synthetic"
+        return "synthetic", None
+    return hospital_map.hospital.id, settings_of(hospital_map)
 
 
 def synth(
@@ -104,7 +107,7 @@ def synth(
     with make_console(stderr=True).status(t("synth.building", language)):
         hospital, unit_count = build(seed, language, map_path, anchor)
         if store is not None:
-            store_hospital(hospital, store, _hospital_id(map_path))
+            store_hospital(hospital, store, *_hospital_facts(map_path))
         else:
             assert ndjson is not None
             write_ndjson(hospital.resources, ndjson)
@@ -130,7 +133,7 @@ def demo_part(out_dir: Path, lang: Lang, console: Console) -> Path:
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)
     hospital, _units = build(DEMO_SEED, lang, "demo", datetime.now(UTC).replace(microsecond=0))
-    store_hospital(hospital, path, _hospital_id("demo"))
+    store_hospital(hospital, path, *_hospital_facts("demo"))
     console.print(t("synth.demo_store", lang, path=path))
     with ContinuityStore.open(path, readonly=True) as opened:
         print_census_summary(opened, console, lang)

@@ -20,6 +20,7 @@ from bascule.clinical.records import (
     Stay,
     version_stamp,
 )
+from bascule.clinical.settings import HospitalSettings, settings_of
 from bascule.clinical.views import CensusEntry, Chart, DoseDue, ScheduledActivity, UnitCensus
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Chart",
     "ClinicalRecord",
     "DoseDue",
+    "HospitalSettings",
     "LabResult",
     "MedicationOrder",
     "Patient",
@@ -46,5 +48,6 @@ __all__ = [
     "Stay",
     "UnitCensus",
     "conflicts",
+    "settings_of",
     "version_stamp",
 ]

@@ -184,14 +184,28 @@ def build_map(document: dict[str, Any], source: str = "<map>") -> HospitalMap:
         return entries
 
     return HospitalMap(
-        hospital=Hospital(hospital["id"], hospital.get("name", hospital["id"]), hospital.get("lang", "fr")),
+        hospital=Hospital(
+            hospital["id"],
+            hospital.get("name", hospital["id"]),
+            hospital.get("lang", "fr"),
+            timezone=hospital.get("timezone", "UTC"),
+            country=hospital.get("country"),
+            mrn_systems=_text_tuple(hospital.get("mrn_systems")),
+            med_times=tuple(
+                (str(code).upper(), tuple(sorted(set(times))))
+                for code, times in (hospital.get("med_times") or {}).items()
+            ),
+        ),
         sites=tuple(Site(e["id"], e.get("name", ""), e.get("beds", 0)) for e in section("sites")),
         segments=tuple(Segment(e["id"], e.get("site"), e.get("name", "")) for e in section("segments")),
         suppliers=tuple(
             Supplier(e["id"], e.get("name", ""), e.get("phone", "")) for e in section("suppliers")
         ),
         units=tuple(
-            CareUnit(e["id"], e.get("name", ""), e.get("site"), e.get("beds", 0)) for e in section("units")
+            CareUnit(
+                e["id"], e.get("name", ""), e.get("site"), e.get("beds", 0), _text_tuple(e.get("locations"))
+            )
+            for e in section("units")
         ),
         assets=tuple(
             Asset(

@@ -59,6 +59,10 @@ class Hospital:
     id: str
     name: str
     lang: Literal["fr", "en"] = "fr"
+    timezone: str = "UTC"  # IANA name: every time shown or printed is in it
+    country: str | None = None  # ISO 3166 code for phone numbers written without one
+    mrn_systems: tuple[str, ...] = ()  # identifier systems that carry the hospital's MRN
+    med_times: tuple[tuple[str, tuple[str, ...]], ...] = ()  # timing code -> standard times HH:MM
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,12 @@ class CareUnit:
     name: str = ""
     site: str | None = None
     beds: int = 0
+    # The source's location codes this unit covers (FHIR Location ids, HL7 PV1-3); default its id.
+    locations: tuple[str, ...] = ()
+
+    @property
+    def location_codes(self) -> tuple[str, ...]:
+        return self.locations or (self.id,)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bascule.clinical.settings import MED_TIME_CODES, known_zone, parse_clock
 from bascule.hospital.naming import did_you_mean
 
 Path = tuple[str | int, ...]
@@ -79,6 +80,35 @@ def _is_lang(value: Any) -> str | None:
     return None if value in ("fr", "en") else f"must be fr or en, not {value!r}"
 
 
+def _is_timezone(value: Any) -> str | None:
+    if isinstance(value, str) and known_zone(value):
+        return None
+    return f"must be an IANA time zone such as Europe/Paris or Europe/London, not {value!r}"
+
+
+def _is_country(value: Any) -> str | None:
+    if isinstance(value, str) and len(value) == 2 and value.isalpha() and value.isupper():
+        return None
+    return f"must be an ISO 3166 country code such as FR or GB, not {value!r}"
+
+
+def _is_med_times(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return f"must be a mapping of timing code to times, not {_type_name(value)}"
+    for code, times in value.items():
+        if str(code).upper() not in MED_TIME_CODES:
+            hint = did_you_mean(str(code).upper(), MED_TIME_CODES)
+            return f'unknown timing code "{code}"{hint}; codes are {", ".join(MED_TIME_CODES)}'
+        if not isinstance(times, list) or not times:
+            return f'{code}: must be a list of times HH:MM such as ["08:00", "20:00"]'
+        for text in times:
+            try:
+                parse_clock(text if isinstance(text, str) else "")
+            except ValueError:
+                return f'{code}: {text!r} is not a time HH:MM (write it in quotes, like "08:00")'
+    return None
+
+
 ACTIVITY_KINDS = ("consultation", "imaging", "surgery")
 ACTIVITY_URGENCIES = ("routine", "urgent", "emergency")
 ACTIVITY_DECISIONS = ("maintain", "postpone", "cancel", "divert")
@@ -140,7 +170,13 @@ SECTIONS: dict[str, dict[str, Checker]] = {
     "sites": {"id": _is_id, "name": _is_text, "beds": _is_count(0)},
     "segments": {"id": _is_id, "site": _is_id, "name": _is_text},
     "suppliers": {"id": _is_id, "name": _is_text, "phone": _is_text},
-    "units": {"id": _is_id, "name": _is_text, "site": _is_id, "beds": _is_count(0)},
+    "units": {
+        "id": _is_id,
+        "name": _is_text,
+        "site": _is_id,
+        "beds": _is_count(0),
+        "locations": _is_text_list,
+    },
     "assets": {**NODE_FIELDS, "kind": _is_id, "count": _is_count(1), "site": _is_id},
     "applications": dict(NODE_FIELDS),
     "processes": {**NODE_FIELDS, "priority": _is_priority, "fallback": _is_id, "units": _is_text_list},
@@ -164,7 +200,15 @@ SECTIONS: dict[str, dict[str, Checker]] = {
     },
 }
 REQUIRED: dict[str, tuple[str, ...]] = {"processes": ("id", "priority"), "activities": ("id", "kinds")}
-HOSPITAL_FIELDS: dict[str, Checker] = {"id": _is_id, "name": _is_text, "lang": _is_lang}
+HOSPITAL_FIELDS: dict[str, Checker] = {
+    "id": _is_id,
+    "name": _is_text,
+    "lang": _is_lang,
+    "timezone": _is_timezone,
+    "country": _is_country,
+    "mrn_systems": _is_text_list,
+    "med_times": _is_med_times,
+}
 NODE_SECTIONS = ("assets", "applications", "processes")
 _NEEDABLE = frozenset(("assets", "applications"))
 _SINGULAR = {
@@ -206,6 +250,7 @@ def validate(document: Any) -> list[Problem]:
             continue
         for index, entry in enumerate(entries):
             problems.extend(_check_entry(section, index, entry, fields, ids))
+    problems.extend(_check_unit_locations(document))
     # Fast paths first: large maps are nearly always right, and paths are only built for mistakes.
     resolved, owners, members = _scan_references(document, ids)
     if not resolved:
@@ -215,6 +260,29 @@ def validate(document: Any) -> list[Problem]:
     ):
         problems.extend(_check_cycles(document, ids))
     return problems
+
+
+def _check_unit_locations(document: dict[str, Any]) -> Iterator[Problem]:
+    """A source location code places patients in one care unit: two units cannot both claim it."""
+    units = document.get("units")
+    if not isinstance(units, list):
+        return
+    claimed: dict[str, str] = {}
+    for index, unit in enumerate(units):
+        if not isinstance(unit, dict) or not isinstance(unit.get("id"), str):
+            continue
+        codes = unit.get("locations")
+        codes = codes if isinstance(codes, list) and codes else [unit["id"]]
+        for position, code in enumerate(codes):
+            if not isinstance(code, str):
+                continue
+            if code in claimed and claimed[code] != unit["id"]:
+                yield Problem(
+                    ("units", index, "locations", position),
+                    f'location "{code}" is already covered by unit "{claimed[code]}"; '
+                    "a location belongs to one unit",
+                )
+            claimed.setdefault(code, unit["id"])
 
 
 def _scan_references(

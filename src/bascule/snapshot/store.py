@@ -17,9 +17,9 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bascule.clinical.records import ClinicalRecord, Patient, Practitioner, Record, Stay
+from bascule.clinical.settings import HospitalSettings
 from bascule.clinical.views import Chart, DoseDue, ScheduledActivity, UnitCensus
 from bascule.errors import NotFoundError, UserError
 from bascule.snapshot import queries
@@ -163,13 +163,18 @@ class ContinuityStore:
         return _parse_iso(self.meta().get("refreshed_at", ""))
 
     @property
+    def settings(self) -> HospitalSettings:
+        """How this store's sources are read (time zone, MRN systems, med times, unit locations)."""
+        return HospitalSettings.from_meta(self.meta())
+
+    @property
     def timezone(self) -> tzinfo:
         """The hospital's wall-clock zone, in which medication schedules are written."""
-        name = self.meta().get("timezone", "") or "UTC"
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            return UTC
+        return self.settings.zone
+
+    def record_settings(self, settings: HospitalSettings) -> None:
+        """Record the map's reading settings, so that the sealed copy is read the way it was written."""
+        self.set_meta(**settings.to_meta())
 
     def set_meta(self, **values: str) -> None:
         with self.transaction():
@@ -231,6 +236,7 @@ class ContinuityStore:
         source: str | None = None,
         hospital_id: str | None = None,
         extra_meta: dict[str, str] | None = None,
+        settings: HospitalSettings | None = None,
         removals: Mapping[type[Record], Collection[str]] | None = None,
     ) -> WriteResult:
         """Apply a whole refresh in one transaction: records, removals, rejects and the times, or nothing."""
@@ -250,6 +256,8 @@ class ContinuityStore:
             if hospital_id is not None:
                 values["hospital_id"] = hospital_id
             values.update(extra_meta or {})
+            if settings is not None:
+                values.update(settings.to_meta())
             self._set_meta(values)
             self._connection.executemany(
                 "INSERT INTO store_rejects (seen_at, resource_type, resource_id, reason) VALUES (?, ?, ?, ?)",

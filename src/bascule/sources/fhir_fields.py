@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
 
@@ -47,18 +47,21 @@ def as_number(value: Any, field: str) -> float | None:
     return float(value)
 
 
-def as_moment(value: Any, field: str) -> datetime | None:
-    """A FHIR dateTime or instant; a date alone means its midnight UTC."""
+def as_moment(value: Any, field: str, zone: tzinfo = UTC) -> datetime | None:
+    """A FHIR dateTime or instant, in UTC; without an offset (a date alone: its midnight) it is a
+    wall-clock time of the hospital's `zone`."""
     text = as_text(value, field)
     if text is None:
         return None
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(), tzinfo=UTC)
+            return datetime.combine(date.fromisoformat(text), time(), tzinfo=zone).astimezone(UTC)
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise MalformedResource(f"{field} is not a valid dateTime") from None
-    return moment.replace(tzinfo=UTC) if moment.utcoffset() is None else moment.astimezone(UTC)
+    return (
+        moment.replace(tzinfo=zone).astimezone(UTC) if moment.utcoffset() is None else moment.astimezone(UTC)
+    )
 
 
 def as_day(value: Any, field: str) -> date | None:

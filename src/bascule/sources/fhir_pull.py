@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bascule.clinical.records import Record
+from bascule.clinical.settings import HospitalSettings
 from bascule.snapshot.store import ContinuityStore, Reject, WriteResult, peek_meta
 from bascule.sources.fhir_records import RECORD_CLASS_OF, RESOURCE_TYPES
 from bascule.sources.fhir_source import FhirSource, Page, SourceError, TypeNotServed
@@ -122,14 +123,19 @@ def pull(
     since: datetime | None,
     on_page: PageListener | None = None,
     reconcile: bool = False,
+    settings: HospitalSettings | None = None,
 ) -> PullReport:
     """Read every resource type from `source` (changed after `since`), then apply them at once.
 
     With `reconcile` (a full pull only), records this same source gave before and no longer has
     are removed; records the HL7 feed created ("hl7-" ids) and other sources' stores are left alone.
+    Resources are read with `settings` (the map's), recorded in the store; without them, with the
+    settings the store recorded before.
     """
     started = time.perf_counter()
-    intake = Intake(received_at=datetime.now(UTC))
+    meta = peek_meta(store_path)
+    reading = settings or HospitalSettings.from_meta(meta)
+    intake = Intake(received_at=datetime.now(UTC), settings=reading)
     seen: dict[str, int] = {}
     not_served: list[str] = []
     for resource_type, page in _prefetched(source, since):
@@ -146,7 +152,6 @@ def pull(
             f"The FHIR server at {source.description} serves none of the resource types Bascule "
             "reads (404 on every search); check the FHIR base URL."
         )
-    meta = peek_meta(store_path)
     same_source = meta.get("source") == source.description
     cursor = max(
         filter(None, [intake.newest, incremental_since(store_path, source) if same_source else None]),
@@ -162,6 +167,7 @@ def pull(
             refreshed_at=datetime.now(UTC),
             rejects=intake.rejects,
             source=source.description,
+            settings=settings,
         )
     return PullReport(
         source=source.description,

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from hl7.mllp import InvalidBlockError, start_hl7_server
 from hl7.mllp.streams import HL7StreamReader, HL7StreamWriter
 
+from bascule.clinical.settings import HospitalSettings
 from bascule.errors import BasculeError
 from bascule.snapshot.store import ContinuityStore, Reject
 from bascule.sources.hl7_messages import Refused, acknowledgement, interpret
@@ -27,7 +28,11 @@ log = logging.getLogger("bascule.hl7")
 class Hl7Listener:
     """Applies HL7 v2 messages to one continuity store."""
 
-    def __init__(self, store: ContinuityStore, source: str = "hl7-mllp") -> None:
+    def __init__(
+        self, store: ContinuityStore, source: str = "hl7-mllp", settings: HospitalSettings | None = None
+    ) -> None:
+        if settings is not None:
+            store.record_settings(settings)
         self.store = store
         self.source = source
         self.accepted = 0

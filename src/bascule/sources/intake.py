@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bascule.clinical.records import ClinicalRecord, version_stamp
+from bascule.clinical.settings import HospitalSettings
 from bascule.snapshot.store import Reject
 from bascule.sources.fhir_fields import MalformedResource
 from bascule.sources.fhir_records import resource_identity, to_record
@@ -22,6 +23,7 @@ class Intake:
     """Records staged for one refresh."""
 
     received_at: datetime
+    settings: HospitalSettings = field(default_factory=HospitalSettings)
     records: list[ClinicalRecord] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     received: Counter[str] = field(default_factory=Counter)
@@ -33,7 +35,7 @@ class Intake:
     def take(self, resource: Any) -> bool:
         """Stage one FHIR resource; a malformed one is recorded as a reject. True if it was kept."""
         try:
-            record = to_record(resource, self._default_version)
+            record = to_record(resource, self._default_version, self.settings)
         except MalformedResource as malformed:
             kind, rid = resource_identity(resource)
             self.received[kind] += 1

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from bascule.clinical.settings import HospitalSettings
 from bascule.snapshot.store import ContinuityStore, WriteResult
 from bascule.sources.intake import Intake
 from bascule.sources.synthetic.hospital import SyntheticHospital
 
 
-def store_hospital(hospital: SyntheticHospital, path: Path, hospital_id: str) -> WriteResult:
-    """Write every resource of `hospital` into the store at `path` in one transaction."""
-    intake = Intake(received_at=hospital.generated_at)
+def store_hospital(
+    hospital: SyntheticHospital, path: Path, hospital_id: str, settings: HospitalSettings | None = None
+) -> WriteResult:
+    """Write every resource of `hospital` into the store at `path` in one transaction.
+
+    The map's settings are recorded with it; a map that names no time zone gets the synthetic
+    hospital's own (Paris or London), in which its schedules are written."""
+    if settings is None or settings.timezone == "UTC":
+        settings = replace(settings or HospitalSettings(), timezone=hospital.timezone)
+    intake = Intake(received_at=hospital.generated_at, settings=settings)
     for resource in hospital.all_resources():
         intake.take(resource)
     if intake.rejects:  # the generator and the mapping disagree: a bug, not a user error
@@ -24,5 +33,5 @@ def store_hospital(hospital: SyntheticHospital, path: Path, hospital_id: str) ->
             refreshed_at=hospital.generated_at,
             source=hospital.source,
             hospital_id=hospital_id,
-            extra_meta={"timezone": hospital.timezone},
+            settings=settings,
         )

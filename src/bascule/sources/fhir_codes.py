@@ -1,0 +1,34 @@
+"""FHIR code systems and codes Bascule reads and writes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bascule.clinical.records import LocationKind, NationalSystem
+
+NATIONAL_SYSTEMS: Mapping[str, NationalSystem] = {
+    "urn:oid:1.2.250.1.213.1.4.8": "INS",  # INS-NIR, France
+    "urn:oid:1.2.250.1.213.1.4.10": "INS",  # INS-NIR test range
+    "https://fhir.nhs.uk/Id/nhs-number": "NHS",
+}
+ACTIVITY_KIND_SYSTEM = "https://bascule.example.org/fhir/CodeSystem/activity-kind"
+LOINC = "http://loinc.org"
+BLOOD_GROUP_SNOMED: Mapping[str, str] = {
+    "278147001": "O+",
+    "278148006": "O-",
+    "278149003": "A+",
+    "278152006": "A-",
+    "278150003": "B+",
+    "278153001": "B-",
+    "278151004": "AB+",
+    "278154007": "AB-",
+}
+LOCATION_KINDS: Mapping[str, LocationKind] = {
+    "si": "site",
+    "bu": "site",
+    "wa": "unit",
+    "wi": "unit",
+    "lvl": "unit",
+    "ro": "room",
+    "bd": "bed",
+}
