@@ -24,6 +24,7 @@ ACTIVITY_KINDS: tuple[ActivityKind, ...] = ("consultation", "imaging", "surgery"
 URGENCIES: tuple[Urgency, ...] = ("routine", "urgent", "emergency")
 ABNORMAL_FLAGS: tuple[AbnormalFlag, ...] = ("N", "L", "H", "LL", "HH", "A")
 NATIONAL_SYSTEMS: tuple[NationalSystem, ...] = ("INS", "NHS", "other")
+COMPARATORS: tuple[str, ...] = ("<", "<=", ">=", ">")
 BLOOD_GROUPS: tuple[str, ...] = ("O+", "A+", "B+", "AB+", "O-", "A-", "B-", "AB-")
 BLOOD_GROUP_LOINC = "882-1"
 
@@ -248,6 +249,8 @@ class LabResult(Record):
     high: float | None = None
     flag: AbnormalFlag | None = None
     status: str = "final"
+    # "<", "<=", ">=" or ">" before `value`: a result reported as "<0.01" is not 0.01.
+    comparator: str | None = None
 
     def __post_init__(self) -> None:
         Record.__post_init__(self)
@@ -257,6 +260,10 @@ class LabResult(Record):
         if self.low is not None and self.high is not None:
             _require(self.low <= self.high, f"result {self.id}: reference range low above high")
         _utc(self.effective_at, f"result {self.id} time")
+        _require(self.comparator in (None, *COMPARATORS), f"result {self.id}: unknown comparator")
+        _require(
+            self.comparator is None or self.value is not None, f"result {self.id}: comparator without value"
+        )
 
     @property
     def is_blood_group(self) -> bool:

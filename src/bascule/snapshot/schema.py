@@ -105,7 +105,12 @@ CREATE TABLE downtime_ids (
 CREATE INDEX downtime_ids_unit ON downtime_ids (unit, sequence);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+# Version 4 (clinical fidelity): a result's comparator ("<0.01" is not 0.01).
+_V4 = """
+ALTER TABLE lab_results ADD COLUMN comparator TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -13,12 +13,12 @@ from bascule.clinical.records import (
     Problem,
     Urgency,
 )
-from bascule.clinical.settings import HospitalSettings
 from bascule.sources.fhir_codes import (
     ACTIVITY_KIND_SYSTEM,
 )
 from bascule.sources.fhir_fields import (
     MalformedResource,
+    Reading,
     as_concept,
     as_day,
     as_list,
@@ -31,9 +31,7 @@ from bascule.sources.fhir_fields import (
 )
 
 
-def allergy_record(
-    resource: Mapping[str, Any], rid: str, version: str, settings: HospitalSettings
-) -> Allergy:
+def allergy_record(resource: Mapping[str, Any], rid: str, version: str, reading: Reading) -> Allergy:
     code, _system, label = as_concept(resource.get("code"), "code")
     reactions = as_list(resource.get("reaction"), "reaction")
     reaction = None
@@ -64,7 +62,7 @@ def _clinical_status(resource: Mapping[str, Any]) -> str:
     return as_status(resource.get("clinicalStatus"), "clinicalStatus") or "active"
 
 
-def alert_record(resource: Mapping[str, Any], rid: str, version: str, settings: HospitalSettings) -> Alert:
+def alert_record(resource: Mapping[str, Any], rid: str, version: str, reading: Reading) -> Alert:
     code, _system, label = as_concept(resource.get("code"), "code")
     categories = as_list(resource.get("category"), "category")
     return Alert(
@@ -78,9 +76,7 @@ def alert_record(resource: Mapping[str, Any], rid: str, version: str, settings: 
     )
 
 
-def problem_record(
-    resource: Mapping[str, Any], rid: str, version: str, settings: HospitalSettings
-) -> Problem:
+def problem_record(resource: Mapping[str, Any], rid: str, version: str, reading: Reading) -> Problem:
     code, system, label = as_concept(resource.get("code"), "code")
     return Problem(
         id=rid,
@@ -125,9 +121,7 @@ def _activity_kind(resource: Mapping[str, Any]) -> ActivityKind:
     return "consultation"
 
 
-def activity_record(
-    resource: Mapping[str, Any], rid: str, version: str, settings: HospitalSettings
-) -> Activity:
+def activity_record(resource: Mapping[str, Any], rid: str, version: str, reading: Reading) -> Activity:
     patient = practitioner = unit = None
     for item in as_list(resource.get("participant"), "participant"):
         actor = as_object(as_object(item, "participant").get("actor"), "participant.actor")
@@ -142,7 +136,7 @@ def activity_record(
             unit = target
     if patient is None:
         raise MalformedResource("participant Patient is missing")
-    start = as_moment(resource.get("start"), "start", settings.zone)
+    start = as_moment(resource.get("start"), "start", reading.zone)
     if start is None:
         raise MalformedResource("start is missing")
     priority = resource.get("priority")
@@ -159,7 +153,7 @@ def activity_record(
         patient_id=patient,
         kind=_activity_kind(resource),
         start=start,
-        end=as_moment(resource.get("end"), "end", settings.zone),
+        end=as_moment(resource.get("end"), "end", reading.zone),
         description=as_text(resource.get("description"), "description") or "",
         unit_id=unit,
         practitioner_id=practitioner,

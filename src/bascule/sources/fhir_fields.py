@@ -3,8 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
+
+from bascule.clinical.settings import HospitalSettings
+
+
+@dataclass
+class Reading:
+    """What reading one resource needs besides it: the hospital's settings, and where to note what
+    was kept but not fully understood (a value kept as text, a reference kept as its display)."""
+
+    settings: HospitalSettings = field(default_factory=HospitalSettings)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def zone(self) -> tzinfo:
+        return self.settings.zone
+
+    def warn(self, reason: str) -> None:
+        """Note a reading doubt; `reason` names fields, never values."""
+        self.warnings.append(reason)
 
 
 class MalformedResource(Exception):
@@ -89,6 +109,21 @@ def reference_id(value: Any, field: str, resource_type: str | None = None) -> st
     if resource_type is not None and parts[-2] != resource_type:
         raise MalformedResource(f"{field} does not point to a {resource_type}")
     return parts[-1]
+
+
+def reference_parts(
+    value: Any, field: str, resource_type: str | None = None
+) -> tuple[str | None, str | None]:
+    """(id, display) of a Reference. A reference by identifier only (no `reference`, as EHRs send a
+    Practitioner they do not export) has no id: its display text (or identifier value) is kept
+    instead, never stored as an id."""
+    reference = as_object(value, field)
+    display = as_text(reference.get("display"), f"{field}.display")
+    found = reference_id(reference, field, resource_type)
+    if found is None and display is None:
+        identifier = as_object(reference.get("identifier"), f"{field}.identifier")
+        display = as_text(identifier.get("value"), f"{field}.identifier.value")
+    return found, display
 
 
 def required_reference(value: Any, field: str, resource_type: str) -> str:

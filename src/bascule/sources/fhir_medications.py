@@ -10,9 +10,9 @@ from bascule.clinical.records import (
     Administration,
     MedicationOrder,
 )
-from bascule.clinical.settings import HospitalSettings
 from bascule.sources.fhir_fields import (
     MalformedResource,
+    Reading,
     as_concept,
     as_list,
     as_moment,
@@ -40,9 +40,7 @@ def _dose(entry: Any, field: str) -> tuple[float | None, str | None]:
     return as_number(quantity.get("value"), f"{field}.value"), as_text(quantity.get("unit"), f"{field}.unit")
 
 
-def order_record(
-    resource: Mapping[str, Any], rid: str, version: str, settings: HospitalSettings
-) -> MedicationOrder:
+def order_record(resource: Mapping[str, Any], rid: str, version: str, reading: Reading) -> MedicationOrder:
     drug, code = _drug(resource)
     dosages = as_list(resource.get("dosageInstruction"), "dosageInstruction")
     dosage = as_object(dosages[0], "dosageInstruction") if dosages else {}
@@ -78,20 +76,20 @@ def order_record(
         frequency=as_text(dosage.get("text"), "dosageInstruction.text"),
         as_needed=as_needed,
         status=as_text(resource.get("status"), "status") or "unknown",
-        start=as_moment(validity.get("start"), "validityPeriod.start", settings.zone),
-        end=as_moment(validity.get("end"), "validityPeriod.end", settings.zone),
+        start=as_moment(validity.get("start"), "validityPeriod.start", reading.zone),
+        end=as_moment(validity.get("end"), "validityPeriod.end", reading.zone),
         prescriber_id=reference_id(resource.get("requester"), "requester"),
     )
 
 
 def administration_record(
-    resource: Mapping[str, Any], rid: str, version: str, settings: HospitalSettings
+    resource: Mapping[str, Any], rid: str, version: str, reading: Reading
 ) -> Administration:
     drug, _code = _drug(resource)
-    given_at = as_moment(resource.get("effectiveDateTime"), "effectiveDateTime", settings.zone) or as_moment(
+    given_at = as_moment(resource.get("effectiveDateTime"), "effectiveDateTime", reading.zone) or as_moment(
         as_object(resource.get("effectivePeriod"), "effectivePeriod").get("start"),
         "effectivePeriod.start",
-        settings.zone,
+        reading.zone,
     )
     if given_at is None:
         raise MalformedResource("effective[x] is missing")

@@ -9,13 +9,13 @@ from bascule.clinical.records import (
     BLOOD_GROUP_LOINC,
     LabResult,
 )
-from bascule.clinical.settings import HospitalSettings
 from bascule.sources.fhir_codes import (
     BLOOD_GROUP_SNOMED,
     LOINC,
 )
 from bascule.sources.fhir_fields import (
     MalformedResource,
+    Reading,
     as_concept,
     as_list,
     as_moment,
@@ -26,17 +26,15 @@ from bascule.sources.fhir_fields import (
 )
 
 
-def result_record(
-    resource: Mapping[str, Any], rid: str, version: str, settings: HospitalSettings
-) -> LabResult:
+def result_record(resource: Mapping[str, Any], rid: str, version: str, reading: Reading) -> LabResult:
     code, _system, label = as_concept(resource.get("code"), "code")
     codings = as_list(as_object(resource.get("code"), "code").get("coding"), "code.coding")
     loinc = next((c.get("code") for c in codings if isinstance(c, dict) and c.get("system") == LOINC), None)
     code = as_text(loinc, "code.coding.code") or code
     if not code:
         raise MalformedResource("code is missing")
-    effective = as_moment(resource.get("effectiveDateTime"), "effectiveDateTime", settings.zone) or as_moment(
-        resource.get("issued"), "issued", settings.zone
+    effective = as_moment(resource.get("effectiveDateTime"), "effectiveDateTime", reading.zone) or as_moment(
+        resource.get("issued"), "issued", reading.zone
     )
     if effective is None:
         raise MalformedResource("effectiveDateTime is missing")

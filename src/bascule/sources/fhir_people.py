@@ -10,12 +10,12 @@ from bascule.clinical.records import (
     Patient,
     Practitioner,
 )
-from bascule.clinical.settings import HospitalSettings
 from bascule.sources.fhir_codes import (
     NATIONAL_SYSTEMS,
 )
 from bascule.sources.fhir_fields import (
     MalformedResource,
+    Reading,
     as_concept,
     as_day,
     as_list,
@@ -26,9 +26,7 @@ from bascule.sources.fhir_fields import (
 )
 
 
-def patient_record(
-    resource: Mapping[str, Any], rid: str, version: str, settings: HospitalSettings
-) -> Patient:
+def patient_record(resource: Mapping[str, Any], rid: str, version: str, reading: Reading) -> Patient:
     family, given = human_name(resource)
     mrn = national = None
     system: NationalSystem | None = None
@@ -60,7 +58,7 @@ def patient_record(
 
 
 def practitioner_record(
-    resource: Mapping[str, Any], rid: str, version: str, settings: HospitalSettings
+    resource: Mapping[str, Any], rid: str, version: str, reading: Reading
 ) -> Practitioner:
     family, given = human_name(resource)
     qualifications = as_list(resource.get("qualification"), "qualification")

@@ -9,11 +9,11 @@ from bascule.clinical.records import (
     CareLocation,
     Stay,
 )
-from bascule.clinical.settings import HospitalSettings
 from bascule.sources.fhir_codes import (
     LOCATION_KINDS,
 )
 from bascule.sources.fhir_fields import (
+    Reading,
     as_concept,
     as_list,
     as_moment,
@@ -24,9 +24,7 @@ from bascule.sources.fhir_fields import (
 )
 
 
-def location_record(
-    resource: Mapping[str, Any], rid: str, version: str, settings: HospitalSettings
-) -> CareLocation:
+def location_record(resource: Mapping[str, Any], rid: str, version: str, reading: Reading) -> CareLocation:
     code = as_concept(resource.get("physicalType"), "physicalType")[0]
     kind = LOCATION_KINDS.get(code or "", "other")
     part_of = reference_id(resource.get("partOf"), "partOf", "Location")
@@ -41,7 +39,7 @@ def location_record(
     )
 
 
-def stay_record(resource: Mapping[str, Any], rid: str, version: str, settings: HospitalSettings) -> Stay:
+def stay_record(resource: Mapping[str, Any], rid: str, version: str, reading: Reading) -> Stay:
     unit = bed = None
     for item in as_list(resource.get("location"), "location"):
         entry = as_object(item, "location")
@@ -66,7 +64,7 @@ def stay_record(resource: Mapping[str, Any], rid: str, version: str, settings: H
         status=as_text(resource.get("status"), "status") or "unknown",
         unit_id=unit,
         bed_location_id=bed,
-        admitted_at=as_moment(period.get("start"), "period.start", settings.zone),
-        discharged_at=as_moment(period.get("end"), "period.end", settings.zone),
+        admitted_at=as_moment(period.get("start"), "period.start", reading.zone),
+        discharged_at=as_moment(period.get("end"), "period.end", reading.zone),
         attending_id=attending,
     )

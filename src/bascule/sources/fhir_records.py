@@ -28,10 +28,9 @@ from bascule.clinical.records import (
     Stay,
     version_stamp,
 )
-from bascule.clinical.settings import HospitalSettings
 from bascule.sources.fhir_care import activity_record, alert_record, allergy_record, problem_record
 from bascule.sources.fhir_codes import ACTIVITY_KIND_SYSTEM, BLOOD_GROUP_SNOMED, LOINC, NATIONAL_SYSTEMS
-from bascule.sources.fhir_fields import MalformedResource, as_moment, as_object
+from bascule.sources.fhir_fields import MalformedResource, Reading, as_moment, as_object
 from bascule.sources.fhir_medications import administration_record, order_record
 from bascule.sources.fhir_observations import result_record
 from bascule.sources.fhir_people import patient_record, practitioner_record
@@ -62,7 +61,7 @@ RESOURCE_TYPES: tuple[str, ...] = (
     "Appointment",
 )
 
-Builder = Callable[[Mapping[str, Any], str, str, HospitalSettings], ClinicalRecord]
+Builder = Callable[[Mapping[str, Any], str, str, Reading], ClinicalRecord]
 
 _BUILDERS: Mapping[str, Builder] = {
     "Patient": patient_record,
@@ -84,8 +83,6 @@ RECORD_CLASS_OF: Mapping[str, type[ClinicalRecord]] = {
     "MedicationAdministration": Administration, "Observation": LabResult, "Appointment": Activity,
     "Practitioner": Practitioner,
 }  # fmt: skip
-
-_DEFAULT_SETTINGS = HospitalSettings()
 
 
 def resource_identity(resource: Any) -> tuple[str, str | None]:
@@ -117,10 +114,10 @@ def _version(last_updated: Any, default_version: str) -> str:
     return version_stamp(updated) if updated is not None else default_version
 
 
-def to_record(
-    resource: Any, default_version: str, settings: HospitalSettings = _DEFAULT_SETTINGS
-) -> ClinicalRecord:
-    """The record for one FHIR R4 resource; MalformedResource says why it cannot be used."""
+def to_record(resource: Any, default_version: str, reading: Reading | None = None) -> ClinicalRecord:
+    """The record for one FHIR R4 resource; MalformedResource says why it cannot be used.
+
+    `reading` carries the hospital's settings and collects the doubts met on the way."""
     if not isinstance(resource, dict):
         raise MalformedResource("the resource is not a JSON object")
     kind = resource.get("resourceType")
@@ -132,7 +129,7 @@ def to_record(
         raise MalformedResource("id is missing")
     version = _version(as_object(resource.get("meta"), "meta").get("lastUpdated"), default_version)
     try:
-        return builder(resource, rid, version, settings)
+        return builder(resource, rid, version, reading if reading is not None else Reading())
     except MalformedResource:
         raise
     except ValueError as invalid:  # the record's own checks: messages name ids and fields only

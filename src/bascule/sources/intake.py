@@ -14,7 +14,7 @@ from typing import Any
 from bascule.clinical.records import ClinicalRecord, version_stamp
 from bascule.clinical.settings import HospitalSettings
 from bascule.snapshot.store import Reject
-from bascule.sources.fhir_fields import MalformedResource
+from bascule.sources.fhir_fields import MalformedResource, Reading
 from bascule.sources.fhir_records import resource_identity, to_record
 
 
@@ -26,6 +26,8 @@ class Intake:
     settings: HospitalSettings = field(default_factory=HospitalSettings)
     records: list[ClinicalRecord] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    # Records kept, with something read as text or left out: (type, id, what), never values.
+    warnings: list[Reject] = field(default_factory=list)
     received: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
@@ -34,8 +36,9 @@ class Intake:
 
     def take(self, resource: Any) -> bool:
         """Stage one FHIR resource; a malformed one is recorded as a reject. True if it was kept."""
+        reading = Reading(self.settings)
         try:
-            record = to_record(resource, self._default_version, self.settings)
+            record = to_record(resource, self._default_version, reading)
         except MalformedResource as malformed:
             kind, rid = resource_identity(resource)
             self.received[kind] += 1
@@ -43,6 +46,8 @@ class Intake:
             return False
         self.received[resource["resourceType"]] += 1
         self.records.append(record)
+        for reason in reading.warnings:
+            self.warnings.append(Reject(resource["resourceType"], record.id, reason))
         # Version stamps sort like the times they encode: keep the newest one the source gave.
         if record.version != self._default_version and record.version > self._newest_version:
             self._newest_version = record.version
