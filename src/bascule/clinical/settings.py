@@ -162,7 +162,7 @@ def settings_of(hospital_map: HospitalMap) -> HospitalSettings:
     header = hospital_map.hospital
     unit_locations = {code: unit.id for unit in hospital_map.units for code in unit.location_codes}
     return HospitalSettings(
-        timezone=header.timezone,
+        timezone=header.timezone or "UTC",
         country=header.country,
         mrn_systems=header.mrn_systems,
         med_times=dict(header.med_times),

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from bascule.crisis import engine
 from bascule.crisis.models import CellAction, Incident, JournalRecord, Note, SituationReport
 from bascule.i18n import Lang, t
+from bascule.kits.moments import full, short
 
 
 def _section_of(impact: Any, process_id: str) -> str:
@@ -23,6 +25,12 @@ def _section_of(impact: Any, process_id: str) -> str:
 def compose(incident: Incident, lang: Lang) -> dict[str, Any]:
     """The report's content as plain data (stored as JSON, rendered as HTML and PDF)."""
     hospital = engine.hospital_map(incident)
+    # Times in the hospital's own zone (the map's), else the crisis app's.
+    zone = (
+        ZoneInfo(hospital.hospital.timezone)
+        if hospital.hospital.timezone
+        else timezone.get_current_timezone()
+    )
     impact = engine.current_impact(incident)
     previous = incident.sitreps.order_by("-id").first()
     since = previous.created_at if previous else incident.opened_at
@@ -65,18 +73,13 @@ def compose(incident: Incident, lang: Lang) -> dict[str, Any]:
 
     decisions = incident.notes.filter(kind=Note.DECISION, created_at__gt=since).select_related("author")
     decision_lines = [
-        f"{timezone.localtime(n.created_at):%d/%m %H:%M} {n.author.username}: {n.text}"
-        for n in decisions.order_by("id")
+        f"{short(n.created_at, zone)} {n.author.username}: {n.text}" for n in decisions.order_by("id")
     ]
     open_actions = incident.actions.filter(status__in=[CellAction.OPEN, CellAction.IN_PROGRESS])
     action_lines = []
     for action in open_actions.select_related("owner_user").order_by("due_at", "id"):
         owner = action.owner_user.username if action.owner_user else action.owner_role
-        due = (
-            f" — {t('crisis.due', lang)} {timezone.localtime(action.due_at):%d/%m %H:%M}"
-            if action.due_at
-            else ""
-        )
+        due = f" — {t('crisis.due', lang)} {short(action.due_at, zone)}" if action.due_at else ""
         action_lines.append(f"{action.title} — {owner}{due} — {t(f'crisis.act_{action.status}', lang)}")
 
     eta_lines = []
@@ -90,8 +93,8 @@ def compose(incident: Incident, lang: Lang) -> dict[str, Any]:
                 if eta is None:
                     when = t("crisis.eta_never", lang)
                 else:
-                    moment = timezone.localtime(incident.opened_at + timedelta(hours=float(eta)))
-                    when = t("crisis.eta_at", lang, time=f"{moment:%d/%m %H:%M}", hours=f"{eta:.1f}")
+                    moment = incident.opened_at + timedelta(hours=float(eta))
+                    when = t("crisis.eta_at", lang, time=short(moment, zone), hours=f"{eta:.1f}")
                 eta_lines.append(f"{hospital.nodes[pid].label} (P{entry['priority']}): {when}")
 
     hits = engine.active_hits(incident)
@@ -107,7 +110,7 @@ def compose(incident: Incident, lang: Lang) -> dict[str, Any]:
         "journal_head": f"{head[0]}:{head[1]}" if head else "0",
         "declared_lines": declared_lines,
         "title": incident.title,
-        "made_at": f"{timezone.localtime():%d/%m/%Y %H:%M}",
+        "made_at": full(timezone.now(), zone),
         "summary_text": t("crisis.summary", lang, **summary),
         "sections": sections,
         "down_lines": down_lines,

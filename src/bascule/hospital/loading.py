@@ -188,7 +188,7 @@ def build_map(document: dict[str, Any], source: str = "<map>") -> HospitalMap:
             hospital["id"],
             hospital.get("name", hospital["id"]),
             hospital.get("lang", "fr"),
-            timezone=hospital.get("timezone", "UTC"),
+            timezone=hospital.get("timezone"),
             country=hospital.get("country"),
             mrn_systems=_text_tuple(hospital.get("mrn_systems")),
             med_times=tuple(

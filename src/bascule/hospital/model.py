@@ -59,7 +59,7 @@ class Hospital:
     id: str
     name: str
     lang: Literal["fr", "en"] = "fr"
-    timezone: str = "UTC"  # IANA name: every time shown or printed is in it
+    timezone: str | None = None  # IANA name: every time shown or printed is in it (None: not said)
     country: str | None = None  # ISO 3166 code for phone numbers written without one
     mrn_systems: tuple[str, ...] = ()  # identifier systems that carry the hospital's MRN
     med_times: tuple[tuple[str, tuple[str, ...]], ...] = ()  # timing code -> standard times HH:MM
