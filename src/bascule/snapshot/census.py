@@ -13,7 +13,7 @@ import math
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -55,6 +55,11 @@ class Census:
     fingerprints: Mapping[str, Mapping[str, bytes]]
     garbled: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     scheme: str = DEFAULT_SCHEME
+    # Every column of each record table; `fingerprints` cover only those the baseline knew (a
+    # column added by a schema migration is NULL everywhere and must not read as a change).
+    columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Fingerprints over every column, for the next baseline, when they differ from `fingerprints`.
+    full_fingerprints: Mapping[str, Mapping[str, bytes]] | None = None
 
     def __post_init__(self) -> None:
         if self.scheme not in FINGERPRINT_SCHEMES:
@@ -63,6 +68,10 @@ class Census:
     @property
     def records(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def next_baseline_fingerprints(self) -> Mapping[str, Mapping[str, bytes]]:
+        return self.full_fingerprints if self.full_fingerprints is not None else self.fingerprints
 
 
 # Rows with BLOBs may be large: a few at a time, so memory stays flat (fresh pages cost a fault each).
@@ -199,17 +208,20 @@ def take_census(
     known_garbled: frozenset[tuple[str, str]] = frozenset(),
     hospital: str | None = None,
     scheme: str = DEFAULT_SCHEME,
+    known_columns: Mapping[str, Sequence[str]] | None = None,
 ) -> Census:
     """Counts, keyed fingerprints and garbled records of a store copy.
 
     Every row is fingerprinted; only rows new or changed since `known` (the last good bundle's
     fingerprints) are read again to look for garbled text: unchanged rows were checked then.
+    With `known_columns` (the columns the baseline fingerprinted), a table is compared over those
+    columns only, and fingerprinted again over all of them for the next baseline.
     """
     connection = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
     connection.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")  # our private copy: page reads without syscalls
     connection.text_factory = _Text
     try:
-        return _census(connection, key, source, known, known_garbled, hospital, scheme)
+        return _census(connection, key, source, known, known_garbled, hospital, scheme, known_columns)
     finally:
         connection.close()
 
@@ -222,6 +234,7 @@ def _census(
     known_garbled: frozenset[tuple[str, str]],
     hospital: str | None,
     scheme: str,
+    known_columns: Mapping[str, Sequence[str]] | None = None,
 ) -> Census:
     if scheme not in FINGERPRINT_SCHEMES:
         raise ValueError(f"unknown fingerprint scheme {scheme!r}")
@@ -230,8 +243,20 @@ def _census(
         counts: dict[str, int] = {}
         fingerprints: dict[str, dict[str, bytes]] = {}
         garbled: set[tuple[str, str]] = set()
+        all_columns: dict[str, tuple[str, ...]] = {}
+        full: dict[str, dict[str, bytes]] = {}
         for table, columns in record_tables(connection).items():
-            table_prints = _fingerprints(connection, table, columns, key, scheme)
+            all_columns[table] = tuple(column for column, _ in columns)
+            compared = columns
+            if known_columns is not None and table in known_columns:
+                kept = set(known_columns[table])
+                compared = [(column, kind) for column, kind in columns if column in kept]
+            table_prints = _fingerprints(connection, table, compared, key, scheme)
+            full[table] = (
+                table_prints
+                if compared == columns
+                else _fingerprints(connection, table, columns, key, scheme)
+            )
             old = (known or {}).get(table, {})
             fresh = [record for record, digest in table_prints.items() if old.get(record) != digest]
             garbled.update(
@@ -246,7 +271,10 @@ def _census(
             fingerprints[table] = table_prints
     except sqlite3.DatabaseError:
         raise UserError(f"The continuity store {source} is damaged and cannot be read.") from None
-    return Census(meta, counts, fingerprints, frozenset(garbled), scheme)
+    differs = any(full[table] is not fingerprints[table] for table in full)
+    return Census(
+        meta, counts, fingerprints, frozenset(garbled), scheme, all_columns, full if differs else None
+    )
 
 
 def _fingerprints(

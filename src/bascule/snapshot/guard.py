@@ -44,6 +44,8 @@ class Baseline:
     fingerprints: Mapping[str, Mapping[str, bytes]]
     garbled: frozenset[tuple[str, str]] = frozenset()
     scheme: str = DEFAULT_SCHEME  # the next census is made the same way, so it compares
+    # The columns fingerprinted per table; None for a baseline saved before they were recorded.
+    columns: Mapping[str, tuple[str, ...]] | None = None
 
     def __post_init__(self) -> None:
         if self.scheme not in FINGERPRINT_SCHEMES:
@@ -64,6 +66,7 @@ class Baseline:
             "sequence": self.sequence,
             "key": self.key.hex(),
             "garbled": sorted([table, record] for table, record in self.garbled),
+            "columns": None if self.columns is None else {t: list(c) for t, c in self.columns.items()},
             # ids as one list and digests as one base64 run per table: loads fast for 10^5-10^6 records
             "tables": {
                 table: {"ids": list(prints), "digests": base64.b64encode(b"".join(prints.values())).decode()}
@@ -94,7 +97,11 @@ class Baseline:
                     for i, record in enumerate(ids)
                 }
             garbled = frozenset((str(table), str(record)) for table, record in document.get("garbled", []))
-            return cls(int(document["sequence"]), bytes.fromhex(document["key"]), tables, garbled, scheme)
+            listed = document.get("columns")
+            columns = None if listed is None else {str(t): tuple(map(str, c)) for t, c in listed.items()}
+            return cls(
+                int(document["sequence"]), bytes.fromhex(document["key"]), tables, garbled, scheme, columns
+            )
         except FileNotFoundError:
             return None
         except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):

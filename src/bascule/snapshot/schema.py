@@ -158,3 +158,17 @@ def migrate(
         raise
     connection.execute("COMMIT")
     return found
+
+
+def schema_columns(version: int) -> dict[str, tuple[str, ...]]:
+    """The columns of each table of a store at schema `version` (built in memory, so exact)."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(connection, version)
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {
+            table: tuple(row[1] for row in connection.execute(f'PRAGMA table_info("{table}")'))
+            for table in tables
+        }
+    finally:
+        connection.close()

@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,6 +29,7 @@ from bascule.snapshot.folder import DEFAULT_KEEP, SealingFolder
 from bascule.snapshot.guard import Baseline, GuardPolicy, Verdict, judge
 from bascule.snapshot.manifest import Manifest, Seal
 from bascule.snapshot.minisign import SecretKey
+from bascule.snapshot.schema import schema_columns
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
                 baseline.garbled if baseline else frozenset(),
                 request.hospital,
                 baseline.scheme if baseline else DEFAULT_SCHEME,
+                _columns_compared(baseline),
             )
             try:
                 return _write_bundle(
@@ -138,6 +140,14 @@ def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
                 )
             finally:
                 census.cancel()
+
+
+def _columns_compared(baseline: Baseline | None) -> Mapping[str, tuple[str, ...]] | None:
+    """The columns the baseline fingerprinted; a baseline from before they were recorded was made
+    over schema 3's columns (later migrations only add columns, NULL until a source fills them)."""
+    if baseline is None:
+        return None
+    return baseline.columns if baseline.columns is not None else schema_columns(3)
 
 
 def _recipient_key(recipient: pyrage.x25519.Recipient) -> bytes:
@@ -226,6 +236,8 @@ def _write_bundle(
         folder.quarantine.prune(request.keep)
     else:
         folder.set_current(name)
-        Baseline(sequence, key, census.fingerprints, census.garbled, census.scheme).save(folder.baseline_path)
+        Baseline(
+            sequence, key, census.next_baseline_fingerprints, census.garbled, census.scheme, census.columns
+        ).save(folder.baseline_path)
         folder.prune(request.keep)
     return SealOutcome(name, target, manifests[0], verdict, sealed.archive_size)
