@@ -151,7 +151,7 @@ def test_results_corrections_and_stale_messages(feed: tuple[int, Path, Hl7Listen
         (potassium,) = chart.results
         assert (potassium.value, potassium.low, potassium.high, potassium.unit) == (4.9, 3.5, 5.1, "mmol/L")
         assert store.counts()["lab_results"] == 2
-        assert store.get(LabResult, "hl7-LAB77-1") == potassium
+        assert store.get(LabResult, "hl7-LAB77-2823-3") == potassium  # order and code name a result
 
 
 MALFORMED = [
@@ -163,10 +163,7 @@ MALFORMED = [
     (b"MSH|^~\\&|A|B|C|D|20261340101500||ADT^A08|X5|P|2.5\rPID|1||1^^^H^MR||Nom", "MSH-7"),
     (b"MSH|^~\\&|A|B|C|D|20260310101500||ADT^A08|X6|P|2.5\rPID|1||1^^^H^MR||Caf\xe9", "not valid UTF-8"),
     (b"MSH|^~\\&|A|B|C|D|20260310101500||ADT^A01|X7|P|2.5\rPID|1||1^^^H^MR||Nom", "PV1 segment is missing"),
-    (
-        b"MSH|^~\\&|A|B|C|D|20260310101500||ORU^R01|X8|P|2.5\rPID|1||1^^^H^MR||Nom\rOBX|1|NM|2823-3^K^LN||abc",
-        "OBX-5 is not a number",
-    ),
+    (b"MSH|^~\\&|A|B|C|D|20260310101500||SIU^S12|X8|P|2.5\rPID|1||1^^^H^MR||Nom", "S12 is not one Bascule takes"),
     (b"MSH|^~\\&|A|B|C|D|20260310101500||ORU^R01|X9|P|2.5\rPID|1||1^^^H^MR||Nom", "no OBX"),
     (b"MSH|^~\\&|A|B|C|D|20260310101500||ADT^A08||P|2.5\rPID|1||1^^^H^MR||Nom", "MSH-10"),
     (b"MSH|^~\\&|A|B|C|D|20260310101500||ADT^A08|X10|P|2.5\rPID|1||1^^^H^MR||Nom||1947XX12", "PID-7"),

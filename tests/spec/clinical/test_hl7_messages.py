@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bascule.clinical import Patient, Stay
+from bascule.clinical import Allergy, Patient, Stay
+from bascule.clinical.settings import HospitalSettings
 from bascule.sources.hl7_messages import Refused, acknowledgement, interpret, parse_time
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -22,14 +23,21 @@ PARIS = ZoneInfo("Europe/Paris")
         ("20260710081500", datetime(2026, 7, 10, 6, 15, tzinfo=UTC)),  # Paris wall clock, summer
         ("202603100815", datetime(2026, 3, 10, 7, 15, tzinfo=UTC)),
         ("20260310", datetime(2026, 3, 9, 23, 0, tzinfo=UTC)),
-        ("20260310081500.1234+0000", datetime(2026, 3, 10, 8, 15, tzinfo=UTC)),
+        ("20260310081500.1234+0000", datetime(2026, 3, 10, 8, 15, 0, 123400, tzinfo=UTC)),
+        ("20260310081500.5", datetime(2026, 3, 10, 7, 15, 0, 500000, tzinfo=UTC)),
+        ("2026031008+0530", datetime(2026, 3, 10, 2, 30, tzinfo=UTC)),
+        ("20260310+0000", datetime(2026, 3, 10, tzinfo=UTC)),
+        ("20261025023000", datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),  # the repeated hour: first one
     ],
 )
 def test_timestamps(text: str, expected: datetime) -> None:
     assert parse_time(text, PARIS, "MSH-7") == expected
 
 
-@pytest.mark.parametrize("text", ["2026031", "20261310", "2026-03-10", "20260310251500", "abc"])
+@pytest.mark.parametrize(
+    "text",
+    ["2026031", "20261310", "2026-03-10", "20260310251500", "abc", "202603", "202603100815.5", "20260310+2500"],
+)
 def test_bad_timestamps(text: str) -> None:
     with pytest.raises(Refused, match="MSH-7"):
         parse_time(text, PARIS, "MSH-7")
@@ -45,13 +53,16 @@ class EmptyStore:
     def get(self, record_class: type[Stay], record_id: str) -> Stay | None:
         return None
 
+    def allergies_of(self, patient_id: str) -> list[Allergy]:
+        return []
+
 
 def test_declared_separators_and_escapes_are_honoured() -> None:
     raw = (
         b"MSH#$~\\&#PAS#H#B#H#20260310081500##ADT$A08#C1#P#2.5\r"
         b"PID#1##77$$$H$MR##Dupont\\S\\Durand$Sean##19800101#M"
     )
-    (patient,) = interpret(raw, EmptyStore(), PARIS).records
+    (patient,) = interpret(raw, EmptyStore(), HospitalSettings(timezone="Europe/Paris")).records
     assert isinstance(patient, Patient)
     assert (patient.mrn, patient.given, patient.sex) == ("77", "Sean", "male")
     assert patient.family == "Dupont$Durand"  # \S\ is the declared component separator
@@ -63,5 +74,7 @@ def test_acknowledgements_echo_the_control_id_and_escape_the_reason() -> None:
     segments = ack.strip("\r").split("\r")
     assert segments[0].split("|")[2:6] == ["BASCULE", "H", "LAB", "H"]
     assert segments[0].split("|")[8] == "ACK^R01^ACK"
-    assert segments[1].split("|") == ["MSA", "AE", "C9", "store/down now"]
-    assert segments[2].startswith("ERR|")
+    # The reason is escaped with the message's own escape sequences (HL7 v2.5 section 2.7).
+    assert segments[1].split("|") == ["MSA", "AE", "C9", "store\\F\\down\\S\\now"]
+    assert segments[2].split("|")[3:5] == ["207^^HL70357", "E"]
+    assert segments[2].split("|")[8] == "store\\F\\down\\S\\now"
