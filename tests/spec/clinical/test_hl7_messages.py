@@ -36,7 +36,16 @@ def test_timestamps(text: str, expected: datetime) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["2026031", "20261310", "2026-03-10", "20260310251500", "abc", "202603", "202603100815.5", "20260310+2500"],
+    [
+        "2026031",
+        "20261310",
+        "2026-03-10",
+        "20260310251500",
+        "abc",
+        "202603",
+        "202603100815.5",
+        "20260310+2500",
+    ],
 )
 def test_bad_timestamps(text: str) -> None:
     with pytest.raises(Refused, match="MSH-7"):
