@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bascule.clinical import Allergy, LabResult, Patient, Stay
+from bascule.clinical import LabResult, Patient, Stay
 from bascule.clinical.settings import HospitalSettings
 from bascule.snapshot.store import ContinuityStore
 from bascule.sources.hl7_listener import Hl7Listener
