@@ -83,12 +83,12 @@ def interpret(raw: bytes, lookup: Lookup, settings: HospitalSettings) -> Interpr
         raise Refused("AR", "MSH-7 (time of the message) is missing", "101")
     context = Context(control_id, sent_at, version_stamp(sent_at), settings, lookup)
     removals: dict[type[Record], frozenset[str]] = {}
+    pid = next((segment for segment in segments if segment.name == "PID"), None)
+    if pid is None:
+        raise Refused("AR", "the PID segment is missing", "100")
     if message_type == "ORU":
         records = result_records(segments, context)
     else:
-        pid = next((segment for segment in segments if segment.name == "PID"), None)
-        if pid is None:
-            raise Refused("AR", "the PID segment is missing", "100")
         patient = read_patient(pid, context)
         others, removed = adt_records(event, segments, patient, context)
         records = [patient, *others]

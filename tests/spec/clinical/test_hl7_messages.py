@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ import pytest
 from bascule.clinical import Allergy, Patient, Stay
 from bascule.clinical.settings import HospitalSettings
 from bascule.sources.hl7_messages import Refused, acknowledgement, interpret, parse_time
+from bascule.sources.hl7_segments import Encoding
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -87,3 +89,57 @@ def test_acknowledgements_echo_the_control_id_and_escape_the_reason() -> None:
     assert segments[1].split("|") == ["MSA", "AE", "C9", "store\\F\\down\\S\\now"]
     assert segments[2].split("|")[3:5] == ["207^^HL70357", "E"]
     assert segments[2].split("|")[8] == "store\\F\\down\\S\\now"
+
+
+ENCODING = Encoding()
+
+
+@pytest.mark.parametrize(
+    ("sent", "read"),
+    [
+        ("Dupont\\F\\Durand", "Dupont|Durand"),
+        ("A\\S\\B\\T\\C\\R\\D\\E\\E", "A^B&C~D\\E"),
+        ("O\\X27\\Brien", "O'Brien"),
+        ("\\H\\URGENT\\N\\ now", "URGENT now"),
+        ("line 1\\.br\\line 2", "line 1\nline 2"),
+        ("local\\Zcode\\ text", "local text"),  # an application-defined sequence carries no text
+        ("trailing \\", "trailing \\"),  # an unpaired escape character is kept
+    ],
+)
+def test_escape_sequences(sent: str, read: str) -> None:
+    assert ENCODING.unescape(sent) == read
+
+
+def test_hex_escapes_are_bytes_of_the_declared_character_set() -> None:
+    assert Encoding(charset="iso8859-1").unescape("Ren\\XE9\\e") == "Renée"
+    assert Encoding(charset="utf-8").unescape("Ren\\XC3A9\\e") == "Renée"
+
+
+def test_an_unknown_escape_never_puts_the_value_in_the_logs(caplog: pytest.LogCaptureFixture) -> None:
+    raw = b"MSH|^~\\&|PAS|H|B|H|20260310081500||ADT^A08|C1|P|2.5\rPID|1||77^^^H^MR||Mart\\Zq\\in^Zo\\\\e"
+    with caplog.at_level(logging.DEBUG):
+        (patient,) = interpret(raw, EmptyStore(), HospitalSettings()).records
+    assert isinstance(patient, Patient) and patient.family == "Martin"
+    assert "Mart" not in caplog.text and "Zo" not in caplog.text
+
+
+# PID-3 (and PID-2) identifiers -> (MRN, national number); mrn_systems of the map first.
+IDENTIFIERS = [
+    ("|A1^^^H^AN~M1^^^H^MR", (), ("M1", None)),
+    ("|P1^^^H^PI~M1^^^H^MR", (), ("M1", None)),
+    ("|P1^^^H^PI~M1^^^LAB^MR", ("H",), ("P1", None)),
+    ("|P1^^^H&1.2.3&ISO^PI~M1^^^LAB^MR", ("urn:oid:1.2.3",), ("P1", None)),
+    ("|9434765919^^^NHS^NH~M1^^^H^MR", (), ("M1", "9434765919")),
+    ("E9^^^EPI^PE|M1^^^H^MR", (), ("M1", None)),
+    ("M2|A1^^^H^AN", (), ("M2", None)),  # v2.3: PID-2 when PID-3 has no record number
+]
+
+
+@pytest.mark.parametrize(("pid", "systems", "expected"), IDENTIFIERS)
+def test_which_identifier_is_the_mrn(
+    pid: str, systems: tuple[str, ...], expected: tuple[str, str | None]
+) -> None:
+    raw = f"MSH|^~\\&|PAS|H|B|H|20260310081500||ADT^A08|C1|P|2.5\rPID|1|{pid}||Nom".encode()
+    (patient,) = interpret(raw, EmptyStore(), HospitalSettings(mrn_systems=systems)).records
+    assert isinstance(patient, Patient)
+    assert (patient.mrn, patient.national_number) == expected
