@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from bascule.clinical.records import ClinicalRecord, Patient, Practitioner, Record, Stay
+from bascule.clinical.records import Allergy, ClinicalRecord, Patient, Practitioner, Record, Stay
 from bascule.clinical.settings import HospitalSettings
 from bascule.clinical.views import Chart, DoseDue, ScheduledActivity, UnitCensus
 from bascule.errors import NotFoundError, UserError
@@ -310,6 +310,14 @@ class ContinuityStore:
 
     def current_stay(self, patient_id: str) -> Stay | None:
         return queries.current_stay(self._connection, patient_id)
+
+    def allergies_of(self, patient_id: str) -> list[Allergy]:
+        """Every allergy recorded for the patient, whatever its status (an HL7 list replaces them)."""
+        mapping = MAPPINGS[Allergy]
+        rows = self._connection.execute(
+            f"SELECT {mapping.select_list} FROM allergies WHERE patient_id = ? ORDER BY id", (patient_id,)
+        ).fetchall()
+        return [mapping.from_row(row) for row in rows]
 
     def rejects(self) -> list[Reject]:
         rows = self._connection.execute(

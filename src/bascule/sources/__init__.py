@@ -7,7 +7,10 @@
     fhir_pull.py     a refresh from a FHIR server: staged in memory, applied in one transaction
     intake.py        what a refresh gathers before it touches the store (records, rejects, times)
     bulk.py          FHIR bulk data: NDJSON files in and out
-    hl7_messages.py  HL7 v2 ADT A01/A02/A03/A04/A08 and ORU^R01 -> records, and ACK/NAK
+    hl7_messages.py  HL7 v2 ADT A01-A04/A08/A11-A13 and ORU^R01 -> records, and ACK/NAK (python-hl7)
+    hl7_segments.py  HL7 v2 text: separators an MSH declares, character sets, escapes, timestamps
+    hl7_adt.py       PID (who), PV1 (where, which stay), AL1 (allergies) and the ADT events
+    hl7_results.py   ORU^R01 OBX results: value types, comparators, flags, corrections, deletions
     hl7_listener.py  the MLLP server of the live feed (one event loop: the single writer)
     synthetic/       the fictional hospital used by the demo, the tests and the benchmarks
 

@@ -1,9 +1,11 @@
 """The HL7 v2 live feed: an MLLP server that applies each message to the store as it arrives.
 
 Every block gets an answer: ACK (AA) once the store has it, or NAK (AR for a message Bascule cannot
-use, AE when the store could not be written) with the reason. A malformed message, a broken
-encoding or a failing handler never stops the listener. Logs carry the message type, control id
-and outcome only, never patient values. One event loop applies the messages: the single writer.
+use, AE when the store could not be written) with the reason; doubts noted on an accepted message
+come back as ERR segments of severity W. Answers use the sender's own separators. A malformed
+message, a broken encoding or a failing handler never stops the listener. Logs carry the message
+type, control id, outcome and field names only, never patient values. One event loop applies the
+messages: the single writer.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from hl7.mllp.streams import HL7StreamReader, HL7StreamWriter
 from bascule.clinical.settings import HospitalSettings
 from bascule.errors import BasculeError
 from bascule.snapshot.store import ContinuityStore, Reject
-from bascule.sources.hl7_messages import Refused, acknowledgement, interpret
+from bascule.sources.hl7_messages import Refused, acknowledgement, identify, interpret
 
 log = logging.getLogger("bascule.hl7")
 
@@ -37,7 +39,7 @@ class Hl7Listener:
         self.source = source
         self.accepted = 0
         self.refused = 0
-        self._zone = store.timezone
+        self._settings = store.settings
         self._writers: set[HL7StreamWriter] = set()
         self._has_source = bool(store.source)
 
@@ -45,12 +47,12 @@ class Hl7Listener:
         """Apply one MLLP block; return the ACK or NAK to send back."""
         now = datetime.now(UTC)
         try:
-            message = interpret(block, self.store, self._zone)
+            message = interpret(block, self.store, self._settings)
         except Refused as refused:
             self.refused += 1
             log.warning("HL7 message refused (%s): %s", refused.code, refused.reason)
             self._keep_reject(block, refused.reason, now)
-            return acknowledgement(block, refused.code, refused.reason)
+            return acknowledgement(block, refused.code, refused.reason, error=refused.error)
         except Exception as error:  # a bug must not stop the feed; the sender gets AE and will resend
             self.refused += 1
             log.error("HL7 message could not be interpreted (%s)", type(error).__name__)
@@ -62,6 +64,7 @@ class Hl7Listener:
                 data_time=min(message.sent_at, now),
                 refreshed_at=now,
                 source=None if self._has_source else self.source,
+                removals=message.removals,
             )
         except (sqlite3.Error, BasculeError) as error:
             self.refused += 1
@@ -70,16 +73,14 @@ class Hl7Listener:
         self.accepted += 1
         self._has_source = True
         log.info("HL7 %s %s applied (%d records)", message.kind, message.control_id, len(message.records))
-        return acknowledgement(block, "AA")
+        for warning in message.warnings:
+            log.warning("HL7 %s %s: %s", message.kind, message.control_id, warning)
+        return acknowledgement(block, "AA", warnings=message.warnings)
 
     def _keep_reject(self, block: bytes, reason: str, now: datetime) -> None:
-        header = block.split(b"\r", 1)[0].decode("latin-1", "replace").split("|")
-        kind = header[8].replace("^", " ") if len(header) > 8 and header[0] == "MSH" else "message"
-        control_id = header[9] if len(header) > 9 and header[0] == "MSH" else None
+        kind, control_id = identify(block)
         try:
-            self.store.record_rejects(
-                [Reject(f"HL7 {kind}"[:40], (control_id or None) and control_id[:64], reason)], now
-            )
+            self.store.record_rejects([Reject(f"HL7 {kind}"[:40], control_id, reason)], now)
         except (sqlite3.Error, BasculeError) as error:
             log.error("HL7 reject not recorded (%s)", type(error).__name__)
 

@@ -151,7 +151,7 @@ def test_results_corrections_and_stale_messages(feed: tuple[int, Path, Hl7Listen
         (potassium,) = chart.results
         assert (potassium.value, potassium.low, potassium.high, potassium.unit) == (4.9, 3.5, 5.1, "mmol/L")
         assert store.counts()["lab_results"] == 2
-        assert store.get(LabResult, "hl7-LAB77-1") == potassium
+        assert store.get(LabResult, "hl7-LAB77-2823-3") == potassium  # order and code name a result
 
 
 MALFORMED = [
@@ -164,8 +164,8 @@ MALFORMED = [
     (b"MSH|^~\\&|A|B|C|D|20260310101500||ADT^A08|X6|P|2.5\rPID|1||1^^^H^MR||Caf\xe9", "not valid UTF-8"),
     (b"MSH|^~\\&|A|B|C|D|20260310101500||ADT^A01|X7|P|2.5\rPID|1||1^^^H^MR||Nom", "PV1 segment is missing"),
     (
-        b"MSH|^~\\&|A|B|C|D|20260310101500||ORU^R01|X8|P|2.5\rPID|1||1^^^H^MR||Nom\rOBX|1|NM|2823-3^K^LN||abc",
-        "OBX-5 is not a number",
+        b"MSH|^~\\&|A|B|C|D|20260310101500||SIU^S12|X8|P|2.5\rPID|1||1^^^H^MR||Nom",
+        "S12 is not one Bascule takes",
     ),
     (b"MSH|^~\\&|A|B|C|D|20260310101500||ORU^R01|X9|P|2.5\rPID|1||1^^^H^MR||Nom", "no OBX"),
     (b"MSH|^~\\&|A|B|C|D|20260310101500||ADT^A08||P|2.5\rPID|1||1^^^H^MR||Nom", "MSH-10"),
@@ -273,3 +273,49 @@ def test_a_transfer_moves_a_patient_known_from_fhir(tmp_path: Path) -> None:
             "B",
         )
         assert store.counts()["patients"] == len(hospital.resources["Patient"])
+
+
+CORPUS = Path(__file__).parents[2] / "corpus" / "hl7"
+
+
+def block(name: str) -> bytes:
+    return b"\x0b" + (CORPUS / name).read_bytes() + b"\x1c\r"
+
+
+def test_allergies_and_cancellations_over_mllp(feed: tuple[int, Path, Hl7Listener]) -> None:
+    port, path, _ = feed
+    at = datetime(2026, 3, 12, 12, tzinfo=UTC)
+
+    def where() -> tuple[list[str], set[str]]:
+        with reader(path) as store:
+            units = [f"{e.unit_id} {e.room} {e.bed}" for u in store.census(at=at) for e in u.patients]
+            return units, {a.substance for a in store.chart("hl7-480012", at=at).allergies}
+
+    steps = [
+        ("a01_v23_epic_admit_with_allergies.hl7", ["CARDIO 12 A"], {"Penicillin", "Peanut"}),
+        ("a08_v23_epic_allergy_list_resent.hl7", ["CARDIO 12 A"], {"Penicillin", "Latex"}),
+        ("a02_v23_epic_transfer.hl7", ["USIC 3 B"], {"Penicillin", "Latex"}),
+        ("a12_v23_epic_cancel_transfer.hl7", ["CARDIO 12 A"], {"Penicillin", "Latex"}),
+        ("a03_v23_epic_discharge.hl7", [], {"Penicillin", "Latex"}),
+        ("a13_v23_epic_cancel_discharge.hl7", ["CARDIO 14 B"], {"Penicillin", "Latex"}),
+        ("a11_v23_epic_cancel_admit.hl7", [], {"Penicillin", "Latex"}),
+    ]
+    with MLLPClient("127.0.0.1", port) as client:
+        for name, units, substances in steps:
+            control_id = (CORPUS / name).read_bytes().split(b"|")[9].decode()
+            assert msa(client.send(block(name)))[1:3] == ["AA", control_id], name
+            assert where() == (units, substances), name
+
+
+def test_an_ack_over_mllp_keeps_custom_separators(feed: tuple[int, Path, Hl7Listener]) -> None:
+    port, path, _ = feed
+    with MLLPClient("127.0.0.1", port) as client:
+        ack = client.send(block("oru_r01_v24_custom_separators.hl7")).decode().strip("\x0b\x1c\r")
+        refused = client.send(block("a17_v25_swap_unsupported.hl7")).decode().strip("\x0b\x1c\r")
+    msh, msa_segment = ack.split("\r")[:2]
+    assert msh.startswith("MSH#$~\\&#BASCULE#CHSV#LIS#CHSV#")
+    assert msa_segment == "MSA#AA#LIS-9"
+    assert msa(refused)[1:3] == ["AR", "SWP1"]
+    with reader(path) as store:
+        assert [r.code for r in store.records(LabResult)] == ["2093-3"]
+        assert store.rejects()[-1].resource_id == "SWP1"
