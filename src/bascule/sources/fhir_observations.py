@@ -175,11 +175,14 @@ def _value(element: Mapping[str, Any], where: str, reading: Reading) -> _Value:
         reading.warn(f"{where}{key} is not printed: see the source")
         return _Value(absent=SEE_SOURCE)
     try:
-        return read(element[key], f"{where}{key}", reading)
+        found = read(element[key], f"{where}{key}", reading)
     except MalformedResource as doubt:
         reading.warn(f"{doubt.reason}: see the source")
         raw = element[key]
         return _Value(text=raw) if isinstance(raw, str) and raw.strip() else _Value(absent=SEE_SOURCE)
+    if found.empty and found.absent is None and absent is not None:  # a unit alone, and why no value
+        return _Value(unit=found.unit, absent=absent)
+    return found
 
 
 def _absent_reason(value: Any, field: str) -> str | None:
