@@ -15,18 +15,22 @@ Sex = Literal["female", "male", "other", "unknown"]
 LocationKind = Literal["site", "unit", "room", "bed", "other"]
 ActivityKind = Literal["consultation", "imaging", "surgery"]
 Urgency = Literal["routine", "urgent", "emergency"]
-AbnormalFlag = Literal["N", "L", "H", "LL", "HH", "A"]
+AbnormalFlag = Literal["N", "L", "H", "LL", "HH", "A", "AA"]
 NationalSystem = Literal["INS", "NHS", "other"]
 
 SEXES: tuple[Sex, ...] = ("female", "male", "other", "unknown")
 LOCATION_KINDS: tuple[LocationKind, ...] = ("site", "unit", "room", "bed", "other")
 ACTIVITY_KINDS: tuple[ActivityKind, ...] = ("consultation", "imaging", "surgery")
 URGENCIES: tuple[Urgency, ...] = ("routine", "urgent", "emergency")
-ABNORMAL_FLAGS: tuple[AbnormalFlag, ...] = ("N", "L", "H", "LL", "HH", "A")
+ABNORMAL_FLAGS: tuple[AbnormalFlag, ...] = ("N", "L", "H", "LL", "HH", "A", "AA")
 NATIONAL_SYSTEMS: tuple[NationalSystem, ...] = ("INS", "NHS", "other")
 COMPARATORS: tuple[str, ...] = ("<", "<=", ">=", ">")
 BLOOD_GROUPS: tuple[str, ...] = ("O+", "A+", "B+", "AB+", "O-", "A-", "B-", "AB-")
 BLOOD_GROUP_LOINC = "882-1"
+NO_KNOWN_ALLERGY = "no-known-allergy"
+# dataAbsentReason codes, plus Bascule's own for a value kept at the source (sampled data, a shape
+# it cannot print): the sheet says "see source".
+SEE_SOURCE = "see-source"
 
 
 def _require(condition: bool, message: str) -> None:
@@ -58,10 +62,14 @@ class Record:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Patient(Record):
-    """Who the patient is: local MRN, national number (INS in France, NHS number in England)."""
+    """Who the patient is: local MRN, national number (INS in France, NHS number in England).
+
+    `prefix` and `suffix` are the name's ("Mr", "Jr"): a suffix tells a father from his son."""
 
     family: str
     given: str = ""
+    prefix: str = ""
+    suffix: str = ""
     birth_date: date | None = None
     sex: Sex = "unknown"
     mrn: str | None = None
@@ -132,6 +140,11 @@ class Stay(Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Allergy(Record):
+    """An allergy or intolerance. `reaction` lists every manifestation seen, `severity` is the worst
+    reaction's (mild, moderate, severe), `kind` is "allergy" or "intolerance". `status` is the
+    clinical status unless the allergy was withdrawn (refuted, entered-in-error) or is the record
+    that the patient has none known (NO_KNOWN_ALLERGY): only "active" ones are allergies to print."""
+
     patient_id: str
     substance: str
     code: str | None = None
@@ -139,6 +152,8 @@ class Allergy(Record):
     criticality: str | None = None
     reaction: str | None = None
     status: str = "active"
+    severity: str | None = None
+    kind: str | None = None
 
     def __post_init__(self) -> None:
         Record.__post_init__(self)
@@ -172,6 +187,7 @@ class Problem(Record):
     system: str | None = None
     status: str = "active"
     onset: date | None = None
+    category: str | None = None  # problem-list-item, encounter-diagnosis, health-concern
 
     def __post_init__(self) -> None:
         Record.__post_init__(self)
@@ -236,7 +252,14 @@ class Administration(Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LabResult(Record):
-    """A lab result (LOINC code), or the ABO/Rh blood group (LOINC 882-1, `value_text` "O+")."""
+    """A lab result or vital sign (LOINC code, or "text:" and the name when the source gave no
+    code), or the ABO/Rh blood group (LOINC 882-1, `value_text` "O+").
+
+    The value is a number (`value`, with `comparator` and `unit`), a text (`value_text`: a coded
+    answer, a range, a ratio, a panel such as "120/80 mmHg"), a yes/no (`value_boolean`), or absent
+    with the reason (`absent_reason`: a FHIR dataAbsentReason code, or SEE_SOURCE). `category` is
+    the source's (laboratory, vital-signs, ...); `range_text` the reference range as the lab wrote it.
+    """
 
     patient_id: str
     code: str
@@ -251,6 +274,10 @@ class LabResult(Record):
     status: str = "final"
     # "<", "<=", ">=" or ">" before `value`: a result reported as "<0.01" is not 0.01.
     comparator: str | None = None
+    category: str | None = None
+    range_text: str | None = None
+    absent_reason: str | None = None
+    value_boolean: bool | None = None
 
     def __post_init__(self) -> None:
         Record.__post_init__(self)
@@ -283,6 +310,8 @@ class Activity(Record):
     practitioner_id: str | None = None
     urgency: Urgency = "routine"
     status: str = "booked"
+    # Who will see the patient when the source named them without a reference (by identifier).
+    practitioner_display: str | None = None
 
     def __post_init__(self) -> None:
         Record.__post_init__(self)

@@ -4,7 +4,6 @@ latest lab results (abnormal ones marked with a symbol and in bold, never by col
 
 from __future__ import annotations
 
-import re
 from datetime import tzinfo
 from typing import Any
 
@@ -13,22 +12,37 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from bascule.clinical.records import Allergy, LabResult
-from bascule.i18n import Lang, t
+from bascule.clinical.records import Allergy, Patient
+from bascule.i18n import Lang, register, t
 from bascule.kits.allergy_warning import chart_conflicts, conflict_box, conflict_mark
 from bascule.kits.content import PatientPage, UnitKitContent
 from bascule.kits.frame import PatientMark, Styles
 from bascule.kits.medication_chart import chart_flowables, dose_text, route_text
 from bascule.kits.moments import day, short
+from bascule.kits.results_table import results_table
 from bascule.kits.tables import banner, grid_table, text
 
-FLAG_SYMBOLS = {"H": "▲", "HH": "▲▲", "L": "▼", "LL": "▼▼", "A": "!"}
-FLAG_FALLBACK = {"H": "H", "HH": "HH", "L": "L", "LL": "LL", "A": "!"}
-ABNORMAL = frozenset(FLAG_SYMBOLS)
+register(
+    "kit_identity",
+    {
+        "no_mrn": {
+            "fr": "PAS D'IPP — identifier par le nom et la date de naissance",
+            "en": "NO MRN — identify by name and date of birth",
+        },
+        "severe_reaction": {"fr": "réaction sévère", "en": "severe reaction"},
+    },
+)
 
 
 def display_name(family: str, given: str) -> str:
     return f"{family.upper()} {given}".strip()
+
+
+def full_name(patient: Patient) -> str:
+    """ "Mr DUPONT Jean Jr": the prefix and suffix with the name (a suffix tells father from son)."""
+    return " ".join(
+        part for part in (patient.prefix, display_name(patient.family, patient.given), patient.suffix) if part
+    )
 
 
 def age_text(age: int | None, lang: Lang) -> str:
@@ -72,7 +86,7 @@ def patient_flowables(
     parts.append(_medications(page, styles, lang, width, zone, flagged))
     parts.extend(chart_flowables(page, content.chart_start, zone, styles, lang, width))
     parts.append(_administrations(page, styles, lang, width, zone))
-    parts.append(_results(chart.results, styles, lang, width, zone))
+    parts.append(results_table(chart.results, styles, lang, width, zone))
     return parts
 
 
@@ -86,7 +100,7 @@ def _identity(page: PatientPage, styles: Styles, lang: Lang, width: float, zone:
     attending = chart.attending.display_name if chart.attending else (entry.attending or "—")
     admitted = short(entry.admitted_at, zone) if entry.admitted_at else "—"
     left = [
-        Paragraph(text(display_name(patient.family, patient.given)), styles.title),
+        Paragraph(text(full_name(patient)), styles.title),
         Paragraph(
             f"{text(born)} · {text(t('kits.sex', lang))} <b>{text(sex_text(patient.sex, lang))}</b>",
             styles.body,
@@ -100,11 +114,14 @@ def _identity(page: PatientPage, styles: Styles, lang: Lang, width: float, zone:
     ]
     national_label = t(f"kits.national_{patient.national_system or 'other'}", lang)
     national = patient.national_number or t("kits.national_none", lang)
-    right: list[Any] = [
-        Paragraph(f"{text(t('kits.mrn', lang))} <b>{text(patient.mrn or '—')}</b>", styles.heading)
-    ]
+    right: list[Any]
     if patient.mrn:
-        right.append(Code128(patient.mrn, barHeight=11 * mm, barWidth=0.36 * mm, quiet=False))
+        right = [
+            Paragraph(f"{text(t('kits.mrn', lang))} <b>{text(patient.mrn)}</b>", styles.heading),
+            Code128(patient.mrn, barHeight=11 * mm, barWidth=0.36 * mm, quiet=False),
+        ]
+    else:  # never a barcode of something else (the FHIR id): a label scanned must be the MRN
+        right = [banner(text(t("kit_identity.no_mrn", lang)), styles, width * 0.42 - 12, inverted=True)]
     right.append(Paragraph(f"{text(national_label)} : {text(national)}", styles.body))
     blood = chart.blood_group or entry.blood_group
     blood_markup = (
@@ -128,7 +145,8 @@ def _identity(page: PatientPage, styles: Styles, lang: Lang, width: float, zone:
 
 
 def _allergy_text(allergy: Allergy, lang: Lang) -> str:
-    details = [part for part in (allergy.reaction, _criticality(allergy.criticality, lang)) if part]
+    severe = t("kit_identity.severe_reaction", lang) if allergy.severity == "severe" else None
+    details = [part for part in (allergy.reaction, severe, _criticality(allergy.criticality, lang)) if part]
     return f"<b>{text(allergy.substance)}</b>" + (f" ({text(', '.join(details))})" if details else "")
 
 
@@ -214,67 +232,3 @@ _STATUSES = {
 
 def _status(status: str, lang: Lang) -> str:
     return _STATUSES.get(status, {}).get(lang, status)
-
-
-_UNITS = {"10*9/L": "×10⁹/L", "10*12/L": "×10¹²/L", "umol/L": "µmol/L"}
-
-
-def unit_text(unit: str | None) -> str:
-    """UCUM as people write it: ×10⁹/L, µmol/L; annotations such as {INR} dropped."""
-    if not unit:
-        return ""
-    return _UNITS.get(unit, re.sub(r"\{[^}]*\}", "", unit))
-
-
-def latest_results(results: tuple[LabResult, ...]) -> list[tuple[LabResult, LabResult | None]]:
-    """The newest result of each test with the one before it, in label order."""
-    by_code: dict[str, list[LabResult]] = {}
-    for result in sorted(results, key=lambda r: r.effective_at, reverse=True):
-        by_code.setdefault(result.code, []).append(result)
-    pairs = [(found[0], found[1] if len(found) > 1 else None) for found in by_code.values()]
-    return sorted(pairs, key=lambda pair: pair[0].label)
-
-
-def value_text(result: LabResult) -> str:
-    if result.value is not None:
-        return f"{result.value:g} {unit_text(result.unit)}".strip()
-    return result.value_text or ""
-
-
-def _results(
-    results: tuple[LabResult, ...], styles: Styles, lang: Lang, width: float, zone: tzinfo
-) -> Flowable:
-    heading = Paragraph(text(t("kits.labs_title", lang)), styles.heading)
-    if not results:
-        return KeepTogether([heading, Paragraph(text(t("kits.labs_none", lang)), styles.body)])
-    symbols = FLAG_SYMBOLS if styles.faces.symbols else FLAG_FALLBACK
-    rows: list[list[object]] = []
-    abnormal_rows: list[int] = []
-    for index, (result, previous) in enumerate(latest_results(results)):
-        if result.flag in ABNORMAL:
-            abnormal_rows.append(index)
-        ranges = (
-            f"{result.low:g} – {result.high:g}" if result.low is not None and result.high is not None else ""
-        )
-        rows.append(
-            [
-                result.label,
-                value_text(result),
-                symbols.get(result.flag or "", ""),
-                ranges,
-                short(result.effective_at, zone),
-                value_text(previous) if previous else "",
-            ]
-        )
-    widths = [width * 0.27, width * 0.19, width * 0.07, width * 0.16, width * 0.15, width * 0.16]
-    heading_row = [t(f"kits.col_{c}", lang) for c in ("test", "value", "flag", "range", "when", "previous")]
-    legend = t("kits.labs_legend", lang)
-    if not styles.faces.symbols:
-        legend = legend.replace("▲▲", "HH").replace("▼▼", "LL").replace("▲", "H").replace("▼", "L")
-    return KeepTogether(
-        [
-            heading,
-            grid_table(heading_row, rows, widths, styles, bold_rows=abnormal_rows),
-            Paragraph(text(legend), styles.small),
-        ]
-    )

@@ -304,14 +304,18 @@ def activities(
         params,
     ).fetchall()
     width = len(mapping.columns)
-    return [
-        ScheduledActivity(
-            activity=mapping.from_row(row[:width]),
-            family=row[width] or "",
-            given=row[width + 1] or "",
-            phone=row[width + 2],
-            email=row[width + 3],
-            practitioner=row[width + 4] or None,
+    found = []
+    for row in rows:
+        activity: Activity = mapping.from_row(row[:width])
+        found.append(
+            ScheduledActivity(
+                activity=activity,
+                family=row[width] or "",
+                given=row[width + 1] or "",
+                phone=row[width + 2],
+                email=row[width + 3],
+                # A practitioner the source named without exporting them: the name it gave.
+                practitioner=row[width + 4] or activity.practitioner_display,
+            )
         )
-        for row in rows
-    ]
+    return found

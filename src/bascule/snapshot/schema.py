@@ -110,7 +110,23 @@ _V4 = """
 ALTER TABLE lab_results ADD COLUMN comparator TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# Results, identities, allergies and references as EHRs send them: a result's category, range text,
+# absent reason and yes/no value; a name's prefix and suffix; an allergy's worst reaction severity
+# and kind; a problem's category; the practitioner of an appointment known only by name.
+_RESULTS_AND_IDENTITIES = """
+ALTER TABLE lab_results ADD COLUMN category TEXT;
+ALTER TABLE lab_results ADD COLUMN range_text TEXT;
+ALTER TABLE lab_results ADD COLUMN absent_reason TEXT;
+ALTER TABLE lab_results ADD COLUMN value_boolean INTEGER;
+ALTER TABLE patients ADD COLUMN prefix TEXT NOT NULL DEFAULT '';
+ALTER TABLE patients ADD COLUMN suffix TEXT NOT NULL DEFAULT '';
+ALTER TABLE allergies ADD COLUMN severity TEXT;
+ALTER TABLE allergies ADD COLUMN kind TEXT;
+ALTER TABLE problems ADD COLUMN category TEXT;
+ALTER TABLE activities ADD COLUMN practitioner_display TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _RESULTS_AND_IDENTITIES)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from bascule.clinical.records import (
+    NO_KNOWN_ALLERGY,
     Activity,
     ActivityKind,
     Alert,
@@ -15,6 +17,8 @@ from bascule.clinical.records import (
 )
 from bascule.sources.fhir_codes import (
     ACTIVITY_KIND_SYSTEM,
+    NO_KNOWN_ALLERGY_CODES,
+    SNOMED,
 )
 from bascule.sources.fhir_fields import (
     MalformedResource,
@@ -27,67 +31,170 @@ from bascule.sources.fhir_fields import (
     as_status,
     as_text,
     reference_id,
+    reference_parts,
     required_reference,
 )
 
+WITHDRAWN = ("entered-in-error", "refuted")
+ALLERGY_CATEGORIES = ("food", "medication", "environment", "biologic")
+
 
 def allergy_record(resource: Mapping[str, Any], rid: str, version: str, reading: Reading) -> Allergy:
-    code, _system, label = as_concept(resource.get("code"), "code")
-    reactions = as_list(resource.get("reaction"), "reaction")
-    reaction = None
-    if reactions:
-        manifestations = as_list(
-            as_object(reactions[0], "reaction").get("manifestation"), "reaction.manifestation"
-        )
-        reaction = as_concept(manifestations[0], "reaction.manifestation")[2] if manifestations else None
-    categories = as_list(resource.get("category"), "category")
+    code, _system, substance = _coded(resource.get("code"), "code", prefer=SNOMED)
+    reactions = [as_object(item, "reaction") for item in as_list(resource.get("reaction"), "reaction")]
+    if substance is None:  # older exports name the substance in the reaction only
+        for reaction in reactions:
+            code, _system, substance = _coded(reaction.get("substance"), "reaction.substance", prefer=SNOMED)
+            if substance is not None:
+                break
+    if substance is None:
+        raise MalformedResource("code is missing")
+    status = _clinical_status(resource)
+    if status not in WITHDRAWN and _no_known_allergy(code, substance):
+        status = NO_KNOWN_ALLERGY
+    categories = [as_text(item, "category") for item in as_list(resource.get("category"), "category")]
+    if any(category not in ALLERGY_CATEGORIES for category in categories):
+        reading.warn("category is not an R4 allergy category")
     return Allergy(
         id=rid,
         version=version,
         patient_id=required_reference(resource.get("patient"), "patient", "Patient"),
-        substance=label or code or "",
+        substance=substance,
         code=code,
-        category=as_text(categories[0], "category") if categories else None,
+        category=",".join(category for category in categories if category) or None,
         criticality=as_text(resource.get("criticality"), "criticality"),
-        reaction=reaction,
-        status=_clinical_status(resource),
+        reaction=_manifestations(reactions),
+        status=status,
+        severity=_worst_severity(reactions, reading),
+        kind=as_text(resource.get("type"), "type"),
     )
+
+
+def _coded(value: Any, field: str, prefer: str | None = None) -> tuple[str | None, str | None, str | None]:
+    """(code, system, label) of a CodeableConcept sent with several codings: the code of the
+    `prefer`red system (else the first), the label from the text, else any display, else the code."""
+    concept = as_object(value, field)
+    codings = [
+        as_object(item, f"{field}.coding") for item in as_list(concept.get("coding"), f"{field}.coding")
+    ]
+    coded = [coding for coding in codings if as_text(coding.get("code"), f"{field}.coding.code")]
+    chosen = next((coding for coding in coded if coding.get("system") == prefer), coded[0] if coded else {})
+    code = as_text(chosen.get("code"), f"{field}.coding.code")
+    system = as_text(chosen.get("system"), f"{field}.coding.system")
+    displays = [as_text(coding.get("display"), f"{field}.coding.display") for coding in [chosen, *codings]]
+    written = as_text(concept.get("text"), f"{field}.text")
+    label = next((text.strip() for text in (written, *displays) if text and text.strip()), None)
+    return code, system, label or code
+
+
+def _no_known_allergy(code: str | None, substance: str) -> bool:
+    """The record that the patient has no known allergy (SNOMED CT, or the words EHRs write)."""
+    return code in NO_KNOWN_ALLERGY_CODES or " ".join(substance.lower().split()) in _NO_KNOWN_WORDS
+
+
+_NO_KNOWN_WORDS = frozenset(
+    {
+        "nka",
+        "nkda",
+        "nkfa",
+        "no known allergies",
+        "no known allergy",
+        "no known drug allergies",
+        "no known drug allergy",
+        "no known food allergy",
+        "no known food allergies",
+        "aucune allergie connue",
+        "pas d'allergie connue",
+    }
+)
+
+
+def _manifestations(reactions: list[Mapping[str, Any]]) -> str | None:
+    """Every manifestation of every reaction, each once, in the source's order."""
+    seen: dict[str, None] = {}
+    for reaction in reactions:
+        for item in as_list(reaction.get("manifestation"), "reaction.manifestation"):
+            label = _coded(item, "reaction.manifestation")[2]
+            if label:
+                seen.setdefault(label, None)
+        described = as_text(reaction.get("description"), "reaction.description")
+        if described and not seen:
+            seen.setdefault(described.strip(), None)
+    return ", ".join(seen) or None
+
+
+_SEVERITIES = ("mild", "moderate", "severe")
+
+
+def _worst_severity(reactions: list[Mapping[str, Any]], reading: Reading) -> str | None:
+    found = [as_text(reaction.get("severity"), "reaction.severity") for reaction in reactions]
+    known = [severity for severity in found if severity in _SEVERITIES]
+    if len(known) < len([severity for severity in found if severity]):
+        reading.warn("reaction.severity is not mild, moderate or severe")
+    return max(known, key=_SEVERITIES.index) if known else None
 
 
 def _clinical_status(resource: Mapping[str, Any]) -> str:
     """clinicalStatus, unless verificationStatus withdrew the allergy or problem (then that)."""
     verification = as_status(resource.get("verificationStatus"), "verificationStatus")
-    if verification in ("entered-in-error", "refuted"):
+    if verification in WITHDRAWN:
         return verification
     return as_status(resource.get("clinicalStatus"), "clinicalStatus") or "active"
 
 
 def alert_record(resource: Mapping[str, Any], rid: str, version: str, reading: Reading) -> Alert:
-    code, _system, label = as_concept(resource.get("code"), "code")
+    code, _system, label = _coded(resource.get("code"), "code")
+    if label is None:
+        raise MalformedResource("code is missing")
     categories = as_list(resource.get("category"), "category")
     return Alert(
         id=rid,
         version=version,
         patient_id=required_reference(resource.get("subject"), "subject", "Patient"),
-        text=label or code or "",
+        text=label,
         code=code,
-        category=as_concept(categories[0], "category")[0] if categories else None,
+        category=_coded(categories[0], "category")[0] if categories else None,
         status=as_text(resource.get("status"), "status") or "active",
     )
 
 
 def problem_record(resource: Mapping[str, Any], rid: str, version: str, reading: Reading) -> Problem:
-    code, system, label = as_concept(resource.get("code"), "code")
+    code, system, label = _coded(resource.get("code"), "code")
+    if label is None:
+        raise MalformedResource("code is missing")
+    status = _clinical_status(resource)
+    if status in ("recurrence", "relapse"):  # back again: an active problem
+        status = "active"
+    if resource.get("clinicalStatus") is None and status == "active" and _has_abatement(resource):
+        status = "resolved"
+    categories = as_list(resource.get("category"), "category")
     return Problem(
         id=rid,
         version=version,
         patient_id=required_reference(resource.get("subject"), "subject", "Patient"),
-        label=label or code or "",
+        label=label,
         code=code,
         system=system,
-        status=_clinical_status(resource),
-        onset=as_day(resource.get("onsetDateTime"), "onsetDateTime"),
+        status=status,
+        onset=_onset(resource, reading),
+        category=_coded(categories[0], "category")[0] if categories else None,
     )
+
+
+def _has_abatement(resource: Mapping[str, Any]) -> bool:
+    return any(key.startswith("abatement") for key in resource)
+
+
+def _onset(resource: Mapping[str, Any], reading: Reading) -> date | None:
+    """onsetDateTime or onsetPeriod's start; an age, a range or a text is not a date (noted)."""
+    if "onsetDateTime" in resource:
+        return as_day(resource["onsetDateTime"], "onsetDateTime")
+    if "onsetPeriod" in resource:
+        return as_day(as_object(resource["onsetPeriod"], "onsetPeriod").get("start"), "onsetPeriod.start")
+    for key in ("onsetAge", "onsetRange", "onsetString"):
+        if key in resource:
+            reading.warn(f"{key} is not kept: the onset is not a date")
+    return None
 
 
 _IMAGING_WORDS = ("imag", "radio", "scan", "irm", "mri", "echo", "x-ray", "scanner", "ultrasound")
@@ -121,21 +228,44 @@ def _activity_kind(resource: Mapping[str, Any]) -> ActivityKind:
     return "consultation"
 
 
+# v3 ParticipationType codes of the people who see the patient (attender, performers, consultant).
+_PRACTITIONER_ROLES = frozenset({"ATND", "PPRF", "SPRF", "PRF", "PART", "CON", "ADM", "REF", "DIS"})
+
+
+def _actor_kind(actor: Mapping[str, Any], participant: Mapping[str, Any]) -> str | None:
+    """What a participant's actor is: from its reference, else Reference.type, else the
+    participant's role (an actor given by identifier only has no reference)."""
+    reference = as_text(actor.get("reference"), "participant.actor.reference") or ""
+    parts = reference.split("/_history")[0].rstrip("/").split("/")
+    if len(parts) >= 2:
+        return parts[-2]
+    written = as_text(actor.get("type"), "participant.actor.type")
+    if written:
+        return written
+    roles = {
+        as_text(as_object(coding, "participant.type.coding").get("code"), "participant.type.coding.code")
+        for concept in as_list(participant.get("type"), "participant.type")
+        for coding in as_list(as_object(concept, "participant.type").get("coding"), "participant.type.coding")
+    }
+    return "Practitioner" if roles & _PRACTITIONER_ROLES else None
+
+
 def activity_record(resource: Mapping[str, Any], rid: str, version: str, reading: Reading) -> Activity:
-    patient = practitioner = unit = None
+    patient = practitioner = shown = unit = None
     for item in as_list(resource.get("participant"), "participant"):
-        actor = as_object(as_object(item, "participant").get("actor"), "participant.actor")
-        reference = as_text(actor.get("reference"), "participant.actor.reference") or ""
-        kind = reference.split("/")[-2] if reference.count("/") >= 1 else ""
-        target = reference_id(actor, "participant.actor")
+        participant = as_object(item, "participant")
+        actor = as_object(participant.get("actor"), "participant.actor")
+        kind = _actor_kind(actor, participant)
         if kind == "Patient":
-            patient = target
-        elif kind == "Practitioner" and practitioner is None:
-            practitioner = target
+            patient = patient or reference_id(actor, "participant.actor")
+        elif kind in ("Practitioner", "PractitionerRole") and practitioner is None and shown is None:
+            target, shown = reference_parts(actor, "participant.actor")
+            # A PractitionerRole's id is not a practitioner's: keep who it names as text.
+            practitioner = target if kind == "Practitioner" else None
         elif kind == "Location" and unit is None:
-            unit = target
+            unit = reference_id(actor, "participant.actor")
     if patient is None:
-        raise MalformedResource("participant Patient is missing")
+        raise MalformedResource("participant Patient is missing or has no reference")
     start = as_moment(resource.get("start"), "start", reading.zone)
     if start is None:
         raise MalformedResource("start is missing")
@@ -159,4 +289,5 @@ def activity_record(resource: Mapping[str, Any], rid: str, version: str, reading
         practitioner_id=practitioner,
         urgency=urgency,
         status=as_text(resource.get("status"), "status") or "unknown",
+        practitioner_display=shown,
     )

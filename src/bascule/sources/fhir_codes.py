@@ -13,6 +13,9 @@ NATIONAL_SYSTEMS: Mapping[str, NationalSystem] = {
 }
 ACTIVITY_KIND_SYSTEM = "https://bascule.example.org/fhir/CodeSystem/activity-kind"
 LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+# SNOMED CT situations "no known allergy" (any, drug, food, environmental, insect).
+NO_KNOWN_ALLERGY_CODES = frozenset({"716186003", "409137002", "429625007", "428607008", "428197003"})
 BLOOD_GROUP_SNOMED: Mapping[str, str] = {
     "278147001": "O+",
     "278148006": "O-",

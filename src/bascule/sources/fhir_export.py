@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from bascule.clinical.records import (
+    NO_KNOWN_ALLERGY,
+    SEE_SOURCE,
     Activity,
     Administration,
     Alert,
@@ -34,6 +36,15 @@ Resource = dict[str, Any]
 _KIND_CODES = {"site": "si", "unit": "wa", "room": "ro", "bed": "bd"}
 _SYSTEM_OF_NATIONAL = {"INS": "urn:oid:1.2.250.1.213.1.4.8", "NHS": "https://fhir.nhs.uk/Id/nhs-number"}
 _SNOMED_OF_GROUP = {group: code for code, group in BLOOD_GROUP_SNOMED.items()}
+_TERMINOLOGY = "http://terminology.hl7.org/CodeSystem/"
+_IDENTIFIER_TYPES = _TERMINOLOGY + "v2-0203"
+_ALLERGY_CLINICAL = _TERMINOLOGY + "allergyintolerance-clinical"
+_ALLERGY_VERIFICATION = _TERMINOLOGY + "allergyintolerance-verification"
+_CONDITION_CATEGORY = _TERMINOLOGY + "condition-category"
+_OBSERVATION_CATEGORY = _TERMINOLOGY + "observation-category"
+_INTERPRETATION = _TERMINOLOGY + "v3-ObservationInterpretation"
+_DATA_ABSENT = _TERMINOLOGY + "data-absent-reason"
+_BASCULE_ABSENT = "https://bascule.example.org/fhir/CodeSystem/data-absent-reason"
 
 
 def _compact(resource: Resource) -> Resource:
@@ -65,8 +76,18 @@ def _quantity(value: float | None, unit: str | None) -> Resource | None:
     return _compact({"value": value, "unit": unit}) or None
 
 
-def _name(family: str, given: str) -> list[Resource]:
-    return [_compact({"use": "official", "family": family, "given": given.split()})]
+def _name(family: str, given: str, prefix: str = "", suffix: str = "") -> list[Resource]:
+    return [
+        _compact(
+            {
+                "use": "official",
+                "family": family,
+                "given": given.split(),
+                "prefix": prefix.split(),
+                "suffix": suffix.split(),
+            }
+        )
+    ]
 
 
 def _telecom(phone: str | None, email: str | None) -> list[Resource]:
@@ -77,7 +98,9 @@ def _telecom(phone: str | None, email: str | None) -> list[Resource]:
 def _patient(p: Patient) -> Resource:
     identifiers: list[Resource] = []
     if p.mrn:
-        identifiers.append({"type": {"coding": [{"code": "MR"}]}, "value": p.mrn})
+        identifiers.append(
+            {"type": {"coding": [{"system": _IDENTIFIER_TYPES, "code": "MR"}]}, "value": p.mrn}
+        )
     if p.national_number and p.national_system in _SYSTEM_OF_NATIONAL:
         identifiers.append({"system": _SYSTEM_OF_NATIONAL[p.national_system], "value": p.national_number})
     return _compact(
@@ -86,7 +109,7 @@ def _patient(p: Patient) -> Resource:
             "id": p.id,
             "meta": _meta(p),
             "identifier": identifiers,
-            "name": _name(p.family, p.given),
+            "name": _name(p.family, p.given, p.prefix, p.suffix),
             "gender": p.sex,
             "birthDate": p.birth_date.isoformat() if p.birth_date else None,
             "telecom": _telecom(p.phone, p.email),
@@ -139,14 +162,21 @@ def _stay(stay: Stay) -> Resource:
 
 
 def _allergy(a: Allergy) -> Resource:
-    reaction = [{"manifestation": [{"text": a.reaction}]}] if a.reaction else []
+    # A severity without a manifestation has no place in R4 (manifestation is required): left out.
+    reaction = (
+        [_compact({"manifestation": [{"text": a.reaction}], "severity": a.severity})] if a.reaction else []
+    )
+    withdrawn = a.status in ("refuted", "entered-in-error")
+    clinical = "active" if a.status == NO_KNOWN_ALLERGY else a.status
     return _compact(
         {
             "resourceType": "AllergyIntolerance",
             "id": a.id,
             "meta": _meta(a),
-            "clinicalStatus": _concept(a.status, None),
-            "category": [a.category] if a.category else [],
+            "clinicalStatus": None if withdrawn else _concept(clinical, None, _ALLERGY_CLINICAL),
+            "verificationStatus": _concept(a.status, None, _ALLERGY_VERIFICATION) if withdrawn else None,
+            "type": a.kind,
+            "category": a.category.split(",") if a.category else [],
             "criticality": a.criticality,
             "code": _concept(a.code, a.substance),
             "patient": _ref("Patient", a.patient_id),
@@ -176,6 +206,9 @@ def _problem(p: Problem) -> Resource:
             "id": p.id,
             "meta": _meta(p),
             "clinicalStatus": _concept(p.status, None),
+            "category": [{"coding": [{"system": _CONDITION_CATEGORY, "code": p.category}]}]
+            if p.category
+            else [],
             "code": _concept(p.code, p.label, p.system),
             "subject": _ref("Patient", p.patient_id),
             "onsetDateTime": p.onset.isoformat() if p.onset else None,
@@ -236,30 +269,46 @@ def _administration(a: Administration) -> Resource:
 def _result(r: LabResult) -> Resource:
     value: Resource = {}
     if r.value is not None or r.unit:
-        value["valueQuantity"] = _quantity(r.value, r.unit)
+        value["valueQuantity"] = _compact({"value": r.value, "comparator": r.comparator, "unit": r.unit})
     if r.value_text is not None and r.is_blood_group:
         value["valueCodeableConcept"] = _concept(_SNOMED_OF_GROUP.get(r.value_text), r.value_text)
     elif r.value_text is not None:
         value["valueString"] = r.value_text
-    reference = _compact({"low": _quantity(r.low, None), "high": _quantity(r.high, None)})
+    elif r.value_boolean is not None:
+        value["valueBoolean"] = r.value_boolean
+    if r.absent_reason is not None:
+        system = _BASCULE_ABSENT if r.absent_reason == SEE_SOURCE else _DATA_ABSENT
+        value["dataAbsentReason"] = {"coding": [{"system": system, "code": r.absent_reason}]}
+    reference = _compact(
+        {"low": _quantity(r.low, None), "high": _quantity(r.high, None), "text": r.range_text}
+    )
+    # A test the source named without a code goes back as its name only.
+    code = {"text": r.label} if r.code.startswith("text:") else _concept(r.code, r.label, LOINC)
+    category = [{"coding": [{"system": _OBSERVATION_CATEGORY, "code": r.category}]}] if r.category else []
     return _compact(
         {
             "resourceType": "Observation",
             "id": r.id,
             "meta": _meta(r),
             "status": r.status,
-            "code": _concept(r.code, r.label, LOINC),
+            "category": category,
+            "code": code,
             "subject": _ref("Patient", r.patient_id),
             "effectiveDateTime": _instant(r.effective_at),
             **value,
-            "interpretation": [{"coding": [{"code": r.flag}]}] if r.flag else [],
+            "interpretation": [{"coding": [{"system": _INTERPRETATION, "code": r.flag}]}] if r.flag else [],
             "referenceRange": [reference] if reference else [],
         }
     )
 
 
 def _activity(a: Activity) -> Resource:
-    actors = [("Patient", a.patient_id), ("Practitioner", a.practitioner_id), ("Location", a.unit_id)]
+    actors = [("Patient", a.patient_id), ("Location", a.unit_id)]
+    participants = [{"actor": _ref(kind, rid), "status": "accepted"} for kind, rid in actors if rid]
+    if a.practitioner_id or a.practitioner_display:
+        who = _compact({"display": a.practitioner_display, "type": "Practitioner"})
+        who.update(_ref("Practitioner", a.practitioner_id) or {})
+        participants.insert(1, {"actor": who, "status": "accepted"})
     return _compact(
         {
             "resourceType": "Appointment",
@@ -272,7 +321,7 @@ def _activity(a: Activity) -> Resource:
             "priority": 2 if a.urgency == "urgent" else None,
             "start": _instant(a.start),
             "end": _instant(a.end),
-            "participant": [{"actor": _ref(kind, rid), "status": "accepted"} for kind, rid in actors if rid],
+            "participant": participants,
         }
     )
 

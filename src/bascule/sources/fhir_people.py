@@ -1,9 +1,15 @@
-"""FHIR Patient and Practitioner to records: names, identifiers, contact points."""
+"""FHIR Patient and Practitioner to records: names, identifiers, contact points.
+
+The MRN is the identifier the hospital's map names (`mrn_systems`), else the one typed MR (the
+v2-0203 code, or "MRN" as Epic writes type.text), else the internal id PI (the French IPP), else the
+one marked `use: official`. A national number (INS, NHS number) is kept apart and never taken as
+the MRN; a US social security number, a driving licence or a passport is neither.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from bascule.clinical.records import (
     NationalSystem,
@@ -21,35 +27,36 @@ from bascule.sources.fhir_fields import (
     as_list,
     as_object,
     as_text,
-    human_name,
     telecom,
 )
 
+_IDENTIFIER_TYPES = "http://terminology.hl7.org/CodeSystem/v2-0203"
+_MRN_WORDS = frozenset({"MR", "MRN", "MEDICAL RECORD NUMBER"})
+# Identifiers that are never the MRN, whatever their `use` (v2-0203 codes and well-known systems).
+_OTHER_TYPES = frozenset(
+    {"SS", "SB", "DL", "PPN", "NI", "NH", "NNFRA", "NNGBR", "TAX", "DR", "NPI", "AN", "VN"}
+)
+_OTHER_SYSTEMS = frozenset({"http://hl7.org/fhir/sid/us-ssn", "urn:oid:2.16.840.1.113883.4.1"})
+_USE_RANK = {"usual": 0, "official": 0, None: 1, "secondary": 2, "temp": 3}
+_NAME_RANK = {"official": 0, "usual": 1, None: 2, "nickname": 3, "anonymous": 3, "temp": 3}
+
 
 def patient_record(resource: Mapping[str, Any], rid: str, version: str, reading: Reading) -> Patient:
-    family, given = human_name(resource)
-    mrn = national = None
-    system: NationalSystem | None = None
-    for item in as_list(resource.get("identifier"), "identifier"):
-        identifier = as_object(item, "identifier")
-        value = as_text(identifier.get("value"), "identifier.value")
-        uri = as_text(identifier.get("system"), "identifier.system") or ""
-        type_code = as_concept(identifier.get("type"), "identifier.type")[0]
-        if uri in NATIONAL_SYSTEMS and value:
-            national, system = value, NATIONAL_SYSTEMS[uri]
-        elif (type_code == "MR" or uri.endswith("/mrn")) and value and mrn is None:
-            mrn = value
+    name = _chosen_name(resource, reading)
+    national, system = _national_number(resource, reading)
     gender = as_text(resource.get("gender"), "gender") or "unknown"
     if gender not in ("female", "male", "other", "unknown"):
         raise MalformedResource("gender is not an R4 administrative gender")
     return Patient(
         id=rid,
         version=version,
-        family=family,
-        given=given,
+        family=name.family,
+        given=name.given,
+        prefix=name.prefix,
+        suffix=name.suffix,
         birth_date=as_day(resource.get("birthDate"), "birthDate"),
         sex=gender,  # type: ignore[arg-type]
-        mrn=mrn,
+        mrn=_mrn(resource, reading),
         national_number=national,
         national_system=system,
         phone=telecom(resource, "phone"),
@@ -60,16 +67,116 @@ def patient_record(resource: Mapping[str, Any], rid: str, version: str, reading:
 def practitioner_record(
     resource: Mapping[str, Any], rid: str, version: str, reading: Reading
 ) -> Practitioner:
-    family, given = human_name(resource)
+    name = _chosen_name(resource, reading)
     qualifications = as_list(resource.get("qualification"), "qualification")
     qualification = as_object(qualifications[0], "qualification") if qualifications else {}
     specialty = as_concept(qualification.get("code"), "qualification.code")[2]
     return Practitioner(
         id=rid,
         version=version,
-        family=family,
-        given=given,
+        family=name.family,
+        given=name.given,
         specialty=specialty,
         phone=telecom(resource, "phone"),
         email=telecom(resource, "email"),
     )
+
+
+class _Name(NamedTuple):
+    family: str
+    given: str
+    prefix: str
+    suffix: str
+
+
+def _words(value: Any, field: str) -> str:
+    return " ".join(word.strip() for item in as_list(value, field) if (word := as_text(item, field)))
+
+
+def _chosen_name(resource: Mapping[str, Any], reading: Reading) -> _Name:
+    """The official name first, then the usual one; an old or maiden name only when alone."""
+    names = [as_object(item, "name") for item in as_list(resource.get("name"), "name")]
+    if not names:
+        raise MalformedResource("name is missing")
+    chosen = min(names, key=lambda name: _NAME_RANK.get(as_text(name.get("use"), "name.use"), 4))
+    family = (as_text(chosen.get("family"), "name.family") or "").strip()
+    given = _words(chosen.get("given"), "name.given")
+    if not family:
+        family = (as_text(chosen.get("text"), "name.text") or "").strip()
+        given = "" if family else given
+    if not family and given:
+        reading.warn("name.family is missing, the given names are printed as the name")
+        family, given = given, ""
+    if not family:
+        raise MalformedResource("name has neither family, given nor text")
+    return _Name(
+        family,
+        given,
+        _words(chosen.get("prefix"), "name.prefix"),
+        _words(chosen.get("suffix"), "name.suffix"),
+    )
+
+
+def _identifiers(resource: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], str, str, str | None]]:
+    """(identifier, value, system, use) of every identifier with a value, in the source's order."""
+    found = []
+    for item in as_list(resource.get("identifier"), "identifier"):
+        identifier = as_object(item, "identifier")
+        value = (as_text(identifier.get("value"), "identifier.value") or "").strip()
+        if value:
+            system = as_text(identifier.get("system"), "identifier.system") or ""
+            found.append((identifier, value, system, as_text(identifier.get("use"), "identifier.use")))
+    return found
+
+
+def _national_number(
+    resource: Mapping[str, Any], reading: Reading
+) -> tuple[str | None, NationalSystem | None]:
+    numbers = [(value, NATIONAL_SYSTEMS[system]) for _i, value, system, use in _identifiers(resource)
+               if system in NATIONAL_SYSTEMS and use != "old"]  # fmt: skip
+    if len({value for value, _system in numbers}) > 1:
+        reading.warn("identifier holds several national numbers, the first is kept")
+    return numbers[0] if numbers else (None, None)
+
+
+def _type_codes(identifier: Mapping[str, Any]) -> set[str]:
+    """The identifier's type codes (v2-0203 or unsystemed) and its type text, upper-cased."""
+    concept = as_object(identifier.get("type"), "identifier.type")
+    codes = {
+        code.upper()
+        for item in as_list(concept.get("coding"), "identifier.type.coding")
+        if as_object(item, "identifier.type.coding").get("system") in (None, _IDENTIFIER_TYPES)
+        and (
+            code := as_text(
+                as_object(item, "identifier.type.coding").get("code"), "identifier.type.coding.code"
+            )
+        )
+    }
+    written = as_text(concept.get("text"), "identifier.type.text")
+    return codes | ({written.strip().upper()} if written else set())
+
+
+def _mrn(resource: Mapping[str, Any], reading: Reading) -> str | None:
+    candidates: list[tuple[int, int, int, str]] = []
+    for index, (identifier, value, system, use) in enumerate(_identifiers(resource)):
+        if use == "old" or system in NATIONAL_SYSTEMS or system in _OTHER_SYSTEMS:
+            continue
+        types = _type_codes(identifier)
+        if system and system in reading.settings.mrn_systems:
+            tier = 0
+        elif types & _MRN_WORDS:
+            tier = 1
+        elif "PI" in types:
+            tier = 2
+        elif use == "official" and not types & _OTHER_TYPES:
+            tier = 3
+        else:
+            continue
+        candidates.append((tier, _USE_RANK.get(use, 2), index, value))
+    if not candidates:
+        return None
+    candidates.sort()
+    best = [value for tier, _rank, _index, value in candidates if tier == candidates[0][0]]
+    if len(set(best)) > 1:
+        reading.warn("identifier holds several MRNs of the same kind, the first is kept")
+    return candidates[0][3]

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from bascule.clinical.results import unit_text
 from bascule.hospital.model import CareProcess, FallbackProcedure, Hospital, HospitalMap
 from bascule.kits.content import procedures_for_unit
 from bascule.kits.fonts import typefaces
-from bascule.kits.patient_sheet import bed_text, display_name, unit_text
+from bascule.kits.patient_sheet import bed_text, display_name
 
 
 def _map() -> HospitalMap:
