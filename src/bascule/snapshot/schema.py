@@ -110,7 +110,22 @@ _V4 = """
 ALTER TABLE lab_results ADD COLUMN comparator TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# Doses never lost (clinical fidelity): every dose line of an order (JSON), its intent and a
+# prescriber named without a resource; an administration's rate, text, reason not given, performer
+# named without a resource and end.
+_DOSE_LINES = """
+ALTER TABLE medication_orders ADD COLUMN lines TEXT;
+ALTER TABLE medication_orders ADD COLUMN intent TEXT;
+ALTER TABLE medication_orders ADD COLUMN prescriber TEXT;
+ALTER TABLE administrations ADD COLUMN rate_value REAL;
+ALTER TABLE administrations ADD COLUMN rate_unit TEXT;
+ALTER TABLE administrations ADD COLUMN dosage_text TEXT;
+ALTER TABLE administrations ADD COLUMN status_reason TEXT;
+ALTER TABLE administrations ADD COLUMN performer TEXT;
+ALTER TABLE administrations ADD COLUMN ended_at TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _DOSE_LINES)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
