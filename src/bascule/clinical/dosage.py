@@ -40,9 +40,11 @@ def _number(value: float) -> str:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Timing:
-    """A line's timing as the prescriber wrote it (HL7 Timing: `code` and `repeat`)."""
+    """A line's timing as the prescriber wrote it (HL7 Timing: `code` and `repeat`). Only a coded
+    `code` (BID, Q8H...) is scheduled; its `label` (the code's text) is printed, never guessed at."""
 
     code: str | None = None
+    label: str | None = None
     frequency: int | None = None
     frequency_max: int | None = None
     period: float | None = None
@@ -66,10 +68,11 @@ class Timing:
         )
 
     def summary(self) -> str:
-        """The timing in a compact form for a person (UCUM units): "BID", "3×/1 d", "1×/36 h MORN"."""
+        """The timing for a person: the code's text or the code as written ("BID", "2 times daily"),
+        else the repeat in a compact form with UCUM units ("3×/1 d", "1×/36 h MORN")."""
+        if self.label or self.code:
+            return self.label or self.code or ""
         parts = []
-        if self.code:
-            parts.append(self.code)
         if self.frequency is not None or self.period is not None:
             times = _number(self.frequency or 1)
             if self.frequency_max is not None:

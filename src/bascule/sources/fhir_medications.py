@@ -119,7 +119,8 @@ def _timing(entry: Mapping[str, Any]) -> tuple[Timing, list[Any]]:
     )
     days = as_list(repeat.get("dayOfWeek"), "timing.repeat.dayOfWeek")
     read = Timing(
-        code=code or label or as_text(code_concept.get("text"), "timing.code.text"),
+        code=code,
+        label=label,
         frequency=_count(repeat.get("frequency"), "timing.repeat.frequency"),
         frequency_max=_count(repeat.get("frequencyMax"), "timing.repeat.frequencyMax"),
         period=as_number(repeat.get("period"), "timing.repeat.period"),
