@@ -48,6 +48,7 @@ class Timing:
     frequency: int | None = None
     frequency_max: int | None = None
     period: float | None = None
+    period_max: float | None = None  # "every 4 to 6 hours": no set time
     period_unit: str | None = None
     when: tuple[str, ...] = ()
     offset: int | None = None  # minutes from the `when` event: before it for AC*, after it otherwise
@@ -77,7 +78,10 @@ class Timing:
             times = _number(self.frequency or 1)
             if self.frequency_max is not None:
                 times += f"–{_number(self.frequency_max)}"
-            parts.append(f"{times}×/{_number(self.period or 1)} {self.period_unit or 'd'}")
+            period = _number(self.period or 1)
+            if self.period_max is not None:
+                period += f"–{_number(self.period_max)}"
+            parts.append(f"{times}×/{period} {self.period_unit or 'd'}")
         if self.when:
             offset = f" {self.offset} min" if self.offset else ""
             parts.append(" ".join(self.when) + offset)
@@ -132,7 +136,7 @@ def schedule_of(timing: Timing, settings: HospitalSettings) -> Schedule | None:
     """The schedule a timing implies in this hospital, or None when it cannot be one."""
     if not timing.has_repeat:
         return _code_schedule(timing.code, settings)
-    if timing.frequency_max is not None or timing.period_unit in ("mo", "a"):
+    if timing.frequency_max is not None or timing.period_max is not None or timing.period_unit in ("mo", "a"):
         return None
     weekdays: list[int] = []
     for code in timing.day_of_week:

@@ -124,6 +124,7 @@ def _timing(entry: Mapping[str, Any]) -> tuple[Timing, list[Any]]:
         frequency=_count(repeat.get("frequency"), "timing.repeat.frequency"),
         frequency_max=_count(repeat.get("frequencyMax"), "timing.repeat.frequencyMax"),
         period=as_number(repeat.get("period"), "timing.repeat.period"),
+        period_max=as_number(repeat.get("periodMax"), "timing.repeat.periodMax"),
         period_unit=period_unit,
         when=when,
         offset=_count(repeat.get("offset"), "timing.repeat.offset"),
