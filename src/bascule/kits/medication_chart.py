@@ -40,8 +40,23 @@ _ROUTES = {
 }
 
 
+# SNOMED CT route codes, for a source that sends the code without its display (Cerner/Oracle).
+_ROUTE_CODES = {
+    "26643006": "oral",
+    "47625008": "intravenous",
+    "34206005": "subcutaneous",
+    "78421000": "intramuscular",
+    "447694001": "inhaled",
+    "6064005": "topical",
+    "37161004": "rectal",
+    "37839007": "sublingual",
+}
+
+
 def route_text(route: str | None, lang: Lang) -> str:
-    return _ROUTES.get((route or "").lower(), {}).get(lang, route or "")
+    """The route as a ward writes it ("per os", "IV"); an unknown route as the source wrote it."""
+    key = (route or "").lower().removesuffix(" route")
+    return _ROUTES.get(_ROUTE_CODES.get(key, key), {}).get(lang, route or "")
 
 
 def _unit(unit: str | None) -> str:
