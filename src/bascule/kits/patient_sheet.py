@@ -187,7 +187,7 @@ def _medications(
             if flagged_order:  # white on black and framed thick, besides its sign
                 extra.append(("BACKGROUND", (0, index), (0, index), colors.black))
                 extra.append(("BOX", (0, index), (-1, index), 2.5, colors.black))
-    widths = [width * 0.36, width * 0.14, width * 0.12, width * 0.26, width * 0.12]
+    widths = [width * 0.34, width * 0.13, width * 0.11, width * 0.27, width * 0.15]
     heading_row = [t(f"kits.col_{c}", lang) for c in ("drug", "dose", "route", "schedule", "since")]
     table = grid_table(heading_row, rows, widths, styles, extra=extra)
     return KeepTogether([heading, table])
