@@ -1,6 +1,7 @@
 """The clinical data kept for downtime: frozen, FHIR-free records and the views read from them."""
 
 from bascule.clinical.allergy_conflicts import AllergyConflict, conflicts
+from bascule.clinical.dosage import DoseLine
 from bascule.clinical.records import (
     ACTIVITY_KINDS,
     BLOOD_GROUP_LOINC,
@@ -37,6 +38,7 @@ __all__ = [
     "Chart",
     "ClinicalRecord",
     "DoseDue",
+    "DoseLine",
     "HospitalSettings",
     "LabResult",
     "MedicationOrder",

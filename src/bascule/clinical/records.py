@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Literal, TypeAlias
 
+from bascule.clinical.dosage import DoseLine
+
 Sex = Literal["female", "male", "other", "unknown"]
 LocationKind = Literal["site", "unit", "room", "bed", "other"]
 ActivityKind = Literal["consultation", "imaging", "surgery"]
@@ -197,7 +199,10 @@ class Problem(Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MedicationOrder(Record):
-    """A prescription with its daily schedule (`times`, sorted) or as needed."""
+    """A prescription: its dose lines (every one the source sent, `lines`) or, for a source that
+    knows a single line, the flat fields (`dose_value`, `route`, `times`...). A reader of the order
+    uses `dose_lines`, which is always one or the other. `prescriber` is the prescriber's name when
+    the source named them without a resource to point to (`prescriber_id`)."""
 
     patient_id: str
     drug: str
@@ -212,6 +217,9 @@ class MedicationOrder(Record):
     start: datetime | None = None
     end: datetime | None = None
     prescriber_id: str | None = None
+    lines: tuple[DoseLine, ...] = ()
+    intent: str | None = None
+    prescriber: str | None = None
 
     def __post_init__(self) -> None:
         Record.__post_init__(self)
@@ -228,10 +236,32 @@ class MedicationOrder(Record):
     def is_active(self) -> bool:
         return self.status == "active"
 
+    @property
+    def is_to_give(self) -> bool:
+        """An active order (not a proposal or a plan): its doses are due."""
+        return self.is_active and self.intent not in ("proposal", "plan", "option")
+
+    @property
+    def dose_lines(self) -> tuple[DoseLine, ...]:
+        if self.lines:
+            return self.lines
+        single = DoseLine(
+            text=self.frequency,
+            dose_low=self.dose_value,
+            dose_unit=self.dose_unit,
+            route=self.route,
+            times=self.times,
+            as_needed=self.as_needed,
+            start=self.start,
+            end=self.end if self.start is None or self.end is None or self.end >= self.start else None,
+        )
+        return (single,)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Administration(Record):
-    """A dose given (or not given) to the patient."""
+    """A dose given (or not given, `status_reason` saying why) to the patient. `performer` is the
+    name of who gave it when the source named them without a resource to point to."""
 
     patient_id: str
     drug: str
@@ -242,12 +272,21 @@ class Administration(Record):
     route: str | None = None
     status: str = "completed"
     performer_id: str | None = None
+    rate_value: float | None = None
+    rate_unit: str | None = None
+    dosage_text: str | None = None
+    status_reason: str | None = None
+    performer: str | None = None
+    ended_at: datetime | None = None
 
     def __post_init__(self) -> None:
         Record.__post_init__(self)
         _require(bool(self.patient_id), f"administration {self.id} needs a patient")
         _require(bool(self.drug), f"administration {self.id} needs a drug")
         _utc(self.given_at, f"administration {self.id} time")
+        _utc(self.ended_at, f"administration {self.id} end")
+        if self.ended_at is not None:
+            _require(self.ended_at >= self.given_at, f"administration {self.id}: ends before it starts")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bascule.clinical.dosage import DoseLine
 from bascule.clinical.records import (
     Activity,
     Administration,
@@ -81,7 +82,8 @@ class Chart:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DoseDue:
-    """A dose due in a time window, and whether an administration was recorded for it."""
+    """A dose of one of the order's dose lines (`line_index`) due in a time window, and whether an
+    administration was recorded for it."""
 
     due_at: datetime
     order: MedicationOrder
@@ -91,6 +93,14 @@ class DoseDue:
     family: str
     given: str
     given_at: datetime | None
+    line_index: int = 0
+
+    def __post_init__(self) -> None:
+        _require(0 <= self.line_index < len(self.order.dose_lines), "a dose due names a line of its order")
+
+    @property
+    def line(self) -> DoseLine:
+        return self.order.dose_lines[self.line_index]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,7 +17,15 @@ from bascule.i18n import Lang, register, t
 from bascule.kits.allergy_warning import chart_conflicts, conflict_box, conflict_mark
 from bascule.kits.content import PatientPage, UnitKitContent
 from bascule.kits.frame import PatientMark, Styles
-from bascule.kits.medication_chart import chart_flowables, dose_text, route_text
+from bascule.kits.medication_chart import (
+    chart_flowables,
+    dose_text,
+    line_dose,
+    rate_text,
+    route_text,
+    schedule_text,
+    words_markup,
+)
 from bascule.kits.moments import day, short
 from bascule.kits.results_table import results_table
 from bascule.kits.tables import banner, grid_table, text
@@ -167,39 +175,40 @@ def _allergies(allergies: tuple[Allergy, ...], styles: Styles, lang: Lang, width
 def _medications(
     page: PatientPage, styles: Styles, lang: Lang, width: float, zone: tzinfo, flagged: frozenset[str]
 ) -> Flowable:
+    """One row per dose line, each naming its drug: the dose (a range in full), route, when (or
+    "schedule: see prescription"), and the prescriber's words under the drug, verbatim."""
     heading = Paragraph(text(t("kits.medications", lang)), styles.heading)
     if not page.chart.orders:
         return KeepTogether([heading, Paragraph(text(t("kits.none_recorded", lang)), styles.body)])
     mark = conflict_mark(styles)
-    rows = [
-        [
-            Paragraph(f"{text(mark)} {text(order.drug)}", styles.cell_inverted)
-            if order.id in flagged
-            else order.drug,
-            dose_text(order.dose_value, order.dose_unit),
-            route_text(order.route, lang),
-            t("kits.as_needed", lang) if order.as_needed else ", ".join(f"{m:%H:%M}" for m in order.times),
-            day(order.start.astimezone(zone).date()) if order.start else "",
-        ]
-        for order in page.chart.orders
-    ]
-    widths = [width * 0.40, width * 0.13, width * 0.14, width * 0.19, width * 0.14]
+    rows: list[list[object]] = []
+    extra: list[tuple[Any, ...]] = []
+    for order in page.chart.orders:
+        for line in order.dose_lines:
+            index = len(rows) + 1
+            words = words_markup(line)
+            flagged_order = order.id in flagged
+            name = f"<b>{text(mark) + ' ' if flagged_order else ''}{text(order.drug)}</b>"
+            style = styles.cell_inverted if flagged_order else styles.cell
+            schedule = schedule_text(line, lang, zone)
+            rows.append(
+                [
+                    Paragraph(name + (f"<br/>{words}" if words else ""), style),
+                    line_dose(line),
+                    " · ".join(part for part in (route_text(line.route, lang), line.method or "") if part),
+                    Paragraph(f"<b>{text(schedule)}</b>", styles.cell)
+                    if line.kind != "scheduled"
+                    else schedule,
+                    day(order.start.astimezone(zone).date()) if order.start else "",
+                ]
+            )
+            if flagged_order:  # white on black and framed thick, besides its sign
+                extra.append(("BACKGROUND", (0, index), (0, index), colors.black))
+                extra.append(("BOX", (0, index), (-1, index), 2.5, colors.black))
+    widths = [width * 0.34, width * 0.13, width * 0.11, width * 0.27, width * 0.15]
     heading_row = [t(f"kits.col_{c}", lang) for c in ("drug", "dose", "route", "schedule", "since")]
-    drug_rows = list(range(len(rows)))
-    extra = _bold_column(0, drug_rows, styles)
-    for index, order in enumerate(page.chart.orders, start=1):
-        if order.id in flagged:  # white on black and framed thick, besides its sign
-            extra.append(("BACKGROUND", (0, index), (0, index), colors.black))
-            extra.append(("BOX", (0, index), (-1, index), 2.5, colors.black))
     table = grid_table(heading_row, rows, widths, styles, extra=extra)
     return KeepTogether([heading, table])
-
-
-def _bold_column(column: int, rows: list[int], styles: Styles) -> list[tuple[Any, ...]]:
-    if not rows:
-        return []
-    font = (styles.cell_bold.fontName, styles.cell.fontSize, styles.cell.leading)
-    return [("FONT", (column, 1), (column, rows[-1] + 1), *font)]
 
 
 def _administrations(page: PatientPage, styles: Styles, lang: Lang, width: float, zone: tzinfo) -> Flowable:
@@ -207,17 +216,22 @@ def _administrations(page: PatientPage, styles: Styles, lang: Lang, width: float
     given = page.chart.administrations
     if not given:
         return KeepTogether([heading, Paragraph(text(t("kits.given_none", lang)), styles.body)])
-    rows = [
-        [
-            short(item.given_at, zone),
-            item.drug,
-            dose_text(item.dose_value, item.dose_unit),
-            route_text(item.route, lang),
-            _status(item.status, lang),
-        ]
-        for item in given
-    ]
-    widths = [width * 0.15, width * 0.43, width * 0.14, width * 0.14, width * 0.14]
+    rows = []
+    for item in given:
+        drug = " · ".join(
+            part for part in (item.drug, item.dosage_text and f"« {item.dosage_text} »") if part
+        )
+        amount = (dose_text(item.dose_value, item.dose_unit), rate_text(item.rate_value, item.rate_unit))
+        rows.append(
+            [
+                short(item.given_at, zone),
+                drug,
+                " · ".join(part for part in amount if part),
+                route_text(item.route, lang),
+                _status(item.status, item.status_reason, lang),
+            ]
+        )
+    widths = [width * 0.14, width * 0.40, width * 0.14, width * 0.12, width * 0.20]
     heading_row = [t(f"kits.col_{c}", lang) for c in ("time", "drug", "dose", "route", "status")]
     return KeepTogether([heading, grid_table(heading_row, rows, widths, styles)])
 
@@ -227,8 +241,12 @@ _STATUSES = {
     "not-done": {"fr": "NON DONNÉ", "en": "NOT GIVEN"},
     "in-progress": {"fr": "en cours", "en": "running"},
     "stopped": {"fr": "arrêté", "en": "stopped"},
+    "on-hold": {"fr": "suspendu", "en": "on hold"},
 }
 
 
-def _status(status: str, lang: Lang) -> str:
-    return _STATUSES.get(status, {}).get(lang, status)
+def _status(status: str, reason: str | None, lang: Lang) -> str:
+    if status == "not-done" and reason:
+        return t("kits.not_given_because", lang, reason=reason)
+    shown = _STATUSES.get(status, {}).get(lang, status)
+    return f"{shown} ({reason})" if reason else shown

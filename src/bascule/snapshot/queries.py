@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
+from bascule.clinical.dosage import due_times
 from bascule.clinical.records import (
     BLOOD_GROUP_LOINC,
     Administration,
@@ -212,21 +213,15 @@ def chart(
     )
 
 
-def _due_times(order: MedicationOrder, start: datetime, end: datetime, zone: tzinfo) -> list[datetime]:
-    local_start = start.astimezone(zone).date() - timedelta(days=1)
-    local_end = end.astimezone(zone).date() + timedelta(days=1)
+def _due_times(
+    order: MedicationOrder, start: datetime, end: datetime, zone: tzinfo
+) -> list[tuple[datetime, int]]:
+    """(moment, dose line) of every dose of the order due in [start, end), within the order's dates."""
     due = []
-    day = local_start
-    while day <= local_end:
-        for moment in order.times:
-            at = datetime.combine(day, time(moment.hour, moment.minute), tzinfo=zone).astimezone(UTC)
-            if (
-                start <= at < end
-                and (order.start is None or at >= order.start)
-                and (order.end is None or at < order.end)
-            ):
-                due.append(at)
-        day += timedelta(days=1)
+    for index, line in enumerate(order.dose_lines):
+        for at in due_times(line, start, end, zone):
+            if (order.start is None or at >= order.start) and (order.end is None or at < order.end):
+                due.append((at, index))
     return due
 
 
@@ -238,7 +233,7 @@ def medication_schedule(
         SELECT {mapping.select_list}, {_PLACE}, p.family, p.given
         FROM medication_orders JOIN stays s ON s.patient_id = medication_orders.patient_id AND {CURRENT_STAY}
         JOIN patients p ON p.id = medication_orders.patient_id {_PLACE_JOINS}
-        WHERE medication_orders.status = 'active' AND medication_orders.as_needed = 0""").fetchall()
+        WHERE medication_orders.status = 'active'""").fetchall()
     width = len(mapping.columns)
     window = (encode_time(start - timedelta(hours=2)), encode_time(end + timedelta(hours=2)))
     given_rows = connection.execute(
@@ -254,10 +249,10 @@ def medication_schedule(
     for row in rows:
         order: MedicationOrder = mapping.from_row(row[:width])
         unit, room, bed, family, given = row[width:]
-        if order.id in seen_orders or (unit_id is not None and unit != unit_id):
+        if order.id in seen_orders or (unit_id is not None and unit != unit_id) or not order.is_to_give:
             continue
         seen_orders.add(order.id)
-        for due_at in _due_times(order, start, end, zone):
+        for due_at, line_index in _due_times(order, start, end, zone):
             nearby = [g for g in given_by_order.get(order.id, []) if abs(g - due_at) <= timedelta(hours=1)]
             doses.append(
                 DoseDue(
@@ -269,10 +264,18 @@ def medication_schedule(
                     family=family,
                     given=given,
                     given_at=min(nearby, key=lambda g: abs(g - due_at), default=None),
+                    line_index=line_index,
                 )
             )
     doses.sort(
-        key=lambda dose: (dose.due_at, dose.unit_id or "", dose.room or "", dose.bed or "", dose.order.id)
+        key=lambda dose: (
+            dose.due_at,
+            dose.unit_id or "",
+            dose.room or "",
+            dose.bed or "",
+            dose.order.id,
+            dose.line_index,
+        )
     )
     return doses
 

@@ -1,12 +1,14 @@
 """How each clinical record becomes a row of its table, and back.
 
 Columns are named after the record's fields; times are stored as sortable UTC text
-("2026-11-24T08:00:00Z"), dates as "YYYY-MM-DD", daily schedules as "08:00,14:00".
+("2026-11-24T08:00:00Z"), dates as "YYYY-MM-DD", daily schedules as "08:00,14:00", an order's dose
+lines as a JSON list of objects (one key per DoseLine field, same encodings).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import types
 import typing
 from collections.abc import Callable
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from bascule.clinical.dosage import DoseLine
 from bascule.clinical.records import (
     Activity,
     Administration,
@@ -56,6 +59,54 @@ def _identity(value: Any) -> Any:
     return value
 
 
+def _encode_moments(moments: tuple[datetime, ...]) -> list[str]:
+    return [encode_time(moment) for moment in moments]
+
+
+def _decode_moments(texts: list[str]) -> tuple[datetime, ...]:
+    return tuple(decode_time(text) for text in texts)
+
+
+def _line_codecs() -> dict[str, tuple[Encoder, Encoder]]:
+    hints = typing.get_type_hints(DoseLine)
+    codecs: dict[str, tuple[Encoder, Encoder]] = {}
+    for line_field in dataclasses.fields(DoseLine):
+        hint = hints[line_field.name]
+        if hint == tuple[datetime, ...]:
+            codecs[line_field.name] = (_encode_moments, _decode_moments)
+        elif hint == tuple[int, ...]:
+            codecs[line_field.name] = (list, tuple)
+        else:
+            codecs[line_field.name] = _codecs(hint)
+    return codecs
+
+
+def _encode_lines(lines: tuple[DoseLine, ...]) -> str:
+    """Each line as the fields that differ from their defaults (most are empty)."""
+    return json.dumps(
+        [
+            {
+                name: encode(getattr(line, name))
+                for name, (encode, _) in _LINE_CODECS.items()
+                if getattr(line, name) != _LINE_DEFAULTS[name]
+            }
+            for line in lines
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _decode_lines(text: str | None) -> tuple[DoseLine, ...]:
+    """A store written before dose lines were kept has NULL here: no lines, the flat fields say it."""
+    if not text:
+        return ()
+    return tuple(
+        DoseLine(**{name: _LINE_CODECS[name][1](value) for name, value in item.items()})
+        for item in json.loads(text)
+    )
+
+
 def _codecs(hint: Any) -> tuple[Encoder, Encoder]:
     """(encode, decode) for a field of this type."""
     args = typing.get_args(hint)
@@ -67,11 +118,17 @@ def _codecs(hint: Any) -> tuple[Encoder, Encoder]:
         pair = (date.isoformat, date.fromisoformat)
     elif base is bool:
         pair = (int, bool)
+    elif base == tuple[DoseLine, ...]:
+        return (_encode_lines, _decode_lines)
     elif typing.get_origin(base) is tuple:
         pair = (_encode_times, _decode_times)
     else:
         return (_identity, _identity)
     return (_optional(pair[0]), _optional(pair[1])) if optional else pair
+
+
+_LINE_CODECS = _line_codecs()
+_LINE_DEFAULTS = {name: getattr(DoseLine(), name) for name in _LINE_CODECS}
 
 
 @dataclass(frozen=True)

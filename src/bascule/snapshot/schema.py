@@ -105,15 +105,13 @@ CREATE TABLE downtime_ids (
 CREATE INDEX downtime_ids_unit ON downtime_ids (unit, sequence);
 """
 
-# Version 4 (clinical fidelity): a result's comparator ("<0.01" is not 0.01).
+# Version 4 (clinical fidelity: real EHR exports and feeds). Results: comparator ("<0.01" is not
+# 0.01), category, range text, absent reason, yes/no value; a name's prefix and suffix; an allergy's
+# worst reaction severity and kind; a problem's category; people known only by name (an appointment's
+# practitioner, a prescriber, a performer); every dose line of an order (JSON) and its intent; an
+# administration's rate, text, reason not given and end.
 _V4 = """
 ALTER TABLE lab_results ADD COLUMN comparator TEXT;
-"""
-
-# Results, identities, allergies and references as EHRs send them: a result's category, range text,
-# absent reason and yes/no value; a name's prefix and suffix; an allergy's worst reaction severity
-# and kind; a problem's category; the practitioner of an appointment known only by name.
-_RESULTS_AND_IDENTITIES = """
 ALTER TABLE lab_results ADD COLUMN category TEXT;
 ALTER TABLE lab_results ADD COLUMN range_text TEXT;
 ALTER TABLE lab_results ADD COLUMN absent_reason TEXT;
@@ -124,9 +122,18 @@ ALTER TABLE allergies ADD COLUMN severity TEXT;
 ALTER TABLE allergies ADD COLUMN kind TEXT;
 ALTER TABLE problems ADD COLUMN category TEXT;
 ALTER TABLE activities ADD COLUMN practitioner_display TEXT;
+ALTER TABLE medication_orders ADD COLUMN lines TEXT;
+ALTER TABLE medication_orders ADD COLUMN intent TEXT;
+ALTER TABLE medication_orders ADD COLUMN prescriber TEXT;
+ALTER TABLE administrations ADD COLUMN rate_value REAL;
+ALTER TABLE administrations ADD COLUMN rate_unit TEXT;
+ALTER TABLE administrations ADD COLUMN dosage_text TEXT;
+ALTER TABLE administrations ADD COLUMN status_reason TEXT;
+ALTER TABLE administrations ADD COLUMN performer TEXT;
+ALTER TABLE administrations ADD COLUMN ended_at TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _RESULTS_AND_IDENTITIES)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bascule.clinical.dosage import WEEKDAY_CODES, DoseLine
 from bascule.clinical.records import (
     NO_KNOWN_ALLERGY,
     SEE_SOURCE,
@@ -216,51 +217,120 @@ def _problem(p: Problem) -> Resource:
     )
 
 
-def _order(o: MedicationOrder) -> Resource:
-    dosage = _compact(
+def _dose(line: DoseLine) -> Resource | None:
+    if line.dose_high is not None:
+        dose_range = {
+            "low": _quantity(line.dose_low, line.dose_unit),
+            "high": _quantity(line.dose_high, line.dose_unit),
+        }
+        return {"doseRange": _compact(dose_range)}
+    quantity = _quantity(line.dose_low, line.dose_unit)
+    return {"doseQuantity": quantity} if quantity else None
+
+
+def _timing(line: DoseLine, order: MedicationOrder) -> Resource:
+    """The line's schedule as a repeat (times of day, every n days or weekdays, its own dates), and
+    the timing as written as the code's text: read back, it gives the same line."""
+    bounds = _compact(
         {
-            "text": o.frequency,
-            "route": _concept(None, o.route),
-            "timing": {"repeat": {"timeOfDay": [t.strftime("%H:%M:%S") for t in o.times]}}
-            if o.times
-            else None,
-            "doseAndRate": [{"doseQuantity": _quantity(o.dose_value, o.dose_unit)}]
-            if o.dose_value is not None or o.dose_unit
-            else [],
-            "asNeededBoolean": True if o.as_needed else None,
+            "start": _instant(line.start) if line.start != order.start else None,
+            "end": _instant(line.end) if line.end != order.end else None,
         }
     )
+    repeat = _compact(
+        {
+            "boundsPeriod": bounds,
+            "count": line.count,
+            "period": line.every_days if line.every_days > 1 else None,
+            "periodUnit": "d" if line.every_days > 1 else None,
+            "dayOfWeek": [WEEKDAY_CODES[day - 1] for day in line.weekdays],
+            "timeOfDay": [moment.strftime("%H:%M:%S") for moment in line.times],
+        }
+    )
+    return _compact(
+        {
+            "event": [_instant(moment) for moment in line.events],
+            "repeat": repeat,
+            "code": {"text": line.timing} if line.timing else None,
+        }
+    )
+
+
+def _dosage(line: DoseLine, order: MedicationOrder) -> Resource:
+    dose_and_rate = _compact(
+        {**(_dose(line) or {}), "rateQuantity": _quantity(line.rate_value, line.rate_unit)}
+    )
+    max_dose = _compact(
+        {
+            "numerator": _quantity(line.max_dose_value, line.max_dose_unit),
+            "denominator": _quantity(line.max_period_value, line.max_period_unit),
+        }
+    )
+    as_needed: Resource = {}
+    if line.as_needed_reason:
+        as_needed["asNeededCodeableConcept"] = {"text": line.as_needed_reason}
+    elif line.as_needed:
+        as_needed["asNeededBoolean"] = True
+    return _compact(
+        {
+            "text": line.text,
+            "patientInstruction": line.patient_instruction,
+            "timing": _timing(line, order),
+            **as_needed,
+            "route": _concept(None, line.route),
+            "method": _concept(None, line.method),
+            "doseAndRate": [dose_and_rate] if dose_and_rate else [],
+            "maxDosePerPeriod": max_dose,
+        }
+    )
+
+
+def _order(o: MedicationOrder) -> Resource:
     validity = _compact({"start": _instant(o.start), "end": _instant(o.end)})
+    requester = _ref("Practitioner", o.prescriber_id) or ({"display": o.prescriber} if o.prescriber else None)
     return _compact(
         {
             "resourceType": "MedicationRequest",
             "id": o.id,
             "meta": _meta(o),
             "status": o.status,
-            "intent": "order",
+            "intent": o.intent or "order",
             "medicationCodeableConcept": _concept(o.drug_code, o.drug),
             "subject": _ref("Patient", o.patient_id),
-            "requester": _ref("Practitioner", o.prescriber_id),
-            "dosageInstruction": [dosage] if dosage else [],
+            "requester": requester,
+            "dosageInstruction": [_dosage(line, o) for line in o.dose_lines],
             "dispenseRequest": {"validityPeriod": validity} if validity else None,
         }
     )
 
 
 def _administration(a: Administration) -> Resource:
+    if a.performer_id:
+        performer = [{"actor": _ref("Practitioner", a.performer_id)}]
+    else:
+        performer = [{"actor": {"display": a.performer}}] if a.performer else []
+    effective: Resource = {"effectiveDateTime": _instant(a.given_at)}
+    if a.ended_at is not None:
+        effective = {"effectivePeriod": {"start": _instant(a.given_at), "end": _instant(a.ended_at)}}
     return _compact(
         {
             "resourceType": "MedicationAdministration",
             "id": a.id,
             "meta": _meta(a),
             "status": a.status,
+            "statusReason": [{"text": a.status_reason}] if a.status_reason else [],
             "medicationCodeableConcept": _concept(None, a.drug),
             "subject": _ref("Patient", a.patient_id),
-            "effectiveDateTime": _instant(a.given_at),
+            **effective,
             "request": _ref("MedicationRequest", a.order_id),
-            "performer": [{"actor": _ref("Practitioner", a.performer_id)}] if a.performer_id else [],
+            "performer": performer,
             "dosage": _compact(
-                {"dose": _quantity(a.dose_value, a.dose_unit), "route": _concept(None, a.route)}
+                {
+                    "text": a.dosage_text,
+                    "dose": _quantity(a.dose_value, a.dose_unit),
+                    "route": _concept(None, a.route),
+                    "rateQuantity": _quantity(a.rate_value, a.rate_unit),
+                }
             ),
         }
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bascule.clinical import Activity, LabResult, MedicationOrder, Patient, Stay
+from bascule.clinical import Activity, DoseLine, LabResult, MedicationOrder, Patient, Stay
 from bascule.sources.fhir_fields import MalformedResource
 from bascule.sources.fhir_records import to_record
 
@@ -94,6 +94,15 @@ def test_without_last_updated_the_default_version_is_used() -> None:
                 dose_unit="mg",
                 route="oral",
                 times=(time(8), time(14)),
+                lines=(
+                    DoseLine(
+                        dose_low=40,
+                        dose_unit="mg",
+                        route="oral",
+                        timing="08:00, 14:00",
+                        times=(time(8), time(14)),
+                    ),
+                ),
             ),
         ),
         (

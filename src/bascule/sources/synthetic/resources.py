@@ -114,7 +114,6 @@ def medication_request(rid: str, stamp: str, patient: str, drug: tuple[str, str]
                        route: str, times: tuple[str, ...], as_needed: bool, start: datetime,
                        prescriber: str) -> Resource:  # fmt: skip
     dosage: dict[str, Any] = {
-        "text": ", ".join(times) if times else "PRN",
         "route": {"text": route},
         "doseAndRate": [{"doseQuantity": {"value": dose[0], "unit": dose[1]}}],
     }
