@@ -7,6 +7,7 @@ Columns are named after the record's fields; times are stored as sortable UTC te
 from __future__ import annotations
 
 import dataclasses
+import json
 import types
 import typing
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from bascule.clinical.records import (
     Practitioner,
     Problem,
     Stay,
+    StayPlace,
 )
 
 Encoder = Callable[[Any], Any]
@@ -52,6 +54,43 @@ def _decode_times(text: str) -> tuple[time, ...]:
     return tuple(time.fromisoformat(part) for part in text.split(",") if part)
 
 
+def _encode_places(places: tuple[StayPlace, ...]) -> str:
+    """A stay's places as a JSON list ('' for none, the default of the column)."""
+    if not places:
+        return ""
+    return json.dumps(
+        [
+            {
+                key: encode_time(value) if isinstance(value, datetime) else value
+                for key, value in (
+                    ("id", place.location_id),
+                    ("kind", place.kind),
+                    ("display", place.display),
+                    ("start", place.start),
+                    ("end", place.end),
+                )
+                if value is not None
+            }
+            for place in places
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _decode_places(text: str) -> tuple[StayPlace, ...]:
+    return tuple(
+        StayPlace(
+            location_id=item.get("id"),
+            kind=item.get("kind"),
+            display=item.get("display"),
+            start=decode_time(item["start"]) if "start" in item else None,
+            end=decode_time(item["end"]) if "end" in item else None,
+        )
+        for item in (json.loads(text) if text else [])
+    )
+
+
 def _identity(value: Any) -> Any:
     return value
 
@@ -67,6 +106,8 @@ def _codecs(hint: Any) -> tuple[Encoder, Encoder]:
         pair = (date.isoformat, date.fromisoformat)
     elif base is bool:
         pair = (int, bool)
+    elif typing.get_origin(base) is tuple and typing.get_args(base)[0] is StayPlace:
+        pair = (_encode_places, _decode_places)
     elif typing.get_origin(base) is tuple:
         pair = (_encode_times, _decode_times)
     else:

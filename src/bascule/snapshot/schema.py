@@ -110,7 +110,14 @@ _V4 = """
 ALTER TABLE lab_results ADD COLUMN comparator TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# Clinical fidelity, census: a stay keeps the places its source gave (resolved to a care unit when
+# read, as Locations may come later) and the attending's name when the doctor is known by name only.
+_STAY_PLACES = """
+ALTER TABLE stays ADD COLUMN places TEXT NOT NULL DEFAULT '';
+ALTER TABLE stays ADD COLUMN attending_display TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _STAY_PLACES)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -4,6 +4,7 @@ import bascule.clinical as clinical
 def test_the_clinical_api_is_exactly_its_all() -> None:
     public = {name for name in vars(clinical) if not name.startswith("_")} - {
         "allergy_conflicts",
+        "placement",
         "records",
         "settings",
         "views",
