@@ -106,7 +106,7 @@ def _source_code(stay: Stay, ranked: Sequence[StayPlace]) -> str | None:
 def place_stay(stay: Stay, places: Places, at: datetime) -> Placement:
     """Where `stay` puts its patient at `at`: the most specific of its current places (latest first
     among equals) that leads to a care unit; room and bed from the most specific place."""
-    current = [place for place in source_places(stay) if place.covers(at)]
+    current = [place for place in source_places(stay) if place.is_current_at(at)]
     ranked = sorted(enumerate(current), key=lambda pair: (_RANK.get(places.kind_of(pair[1]), 2), pair[0]))
     ordered = [place for _, place in ranked]
     unit = next(
@@ -125,8 +125,15 @@ def place_stay(stay: Stay, places: Places, at: datetime) -> Placement:
             room = room or places.room_above(place)
         elif kind == "room" and room is None:
             room = places.label_of(place)
-    if ordered and bed is None and room is None and places.kind_of(ordered[0]) in (None, "other"):
-        bed = places.label_of(ordered[0])  # a place of unknown kind, most likely a bed: keep its label
+    first = ordered[0] if ordered else None
+    if (
+        first is not None
+        and bed is None
+        and room is None
+        and places.kind_of(first) in (None, "other")
+        and first.location_id not in places.unit_locations
+    ):
+        bed = places.label_of(first)  # a place of unknown kind, most likely a bed: keep its label
     return Placement(
         stay_id=stay.id,
         unit_id=unit,

@@ -108,8 +108,8 @@ class CareLocation(Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StayPlace:
-    """One place a source says a stay is at now (a FHIR Encounter.location entry that is active or
-    has no status): the Location id (None for a place named by its display only), the kind the entry itself declares (None if it declares none),
+    """One place a source names for a stay (a FHIR Encounter.location entry): the Location id (None
+    for a place named by its display only), the kind the entry itself declares (None if it declares none),
     its display text and its period. Which unit it is in is found when the store is read, through
     the Location hierarchy, since Locations may arrive after the Encounter."""
 
@@ -118,6 +118,9 @@ class StayPlace:
     display: str | None = None
     start: datetime | None = None
     end: datetime | None = None
+    # The entry's status: None or "active" is where the patient is; planned, reserved and completed
+    # are kept to tell a person where the source last had the patient.
+    status: str | None = None
 
     def __post_init__(self) -> None:
         _require(bool(self.location_id or self.display), "a stay's place needs a location id or a display")
@@ -125,8 +128,10 @@ class StayPlace:
         _utc(self.start, f"place {self.location_id} start")
         _utc(self.end, f"place {self.location_id} end")
 
-    def covers(self, moment: datetime) -> bool:
-        """Open (no end), or its period holds `moment`."""
+    def is_current_at(self, moment: datetime) -> bool:
+        """Active (or no status), and open (no end) or its period holds `moment`."""
+        if self.status not in (None, "active"):
+            return False
         if self.end is None:
             return True
         return (self.start is None or self.start <= moment) and moment <= self.end

@@ -68,6 +68,7 @@ def _encode_places(places: tuple[StayPlace, ...]) -> str:
                     ("display", place.display),
                     ("start", place.start),
                     ("end", place.end),
+                    ("status", place.status),
                 )
                 if value is not None
             }
@@ -86,6 +87,7 @@ def _decode_places(text: str) -> tuple[StayPlace, ...]:
             display=item.get("display"),
             start=decode_time(item["start"]) if "start" in item else None,
             end=decode_time(item["end"]) if "end" in item else None,
+            status=item.get("status"),
         )
         for item in (json.loads(text) if text else [])
     )

@@ -2,8 +2,8 @@
 
 An Encounter lists its locations with a status (planned | active | reserved | completed) and a
 period; real exports list [bed, room, ward], the ward alone, or a completed bed before the active
-one. A stay keeps the entries that are active (or have no status), latest first; which care unit
-they are in is found when the store is read (`bascule.clinical.placement`), through the Location
+one. A stay keeps every entry with its status, latest first; which is current and which care unit
+it is in is found when the store is read (`bascule.clinical.placement`), through the Location
 hierarchy that may arrive after the Encounter.
 """
 
@@ -29,8 +29,8 @@ from bascule.sources.fhir_fields import (
 )
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
-# Location.status of an entry the patient is not in now: booked, held, or left.
-_NOT_THERE = ("planned", "reserved", "completed")
+# Encounter.location.status (R4): only an active entry, or one without status, is where one lies.
+_LOCATION_STATUSES = (None, "planned", "active", "reserved", "completed")
 # Who can attend a stay; a RelatedPerson (a parent, an escort) never does.
 _CARER_TYPES = (None, "Practitioner", "PractitionerRole")
 
@@ -69,16 +69,11 @@ def _places(resource: Mapping[str, Any], reading: Reading) -> tuple[StayPlace, .
     for item in as_list(resource.get("location"), "location"):
         entry = as_object(item, "location")
         status = as_text(entry.get("status"), "location.status")
-        if status in _NOT_THERE:
-            continue
-        if status not in (None, "active"):
+        if status not in _LOCATION_STATUSES:
             reading.warn("location.status is not a known code")
-            continue
+            status = "unknown"  # never read as where the patient is
         where, display = reference_parts(entry.get("location"), "location.location", "Location")
-        if where is None:
-            if display is not None:
-                reading.warn("location.location has no reference: kept as its display")
-                places.append(StayPlace(location_id=None, display=display))
+        if where is None and display is None:
             continue
         declared = as_concept(entry.get("physicalType"), "location.physicalType")[0]
         period = as_object(entry.get("period"), "location.period")
@@ -89,6 +84,7 @@ def _places(resource: Mapping[str, Any], reading: Reading) -> tuple[StayPlace, .
                 display=display,
                 start=as_moment(period.get("start"), "location.period.start", reading.zone),
                 end=as_moment(period.get("end"), "location.period.end", reading.zone),
+                status=status,
             )
         )
     # Latest first; entries without a start keep the order the source listed them in.
