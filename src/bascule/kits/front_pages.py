@@ -4,7 +4,7 @@ with a current stay whom the source places in no unit (in every unit's kit)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -14,7 +14,7 @@ from bascule import i18n
 from bascule.i18n import Lang, t
 from bascule.kits.content import UnitKitContent
 from bascule.kits.frame import PatientMark, Styles
-from bascule.kits.moments import day, full
+from bascule.kits.moments import clock, day, full
 from bascule.kits.patient_sheet import age_text, bed_text, display_name, sex_text
 from bascule.kits.tables import grid_table, text
 
@@ -141,6 +141,10 @@ def census_flowables(content: UnitKitContent, styles: Styles, lang: Lang, width:
     return parts
 
 
+def _day_and_clock(moment: datetime, zone: tzinfo) -> str:
+    return f"{day(moment.astimezone(zone).date())} {clock(moment, zone)}"
+
+
 def unplaced_flowables(content: UnitKitContent, styles: Styles, lang: Lang, width: float) -> list[Flowable]:
     """The patients no unit's census holds: name, MRN, birth date and the place the source gave."""
     if not content.unplaced:
@@ -151,11 +155,11 @@ def unplaced_flowables(content: UnitKitContent, styles: Styles, lang: Lang, widt
             entry.mrn or "—",
             day(entry.birth_date) if entry.birth_date else "—",
             entry.source_place or t("unplaced.no_place", lang),
-            full(entry.admitted_at, content.zone) if entry.admitted_at else "—",
+            _day_and_clock(entry.admitted_at, content.zone) if entry.admitted_at else "—",
         ]
         for entry in content.unplaced
     ]
-    widths = [width * 0.28, width * 0.13, width * 0.13, width * 0.27, width * 0.19]
+    widths = [width * 0.27, width * 0.12, width * 0.13, width * 0.25, width * 0.23]
     heading = [t(f"unplaced.col_{c}", lang) for c in ("patient", "mrn", "born", "place", "admitted")]
     return [
         PageBreak(),
