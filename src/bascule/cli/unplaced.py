@@ -32,12 +32,12 @@ _LOGGED_IDS = 50
 def report_unplaced(store_path: Path, console: Console, lang: Lang) -> int:
     """Print how many patients are not placed (nothing if none); return that number."""
     with ContinuityStore.open(store_path, readonly=True) as store:
-        unplaced = store.unplaced()
-    if unplaced:
-        console.print(t("unplaced_feed.count", lang, count=len(unplaced)), style="yellow")
+        stay_ids = store.unplaced_stay_ids()
+    if stay_ids:
+        console.print(t("unplaced_feed.count", lang, count=len(stay_ids)), style="yellow")
         _log.warning(
             "stays placed in no care unit: %s%s",
-            ", ".join(entry.stay_id for entry in unplaced[:_LOGGED_IDS]),
-            " ..." if len(unplaced) > _LOGGED_IDS else "",
+            ", ".join(stay_ids[:_LOGGED_IDS]),
+            " ..." if len(stay_ids) > _LOGGED_IDS else "",
         )
-    return len(unplaced)
+    return len(stay_ids)

@@ -329,6 +329,10 @@ class ContinuityStore:
         """Patients with a current stay that leads to no care unit (listed in every unit's kit)."""
         return queries.unplaced(self._connection)
 
+    def unplaced_stay_ids(self) -> list[str]:
+        """The stay ids of `unplaced()`, for reports and logs that may carry ids only."""
+        return [entry.stay_id for entry in queries.unplaced(self._connection)]
+
     def chart(
         self, patient_id: str, at: datetime | None = None, results_since: timedelta = timedelta(days=7)
     ) -> Chart:
