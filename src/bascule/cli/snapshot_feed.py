@@ -17,6 +17,7 @@ from rich.table import Table
 from bascule import i18n
 from bascule.cli.context import environment, make_console
 from bascule.cli.snapshot import snapshot_app
+from bascule.cli.unplaced import report_unplaced
 from bascule.clinical.settings import HospitalSettings, settings_of
 from bascule.errors import UserError
 from bascule.hospital.loading import load_map
@@ -214,6 +215,7 @@ def import_command(
                 rejected=len(intake.rejects),
             )
         )
+    report_unplaced(store_path, console, language)
 
 
 def _since(value: str | None) -> datetime | None:
@@ -373,6 +375,7 @@ def pull_command(
             seconds=report.seconds,
         )
     )
+    report_unplaced(store_path, console, language)
 
 
 @snapshot_app.command("listen")

@@ -33,6 +33,9 @@ NO_KNOWN_ALLERGY = "no-known-allergy"
 # dataAbsentReason codes, plus Bascule's own for a value kept at the source (sampled data, a shape
 # it cannot print): the sheet says "see source".
 SEE_SOURCE = "see-source"
+# Encounter statuses (FHIR R4) of a patient who is in the hospital: arrived or triaged in the
+# emergency department, admitted, or on leave with the bed kept.
+CURRENT_STAY_STATUSES: tuple[str, ...] = ("arrived", "triaged", "in-progress", "onleave")
 
 
 def _require(condition: bool, message: str) -> None:
@@ -114,8 +117,43 @@ class CareLocation(Record):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class StayPlace:
+    """One place a source names for a stay (a FHIR Encounter.location entry): the Location id (None
+    for a place named by its display only), the kind the entry itself declares (None if it declares none),
+    its display text and its period. Which unit it is in is found when the store is read, through
+    the Location hierarchy, since Locations may arrive after the Encounter."""
+
+    location_id: str | None
+    kind: LocationKind | None = None
+    display: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    # The entry's status: None or "active" is where the patient is; planned, reserved and completed
+    # are kept to tell a person where the source last had the patient.
+    status: str | None = None
+
+    def __post_init__(self) -> None:
+        _require(bool(self.location_id or self.display), "a stay's place needs a location id or a display")
+        _require(self.kind in (None, *LOCATION_KINDS), f"place {self.location_id}: unknown kind")
+        _utc(self.start, f"place {self.location_id} start")
+        _utc(self.end, f"place {self.location_id} end")
+
+    def is_current_at(self, moment: datetime) -> bool:
+        """Active (or no status), and open (no end) or its period holds `moment`."""
+        if self.status not in (None, "active"):
+            return False
+        if self.end is None:
+            return True
+        return (self.start is None or self.start <= moment) and moment <= self.end
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Stay(Record):
-    """A hospital stay (encounter): where the patient lies and who is in charge."""
+    """A hospital stay (encounter): where the patient lies and who is in charge.
+
+    A FHIR stay keeps its current location entries in `places` (latest first). An HL7 stay keeps the
+    PV1-3 point of care code in `unit_id`, with the room and bed texts beside it; both are mapped to
+    a care unit when the store is read (the map's unit locations, then the Location hierarchy)."""
 
     patient_id: str
     status: str = "in-progress"
@@ -126,6 +164,9 @@ class Stay(Record):
     admitted_at: datetime | None = None
     discharged_at: datetime | None = None
     attending_id: str | None = None
+    places: tuple[StayPlace, ...] = ()
+    # The attending's name as the source gave it, for a doctor known by identifier or display only.
+    attending_display: str | None = None
 
     def __post_init__(self) -> None:
         Record.__post_init__(self)
@@ -137,7 +178,7 @@ class Stay(Record):
 
     @property
     def is_current(self) -> bool:
-        return self.status in ("in-progress", "arrived", "onleave") and self.discharged_at is None
+        return self.status in CURRENT_STAY_STATUSES and self.discharged_at is None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -65,7 +65,14 @@ DEFAULT_EVENT_TIMES: Mapping[str, str] = {
     "PCV": "19:30",
 }
 MED_TIME_CODES: tuple[str, ...] = tuple(DEFAULT_MED_TIMES)
-META_KEYS: tuple[str, ...] = ("timezone", "country", "mrn_systems", "med_times", "unit_locations")
+META_KEYS: tuple[str, ...] = (
+    "timezone",
+    "country",
+    "mrn_systems",
+    "med_times",
+    "unit_locations",
+    "unit_names",
+)
 
 
 def parse_clock(text: str) -> time:
@@ -94,6 +101,8 @@ class HospitalSettings:
     med_times: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Source location code (FHIR Location id, HL7 PV1-3 point of care) -> care unit id.
     unit_locations: Mapping[str, str] = field(default_factory=dict)
+    # Care unit id -> the name the map gives it, for the census of units named by location codes.
+    unit_names: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not known_zone(self.timezone):
@@ -132,6 +141,7 @@ class HospitalSettings:
             "mrn_systems": json.dumps(list(self.mrn_systems)),
             "med_times": json.dumps({code: list(times) for code, times in sorted(self.med_times.items())}),
             "unit_locations": json.dumps(dict(sorted(self.unit_locations.items()))),
+            "unit_names": json.dumps(dict(sorted(self.unit_names.items()))),
         }
 
     @classmethod
@@ -145,8 +155,10 @@ class HospitalSettings:
         zone = meta.get("timezone", "") or "UTC"
         med_times = loaded("med_times", {})
         unit_locations = loaded("unit_locations", {})
+        unit_names = loaded("unit_names", {})
         mrn_systems = loaded("mrn_systems", [])
         assert isinstance(med_times, dict) and isinstance(unit_locations, dict)
+        assert isinstance(unit_names, dict)
         assert isinstance(mrn_systems, list)
         return cls(
             timezone=zone if known_zone(zone) else "UTC",
@@ -154,6 +166,7 @@ class HospitalSettings:
             mrn_systems=tuple(str(system) for system in mrn_systems),
             med_times={str(code): tuple(times) for code, times in med_times.items()},
             unit_locations={str(code): str(unit) for code, unit in unit_locations.items()},
+            unit_names={str(unit): str(name) for unit, name in unit_names.items()},
         )
 
 
@@ -167,4 +180,5 @@ def settings_of(hospital_map: HospitalMap) -> HospitalSettings:
         mrn_systems=header.mrn_systems,
         med_times=dict(header.med_times),
         unit_locations=unit_locations,
+        unit_names={unit.id: unit.name for unit in hospital_map.units if unit.name},
     )

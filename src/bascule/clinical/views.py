@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bascule.clinical.dosage import DoseLine
 from bascule.clinical.records import (
@@ -41,6 +41,22 @@ class CensusEntry:
     has_allergy: bool
     blood_group: str | None
     attending: str | None
+    admitted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnplacedEntry:
+    """A patient with a current stay that leads to no care unit: listed in every unit's kit, so
+    that no one in the hospital is left off paper. `source_place` is the place as the source gave
+    it (None when it gave none)."""
+
+    patient_id: str
+    stay_id: str
+    family: str
+    given: str
+    birth_date: date | None
+    mrn: str | None
+    source_place: str | None
     admitted_at: datetime | None
 
 

@@ -20,7 +20,7 @@ from bascule.i18n import Lang, t
 from bascule.kits.content import UnitKitContent
 from bascule.kits.forms import blank_forms
 from bascule.kits.frame import PageFacts, Paper, canvas_for, content_width, kit_document, make_styles
-from bascule.kits.front_pages import census_flowables, cover_flowables
+from bascule.kits.front_pages import census_flowables, cover_flowables, unplaced_flowables
 from bascule.kits.moments import full
 from bascule.kits.patient_sheet import patient_flowables
 from bascule.kits.procedures import procedure_flowables
@@ -44,6 +44,7 @@ def kit_story(content: UnitKitContent, lang: Lang, paper: Paper, printed_at: dat
     width = content_width(paper)
     story = cover_flowables(content, styles, lang, width, printed_at)
     story.extend(census_flowables(content, styles, lang, width))
+    story.extend(unplaced_flowables(content, styles, lang, width))
     for page in content.patients:
         story.extend(patient_flowables(page, content, styles, lang, width))
     story.extend(blank_forms(styles, lang, width))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from bascule.clinical.views import CensusEntry, Chart, DoseDue, UnitCensus
+from bascule.clinical.views import CensusEntry, Chart, DoseDue, UnitCensus, UnplacedEntry
 from bascule.errors import UserError
 from bascule.hospital.model import FallbackProcedure, HospitalMap
 from bascule.hospital.naming import did_you_mean
@@ -49,6 +49,8 @@ class UnitKitContent:
     patients: tuple[PatientPage, ...]
     procedures: UnitProcedures
     hospital_name: str = ""
+    # Patients with a current stay in no unit: every unit's kit lists them.
+    unplaced: tuple[UnplacedEntry, ...] = ()
 
     def __post_init__(self) -> None:
         if [p.entry.patient_id for p in self.patients] != [e.patient_id for e in self.census.patients]:
@@ -123,4 +125,5 @@ def gather(
         patients=pages,
         procedures=procedures,
         hospital_name=hospital_name,
+        unplaced=tuple(store.unplaced()),
     )

@@ -1,22 +1,49 @@
-"""The kit's first pages: the cover (unit, data time in large type, how to use the kit, contents)
-and the census (bed, patient, age, allergy flag, blood group, attending), in bed order."""
+"""The kit's first pages: the cover (unit, data time in large type, how to use the kit, contents),
+the census (bed, patient, age, allergy flag, blood group, attending), in bed order, and the patients
+with a current stay whom the source places in no unit (in every unit's kit)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
+from bascule import i18n
 from bascule.i18n import Lang, t
 from bascule.kits.content import UnitKitContent
 from bascule.kits.frame import PatientMark, Styles
-from bascule.kits.moments import full
+from bascule.kits.moments import clock, day, full
 from bascule.kits.patient_sheet import age_text, bed_text, display_name, sex_text
 from bascule.kits.tables import grid_table, text
 
 PROCEDURE_STEPS = ("step_1", "step_2", "step_3", "step_4", "step_5")
+
+i18n.register(
+    "unplaced",
+    {
+        "title": {"fr": "Patients non placés", "en": "Patients not placed"},
+        "explain": {
+            "fr": "Ces patients ont un séjour en cours, mais la source ne les place dans aucune unité "
+            "connue. Cette liste est dans le kit de chaque unité : cherchez-les dans la vôtre et "
+            "signalez à la cellule de crise où ils se trouvent. Leur fiche n'est pas dans ce kit.",
+            "en": "These patients have a current stay, but the source places them in no known unit. "
+            "This list is in every unit's kit: look for them in yours and tell the crisis cell where "
+            "they are. Their sheet is not in this kit.",
+        },
+        "contents": {
+            "fr": "{count} patient(s) non placé(s) dans une unité (à rechercher)",
+            "en": "{count} patient(s) not placed in any unit (to be found)",
+        },
+        "col_patient": {"fr": "Patient", "en": "Patient"},
+        "col_mrn": {"fr": "IPP", "en": "MRN"},
+        "col_born": {"fr": "Né(e) le", "en": "Born"},
+        "col_place": {"fr": "Lieu donné par la source", "en": "Place given by the source"},
+        "col_admitted": {"fr": "Entré(e) le", "en": "Admitted"},
+        "no_place": {"fr": "aucun", "en": "none"},
+    },
+)
 
 
 def cover_flowables(
@@ -51,6 +78,8 @@ def cover_flowables(
         t("kits.contents_forms", lang),
         t("kits.contents_procedures", lang, count=len(content.procedures.sheets)),
     ]
+    if content.unplaced:
+        contents.insert(1, t("unplaced.contents", lang, count=len(content.unplaced)))
     return [
         PatientMark(None),
         Paragraph(text(t("kits.kit_title", lang)), styles.heading),
@@ -110,3 +139,33 @@ def census_flowables(content: UnitKitContent, styles: Styles, lang: Lang, width:
     heading = [t(f"kits.col_{c}", lang) for c in ("bed", "patient", "age", "allergy", "blood", "attending")]
     parts.append(grid_table(heading, rows, widths, styles, row_height=9 * mm, extra=extra))
     return parts
+
+
+def _day_and_clock(moment: datetime, zone: tzinfo) -> str:
+    return f"{day(moment.astimezone(zone).date())} {clock(moment, zone)}"
+
+
+def unplaced_flowables(content: UnitKitContent, styles: Styles, lang: Lang, width: float) -> list[Flowable]:
+    """The patients no unit's census holds: name, MRN, birth date and the place the source gave."""
+    if not content.unplaced:
+        return []
+    rows: list[list[object]] = [
+        [
+            display_name(entry.family, entry.given),
+            entry.mrn or "—",
+            day(entry.birth_date) if entry.birth_date else "—",
+            entry.source_place or t("unplaced.no_place", lang),
+            _day_and_clock(entry.admitted_at, content.zone) if entry.admitted_at else "—",
+        ]
+        for entry in content.unplaced
+    ]
+    widths = [width * 0.27, width * 0.12, width * 0.13, width * 0.25, width * 0.23]
+    heading = [t(f"unplaced.col_{c}", lang) for c in ("patient", "mrn", "born", "place", "admitted")]
+    return [
+        PageBreak(),
+        PatientMark(None),
+        Paragraph(text(t("unplaced.title", lang)), styles.title),
+        Paragraph(text(t("unplaced.explain", lang)), styles.bold),
+        Spacer(0, 3 * mm),
+        grid_table(heading, rows, widths, styles, row_height=9 * mm),
+    ]

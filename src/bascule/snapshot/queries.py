@@ -5,14 +5,17 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from bascule.clinical.dosage import due_times
+from bascule.clinical.placement import Placement, Places, latest_stay, place_stay
 from bascule.clinical.records import (
     BLOOD_GROUP_LOINC,
+    CURRENT_STAY_STATUSES,
     Administration,
     Alert,
     Allergy,
+    CareLocation,
     LabResult,
     MedicationOrder,
     Patient,
@@ -20,7 +23,8 @@ from bascule.clinical.records import (
     Problem,
     Stay,
 )
-from bascule.clinical.views import CensusEntry, Chart, DoseDue, ScheduledActivity, UnitCensus
+from bascule.clinical.settings import HospitalSettings
+from bascule.clinical.views import CensusEntry, Chart, DoseDue, ScheduledActivity, UnitCensus, UnplacedEntry
 from bascule.snapshot.rows import MAPPINGS, decode_time, encode_time
 
 # Records their source withdrew: never shown as facts (an administration or result in error).
@@ -29,21 +33,11 @@ WITHDRAWN = "('entered-in-error', 'cancelled')"
 
 def current_stay_condition(alias: str) -> str:
     """SQL that holds for a stay still going on (the same rule as `Stay.is_current`)."""
-    return f"{alias}.status IN ('in-progress', 'arrived', 'onleave') AND {alias}.discharged_at IS NULL"
+    statuses = ", ".join(f"'{status}'" for status in CURRENT_STAY_STATUSES)
+    return f"{alias}.status IN ({statuses}) AND {alias}.discharged_at IS NULL"
 
 
 CURRENT_STAY = current_stay_condition("s")
-
-# Where a stay lies: its own fields first, else its bed location and the room or unit above it.
-_PLACE = """
-    COALESCE(s.unit_id, CASE WHEN above.kind = 'unit' THEN above.id ELSE above.part_of END) AS unit,
-    COALESCE(s.room, CASE WHEN above.kind = 'room' THEN above.name END) AS room,
-    COALESCE(s.bed, bed.name) AS bed_label
-"""
-_PLACE_JOINS = """
-    LEFT JOIN locations bed ON bed.id = s.bed_location_id
-    LEFT JOIN locations above ON above.id = bed.part_of
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,19 +48,78 @@ class UnitInfo:
     beds: int
 
 
+@dataclass(frozen=True, slots=True)
+class CurrentStay:
+    """A patient's current stay (the latest, if the source left several open) and where it is."""
+
+    stay: Stay
+    placement: Placement
+
+
+def _settings(connection: sqlite3.Connection) -> HospitalSettings:
+    return HospitalSettings.from_meta(dict(connection.execute("SELECT key, value FROM store_meta")))
+
+
+def _places(connection: sqlite3.Connection, settings: HospitalSettings) -> Places:
+    mapping = MAPPINGS[CareLocation]
+    rows = connection.execute(f"SELECT {mapping.select_list} FROM locations").fetchall()
+    found: dict[str, CareLocation] = {}
+    for row in rows:
+        location: CareLocation = mapping.from_row(row)
+        found[location.id] = location
+    return Places(found, settings.unit_locations)
+
+
+def _placing_time(connection: sqlite3.Connection) -> datetime:
+    """The data time: a location entry whose period ended before it is no longer where one lies."""
+    row = connection.execute("SELECT value FROM store_meta WHERE key = 'data_time'").fetchone()
+    return decode_time(row[0]) if row is not None and row[0] else datetime.now(UTC)
+
+
+def current_stays(connection: sqlite3.Connection, places: Places | None = None) -> dict[str, CurrentStay]:
+    """Patient id -> the patient's current stay and placement; the latest open stay wins."""
+    places = places or _places(connection, _settings(connection))
+    mapping = MAPPINGS[Stay]
+    by_patient: dict[str, list[Stay]] = defaultdict(list)
+    for row in connection.execute(
+        f"SELECT {mapping.select_list} FROM stays WHERE {current_stay_condition('stays')}"
+    ):
+        stay: Stay = mapping.from_row(row)
+        by_patient[stay.patient_id].append(stay)
+    at = _placing_time(connection)
+    found = {}
+    for patient_id, stays in by_patient.items():
+        latest = latest_stay(stays)
+        found[patient_id] = CurrentStay(latest, place_stay(latest, places, at))
+    return found
+
+
 def units(connection: sqlite3.Connection) -> list[UnitInfo]:
-    declared = connection.execute("""
-        SELECT u.id, u.name, u.site,
-               (SELECT count(*) FROM locations b LEFT JOIN locations r ON r.id = b.part_of
-                WHERE b.kind = 'bed' AND (b.part_of = u.id OR r.part_of = u.id))
-        FROM locations u WHERE u.kind = 'unit' ORDER BY u.id""").fetchall()
-    found = {row[0]: UnitInfo(row[0], row[1], row[2], int(row[3])) for row in declared}
-    named = connection.execute(f"""
-        SELECT DISTINCT {_PLACE} FROM stays s {_PLACE_JOINS} WHERE {CURRENT_STAY}""").fetchall()
-    for unit_id, _room, _bed in named:
-        if unit_id is not None and unit_id not in found:
-            found[unit_id] = UnitInfo(unit_id, unit_id, None, 0)
-    return sorted(found.values(), key=lambda unit: unit.id)
+    """Care units: wards the source declares (or locations the map names), with the beds under
+    them, and units current stays are placed in; named by the map, else by their Location."""
+    settings = _settings(connection)
+    places = _places(connection, settings)
+    names: dict[str, str] = {}
+    sites: dict[str, str | None] = {}
+    beds: dict[str, int] = defaultdict(int)
+    for location in sorted(places.locations.values(), key=lambda found: found.id):
+        if location.kind == "bed" and (bed_unit := places.unit_of(location.id)) is not None:
+            beds[bed_unit] += 1
+        if location.kind != "unit" and location.id not in settings.unit_locations:
+            continue
+        unit_id = places.unit_of(location.id)
+        if unit_id is not None and (unit_id not in names or location.id == unit_id):
+            names[unit_id] = location.name
+            sites[unit_id] = location.site
+    for current in current_stays(connection, places).values():
+        if current.placement.unit_id is not None:
+            names.setdefault(current.placement.unit_id, current.placement.unit_id)
+    return [
+        UnitInfo(
+            unit_id, settings.unit_names.get(unit_id) or names[unit_id], sites.get(unit_id), beds[unit_id]
+        )
+        for unit_id in sorted(names)
+    ]
 
 
 def _age(birth: str | None, at: datetime) -> int | None:
@@ -77,23 +130,19 @@ def _age(birth: str | None, at: datetime) -> int | None:
 
 
 def census(connection: sqlite3.Connection, at: datetime, unit_id: str | None) -> list[UnitCensus]:
+    current = current_stays(connection)
     rows = connection.execute(f"""
-        SELECT {_PLACE}, s.id, s.patient_id, p.family, p.given, p.birth_date, p.sex,
+        SELECT s.id, s.patient_id, p.family, p.given, p.birth_date, p.sex,
                EXISTS (SELECT 1 FROM allergies a WHERE a.patient_id = s.patient_id AND a.status = 'active'),
                (SELECT l.value_text FROM lab_results l WHERE l.patient_id = s.patient_id
                   AND l.code = '{BLOOD_GROUP_LOINC}' AND l.status NOT IN {WITHDRAWN}
                 ORDER BY l.effective_at DESC LIMIT 1),
-               TRIM(dr.given || ' ' || dr.family), s.admitted_at
-        FROM stays s JOIN patients p ON p.id = s.patient_id {_PLACE_JOINS}
+               COALESCE(NULLIF(TRIM(dr.given || ' ' || dr.family), ''), s.attending_display), s.admitted_at
+        FROM stays s JOIN patients p ON p.id = s.patient_id
         LEFT JOIN practitioners dr ON dr.id = s.attending_id
-        WHERE {CURRENT_STAY}
-        ORDER BY unit, room, bed_label, s.admitted_at DESC""").fetchall()
-    seen: set[str] = set()
+        WHERE {CURRENT_STAY}""").fetchall()
     by_unit: dict[str, list[CensusEntry]] = defaultdict(list)
     for (
-        unit,
-        room,
-        bed,
         stay_id,
         patient_id,
         family,
@@ -105,14 +154,15 @@ def census(connection: sqlite3.Connection, at: datetime, unit_id: str | None) ->
         attending,
         admitted,
     ) in rows:
-        if patient_id in seen or unit is None:
+        chosen = current[patient_id]
+        place = chosen.placement
+        if chosen.stay.id != stay_id or place.unit_id is None:
             continue
-        seen.add(patient_id)
-        by_unit[unit].append(
+        by_unit[place.unit_id].append(
             CensusEntry(
-                unit_id=unit,
-                room=room,
-                bed=bed,
+                unit_id=place.unit_id,
+                room=place.room,
+                bed=place.bed,
                 patient_id=patient_id,
                 stay_id=stay_id,
                 family=family,
@@ -128,16 +178,52 @@ def census(connection: sqlite3.Connection, at: datetime, unit_id: str | None) ->
     result = []
     for unit in units(connection):
         if unit_id is None or unit.id == unit_id:
+            patients = sorted(
+                by_unit.get(unit.id, ()),
+                key=lambda entry: (entry.room or "", entry.bed or "", entry.patient_id),
+            )
             result.append(
                 UnitCensus(
                     unit_id=unit.id,
                     name=unit.name,
                     site=unit.site,
                     beds=unit.beds,
-                    patients=tuple(by_unit.get(unit.id, ())),
+                    patients=tuple(patients),
                 )
             )
     return result
+
+
+def unplaced(connection: sqlite3.Connection) -> list[UnplacedEntry]:
+    """Patients with a current stay that leads to no care unit, by name."""
+    missing = {
+        patient_id: current for patient_id, current in current_stays(connection).items()
+        if current.placement.unit_id is None
+    }  # fmt: skip
+    if not missing:
+        return []
+    found = []
+    for patient_id, family, given, birth, mrn in connection.execute(
+        "SELECT id, family, given, birth_date, mrn FROM patients"
+    ):
+        current = missing.get(patient_id)
+        if current is None:
+            continue
+        found.append(
+            UnplacedEntry(
+                patient_id=patient_id,
+                stay_id=current.stay.id,
+                family=family,
+                given=given,
+                birth_date=date.fromisoformat(birth) if birth else None,
+                mrn=mrn,
+                source_place=current.placement.source_code,
+                admitted_at=current.stay.admitted_at,
+            )
+        )
+    return sorted(
+        found, key=lambda entry: (entry.family.casefold(), entry.given.casefold(), entry.patient_id)
+    )
 
 
 def current_stay(connection: sqlite3.Connection, patient_id: str) -> Stay | None:
@@ -145,7 +231,8 @@ def current_stay(connection: sqlite3.Connection, patient_id: str) -> Stay | None
     row = connection.execute(
         f"""
         SELECT {mapping.select_list} FROM stays WHERE stays.patient_id = ?
-        ORDER BY ({current_stay_condition("stays")}) DESC, stays.admitted_at DESC LIMIT 1""",
+        ORDER BY ({current_stay_condition("stays")}) DESC, stays.admitted_at DESC, stays.version DESC
+        LIMIT 1""",
         (patient_id,),
     ).fetchone()
     return None if row is None else mapping.from_row(row)
@@ -229,10 +316,10 @@ def medication_schedule(
     connection: sqlite3.Connection, start: datetime, end: datetime, unit_id: str | None, zone: tzinfo
 ) -> list[DoseDue]:
     mapping = MAPPINGS[MedicationOrder]
+    current = current_stays(connection)
     rows = connection.execute(f"""
-        SELECT {mapping.select_list}, {_PLACE}, p.family, p.given
-        FROM medication_orders JOIN stays s ON s.patient_id = medication_orders.patient_id AND {CURRENT_STAY}
-        JOIN patients p ON p.id = medication_orders.patient_id {_PLACE_JOINS}
+        SELECT {mapping.select_list}, p.family, p.given
+        FROM medication_orders JOIN patients p ON p.id = medication_orders.patient_id
         WHERE medication_orders.status = 'active'""").fetchall()
     width = len(mapping.columns)
     window = (encode_time(start - timedelta(hours=2)), encode_time(end + timedelta(hours=2)))
@@ -248,7 +335,11 @@ def medication_schedule(
     seen_orders: set[str] = set()
     for row in rows:
         order: MedicationOrder = mapping.from_row(row[:width])
-        unit, room, bed, family, given = row[width:]
+        family, given = row[width:]
+        stay = current.get(order.patient_id)
+        if stay is None:
+            continue
+        unit, room, bed = stay.placement.unit_id, stay.placement.room, stay.placement.bed
         if order.id in seen_orders or (unit_id is not None and unit != unit_id) or not order.is_to_give:
             continue
         seen_orders.add(order.id)

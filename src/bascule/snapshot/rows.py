@@ -30,6 +30,7 @@ from bascule.clinical.records import (
     Practitioner,
     Problem,
     Stay,
+    StayPlace,
 )
 
 Encoder = Callable[[Any], Any]
@@ -53,6 +54,45 @@ def _encode_times(times: tuple[time, ...]) -> str:
 
 def _decode_times(text: str) -> tuple[time, ...]:
     return tuple(time.fromisoformat(part) for part in text.split(",") if part)
+
+
+def _encode_places(places: tuple[StayPlace, ...]) -> str:
+    """A stay's places as a JSON list ('' for none, the default of the column)."""
+    if not places:
+        return ""
+    return json.dumps(
+        [
+            {
+                key: encode_time(value) if isinstance(value, datetime) else value
+                for key, value in (
+                    ("id", place.location_id),
+                    ("kind", place.kind),
+                    ("display", place.display),
+                    ("start", place.start),
+                    ("end", place.end),
+                    ("status", place.status),
+                )
+                if value is not None
+            }
+            for place in places
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _decode_places(text: str) -> tuple[StayPlace, ...]:
+    return tuple(
+        StayPlace(
+            location_id=item.get("id"),
+            kind=item.get("kind"),
+            display=item.get("display"),
+            start=decode_time(item["start"]) if "start" in item else None,
+            end=decode_time(item["end"]) if "end" in item else None,
+            status=item.get("status"),
+        )
+        for item in (json.loads(text) if text else [])
+    )
 
 
 def _identity(value: Any) -> Any:
@@ -120,6 +160,8 @@ def _codecs(hint: Any) -> tuple[Encoder, Encoder]:
         pair = (int, bool)
     elif base == tuple[DoseLine, ...]:
         return (_encode_lines, _decode_lines)
+    elif typing.get_origin(base) is tuple and typing.get_args(base)[0] is StayPlace:
+        pair = (_encode_places, _decode_places)
     elif typing.get_origin(base) is tuple:
         pair = (_encode_times, _decode_times)
     else:

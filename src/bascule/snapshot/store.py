@@ -20,7 +20,7 @@ from typing import Any, Self, TypeVar
 
 from bascule.clinical.records import Allergy, ClinicalRecord, Patient, Practitioner, Record, Stay
 from bascule.clinical.settings import HospitalSettings
-from bascule.clinical.views import Chart, DoseDue, ScheduledActivity, UnitCensus
+from bascule.clinical.views import Chart, DoseDue, ScheduledActivity, UnitCensus, UnplacedEntry
 from bascule.errors import NotFoundError, UserError
 from bascule.snapshot import queries
 from bascule.snapshot.rows import MAPPINGS
@@ -332,6 +332,14 @@ class ContinuityStore:
     def census(self, at: datetime | None = None, unit_id: str | None = None) -> list[UnitCensus]:
         """Who lies where, unit by unit (ages at `at`, default now)."""
         return queries.census(self._connection, at or datetime.now(UTC), unit_id)
+
+    def unplaced(self) -> list[UnplacedEntry]:
+        """Patients with a current stay that leads to no care unit (listed in every unit's kit)."""
+        return queries.unplaced(self._connection)
+
+    def unplaced_stay_ids(self) -> list[str]:
+        """The stay ids of `unplaced()`, for reports and logs that may carry ids only."""
+        return [entry.stay_id for entry in queries.unplaced(self._connection)]
 
     def chart(
         self, patient_id: str, at: datetime | None = None, results_since: timedelta = timedelta(days=7)

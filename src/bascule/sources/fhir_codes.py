@@ -35,3 +35,24 @@ LOCATION_KINDS: Mapping[str, LocationKind] = {
     "ro": "room",
     "bd": "bed",
 }
+# Encounter.status as sources spell it -> the FHIR R4 code: R4 itself, R5 (on-hold, discharged,
+# completed, discontinued) and the spellings of vendor exports (InProgress, in_progress, active).
+ENCOUNTER_STATUSES: Mapping[str, str] = {
+    "planned": "planned",
+    "arrived": "arrived",
+    "triaged": "triaged",
+    "in-progress": "in-progress",
+    "inprogress": "in-progress",
+    "active": "in-progress",
+    "onleave": "onleave",
+    "on-leave": "onleave",
+    "on-hold": "onleave",
+    "finished": "finished",
+    "discharged": "finished",
+    "completed": "finished",
+    "discontinued": "finished",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "entered-in-error": "entered-in-error",
+    "unknown": "unknown",
+}

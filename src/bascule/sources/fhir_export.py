@@ -28,6 +28,7 @@ from bascule.clinical.records import (
     Practitioner,
     Problem,
     Stay,
+    StayPlace,
 )
 from bascule.snapshot.store import ContinuityStore
 from bascule.sources.bulk import write_ndjson
@@ -132,8 +133,25 @@ def _location(place: CareLocation) -> Resource:
     )
 
 
+def _place(place: StayPlace) -> Resource:
+    code = _KIND_CODES.get(place.kind or "")
+    return _compact(
+        {
+            "location": _compact(
+                {
+                    "reference": f"Location/{place.location_id}" if place.location_id else None,
+                    "display": place.display,
+                }
+            ),
+            "status": place.status,
+            "physicalType": {"coding": [{"code": code}]} if code else None,
+            "period": _compact({"start": _instant(place.start), "end": _instant(place.end)}),
+        }
+    )
+
+
 def _stay(stay: Stay) -> Resource:
-    places: list[Resource] = []
+    places: list[Resource] = [_place(place) for place in stay.places]
     if stay.unit_id:
         places.append(
             {"location": _ref("Location", stay.unit_id), "physicalType": {"coding": [{"code": "wa"}]}}
@@ -144,9 +162,13 @@ def _stay(stay: Stay) -> Resource:
         )
     elif stay.room or stay.bed:
         places.append({"location": {"display": " ".join(part for part in (stay.room, stay.bed) if part)}})
-    attending = [
-        {"type": [{"coding": [{"code": "ATND"}]}], "individual": _ref("Practitioner", stay.attending_id)}
-    ]
+    individual = _compact(
+        {
+            "reference": f"Practitioner/{stay.attending_id}" if stay.attending_id else None,
+            "display": stay.attending_display,
+        }
+    )
+    attending = [{"type": [{"coding": [{"code": "ATND"}]}], "individual": individual}]
     return _compact(
         {
             "resourceType": "Encounter",
@@ -156,7 +178,7 @@ def _stay(stay: Stay) -> Resource:
             "class": {"code": "IMP"},
             "subject": _ref("Patient", stay.patient_id),
             "period": _compact({"start": _instant(stay.admitted_at), "end": _instant(stay.discharged_at)}),
-            "participant": attending if stay.attending_id else [],
+            "participant": attending if individual else [],
             "location": places,
         }
     )

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from bascule.clinical import Activity, DoseLine, LabResult, MedicationOrder, Patient, Stay
+from bascule.clinical.records import StayPlace
 from bascule.sources.fhir_fields import MalformedResource
 from bascule.sources.fhir_records import to_record
 
@@ -65,7 +66,7 @@ def test_without_last_updated_the_default_version_is_used() -> None:
                 id="e1",
                 version=DEFAULT,
                 patient_id="p1",
-                bed_location_id="bed-1",
+                places=(StayPlace(location_id="bed-1"),),
                 attending_id="d1",
                 admitted_at=datetime(2026, 3, 9, 9, tzinfo=UTC),
             ),
