@@ -110,7 +110,12 @@ _V4 = """
 ALTER TABLE lab_results ADD COLUMN comparator TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# Import counting (issue 12): where a rejected record was read ("FILE:LINE" of a bulk export).
+_V_REJECT_LINE = """
+ALTER TABLE store_rejects ADD COLUMN line TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V_REJECT_LINE)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
