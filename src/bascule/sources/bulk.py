@@ -91,14 +91,13 @@ def _manifest_of(path: Path, zone: Any) -> ExportManifest | None:
             f"The export manifest {path.name} has no readable transactionTime; "
             "keep the $export status response as the server sent it."
         )
-    types = {}
-    for entry in document["output"] if isinstance(document["output"], list) else []:
-        if (
-            isinstance(entry, dict)
-            and isinstance(entry.get("type"), str)
-            and isinstance(entry.get("url"), str)
-        ):
-            types[entry["url"].rstrip("/").rsplit("/", 1)[-1]] = entry["type"]
+    types: dict[str, str] = {}
+    for part in ("output", "error"):  # error files hold OperationOutcomes (counted as skipped)
+        entries = document.get(part)
+        for entry in entries if isinstance(entries, list) else []:
+            url, kind = (entry.get("url"), entry.get("type")) if isinstance(entry, dict) else (None, None)
+            if isinstance(url, str) and isinstance(kind, str):
+                types[url.rstrip("/").rsplit("/", 1)[-1]] = kind
     return ExportManifest(path.name, moment, types)
 
 
@@ -225,7 +224,13 @@ def import_export(
             written += store.write(records)
 
         for path, kind in zip(files, kinds, strict=True):
-            read_ndjson(path, intake, kind=kind, flush=flush, on_bytes=on_bytes)
+            try:
+                read_ndjson(path, intake, kind=kind, flush=flush, on_bytes=on_bytes)
+            except OSError as error:  # the transaction is rolled back: nothing of this import is kept
+                raise UserError(
+                    f"Cannot read {path} ({error.strerror or error}); nothing was imported. "
+                    "Check the file and import the folder again."
+                ) from None
         data_time: datetime | None
         data_time_from: str | None
         if manifest is not None:
