@@ -5,7 +5,7 @@ The JSON document (`--json`) is a contract; fields are added, never renamed:
     {"imported": N, "skipped": {TYPE: N}, "rejected": [{"line", "type", "id", "reason"}],
      "data_time": ISO | null, "rejected_total": N, "warnings": [{"line", "type", "id", "reason"}],
      "warnings_total": N, "written": N, "unchanged": N, "data_time_source": "transactionTime" |
-     "lastUpdated" | null, "store_data_time": ISO | null}
+     "stated" (--data-time) | "lastUpdated" | null, "store_data_time": ISO | null}
 
 `imported` counts the resources kept (written or already held), `rejected` lists the first rejects
 (`rejected_total` counts them all), `line` is "FILE:LINE" for an import and null for a pull,
@@ -51,8 +51,14 @@ i18n.register(
             "en": "{written} record(s) changed, {unchanged} already held the same or newer.",
         },
         "source_time": {
-            "fr": "Heure des données selon la source ({what}) : {time}.",
-            "en": "Time of the data according to the source ({what}): {time}.",
+            "fr": "Heure des données ({what}) : {time}.",
+            "en": "Time of the data ({what}): {time}.",
+        },
+        "no_data_time_yet": {
+            "fr": "Le magasin n'a pas encore d'heure de données : il ne peut pas être scellé. Importez "
+            "l'export avec son manifeste $export, ou dites quand il a été pris (--data-time).",
+            "en": "The store has no data time yet, so it cannot be sealed: import the export with its $export "
+            "manifest, or state when it was taken (--data-time).",
         },
         "no_source_time": {
             "fr": "La source ne donne pas l'heure de ses données (ni transactionTime, ni meta.lastUpdated) : "
@@ -154,9 +160,11 @@ def print_outcome(
     written: WriteResult,
     data_time: datetime | None,
     data_time_from: str | None,
+    store_data_time: datetime | None,
     zone: tzinfo,
     console: Console,
     lang: Lang,
+    import_hint: bool = False,
 ) -> None:
     """What was skipped, what changed, and the source's time of the data (or that it gave none)."""
     if skipped:
@@ -165,12 +173,15 @@ def print_outcome(
     console.print(t("intake.written", lang, written=written.total_written, unchanged=written.skipped_older))
     if data_time is None:
         console.print(t("intake.no_source_time", lang), style="yellow")
+        if store_data_time is None and import_hint:
+            console.print(t("intake.no_data_time_yet", lang), style="yellow")
     else:
-        console.print(
-            t(
-                "intake.source_time",
-                lang,
-                what=data_time_from or "meta.lastUpdated",
-                time=local_time(data_time, zone),
-            )
-        )
+        what = _TIME_SOURCES.get(data_time_from or "", "meta.lastUpdated")
+        console.print(t("intake.source_time", lang, what=what, time=local_time(data_time, zone)))
+
+
+_TIME_SOURCES = {
+    "transactionTime": "transactionTime",
+    "stated": "--data-time",
+    "lastUpdated": "meta.lastUpdated",
+}

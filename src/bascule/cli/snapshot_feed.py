@@ -174,6 +174,15 @@ def import_command(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of a FHIR bulk export (*.ndjson).")],
     store_path: StoreOption,
     map_path: MapSettingsOption = None,
+    data_time: Annotated[
+        str | None,
+        typer.Option(
+            "--data-time",
+            metavar="ISO",
+            help="When the export was taken (with its offset), for an export that does not say it: "
+            "no $export manifest with its transactionTime in the folder.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
     lang: LangOption = "en",
 ) -> None:
@@ -196,6 +205,7 @@ def import_command(
             folder,
             store_path,
             settings=settings,
+            stated_time=_stated_time(data_time),
             on_start=lambda total: progress.update(task, total=total),
             on_bytes=lambda count: progress.advance(task, count),
         )
@@ -210,9 +220,11 @@ def import_command(
             written=report.written,
             data_time=report.data_time,
             data_time_from=report.data_time_from,
+            store_data_time=report.store_data_time,
             zone=store.timezone,
             console=console,
             lang=language,
+            import_hint=True,
         )
         console.print(
             t(
@@ -245,6 +257,23 @@ def _document_of(report: ImportReport | PullReport) -> dict[str, Any]:
         document["removed"] = sum(report.written.removed.values())
         document["not_served"] = list(report.not_served)
     return document
+
+
+def _stated_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.utcoffset() is None:
+        raise UserError(
+            f"--data-time {value!r} is not an ISO 8601 time with its offset; "
+            "write it like 2026-03-10T08:00:00+01:00 or 2026-03-10T07:00:00Z."
+        )
+    if moment > datetime.now(UTC):
+        raise UserError(f"--data-time {value!r} is in the future; give the time the export was taken.")
+    return moment.astimezone(UTC)
 
 
 def _since(value: str | None) -> datetime | None:
@@ -416,6 +445,7 @@ def pull_command(
             written=report.written,
             data_time=report.data_time,
             data_time_from=report.data_time_from,
+            store_data_time=report.store_data_time,
             zone=store.timezone,
             console=console,
             lang=language,

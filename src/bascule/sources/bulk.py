@@ -191,13 +191,16 @@ def import_export(
     store_path: Path,
     *,
     settings: HospitalSettings | None = None,
+    stated_time: datetime | None = None,
     on_start: Callable[[int], None] | None = None,
     on_bytes: BytesListener | None = None,
 ) -> ImportReport:
     """Import the bulk export in `folder` into the store, streamed, in one transaction.
 
     Resources are read with `settings` (the map's, recorded in the store), else with what the store
-    recorded before. `on_start` is told the bytes to read, `on_bytes` how many more were read."""
+    recorded before. `stated_time` is when the export was taken, as the person importing it states
+    it: used when the export has no manifest (its transactionTime comes first). `on_start` is told
+    the bytes to read, `on_bytes` how many more were read."""
     files = ndjson_files(folder)
     reading = settings or HospitalSettings.from_meta(peek_meta(store_path))
     manifest = read_manifest(folder, reading)
@@ -214,7 +217,7 @@ def import_export(
     intake = Intake(
         received_at=datetime.now(UTC),
         settings=reading,
-        as_of=manifest.transaction_time if manifest is not None else None,
+        as_of=manifest.transaction_time if manifest is not None else stated_time,
     )
     with ContinuityStore.open(store_path) as store, store.transaction():
         written = WriteResult()
@@ -235,6 +238,8 @@ def import_export(
         data_time_from: str | None
         if manifest is not None:
             data_time, data_time_from = manifest.transaction_time, "transactionTime"
+        elif stated_time is not None:
+            data_time, data_time_from = stated_time, "stated"
         else:
             data_time = intake.newest
             data_time_from = "lastUpdated" if data_time is not None else None
