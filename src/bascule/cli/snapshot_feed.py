@@ -210,7 +210,7 @@ def import_command(
             on_bytes=lambda count: progress.advance(task, count),
         )
     if as_json:
-        typer.echo(json.dumps(_document_of(report), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(report_document(report), ensure_ascii=False, indent=2))
         return
     print_notes(report.rejects, report.rejected, console, language)
     print_notes(report.warnings, report.warned, console, language, doubts=True)
@@ -239,7 +239,7 @@ def import_command(
         print_data_age(store, console, language)
 
 
-def _document_of(report: ImportReport | PullReport) -> dict[str, Any]:
+def report_document(report: ImportReport | PullReport) -> dict[str, Any]:
     """The --json document of an import or a pull (contract in feed_report)."""
     document = feed_document(
         kept=report.kept,
@@ -419,7 +419,7 @@ def pull_command(
     finally:
         source.close()
     if as_json:
-        typer.echo(json.dumps(_document_of(report), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(report_document(report), ensure_ascii=False, indent=2))
         return
     print_notes(report.rejects, report.rejected, console, language)
     print_notes(report.warnings, report.warned, console, language, doubts=True)
