@@ -14,7 +14,6 @@ of what Bascule keeps of it, dated by the time the source vouches for (`as_of`) 
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -79,7 +78,9 @@ class Intake:
             return False
         if record.version == _PENDING:
             content = MAPPINGS[type(record)].content(record)
-            record = dataclasses.replace(record, version=content_version(content, self._as_of))
+            # Built here and not shared yet: set in place, as replace() would check it all again
+            # (measured: an eighth of a bulk import's time).
+            object.__setattr__(record, "version", content_version(content, self._as_of))
         elif is_time_version(record.version) and record.version > self._newest_version:
             self._newest_version = record.version
         self.received[record_type := resource["resourceType"]] += 1
