@@ -5,8 +5,8 @@
     fhir_records.py  FHIR R4 resource -> clinical record (the one place that knows FHIR shapes)
     fhir_export.py   clinical record -> FHIR R4 resource (the inverse; `bascule snapshot export`)
     fhir_pull.py     a refresh from a FHIR server: staged in memory, applied in one transaction
-    intake.py        what a refresh gathers before it touches the store (records, rejects, times)
-    bulk.py          FHIR bulk data: NDJSON files in and out
+    intake.py        what a refresh reads: records, skipped types, rejects, doubts, versions, times
+    bulk.py          FHIR bulk data: NDJSON files in (streamed, one transaction) and out
     hl7_messages.py  HL7 v2 ADT A01/A02/A03/A04/A08 and ORU^R01 -> records, and ACK/NAK
     hl7_listener.py  the MLLP server of the live feed (one event loop: the single writer)
     synthetic/       the fictional hospital used by the demo, the tests and the benchmarks
