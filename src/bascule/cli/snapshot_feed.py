@@ -3,32 +3,42 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import signal
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from bascule import i18n
 from bascule.cli.context import environment, make_console
+from bascule.cli.feed_report import feed_document, local_time, print_notes, print_outcome
+from bascule.cli.options import JsonOption
 from bascule.cli.snapshot import snapshot_app
 from bascule.cli.unplaced import report_unplaced
 from bascule.clinical.settings import HospitalSettings, settings_of
 from bascule.errors import UserError
 from bascule.hospital.loading import load_map
 from bascule.i18n import Lang, parse_lang, t
-from bascule.snapshot.store import ContinuityStore, Reject, peek_meta
-from bascule.sources.bulk import ndjson_files, read_ndjson
+from bascule.snapshot.store import ContinuityStore
+from bascule.sources.bulk import ImportReport, import_export
 from bascule.sources.fhir_export import export_store
-from bascule.sources.fhir_pull import incremental_since, pull
+from bascule.sources.fhir_pull import PullReport, incremental_since, pull
 from bascule.sources.fhir_source import HttpFhirSource, RetryPolicy
 from bascule.sources.hl7_listener import Hl7Listener
-from bascule.sources.intake import Intake
 
 i18n.register(
     "feed",
@@ -43,6 +53,10 @@ i18n.register(
         "data_age": {
             "fr": "Données du {data_time} (il y a {age}), rafraîchies le {refreshed_at}.",
             "en": "Data as of {data_time} ({age} old), refreshed at {refreshed_at}.",
+        },
+        "no_data_time": {
+            "fr": "Rafraîchi le {refreshed_at} ; la source n'a donné aucune heure pour ses données.",
+            "en": "Refreshed at {refreshed_at}; the source gave no time for its data.",
         },
         "never": {
             "fr": "Le magasin n'a encore jamais été rafraîchi.",
@@ -70,8 +84,6 @@ i18n.register(
             "fr": "{count} ressources FHIR écrites dans {folder}.",
             "en": "{count} FHIR resources written to {folder}.",
         },
-        "rejected": {"fr": "Rejeté : {kind} {id} — {reason}", "en": "Rejected: {kind} {id} — {reason}"},
-        "more_rejects": {"fr": "… et {count} autre(s) rejet(s).", "en": "… and {count} more rejected."},
         "reading": {"fr": "Lecture", "en": "Reading"},
         "listening": {
             "fr": "Écoute HL7 v2 (MLLP) sur {host}:{port} ; Ctrl-C pour arrêter.",
@@ -115,18 +127,23 @@ def _age(seconds: float, lang: Lang) -> str:
 
 
 def print_data_age(store: ContinuityStore, console: Console, lang: Lang, now: datetime | None = None) -> None:
+    """How old the store's data is, its times in the hospital's zone."""
     data_time, refreshed_at = store.data_time, store.refreshed_at
-    if data_time is None or refreshed_at is None:
+    if refreshed_at is None:
         console.print(t("feed.never", lang))
         return
-    age = ((now or datetime.now(UTC)) - data_time).total_seconds()
+    moment = now or datetime.now(UTC)
+    zone = store.timezone
+    if data_time is None:
+        console.print(t("feed.no_data_time", lang, refreshed_at=local_time(refreshed_at, zone, moment)))
+        return
     console.print(
         t(
             "feed.data_age",
             lang,
-            data_time=f"{data_time:%Y-%m-%d %H:%M} UTC",
-            age=_age(max(0, age), lang),
-            refreshed_at=f"{refreshed_at:%Y-%m-%d %H:%M} UTC",
+            data_time=local_time(data_time, zone, moment),
+            age=_age(max(0, (moment - data_time).total_seconds()), lang),
+            refreshed_at=local_time(refreshed_at, zone, moment),
         )
     )
 
@@ -153,69 +170,115 @@ def print_census_summary(
     print_data_age(store, console, lang, now)
 
 
-def print_rejects(rejects: list[Reject], console: Console, lang: Lang, limit: int = 20) -> None:
-    for reject in rejects[:limit]:
-        console.print(
-            t(
-                "feed.rejected",
-                lang,
-                kind=reject.resource_type,
-                id=reject.resource_id or "?",
-                reason=reject.reason,
-            ),
-            markup=False,
-        )
-    if len(rejects) > limit:
-        console.print(t("feed.more_rejects", lang, count=len(rejects) - limit))
-
-
 @snapshot_app.command("import")
 def import_command(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of a FHIR bulk export (*.ndjson).")],
     store_path: StoreOption,
     map_path: MapSettingsOption = None,
+    data_time: Annotated[
+        str | None,
+        typer.Option(
+            "--data-time",
+            metavar="ISO",
+            help="When the export was taken (with its offset), for an export that does not say it: "
+            "no $export manifest with its transactionTime in the folder.",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
     lang: LangOption = "en",
 ) -> None:
-    """Import a FHIR R4 bulk export (NDJSON files) into the continuity store, in one transaction."""
+    """Import a FHIR R4 bulk export (NDJSON files) into the continuity store, streamed, in one
+    transaction: an import that fails or is stopped leaves the store as it was."""
     language = parse_lang(lang)
     console = make_console()
-    files = ndjson_files(folder)
     settings = map_settings(map_path)
-    reading = settings or HospitalSettings.from_meta(peek_meta(store_path))
-    intake = Intake(received_at=datetime.now(UTC), settings=reading)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        DownloadColumn(),
         TimeElapsedColumn(),
         console=make_console(stderr=True),
         transient=True,
+        disable=as_json,
     ) as progress:
-        task = progress.add_task(t("feed.reading", language), total=len(files))
-        for path in files:
-            read_ndjson(path, intake)
-            progress.advance(task)
-    with ContinuityStore.open(store_path) as store:
-        store.refresh(
-            intake.records,
-            data_time=intake.newest,
-            refreshed_at=datetime.now(UTC),
-            rejects=intake.rejects,
-            source=f"ndjson:{folder.resolve()}",
+        task = progress.add_task(t("feed.reading", language), total=None)
+        report = import_export(
+            folder,
+            store_path,
             settings=settings,
+            stated_time=_stated_time(data_time),
+            on_start=lambda total: progress.update(task, total=total),
+            on_bytes=lambda count: progress.advance(task, count),
         )
-        print_rejects(intake.rejects, console, language)
+    if as_json:
+        document = report_document(report)
+        with ContinuityStore.open(store_path, readonly=True) as store:
+            document["not_placed"] = len(store.unplaced_stay_ids())
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    print_notes(report.rejects, report.rejected, console, language)
+    print_notes(report.warnings, report.warned, console, language, doubts=True)
+    with ContinuityStore.open(store_path, readonly=True) as store:
+        print_outcome(
+            skipped=report.skipped,
+            written=report.written,
+            data_time=report.data_time,
+            data_time_from=report.data_time_from,
+            store_data_time=report.store_data_time,
+            zone=store.timezone,
+            console=console,
+            lang=language,
+            import_hint=True,
+        )
         console.print(
             t(
                 "feed.imported",
                 language,
-                kept=len(intake.records),
-                files=len(files),
+                kept=report.kept,
+                files=report.files,
                 store=store_path,
-                rejected=len(intake.rejects),
+                rejected=report.rejected,
             )
         )
+        print_data_age(store, console, language)
     report_unplaced(store_path, console, language)
+
+
+def report_document(report: ImportReport | PullReport) -> dict[str, Any]:
+    """The --json document of an import or a pull (contract in feed_report)."""
+    document = feed_document(
+        kept=report.kept,
+        skipped=report.skipped,
+        rejects=report.rejects,
+        rejected=report.rejected,
+        warnings=report.warnings,
+        warned=report.warned,
+        written=report.written,
+        data_time=report.data_time,
+        data_time_from=report.data_time_from,
+        store_data_time=report.store_data_time,
+    )
+    if isinstance(report, PullReport):
+        document["removed"] = sum(report.written.removed.values())
+        document["not_served"] = list(report.not_served)
+    return document
+
+
+def _stated_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.utcoffset() is None:
+        raise UserError(
+            f"--data-time {value!r} is not an ISO 8601 time with its offset; "
+            "write it like 2026-03-10T08:00:00+01:00 or 2026-03-10T07:00:00Z."
+        )
+    if moment > datetime.now(UTC):
+        raise UserError(f"--data-time {value!r} is in the future; give the time the export was taken.")
+    return moment.astimezone(UTC)
 
 
 def _since(value: str | None) -> datetime | None:
@@ -305,6 +368,7 @@ def pull_command(
         int, typer.Option("--count", metavar="N", help="Resources asked per page (_count).")
     ] = 1000,
     map_path: MapSettingsOption = None,
+    as_json: JsonOption = False,
     lang: LangOption = "en",
 ) -> None:
     """Refresh the continuity store from a FHIR R4 server; a failed pull leaves the store unchanged."""
@@ -343,6 +407,7 @@ def pull_command(
             TimeElapsedColumn(),
             console=make_console(stderr=True),
             transient=True,
+            disable=as_json,
         ) as progress:
             tasks: dict[str, TaskID] = {}
 
@@ -358,7 +423,14 @@ def pull_command(
             )
     finally:
         source.close()
-    print_rejects(report.rejects, console, language)
+    if as_json:
+        document = report_document(report)
+        with ContinuityStore.open(store_path, readonly=True) as store:
+            document["not_placed"] = len(store.unplaced_stay_ids())
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    print_notes(report.rejects, report.rejected, console, language)
+    print_notes(report.warnings, report.warned, console, language, doubts=True)
     removed = sum(report.written.removed.values())
     if removed:
         console.print(t("feed.removed", language, count=removed))
@@ -371,10 +443,22 @@ def pull_command(
             kept=report.kept,
             source=report.source,
             store=store_path,
-            rejected=len(report.rejects),
+            rejected=report.rejected,
             seconds=report.seconds,
         )
     )
+    with ContinuityStore.open(store_path, readonly=True) as store:
+        print_outcome(
+            skipped=report.skipped,
+            written=report.written,
+            data_time=report.data_time,
+            data_time_from=report.data_time_from,
+            store_data_time=report.store_data_time,
+            zone=store.timezone,
+            console=console,
+            lang=language,
+        )
+        print_data_age(store, console, language)
     report_unplaced(store_path, console, language)
 
 

@@ -1,7 +1,8 @@
 """The records kept for downtime: what a nurse needs when the EHR is gone (pure, FHIR-free).
 
 Every record has the source's `id` and a `version`: a sortable stamp (the source's last-update
-time in UTC, ISO 8601 with microseconds) so that an older version never overwrites a newer one.
+time in UTC, ISO 8601 with microseconds) so that an older version never overwrites a newer one, or,
+for a source that gives no update time, a hash of the record's content (bascule.snapshot.versions).
 Times are timezone-aware UTC datetimes; objects check their invariants when built.
 """
 

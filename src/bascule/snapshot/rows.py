@@ -32,6 +32,7 @@ from bascule.clinical.records import (
     Stay,
     StayPlace,
 )
+from bascule.snapshot.versions import sql_supersedes
 
 Encoder = Callable[[Any], Any]
 
@@ -200,15 +201,24 @@ class TableMapping:
     def select_list(self) -> str:
         return ", ".join(f"{self.table}.{name}" for name in self.columns)
 
+    def content(self, record: ClinicalRecord) -> tuple[Any, ...]:
+        """What is kept of the record, as stored, without its version: what a content version hashes."""
+        return tuple(
+            encode(getattr(record, name))
+            for name, encode in zip(self.columns, self.encoders, strict=True)
+            if name != "version"
+        )
+
     @property
     def upsert_sql(self) -> str:
-        """Insert, or replace a stored row only by a version at least as new."""
+        """Insert, or replace the stored row as versions.py's rule says (never by the same content)."""
         names = ", ".join(self.columns)
         marks = ", ".join("?" for _ in self.columns)
         updates = ", ".join(f"{name} = excluded.{name}" for name in self.columns if name != "id")
+        content = [name for name in self.columns if name not in ("id", "version")]
         return (
             f"INSERT INTO {self.table} ({names}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET "
-            f"{updates} WHERE excluded.version >= {self.table}.version"
+            f"{updates} WHERE {sql_supersedes(self.table, content)}"
         )
 
 

@@ -110,7 +110,8 @@ CREATE INDEX downtime_ids_unit ON downtime_ids (unit, sequence);
 # worst reaction severity and kind; a problem's category; people known only by name (an appointment's
 # practitioner, a prescriber, a performer); every dose line of an order (JSON) and its intent; an
 # administration's rate, text, reason not given and end; a stay's places as its source gave them
-# (resolved to a care unit when read, as Locations may come later) and an attending known by name.
+# (resolved to a care unit when read, as Locations may come later) and an attending known by name;
+# where a rejected record was read ("FILE:LINE" of a bulk export).
 _V4 = """
 ALTER TABLE lab_results ADD COLUMN comparator TEXT;
 ALTER TABLE lab_results ADD COLUMN category TEXT;
@@ -134,6 +135,7 @@ ALTER TABLE administrations ADD COLUMN performer TEXT;
 ALTER TABLE administrations ADD COLUMN ended_at TEXT;
 ALTER TABLE stays ADD COLUMN places TEXT NOT NULL DEFAULT '';
 ALTER TABLE stays ADD COLUMN attending_display TEXT;
+ALTER TABLE store_rejects ADD COLUMN line TEXT;
 """
 
 MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)

@@ -36,11 +36,14 @@ class Reject:
     resource_type: str
     resource_id: str | None
     reason: str
+    # Where it was read: "FILE:LINE" for a bulk export, None for a FHIR pull or an HL7 message.
+    line: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class WriteResult:
-    """How many records were written and how many were skipped because the store had newer ones."""
+    """Rows written per table, and records not written: the store held the same content or a newer
+    version (the rule is in versions.py)."""
 
     written: dict[str, int] = field(default_factory=dict)
     skipped_older: int = 0
@@ -49,6 +52,16 @@ class WriteResult:
     @property
     def total_written(self) -> int:
         return sum(self.written.values())
+
+    def __add__(self, other: WriteResult) -> WriteResult:
+        def summed(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:
+            return {key: first.get(key, 0) + second.get(key, 0) for key in {**first, **second}}
+
+        return WriteResult(
+            summed(self.written, other.written),
+            self.skipped_older + other.skipped_older,
+            summed(self.removed, other.removed),
+        )
 
 
 def _iso(moment: datetime) -> str:
@@ -210,7 +223,9 @@ class ContinuityStore:
             self._in_transaction = False
 
     def write(self, records: Iterable[ClinicalRecord]) -> WriteResult:
-        """Upsert records by id; a stored newer version is kept. One transaction."""
+        """Upsert records by id as versions.py's rule says. One transaction, or part of the caller's:
+        a streamed import writes batch after batch inside one `transaction()`, so that it is kept
+        whole or not at all."""
         by_class: dict[type[Any], list[ClinicalRecord]] = defaultdict(list)
         for record in records:
             by_class[type(record)].append(record)
@@ -259,19 +274,19 @@ class ContinuityStore:
             if settings is not None:
                 values.update(settings.to_meta())
             self._set_meta(values)
-            self._connection.executemany(
-                "INSERT INTO store_rejects (seen_at, resource_type, resource_id, reason) VALUES (?, ?, ?, ?)",
-                [(_iso(refreshed_at), r.resource_type, r.resource_id, r.reason) for r in rejects],
-            )
+            self._insert_rejects(rejects, refreshed_at)
         return result
 
     def record_rejects(self, rejects: Sequence[Reject], seen_at: datetime) -> None:
         """Keep source records that could not be used, without counting it as a refresh."""
         with self.transaction():
-            self._connection.executemany(
-                "INSERT INTO store_rejects (seen_at, resource_type, resource_id, reason) VALUES (?, ?, ?, ?)",
-                [(_iso(seen_at), r.resource_type, r.resource_id, r.reason) for r in rejects],
-            )
+            self._insert_rejects(rejects, seen_at)
+
+    def _insert_rejects(self, rejects: Sequence[Reject], seen_at: datetime) -> None:
+        self._connection.executemany(
+            "INSERT INTO store_rejects (seen_at, resource_type, resource_id, reason, line) VALUES (?, ?, ?, ?, ?)",
+            [(_iso(seen_at), r.resource_type, r.resource_id, r.reason, r.line) for r in rejects],
+        )
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -321,7 +336,7 @@ class ContinuityStore:
 
     def rejects(self) -> list[Reject]:
         rows = self._connection.execute(
-            "SELECT resource_type, resource_id, reason FROM store_rejects ORDER BY rowid"
+            "SELECT resource_type, resource_id, reason, line FROM store_rejects ORDER BY rowid"
         ).fetchall()
         return [Reject(*row) for row in rows]
 

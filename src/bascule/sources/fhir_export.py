@@ -31,6 +31,7 @@ from bascule.clinical.records import (
     StayPlace,
 )
 from bascule.snapshot.store import ContinuityStore
+from bascule.snapshot.versions import is_time_version
 from bascule.sources.bulk import write_ndjson
 from bascule.sources.fhir_records import ACTIVITY_KIND_SYSTEM, BLOOD_GROUP_SNOMED, LOINC
 
@@ -61,7 +62,10 @@ def _instant(moment: datetime | None) -> str | None:
 
 
 def _meta(record: ClinicalRecord) -> dict[str, str]:
-    """meta.lastUpdated from the version stamp (milliseconds, as FHIR servers write it)."""
+    """meta.lastUpdated from the version stamp (milliseconds, as FHIR servers write it); none for a
+    record the source gave no update time (its version is a content hash)."""
+    if not is_time_version(record.version):
+        return {}
     return {"lastUpdated": record.version[:23] + "Z"}
 
 

@@ -11,7 +11,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,6 +35,15 @@ class PullReport:
     written: WriteResult
     seconds: float
     not_served: tuple[str, ...] = ()
+    # Resource types Bascule does not use that the server sent anyway; every reject counted (the
+    # list holds the first ones); records kept with a doubt; the source's time of this pull.
+    skipped: dict[str, int] = field(default_factory=dict)
+    rejected: int = 0
+    warnings: list[Reject] = field(default_factory=list)
+    warned: int = 0
+    data_time: datetime | None = None
+    data_time_from: str | None = None
+    store_data_time: datetime | None = None
 
 
 # The newest meta.lastUpdated this FHIR source gave: distinct from data_time, which the HL7 feed
@@ -135,7 +144,9 @@ def pull(
     started = time.perf_counter()
     meta = peek_meta(store_path)
     reading = settings or HospitalSettings.from_meta(meta)
-    intake = Intake(received_at=datetime.now(UTC), settings=reading)
+    # What a search returns is current as of the moment it was asked: the content versions' date.
+    started_at = datetime.now(UTC)
+    intake = Intake(received_at=started_at, settings=reading, as_of=started_at)
     seen: dict[str, int] = {}
     not_served: list[str] = []
     for resource_type, page in _prefetched(source, since):
@@ -157,25 +168,34 @@ def pull(
         filter(None, [intake.newest, incremental_since(store_path, source) if same_source else None]),
         default=None,
     )
+    data_time = min(intake.newest, intake.received_at) if intake.newest else None
     with ContinuityStore.open(store_path) as store:
         removals = _gone(store, intake, not_served) if reconcile and since is None and same_source else {}
         written = store.refresh(
             intake.records,
             extra_meta={CURSOR_KEY: _iso(cursor)} if cursor is not None else None,
             removals=removals,
-            data_time=min(intake.newest, intake.received_at) if intake.newest else None,
+            data_time=data_time,
             refreshed_at=datetime.now(UTC),
             rejects=intake.rejects,
             source=source.description,
             settings=settings,
         )
+        store_data_time = store.data_time
     return PullReport(
         source=source.description,
         since=since,
         received=dict(intake.received),
-        kept=len(intake.records),
+        kept=intake.kept,
         rejects=intake.rejects,
         written=written,
         seconds=time.perf_counter() - started,
         not_served=tuple(not_served),
+        skipped=dict(intake.skipped),
+        rejected=intake.rejected,
+        warnings=intake.warnings,
+        warned=intake.warned,
+        data_time=data_time,
+        data_time_from="lastUpdated" if data_time is not None else None,
+        store_data_time=store_data_time,
     )

@@ -1,7 +1,9 @@
 """FHIR R4 resources (JSON) to clinical records: the dispatcher over one module per family.
 
-`to_record(resource, default_version, settings)` returns the record, or raises MalformedResource
+`to_record(resource, default_version, reading)` returns the record, or raises MalformedResource
 whose reason names fields only, never values: a reason may be shown and logged, patient data may not.
+Its version is meta.lastUpdated, else `default_version` (the intake replaces it by a content hash).
+Resource types not in RESOURCE_TYPES are not records: the intake counts them as skipped.
 The families: fhir_people (Patient, Practitioner), fhir_places (Location, Encounter), fhir_care
 (AllergyIntolerance, Flag, Condition, Appointment), fhir_medications (MedicationRequest,
 MedicationAdministration), fhir_observations (Observation); their codes are in fhir_codes.
@@ -123,7 +125,7 @@ def to_record(resource: Any, default_version: str, reading: Reading | None = Non
     kind = resource.get("resourceType")
     builder = _BUILDERS.get(kind) if isinstance(kind, str) else None
     if builder is None:
-        raise MalformedResource("resourceType is missing or not one Bascule keeps")
+        raise MalformedResource("resourceType is missing or not a resource type Bascule keeps")
     rid = resource.get("id")
     if not isinstance(rid, str) or not rid:
         raise MalformedResource("id is missing")

@@ -82,7 +82,9 @@ def test_import_reports_malformed_lines_without_patient_values(
     code, out, _ = run(capsys, "snapshot", "import", str(folder), "--store", str(tmp_path / "s.sqlite"))
     assert code == 0
     assert "1 resources imported from 1 file(s)" in out and "(4 rejected)" in out
-    assert "line 2 of Patient.ndjson is not JSON" in out and "line 3 of Patient.ndjson is not UTF-8" in out
+    assert (
+        "Patient ? — not JSON (Patient.ndjson:2)" in out and "Patient ? — not UTF-8 (Patient.ndjson:3)" in out
+    )
     assert "Patient ? — id is missing" in out and "Patient p5 — name is not a list" in out
     for value in ("Zanzibar", "Broken", "Nobody", "Wrongtype"):
         assert value not in out
