@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 
 from bascule.clinical.records import CareLocation, LocationKind, Stay, StayPlace
 
@@ -19,6 +20,9 @@ from bascule.clinical.records import CareLocation, LocationKind, Stay, StayPlace
 _RANK: Mapping[LocationKind | None, int] = {"bed": 0, "room": 1, None: 2, "other": 2, "unit": 3, "site": 4}
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
+# A place given by a reference by identifier ("Location?identifier=system|value") is kept as this
+# prefix and "system|value", and found among the Locations' identifiers when the store is read.
+IDENTIFIED = "identifier:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,18 +38,42 @@ class Placement:
     source_code: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Places:
     """The hospital's Locations by id and the map's location codes: what resolving a place needs."""
 
     locations: Mapping[str, CareLocation]
     unit_locations: Mapping[str, str]
+    # The map's care units, when it declares any: then a ward the map does not name is no unit (its
+    # patients are "not placed", for the cell to see), not a unit of its own that no kit expects.
+    map_units: frozenset[str] = frozenset()
+
+    @cached_property
+    def _identified(self) -> Mapping[str, str]:
+        """Location id by "system|value" identifier (the first Location to claim one keeps it)."""
+        found: dict[str, str] = {}
+        for location in sorted(self.locations.values(), key=lambda location: location.id):
+            for identifier in location.identifiers:
+                found.setdefault(identifier, location.id)
+        return found
+
+    def resolved(self, code: str) -> str:
+        """The Location id a place code names: itself, or the Location an identifier reference finds."""
+        if code.startswith(IDENTIFIED):
+            return self._identified.get(code[len(IDENTIFIED) :], code)
+        return code
 
     def unit_of(self, code: str, declared: LocationKind | None = None) -> str | None:
         """The care unit of a location code: mapped by the map, else a ward, else the ward above it.
 
-        A code no Location describes is a unit only if its source declared it one (`declared`)."""
+        A code no Location describes is a unit only if its source declared it one (`declared`).
+        Where the map declares its units, only they are units."""
+        found = self._unit_of(code, declared)
+        return found if found is None or not self.map_units or found in self.map_units else None
+
+    def _unit_of(self, code: str, declared: LocationKind | None) -> str | None:
         seen: set[str] = set()
+        code = self.resolved(code)
         current: str | None = code
         while current is not None and current not in seen:
             seen.add(current)
@@ -61,7 +89,7 @@ class Places:
         return None
 
     def location_of(self, place: StayPlace) -> CareLocation | None:
-        return None if place.location_id is None else self.locations.get(place.location_id)
+        return None if place.location_id is None else self.locations.get(self.resolved(place.location_id))
 
     def kind_of(self, place: StayPlace) -> LocationKind | None:
         location = self.location_of(place)

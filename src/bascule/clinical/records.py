@@ -111,6 +111,8 @@ class CareLocation(Record):
     kind: LocationKind = "other"
     part_of: str | None = None
     site: str | None = None
+    # "system|value" of each identifier, so that a reference by identifier finds the place.
+    identifiers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         Record.__post_init__(self)

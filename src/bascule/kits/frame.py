@@ -17,6 +17,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
@@ -142,11 +143,18 @@ def _draw_frame(canvas: Any, facts: PageFacts, faces: Typefaces, number: int, to
     patient = canvas.patient
     if patient is not None:
         name, mrn, bed = patient
-        canvas.setFont(faces.bold, 14)
-        label = f"{name}   {t('kits.mrn', facts.lang)} {mrn}" if mrn else name
-        canvas.drawString(MARGIN, top - 10.5 * mm, label[:60])
-        if bed:
-            canvas.drawRightString(width - MARGIN, top - 10.5 * mm, f"{t('kits.bed', facts.lang)} {bed}")
+        bed_label = f"{t('kits.bed', facts.lang)} {bed}" if bed else ""
+        room = width - 2 * MARGIN
+        gap = 6 * mm if bed_label else 0
+        # One size for the line: the MRN is never cut; a name too long loses its given names' end.
+        size = fitting_size(
+            header_label(name, mrn, facts.lang) + bed_label, faces.bold, room - gap, smallest=8
+        )
+        canvas.setFont(faces.bold, size)
+        if bed_label:
+            canvas.drawRightString(width - MARGIN, top - 10.5 * mm, bed_label)
+        left = room - gap - stringWidth(bed_label, faces.bold, size)
+        canvas.drawString(MARGIN, top - 10.5 * mm, _shortened(name, mrn, facts.lang, faces.bold, size, left))
     canvas.setLineWidth(1.2)
     canvas.line(MARGIN, top - HEADER + 3 * mm, width - MARGIN, top - HEADER + 3 * mm)
     bottom = MARGIN - 4 * mm
@@ -159,6 +167,25 @@ def _draw_frame(canvas: Any, facts: PageFacts, faces: Typefaces, number: int, to
         width - MARGIN, bottom + 1.5 * mm, t("kits.page", facts.lang, number=number, total=total)
     )
     canvas.restoreState()
+
+
+def header_label(name: str, mrn: str | None, lang: Lang) -> str:
+    return f"{name}   {t('kits.mrn', lang)} {mrn}" if mrn else name
+
+
+def fitting_size(words: str, font: str, room: float, largest: float = 14.0, smallest: float = 9.0) -> float:
+    """The largest font size, down to `smallest`, at which `words` fit in `room` on one line."""
+    size = largest
+    while size > smallest and stringWidth(words, font, size) > room:
+        size -= 0.5
+    return size
+
+
+def _shortened(name: str, mrn: str | None, lang: Lang, font: str, size: float, room: float) -> str:
+    """The header's name and MRN: the MRN always whole; a name too long loses its end, marked "…"."""
+    while len(name) > 1 and stringWidth(header_label(name, mrn, lang), font, size) > room:
+        name = name[:-2] + "…"
+    return header_label(name, mrn, lang)
 
 
 def kit_document(target: Path | Any, paper: Paper, title: str) -> BaseDocTemplate:

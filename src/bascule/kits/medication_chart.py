@@ -75,10 +75,14 @@ def rate_text(value: float | None, unit: str | None) -> str:
     return "" if value is None else f"{value:g} {unit or ''}".strip()
 
 
-def line_dose(line: DoseLine) -> str:
-    """The dose and, for an infusion, its rate: "500 mL · 125 mL/h"."""
+def line_dose(line: DoseLine, lang: Lang) -> str:
+    """The dose and, for an infusion, its rate: "500 mL · 125 mL/h". A dose the source sent without
+    its unit (Synthea writes "1.0") says so: "1" alone could be a tablet or a gram."""
+    dose = dose_text(line.dose_low, line.dose_unit, line.dose_high)
+    if dose and not line.dose_unit:
+        dose = t("kits.dose_without_unit", lang, dose=dose)
     parts = [
-        dose_text(line.dose_low, line.dose_unit, line.dose_high),
+        dose,
         rate_text(line.rate_value, line.rate_unit),
     ]
     return " · ".join(part for part in parts if part)
@@ -134,7 +138,7 @@ def order_label(
     """The drug in bold, the line's dose, route and method, the prescriber's words and, with a `zone`,
     when; with `mark` (the allergy-conflict sign) before the name and a last line saying to check."""
     shown = line or order.dose_lines[0]
-    how = [line_dose(shown), route_text(shown.route, lang), shown.method or ""]
+    how = [line_dose(shown, lang), route_text(shown.route, lang), shown.method or ""]
     parts = [f"<b>{text(mark) + ' ' if mark else ''}{text(order.drug)}</b>"]
     parts.append(text(" · ".join(part for part in how if part)))
     if zone is not None and shown.kind != "scheduled":

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import tzinfo
 from typing import Any
 
-from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
@@ -27,6 +26,7 @@ from bascule.kits.medication_chart import (
     words_markup,
 )
 from bascule.kits.moments import day, short
+from bascule.kits.mrn_label import mrn_flowables
 from bascule.kits.results_table import results_table
 from bascule.kits.tables import banner, grid_table, text
 
@@ -124,10 +124,7 @@ def _identity(page: PatientPage, styles: Styles, lang: Lang, width: float, zone:
     national = patient.national_number or t("kits.national_none", lang)
     right: list[Any]
     if patient.mrn:
-        right = [
-            Paragraph(f"{text(t('kits.mrn', lang))} <b>{text(patient.mrn)}</b>", styles.heading),
-            Code128(patient.mrn, barHeight=11 * mm, barWidth=0.36 * mm, quiet=False),
-        ]
+        right = mrn_flowables(patient.mrn, styles, lang, width * 0.42 - 12)
     else:  # never a barcode of something else (the FHIR id): a label scanned must be the MRN
         right = [banner(text(t("kit_identity.no_mrn", lang)), styles, width * 0.42 - 12, inverted=True)]
     right.append(Paragraph(f"{text(national_label)} : {text(national)}", styles.body))
@@ -194,7 +191,7 @@ def _medications(
             rows.append(
                 [
                     Paragraph(name + (f"<br/>{words}" if words else ""), style),
-                    line_dose(line),
+                    line_dose(line, lang),
                     " · ".join(part for part in (route_text(line.route, lang), line.method or "") if part),
                     Paragraph(f"<b>{text(schedule)}</b>", styles.cell)
                     if line.kind != "scheduled"

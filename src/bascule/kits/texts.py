@@ -9,6 +9,7 @@ i18n.register(
     {
         "confidential": {"fr": "CONFIDENTIEL / CONFIDENTIAL", "en": "CONFIDENTIAL / CONFIDENTIEL"},
         "page": {"fr": "Page {number} sur {total}", "en": "Page {number} of {total}"},
+        "dose_without_unit": {"fr": "{dose} (unité non transmise)", "en": "{dose} (no unit sent)"},
         "data_as_of": {"fr": "Données du {time}", "en": "Data as of {time}"},
         "kit_title": {"fr": "KIT PAPIER — MODE DÉGRADÉ", "en": "PAPER KIT — DOWNTIME"},
         "cover_data_time": {"fr": "Données arrêtées au", "en": "Data as of"},

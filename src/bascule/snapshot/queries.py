@@ -67,7 +67,7 @@ def _places(connection: sqlite3.Connection, settings: HospitalSettings) -> Place
     for row in rows:
         location: CareLocation = mapping.from_row(row)
         found[location.id] = location
-    return Places(found, settings.unit_locations)
+    return Places(found, settings.unit_locations, frozenset(settings.unit_names))
 
 
 def _placing_time(connection: sqlite3.Connection) -> datetime:

@@ -57,6 +57,14 @@ def _decode_times(text: str) -> tuple[time, ...]:
     return tuple(time.fromisoformat(part) for part in text.split(",") if part)
 
 
+def _encode_texts(texts: tuple[str, ...]) -> str:
+    return json.dumps(list(texts), ensure_ascii=False) if texts else ""
+
+
+def _decode_texts(text: str) -> tuple[str, ...]:
+    return tuple(str(item) for item in json.loads(text)) if text else ()
+
+
 def _encode_places(places: tuple[StayPlace, ...]) -> str:
     """A stay's places as a JSON list ('' for none, the default of the column)."""
     if not places:
@@ -161,6 +169,8 @@ def _codecs(hint: Any) -> tuple[Encoder, Encoder]:
         pair = (int, bool)
     elif base == tuple[DoseLine, ...]:
         return (_encode_lines, _decode_lines)
+    elif base == tuple[str, ...]:
+        pair = (_encode_texts, _decode_texts)
     elif typing.get_origin(base) is tuple and typing.get_args(base)[0] is StayPlace:
         pair = (_encode_places, _decode_places)
     elif typing.get_origin(base) is tuple:

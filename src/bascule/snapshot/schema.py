@@ -136,6 +136,7 @@ ALTER TABLE administrations ADD COLUMN ended_at TEXT;
 ALTER TABLE stays ADD COLUMN places TEXT NOT NULL DEFAULT '';
 ALTER TABLE stays ADD COLUMN attending_display TEXT;
 ALTER TABLE store_rejects ADD COLUMN line TEXT;
+ALTER TABLE locations ADD COLUMN identifiers TEXT NOT NULL DEFAULT '';
 """
 
 MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bascule.clinical.dosage import WEEKDAY_CODES, DoseLine
+from bascule.clinical.placement import IDENTIFIED
 from bascule.clinical.records import (
     NO_KNOWN_ALLERGY,
     SEE_SOURCE,
@@ -133,8 +134,22 @@ def _location(place: CareLocation) -> Resource:
             "name": place.name,
             "physicalType": {"coding": [{"code": code}]} if code else None,
             "partOf": _ref("Location", place.part_of),
+            "identifier": [_identifier(text) for text in place.identifiers] or None,
         }
     )
+
+
+def _identifier(text: str) -> Resource:
+    system, _, value = text.partition("|")
+    return _compact({"system": system or None, "value": value})
+
+
+def _place_reference(location_id: str | None) -> str | None:
+    if location_id is None:
+        return None
+    if location_id.startswith(IDENTIFIED):
+        return f"Location?identifier={location_id[len(IDENTIFIED) :]}"
+    return f"Location/{location_id}"
 
 
 def _place(place: StayPlace) -> Resource:
@@ -143,7 +158,7 @@ def _place(place: StayPlace) -> Resource:
         {
             "location": _compact(
                 {
-                    "reference": f"Location/{place.location_id}" if place.location_id else None,
+                    "reference": _place_reference(place.location_id),
                     "display": place.display,
                 }
             ),

@@ -94,10 +94,32 @@ def as_day(value: Any, field: str) -> date | None:
         raise MalformedResource(f"{field} is not a valid date") from None
 
 
+def conditional_identifier(value: Any, field: str, resource_type: str) -> str | None:
+    """ "system|value" of a conditional reference by identifier ("Location?identifier=sys|val", as
+    Synthea writes them in bulk exports), or None for any other reference."""
+    reference = as_text(as_object(value, field).get("reference"), f"{field}.reference") or ""
+    kind, mark, query = reference.partition("?")
+    if not mark:
+        return None
+    if kind.rsplit("/", 1)[-1] != resource_type:
+        raise MalformedResource(f"{field} does not point to a {resource_type}")
+    name, _, searched = query.partition("=")
+    if name != "identifier" or not searched:
+        raise MalformedResource(f"{field} is a conditional reference other than by identifier")
+    return searched
+
+
 def reference_id(value: Any, field: str, resource_type: str | None = None) -> str | None:
-    """The id in a Reference ("Patient/123", an absolute URL or "urn:uuid:..."), checked for its type."""
+    """The id in a Reference ("Patient/123", an absolute URL or "urn:uuid:..."), checked for its type.
+
+    A conditional reference ("Practitioner?identifier=...") names no id: None (see
+    `conditional_identifier` and `reference_parts`)."""
     reference = as_text(as_object(value, field).get("reference"), f"{field}.reference")
     if not reference or reference.startswith("#"):
+        return None
+    if "?" in reference:
+        if resource_type is not None and reference.partition("?")[0].rsplit("/", 1)[-1] != resource_type:
+            raise MalformedResource(f"{field} does not point to a {resource_type}")
         return None
     if reference.startswith("urn:uuid:"):
         return reference[9:]
@@ -123,12 +145,19 @@ def reference_parts(
     if found is None and display is None:
         identifier = as_object(reference.get("identifier"), f"{field}.identifier")
         display = as_text(identifier.get("value"), f"{field}.identifier.value")
+    if found is None and display is None and resource_type is not None:
+        searched = conditional_identifier(reference, field, resource_type)
+        display = searched.partition("|")[2] or searched if searched else None
     return found, display
 
 
 def required_reference(value: Any, field: str, resource_type: str) -> str:
     found = reference_id(value, field, resource_type)
     if not found:
+        if conditional_identifier(value, field, resource_type) is not None:
+            raise MalformedResource(
+                f"{field} is a conditional reference by identifier, not to a {resource_type} id"
+            )
         raise MalformedResource(f"{field} is missing")
     return found
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from bascule.clinical.placement import IDENTIFIED
 from bascule.clinical.records import CareLocation, Stay, StayPlace
 from bascule.sources.fhir_codes import ENCOUNTER_STATUSES, LOCATION_KINDS
 from bascule.sources.fhir_fields import (
@@ -23,6 +24,7 @@ from bascule.sources.fhir_fields import (
     as_moment,
     as_object,
     as_text,
+    conditional_identifier,
     reference_id,
     reference_parts,
     required_reference,
@@ -40,6 +42,12 @@ def location_record(resource: Mapping[str, Any], rid: str, version: str, reading
     kind = LOCATION_KINDS.get(code or "", "other")
     part_of = reference_id(resource.get("partOf"), "partOf", "Location")
     name = as_text(resource.get("name"), "name") or rid
+    identifiers = []
+    for item in as_list(resource.get("identifier"), "identifier"):
+        identifier = as_object(item, "identifier")
+        value = as_text(identifier.get("value"), "identifier.value")
+        if value:
+            identifiers.append(f"{as_text(identifier.get('system'), 'identifier.system') or ''}|{value}")
     return CareLocation(
         id=rid,
         version=version,
@@ -47,6 +55,7 @@ def location_record(resource: Mapping[str, Any], rid: str, version: str, reading
         kind=kind,
         part_of=part_of,
         site=part_of if kind == "unit" else None,
+        identifiers=tuple(sorted(set(identifiers))),
     )
 
 
@@ -73,6 +82,9 @@ def _places(resource: Mapping[str, Any], reading: Reading) -> tuple[StayPlace, .
             reading.warn("location.status is not a known code")
             status = "unknown"  # never read as where the patient is
         where, display = reference_parts(entry.get("location"), "location.location", "Location")
+        searched = conditional_identifier(entry.get("location"), "location.location", "Location")
+        if where is None and searched is not None:
+            where = IDENTIFIED + searched  # found among the Locations when the store is read
         if where is None and display is None:
             continue
         declared = as_concept(entry.get("physicalType"), "location.physicalType")[0]
@@ -99,7 +111,10 @@ def _attending(resource: Mapping[str, Any]) -> tuple[str | None, str | None]:
         entry = as_object(item, "participant")
         individual = as_object(entry.get("individual"), "participant.individual")
         reference = as_text(individual.get("reference"), "participant.individual.reference") or ""
-        pointed = reference.split("/")[-2] if reference.count("/") >= 1 else None
+        if "?" in reference:  # a conditional reference: "Practitioner?identifier=system|value"
+            pointed: str | None = reference.partition("?")[0].rsplit("/", 1)[-1]
+        else:
+            pointed = reference.split("/")[-2] if reference.count("/") >= 1 else None
         declared = as_text(individual.get("type"), "participant.individual.type")
         kind = declared or pointed
         if kind not in _CARER_TYPES:

@@ -15,7 +15,8 @@ from bascule.hospital.model import HospitalMap
 from bascule.kits.assemble import KitFile, render_kit
 from bascule.kits.content import UnitKitContent, gather, procedures_for_unit
 from bascule.kits.moments import full
-from bascule.kits.patient_sheet import ABNORMAL, bed_text, display_name, latest_results, value_text
+from bascule.kits.patient_sheet import bed_text, display_name
+from bascule.kits.results_table import ABNORMAL, latest_results, value_text
 from bascule.snapshot.store import ContinuityStore
 
 UNIT = "urgences"
@@ -121,7 +122,7 @@ def test_each_patient_sheet_holds_identity_allergies_medications_and_results(
         assert "Plan d'administration — 24 h à partir du" in flat
         assert "Administrations des dernières 24 h" in flat
         for result, _previous in latest_results(page.chart.results):
-            assert result.label in flat and value_text(result) in flat
+            assert result.label in flat and value_text(result, "fr") in flat
 
 
 def test_the_medication_chart_has_a_column_for_each_dose_time(
@@ -148,7 +149,7 @@ def test_abnormal_results_are_bold_and_marked_with_a_symbol(
     runs = [run for number in numbers for run in text_runs(kit.path, number)]
     checked = 0
     for result, _previous in latest_results(page.chart.results):
-        shown = [run for run in runs if run.text == value_text(result)]
+        shown = [run for run in runs if run.text == value_text(result, "fr")]
         assert shown, result.label
         abnormal = result.flag in ABNORMAL
         assert shown[0].bold == abnormal, (result.label, result.flag)

@@ -203,7 +203,9 @@ MAPPED = HospitalSettings(
         ([at("E1001")], ("cardio", None, None)),
         ([at("b-12a"), at("r-12"), at("w-card")], ("cardio", "12", "12A")),
         ([at("b-12b")], ("usic", "12", "12B")),  # the map names the bed itself: not the ward above it
-        ([at("b-3a")], ("w-neuro", "3", "3A")),  # a ward the map does not name is still a unit
+        # A ward the map does not name is no unit once the map declares its units: the patient is
+        # "not placed", on every kit and in the import's count, so that the map gets the ward.
+        ([at("b-3a")], "not placed: b-3a"),
     ],
 )
 def test_the_map_names_the_location_codes_of_its_units(

@@ -53,7 +53,7 @@ def printed(resource: dict[str, Any]) -> list[tuple[str, str | None, tuple[time,
     assert isinstance(record, MedicationOrder)
     zone = PARIS.zone
     return [
-        (line_dose(line), line.route, line.times, schedule_text(line, "en", zone), line.kind)
+        (line_dose(line, "en"), line.route, line.times, schedule_text(line, "en", zone), line.kind)
         for line in record.dose_lines
     ]
 
@@ -150,7 +150,7 @@ def printed(resource: dict[str, Any]) -> list[tuple[str, str | None, tuple[time,
                     "doseAndRate": [{"type": ORDERED, "doseQuantity": {"value": 1.0}}],
                 }
             ],
-            [("1", None, clocks("08:00", "14:00", "20:00"), "08:00, 14:00, 20:00", "scheduled")],
+            [("1 (no unit sent)", None, clocks("08:00", "14:00", "20:00"), "08:00, 14:00, 20:00", "scheduled")],
         ),
         ([{"sequence": 1, "asNeededBoolean": True}], [("", None, (), "as needed", "as_needed")]),
         # An infusion: volume and rate; a syringe driver's rate as a ratio.
