@@ -1,8 +1,8 @@
 """Every command a page of the documentation shows is run here, as written.
 
 A page marks a shell block with `<!-- run -->` on the line before its fence; the block's lines run in
-order, in a fresh empty folder, with `.venv/bin` (so `bascule`) first on the PATH and the repository
-root in `$BASCULE_REPO`. Each line must exit 0, or the exit code its trailing comment names
+order, in a fresh folder where the repository's `tests/` is at hand (its corpus of real-shaped
+exports is what the pages show), with `.venv/bin` (so `bascule`) first on the PATH. Each line must exit 0, or the exit code its trailing comment names
 (`# exit 4`). Blocks not marked are shown, not run: a page must mark every block that holds a
 `bascule` command, or this test fails.
 """
@@ -54,9 +54,9 @@ def test_the_commands_of_a_page_run_as_written(page: str, tmp_path: Path) -> Non
     environment = {
         **os.environ,
         "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
-        "BASCULE_REPO": str(ROOT),
         "COLUMNS": "200",
     }
+    (tmp_path / "tests").symlink_to(ROOT / "tests")
     for block in runnable_blocks(ROOT / page):
         for line in block:
             expected = _EXPECTED_EXIT.search(line)
