@@ -8,6 +8,9 @@ Messages name ids only, never patient values.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import sqlite3
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -325,6 +328,15 @@ class ContinuityStore:
 
     def current_stay(self, patient_id: str) -> Stay | None:
         return queries.current_stay(self._connection, patient_id)
+
+    def pseudonym(self, value: str) -> str:
+        """A stable id part for a source key that must not show in ids, logs or journals (an MRN, a
+        visit number): keyed by this store's own secret, so that it cannot be guessed back."""
+        key = self.meta().get("id_key", "")
+        if not key:
+            key = secrets.token_hex(32)
+            self.set_meta(id_key=key)
+        return hmac.new(bytes.fromhex(key), value.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
 
     def allergies_of(self, patient_id: str) -> list[Allergy]:
         """Every allergy recorded for the patient, whatever its status (an HL7 list replaces them)."""

@@ -62,6 +62,8 @@ class Lookup(Protocol):
 
     def allergies_of(self, patient_id: str) -> list[Allergy]: ...
 
+    def pseudonym(self, value: str) -> str: ...
+
 
 @dataclass
 class Context:
@@ -94,6 +96,16 @@ def record_id(*parts: str) -> str:
     if len(text) <= 128:
         return text
     return f"{text[:100]}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
+def patient_id_of(lookup: Lookup, mrn: str) -> str:
+    """The id of a patient first met in the HL7 feed: "hl7-p-" and a keyed digest of the MRN."""
+    return f"hl7-p-{lookup.pseudonym(mrn)}"
+
+
+def visit_id_of(lookup: Lookup, visit: str) -> str:
+    """The id of a stay named by its visit number (PV1-19): "hl7-visit-" and a keyed digest."""
+    return f"hl7-visit-{lookup.pseudonym(visit)}"
 
 
 def _matches(authority: Segment, repetition: str, number: int, systems: tuple[str, ...]) -> bool:
@@ -148,7 +160,8 @@ def read_patient(pid: Segment, context: Context) -> Patient:
         phone = phone or (known.phone if known else None)
         email = email or (known.email if known else None)
     sex = _SEXES.get(pid.component(8).upper()) or ("unknown" if pid.is_null(8) or not known else known.sex)
-    patient_id = known.id if known is not None else record_id("hl7", mrn)
+    # The MRN never becomes an id (ids reach logs and the journal): a keyed digest of it does.
+    patient_id = known.id if known is not None else patient_id_of(context.lookup, mrn)
     try:
         return Patient(
             id=patient_id,
@@ -213,7 +226,7 @@ def _event_time(pv1: Segment, number: int, evn: Segment | None, context: Context
 def _known_stay(pv1: Segment, patient: Patient, context: Context, current: bool = True) -> Stay | None:
     """The stay PV1-19 (visit number) names, else (if `current`) the patient's current stay."""
     visit = pv1.component(19, 1)
-    stay = context.lookup.get(Stay, record_id("hl7-visit", visit)) if visit else None
+    stay = context.lookup.get(Stay, visit_id_of(context.lookup, visit)) if visit else None
     if stay is None and current:
         stay = context.lookup.current_stay(patient.id)
     return stay
@@ -221,7 +234,7 @@ def _known_stay(pv1: Segment, patient: Patient, context: Context, current: bool 
 
 def _new_stay(pv1: Segment, patient: Patient, context: Context) -> Stay:
     visit = pv1.component(19, 1)
-    key = record_id("hl7-visit", visit) if visit else record_id("hl7-stay", patient.id, context.version)
+    key = visit_id_of(context.lookup, visit) if visit else record_id("hl7-stay", patient.id, context.version)
     return Stay(id=key, version=context.version, patient_id=patient.id)
 
 

@@ -20,6 +20,7 @@ from hl7.client import MLLPClient
 
 from bascule.clinical import LabResult, Patient
 from bascule.snapshot.store import ContinuityStore
+from bascule.sources.hl7_adt import patient_id_of, visit_id_of
 from bascule.sources.hl7_listener import Hl7Listener
 
 pytestmark = pytest.mark.integration
@@ -106,7 +107,7 @@ def test_admission_transfer_and_discharge(feed: tuple[int, Path, Hl7Listener]) -
                 "INS",
             )
             assert entry.admitted_at == datetime(2026, 3, 10, 6, 0, tzinfo=UTC)
-            assert entry.stay_id == "hl7-visit-V1001"
+            assert entry.stay_id == visit_id_of(store, "V1001")
         assert msa(client.send_message(TRANSFER))[1] == "AA"
         with reader(path) as store:
             (unit,) = [u for u in store.census() if u.patients]
@@ -131,7 +132,7 @@ def test_registration_and_update(feed: tuple[int, Path, Hl7Listener]) -> None:
         assert msa(client.send_message(update))[1] == "AA"
     with reader(path) as store:
         assert all(not u.patients for u in store.census())  # a registration admits no one
-        patient = store.get(Patient, "hl7-480012")
+        patient = store.patient_by_mrn("480012")
         assert patient is not None
         assert (patient.family, patient.phone, patient.sex) == ("Lefebvre-Martin", "+33639985555", "female")
 
@@ -146,7 +147,7 @@ def test_results_corrections_and_stale_messages(feed: tuple[int, Path, Hl7Listen
         for message in (first, correction, stale):
             assert msa(client.send_message(message))[1] == "AA"
     with reader(path) as store:
-        chart = store.chart("hl7-480012", at=datetime(2026, 3, 10, 12, tzinfo=UTC))
+        chart = store.chart(patient_id_of(store, "480012"), at=datetime(2026, 3, 10, 12, tzinfo=UTC))
         assert chart.blood_group == "A-"
         (potassium,) = chart.results
         assert (potassium.value, potassium.low, potassium.high, potassium.unit) == (4.9, 3.5, 5.1, "mmol/L")
@@ -289,7 +290,7 @@ def test_allergies_and_cancellations_over_mllp(feed: tuple[int, Path, Hl7Listene
     def where() -> tuple[list[str], set[str]]:
         with reader(path) as store:
             units = [f"{e.unit_id} {e.room} {e.bed}" for u in store.census(at=at) for e in u.patients]
-            return units, {a.substance for a in store.chart("hl7-480012", at=at).allergies}
+            return units, {a.substance for a in store.chart(patient_id_of(store, "480012"), at=at).allergies}
 
     steps = [
         ("a01_v23_epic_admit_with_allergies.hl7", ["CARDIO 12 A"], {"Penicillin", "Peanut"}),

@@ -12,7 +12,6 @@ import httpx
 import pytest
 from medplum_peer import MedplumPeer
 
-from bascule.clinical import Patient
 from bascule.snapshot.store import ContinuityStore
 from bascule.sources.fhir_pull import PageListener, PullReport, incremental_since, pull
 from bascule.sources.fhir_records import RESOURCE_TYPES
@@ -230,7 +229,7 @@ def test_a_full_pull_removes_what_the_server_no_longer_has(
         after = store.counts()
         assert after["lab_results"] == before["lab_results"] - 1
         assert after["patients"] == before["patients"] + 1  # the HL7 patient stays
-        assert store.get(Patient, "hl7-555") is not None
+        assert store.patient_by_mrn("555") is not None
 
 
 def test_hl7_times_do_not_move_the_fhir_cursor(small_hospital: SyntheticHospital, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import pytest
 from bascule.clinical import LabResult, Patient, Stay
 from bascule.clinical.settings import HospitalSettings
 from bascule.snapshot.store import ContinuityStore
+from bascule.sources.hl7_adt import patient_id_of, visit_id_of
 from bascule.sources.hl7_listener import Hl7Listener
 
 CORPUS = Path(__file__).parents[2] / "corpus" / "hl7"
@@ -46,14 +47,14 @@ def accepted(listener: Hl7Listener, name: str) -> list[list[str]]:
 
 
 def place(store: ContinuityStore) -> tuple[str | None, str | None, str | None, str, bool] | None:
-    stay = store.get(Stay, "hl7-visit-V1001")
+    stay = store.get(Stay, visit_id_of(store, "V1001"))
     return None if stay is None else (stay.unit_id, stay.room, stay.bed, stay.status, stay.is_current)
 
 
-def allergies(store: ContinuityStore, patient_id: str = "hl7-480012") -> set[tuple[object, ...]]:
+def allergies(store: ContinuityStore, mrn: str = "480012") -> set[tuple[object, ...]]:
     return {
         (a.substance, a.code, a.category, a.criticality, a.reaction)
-        for a in store.allergies_of(patient_id)
+        for a in store.allergies_of(patient_id_of(store, mrn))
         if a.status == "active"
     }
 
@@ -88,13 +89,13 @@ def test_a_stay_from_admission_to_its_cancellation(listener: Hl7Listener) -> Non
         assert place(store) == expected_place, name
         assert allergies(store) == expected_allergies, name
         in_census = {entry.patient_id for unit in store.census(at=LATER) for entry in unit.patients}
-        assert ("hl7-480012" in in_census) == expected_place[4], name
+        assert (patient_id_of(store, "480012") in in_census) == expected_place[4], name
 
 
 def test_an_epic_v23_admission(listener: Hl7Listener) -> None:
     accepted(listener, "a01_v23_epic_admit_with_allergies.hl7")
     store = listener.store
-    patient = store.get(Patient, "hl7-480012")
+    patient = store.patient_by_mrn("480012")
     assert patient is not None
     # PID-3 holds the MRN (MR) and an account number (AN); PID-2 an enterprise id (PE): only MR is the MRN.
     assert (patient.mrn, patient.family, patient.given, patient.birth_date, patient.sex, patient.phone) == (
@@ -105,7 +106,7 @@ def test_an_epic_v23_admission(listener: Hl7Listener) -> None:
         "female",
         "+33639981234",
     )
-    stay = store.get(Stay, "hl7-visit-V1001")
+    stay = store.get(Stay, visit_id_of(store, "V1001"))
     assert stay is not None
     # PV1-44 without offset is a Paris wall-clock time (CET in March: UTC+1).
     assert stay.admitted_at == datetime(2026, 3, 10, 6, 45, tzinfo=UTC)
@@ -133,10 +134,10 @@ def test_a_french_ihe_pam_admission_in_iso_8859_1(listener: Hl7Listener) -> None
         "INS",
     )
     assert (patient.phone, patient.email) == ("0381000000", "helene@example.fr")
-    stay = store.get(Stay, "hl7-visit-V2026-0042")
+    stay = store.get(Stay, visit_id_of(store, "V2026-0042"))
     assert stay is not None and (stay.unit_id, stay.room, stay.bed) == ("NEURO", "205", "1")
     assert stay.admitted_at == datetime(2026, 3, 12, 13, 0, tzinfo=UTC)
-    assert allergies(store, patient.id) == {
+    assert allergies(store, "77001") == {
         ("Amoxicilline", None, "medication", "high", "Urticaire géante, Dyspnée")
     }
 
@@ -210,7 +211,7 @@ def test_lab_values_of_every_type(listener: Hl7Listener) -> None:
     # (the store keeps whole seconds; parse_time keeps the fraction)
     assert results["2823-3"].effective_at == datetime(2026, 3, 10, 5, 15, tzinfo=UTC)
     assert results["10839-9"].effective_at == datetime(2026, 3, 10, 5, 0, tzinfo=UTC)
-    assert store.chart("hl7-480012", at=LATER).blood_group == "A-"
+    assert store.chart(patient_id_of(store, "480012"), at=LATER).blood_group == "A-"
 
 
 def test_corrections_deletions_and_a_late_message(listener: Hl7Listener) -> None:
@@ -221,7 +222,7 @@ def test_corrections_deletions_and_a_late_message(listener: Hl7Listener) -> None
     accepted(listener, "oru_r01_v251_deletion.hl7")  # OBX-11 D, another set id: removes the culture
     data_time = store.data_time
     accepted(listener, "oru_r01_v251_late.hl7")  # sent before the first result
-    chart = store.chart("hl7-480012", at=datetime(2026, 3, 10, 12, tzinfo=UTC))
+    chart = store.chart(patient_id_of(store, "480012"), at=datetime(2026, 3, 10, 12, tzinfo=UTC))
     shown = {r.code: r for r in chart.results}
     assert (shown["2823-3"].value, shown["2823-3"].status, shown["2823-3"].flag) == (4.9, "corrected", "N")
     assert "600-7" not in shown
@@ -237,7 +238,7 @@ def test_results_of_two_patients_in_one_message(listener: Hl7Listener) -> None:
     accepted(listener, "a01_v25_ihe_pam_fr_latin1.hl7")
     accepted(listener, "oru_r01_v24_two_patients.hl7")
     by_patient = {r.patient_id: r.value for r in store.records(LabResult) if r.code == "718-7"}
-    assert by_patient == {"hl7-480012": 102.0, "hl7-77001": 131.0}
+    assert by_patient == {patient_id_of(store, "480012"): 102.0, patient_id_of(store, "77001"): 131.0}
 
 
 def test_an_ack_keeps_the_senders_separators(listener: Hl7Listener) -> None:

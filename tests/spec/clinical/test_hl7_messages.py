@@ -67,6 +67,9 @@ class EmptyStore:
     def allergies_of(self, patient_id: str) -> list[Allergy]:
         return []
 
+    def pseudonym(self, value: str) -> str:
+        return f"k{len(value)}"
+
 
 def test_declared_separators_and_escapes_are_honoured() -> None:
     raw = (
