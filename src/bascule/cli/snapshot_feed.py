@@ -211,37 +211,17 @@ def import_command(
             on_bytes=lambda count: progress.advance(task, count),
         )
     if as_json:
-        document = report_document(report)
-        with ContinuityStore.open(store_path, readonly=True) as store:
-            document["not_placed"] = len(store.unplaced_stay_ids())
-        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        print_json(report, store_path)
         return
-    print_notes(report.rejects, report.rejected, console, language)
-    print_notes(report.warnings, report.warned, console, language, doubts=True)
-    with ContinuityStore.open(store_path, readonly=True) as store:
-        print_outcome(
-            skipped=report.skipped,
-            written=report.written,
-            data_time=report.data_time,
-            data_time_from=report.data_time_from,
-            store_data_time=report.store_data_time,
-            zone=store.timezone,
-            console=console,
-            lang=language,
-            import_hint=True,
-        )
-        console.print(
-            t(
-                "feed.imported",
-                language,
-                kept=report.kept,
-                files=report.files,
-                store=store_path,
-                rejected=report.rejected,
-            )
-        )
-        print_data_age(store, console, language)
-    report_unplaced(store_path, console, language)
+    summary = t(
+        "feed.imported",
+        language,
+        kept=report.kept,
+        files=report.files,
+        store=store_path,
+        rejected=report.rejected,
+    )
+    print_refresh(report, store_path, summary, console, language, import_hint=True)
 
 
 def report_document(report: ImportReport | PullReport) -> dict[str, Any]:
@@ -424,29 +404,45 @@ def pull_command(
     finally:
         source.close()
     if as_json:
-        document = report_document(report)
-        with ContinuityStore.open(store_path, readonly=True) as store:
-            document["not_placed"] = len(store.unplaced_stay_ids())
-        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        print_json(report, store_path)
         return
-    print_notes(report.rejects, report.rejected, console, language)
-    print_notes(report.warnings, report.warned, console, language, doubts=True)
     removed = sum(report.written.removed.values())
     if removed:
         console.print(t("feed.removed", language, count=removed))
     if report.not_served:
         console.print(t("feed.not_served", language, types=", ".join(report.not_served)), style="yellow")
-    console.print(
-        t(
-            "feed.pulled",
-            language,
-            kept=report.kept,
-            source=report.source,
-            store=store_path,
-            rejected=report.rejected,
-            seconds=report.seconds,
-        )
+    summary = t(
+        "feed.pulled",
+        language,
+        kept=report.kept,
+        source=report.source,
+        store=store_path,
+        rejected=report.rejected,
+        seconds=report.seconds,
     )
+    print_refresh(report, store_path, summary, console, language)
+
+
+def print_json(report: ImportReport | PullReport, store_path: Path) -> None:
+    """The --json document, with how many patients the store now leaves in no care unit."""
+    document = report_document(report)
+    with ContinuityStore.open(store_path, readonly=True) as store:
+        document["not_placed"] = len(store.unplaced_stay_ids())
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def print_refresh(
+    report: ImportReport | PullReport,
+    store_path: Path,
+    summary: str,
+    console: Console,
+    language: Lang,
+    import_hint: bool = False,
+) -> None:
+    """What a person reads after an import or a pull: rejects and doubts, what changed, the time of
+    the data, the one-line summary, its age, and the patients placed in no unit."""
+    print_notes(report.rejects, report.rejected, console, language)
+    print_notes(report.warnings, report.warned, console, language, doubts=True)
     with ContinuityStore.open(store_path, readonly=True) as store:
         print_outcome(
             skipped=report.skipped,
@@ -457,7 +453,9 @@ def pull_command(
             zone=store.timezone,
             console=console,
             lang=language,
+            import_hint=import_hint,
         )
+        console.print(summary)
         print_data_age(store, console, language)
     report_unplaced(store_path, console, language)
 
