@@ -28,6 +28,8 @@ URGENCIES: tuple[Urgency, ...] = ("routine", "urgent", "emergency")
 ABNORMAL_FLAGS: tuple[AbnormalFlag, ...] = ("N", "L", "H", "LL", "HH", "A", "AA")
 NATIONAL_SYSTEMS: tuple[NationalSystem, ...] = ("INS", "NHS", "other")
 COMPARATORS: tuple[str, ...] = ("<", "<=", ">=", ">")
+# An allergy the source has not confirmed: still printed (the safe side), marked as unconfirmed.
+UNCONFIRMED_ALLERGY: tuple[str, ...] = ("unconfirmed", "presumed", "provisional")
 BLOOD_GROUPS: tuple[str, ...] = ("O+", "A+", "B+", "AB+", "O-", "A-", "B-", "AB-")
 BLOOD_GROUP_LOINC = "882-1"
 NO_KNOWN_ALLERGY = "no-known-allergy"
@@ -200,6 +202,8 @@ class Allergy(Record):
     status: str = "active"
     severity: str | None = None
     kind: str | None = None
+    # verificationStatus as the source gave it: "unconfirmed" (or "presumed") is printed as such.
+    verification: str | None = None
 
     def __post_init__(self) -> None:
         Record.__post_init__(self)

@@ -21,7 +21,7 @@ from bascule.kits.content import UnitKitContent
 from bascule.kits.forms import blank_forms
 from bascule.kits.frame import PageFacts, Paper, canvas_for, content_width, kit_document, make_styles
 from bascule.kits.front_pages import census_flowables, cover_flowables, unplaced_flowables
-from bascule.kits.moments import full
+from bascule.kits.moments import as_of, full
 from bascule.kits.patient_sheet import patient_flowables
 from bascule.kits.procedures import procedure_flowables
 
@@ -61,9 +61,11 @@ def render_kit(
     facts = PageFacts(census.name, full(content.data_time, content.zone), lang)
     document = kit_document(str(temp), paper, f"{t('kits.kit_title', lang)} — {census.name}")
     try:
-        document.build(
-            kit_story(content, lang, paper, printed_at or datetime.now(UTC)), canvasmaker=canvas_for(facts)
-        )
+        with as_of(content.data_time):
+            document.build(
+                kit_story(content, lang, paper, printed_at or datetime.now(UTC)),
+                canvasmaker=canvas_for(facts),
+            )
         with open(temp, "rb") as written:
             os.fsync(written.fileno())
         os.replace(temp, target)

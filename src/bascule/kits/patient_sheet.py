@@ -11,7 +11,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from bascule.clinical.records import Allergy, Patient
+from bascule.clinical.records import UNCONFIRMED_ALLERGY, Allergy, Patient
 from bascule.i18n import Lang, register, t
 from bascule.kits.allergy_warning import chart_conflicts, conflict_box, conflict_mark
 from bascule.kits.content import PatientPage, UnitKitContent
@@ -38,6 +38,7 @@ register(
             "en": "NO MRN — identify by name and date of birth",
         },
         "severe_reaction": {"fr": "réaction sévère", "en": "severe reaction"},
+        "unconfirmed": {"fr": "non confirmée", "en": "unconfirmed"},
     },
 )
 
@@ -151,7 +152,10 @@ def _identity(page: PatientPage, styles: Styles, lang: Lang, width: float, zone:
 
 def _allergy_text(allergy: Allergy, lang: Lang) -> str:
     severe = t("kit_identity.severe_reaction", lang) if allergy.severity == "severe" else None
-    details = [part for part in (allergy.reaction, severe, _criticality(allergy.criticality, lang)) if part]
+    doubt = t("kit_identity.unconfirmed", lang) if allergy.verification in UNCONFIRMED_ALLERGY else None
+    details = [
+        part for part in (doubt, allergy.reaction, severe, _criticality(allergy.criticality, lang)) if part
+    ]
     return f"<b>{text(allergy.substance)}</b>" + (f" ({text(', '.join(details))})" if details else "")
 
 

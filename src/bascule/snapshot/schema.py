@@ -137,6 +137,7 @@ ALTER TABLE stays ADD COLUMN places TEXT NOT NULL DEFAULT '';
 ALTER TABLE stays ADD COLUMN attending_display TEXT;
 ALTER TABLE store_rejects ADD COLUMN line TEXT;
 ALTER TABLE locations ADD COLUMN identifiers TEXT NOT NULL DEFAULT '';
+ALTER TABLE allergies ADD COLUMN verification TEXT;
 """
 
 MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)

@@ -67,6 +67,9 @@ def allergy_record(resource: Mapping[str, Any], rid: str, version: str, reading:
         status=status,
         severity=_worst_severity(reactions, reading),
         kind=as_text(resource.get("type"), "type"),
+        verification=None
+        if status in WITHDRAWN
+        else as_status(resource.get("verificationStatus"), "verificationStatus"),
     )
 
 

@@ -216,7 +216,9 @@ def _allergy(a: Allergy) -> Resource:
             "id": a.id,
             "meta": _meta(a),
             "clinicalStatus": None if withdrawn else _concept(clinical, None, _ALLERGY_CLINICAL),
-            "verificationStatus": _concept(a.status, None, _ALLERGY_VERIFICATION) if withdrawn else None,
+            "verificationStatus": _concept(a.status, None, _ALLERGY_VERIFICATION)
+            if withdrawn
+            else _concept(a.verification, None, _ALLERGY_VERIFICATION),
             "type": a.kind,
             "category": a.category.split(",") if a.category else [],
             "criticality": a.criticality,

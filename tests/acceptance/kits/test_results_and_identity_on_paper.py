@@ -94,6 +94,31 @@ def export(folder: Path) -> None:
             }
             for letter, n in (("a", 1), ("b", 2))
         ],
+        "AllergyIntolerance": [
+            {  # as Epic sends an allergy a nurse recorded and no one has confirmed yet
+                "resourceType": "AllergyIntolerance",
+                "id": "alg-unconfirmed",
+                "clinicalStatus": {"coding": [{"code": "active"}]},
+                "verificationStatus": {
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification",
+                            "code": "unconfirmed",
+                        }
+                    ]
+                },
+                "code": {"text": "Latex"},
+                "patient": {"reference": "Patient/pat-fhir-id-a"},
+            },
+            {
+                "resourceType": "AllergyIntolerance",
+                "id": "alg-confirmed",
+                "clinicalStatus": {"coding": [{"code": "active"}]},
+                "verificationStatus": {"coding": [{"code": "confirmed"}]},
+                "code": {"text": "Penicillin"},
+                "patient": {"reference": "Patient/pat-fhir-id-a"},
+            },
+        ],
         "Observation": [
             observation(
                 "bp",
@@ -224,3 +249,11 @@ def test_the_barcode_encodes_the_mrn_and_nothing_else(store: Path) -> None:
             right = block._cellvalues[0][1]
             barcodes[family] = [item.value for item in right if isinstance(item, Code128)]
     assert barcodes == {"Okafor": ["203713"], "Nguyen": []}
+
+
+def test_an_unconfirmed_allergy_is_printed_and_marked_so(store: Path, tmp_path: Path) -> None:
+    english = sheet_of(pdf_text(render(store, tmp_path, "en"), layout=False), "Okafor")
+    assert "Latex (unconfirmed)" in english
+    assert "Penicillin" in english and "Penicillin (unconfirmed)" not in english
+    french = sheet_of(pdf_text(render(store, tmp_path / "fr", "fr"), layout=False), "Okafor")
+    assert "Latex (non confirmée)" in french
