@@ -428,6 +428,7 @@ def print_json(report: ImportReport | PullReport, store_path: Path) -> None:
     document = report_document(report)
     with ContinuityStore.open(store_path, readonly=True) as store:
         document["not_placed"] = len(store.unplaced_stay_ids())
+        document["stays_without_patient"] = len(store.stays_without_patient())
     typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 

@@ -194,6 +194,14 @@ def census(connection: sqlite3.Connection, at: datetime, unit_id: str | None) ->
     return result
 
 
+def stays_without_patient(connection: sqlite3.Connection) -> list[str]:
+    """Current stays whose Patient the store does not hold: on no census, so reported by id."""
+    rows = connection.execute(f"""
+        SELECT s.id FROM stays s WHERE {CURRENT_STAY}
+        AND NOT EXISTS (SELECT 1 FROM patients p WHERE p.id = s.patient_id) ORDER BY s.id""").fetchall()
+    return [row[0] for row in rows]
+
+
 def unplaced(connection: sqlite3.Connection) -> list[UnplacedEntry]:
     """Patients with a current stay that leads to no care unit, by name."""
     missing = {

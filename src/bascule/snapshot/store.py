@@ -364,6 +364,10 @@ class ContinuityStore:
         """Patients with a current stay that leads to no care unit (listed in every unit's kit)."""
         return queries.unplaced(self._connection)
 
+    def stays_without_patient(self) -> list[str]:
+        """Ids of current stays whose Patient never arrived: no census can show them."""
+        return queries.stays_without_patient(self._connection)
+
     def unplaced_stay_ids(self) -> list[str]:
         """The stay ids of `unplaced()`, for reports and logs that may carry ids only."""
         return [entry.stay_id for entry in queries.unplaced(self._connection)]

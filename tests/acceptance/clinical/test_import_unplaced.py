@@ -91,3 +91,27 @@ def test_import_says_nothing_of_it_when_every_patient_is_placed(
     assert main(["snapshot", "import", str(folder), "--store", str(tmp_path / "s.sqlite")], environ={}) == 0
     out, _ = capsys.readouterr()
     assert "placed in no unit" not in out
+
+
+def test_a_current_stay_whose_patient_never_came_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    _write(folder, "Patient", [PLACED])
+    _write(folder, "Location", [WARD])
+    # The export was cut before this patient's Patient resource: the stay is on no census.
+    _write(
+        folder,
+        "Encounter",
+        [_encounter("e-ok", "p-placed", "w-card"), _encounter("e-orphan", "p-gone", "w-card")],
+    )
+    store = str(tmp_path / "s.sqlite")
+    with caplog.at_level(logging.WARNING, logger="bascule.census"):
+        assert main(["snapshot", "import", str(folder), "--store", store], environ={}) == 0
+    out, _ = capsys.readouterr()
+    assert "1 current stay(s) whose patient the source did not send" in " ".join(out.split())
+    assert "e-orphan" in " ".join(record.getMessage() for record in caplog.records)
+    assert main(["snapshot", "import", str(folder), "--store", store, "--json"], environ={}) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["stays_without_patient"] == 1 and document["not_placed"] == 0
