@@ -32,6 +32,10 @@ COMPARATORS: tuple[str, ...] = ("<", "<=", ">=", ">")
 UNCONFIRMED_ALLERGY: tuple[str, ...] = ("unconfirmed", "presumed", "provisional")
 BLOOD_GROUPS: tuple[str, ...] = ("O+", "A+", "B+", "AB+", "O-", "A-", "B-", "AB-")
 BLOOD_GROUP_LOINC = "882-1"
+# Many labs send the ABO group and the Rh type as two results: their values are kept as "A" and "+".
+ABO_LOINC, RH_LOINC = "883-9", "10331-7"
+ABO_GROUPS: tuple[str, ...] = ("A", "B", "AB", "O")
+RH_TYPES: tuple[str, ...] = ("+", "-")
 NO_KNOWN_ALLERGY = "no-known-allergy"
 # dataAbsentReason codes, plus Bascule's own for a value kept at the source (sampled data, a shape
 # it cannot print): the sheet says "see source".

@@ -8,10 +8,11 @@ as normal; a code Bascule does not know is never dropped: `flag_of` says so, and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from bascule.clinical.records import AbnormalFlag
+from bascule.clinical.records import RH_TYPES, AbnormalFlag
 
 # Significantly high/low (HU/LU) read as critical: overstating a flag sends a nurse to look, the
 # reverse may not.
@@ -131,3 +132,29 @@ def range_text(low: float | None, high: float | None, unit: str | None = None) -
     else:
         return ""
     return f"{body} {unit_text(unit)}".strip()
+
+
+# The ABO group (LOINC 883-9) and the Rh type (10331-7) when a lab sends them apart: kept as "A"
+# and "+", so that the census can put them together.
+_ABO_WORDS = re.compile(r"^\s*(?:(?:blood\s+)?group(?:e)?\s+)?(AB|A|B|O)\b", re.IGNORECASE)
+# SNOMED CT findings labs send for the ABO group and the RhD type.
+ABO_SNOMED: Mapping[str, str] = {"112144000": "A", "112149005": "B", "165743006": "AB", "58460004": "O"}
+RH_SNOMED: Mapping[str, str] = {"165747007": "+", "165746003": "-"}
+
+
+def abo_group(text: str) -> str | None:
+    """ "A", "B", "AB" or "O" from a SNOMED code or the lab's words ("Blood group A (finding)")."""
+    found = ABO_SNOMED.get(text.strip())
+    if found is None and (match := _ABO_WORDS.search(text)) is not None:
+        found = match.group(1).upper()
+    return found
+
+
+def rh_type(text: str) -> str | None:
+    """ "+" or "-" from a SNOMED code or the lab's words ("RhD positive", "Rh-negative", "NEG")."""
+    found = RH_SNOMED.get(text.strip())
+    if found is not None or text.strip() in RH_TYPES:
+        return found or text.strip()
+    lower = text.casefold()
+    positive, negative = "pos" in lower, "neg" in lower or "nég" in lower
+    return "+" if positive and not negative else "-" if negative and not positive else None

@@ -10,8 +10,12 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from bascule.clinical.dosage import due_times
 from bascule.clinical.placement import Placement, Places, latest_stay, place_stay
 from bascule.clinical.records import (
+    ABO_GROUPS,
+    ABO_LOINC,
     BLOOD_GROUP_LOINC,
     CURRENT_STAY_STATUSES,
+    RH_LOINC,
+    RH_TYPES,
     Administration,
     Alert,
     Allergy,
@@ -129,14 +133,25 @@ def _age(birth: str | None, at: datetime) -> int | None:
     return at.year - year - ((at.month, at.day) < (month, day))
 
 
+def _latest_value_sql(patient: str, code: str, allowed: tuple[str, ...] = ()) -> str:
+    kept = f" AND l.value_text IN ({', '.join(repr(value) for value in allowed)})" if allowed else ""
+    return f"""(SELECT l.value_text FROM lab_results l WHERE l.patient_id = {patient} AND l.code = '{code}'
+                AND l.status NOT IN {WITHDRAWN}{kept} ORDER BY l.effective_at DESC LIMIT 1)"""
+
+
+def blood_group_sql(patient: str) -> str:
+    """SQL for a patient's blood group: the latest ABO/Rh result (882-1), else the latest ABO group
+    (883-9) and Rh type (10331-7) put together, when both are known; NULL otherwise."""
+    return f"""COALESCE({_latest_value_sql(patient, BLOOD_GROUP_LOINC)},
+        {_latest_value_sql(patient, ABO_LOINC, ABO_GROUPS)} || {_latest_value_sql(patient, RH_LOINC, RH_TYPES)})"""
+
+
 def census(connection: sqlite3.Connection, at: datetime, unit_id: str | None) -> list[UnitCensus]:
     current = current_stays(connection)
     rows = connection.execute(f"""
         SELECT s.id, s.patient_id, p.family, p.given, p.birth_date, p.sex,
                EXISTS (SELECT 1 FROM allergies a WHERE a.patient_id = s.patient_id AND a.status = 'active'),
-               (SELECT l.value_text FROM lab_results l WHERE l.patient_id = s.patient_id
-                  AND l.code = '{BLOOD_GROUP_LOINC}' AND l.status NOT IN {WITHDRAWN}
-                ORDER BY l.effective_at DESC LIMIT 1),
+               {blood_group_sql("s.patient_id")},
                COALESCE(NULLIF(TRIM(dr.given || ' ' || dr.family), ''), s.attending_display), s.admitted_at
         FROM stays s JOIN patients p ON p.id = s.patient_id
         LEFT JOIN practitioners dr ON dr.id = s.attending_id
@@ -293,7 +308,7 @@ def chart(
         (patient_id, encode_time(at - results_since), BLOOD_GROUP_LOINC),
         "effective_at DESC, code",
     )
-    blood = next((r.value_text for r in results if r.is_blood_group), None)
+    blood = connection.execute(f"SELECT {blood_group_sql('?')}", (patient_id,) * 3).fetchone()[0]
     return Chart(
         patient=patients[0],
         stay=stay,

@@ -14,13 +14,24 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from bascule.clinical.records import (
+    ABO_LOINC,
     BLOOD_GROUP_LOINC,
     COMPARATORS,
+    RH_LOINC,
     SEE_SOURCE,
     AbnormalFlag,
     LabResult,
 )
-from bascule.clinical.results import flag_of, number_text, quantity_text, range_text, unit_text, worst_flag
+from bascule.clinical.results import (
+    abo_group,
+    flag_of,
+    number_text,
+    quantity_text,
+    range_text,
+    rh_type,
+    unit_text,
+    worst_flag,
+)
 from bascule.sources.fhir_codes import (
     BLOOD_GROUP_SNOMED,
     LOINC,
@@ -93,6 +104,10 @@ def result_record(resource: Mapping[str, Any], rid: str, version: str, reading: 
         reading.warn("component is not printed beside the Observation's own value")
     if code == BLOOD_GROUP_LOINC:
         value = _blood_group(value, reading)
+    elif code == ABO_LOINC:
+        value = _typed(value, abo_group, "the ABO group", reading)
+    elif code == RH_LOINC:
+        value = _typed(value, rh_type, "the Rh type", reading)
     low, high, written_range = _reference_range(resource.get("referenceRange"), "referenceRange", reading)
     status = as_text(resource.get("status"), "status") or "unknown"
     if status not in OBSERVATION_STATUSES:
@@ -359,6 +374,16 @@ def _blood_group(value: _Value, reading: Reading) -> _Value:
         return value
     sign = "+" if found.group(2)[0] in "+pP" else "-"
     return _Value(text=f"{found.group(1).upper()}{sign}")
+
+
+def _typed(value: _Value, read: Callable[[str], str | None], what: str, reading: Reading) -> _Value:
+    """An ABO group or Rh type as the census puts them together; else kept as text, warned."""
+    found = read(value.text) if value.text is not None else None
+    if found is None:
+        if value.text is not None:
+            reading.warn(f"{what} is not one Bascule recognises, kept as text")
+        return value
+    return _Value(text=found)
 
 
 def _flag(resource: Mapping[str, Any], components: list[Any], reading: Reading) -> AbnormalFlag | None:

@@ -12,13 +12,16 @@ from collections import Counter
 from datetime import datetime
 
 from bascule.clinical.records import (
+    ABO_LOINC,
     BLOOD_GROUP_LOINC,
     BLOOD_GROUPS,
+    RH_LOINC,
     AbnormalFlag,
     ClinicalRecord,
     LabResult,
     Patient,
 )
+from bascule.clinical.results import abo_group, rh_type
 from bascule.sources.fhir_codes import BLOOD_GROUP_SNOMED
 from bascule.sources.hl7_adt import Context, invalid_reason, read_patient, record_id
 from bascule.sources.hl7_segments import Refused, Segment, time_field
@@ -155,6 +158,12 @@ def _value(
         coded, text = obx.component(5, 1, first), obx.component(5, 2, first)
         if code == BLOOD_GROUP_LOINC and (coded in BLOOD_GROUP_SNOMED or coded in BLOOD_GROUPS):
             return None, BLOOD_GROUP_SNOMED.get(coded, coded), None
+        if code in (ABO_LOINC, RH_LOINC):  # the two halves of a blood group, as the census joins them
+            read = abo_group if code == ABO_LOINC else rh_type
+            found = read(coded) or read(text) if coded or text else None
+            if found is not None:
+                return None, found, None
+            context.warn(f"{where}: OBX-5 is not an ABO group or Rh type Bascule recognises, kept as text")
         return None, text or obx.component(5, 5, first) or coded or None, None
     if kind in _TEXT_TYPES or kind in _KEPT_AS_TEXT:
         joined = "\n".join(obx.whole(part) for part in repetitions)

@@ -146,3 +146,15 @@ def test_which_identifier_is_the_mrn(
     (patient,) = interpret(raw, EmptyStore(), HospitalSettings(mrn_systems=systems)).records
     assert isinstance(patient, Patient)
     assert (patient.mrn, patient.national_number) == expected
+
+
+def test_an_abo_group_and_an_rh_type_sent_apart_are_kept_as_the_census_joins_them() -> None:
+    raw = (
+        b"MSH|^~\\&|LAB|H|BASCULE|H|20260310081500||ORU^R01|L9|P|2.5.1\r"
+        b"PID|1||480012^^^H^MR||Durand^Paul\r"
+        b"OBR|1||ORD9|883-9^ABO group^LN\r"
+        b"OBX|1|CWE|883-9^ABO group^LN||A^Blood group A^L||||||F\r"
+        b"OBX|2|CWE|10331-7^Rh type^LN||POS^Positive^L||||||F\r"
+    )
+    _patient, abo, rh = interpret(raw, EmptyStore(), HospitalSettings()).records
+    assert (abo.value_text, rh.value_text) == ("A", "+")  # type: ignore[union-attr]
