@@ -20,6 +20,9 @@ from bascule.clinical.records import CareLocation, LocationKind, Stay, StayPlace
 _RANK: Mapping[LocationKind | None, int] = {"bed": 0, "room": 1, None: 2, "other": 2, "unit": 3, "site": 4}
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
+# The kit of the patients placed in no care unit: their sheets, so that none is left off paper.
+NOT_PLACED = "not-placed"
+NOT_PLACED_NAME = "Patients non placés / Patients not placed"
 # A place given by a reference by identifier ("Location?identifier=system|value") is kept as this
 # prefix and "system|value", and found among the Locations' identifiers when the store is read.
 IDENTIFIED = "identifier:"

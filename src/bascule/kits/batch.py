@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bascule.clinical.placement import NOT_PLACED
 from bascule.hospital.model import HospitalMap
 from bascule.i18n import Lang, t
 from bascule.kits.assemble import KitFile, render_kit
@@ -84,8 +85,13 @@ def print_kits(
     started = time.perf_counter()
     with ContinuityStore.open(store_path, readonly=True) as store:
         units = store.units()
-        wanted = check_units(store, list(unit_ids)) if unit_ids is not None else [u.id for u in units]
+        if unit_ids is not None:
+            wanted = check_units(store, list(unit_ids))
+        else:  # every unit, and the kit of the patients placed in none when there are some
+            wanted = [u.id for u in units] + ([NOT_PLACED] if store.unplaced() else [])
         occupied = {entry.unit_id: entry.occupied for entry in store.census()}
+        if NOT_PLACED in wanted:
+            occupied[NOT_PLACED] = len(store.unplaced())
     out_dir.mkdir(parents=True, exist_ok=True)
     printed_at = datetime.now(UTC)
     orders = [

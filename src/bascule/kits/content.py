@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
+from bascule.clinical.placement import NOT_PLACED
 from bascule.clinical.views import CensusEntry, Chart, DoseDue, UnitCensus, UnplacedEntry
 from bascule.errors import UserError
 from bascule.hospital.model import FallbackProcedure, HospitalMap
@@ -86,7 +87,7 @@ def data_time_of(store: ContinuityStore) -> datetime:
 
 def check_units(store: ContinuityStore, wanted: list[str]) -> list[str]:
     """The unit ids asked for, each known to the store; a UserError with did-you-mean otherwise."""
-    known = [unit.id for unit in store.units()]
+    known = [unit.id for unit in store.units()] + ([NOT_PLACED] if store.unplaced() else [])
     for unit_id in wanted:
         if unit_id not in known:
             raise UserError(
@@ -125,5 +126,5 @@ def gather(
         patients=pages,
         procedures=procedures,
         hospital_name=hospital_name,
-        unplaced=tuple(store.unplaced()),
+        unplaced=() if unit_id == NOT_PLACED else tuple(store.unplaced()),
     )

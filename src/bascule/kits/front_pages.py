@@ -27,10 +27,11 @@ i18n.register(
         "explain": {
             "fr": "Ces patients ont un séjour en cours, mais la source ne les place dans aucune unité "
             "connue. Cette liste est dans le kit de chaque unité : cherchez-les dans la vôtre et "
-            "signalez à la cellule de crise où ils se trouvent. Leur fiche n'est pas dans ce kit.",
+            "signalez à la cellule de crise où ils se trouvent. "
+            "Leurs fiches sont dans le kit « Patients non placés » (kit-not-placed.pdf).",
             "en": "These patients have a current stay, but the source places them in no known unit. "
             "This list is in every unit's kit: look for them in yours and tell the crisis cell where "
-            "they are. Their sheet is not in this kit.",
+            'they are. Their sheets are in the "Patients not placed" kit (kit-not-placed.pdf).',
         },
         "contents": {
             "fr": "{count} patient(s) non placé(s) dans une unité (à rechercher)",

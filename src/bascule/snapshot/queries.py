@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from bascule.clinical.dosage import due_times
-from bascule.clinical.placement import Placement, Places, latest_stay, place_stay
+from bascule.clinical.placement import NOT_PLACED, NOT_PLACED_NAME, Placement, Places, latest_stay, place_stay
 from bascule.clinical.records import (
     ABO_GROUPS,
     ABO_LOINC,
@@ -171,13 +171,14 @@ def census(connection: sqlite3.Connection, at: datetime, unit_id: str | None) ->
     ) in rows:
         chosen = current[patient_id]
         place = chosen.placement
-        if chosen.stay.id != stay_id or place.unit_id is None:
+        if chosen.stay.id != stay_id:
             continue
-        by_unit[place.unit_id].append(
+        placed = place.unit_id is not None
+        by_unit[place.unit_id or NOT_PLACED].append(
             CensusEntry(
-                unit_id=place.unit_id,
-                room=place.room,
-                bed=place.bed,
+                unit_id=place.unit_id or NOT_PLACED,
+                room=place.room if placed else None,
+                bed=place.bed if placed else place.source_code,
                 patient_id=patient_id,
                 stay_id=stay_id,
                 family=family,
@@ -191,6 +192,11 @@ def census(connection: sqlite3.Connection, at: datetime, unit_id: str | None) ->
             )
         )
     result = []
+    if unit_id == NOT_PLACED:  # the pseudo-unit of the patients placed in no unit (their own kit)
+        patients = sorted(by_unit.get(NOT_PLACED, ()), key=lambda e: (e.family.casefold(), e.patient_id))
+        return [
+            UnitCensus(unit_id=NOT_PLACED, name=NOT_PLACED_NAME, site=None, beds=0, patients=tuple(patients))
+        ]
     for unit in units(connection):
         if unit_id is None or unit.id == unit_id:
             patients = sorted(
@@ -362,7 +368,7 @@ def medication_schedule(
         stay = current.get(order.patient_id)
         if stay is None:
             continue
-        unit, room, bed = stay.placement.unit_id, stay.placement.room, stay.placement.bed
+        unit, room, bed = stay.placement.unit_id or NOT_PLACED, stay.placement.room, stay.placement.bed
         if order.id in seen_orders or (unit_id is not None and unit != unit_id) or not order.is_to_give:
             continue
         seen_orders.add(order.id)
