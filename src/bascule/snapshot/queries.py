@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
@@ -98,7 +100,7 @@ def current_stays(connection: sqlite3.Connection, places: Places | None = None) 
     return found
 
 
-def units(connection: sqlite3.Connection) -> list[UnitInfo]:
+def units(connection: sqlite3.Connection, current: Mapping[str, CurrentStay] | None = None) -> list[UnitInfo]:
     """Care units: wards the source declares (or locations the map names), with the beds under
     them, and units current stays are placed in; named by the map, else by their Location."""
     settings = _settings(connection)
@@ -115,9 +117,10 @@ def units(connection: sqlite3.Connection) -> list[UnitInfo]:
         if unit_id is not None and (unit_id not in names or location.id == unit_id):
             names[unit_id] = location.name
             sites[unit_id] = location.site
-    for current in current_stays(connection, places).values():
-        if current.placement.unit_id is not None:
-            names.setdefault(current.placement.unit_id, current.placement.unit_id)
+    stays = current if current is not None else current_stays(connection, places)
+    for current_stay in stays.values():
+        if current_stay.placement.unit_id is not None:
+            names.setdefault(current_stay.placement.unit_id, current_stay.placement.unit_id)
     return [
         UnitInfo(
             unit_id, settings.unit_names.get(unit_id) or names[unit_id], sites.get(unit_id), beds[unit_id]
@@ -197,7 +200,7 @@ def census(connection: sqlite3.Connection, at: datetime, unit_id: str | None) ->
         return [
             UnitCensus(unit_id=NOT_PLACED, name=NOT_PLACED_NAME, site=None, beds=0, patients=tuple(patients))
         ]
-    for unit in units(connection):
+    for unit in units(connection, current):
         if unit_id is None or unit.id == unit_id:
             patients = sorted(
                 by_unit.get(unit.id, ()),
@@ -346,10 +349,20 @@ def medication_schedule(
 ) -> list[DoseDue]:
     mapping = MAPPINGS[MedicationOrder]
     current = current_stays(connection)
-    rows = connection.execute(f"""
+    if unit_id is not None:  # only the orders of the unit's patients are read and decoded
+        current = {
+            patient: stay
+            for patient, stay in current.items()
+            if (stay.placement.unit_id or NOT_PLACED) == unit_id
+        }
+    rows = connection.execute(
+        f"""
         SELECT {mapping.select_list}, p.family, p.given
         FROM medication_orders JOIN patients p ON p.id = medication_orders.patient_id
-        WHERE medication_orders.status = 'active'""").fetchall()
+        WHERE medication_orders.status = 'active'
+          AND medication_orders.patient_id IN (SELECT value FROM json_each(?))""",
+        (json.dumps(sorted(current)),),
+    ).fetchall()
     width = len(mapping.columns)
     window = (encode_time(start - timedelta(hours=2)), encode_time(end + timedelta(hours=2)))
     given_rows = connection.execute(
