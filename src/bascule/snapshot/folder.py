@@ -19,11 +19,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from datetime import datetime, timedelta
+
 from bascule.errors import UserError
-from bascule.snapshot.bundle import BundleName, remove_bundle_files
+from bascule.snapshot.bundle import BundleName, remove_bundle_files, signature_path
 from bascule.snapshot.durable import durable_temp, fsync_folder, publish, sweep_leftovers, write_atomically
+from bascule.snapshot.freshness import format_instant
+from bascule.snapshot.manifest import Seal
+from bascule.snapshot.minisign import Signature, SignatureMismatch
 
 CURRENT = "current"
+CLOCK_SKEW = timedelta(minutes=1)  # how far ahead of the sealing machine the feed's clock may be
 QUARANTINE = "quarantine"
 STATE_FOLDER = ".bascule"
 DEFAULT_KEEP = 48
@@ -100,6 +106,37 @@ class BundleFolder:
         self.set_current(name)
 
 
+def resolve_bundle(path: Path) -> Path:
+    """The archive that `path` names: the archive itself, the `current` pointer, or a bundle folder
+    (its `current`). A pointer that names no complete bundle is refused (exit 3)."""
+    if path.is_dir():
+        path = path / CURRENT
+        if not path.exists():
+            raise UserError(
+                f"The folder {path.parent} has no {CURRENT} pointer; give a bundle or a bundle folder."
+            )
+    if BundleName.parse(path.name) is not None or not path.is_file():
+        return path
+    try:
+        named = path.read_bytes()[:200].decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        named = ""
+    name = BundleName.parse(named)
+    if name is None:
+        if signature_path(path).exists():
+            return path  # an archive under another name: its signature decides
+        raise SignatureMismatch(
+            f"{path} names no bundle (a pointer holds a bundle file name); it was damaged or altered."
+        )
+    archive = path.parent / name.archive
+    if not archive.is_file() or not signature_path(archive).is_file():
+        raise SignatureMismatch(
+            f"{path} names {name.archive}, which is not a complete bundle in {path.parent}; "
+            "the pointer was altered or the bundle removed."
+        )
+    return archive
+
+
 class SealingFolder(BundleFolder):
     @property
     def state_folder(self) -> Path:
@@ -133,6 +170,33 @@ class SealingFolder(BundleFolder):
         except (FileNotFoundError, ValueError, KeyError, TypeError):
             remembered = 0
         return max(remembered, self.highest_sequence(), self.quarantine.highest_sequence())
+
+    def previous_data_time(self) -> datetime | None:
+        """The data time the current bundle was signed with (our own folder: read, not verified)."""
+        current = self.current()
+        if current is None:
+            return None
+        try:
+            text = signature_path(self.path / current.archive).read_text("utf-8")
+            return Seal.from_comment(
+                Signature.from_text(text, current.signature).trusted_comment, ""
+            ).data_time
+        except (OSError, UnicodeDecodeError, UserError):
+            return None
+
+    def check_data_time(self, data_time: datetime, now: datetime) -> None:
+        """Refuse (exit 2) a data time in the future of this machine or older than the last bundle's."""
+        if data_time > now + CLOCK_SKEW:
+            raise UserError(
+                f"The store says its data is from {format_instant(data_time)}, in the future of this "
+                f"machine's clock ({format_instant(now)}); fix the feed's clock or this one before sealing."
+            )
+        previous = self.previous_data_time()
+        if previous is not None and data_time < previous:
+            raise UserError(
+                f"The store's data time {format_instant(data_time)} is older than the last bundle's "
+                f"({format_instant(previous)}); an old store is being sealed: give the current one."
+            )
 
     def reserve_sequence(self) -> int:
         """The next sequence number, recorded before use so that it is never given twice."""

@@ -2,7 +2,9 @@
 
 The manifest (manifest.json, inside the encrypted archive) describes the store; the seal (the
 minisign trusted comment, signed and readable without decrypting) carries what a station checks
-before opening: hospital, data time, sequence, and whether the bundle was quarantined.
+before opening: hospital, data time, sequence, whether the bundle was quarantined, and `sealed_at`,
+the sealing machine's clock when it signed (bundles sealed before it was added have none). A data
+time after `sealed_at` is impossible for a genuine bundle: every reader refuses it.
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ class Seal:
     store_sha256: str
     quarantined: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
+    sealed_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if not _SAFE_TOKEN.match(self.hospital):
@@ -114,6 +117,8 @@ class Seal:
             "sha256": self.store_sha256,
             "state": "quarantined" if self.quarantined else "good",
         }
+        if self.sealed_at is not None:
+            fields["sealed_at"] = format_instant(self.sealed_at)
         return _SEAL_TAG + "".join(f"\t{key}:{value}" for key, value in fields.items())
 
     @classmethod
@@ -128,12 +133,19 @@ class Seal:
         try:
             if fields["format"] != str(FORMAT_VERSION):
                 raise UserError(f"{source} is a format {fields['format']} bundle; update Bascule.")
-            return cls(
+            seal = cls(
                 fields["hospital"],
                 int(fields["sequence"]),
                 parse_instant(fields["data_time"], "data_time"),
                 fields["sha256"],
                 fields["state"] == "quarantined",
+                sealed_at=parse_instant(fields["sealed_at"], "sealed_at") if "sealed_at" in fields else None,
             )
         except (KeyError, ValueError):
             raise SignatureMismatch(f"The trusted comment of {source} is incomplete.") from None
+        if seal.sealed_at is not None and seal.data_time > seal.sealed_at:
+            raise SignatureMismatch(
+                f"{source} says its data is from {format_instant(seal.data_time)}, after it was sealed "
+                f"({format_instant(seal.sealed_at)}): its data time is false; do not use it."
+            )
+        return seal

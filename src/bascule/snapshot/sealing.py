@@ -110,6 +110,7 @@ def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
         # be folded back as soon as the copy is made.
         with StoreSnapshot(request.store) as snapshot:
             meta = snapshot.meta(str(request.store), request.hospital)  # refuses a non-store first
+            folder.check_data_time(meta.data_time, now or datetime.now(UTC))
             snapshot.copy_to(copy)
         baseline = Baseline.load(folder.baseline_path)
         key = baseline.key if baseline is not None else Baseline.new_key()
@@ -214,7 +215,14 @@ def _write_bundle(
         destination = folder.quarantine if verdict.quarantine else folder
         destination.ensure()
         target = destination.path
-        seal_facts = Seal(meta.hospital, sequence, meta.data_time, sealed.store_sha256, verdict.quarantine)
+        seal_facts = Seal(
+            meta.hospital,
+            sequence,
+            meta.data_time,
+            sealed.store_sha256,
+            verdict.quarantine,
+            sealed_at=created,
+        )
         signature = request.signing_key.sign_prehashed(
             sealed.prehash,
             seal_facts.to_comment(),

@@ -16,6 +16,7 @@ from pathlib import Path
 from bascule.errors import NotFoundError, UserError
 from bascule.snapshot.bundle import prehash_file, signature_path
 from bascule.snapshot.durable import write_atomically
+from bascule.snapshot.folder import resolve_bundle
 from bascule.snapshot.freshness import format_age, format_instant
 from bascule.snapshot.manifest import Seal
 from bascule.snapshot.minisign import PublicKey, Signature, SignatureMismatch
@@ -37,9 +38,11 @@ class QuarantinedSnapshot(UserError):
 class Verified:
     seal: Seal
     age: timedelta
+    archive: Path
 
 
 def read_signature(archive: Path) -> Signature:
+    archive = resolve_bundle(archive)
     if not archive.is_file():
         raise NotFoundError(f"The bundle {archive} does not exist.")
     signature_file = signature_path(archive)
@@ -57,6 +60,7 @@ def read_signature(archive: Path) -> Signature:
 
 def check_signature(archive: Path, public_key: PublicKey) -> Seal:
     """The signed facts of `archive`, or SignatureMismatch (exit 3)."""
+    archive = resolve_bundle(archive)
     signature = read_signature(archive)
     signature.verify(public_key, prehash_file(archive), source=archive.name)
     return Seal.from_comment(signature.trusted_comment, archive.name)
@@ -103,6 +107,8 @@ def verify_bundle(
     max_age: timedelta | None = None,
     now: datetime | None = None,
 ) -> Verified:
+    """Verify the bundle `archive` names (an archive, the `current` pointer or a bundle folder)."""
+    archive = resolve_bundle(archive)
     seal = check_signature(archive, public_key)
     if seal.quarantined:
         raise QuarantinedSnapshot(
@@ -117,4 +123,4 @@ def verify_bundle(
             f"(data time {format_instant(seal.data_time)}), more than the "
             f"{format_age(max_age)} allowed: the feed has stopped; treat it as stale."
         )
-    return Verified(seal, age)
+    return Verified(seal, age, archive)
