@@ -17,9 +17,8 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
-
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from bascule.errors import UserError
 from bascule.snapshot.bundle import BundleName, remove_bundle_files, signature_path
