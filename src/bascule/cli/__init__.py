@@ -27,6 +27,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "synth",
     "keys",
     "snapshot_seal",
+    "station",
     "serve",
     "users",
     "journal",

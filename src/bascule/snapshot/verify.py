@@ -16,7 +16,7 @@ from pathlib import Path
 from bascule.errors import NotFoundError, UserError
 from bascule.snapshot.bundle import prehash_file, signature_path
 from bascule.snapshot.durable import write_atomically
-from bascule.snapshot.folder import resolve_bundle
+from bascule.snapshot.folder import CLOCK_SKEW, resolve_bundle
 from bascule.snapshot.freshness import format_age, format_instant
 from bascule.snapshot.manifest import Seal
 from bascule.snapshot.minisign import PublicKey, Signature, SignatureMismatch
@@ -99,6 +99,15 @@ def check_rollback(seal: Seal, seen_file: Path, source: str) -> None:
             ) from None
 
 
+def check_not_future(seal: Seal, age: timedelta, source: str) -> None:
+    """A data time ahead of this machine's clock is false (or a clock is wrong): never treat it as fresh."""
+    if age < -CLOCK_SKEW:
+        raise SignatureMismatch(
+            f"{source} says its data is from {format_instant(seal.data_time)}, in the future of this "
+            "machine's clock: its data time is false or a clock is wrong; do not trust its freshness."
+        )
+
+
 def verify_bundle(
     archive: Path,
     public_key: PublicKey,
@@ -115,8 +124,9 @@ def verify_bundle(
             f"{archive.name} was quarantined by the ransomware guard when sealed; "
             "it is not a good snapshot: use the current bundle."
         )
-    check_rollback(seal, seen_file or default_seen_file(archive), archive.name)
     age = (now or datetime.now(UTC)) - seal.data_time
+    check_not_future(seal, age, archive.name)
+    check_rollback(seal, seen_file or default_seen_file(archive), archive.name)
     if max_age is not None and age > max_age:
         raise StaleSnapshot(
             f"{archive.name} is authentic but its data is {format_age(age)} old "

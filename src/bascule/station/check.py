@@ -1,0 +1,174 @@
+"""`station check`: pick the newest bundle of the inbox that verifies, keep a private copy of it,
+and say which bundle the station uses, how old its data is, and why the others were refused.
+
+Exit codes as `snapshot verify`: 0 good; 3 refused (a newer bundle than the one in use was forged,
+altered or replayed, or none verifies); 4 stale, or no bundle yet; 5 the newest bundle offered was
+quarantined by the ransomware guard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bascule.errors import UserError
+from bascule.snapshot.bundle import BundleName, signature_path
+from bascule.snapshot.durable import durable_temp, fsync_folder, publish
+from bascule.snapshot.folder import BundleFolder
+from bascule.snapshot.freshness import format_instant
+from bascule.snapshot.manifest import Seal
+from bascule.snapshot.minisign import SignatureMismatch
+from bascule.snapshot.verify import EXIT_QUARANTINED, EXIT_STALE, check_not_future
+from bascule.station.state import Layout, StationState, StationStateError, load_state, save_state
+from bascule.station.trust import check_not_rolled_back, mark_of, verify_pinned
+
+EXIT_REFUSED = 3
+DEFAULT_MAX_AGE = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    bundle: str
+    sequence: int
+    reason: str
+    exit_code: int
+
+
+@dataclass(frozen=True)
+class StationReport:
+    root: Path
+    archive: Path | None  # the station's own copy of the bundle in use
+    seal: Seal | None
+    key_id: str | None
+    age: timedelta | None
+    max_age: timedelta
+    refused: tuple[Refusal, ...]
+    identity: Path
+
+    @property
+    def stale(self) -> bool:
+        return self.age is None or self.age > self.max_age
+
+    @property
+    def newer_refused(self) -> list[Refusal]:
+        """Refusals of bundles newer than the one in use: something is wrong upstream."""
+        in_use = self.seal.sequence if self.seal else 0
+        return [refusal for refusal in self.refused if refusal.sequence > in_use]
+
+    @property
+    def exit_code(self) -> int:
+        newer = self.newer_refused
+        if newer:
+            return newer[0].exit_code
+        return EXIT_STALE if self.stale else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "bundle": self.archive.name if self.archive else None,
+            "sequence": self.seal.sequence if self.seal else None,
+            "data_time": format_instant(self.seal.data_time) if self.seal else None,
+            "age_seconds": int(self.age.total_seconds()) if self.age is not None else None,
+            "max_age_seconds": int(self.max_age.total_seconds()),
+            "key": self.key_id,
+            "refused": [{"bundle": r.bundle, "reason": r.reason} for r in self.refused],
+        }
+
+
+def check_station(
+    root: Path, max_age: timedelta = DEFAULT_MAX_AGE, now: datetime | None = None
+) -> StationReport:
+    layout = Layout(root)
+    state = load_state(layout)
+    own = _own_copy(layout, state)
+    refused: list[Refusal] = []
+    offered = sorted(BundleFolder(layout.inbox).bundles(), reverse=True)
+    in_use = own.sequence if own else 0
+    for name in offered:
+        if name.sequence < in_use or (
+            own is not None and name.sequence == in_use and name.archive == state.accepted
+        ):
+            continue  # superseded: not worth a signature check each time
+        archive = layout.inbox / name.archive
+        try:
+            seal, key_id = verify_pinned(archive, state.pinned)
+            _check_usable(seal, key_id, state, name.archive)
+            check_not_future(seal, (now or datetime.now(UTC)) - seal.data_time, name.archive)
+        except UserError as error:
+            code = error.exit_code if error.exit_code in (EXIT_REFUSED, EXIT_QUARANTINED) else EXIT_REFUSED
+            refused.append(Refusal(name.archive, name.sequence, str(error), code))
+            if code == EXIT_QUARANTINED:
+                _remember_quarantine(state, name)
+            continue
+        _accept(layout, state, archive, seal, key_id)
+        own = seal
+        break
+    save_state(layout, state)
+    for name in offered:  # older bundles left in the inbox are never used: say so
+        if own is not None and name.sequence < own.sequence:
+            refused.append(
+                Refusal(name.archive, name.sequence, f"older than bundle {own.sequence} in use", EXIT_REFUSED)
+            )
+    in_use_copy = layout.copy / state.accepted if state.accepted else None
+    age = (now or datetime.now(UTC)) - own.data_time if own else None
+    return StationReport(
+        root, in_use_copy, own, state.accepted_key, age, max_age, tuple(refused), layout.identity
+    )
+
+
+def _check_usable(seal: Seal, key_id: str, state: StationState, source: str) -> None:
+    if seal.hospital != state.hospital:
+        raise SignatureMismatch(
+            f"{source} is a bundle of hospital {seal.hospital}, this station serves {state.hospital}: do not use it."
+        )
+    if seal.quarantined:
+        raise UserError(
+            f"{source} was quarantined by the ransomware guard when sealed; it is not a good snapshot.",
+            exit_code=EXIT_QUARANTINED,
+        )
+    check_not_rolled_back(seal, key_id, state, source)
+
+
+def _own_copy(layout: Layout, state: StationState) -> Seal | None:
+    """The bundle the station accepted last, checked again against the pinned keys and the state."""
+    if state.accepted is None or state.accepted_key is None:
+        return None
+    archive = layout.copy / state.accepted
+    try:
+        seal, key_id = verify_pinned(archive, state.pinned)
+    except UserError:
+        raise StationStateError(
+            f"The station's own copy {state.accepted} is missing or altered; make a new station with "
+            "bascule station init and check who changed this one."
+        ) from None
+    mark = state.marks[state.accepted_key]
+    if key_id != state.accepted_key or (seal.sequence, seal.store_sha256) != (mark.sequence, mark.sha256):
+        raise StationStateError(
+            f"The station state does not match its own copy {state.accepted}: the state was altered; make a "
+            "new station with bascule station init."
+        )
+    return seal
+
+
+def _accept(layout: Layout, state: StationState, archive: Path, seal: Seal, key_id: str) -> None:
+    """Copy the bundle into the private folder (signature last), then record it; drop the old copy."""
+    layout.copy.mkdir(mode=0o700, exist_ok=True)
+    for source in (archive, signature_path(archive)):
+        with durable_temp(layout.copy / source.name, 0o600) as (stream, temp), source.open("rb") as reader:
+            while chunk := reader.read(1 << 20):
+                stream.write(chunk)
+        publish(temp, layout.copy / source.name)
+    fsync_folder(layout.copy)
+    previous = state.accepted
+    state.marks[key_id] = mark_of(seal)
+    state.accepted, state.accepted_key = archive.name, key_id
+    save_state(layout, state)
+    if previous and previous != archive.name:
+        for stale in (layout.copy / previous, signature_path(layout.copy / previous)):
+            stale.unlink(missing_ok=True)
+
+
+def _remember_quarantine(state: StationState, name: BundleName) -> None:
+    if all(entry.get("bundle") != name.archive for entry in state.quarantine):
+        state.quarantine.append({"bundle": name.archive, "sequence": name.sequence})
