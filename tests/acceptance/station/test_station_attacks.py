@@ -40,7 +40,7 @@ def site(tmp_path: Path) -> Path:
                 "--identity",
                 str(keys / "station.age"),
             ]
-        )  # fmt: skip
+        )
         == 0
     )
     return tmp_path
