@@ -23,6 +23,7 @@ from bascule.kits.frame import PAPERS, Paper
 from bascule.kits.source import store_from_bundle, store_from_file
 from bascule.snapshot.keys import read_passphrase
 from bascule.snapshot.store import ContinuityStore, peek_meta
+from bascule.station.reading import trusted_bundle
 
 DEMO_UNITS = ("urgences", "reanimation")
 
@@ -35,16 +36,20 @@ def _source(
     passphrase_file: Path | None,
 ) -> contextlib.AbstractContextManager[Path]:
     if (store is None) == (bundle is None):
-        raise UserError("Give exactly one of --store FILE or --bundle BUNDLE (with --identity KEY).")
+        raise UserError(
+            "Give exactly one of --store FILE or --bundle BUNDLE (with --pubkey PUB, or a station folder)."
+        )
     if store is not None:
         if identity is not None or pubkey is not None:
             raise UserError("--identity and --pubkey go with --bundle, not with --store.")
         return store_from_file(store)
     assert bundle is not None
-    if identity is None:
+    trusted = trusted_bundle(bundle, pubkey)  # refused without --pubkey or a station folder
+    identity_file = identity or trusted.identity
+    if identity_file is None:
         raise UserError(f"Opening the bundle {bundle} needs its age identity: add --identity KEY.")
     passphrase = read_passphrase(passphrase_file) if passphrase_file else None
-    return store_from_bundle(bundle, identity, pubkey, passphrase)
+    return store_from_bundle(trusted.verified, identity_file, passphrase)
 
 
 def _check_map(store: Path, hospital_map: HospitalMap, map_name: str) -> None:
@@ -76,14 +81,21 @@ def kits_command(
         Path | None, typer.Option("--store", metavar="FILE", help="The continuity store.")
     ] = None,
     bundle: Annotated[
-        Path | None, typer.Option("--bundle", metavar="BUNDLE", help="A sealed snapshot (.tar.age).")
+        Path | None,
+        typer.Option(
+            "--bundle",
+            metavar="BUNDLE|DIR",
+            help="A sealed snapshot (.tar.age, its folder or `current` pointer), or a station folder.",
+        ),
     ] = None,
     identity: Annotated[
         Path | None, typer.Option("--identity", metavar="KEY", help="age identity that opens the bundle.")
     ] = None,
     pubkey: Annotated[
         Path | None,
-        typer.Option("--pubkey", metavar="PUB", help="minisign public key: verify the bundle first."),
+        typer.Option(
+            "--pubkey", metavar="PUB", help="The crisis cell's minisign key (not needed for a station)."
+        ),
     ] = None,
     passphrase_file: Annotated[
         Path | None, typer.Option("--passphrase-file", metavar="F", help="Passphrase of the identity file.")

@@ -19,10 +19,10 @@ from bascule.cli.context import make_console
 from bascule.cli.options import output_lang
 from bascule.cli.snapshot import snapshot_app
 from bascule.durations import parse_duration
-from bascule.errors import UserError
+from bascule.errors import NotFoundError, UserError
 from bascule.i18n import Lang, t
 from bascule.snapshot.bundle import BreakGlass
-from bascule.snapshot.folder import DEFAULT_KEEP, SealingFolder
+from bascule.snapshot.folder import DEFAULT_KEEP, BundleFolder, SealingFolder
 from bascule.snapshot.freshness import format_age, format_instant
 from bascule.snapshot.guard import DEFAULT_MAX_CHANGE, DEFAULT_MAX_GARBLED, GuardPolicy
 from bascule.snapshot.keys import (
@@ -33,15 +33,16 @@ from bascule.snapshot.keys import (
     parse_recipients,
     read_passphrase,
 )
-from bascule.snapshot.minisign import key_id_text
 from bascule.snapshot.opening import open_bundle
 from bascule.snapshot.seal_texts import quarantine_sentence, sealed_sentence
 from bascule.snapshot.sealing import SealOutcome, SealRequest, seal
-from bascule.snapshot.station import DEFAULT_MAX_AGE, station_status
+from bascule.snapshot.station import DEFAULT_MAX_AGE
 from bascule.snapshot.verify import EXIT_QUARANTINED, EXIT_STALE, verify_bundle
 from bascule.snapshot.watch import RunReport, WatchPlan, watch
 from bascule.sources.fhir_pull import incremental_since, pull
 from bascule.sources.fhir_source import FhirSource, HttpFhirSource, RetryPolicy
+from bascule.station.reading import trusted_bundle
+from bascule.station.state import is_station
 
 LangOption = Annotated[str | None, typer.Option("--lang", metavar="fr|en", help="Language of the output.")]
 ToOption = Annotated[
@@ -127,26 +128,39 @@ def seal_command(
     _report_seal(outcome, out, language, make_console(), time.perf_counter() - started)
 
 
+BundleArgument = Annotated[
+    Path,
+    typer.Argument(
+        metavar="BUNDLE|DIR", help="A .tar.age file, its folder or `current` pointer, or a station folder."
+    ),
+]
+
+
 @snapshot_app.command("verify")
 def verify_command(
-    bundle: Annotated[Path, typer.Argument(metavar="BUNDLE", help="The .tar.age file.")],
-    pubkey: Annotated[Path, typer.Option("--pubkey", metavar="PUB", help="minisign public key (NAME.pub).")],
+    bundle: BundleArgument,
+    pubkey: Annotated[
+        Path | None,
+        typer.Option(
+            "--pubkey", metavar="PUB", help="The crisis cell's minisign key (not needed for a station)."
+        ),
+    ] = None,
     max_age: Annotated[str | None, typer.Option("--max-age", metavar="DURATION", help="e.g. 2h.")] = None,
     state: Annotated[Path | None, typer.Option("--state", metavar="FILE", help="Sequences seen.")] = None,
     lang: LangOption = None,
 ) -> None:
-    """Check signature, rollback and data age without opening (exit 0, 3 tampered, 4 stale)."""
+    """Check signature, rollback and data age without opening (exit 0, 3 tampered, 4 stale, 5 quarantined)."""
     language = output_lang(lang)
     threshold = parse_duration(max_age, "--max-age") if max_age else None
-    public_key = load_public_key(pubkey)
-    verified = verify_bundle(bundle, public_key, seen_file=state, max_age=threshold)
+    trusted = trusted_bundle(bundle, pubkey, state=state, max_age=threshold, strict=True)
+    verified = trusted.verified
     make_console().print(
         t(
             "seal.verified",
             language,
             sequence=verified.seal.sequence,
             hospital=verified.seal.hospital,
-            key_id=key_id_text(public_key.key_id),
+            key_id=trusted.key_id,
             data_time=format_instant(verified.seal.data_time),
             age=format_age(verified.age),
         )
@@ -155,23 +169,38 @@ def verify_command(
 
 @snapshot_app.command("open")
 def open_command(
-    bundle: Annotated[Path, typer.Argument(metavar="BUNDLE", help="The .tar.age file.")],
-    identity: Annotated[Path, typer.Option("--identity", metavar="KEY", help="age identity (NAME.age).")],
+    bundle: BundleArgument,
     into: Annotated[Path, typer.Option("--into", metavar="DIR", help="Where to put store.sqlite.")],
-    pubkey: Annotated[Path | None, typer.Option("--pubkey", metavar="PUB", help="Verify first.")] = None,
+    identity: Annotated[
+        Path | None,
+        typer.Option("--identity", metavar="KEY", help="age identity (NAME.age); a station knows its own."),
+    ] = None,
+    pubkey: Annotated[
+        Path | None,
+        typer.Option(
+            "--pubkey", metavar="PUB", help="The crisis cell's minisign key (not needed for a station)."
+        ),
+    ] = None,
     passphrase_file: Annotated[
         Path | None, typer.Option("--passphrase-file", metavar="F", help="Passphrase of the identity file.")
     ] = None,
     state: Annotated[Path | None, typer.Option("--state", metavar="FILE", help="Sequences seen.")] = None,
     lang: LangOption = None,
 ) -> None:
-    """Verify (with --pubkey), decrypt, check the SHA-256 and write store.sqlite into DIR."""
+    """Verify (with --pubkey, or a station's pinned keys), decrypt, check the SHA-256, write store.sqlite."""
     language = output_lang(lang)
+    trusted = trusted_bundle(bundle, pubkey, state=state)
+    identity_file = identity or trusted.identity
+    if identity_file is None:
+        raise UserError(f"Opening {bundle} needs its age identity: add --identity KEY.")
     passphrase = read_passphrase(passphrase_file) if passphrase_file else None
-    identities = load_identities(identity, passphrase)
-    public_key = load_public_key(pubkey) if pubkey else None
+    identities = load_identities(identity_file, passphrase)
     opened = open_bundle(
-        bundle, identities, into, identity_source=str(identity), public_key=public_key, seen_file=state
+        trusted.verified.archive,
+        identities,
+        into,
+        identity_source=str(identity_file),
+        verified=trusted.verified,
     )
     manifest = opened.manifest
     age = datetime.now(UTC) - manifest.data_time
@@ -185,47 +214,52 @@ def open_command(
             records=sum(manifest.counts.values()),
             data_time=format_instant(manifest.data_time),
             age=format_age(age),
-            checked=t("seal.sig_checked" if public_key else "seal.sig_unchecked", language),
+            checked=t("seal.sig_checked", language),
         )
     )
 
 
 @snapshot_app.command("status")
 def status_command(
-    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A station (or sealing) folder.")],
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A station, bundle or sealing folder.")],
     max_age: Annotated[str, typer.Option("--max-age", metavar="DURATION", help="Alarm threshold.")] = "2h",
     pubkey: Annotated[
-        Path | None, typer.Option("--pubkey", metavar="PUB", help="Check the signature.")
+        Path | None,
+        typer.Option(
+            "--pubkey", metavar="PUB", help="The crisis cell's minisign key (not needed for a station)."
+        ),
     ] = None,
     lang: LangOption = None,
 ) -> None:
     """Say which bundle a station holds and how old its data is; alarm (exit 4) past the threshold."""
     language = output_lang(lang)
     threshold = parse_duration(max_age, "--max-age") if max_age else DEFAULT_MAX_AGE
-    status = station_status(folder, threshold, load_public_key(pubkey) if pubkey else None)
     console = make_console()
-    if status.seal is None or status.age is None:
+    if not folder.is_dir():
+        raise NotFoundError(f"The station folder {folder} does not exist.")
+    if not is_station(folder) and BundleFolder(folder).current() is None:
         console.print(t("seal.status_empty", language, folder=folder), style="bold red")
         raise typer.Exit(EXIT_STALE)
+    verified = trusted_bundle(folder, pubkey).verified
     console.print(
         t(
             "seal.status_line",
             language,
             folder=folder,
-            sequence=status.seal.sequence,
-            hospital=status.seal.hospital,
-            data_time=format_instant(status.seal.data_time),
-            age=format_age(status.age),
-            checked=t("seal.sig_checked" if status.signature_checked else "seal.sig_unchecked", language),
+            sequence=verified.seal.sequence,
+            hospital=verified.seal.hospital,
+            data_time=format_instant(verified.seal.data_time),
+            age=format_age(verified.age),
+            checked=t("seal.sig_checked", language),
         )
     )
-    if status.stale:
+    if verified.age > threshold:
         console.print(
             t(
                 "seal.status_stale",
                 language,
                 folder=folder,
-                age=format_age(status.age),
+                age=format_age(verified.age),
                 max_age=format_age(threshold),
             ),
             style="bold red",

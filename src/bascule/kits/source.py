@@ -13,6 +13,7 @@ from bascule.errors import NotFoundError
 from bascule.snapshot.census import take_copy
 from bascule.snapshot.schema import SCHEMA_VERSION
 from bascule.snapshot.store import ContinuityStore, peek_meta
+from bascule.snapshot.verify import Verified
 
 
 @contextlib.contextmanager
@@ -42,19 +43,14 @@ def store_from_file(store: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def store_from_bundle(
-    bundle: Path, identity: Path, public_key: Path | None, passphrase: bytes | None = None
-) -> Iterator[Path]:
-    """Verify (with the public key, if given), decrypt and check the bundle into a private folder."""
-    from bascule.snapshot.keys import load_identities, load_public_key
+def store_from_bundle(verified: Verified, identity: Path, passphrase: bytes | None = None) -> Iterator[Path]:
+    """Decrypt and check a bundle that already verified (see station.reading) into a private folder."""
+    from bascule.snapshot.keys import load_identities
     from bascule.snapshot.opening import open_bundle
 
-    if not bundle.is_file():
-        raise NotFoundError(f"The bundle {bundle} does not exist; check the path.")
     identities = load_identities(identity, passphrase)
-    key = load_public_key(public_key) if public_key else None
     with _scratch() as scratch:
         opened = open_bundle(
-            bundle, identities, scratch / "opened", identity_source=str(identity), public_key=key
+            verified.archive, identities, scratch / "opened", identity_source=str(identity), verified=verified
         )
         yield _current(opened.store, scratch)

@@ -32,8 +32,15 @@ def open_bundle(
     identity_source: str,
     public_key: PublicKey | None = None,
     seen_file: Path | None = None,
+    verified: Verified | None = None,
 ) -> Opened:
-    verified = verify_bundle(archive, public_key, seen_file=seen_file) if public_key else None
+    """Decrypt `archive` into `into`. Read paths pass the `verified` bundle (see station.reading) or
+    a public key; without either nothing is checked (library use: tests, break-glass by hand)."""
+    if verified is not None:
+        archive = verified.archive
+    elif public_key is not None:
+        verified = verify_bundle(archive, public_key, seen_file=seen_file)
+        archive = verified.archive
     if not archive.is_file():
         raise UserError(f"The bundle {archive} does not exist.", exit_code=2)
     try:

@@ -152,6 +152,8 @@ def test_the_wrong_identity(capsys: pytest.CaptureFixture[str], sealed: Any, tmp
         str(sealed.bundle),
         "--identity",
         str(sealed.intruder.identity),
+        "--pubkey",
+        str(sealed.keys.public_key),
         "--all",
         "--out",
         str(tmp_path),
@@ -162,8 +164,24 @@ def test_the_wrong_identity(capsys: pytest.CaptureFixture[str], sealed: Any, tmp
 
 
 def test_a_bundle_needs_its_identity(capsys: pytest.CaptureFixture[str], sealed: Any, tmp_path: Path) -> None:
-    code, _out, err = run(capsys, "kits", "--bundle", str(sealed.bundle), "--all", "--out", str(tmp_path))
+    pubkey = ["--pubkey", str(sealed.keys.public_key)]
+    code, _out, err = run(
+        capsys, "kits", "--bundle", str(sealed.bundle), *pubkey, "--all", "--out", str(tmp_path)
+    )
     assert code == 2 and "--identity KEY" in one_sentence(err)
+
+
+def test_an_unchecked_bundle_is_never_printed(
+    capsys: pytest.CaptureFixture[str], sealed: Any, tmp_path: Path
+) -> None:
+    # Anyone holding the station's public recipient can forge a bundle: without the crisis cell's
+    # key (or a station folder, which pins it) nothing is decrypted and no kit is printed.
+    identity = ["--identity", str(sealed.keys.identity)]
+    code, _out, err = run(
+        capsys, "kits", "--bundle", str(sealed.bundle), *identity, "--all", "--out", str(tmp_path)
+    )
+    assert code == 2 and "needs the crisis cell's public key" in one_sentence(err)
+    assert not list(tmp_path.glob("*.pdf"))
 
 
 def test_the_demo_step_prints_two_units(small_store: Path, tmp_path: Path) -> None:

@@ -145,11 +145,13 @@ def test_truncated_and_replayed_bundles(site: Path, capsys: pytest.CaptureFixtur
                 str(site / "keys" / "station.age"),
                 "--into",
                 str(site / "station"),
+                "--pubkey",
+                pub,
             ]
         )
         == 3
     )
-    assert "damaged or truncated" in capsys.readouterr().err
+    assert "altered or damaged" in capsys.readouterr().err
 
 
 def test_wrong_identity(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -165,6 +167,8 @@ def test_wrong_identity(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
                 str(site / "keys" / "intruder.age"),
                 "--into",
                 str(site / "station"),
+                "--pubkey",
+                str(site / "keys" / "station.pub"),
             ]
         )
         == 2
@@ -188,7 +192,10 @@ def test_quarantine_is_loud_and_exits_5(site: Path, capsys: pytest.CaptureFixtur
 def test_status_alarms_when_stale(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(seal_args(site)) == 0
     capsys.readouterr()
-    assert main(["snapshot", "status", str(site / "out"), "--max-age", "3650d"]) == 0
+    assert main(["snapshot", "status", str(site / "out"), "--max-age", "3650d"]) == 2
+    assert "needs the crisis cell's public key" in capsys.readouterr().err
+    pub = ["--pubkey", str(site / "keys" / "station.pub")]
+    assert main(["snapshot", "status", str(site / "out"), "--max-age", "3650d", *pub]) == 0
     assert "bundle 1 of chsv, data of 2026-11-24T00:30:00Z" in capsys.readouterr().out
     assert (
         main(
@@ -265,7 +272,20 @@ def test_break_glass_passphrase_opens_without_any_station_key(
     breakglass = bundle.with_name(bundle.name.replace(".tar.age", ".breakglass.age"))
     capsys.readouterr()
     assert (
-        main(["snapshot", "open", str(bundle), "--identity", str(breakglass), "--into", str(site / "glass")])
+        main(
+            [
+                *[
+                    "snapshot",
+                    "open",
+                    str(bundle),
+                    "--identity",
+                    str(breakglass),
+                    "--into",
+                    str(site / "glass"),
+                ],
+                *["--pubkey", str(site / "keys" / "station.pub")],
+            ]
+        )
         == 2
     )
     assert "protected by a passphrase" in capsys.readouterr().err

@@ -239,3 +239,34 @@ def test_a_quarantined_bundle_and_a_tampered_pointer(site: Path, capsys: pytest.
     # A pointer in the inbox naming an old or absent bundle changes nothing: the station reads signatures.
     (site / "st" / "inbox" / "current").write_text("bascule-00000099-20261124T003000Z.tar.age\n")
     genuine_still_good(site, capsys, 1)
+
+
+def test_every_read_path_verifies_or_refuses(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bundles = seal(site)
+    (site / "evil" / ".bascule").mkdir(parents=True)
+    (site / "evil" / ".bascule" / "state.json").write_text('{"sequence": 98}')
+    forged_folder = seal(site, sign="intruder", out="evil", data_time="2026-11-24T03:00:00Z")
+    identity = ["--identity", str(site / "keys" / "station.age")]
+    for target in (newest(forged_folder), bundles / "current", bundles):
+        code, err = one_sentence_error(
+            capsys, "snapshot", "open", str(target), *identity, "--into", str(site / "opened")
+        )
+        assert code == 2 and "needs the crisis cell's public key" in err
+    code, err = one_sentence_error(capsys, "snapshot", "status", str(bundles))
+    assert code == 2 and "needs the crisis cell's public key" in err
+    code, err = one_sentence_error(
+        capsys, "snapshot", "open", str(newest(forged_folder)), *identity, "--into", str(site / "opened"),
+        "--pubkey", str(site / "keys" / "cell.pub"),
+    )  # fmt: skip
+    assert code == 3 and "not by the public key given" in err
+    assert not (site / "opened" / "store.sqlite").exists()
+    # A station folder pins the key and knows its identity: open, status and verify need nothing else.
+    offer(site, newest(bundles))
+    offer(site, newest(forged_folder))
+    capsys.readouterr()
+    assert main(["snapshot", "open", str(site / "st"), "--into", str(site / "opened")]) == 0
+    assert "Opened bundle 1 of chsv" in capsys.readouterr().out
+    assert main(["snapshot", "status", str(site / "st"), "--max-age", "3650d"]) == 0
+    assert "bundle 1 of chsv" in capsys.readouterr().out
+    code, err = one_sentence_error(capsys, "snapshot", "verify", str(site / "st"))
+    assert code == 3 and "does not trust" in err  # the newest bundle offered was forged: say so
