@@ -37,6 +37,54 @@ DEFAULT_SCHEME = "sha256-json"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 
 
+# table -> column -> shape -> how many values of that column had it; holds no patient value.
+Profile = Mapping[str, Mapping[str, Mapping[int, int]]]
+# A column's shapes are trusted once this many values were seen; a trait rarer than this share of
+# them, in a new or changed value, marks the record as garbled (ciphertext in a name, a date...).
+PROFILE_MIN_VALUES = 30
+RARE_SHAPE = 0.002
+_SHAPE_CLASSES = tuple(
+    re.compile(pattern)
+    for pattern in (
+        "[A-Z]",
+        "[a-z]",
+        "[0-9]",
+        r"\s",
+        "[-'.,;:()/%]",
+        r"[+=_!\"#$&*<>?@\[\]\\^`{|}~]",
+        "[^\x00-\x7f]",
+        "[a-z][A-Z].*[a-z][A-Z]",  # case flipping inside words, as base64 does
+    )
+)
+_LETTER_DIGIT = re.compile("(?<=[A-Za-z])[0-9]|(?<=[0-9])[A-Za-z]")
+
+
+def shape(text: str) -> int:
+    """The character classes a short text mixes, as bits: what ciphertext changes even in a name."""
+    bits = 0
+    for bit, pattern in enumerate(_SHAPE_CLASSES):
+        if pattern.search(text):
+            bits |= 1 << bit
+    if len(_LETTER_DIGIT.findall(text)) >= 4:  # hex or base64 noise; codes switch once or twice
+        bits |= 1 << len(_SHAPE_CLASSES)
+    return bits
+
+
+def odd_shape(shapes: Mapping[int, int] | None, value: bytes) -> bool:
+    """A value with a trait (character class, case flipping, letter-digit noise) that its column,
+    per the profile, almost never shows: a new mix of usual traits is not odd."""
+    if not shapes:
+        return False
+    seen = sum(shapes.values())
+    if seen < PROFILE_MIN_VALUES:
+        return False
+    bits = shape(value.decode(errors="replace"))
+    for bit in range(len(_SHAPE_CLASSES) + 1):
+        if bits & (1 << bit) and sum(n for s, n in shapes.items() if s & (1 << bit)) < RARE_SHAPE * seen:
+            return True
+    return False
+
+
 class _Text(bytes):
     """A TEXT value as raw bytes, told apart from BLOBs (plain bytes) without decoding it."""
 
@@ -60,6 +108,8 @@ class Census:
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Fingerprints over every column, for the next baseline, when they differ from `fingerprints`.
     full_fingerprints: Mapping[str, Mapping[str, bytes]] | None = None
+    # How each column's text is usually shaped (see `shape`): the baseline's, or made afresh.
+    profile: Profile = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.scheme not in FINGERPRINT_SCHEMES:
@@ -209,6 +259,7 @@ def take_census(
     hospital: str | None = None,
     scheme: str = DEFAULT_SCHEME,
     known_columns: Mapping[str, Sequence[str]] | None = None,
+    profile: Profile | None = None,
 ) -> Census:
     """Counts, keyed fingerprints and garbled records of a store copy.
 
@@ -221,7 +272,9 @@ def take_census(
     connection.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")  # our private copy: page reads without syscalls
     connection.text_factory = _Text
     try:
-        return _census(connection, key, source, known, known_garbled, hospital, scheme, known_columns)
+        return _census(
+            connection, key, source, known, known_garbled, hospital, scheme, known_columns, profile
+        )
     finally:
         connection.close()
 
@@ -235,6 +288,7 @@ def _census(
     hospital: str | None,
     scheme: str,
     known_columns: Mapping[str, Sequence[str]] | None = None,
+    profile: Profile | None = None,
 ) -> Census:
     if scheme not in FINGERPRINT_SCHEMES:
         raise ValueError(f"unknown fingerprint scheme {scheme!r}")
@@ -245,6 +299,7 @@ def _census(
         garbled: set[tuple[str, str]] = set()
         all_columns: dict[str, tuple[str, ...]] = {}
         full: dict[str, dict[str, bytes]] = {}
+        shapes: dict[str, Mapping[str, Mapping[int, int]]] = {}
         for table, columns in record_tables(connection).items():
             all_columns[table] = tuple(column for column, _ in columns)
             compared = columns
@@ -259,8 +314,15 @@ def _census(
             )
             old = (known or {}).get(table, {})
             fresh = [record for record, digest in table_prints.items() if old.get(record) != digest]
+            # The profile is the first good bundle's, carried on: steps of garbling cannot shift it.
+            table_shapes = shapes[table] = (
+                profile.get(table, {}) if profile is not None else _column_shapes(connection, table, columns)
+            )
             garbled.update(
-                (table, record) for record in _garbled(connection, table, columns, fresh, len(table_prints))
+                (table, record)
+                for record in _garbled(
+                    connection, table, columns, fresh, len(table_prints), table_shapes if known else None
+                )
             )
             garbled.update(
                 (t, record)
@@ -273,7 +335,14 @@ def _census(
         raise UserError(f"The continuity store {source} is damaged and cannot be read.") from None
     differs = any(full[table] is not fingerprints[table] for table in full)
     return Census(
-        meta, counts, fingerprints, frozenset(garbled), scheme, all_columns, full if differs else None
+        meta,
+        counts,
+        fingerprints,
+        frozenset(garbled),
+        scheme,
+        all_columns,
+        full if differs else None,
+        shapes,
     )
 
 
@@ -320,15 +389,45 @@ def _fingerprints(
         connection.text_factory = previous_factory
 
 
-def _garbled(
-    connection: sqlite3.Connection, table: str, columns: list[tuple[str, str]], records: list[str], total: int
-) -> list[str]:
-    """Which of these records hold text that looks garbled (a full scan when many are asked)."""
-    if not records:
-        return []
+def _text_query(table: str, columns: list[tuple[str, str]]) -> str:
     # Only TEXT values (typeof), as raw bytes through sqlite3's C fast path.
     texts = ", ".join(f'CASE WHEN typeof("{c}") = \'text\' THEN "{c}" END' for c, _ in columns)
-    query = f'SELECT CAST(id AS TEXT), {texts} FROM "{table}"'
+    return f'SELECT CAST(id AS TEXT), {texts} FROM "{table}"'
+
+
+def _column_shapes(
+    connection: sqlite3.Connection, table: str, columns: list[tuple[str, str]]
+) -> dict[str, dict[int, int]]:
+    """How often each shape occurs in each TEXT column (values that look garbled left out)."""
+    tallies: list[Counter[int]] = [Counter() for _ in columns]
+    previous_factory = connection.text_factory
+    connection.text_factory = bytes
+    try:
+        cursor = connection.execute(_text_query(table, columns))
+        while rows := cursor.fetchmany(4096):
+            for row in rows:
+                for tally, value in zip(tallies, row[1:], strict=True):
+                    if value is not None and not looks_garbled(value):
+                        tally[shape(value.decode())] += 1
+    finally:
+        connection.text_factory = previous_factory
+    return {column: dict(tally) for (column, _), tally in zip(columns, tallies, strict=True) if tally}
+
+
+def _garbled(
+    connection: sqlite3.Connection,
+    table: str,
+    columns: list[tuple[str, str]],
+    records: list[str],
+    total: int,
+    shapes: Mapping[str, Mapping[int, int]] | None = None,
+) -> list[str]:
+    """Which of these records hold text that looks garbled (a full scan when many are asked): noise
+    on its own, or a shape the column's profile (`shapes`) almost never has."""
+    if not records:
+        return []
+    query = _text_query(table, columns)
+    column_shapes = [(shapes or {}).get(column) for column, _ in columns]
     previous_factory = connection.text_factory
     connection.text_factory = bytes
     try:
@@ -345,7 +444,10 @@ def _garbled(
             while rows := cursor.fetchmany(4096):
                 for row in rows:
                     record = row[0].decode(errors="replace")
-                    if record in wanted and any(v is not None and looks_garbled(v) for v in row[1:]):
+                    if record in wanted and any(
+                        v is not None and (looks_garbled(v) or odd_shape(usual, v))
+                        for usual, v in zip(column_shapes, row[1:], strict=True)
+                    ):
                         found.append(record)
         return found
     finally:
