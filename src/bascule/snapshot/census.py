@@ -110,6 +110,8 @@ class Census:
     full_fingerprints: Mapping[str, Mapping[str, bytes]] | None = None
     # How each column's text is usually shaped (see `shape`): the baseline's, or made afresh.
     profile: Profile = field(default_factory=dict)
+    # For tables with a `patient_id`: record id -> its patient's id (what a discharge removes).
+    links: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.scheme not in FINGERPRINT_SCHEMES:
@@ -300,6 +302,7 @@ def _census(
         all_columns: dict[str, tuple[str, ...]] = {}
         full: dict[str, dict[str, bytes]] = {}
         shapes: dict[str, Mapping[str, Mapping[int, int]]] = {}
+        links: dict[str, dict[str, str]] = {}
         for table, columns in record_tables(connection).items():
             all_columns[table] = tuple(column for column, _ in columns)
             compared = columns
@@ -331,6 +334,8 @@ def _census(
             )
             counts[table] = len(table_prints)
             fingerprints[table] = table_prints
+            if "patient_id" in all_columns[table]:
+                links[table] = _links(connection, table)
     except sqlite3.DatabaseError:
         raise UserError(f"The continuity store {source} is damaged and cannot be read.") from None
     differs = any(full[table] is not fingerprints[table] for table in full)
@@ -343,7 +348,22 @@ def _census(
         all_columns,
         full if differs else None,
         shapes,
+        links,
     )
+
+
+def _links(connection: sqlite3.Connection, table: str) -> dict[str, str]:
+    previous_factory = connection.text_factory
+    connection.text_factory = str
+    try:
+        query = (
+            f'SELECT CAST(id AS TEXT), CAST(patient_id AS TEXT) FROM "{table}" WHERE patient_id IS NOT NULL'
+        )
+        return dict(connection.execute(query).fetchall())
+    except UnicodeDecodeError:
+        return {}  # ids that are not text: counts are compared instead
+    finally:
+        connection.text_factory = previous_factory
 
 
 def _fingerprints(

@@ -31,9 +31,10 @@ DEFAULT_TABLE_GARBLED = 0.02  # each table: garbled text is never normal, a few 
 DEFAULT_MAX_SHRINK = 0.08  # each table: fewer records than the last good bundle (net of new ones)
 DEFAULT_ANCHOR_CHANGE = 0.60  # each table: changed or removed since the anchor
 DEFAULT_ANCHOR_SHRINK = 0.15  # each table: fewer records than the anchor
-DEFAULT_FLOORS: Mapping[str, float] = {"allergies": 0.90, "alerts": 0.90}  # of the last good and anchor
+DEFAULT_FLOORS: Mapping[str, float] = {"allergies": 0.95, "alerts": 0.95}  # of the last good and anchor
 DEFAULT_SLACK = 2  # records: a table crosses a limit only by more than this many (small tables)
 ANCHOR_AGE = timedelta(hours=24)
+PATIENT_TABLES = ("patients", "patient")  # whose ids the other tables' patient_id name
 BASELINE_FORMAT = 3  # 3 names its fingerprint scheme; 2 (keyed BLAKE2b) is still read and compared
 _BLAKE2B_FORMAT = 2
 
@@ -89,6 +90,7 @@ class Baseline:
     columns: Mapping[str, tuple[str, ...]] | None = None
     profile: Profile | None = None  # the shapes of each column's text (no patient value)
     sealed_at: datetime | None = None  # when the bundle it describes was sealed
+    links: Mapping[str, Mapping[str, str]] | None = None  # record id -> patient id, per table
 
     def __post_init__(self) -> None:
         if self.scheme not in FINGERPRINT_SCHEMES:
@@ -120,6 +122,7 @@ class Baseline:
                 for t, cs in self.profile.items()
             },
             "sealed_at": None if self.sealed_at is None else self.sealed_at.isoformat(),
+            "links": None if self.links is None else {t: dict(links) for t, links in self.links.items()},
             # ids as one list and digests as one base64 run per table: loads fast for 10^5-10^6 records
             "tables": {
                 table: {"ids": list(prints), "digests": base64.b64encode(b"".join(prints.values())).decode()}
@@ -163,6 +166,12 @@ class Baseline:
             )
             stamp = document.get("sealed_at")
             sealed_at = None if stamp is None else parse_instant(str(stamp), "sealed_at")
+            linked = document.get("links")
+            links = (
+                None
+                if linked is None
+                else {str(t): {str(r): str(p) for r, p in ls.items()} for t, ls in linked.items()}
+            )
             return cls(
                 int(document["sequence"]),
                 bytes.fromhex(document["key"]),
@@ -172,6 +181,7 @@ class Baseline:
                 columns,
                 profile,
                 sealed_at,
+                links,
             )
         except FileNotFoundError:
             return None
@@ -222,28 +232,40 @@ def _crossed(part: int, whole: int, limit: float, slack: int) -> float | None:
 def _compare(
     census: Census, reference: Baseline, change: float, shrink: float, prefix: str, policy: GuardPolicy
 ) -> tuple[list[Finding], int, int]:
-    """Per-table findings against one reference, with the changed and removed records in all."""
+    """Per-table findings against one reference, with the changed and removed records in all.
+
+    A table whose records name their patient loses only what vanished while its patient is still
+    there (a discharge takes the patient and their records: admissions and discharges balance
+    out, deletions do not); another table loses what its count fell by.
+    """
     findings: list[Finding] = []
     changed_all = removed_all = 0
+    present = {record for table in PATIENT_TABLES for record in census.fingerprints.get(table, {})}
     for table, old_prints in reference.fingerprints.items():
         new_prints = census.fingerprints.get(table, {})
-        changed = removed = 0
+        links = (reference.links or {}).get(table) if table in census.links else None
+        changed = removed = stayed = 0
         for record, digest in old_prints.items():
             new_digest = new_prints.get(record)
             if new_digest is None:
                 removed += 1
+                if links is not None and links.get(record) in present:
+                    stayed += 1
             elif new_digest != digest:
                 changed += 1
         changed_all += changed
         removed_all += removed
         before, now = len(old_prints), census.counts.get(table, 0)
+        lost = stayed if links is not None and present else before - now
         if (share := _crossed(changed + removed, before, change, policy.slack)) is not None:
             findings.append(Finding(f"{prefix}change", table, share, change))
-        if (share := _crossed(before - now, before, shrink, policy.slack)) is not None:
+        if (share := _crossed(lost, before, shrink, policy.slack)) is not None:
             findings.append(Finding(f"{prefix}shrink", table, share, shrink))
         floor = policy.floors.get(table)
-        if floor is not None and (share := _crossed(before - now, before, 1.0 - floor, 0)) is not None:
-            findings.append(Finding("floor", table, share, 1.0 - floor))
+        if floor is not None and (
+            (share := _crossed(lost, before, 1.0 - floor, 0)) is not None or (now == 0 < before)
+        ):
+            findings.append(Finding("floor", table, share or 1.0, 1.0 - floor))
     return findings, changed_all, removed_all
 
 

@@ -284,6 +284,7 @@ def _write_bundle(
             census.columns,
             census.profile,
             created,
+            census.links,
         )
         good.save(folder.baseline_path)
         anchors.advance(good, created)
