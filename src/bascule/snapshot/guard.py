@@ -20,7 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from bascule.hospital.model import GuardSettings
 from bascule.snapshot.census import DEFAULT_SCHEME, FINGERPRINT_BYTES, FINGERPRINT_SCHEMES, Census, Profile
 from bascule.snapshot.durable import write_atomically
 from bascule.snapshot.freshness import parse_instant
@@ -64,6 +66,18 @@ class GuardPolicy:
             raise ValueError("guard thresholds are shares between 0 and 1")
         if self.slack < 0:
             raise ValueError("the guard's slack is a number of records, 0 or more")
+
+
+def policy_from(settings: GuardSettings | None, **given: float | None) -> GuardPolicy:
+    """The guard's policy: its defaults, then the map's `guard:` section, then what was given on
+    the command line (None: not given)."""
+    values: dict[str, Any] = {}
+    if settings is not None:
+        values = {name: value for name, value in vars(settings).items() if value is not None}
+        if settings.floors is not None:
+            values["floors"] = dict(settings.floors)
+    values.update({name: value for name, value in given.items() if value is not None})
+    return GuardPolicy(**values)
 
 
 @dataclass(frozen=True)
