@@ -288,3 +288,16 @@ def test_break_glass_passphrase_opens_without_any_station_key(
         == 0
     )
     assert (site / "glass" / "store.sqlite").exists()
+
+
+def test_the_maps_guard_section_sets_the_limits(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hospital_map = site / "map.yaml"
+    hospital_map.write_text("bascule: 1\nhospital: {id: chsv}\nguard: {max_change: 0.05}\n")
+    assert main(seal_args(site)) == 0
+    rewrite_share(site / "store.sqlite", 0.2)  # 40 of 200 patients: under the default 30 %
+    assert main(seal_args(site, "--map", str(hospital_map), "--lang", "en")) == 5
+    assert "Limits crossed: patient changed or removed 20% (limit 5%)." in capsys.readouterr().out
+    assert main(seal_args(site, "--map", str(hospital_map), "--max-change", "0.3")) == 0  # the option wins
+    hospital_map.write_text("bascule: 1\nhospital: {id: chsv}\nguard: {max_change: 5}\n")
+    assert main(seal_args(site, "--map", str(hospital_map))) == 2
+    assert "guard.max_change: must be a share between 0 and 1" in capsys.readouterr().err
