@@ -43,30 +43,48 @@ Profile = Mapping[str, Mapping[str, Mapping[int, int]]]
 # them, in a new or changed value, marks the record as garbled (ciphertext in a name, a date...).
 PROFILE_MIN_VALUES = 30
 RARE_SHAPE = 0.002
-_SHAPE_CLASSES = tuple(
-    re.compile(pattern)
-    for pattern in (
-        "[A-Z]",
-        "[a-z]",
-        "[0-9]",
-        r"\s",
-        "[-'.,;:()/%]",
-        r"[+=_!\"#$&*<>?@\[\]\\^`{|}~]",
-        "[^\x00-\x7f]",
-        "[a-z][A-Z].*[a-z][A-Z]",  # case flipping inside words, as base64 does
-    )
+# Each ASCII character's class, as one letter: Upper, Lower, Digit, Space, Punctuation usual in
+# clinical text, Other symbols; non-ASCII characters are one more class.
+_CLASS_LETTERS = "ULDSPO"
+_CLASS_OF = str.maketrans(
+    {
+        chr(code): "U"
+        if chr(code).isupper()
+        else "L"
+        if chr(code).islower()
+        else "D"
+        if chr(code).isdigit()
+        else "S"
+        if chr(code).isspace()
+        else "P"
+        if chr(code) in "-'.,;:()/%"
+        else "O"
+        for code in range(128)
+    }
 )
+_NON_ASCII_BIT = 1 << len(_CLASS_LETTERS)
+_CASE_FLIP_BIT = _NON_ASCII_BIT << 1
+_LETTER_DIGIT_BIT = _NON_ASCII_BIT << 2
+_SHAPE_BITS = 9
+_CASE_FLIP = re.compile("[a-z][A-Z].*[a-z][A-Z]")  # case flipping inside words, as base64 does
 _LETTER_DIGIT = re.compile("(?<=[A-Za-z])[0-9]|(?<=[0-9])[A-Za-z]")
 
 
 def shape(text: str) -> int:
     """The character classes a short text mixes, as bits: what ciphertext changes even in a name."""
     bits = 0
-    for bit, pattern in enumerate(_SHAPE_CLASSES):
-        if pattern.search(text):
+    if not text.isascii():
+        bits |= _NON_ASCII_BIT
+        text = text.encode("ascii", "ignore").decode()
+    classes = set(text.translate(_CLASS_OF))
+    for bit, letter in enumerate(_CLASS_LETTERS):
+        if letter in classes:
             bits |= 1 << bit
-    if len(_LETTER_DIGIT.findall(text)) >= 4:  # hex or base64 noise; codes switch once or twice
-        bits |= 1 << len(_SHAPE_CLASSES)
+    if "U" in classes and "L" in classes and _CASE_FLIP.search(text):
+        bits |= _CASE_FLIP_BIT
+    # Hex or base64 noise switches between letters and digits often; codes once or twice.
+    if "D" in classes and ("U" in classes or "L" in classes) and len(_LETTER_DIGIT.findall(text)) >= 4:
+        bits |= _LETTER_DIGIT_BIT
     return bits
 
 
@@ -79,7 +97,7 @@ def odd_shape(shapes: Mapping[int, int] | None, value: bytes) -> bool:
     if seen < PROFILE_MIN_VALUES:
         return False
     bits = shape(value.decode(errors="replace"))
-    for bit in range(len(_SHAPE_CLASSES) + 1):
+    for bit in range(_SHAPE_BITS):
         if bits & (1 << bit) and sum(n for s, n in shapes.items() if s & (1 << bit)) < RARE_SHAPE * seen:
             return True
     return False
@@ -419,19 +437,25 @@ def _column_shapes(
     connection: sqlite3.Connection, table: str, columns: list[tuple[str, str]]
 ) -> dict[str, dict[int, int]]:
     """How often each shape occurs in each TEXT column (values that look garbled left out)."""
-    tallies: list[Counter[int]] = [Counter() for _ in columns]
+    values: list[Counter[bytes]] = [Counter() for _ in columns]
     previous_factory = connection.text_factory
     connection.text_factory = bytes
     try:
         cursor = connection.execute(_text_query(table, columns))
         while rows := cursor.fetchmany(4096):
-            for row in rows:
-                for tally, value in zip(tallies, row[1:], strict=True):
-                    if value is not None and not looks_garbled(value):
-                        tally[shape(value.decode())] += 1
+            for tally, cells in zip(values, list(zip(*rows, strict=True))[1:], strict=True):
+                tally.update(cells)
     finally:
         connection.text_factory = previous_factory
-    return {column: dict(tally) for (column, _), tally in zip(columns, tallies, strict=True) if tally}
+    profile: dict[str, dict[int, int]] = {}
+    for (name, _), tally in zip(columns, values, strict=True):
+        shapes: Counter[int] = Counter()
+        for value, count in tally.items():  # each distinct value once: codes, units, statuses repeat
+            if value is not None and not looks_garbled(value):
+                shapes[shape(value.decode())] += count
+        if shapes:
+            profile[name] = dict(shapes)
+    return profile
 
 
 def _garbled(
