@@ -30,7 +30,7 @@ from bascule.snapshot.freshness import parse_instant
 DEFAULT_MAX_CHANGE = 0.30  # all records, and each table: changed or removed since the last good bundle
 DEFAULT_MAX_GARBLED = 0.05  # all records
 DEFAULT_TABLE_GARBLED = 0.02  # each table: garbled text is never normal, a few odd values are
-DEFAULT_MAX_SHRINK = 0.08  # each table: fewer records than the last good bundle (net of new ones)
+DEFAULT_MAX_SHRINK = 0.04  # each table: records lost since the last good bundle (see _compare)
 DEFAULT_ANCHOR_CHANGE = 0.60  # each table: changed or removed since the anchor
 DEFAULT_ANCHOR_SHRINK = 0.15  # each table: fewer records than the anchor
 DEFAULT_FLOORS: Mapping[str, float] = {"allergies": 0.95, "alerts": 0.95}  # of the last good and anchor

@@ -83,11 +83,14 @@ def test_losing_the_observations_is_not_hidden_by_the_patients(tmp_path: Path, s
 def test_steps_add_up_against_the_anchor_which_is_kept(tmp_path: Path, station_keys: KeySet) -> None:
     store = make_store(tmp_path / "store.sqlite")
     out = tmp_path / "out"
-    seal(sealer(store, station_keys, out, keep=1), START)
+    lenient = GuardPolicy(max_shrink=0.08)  # 5 % steps pass each refresh: only the anchor stops them
+    seal(sealer(store, station_keys, out, 1, lenient), START)
     outcomes = []
     for step in range(1, 6):
-        delete_share(store, 0.05, seed=step)  # 5 % per refresh: under the 8 % per-refresh limit
-        outcomes.append(seal(sealer(store, station_keys, out, keep=1), START + timedelta(minutes=30 * step)))
+        delete_share(store, 0.05, seed=step)
+        outcomes.append(
+            seal(sealer(store, station_keys, out, 1, lenient), START + timedelta(minutes=30 * step))
+        )
     accepted = [o for o in outcomes if not o.quarantined]
     assert 1 <= len(accepted) < len(outcomes)
     refused = outcomes[len(accepted)]
