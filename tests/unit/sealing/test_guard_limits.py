@@ -22,13 +22,16 @@ from bascule.snapshot.sealing import SealRequest, seal
 START = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 
 
-def sealer(store: Path, keys: KeySet, out: Path, keep: int = 48) -> SealRequest:
+def sealer(
+    store: Path, keys: KeySet, out: Path, keep: int = 48, policy: GuardPolicy | None = None
+) -> SealRequest:
     return SealRequest(
         store,
         tuple(parse_recipients([str(keys.recipient)])),
         load_signing_key(keys.signing_key),
         out,
         keep=keep,
+        policy=policy or GuardPolicy(),
     )
 
 
