@@ -20,11 +20,12 @@ from bascule.cli.options import output_lang
 from bascule.cli.snapshot import snapshot_app
 from bascule.durations import parse_duration
 from bascule.errors import NotFoundError, UserError
+from bascule.hospital.loading import load_map
 from bascule.i18n import Lang, t
 from bascule.snapshot.bundle import BreakGlass
 from bascule.snapshot.folder import DEFAULT_KEEP, BundleFolder, SealingFolder
 from bascule.snapshot.freshness import format_age, format_instant
-from bascule.snapshot.guard import DEFAULT_MAX_CHANGE, DEFAULT_MAX_GARBLED, GuardPolicy
+from bascule.snapshot.guard import GuardPolicy, policy_from
 from bascule.snapshot.keys import (
     load_identities,
     load_public_key,
@@ -59,13 +60,29 @@ SignPassphraseOption = Annotated[
 ]
 KeepOption = Annotated[int, typer.Option("--keep", min=1, help="How many bundles to keep.")]
 MaxChangeOption = Annotated[
-    float, typer.Option("--max-change", min=0.0, max=1.0, help="Share of records a refresh may change.")
+    float | None,
+    typer.Option(
+        "--max-change",
+        min=0.0,
+        max=1.0,
+        help="Share of records (and of each table's) a refresh may change (default: the map's, or 0.3).",
+    ),
+]
+GuardMapOption = Annotated[
+    str | None,
+    typer.Option("--map", metavar="MAP", help="The hospital map whose guard: section sets the thresholds."),
 ]
 HospitalOption = Annotated[
     str | None, typer.Option("--hospital", metavar="ID", help="Hospital id, if the store does not name it.")
 ]
 MaxGarbledOption = Annotated[
-    float, typer.Option("--max-garbled", min=0.0, max=1.0, help="Share of records that may look garbled.")
+    float | None,
+    typer.Option(
+        "--max-garbled",
+        min=0.0,
+        max=1.0,
+        help="Share of records that may look garbled (default: the map's, or 0.05).",
+    ),
 ]
 
 
@@ -77,10 +94,13 @@ def _request(
     passphrase_file: Path | None,
     sign_passphrase_file: Path | None,
     keep: int,
-    max_change: float,
-    max_garbled: float,
+    max_change: float | None,
+    max_garbled: float | None,
     hospital: str | None,
+    map_path: str | None,
 ) -> SealRequest:
+    settings = load_map(map_path).guard if map_path is not None else None
+    policy = policy_from(settings, max_change=max_change, max_garbled=max_garbled)
     recipients = tuple(parse_recipients(to))
     signing_passphrase = read_passphrase(sign_passphrase_file) if sign_passphrase_file else None
     breakglass = BreakGlass.from_passphrase(read_passphrase(passphrase_file)) if passphrase_file else None
@@ -91,7 +111,7 @@ def _request(
         out,
         breakglass,
         keep,
-        GuardPolicy(max_change, max_garbled),
+        policy,
         hospital,
     )
 
@@ -113,15 +133,26 @@ def seal_command(
     passphrase_file: PassphraseOption = None,
     sign_passphrase_file: SignPassphraseOption = None,
     keep: KeepOption = DEFAULT_KEEP,
-    max_change: MaxChangeOption = DEFAULT_MAX_CHANGE,
-    max_garbled: MaxGarbledOption = DEFAULT_MAX_GARBLED,
+    max_change: MaxChangeOption = None,
+    max_garbled: MaxGarbledOption = None,
+    map_path: GuardMapOption = None,
     hospital: HospitalOption = None,
     lang: LangOption = None,
 ) -> None:
     """Seal the store into a new encrypted, signed bundle (quarantined if it looks like an attack)."""
     language = output_lang(lang)
     request = _request(
-        store, to, sign, out, passphrase_file, sign_passphrase_file, keep, max_change, max_garbled, hospital
+        store,
+        to,
+        sign,
+        out,
+        passphrase_file,
+        sign_passphrase_file,
+        keep,
+        max_change,
+        max_garbled,
+        hospital,
+        map_path,
     )
     started = time.perf_counter()
     outcome = seal(request)
@@ -283,8 +314,9 @@ def watch_command(
     passphrase_file: PassphraseOption = None,
     sign_passphrase_file: SignPassphraseOption = None,
     keep: KeepOption = DEFAULT_KEEP,
-    max_change: MaxChangeOption = DEFAULT_MAX_CHANGE,
-    max_garbled: MaxGarbledOption = DEFAULT_MAX_GARBLED,
+    max_change: MaxChangeOption = None,
+    max_garbled: MaxGarbledOption = None,
+    map_path: GuardMapOption = None,
     hospital: HospitalOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -292,7 +324,17 @@ def watch_command(
     language = output_lang(lang)
     period = parse_duration(every, "--every")
     request = _request(
-        store, to, sign, out, passphrase_file, sign_passphrase_file, keep, max_change, max_garbled, hospital
+        store,
+        to,
+        sign,
+        out,
+        passphrase_file,
+        sign_passphrase_file,
+        keep,
+        max_change,
+        max_garbled,
+        hospital,
+        map_path,
     )
     plan = WatchPlan(request, tuple(Path(p) for p in copy_to or ()), period, max_runs)
     console = make_console()
@@ -359,7 +401,7 @@ def demo_part(store_path: Path, out_dir: Path, lang: Lang, console: Console) -> 
         tuple(parse_recipients([str(recipient)])),
         load_signing_key(keys_dir / "demo.key"),
         out_dir / "bundles",
-        policy=GuardPolicy(max_change=1.0),
+        policy=GuardPolicy(max_change=1.0, max_shrink=1.0, anchor_change=1.0, anchor_shrink=1.0, floors={}),
     )
     started = time.perf_counter()
     outcome = seal(request)

@@ -25,6 +25,7 @@ from bascule.hospital.model import (
     CareUnit,
     Facility,
     FallbackProcedure,
+    GuardSettings,
     Hospital,
     HospitalMap,
     Requirement,
@@ -33,7 +34,7 @@ from bascule.hospital.model import (
     Supplier,
     Team,
 )
-from bascule.hospital.validation import Problem, render_path, validate
+from bascule.hospital.validation import GUARD_SHARES, Problem, render_path, validate
 
 DEMO = "demo"
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -256,5 +257,16 @@ def build_map(document: dict[str, Any], source: str = "<map>") -> HospitalMap:
             )
             for e in section("activities")
         ),
+        guard=_guard(document.get("guard") or {}),
         source=source,
+    )
+
+
+def _guard(section: dict[str, Any]) -> GuardSettings:
+    shares = {key: float(section[key]) for key in GUARD_SHARES if key in section}
+    floors = section.get("floors")
+    return GuardSettings(
+        **shares,
+        floors=None if floors is None else tuple((str(k), float(v)) for k, v in floors.items()),
+        slack=section.get("slack"),
     )

@@ -241,6 +241,21 @@ class ActivityType:
 
 
 @dataclass(frozen=True)
+class GuardSettings:
+    """The ransomware guard's thresholds from the map's `guard:` section (shares between 0 and 1;
+    `slack` a number of records); None keeps the guard's default."""
+
+    max_change: float | None = None
+    max_garbled: float | None = None
+    table_garbled: float | None = None
+    max_shrink: float | None = None
+    anchor_change: float | None = None
+    anchor_shrink: float | None = None
+    floors: tuple[tuple[str, float], ...] | None = None
+    slack: int | None = None
+
+
+@dataclass(frozen=True)
 class HospitalMap:
     """The whole map. Node ids, segment ids, supplier ids... share one namespace."""
 
@@ -256,6 +271,7 @@ class HospitalMap:
     facilities: tuple[Facility, ...] = ()
     units: tuple[CareUnit, ...] = ()
     activities: tuple[ActivityType, ...] = ()
+    guard: GuardSettings = field(default_factory=GuardSettings)
     source: str = field(default="<memory>", compare=False)
 
     def __post_init__(self) -> None:

@@ -147,6 +147,21 @@ def _is_anything(value: Any) -> str | None:
     return None  # checked elsewhere (needs, references)
 
 
+def _is_share(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be a share between 0 and 1 (0.3 for 30 %), not {_type_name(value)}"
+    return None if 0 <= value <= 1 else f"must be a share between 0 and 1 (0.3 for 30 %), not {value}"
+
+
+def _is_floors(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return f"must map record tables to shares (allergies: 0.95), not {_type_name(value)}"
+    for table, share in value.items():
+        if (error := _is_id(table)) or (error := _is_share(share)):
+            return f"{table}: {error}"
+    return None
+
+
 def _type_name(value: Any) -> str:
     names = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", type(None): "nothing"}
     for kind, name in names.items():
@@ -208,6 +223,13 @@ HOSPITAL_FIELDS: dict[str, Checker] = {
     "country": _is_country,
     "mrn_systems": _is_text_list,
     "med_times": _is_med_times,
+}
+# The ransomware guard's thresholds (docs/snapshots.md); every key optional.
+GUARD_SHARES = ("max_change", "max_garbled", "table_garbled", "max_shrink", "anchor_change", "anchor_shrink")
+GUARD_FIELDS: dict[str, Checker] = {
+    **dict.fromkeys(GUARD_SHARES, _is_share),
+    "floors": _is_floors,
+    "slack": _is_count(0),
 }
 NODE_SECTIONS = ("assets", "applications", "processes")
 _NEEDABLE = frozenset(("assets", "applications"))
@@ -360,7 +382,7 @@ def _has_cycle(count: int, owners: list[int], needed: list[int]) -> bool:
 
 
 def _check_top(document: dict[str, Any]) -> Iterator[Problem]:
-    known = ["bascule", "hospital", *SECTIONS]  # a list: suggestions must not depend on hash order
+    known = ["bascule", "hospital", "guard", *SECTIONS]  # a list: suggestions must not depend on hash order
     for key in document:
         if key not in known:
             hint = did_you_mean(str(key), known)
@@ -372,6 +394,11 @@ def _check_top(document: dict[str, Any]) -> Iterator[Problem]:
     elif document["bascule"] != FORMAT_VERSION:
         version = document["bascule"]
         yield Problem(("bascule",), f"format {version!r} is not supported; this Bascule reads format 1")
+    guard = document.get("guard")
+    if guard is not None and not isinstance(guard, dict):
+        yield Problem(("guard",), f"must be a mapping of thresholds, not {_type_name(guard)}")
+    elif guard is not None:
+        yield from _check_fields(("guard",), guard, GUARD_FIELDS, ())
     hospital = document.get("hospital")
     if not isinstance(hospital, dict):
         yield Problem(("hospital",), "the hospital is missing: add `hospital: {id: ..., name: ...}`")

@@ -37,6 +37,72 @@ DEFAULT_SCHEME = "sha256-json"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 
 
+# table -> column -> shape -> how many values of that column had it; holds no patient value.
+Profile = Mapping[str, Mapping[str, Mapping[int, int]]]
+# A column's shapes are trusted once this many values were seen; a trait rarer than this share of
+# them, in a new or changed value, marks the record as garbled (ciphertext in a name, a date...).
+PROFILE_MIN_VALUES = 30
+RARE_SHAPE = 0.002
+# Each ASCII character's class, as one letter: Upper, Lower, Digit, Space, Punctuation usual in
+# clinical text, Other symbols; non-ASCII characters are one more class.
+_CLASS_LETTERS = "ULDSPO"
+_CLASS_OF = str.maketrans(
+    {
+        chr(code): "U"
+        if chr(code).isupper()
+        else "L"
+        if chr(code).islower()
+        else "D"
+        if chr(code).isdigit()
+        else "S"
+        if chr(code).isspace()
+        else "P"
+        if chr(code) in "-'.,;:()/%"
+        else "O"
+        for code in range(128)
+    }
+)
+_NON_ASCII_BIT = 1 << len(_CLASS_LETTERS)
+_CASE_FLIP_BIT = _NON_ASCII_BIT << 1
+_LETTER_DIGIT_BIT = _NON_ASCII_BIT << 2
+_SHAPE_BITS = 9
+_CASE_FLIP = re.compile("[a-z][A-Z].*[a-z][A-Z]")  # case flipping inside words, as base64 does
+_LETTER_DIGIT = re.compile("(?<=[A-Za-z])[0-9]|(?<=[0-9])[A-Za-z]")
+
+
+def shape(text: str) -> int:
+    """The character classes a short text mixes, as bits: what ciphertext changes even in a name."""
+    bits = 0
+    if not text.isascii():
+        bits |= _NON_ASCII_BIT
+        text = text.encode("ascii", "ignore").decode()
+    classes = set(text.translate(_CLASS_OF))
+    for bit, letter in enumerate(_CLASS_LETTERS):
+        if letter in classes:
+            bits |= 1 << bit
+    if "U" in classes and "L" in classes and _CASE_FLIP.search(text):
+        bits |= _CASE_FLIP_BIT
+    # Hex or base64 noise switches between letters and digits often; codes once or twice.
+    if "D" in classes and ("U" in classes or "L" in classes) and len(_LETTER_DIGIT.findall(text)) >= 4:
+        bits |= _LETTER_DIGIT_BIT
+    return bits
+
+
+def odd_shape(shapes: Mapping[int, int] | None, value: bytes) -> bool:
+    """A value with a trait (character class, case flipping, letter-digit noise) that its column,
+    per the profile, almost never shows: a new mix of usual traits is not odd."""
+    if not shapes:
+        return False
+    seen = sum(shapes.values())
+    if seen < PROFILE_MIN_VALUES:
+        return False
+    bits = shape(value.decode(errors="replace"))
+    for bit in range(_SHAPE_BITS):
+        if bits & (1 << bit) and sum(n for s, n in shapes.items() if s & (1 << bit)) < RARE_SHAPE * seen:
+            return True
+    return False
+
+
 class _Text(bytes):
     """A TEXT value as raw bytes, told apart from BLOBs (plain bytes) without decoding it."""
 
@@ -60,6 +126,10 @@ class Census:
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Fingerprints over every column, for the next baseline, when they differ from `fingerprints`.
     full_fingerprints: Mapping[str, Mapping[str, bytes]] | None = None
+    # How each column's text is usually shaped (see `shape`): the baseline's, or made afresh.
+    profile: Profile = field(default_factory=dict)
+    # For tables with a `patient_id`: record id -> its patient's id (what a discharge removes).
+    links: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.scheme not in FINGERPRINT_SCHEMES:
@@ -209,6 +279,7 @@ def take_census(
     hospital: str | None = None,
     scheme: str = DEFAULT_SCHEME,
     known_columns: Mapping[str, Sequence[str]] | None = None,
+    profile: Profile | None = None,
 ) -> Census:
     """Counts, keyed fingerprints and garbled records of a store copy.
 
@@ -221,7 +292,9 @@ def take_census(
     connection.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")  # our private copy: page reads without syscalls
     connection.text_factory = _Text
     try:
-        return _census(connection, key, source, known, known_garbled, hospital, scheme, known_columns)
+        return _census(
+            connection, key, source, known, known_garbled, hospital, scheme, known_columns, profile
+        )
     finally:
         connection.close()
 
@@ -235,6 +308,7 @@ def _census(
     hospital: str | None,
     scheme: str,
     known_columns: Mapping[str, Sequence[str]] | None = None,
+    profile: Profile | None = None,
 ) -> Census:
     if scheme not in FINGERPRINT_SCHEMES:
         raise ValueError(f"unknown fingerprint scheme {scheme!r}")
@@ -245,6 +319,8 @@ def _census(
         garbled: set[tuple[str, str]] = set()
         all_columns: dict[str, tuple[str, ...]] = {}
         full: dict[str, dict[str, bytes]] = {}
+        shapes: dict[str, Mapping[str, Mapping[int, int]]] = {}
+        links: dict[str, dict[str, str]] = {}
         for table, columns in record_tables(connection).items():
             all_columns[table] = tuple(column for column, _ in columns)
             compared = columns
@@ -259,8 +335,15 @@ def _census(
             )
             old = (known or {}).get(table, {})
             fresh = [record for record, digest in table_prints.items() if old.get(record) != digest]
+            # The profile is the first good bundle's, carried on: steps of garbling cannot shift it.
+            table_shapes = shapes[table] = (
+                profile.get(table, {}) if profile is not None else _column_shapes(connection, table, columns)
+            )
             garbled.update(
-                (table, record) for record in _garbled(connection, table, columns, fresh, len(table_prints))
+                (table, record)
+                for record in _garbled(
+                    connection, table, columns, fresh, len(table_prints), table_shapes if known else None
+                )
             )
             garbled.update(
                 (t, record)
@@ -269,12 +352,36 @@ def _census(
             )
             counts[table] = len(table_prints)
             fingerprints[table] = table_prints
+            if "patient_id" in all_columns[table]:
+                links[table] = _links(connection, table)
     except sqlite3.DatabaseError:
         raise UserError(f"The continuity store {source} is damaged and cannot be read.") from None
     differs = any(full[table] is not fingerprints[table] for table in full)
     return Census(
-        meta, counts, fingerprints, frozenset(garbled), scheme, all_columns, full if differs else None
+        meta,
+        counts,
+        fingerprints,
+        frozenset(garbled),
+        scheme,
+        all_columns,
+        full if differs else None,
+        shapes,
+        links,
     )
+
+
+def _links(connection: sqlite3.Connection, table: str) -> dict[str, str]:
+    previous_factory = connection.text_factory
+    connection.text_factory = str
+    try:
+        query = (
+            f'SELECT CAST(id AS TEXT), CAST(patient_id AS TEXT) FROM "{table}" WHERE patient_id IS NOT NULL'
+        )
+        return dict(connection.execute(query).fetchall())
+    except UnicodeDecodeError:
+        return {}  # ids that are not text: counts are compared instead
+    finally:
+        connection.text_factory = previous_factory
 
 
 def _fingerprints(
@@ -320,15 +427,51 @@ def _fingerprints(
         connection.text_factory = previous_factory
 
 
-def _garbled(
-    connection: sqlite3.Connection, table: str, columns: list[tuple[str, str]], records: list[str], total: int
-) -> list[str]:
-    """Which of these records hold text that looks garbled (a full scan when many are asked)."""
-    if not records:
-        return []
+def _text_query(table: str, columns: list[tuple[str, str]]) -> str:
     # Only TEXT values (typeof), as raw bytes through sqlite3's C fast path.
     texts = ", ".join(f'CASE WHEN typeof("{c}") = \'text\' THEN "{c}" END' for c, _ in columns)
-    query = f'SELECT CAST(id AS TEXT), {texts} FROM "{table}"'
+    return f'SELECT CAST(id AS TEXT), {texts} FROM "{table}"'
+
+
+def _column_shapes(
+    connection: sqlite3.Connection, table: str, columns: list[tuple[str, str]]
+) -> dict[str, dict[int, int]]:
+    """How often each shape occurs in each TEXT column (values that look garbled left out)."""
+    values: list[Counter[bytes]] = [Counter() for _ in columns]
+    previous_factory = connection.text_factory
+    connection.text_factory = bytes
+    try:
+        cursor = connection.execute(_text_query(table, columns))
+        while rows := cursor.fetchmany(4096):
+            for tally, cells in zip(values, list(zip(*rows, strict=True))[1:], strict=True):
+                tally.update(cells)
+    finally:
+        connection.text_factory = previous_factory
+    profile: dict[str, dict[int, int]] = {}
+    for (name, _), tally in zip(columns, values, strict=True):
+        shapes: Counter[int] = Counter()
+        for value, count in tally.items():  # each distinct value once: codes, units, statuses repeat
+            if value is not None and not looks_garbled(value):
+                shapes[shape(value.decode())] += count
+        if shapes:
+            profile[name] = dict(shapes)
+    return profile
+
+
+def _garbled(
+    connection: sqlite3.Connection,
+    table: str,
+    columns: list[tuple[str, str]],
+    records: list[str],
+    total: int,
+    shapes: Mapping[str, Mapping[int, int]] | None = None,
+) -> list[str]:
+    """Which of these records hold text that looks garbled (a full scan when many are asked): noise
+    on its own, or a shape the column's profile (`shapes`) almost never has."""
+    if not records:
+        return []
+    query = _text_query(table, columns)
+    column_shapes = [(shapes or {}).get(column) for column, _ in columns]
     previous_factory = connection.text_factory
     connection.text_factory = bytes
     try:
@@ -345,7 +488,10 @@ def _garbled(
             while rows := cursor.fetchmany(4096):
                 for row in rows:
                     record = row[0].decode(errors="replace")
-                    if record in wanted and any(v is not None and looks_garbled(v) for v in row[1:]):
+                    if record in wanted and any(
+                        v is not None and (looks_garbled(v) or odd_shape(usual, v))
+                        for usual, v in zip(column_shapes, row[1:], strict=True)
+                    ):
                         found.append(record)
         return found
     finally:

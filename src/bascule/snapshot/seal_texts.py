@@ -30,6 +30,23 @@ register(
             "({garbled_pct}, limit {max_garbled}); it looks like an attack, so it was sealed aside in {path} "
             "and the last good bundle ({last}) stays current.",
         },
+        "findings": {
+            "fr": " Limites franchies : {findings}.",
+            "en": " Limits crossed: {findings}.",
+        },
+        "finding": {
+            "fr": "{table} {what} {share} (limite {limit})",
+            "en": "{table} {what} {share} (limit {limit})",
+        },
+        "finding_change": {"fr": "modifiés ou supprimés", "en": "changed or removed"},
+        "finding_shrink": {"fr": "perdus", "en": "lost"},
+        "finding_floor": {"fr": "perdus sous le plancher", "en": "lost below the floor"},
+        "finding_garbled": {"fr": "illisibles", "en": "garbled"},
+        "finding_anchor-change": {
+            "fr": "modifiés ou supprimés depuis l'ancre",
+            "en": "changed or removed since the anchor",
+        },
+        "finding_anchor-shrink": {"fr": "perdus depuis l'ancre", "en": "lost since the anchor"},
         "none": {"fr": "aucun", "en": "none"},
         "verified": {
             "fr": "Authentique : lot {sequence} de {hospital}, signé par la clé {key_id}, données du "
@@ -108,7 +125,26 @@ def quarantine_sentence(outcome: SealOutcome, last_good: BundleName | None, lang
         max_garbled=_pct(verdict.policy.max_garbled),
         path=outcome.archive,
         last=last_good.archive if last_good else t("seal.none", lang),
-    )
+    ) + _findings(outcome, lang)
+
+
+def _findings(outcome: SealOutcome, lang: Lang) -> str:
+    """Which table crossed which limit (figures only), after the quarantine sentence."""
+    found = outcome.verdict.findings
+    if not found:
+        return ""
+    listed = [
+        t(
+            "seal.finding",
+            lang,
+            table=finding.table,
+            what=t(f"seal.finding_{finding.kind}", lang),
+            share=_pct(finding.share),
+            limit=_pct(finding.limit),
+        )
+        for finding in found
+    ]
+    return t("seal.findings", lang, findings="; ".join(listed))
 
 
 def sealed_sentence(outcome: SealOutcome, lang: Lang, seconds: float) -> str:

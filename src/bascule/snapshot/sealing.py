@@ -1,7 +1,10 @@
 """Seal the continuity store into a bundle: copy, census, guard, encrypt, sign, publish.
 
 Order of publication (each step durable before the next): break-glass file, archive, signature
-(the bundle is complete from here), then `current`, then the guard's baseline, then pruning. A
+(the bundle is complete from here), then `current`, then the guard's baseline and anchor, then
+pruning. The guard's state lives in the folder's private state: `baseline.json` (the last good
+bundle), `anchor.json` (a good bundle at least 24 h old, or the first) and `anchor-next.json` (the
+anchor to be); the anchor files are never pruned. A
 refresh the guard refuses is sealed the same way into quarantine/ and never becomes current.
 """
 
@@ -23,10 +26,10 @@ from bascule.errors import UserError
 from bascule.snapshot.age_format import RecipientError, recipient_bytes
 from bascule.snapshot.archive_writer import write_archive, write_failure
 from bascule.snapshot.bundle import BreakGlass, BundleName
-from bascule.snapshot.census import DEFAULT_SCHEME, Census, StoreMeta, StoreSnapshot, take_census
+from bascule.snapshot.census import DEFAULT_SCHEME, Census, Profile, StoreMeta, StoreSnapshot, take_census
 from bascule.snapshot.durable import durable_temp, fsync_folder, publish
 from bascule.snapshot.folder import DEFAULT_KEEP, SealingFolder
-from bascule.snapshot.guard import Baseline, GuardPolicy, Verdict, judge
+from bascule.snapshot.guard import Baseline, GuardPolicy, Verdict, judge, next_anchor
 from bascule.snapshot.manifest import Manifest, Seal
 from bascule.snapshot.minisign import SecretKey
 from bascule.snapshot.schema import schema_columns
@@ -114,6 +117,7 @@ def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
             snapshot.copy_to(copy)
         baseline = Baseline.load(folder.baseline_path)
         key = baseline.key if baseline is not None else Baseline.new_key()
+        anchors = _Anchors(folder)
         # The census reads the copy while it is encrypted; the manifest waits for it.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="census") as pool:
             census = pool.submit(
@@ -126,6 +130,7 @@ def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
                 request.hospital,
                 baseline.scheme if baseline else DEFAULT_SCHEME,
                 _columns_compared(baseline),
+                _profile(baseline, anchors),
             )
             try:
                 return _write_bundle(
@@ -137,10 +142,43 @@ def seal(request: SealRequest, now: datetime | None = None) -> SealOutcome:
                     census,
                     baseline,
                     key,
+                    anchors,
                     now or datetime.now(UTC),
                 )
             finally:
                 census.cancel()
+
+
+@dataclass
+class _Anchors:
+    """The guard's long-lived references, kept in the folder's private state."""
+
+    anchor_path: Path
+    candidate_path: Path
+    anchor: Baseline | None
+    candidate: Baseline | None
+
+    def __init__(self, folder: SealingFolder) -> None:
+        self.anchor_path = folder.state_folder / "anchor.json"
+        self.candidate_path = folder.state_folder / "anchor-next.json"
+        self.anchor = Baseline.load(self.anchor_path)
+        self.candidate = Baseline.load(self.candidate_path)
+
+    def advance(self, sealed: Baseline, now: datetime) -> None:
+        anchor, candidate = next_anchor(self.anchor, self.candidate, sealed, now)
+        if anchor is not self.anchor:
+            anchor.save(self.anchor_path)
+        if candidate is not None and candidate is not self.candidate:
+            candidate.save(self.candidate_path)
+
+
+def _profile(baseline: Baseline | None, anchors: _Anchors) -> Profile | None:
+    """How each column's text is shaped: the anchor's (first made when the folder was), so that
+    garbling in steps cannot teach the guard that garbled text is usual."""
+    for reference in (anchors.anchor, baseline):
+        if reference is not None and reference.profile is not None:
+            return reference.profile
+    return None
 
 
 def _columns_compared(baseline: Baseline | None) -> Mapping[str, tuple[str, ...]] | None:
@@ -178,6 +216,7 @@ def _write_bundle(
     census_future: Future[Census],
     baseline: Baseline | None,
     key: bytes,
+    anchors: _Anchors,
     created: datetime,
 ) -> SealOutcome:
     sequence = folder.reserve_sequence()
@@ -187,7 +226,7 @@ def _write_bundle(
 
     def manifest_for(store_sha256: str, store_size: int) -> bytes:
         census = judgement.census = census_future.result()
-        verdict = judgement.verdict = judge(census, baseline, request.policy)
+        verdict = judgement.verdict = judge(census, baseline, request.policy, anchors.anchor)
         manifest = Manifest(
             meta.hospital,
             meta.source,
@@ -244,8 +283,18 @@ def _write_bundle(
         folder.quarantine.prune(request.keep)
     else:
         folder.set_current(name)
-        Baseline(
-            sequence, key, census.next_baseline_fingerprints, census.garbled, census.scheme, census.columns
-        ).save(folder.baseline_path)
+        good = Baseline(
+            sequence,
+            key,
+            census.next_baseline_fingerprints,
+            census.garbled,
+            census.scheme,
+            census.columns,
+            census.profile,
+            created,
+            census.links,
+        )
+        good.save(folder.baseline_path)
+        anchors.advance(good, created)
         folder.prune(request.keep)
     return SealOutcome(name, target, manifests[0], verdict, sealed.archive_size)

@@ -255,7 +255,7 @@ def test_demo_part_seals_and_verifies(tmp_path: Path) -> None:
     buffer = io.StringIO()
     console = Console(file=buffer, width=300)
     demo_part(store, tmp_path / "demo", "en", console)
-    rewrite_share(store, 1.0, table="observation")  # the demo regenerates its store at each run
+    rewrite_share(store, 1.0)  # the demo regenerates its store at each run: every patient differs
     demo_part(store, tmp_path / "demo", "fr", console)  # keys made once, reused
     lines = buffer.getvalue().splitlines()
     assert lines[0].startswith("Demo snapshot: bundle 1 of demo-hospital, 800 records")
@@ -308,3 +308,16 @@ def test_break_glass_passphrase_opens_without_any_station_key(
         == 0
     )
     assert (site / "glass" / "store.sqlite").exists()
+
+
+def test_the_maps_guard_section_sets_the_limits(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hospital_map = site / "map.yaml"
+    hospital_map.write_text("bascule: 1\nhospital: {id: chsv}\nguard: {max_change: 0.05}\n")
+    assert main(seal_args(site)) == 0
+    rewrite_share(site / "store.sqlite", 0.2)  # 40 of 200 patients: under the default 30 %
+    assert main(seal_args(site, "--map", str(hospital_map), "--lang", "en")) == 5
+    assert "Limits crossed: patient changed or removed 20% (limit 5%)." in capsys.readouterr().out
+    assert main(seal_args(site, "--map", str(hospital_map), "--max-change", "0.3")) == 0  # the option wins
+    hospital_map.write_text("bascule: 1\nhospital: {id: chsv}\nguard: {max_change: 5}\n")
+    assert main(seal_args(site, "--map", str(hospital_map))) == 2
+    assert "guard.max_change: must be a share between 0 and 1" in capsys.readouterr().err

@@ -102,7 +102,7 @@ CASES = [
         GOOD + "servers: []\n",
         [
             'map.yaml:16 servers: unknown section "servers"; sections are activities, applications, assets, bascule, '
-            "facilities, hospital, procedures, processes, segments, sites, suppliers, teams, units"
+            "facilities, guard, hospital, procedures, processes, segments, sites, suppliers, teams, units"
         ],
     ),
     (
@@ -135,11 +135,44 @@ CASES = [
         ["map.yaml:1 (top): the format marker is missing: add `bascule: 1` at the top"],
     ),
     (
+        "a guard threshold that is not a share",
+        GOOD + "guard: {max_shrink: 8, floors: {alerts: 0.9}}\n",
+        ["map.yaml:16 guard.max_shrink: must be a share between 0 and 1 (0.3 for 30 %), not 8"],
+    ),
+    (
+        "a guard floor that is not a share",
+        GOOD + "guard: {floors: {alerts: high}}\n",
+        ["map.yaml:16 guard.floors: alerts: must be a share between 0 and 1 (0.3 for 30 %), not text"],
+    ),
+    (
+        "an unknown guard threshold",
+        GOOD + "guard: {max_shrinkage: 0.1}\n",
+        [
+            'map.yaml:16 guard.max_shrinkage: unknown key "max_shrinkage" (did you mean "max_shrink"?); allowed: '
+            "max_change, max_garbled, table_garbled, max_shrink, anchor_change, anchor_shrink, floors, slack"
+        ],
+    ),
+    (
         "malformed YAML",
         GOOD.replace("priority: 1", "priority: [1"),
         ["map.yaml:13: malformed YAML: did not find expected ',' or ']'"],
     ),
 ]
+
+
+def test_the_guard_section_sets_the_thresholds(tmp_path: Path) -> None:
+    path = tmp_path / "map.yaml"
+    path.write_text(
+        GOOD + "guard: {max_shrink: 0.05, anchor_shrink: 0.1, floors: {alerts: 0.99}, slack: 1}\n"
+    )
+    guard = load_map(path).guard
+    assert (guard.max_shrink, guard.anchor_shrink, guard.floors, guard.slack) == (
+        0.05,
+        0.1,
+        (("alerts", 0.99),),
+        1,
+    )
+    assert guard.max_change is None  # the guard's default stays
 
 
 @pytest.mark.parametrize(("mistake", "text", "expected"), CASES, ids=[c[0] for c in CASES])
