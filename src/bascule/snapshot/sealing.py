@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pyrage
 
+from bascule.durable import PRIVATE, SHARED, durable_temp, fsync_folder, publish
 from bascule.errors import UserError
 from bascule.snapshot.age_format import RecipientError, recipient_bytes
 from bascule.snapshot.archive_writer import write_archive, write_failure
 from bascule.snapshot.bundle import BreakGlass, BundleName
 from bascule.snapshot.census import DEFAULT_SCHEME, Census, StoreMeta, StoreSnapshot, take_census
-from bascule.snapshot.durable import durable_temp, fsync_folder, publish
 from bascule.snapshot.folder import DEFAULT_KEEP, SealingFolder
 from bascule.snapshot.guard import Baseline, GuardPolicy, Verdict, judge
 from bascule.snapshot.manifest import Manifest, Seal
@@ -201,7 +201,7 @@ def _write_bundle(
         manifests.append(manifest)
         return manifest.to_bytes()
 
-    with durable_temp(folder.path / name.archive) as (stream, archive_temp):
+    with durable_temp(folder.path / name.archive, SHARED) as (stream, archive_temp):
         try:
             sealed = write_archive(copy, created, manifest_for, recipient_keys, stream)
         except OSError as error:
@@ -220,10 +220,10 @@ def _write_bundle(
             seal_facts.to_comment(),
             f"Bascule snapshot {sequence} of {meta.hospital}; check with minisign -V",
         )
-        with durable_temp(target / name.signature) as (stream, signature_temp):
+        with durable_temp(target / name.signature, SHARED) as (stream, signature_temp):
             stream.write(signature.encode())
         if request.breakglass is not None:
-            with durable_temp(target / name.breakglass, 0o600) as (stream, breakglass_temp):
+            with durable_temp(target / name.breakglass, PRIVATE) as (stream, breakglass_temp):
                 stream.write(request.breakglass.sealed_identity)
             publish(breakglass_temp, target / name.breakglass)
         publish(archive_temp, target / name.archive)
