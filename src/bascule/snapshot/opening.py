@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyrage
 
-from bascule.durable import PRIVATE, durable_temp, fsync_folder, publish, write_atomically
+from bascule.durable import PRIVATE, durable_temp, fsync_folder, publish, sweep_leftovers, write_atomically
 from bascule.errors import UserError
 from bascule.snapshot.bundle import decrypt_archive
 from bascule.snapshot.manifest import MANIFEST_MEMBER, STORE_MEMBER, Manifest
@@ -40,6 +40,7 @@ def open_bundle(
         into.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UserError(f"Cannot create the folder {into}: {error.strerror}.") from None
+    sweep_leftovers(into)  # a killed open's plaintext temp store (.tmp-*-store.sqlite)
     store = into / STORE_MEMBER
     with durable_temp(store, PRIVATE) as (stream, temp):
         try:

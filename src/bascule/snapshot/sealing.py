@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyrage
 
-from bascule.durable import PRIVATE, SHARED, durable_temp, fsync_folder, publish
+from bascule.durable import PRIVATE, SHARED, durable_temp, fsync_folder, publish, sweep_leftovers
 from bascule.errors import UserError
 from bascule.snapshot.age_format import RecipientError, recipient_bytes
 from bascule.snapshot.archive_writer import write_archive, write_failure
@@ -91,6 +91,7 @@ def _private_scratch(folder: SealingFolder, store: Path) -> Iterator[Path]:
     """Scratch space for the plaintext copy (mode 0700), held under the folder's lock, so
     whatever a killed sealer left there is swept first."""
     shutil.rmtree(folder.state_folder / "scratch", ignore_errors=True)
+    sweep_leftovers(folder.path)  # a killed sealer's half-written bundle files
     scratch = _scratch_location(folder, store)
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(mode=0o700)
