@@ -24,6 +24,7 @@ from bascule.errors import UserError
 TEMP_PREFIX = ".tmp-"
 PRIVATE = 0o600  # patient data, keys, state: the owner only
 SHARED = 0o644  # public keys, signatures, encrypted bundles: anyone may read them
+ORDINARY = 0o666  # no patient data (drawings, plans): the umask decides, as for any file the user writes
 _GATHER = 1 << 20
 
 _REASONS = {
