@@ -23,7 +23,7 @@ from bascule.durable import PRIVATE, SHARED, durable_temp, fsync_folder, publish
 from bascule.errors import UserError
 from bascule.snapshot.age_format import RecipientError, recipient_bytes
 from bascule.snapshot.archive_writer import write_archive, write_failure
-from bascule.snapshot.bundle import BreakGlass, BundleName
+from bascule.snapshot.bundle import BreakGlass, BundleName, remove_bundle_files
 from bascule.snapshot.census import DEFAULT_SCHEME, Census, StoreMeta, StoreSnapshot, take_census
 from bascule.snapshot.folder import DEFAULT_KEEP, SealingFolder
 from bascule.snapshot.guard import Baseline, GuardPolicy, Verdict, judge
@@ -236,9 +236,13 @@ def _write_bundle(
         fsync_folder(folder.path)
         folder.quarantine.prune(request.keep)
     else:
-        folder.set_current(name)
-        Baseline(
-            sequence, key, census.next_baseline_fingerprints, census.garbled, census.scheme, census.columns
-        ).save(folder.baseline_path)
+        try:  # the baseline first: a bundle never becomes current without the baseline it sets
+            Baseline(
+                sequence, key, census.next_baseline_fingerprints, census.garbled, census.scheme, census.columns
+            ).save(folder.baseline_path)
+            folder.set_current(name)
+        except UserError:  # a full disk: the folder goes back to its last good bundle
+            remove_bundle_files(folder.path, name)
+            raise
         folder.prune(request.keep)
     return SealOutcome(name, target, manifests[0], verdict, sealed.archive_size)

@@ -88,3 +88,15 @@ def test_sweep_removes_only_temp_files(tmp_path: Path) -> None:
     sweep_leftovers(tmp_path)
     sweep_leftovers(tmp_path / "absent")
     assert [p.name for p in tmp_path.iterdir()] == ["store.sqlite"]
+
+
+def test_new_stores_and_outboxes_are_owner_only_with_their_journals(tmp_path: Path) -> None:
+    from bascule.notify.outbox import Outbox
+    from bascule.snapshot.store import ContinuityStore
+
+    with ContinuityStore.open(tmp_path / "store.sqlite"):
+        created = [tmp_path / "store.sqlite", tmp_path / "store.sqlite-wal"]
+        assert [stat.S_IMODE(p.stat().st_mode) for p in created] == [PRIVATE, PRIVATE]
+    with Outbox.open(tmp_path / "outbox.sqlite") as box:
+        assert box is not None
+        assert stat.S_IMODE((tmp_path / "outbox.sqlite").stat().st_mode) == PRIVATE
