@@ -238,7 +238,12 @@ def _write_bundle(
     else:
         try:  # the baseline first: a bundle never becomes current without the baseline it sets
             Baseline(
-                sequence, key, census.next_baseline_fingerprints, census.garbled, census.scheme, census.columns
+                sequence,
+                key,
+                census.next_baseline_fingerprints,
+                census.garbled,
+                census.scheme,
+                census.columns,
             ).save(folder.baseline_path)
             folder.set_current(name)
         except UserError:  # a full disk: the folder goes back to its last good bundle
