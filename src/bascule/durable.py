@@ -35,6 +35,7 @@ _REASONS = {
     errno.EACCES: "permission denied",
     errno.EPERM: "permission denied",
     errno.ENOENT: "its folder does not exist",
+    errno.EEXIST: "it already exists",
 }
 
 

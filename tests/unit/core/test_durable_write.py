@@ -55,20 +55,24 @@ def test_a_failing_block_leaves_no_temp_and_the_previous_file(tmp_path: Path) ->
     assert sorted(p.name for p in tmp_path.iterdir()) == ["export.ndjson"]
 
 
-def test_disk_full_is_one_sentence_and_the_previous_file_stays(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [(errno.ENOSPC, "the disk is full"), (errno.EIO, "the disk reported an input/output error")],
+)
+def test_disk_full_is_one_sentence_and_the_previous_file_stays(
+    tmp_path: Path, code: int, reason: str
+) -> None:
     target = tmp_path / "calls.csv"
     target.write_bytes(b"previous\n")
 
     def full(_descriptor: int) -> None:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        raise OSError(code, os.strerror(code))
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(os, "fsync", full)  # a delayed-allocation file system reports ENOSPC at fsync
         with pytest.raises(WriteFailed) as raised:
             write_atomically(target, b"new content\n")
-    assert (
-        str(raised.value) == f"Cannot write {target}: the disk is full; the previous file is left as it was."
-    )
+    assert str(raised.value) == f"Cannot write {target}: {reason}; the previous file is left as it was."
     assert raised.value.exit_code == 2 and "\n" not in str(raised.value)
     assert target.read_bytes() == b"previous\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["calls.csv"]
@@ -77,7 +81,7 @@ def test_disk_full_is_one_sentence_and_the_previous_file_stays(tmp_path: Path) -
 def test_exclusive_refuses_an_existing_file_without_leaving_a_temp(tmp_path: Path) -> None:
     target = tmp_path / "station.age"
     target.write_bytes(b"key")
-    with pytest.raises(WriteFailed):
+    with pytest.raises(WriteFailed, match="it already exists"):
         write_atomically(target, b"other", exclusive=True)
     assert target.read_bytes() == b"key" and [p.name for p in tmp_path.iterdir()] == ["station.age"]
 
