@@ -42,10 +42,11 @@ _REASONS = {
 class WriteFailed(UserError):
     """A file could not be written; the previous one, if any, is untouched."""
 
-    def __init__(self, target: Path, error: OSError) -> None:
-        reason = _REASONS.get(error.errno or 0, error.strerror or type(error).__name__)
-        super().__init__(f"Cannot write {target}: {reason}; the previous file is left as it was.")
-        self.errno = error.errno
+
+def write_failed(target: Path, error: OSError) -> WriteFailed:
+    """The one sentence for `error` on `target` (a plain message, so it crosses process pools)."""
+    reason = _REASONS.get(error.errno or 0, error.strerror or type(error).__name__)
+    return WriteFailed(f"Cannot write {target}: {reason}; the previous file is left as it was.")
 
 
 @contextlib.contextmanager
@@ -56,7 +57,7 @@ def failures_named(target: Path) -> Iterator[None]:
     except OSError as error:
         if error.errno is None:
             raise
-        raise WriteFailed(target, error) from None
+        raise write_failed(target, error) from None
 
 
 class WholeWriter(io.FileIO):

@@ -104,3 +104,13 @@ def test_new_stores_and_outboxes_are_owner_only_with_their_journals(tmp_path: Pa
     with Outbox.open(tmp_path / "outbox.sqlite") as box:
         assert box is not None
         assert stat.S_IMODE((tmp_path / "outbox.sqlite").stat().st_mode) == PRIVATE
+
+
+def test_the_failure_crosses_a_process_pool_whole() -> None:
+    import pickle
+
+    from bascule.durable import write_failed
+
+    failure = write_failed(Path("kit-urgences.pdf"), OSError(errno.ENOSPC, "No space left on device"))
+    copy = pickle.loads(pickle.dumps(failure))
+    assert isinstance(copy, WriteFailed) and str(copy) == str(failure) and copy.exit_code == 2
