@@ -19,6 +19,7 @@ from rich.rule import Rule
 from bascule.cli.context import make_console
 from bascule.cli.impact import print_impact
 from bascule.cli.options import LangOption, output_lang
+from bascule.durable import PRIVATE, write_atomically
 from bascule.errors import UserError
 from bascule.hospital.loading import DEMO, load_map
 from bascule.hospital.model import HospitalMap
@@ -57,12 +58,7 @@ register_messages(
 
 def write_json(path: Path, document: object) -> None:
     """Write atomically: a crash leaves the previous file, never half of a new one."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        temporary.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        temporary.replace(path)
-    except OSError as error:
-        raise UserError(f"Cannot write {path}: {error.strerror or error}.") from None
+    write_atomically(path, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode(), PRIVATE)
 
 
 def impact_part(

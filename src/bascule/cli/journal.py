@@ -10,6 +10,7 @@ import typer
 
 from bascule.cli.context import environment
 from bascule.cli.serve import DataOption, DbOption
+from bascule.durable import PRIVATE, write_atomically
 from bascule.errors import UserError
 
 journal_app = typer.Typer(help="Check and export the crisis journal.", no_args_is_help=True)
@@ -71,8 +72,10 @@ def register(app: typer.Typer) -> None:
             if out is None:
                 sys.stdout.write(text)
                 return
-            out.write_text(text, encoding="utf-8")
+            write_atomically(out, text.encode("utf-8"), PRIVATE)
         else:
             assert out is not None
-            out.write_bytes(reports.journal_pdf(records, journal_store.verify_chain(), language))
+            write_atomically(
+                out, reports.journal_pdf(records, journal_store.verify_chain(), language), PRIVATE
+            )
         typer.echo(f"Journal written to {out}.", err=True)

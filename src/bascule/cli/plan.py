@@ -25,6 +25,7 @@ from bascule.cli.options import (
     map_and_scenario,
     output_lang,
 )
+from bascule.durable import ORDINARY, write_atomically
 from bascule.errors import UserError
 from bascule.gantt import write_gantt
 from bascule.hospital.model import HospitalMap
@@ -248,11 +249,11 @@ def demo_part(
     json_path, gantt_path = out_dir / "plan.json", out_dir / "plan-gantt.svg"
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(
-            json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
     except OSError as error:
         raise UserError(f"Cannot write the plan to {json_path}: {error.strerror or error}.") from error
+    write_atomically(
+        json_path, (json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n").encode(), ORDINARY
+    )
     write_gantt(result, hospital_map, gantt_path, lang)
     console.print(
         t(

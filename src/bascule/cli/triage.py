@@ -35,6 +35,7 @@ from bascule.cli.options import (
     output_lang,
 )
 from bascule.clinical.views import ScheduledActivity
+from bascule.durable import PRIVATE, write_atomically
 from bascule.errors import UserError
 from bascule.hospital.model import HospitalMap
 from bascule.i18n import Lang, t
@@ -233,12 +234,7 @@ def write_proposals(path: Path, run: TriageRun) -> None:
         text = json.dumps([p.to_json() for p in run.proposals], ensure_ascii=False, indent=1) + "\n"
     else:
         raise UserError(f"--out {path} must end in .json or .csv.")
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
-    except OSError as error:
-        raise UserError(f"Cannot write {path}: {error.strerror or error}.") from None
+    write_atomically(path, text.encode("utf-8"), PRIVATE)  # proposals name patients' activities
 
 
 def journal_approvals(data: Path | None, db: Path | None, incident: int | None) -> list[Approval]:

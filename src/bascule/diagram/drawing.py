@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from bascule.diagram.impact_view import ImpactView
 from bascule.diagram.layout import place
 from bascule.diagram.render import arrow_markers, draw_graph
 from bascule.diagram.svg import FONT_FAMILY, element, escape, number
+from bascule.durable import ORDINARY, write_atomically
 from bascule.errors import UserError
 from bascule.hospital.model import HospitalMap
 from bascule.i18n import Lang, t
@@ -123,18 +123,7 @@ def draw_to_file(
     ).encode("utf-8")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-        # os.open with 0o666 lets the umask decide, as for any file the user writes (mkstemp forces 0600)
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(content)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
     except OSError as error:
         raise UserError(f"Cannot write the drawing to {target}: {error.strerror or error}.") from error
+    write_atomically(target, content, ORDINARY)  # the map's drawing: no patient data
     return target

@@ -4,8 +4,6 @@ the patient's name. Written atomically."""
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from bascule.downtime.numbers import DowntimeNumber
+from bascule.durable import SHARED, durable_temp, put_in_place
 from bascule.i18n import Lang, register, t
 from bascule.kits.fonts import typefaces
 
@@ -34,42 +33,41 @@ register(
 
 def write_label_sheets(numbers: Sequence[DowntimeNumber], unit: str, target: Path, lang: Lang) -> int:
     """Write the labels of `numbers` to `target` (PDF); return the page count."""
+    with durable_temp(target, SHARED) as (stream, temp):  # blank labels: no patient data
+        pages = _draw_labels(Canvas(stream, pagesize=A4), numbers, unit, lang)
+    put_in_place(temp, target)
+    return max(pages, 1)
+
+
+def _draw_labels(canvas: Canvas, numbers: Sequence[DowntimeNumber], unit: str, lang: Lang) -> int:
     faces = typefaces()
-    temp = target.parent / f".tmp-{secrets.token_hex(6)}-{target.name}"
-    canvas = Canvas(str(temp), pagesize=A4)
     canvas.setTitle(t("downtime_labels.title", lang))
     page_width, page_height = A4
     left = (page_width - COLUMNS * LABEL_WIDTH) / 2
     top = page_height - (page_height - ROWS * LABEL_HEIGHT) / 2
     per_page = COLUMNS * ROWS
     pages = 0
-    try:
-        for index, number in enumerate(numbers):
-            slot = index % per_page
-            if slot == 0 and index:
-                canvas.showPage()
-            if slot == 0:
-                pages += 1
-            x = left + (slot % COLUMNS) * LABEL_WIDTH + 4 * mm
-            y = top - (slot // COLUMNS + 1) * LABEL_HEIGHT + 3 * mm
-            canvas.setFont(faces.regular, 7.5)
-            canvas.drawString(x, y + 29 * mm, t("downtime_labels.number", lang))
-            canvas.setFont(faces.bold, 14)
-            canvas.drawString(x, y + 23.5 * mm, number.text)
-            barcode = Code128(number.text, barHeight=9 * mm, barWidth=0.24 * mm, quiet=False)
-            barcode.drawOn(canvas, x, y + 13 * mm)
-            canvas.setFont(faces.regular, 7.5)
-            canvas.drawString(
-                x, y + 9.5 * mm, t("downtime_labels.where", lang, unit=unit[:24], station=number.station)
-            )
-            canvas.setFont(faces.regular, 8)
-            canvas.drawString(x, y + 3 * mm, t("downtime_labels.name", lang))
-            canvas.line(x + 11 * mm, y + 3 * mm, x + LABEL_WIDTH - 8 * mm, y + 3 * mm)
-        canvas.showPage()
-        canvas.save()
-        with open(temp, "rb") as written:
-            os.fsync(written.fileno())
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
-    return max(pages, 1)
+    for index, number in enumerate(numbers):
+        slot = index % per_page
+        if slot == 0 and index:
+            canvas.showPage()
+        if slot == 0:
+            pages += 1
+        x = left + (slot % COLUMNS) * LABEL_WIDTH + 4 * mm
+        y = top - (slot // COLUMNS + 1) * LABEL_HEIGHT + 3 * mm
+        canvas.setFont(faces.regular, 7.5)
+        canvas.drawString(x, y + 29 * mm, t("downtime_labels.number", lang))
+        canvas.setFont(faces.bold, 14)
+        canvas.drawString(x, y + 23.5 * mm, number.text)
+        barcode = Code128(number.text, barHeight=9 * mm, barWidth=0.24 * mm, quiet=False)
+        barcode.drawOn(canvas, x, y + 13 * mm)
+        canvas.setFont(faces.regular, 7.5)
+        canvas.drawString(
+            x, y + 9.5 * mm, t("downtime_labels.where", lang, unit=unit[:24], station=number.station)
+        )
+        canvas.setFont(faces.regular, 8)
+        canvas.drawString(x, y + 3 * mm, t("downtime_labels.name", lang))
+        canvas.line(x + 11 * mm, y + 3 * mm, x + LABEL_WIDTH - 8 * mm, y + 3 * mm)
+    canvas.showPage()
+    canvas.save()
+    return pages

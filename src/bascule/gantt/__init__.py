@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
+from bascule.durable import ORDINARY, write_atomically
 from bascule.errors import UserError
 from bascule.gantt.layout import lay_out
 from bascule.gantt.render import to_png, to_svg
@@ -39,16 +39,9 @@ def write_gantt(
     )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(content)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
     except OSError as error:
         raise UserError(f"Cannot write the Gantt chart to {target}: {error.strerror or error}.") from error
+    write_atomically(target, content, ORDINARY)  # the restoration plan: no patient data
     return target
 
 

@@ -1,21 +1,19 @@
 """One unit's kit as one PDF: cover, census, patient sheets, blank forms, procedures.
 
-The PDF is written to a temp file next to the target and renamed over it: a crash or a full disk
-leaves the previous kit, never half of a new one.
+The PDF is written to an owner-only temp file next to the target and renamed over it
+(`bascule.durable`): a crash or a full disk leaves the previous kit, never half of a new one.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from reportlab.platypus import Flowable
 
-from bascule.errors import UserError
+from bascule.durable import PRIVATE, durable_temp, put_in_place
 from bascule.i18n import Lang, t
 from bascule.kits.content import UnitKitContent
 from bascule.kits.forms import blank_forms
@@ -57,20 +55,14 @@ def render_kit(
 ) -> KitFile:
     census = content.census
     target = out_dir / kit_file_name(census.unit_id)
-    temp = out_dir / f".tmp-{secrets.token_hex(6)}-{target.name}"
     facts = PageFacts(census.name, full(content.data_time, content.zone), lang)
-    document = kit_document(str(temp), paper, f"{t('kits.kit_title', lang)} — {census.name}")
-    try:
+    # Written straight into an owner-only temp file: a kit holds patients' allergies and drugs.
+    with durable_temp(target, PRIVATE) as (stream, temp):
+        document = kit_document(stream, paper, f"{t('kits.kit_title', lang)} — {census.name}")
         with as_of(content.data_time):
             document.build(
                 kit_story(content, lang, paper, printed_at or datetime.now(UTC)),
                 canvasmaker=canvas_for(facts),
             )
-        with open(temp, "rb") as written:
-            os.fsync(written.fileno())
-        os.replace(temp, target)
-    except OSError as error:
-        raise UserError(f"Cannot write the kit {target}: {error.strerror or error}.") from None
-    finally:
-        temp.unlink(missing_ok=True)
+    put_in_place(temp, target)
     return KitFile(census.unit_id, target, document.page, target.stat().st_size, census.occupied)

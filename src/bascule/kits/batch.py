@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bascule.clinical.placement import NOT_PLACED
+from bascule.durable import sweep_leftovers
 from bascule.hospital.model import HospitalMap
 from bascule.i18n import Lang, t
 from bascule.kits.assemble import KitFile, render_kit
@@ -93,6 +94,7 @@ def print_kits(
         if NOT_PLACED in wanted:
             occupied[NOT_PLACED] = len(store.unplaced())
     out_dir.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(out_dir)  # half-written kits of a killed run hold patient data
     printed_at = datetime.now(UTC)
     orders = [
         KitOrder(

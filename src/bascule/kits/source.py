@@ -5,23 +5,19 @@ never in place: printing never changes the store it prints from."""
 from __future__ import annotations
 
 import contextlib
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from bascule.errors import NotFoundError
+from bascule.scratch import private_scratch
 from bascule.snapshot.census import take_copy
 from bascule.snapshot.schema import SCHEMA_VERSION
 from bascule.snapshot.store import ContinuityStore, peek_meta
 from bascule.snapshot.verify import Verified
 
 
-@contextlib.contextmanager
-def _scratch() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory(prefix="bascule-kits-") as folder:
-        path = Path(folder)
-        path.chmod(0o700)
-        yield path
+def _scratch() -> contextlib.AbstractContextManager[Path]:
+    return private_scratch("bascule-kits-")  # a killed run's plaintext store is swept by the next
 
 
 def _current(store: Path, scratch: Path) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from bascule import i18n
-from bascule.errors import UserError
+from bascule.durable import PRIVATE, write_atomically
 from bascule.i18n import Lang, t
 from bascule.notify.outbox import Outbox
 
@@ -103,15 +103,6 @@ def call_list(outbox: Outbox, sent_before: float, store_path: Path | None) -> li
     return entries
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        temporary.write_bytes(data)
-        temporary.replace(path)
-    except OSError as error:
-        raise UserError(f"Cannot write {path}: {error.strerror or error}.") from None
-
-
 def write_csv(path: Path, entries: Sequence[CallEntry], lang: Lang) -> None:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -132,7 +123,7 @@ def write_csv(path: Path, entries: Sequence[CallEntry], lang: Lang) -> None:
                 e.problem,
             ]
         )
-    _atomic_write(path, out.getvalue().encode("utf-8"))
+    write_atomically(path, out.getvalue().encode("utf-8"), PRIVATE)  # phone numbers
 
 
 def _when(starts_at: str) -> str:
@@ -196,4 +187,4 @@ def write_pdf(path: Path, entries: Sequence[CallEntry], lang: Lang) -> None:
     )
     story.append(table)
     document.build(story)
-    _atomic_write(path, buffer.getvalue())
+    write_atomically(path, buffer.getvalue(), PRIVATE)

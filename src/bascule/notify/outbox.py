@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
+from bascule.durable import create_private
 from bascule.errors import NotFoundError, UserError
 
 SCHEMA = """
@@ -154,6 +155,7 @@ class Outbox:
             )
         if not file.parent.is_dir():
             raise NotFoundError(f"The folder {file.parent} does not exist; create it first.")
+        create_private(file)  # contact data of patients: owner only, and so are its WAL and journal
         try:
             connection = sqlite3.connect(file, isolation_level=None, check_same_thread=False, timeout=30)
             connection.execute("PRAGMA journal_mode = WAL")

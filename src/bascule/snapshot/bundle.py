@@ -32,6 +32,7 @@ from bascule.snapshot.archive_writer import TAR_BLOCK as _BLOCK
 from bascule.snapshot.freshness import compact_instant
 from bascule.snapshot.manifest import MANIFEST_MEMBER, STORE_MEMBER, Manifest
 from bascule.snapshot.minisign import SignatureMismatch
+from bascule.snapshot.passphrase_strength import check_breakglass_strength
 
 CHUNK = 1 << 20
 _NAME = re.compile(r"^bascule-(\d{8,})-(\d{8}T\d{6}Z)\.tar\.age$")
@@ -214,9 +215,15 @@ class BreakGlass:
 
     @classmethod
     def from_passphrase(cls, passphrase: bytes) -> BreakGlass:
+        """Refuses a weak passphrase (`passphrase_strength`): it opens every bundle of the session."""
+        try:
+            text_passphrase = passphrase.decode()
+        except UnicodeDecodeError:
+            raise UserError("The break-glass passphrase is not UTF-8 text; write it as plain text.") from None
+        check_breakglass_strength(text_passphrase)
         identity = pyrage.x25519.Identity.generate()
         text = f"# Bascule break-glass identity: age -d -i THIS_FILE BUNDLE.tar.age\n{identity}\n"
-        return cls(identity.to_public(), pyrage.passphrase.encrypt(text.encode(), passphrase.decode()))
+        return cls(identity.to_public(), pyrage.passphrase.encrypt(text.encode(), text_passphrase))
 
 
 def remove_bundle_files(folder: Path, name: BundleName) -> None:

@@ -20,9 +20,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from bascule.durable import (
+    PRIVATE,
+    SHARED,
+    durable_temp,
+    fsync_folder,
+    publish,
+    sweep_leftovers,
+    write_atomically,
+)
 from bascule.errors import UserError
 from bascule.snapshot.bundle import BundleName, remove_bundle_files, signature_path
-from bascule.snapshot.durable import durable_temp, fsync_folder, publish, sweep_leftovers, write_atomically
 from bascule.snapshot.freshness import format_instant
 from bascule.snapshot.manifest import Seal
 from bascule.snapshot.minisign import Signature, SignatureMismatch
@@ -75,7 +83,7 @@ class BundleFolder:
         return max((n.sequence for n in all_names), default=0)
 
     def set_current(self, name: BundleName) -> None:
-        write_atomically(self.path / CURRENT, f"{name.archive}\n".encode())
+        write_atomically(self.path / CURRENT, f"{name.archive}\n".encode(), SHARED)
 
     def prune(self, keep: int) -> list[BundleName]:
         """Keep the newest `keep` complete bundles and the current one; drop crash leftovers."""
@@ -97,7 +105,8 @@ class BundleFolder:
             origin = source / file_name
             if not origin.exists():
                 continue
-            with durable_temp(self.path / file_name) as (stream, temp), origin.open("rb") as reader:
+            mode = PRIVATE if file_name == name.breakglass else SHARED
+            with durable_temp(self.path / file_name, mode) as (stream, temp), origin.open("rb") as reader:
                 while chunk := reader.read(1 << 20):
                     stream.write(chunk)
             publish(temp, self.path / file_name)
@@ -200,5 +209,7 @@ class SealingFolder(BundleFolder):
     def reserve_sequence(self) -> int:
         """The next sequence number, recorded before use so that it is never given twice."""
         sequence = self.last_sequence() + 1
-        write_atomically(self.state_folder / "state.json", json.dumps({"sequence": sequence}).encode(), 0o600)
+        write_atomically(
+            self.state_folder / "state.json", json.dumps({"sequence": sequence}).encode(), PRIVATE
+        )
         return sequence

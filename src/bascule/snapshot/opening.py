@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pyrage
 
+from bascule.durable import PRIVATE, durable_temp, fsync_folder, publish, sweep_leftovers, write_atomically
 from bascule.errors import UserError
 from bascule.snapshot.bundle import decrypt_archive
-from bascule.snapshot.durable import durable_temp, fsync_folder, publish, write_atomically
 from bascule.snapshot.manifest import MANIFEST_MEMBER, STORE_MEMBER, Manifest
 from bascule.snapshot.minisign import PublicKey, SignatureMismatch
 from bascule.snapshot.verify import Verified, verify_bundle
@@ -47,8 +47,9 @@ def open_bundle(
         into.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UserError(f"Cannot create the folder {into}: {error.strerror}.") from None
+    sweep_leftovers(into)  # a killed open's plaintext temp store (.tmp-*-store.sqlite)
     store = into / STORE_MEMBER
-    with durable_temp(store, 0o600) as (stream, temp):
+    with durable_temp(store, PRIVATE) as (stream, temp):
         try:
             manifest = decrypt_archive(archive, identities, stream, identity_source)
         except BaseException:

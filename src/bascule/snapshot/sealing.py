@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pyrage
 
+from bascule.durable import PRIVATE, SHARED, durable_temp, fsync_folder, publish, sweep_leftovers
 from bascule.errors import UserError
 from bascule.snapshot.age_format import RecipientError, recipient_bytes
 from bascule.snapshot.archive_writer import write_archive, write_failure
-from bascule.snapshot.bundle import BreakGlass, BundleName
+from bascule.snapshot.bundle import BreakGlass, BundleName, remove_bundle_files
 from bascule.snapshot.census import DEFAULT_SCHEME, Census, Profile, StoreMeta, StoreSnapshot, take_census
-from bascule.snapshot.durable import durable_temp, fsync_folder, publish
 from bascule.snapshot.folder import DEFAULT_KEEP, SealingFolder
 from bascule.snapshot.guard import Baseline, GuardPolicy, Verdict, judge, next_anchor
 from bascule.snapshot.manifest import Manifest, Seal
@@ -94,6 +94,7 @@ def _private_scratch(folder: SealingFolder, store: Path) -> Iterator[Path]:
     """Scratch space for the plaintext copy (mode 0700), held under the folder's lock, so
     whatever a killed sealer left there is swept first."""
     shutil.rmtree(folder.state_folder / "scratch", ignore_errors=True)
+    sweep_leftovers(folder.path)  # a killed sealer's half-written bundle files
     scratch = _scratch_location(folder, store)
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(mode=0o700)
@@ -241,7 +242,7 @@ def _write_bundle(
         manifests.append(manifest)
         return manifest.to_bytes()
 
-    with durable_temp(folder.path / name.archive) as (stream, archive_temp):
+    with durable_temp(folder.path / name.archive, SHARED) as (stream, archive_temp):
         try:
             sealed = write_archive(copy, created, manifest_for, recipient_keys, stream)
         except OSError as error:
@@ -267,10 +268,10 @@ def _write_bundle(
             seal_facts.to_comment(),
             f"Bascule snapshot {sequence} of {meta.hospital}; check with minisign -V",
         )
-        with durable_temp(target / name.signature) as (stream, signature_temp):
+        with durable_temp(target / name.signature, SHARED) as (stream, signature_temp):
             stream.write(signature.encode())
         if request.breakglass is not None:
-            with durable_temp(target / name.breakglass, 0o600) as (stream, breakglass_temp):
+            with durable_temp(target / name.breakglass, PRIVATE) as (stream, breakglass_temp):
                 stream.write(request.breakglass.sealed_identity)
             publish(breakglass_temp, target / name.breakglass)
         publish(archive_temp, target / name.archive)
@@ -282,7 +283,6 @@ def _write_bundle(
         fsync_folder(folder.path)
         folder.quarantine.prune(request.keep)
     else:
-        folder.set_current(name)
         good = Baseline(
             sequence,
             key,
@@ -294,7 +294,12 @@ def _write_bundle(
             created,
             census.links,
         )
-        good.save(folder.baseline_path)
+        try:  # the baseline first: a bundle never becomes current without the baseline it sets
+            good.save(folder.baseline_path)
+            folder.set_current(name)
+        except UserError:  # a full disk: the folder goes back to its last good bundle
+            remove_bundle_files(folder.path, name)
+            raise
         anchors.advance(good, created)
         folder.prune(request.keep)
     return SealOutcome(name, target, manifests[0], verdict, sealed.archive_size)

@@ -24,6 +24,7 @@ from typing import Any, Self, TypeVar
 from bascule.clinical.records import Allergy, ClinicalRecord, Patient, Practitioner, Record, Stay
 from bascule.clinical.settings import HospitalSettings
 from bascule.clinical.views import Chart, DoseDue, ScheduledActivity, UnitCensus, UnplacedEntry
+from bascule.durable import create_private
 from bascule.errors import NotFoundError, UserError
 from bascule.snapshot import queries
 from bascule.snapshot.rows import MAPPINGS
@@ -96,6 +97,8 @@ class ContinuityStore:
             raise NotFoundError(f"There is no continuity store at {store_path}; check the path.")
         if not readonly and not store_path.parent.is_dir():
             raise NotFoundError(f"The folder {store_path.parent} does not exist; create it first.")
+        if not readonly:
+            create_private(store_path)  # patient data: owner only, and so are its WAL and journal
         try:
             if readonly:
                 connection = sqlite3.connect(

@@ -25,6 +25,7 @@ from typing import Any
 
 from bascule.clinical.records import ClinicalRecord
 from bascule.clinical.settings import HospitalSettings
+from bascule.durable import PRIVATE, write_chunks
 from bascule.errors import NotFoundError, UserError
 from bascule.snapshot.store import ContinuityStore, Reject, WriteResult, peek_meta
 from bascule.sources.fhir_fields import MalformedResource, as_moment
@@ -47,10 +48,11 @@ def write_ndjson(resources: Mapping[str, Iterable[Mapping[str, Any]]], folder: P
     written = {}
     for kind, items in resources.items():
         path = folder / f"{kind}.ndjson"
-        with path.open("w", encoding="utf-8") as out:
-            for resource in items:
-                out.write(json.dumps(resource, ensure_ascii=False, separators=(",", ":")))
-                out.write("\n")
+        lines = (
+            json.dumps(resource, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+            for resource in items
+        )
+        write_chunks(path, lines, PRIVATE)  # an export is patient data: owner only, whole or not at all
         written[kind] = path
     return written
 

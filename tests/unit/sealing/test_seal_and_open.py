@@ -309,3 +309,24 @@ def test_copy_and_census_see_the_same_state_while_a_writer_commits(
             (patients,) = copy.execute("SELECT count(*) FROM patient").fetchone()
         assert outcome.manifest.counts["patient"] == patients
     assert outcomes[-1].manifest.counts["patient"] > 200  # the writer did commit during the seals
+
+
+def test_sealing_and_opening_first_remove_what_a_killed_run_left(
+    tmp_path: Path, store: Path, station_keys: KeySet
+) -> None:
+    out, station = tmp_path / "out", tmp_path / "station"
+    out.mkdir()
+    station.mkdir()
+    (out / ".tmp-0a1b2c3d4e5f-bascule-00000001-20261124T003000Z.tar.age").write_bytes(b"half a bundle")
+    (station / ".tmp-0a1b2c3d4e5f-store.sqlite").write_bytes(b"plaintext patient rows")
+    outcome = seal(request(store, station_keys, out))
+    assert not list(out.glob(".tmp-*"))
+    open_bundle(
+        outcome.archive,
+        load_identities(station_keys.identity),
+        station,
+        identity_source="station.age",
+        public_key=load_public_key(station_keys.public_key),
+    )
+    assert sorted(p.name for p in station.iterdir()) == ["manifest.json", "store.sqlite"]
+    assert (station / "store.sqlite").stat().st_mode & 0o077 == 0
