@@ -46,6 +46,11 @@ i18n.register(
             "fr": "ALERTE : aucun lot vérifié dans {folder} : ce poste n'a aucune donnée pour soigner.",
             "en": "ALARM: no verified bundle in {folder}: this station has no data to care with.",
         },
+        "trusted": {
+            "fr": "Nouvelle clé de confiance {key_id}, par une déclaration signée de la clé {signer}{retired}.",
+            "en": "New trusted key {key_id}, through a statement signed by key {signer}{retired}.",
+        },
+        "retired": {"fr": ", qui est retirée", "en": ", which is retired"},
         "refused": {"fr": "Refusé : {bundle} : {reason}", "en": "Refused: {bundle}: {reason}"},
         "older": {
             "fr": "{count} lot(s) plus ancien(s) que celui en service ignoré(s).",
@@ -111,9 +116,15 @@ def check_command(
 
 
 def print_report(report: StationReport, lang: Lang, console: Console) -> None:
+    for rotation in report.rotations:
+        retired = t("station.retired", lang) if rotation.retired_signer else ""
+        console.print(
+            t("station.trusted", lang, key_id=rotation.key_id, signer=rotation.signer, retired=retired),
+            style="bold",
+        )
     older = 0
     for refusal in report.refused:
-        if report.seal is not None and refusal.sequence < report.seal.sequence:
+        if report.seal is not None and not refusal.statement and refusal.sequence < report.seal.sequence:
             older += 1
         else:
             console.print(

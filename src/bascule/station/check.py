@@ -8,6 +8,7 @@ quarantined by the ransomware guard.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from bascule.snapshot.freshness import format_instant
 from bascule.snapshot.manifest import Seal
 from bascule.snapshot.minisign import SignatureMismatch
 from bascule.snapshot.verify import EXIT_QUARANTINED, EXIT_STALE, check_not_future
+from bascule.station.rotation import read_statement, statements_in
 from bascule.station.state import Layout, StationState, StationStateError, load_state, save_state
 from bascule.station.trust import check_not_rolled_back, mark_of, verify_pinned
 
@@ -34,6 +36,16 @@ class Refusal:
     sequence: int
     reason: str
     exit_code: int
+    statement: bool = False  # a key rotation statement, not a bundle: refusing one is always an alarm
+
+
+@dataclass(frozen=True)
+class Rotation:
+    """A key this check started trusting, and the pinned key that vouched for it."""
+
+    key_id: str
+    signer: str
+    retired_signer: bool
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,7 @@ class StationReport:
     max_age: timedelta
     refused: tuple[Refusal, ...]
     identity: Path
+    rotations: tuple[Rotation, ...] = ()
 
     @property
     def stale(self) -> bool:
@@ -55,7 +68,7 @@ class StationReport:
     def newer_refused(self) -> list[Refusal]:
         """Refusals of bundles newer than the one in use: something is wrong upstream."""
         in_use = self.seal.sequence if self.seal else 0
-        return [refusal for refusal in self.refused if refusal.sequence > in_use]
+        return [refusal for refusal in self.refused if refusal.statement or refusal.sequence > in_use]
 
     @property
     def exit_code(self) -> int:
@@ -73,6 +86,10 @@ class StationReport:
             "max_age_seconds": int(self.max_age.total_seconds()),
             "key": self.key_id,
             "refused": [{"bundle": r.bundle, "reason": r.reason} for r in self.refused],
+            "trusted": [
+                {"key": r.key_id, "signed_by": r.signer, "retired_signer": r.retired_signer}
+                for r in self.rotations
+            ],
         }
 
 
@@ -83,6 +100,7 @@ def check_station(
     state = load_state(layout)
     own = _own_copy(layout, state)
     refused: list[Refusal] = []
+    rotations = _apply_rotations(layout, state, refused)
     offered = sorted(BundleFolder(layout.inbox).bundles(), reverse=True)
     in_use = own.sequence if own else 0
     for name in offered:
@@ -113,8 +131,68 @@ def check_station(
     in_use_copy = layout.copy / state.accepted if state.accepted else None
     age = (now or datetime.now(UTC)) - own.data_time if own else None
     return StationReport(
-        root, in_use_copy, own, state.accepted_key, age, max_age, tuple(refused), layout.identity
+        root,
+        in_use_copy,
+        own,
+        state.accepted_key,
+        age,
+        max_age,
+        tuple(refused),
+        layout.identity,
+        tuple(rotations),
     )
+
+
+def _apply_rotations(layout: Layout, state: StationState, refused: list[Refusal]) -> list[Rotation]:
+    """Pin the keys that statements in the inbox vouch for; a statement may vouch for the signer of
+    the next one, so repeat until nothing changes."""
+    applied = {str(entry.get("digest")) for entry in state.rotations}
+    done: list[Rotation] = []
+    failures: dict[str, str] = {}
+    progress = True
+    while progress:
+        progress = False
+        for path in statements_in(layout.inbox):
+            if hashlib.sha256(_read(path)).hexdigest() in applied:
+                continue
+            try:
+                statement = read_statement(path, state.pinned, state.hospital)
+                if statement.key_id in state.retired:
+                    raise SignatureMismatch(
+                        f"{path.name} would trust key {statement.key_id} again, which was retired: refused."
+                    )
+            except UserError as error:
+                failures[path.name] = str(error)
+                continue
+            failures.pop(path.name, None)
+            state.pinned[statement.key_id] = statement.key
+            if statement.retires_signer:
+                state.retired[statement.signer] = state.pinned.pop(statement.signer)
+            state.rotations.append(
+                {
+                    "digest": statement.digest,
+                    "key": statement.key_id,
+                    "signed_by": statement.signer,
+                    "retired_signer": statement.retires_signer,
+                    "issued_at": format_instant(statement.issued_at),
+                }
+            )
+            applied.add(statement.digest)
+            done.append(Rotation(statement.key_id, statement.signer, statement.retires_signer))
+            progress = True
+    if done:
+        save_state(layout, state)
+    refused.extend(
+        Refusal(name, 0, reason, EXIT_REFUSED, statement=True) for name, reason in failures.items()
+    )
+    return done
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def _check_usable(seal: Seal, key_id: str, state: StationState, source: str) -> None:
@@ -136,7 +214,7 @@ def _own_copy(layout: Layout, state: StationState) -> Seal | None:
         return None
     archive = layout.copy / state.accepted
     try:
-        seal, key_id = verify_pinned(archive, state.pinned)
+        seal, key_id = verify_pinned(archive, {**state.retired, **state.pinned})
     except UserError:
         raise StationStateError(
             f"The station's own copy {state.accepted} is missing or altered; make a new station with "

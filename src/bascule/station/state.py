@@ -98,6 +98,9 @@ class StationState:
     accepted: str | None = None  # file name of the bundle in copy/
     accepted_key: str | None = None  # the pinned key that signed it
     quarantine: list[dict[str, Any]] = field(default_factory=list)
+    # Keys retired by a rotation: never trusted for a new bundle, kept to re-check the copy in use.
+    retired: dict[str, PublicKey] = field(default_factory=dict)
+    rotations: list[dict[str, Any]] = field(default_factory=list)  # statements applied, by digest
 
     def to_bytes(self) -> bytes:
         document = {
@@ -108,6 +111,8 @@ class StationState:
             "accepted_key": self.accepted_key,
             "marks": {key_id: mark.to_json() for key_id, mark in sorted(self.marks.items())},
             "quarantine": self.quarantine,
+            "retired": {key_id: key.to_text() for key_id, key in sorted(self.retired.items())},
+            "rotations": self.rotations,
         }
         return json.dumps(document, indent=1).encode() + b"\n"
 
@@ -127,8 +132,17 @@ class StationState:
             accepted = document["accepted"]
             accepted_key = document["accepted_key"]
             quarantine = document["quarantine"]
+            retired = {
+                str(key_id): PublicKey.from_text(str(text), "state")
+                for key_id, text in document.get("retired", {}).items()
+            }
+            rotations = document.get("rotations", [])
             if (accepted is None) != (not marks) or not isinstance(quarantine, list):
                 raise ValueError("accepted")
+            if not isinstance(rotations, list) or any(
+                key_id in pinned or key_id_text(key.key_id) != key_id for key_id, key in retired.items()
+            ):
+                raise ValueError("rotations")
             if accepted is not None and accepted_key not in marks:
                 raise ValueError("accepted_key")
             return cls(
@@ -138,6 +152,8 @@ class StationState:
                 None if accepted is None else str(accepted),
                 None if accepted_key is None else str(accepted_key),
                 quarantine,
+                retired,
+                rotations,
             )
         except (ValueError, KeyError, TypeError, AttributeError, UserError):
             raise StationStateError(
