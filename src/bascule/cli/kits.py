@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, cast
 
@@ -13,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bascule.cli.context import make_console
 from bascule.cli.options import output_lang
+from bascule.durations import parse_duration
 from bascule.errors import UserError
 from bascule.hospital.loading import DEMO, load_map
 from bascule.hospital.model import HospitalMap
@@ -112,12 +114,19 @@ def kits_command(
     workers: Annotated[
         int, typer.Option("--workers", min=1, max=16, help="Parallel processes.")
     ] = DEFAULT_WORKERS,
+    max_age: Annotated[
+        str,
+        typer.Option(
+            "--max-age", metavar="DURATION", help="Older data is printed marked STALE on every page."
+        ),
+    ] = "2h",
 ) -> None:
     """Print paper kits: cover, census, patient sheets with medication chart, blank forms, procedures."""
     if bool(unit) == all_units:
         raise UserError("Give the care units to print with --unit UNIT (repeatable), or --all.")
     if paper not in PAPERS:
         raise UserError(f"Unknown paper size {paper!r}; use a4 or letter.")
+    threshold = parse_duration(max_age, "--max-age")
     hospital_map = load_map(map_path)
     language = output_lang(lang, hospital_map)
     try:
@@ -127,8 +136,10 @@ def kits_command(
     with _source(store, bundle, identity, pubkey, passphrase_file) as store_path:
         _check_map(store_path, hospital_map, map_path)
         chosen = None if all_units else list(unit or ())
-        run = _print(store_path, hospital_map, chosen, out, language, cast(Paper, paper), workers)
-    make_console().print(run.summary(language, out))
+        run = _print(store_path, hospital_map, chosen, out, language, cast(Paper, paper), workers, threshold)
+    console = make_console()
+    console.print(run.summary(language, out))
+    console.print(run.freshness(language), style="bold red" if run.stale else None)
 
 
 def _print(
@@ -139,6 +150,7 @@ def _print(
     lang: Lang,
     paper: Paper,
     workers: int,
+    max_age: timedelta,
 ) -> KitRun:
     if units is None:
         with ContinuityStore.open(store_path, readonly=True) as store:
@@ -151,7 +163,17 @@ def _print(
         def advance(_kit: KitFile) -> None:
             progress.advance(task)
 
-        return print_kits(store_path, hospital_map, units, out, lang, paper, workers=workers, on_kit=advance)
+        return print_kits(
+            store_path,
+            hospital_map,
+            units,
+            out,
+            lang,
+            paper,
+            workers=workers,
+            on_kit=advance,
+            max_age=max_age,
+        )
 
 
 def demo_part(store_path: Path, out_dir: Path, lang: Lang, console: Console) -> None:

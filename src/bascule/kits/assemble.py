@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reportlab.platypus import Flowable
@@ -19,7 +19,7 @@ from bascule.kits.content import UnitKitContent
 from bascule.kits.forms import blank_forms
 from bascule.kits.frame import PageFacts, Paper, canvas_for, content_width, kit_document, make_styles
 from bascule.kits.front_pages import census_flowables, cover_flowables, unplaced_flowables
-from bascule.kits.moments import as_of, full
+from bascule.kits.moments import DEFAULT_MAX_AGE, as_of, full
 from bascule.kits.patient_sheet import patient_flowables
 from bascule.kits.procedures import procedure_flowables
 
@@ -37,10 +37,16 @@ def kit_file_name(unit_id: str) -> str:
     return f"kit-{re.sub(r'[^A-Za-z0-9._-]', '_', unit_id)}.pdf"
 
 
-def kit_story(content: UnitKitContent, lang: Lang, paper: Paper, printed_at: datetime) -> list[Flowable]:
+def kit_story(
+    content: UnitKitContent,
+    lang: Lang,
+    paper: Paper,
+    printed_at: datetime,
+    max_age: timedelta = DEFAULT_MAX_AGE,
+) -> list[Flowable]:
     styles = make_styles()
     width = content_width(paper)
-    story = cover_flowables(content, styles, lang, width, printed_at)
+    story = cover_flowables(content, styles, lang, width, printed_at, max_age)
     story.extend(census_flowables(content, styles, lang, width))
     story.extend(unplaced_flowables(content, styles, lang, width))
     for page in content.patients:
@@ -51,17 +57,24 @@ def kit_story(content: UnitKitContent, lang: Lang, paper: Paper, printed_at: dat
 
 
 def render_kit(
-    content: UnitKitContent, out_dir: Path, lang: Lang, paper: Paper, printed_at: datetime | None = None
+    content: UnitKitContent,
+    out_dir: Path,
+    lang: Lang,
+    paper: Paper,
+    printed_at: datetime | None = None,
+    max_age: timedelta = DEFAULT_MAX_AGE,
 ) -> KitFile:
     census = content.census
     target = out_dir / kit_file_name(census.unit_id)
-    facts = PageFacts(census.name, full(content.data_time, content.zone), lang)
+    printed_at = printed_at or datetime.now(UTC)
+    stale = printed_at - content.data_time > max_age
+    facts = PageFacts(census.name, full(content.data_time, content.zone), lang, stale)
     # Written straight into an owner-only temp file: a kit holds patients' allergies and drugs.
     with durable_temp(target, PRIVATE) as (stream, temp):
         document = kit_document(stream, paper, f"{t('kits.kit_title', lang)} — {census.name}")
         with as_of(content.data_time):
             document.build(
-                kit_story(content, lang, paper, printed_at or datetime.now(UTC)),
+                kit_story(content, lang, paper, printed_at, max_age),
                 canvasmaker=canvas_for(facts),
             )
     put_in_place(temp, target)

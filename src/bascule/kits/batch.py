@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bascule.clinical.placement import NOT_PLACED
@@ -19,8 +19,10 @@ from bascule.durable import sweep_leftovers
 from bascule.hospital.model import HospitalMap
 from bascule.i18n import Lang, t
 from bascule.kits.assemble import KitFile, render_kit
-from bascule.kits.content import UnitProcedures, check_units, gather, procedures_for_unit
+from bascule.kits.content import UnitProcedures, check_units, data_time_of, gather, procedures_for_unit
 from bascule.kits.frame import Paper
+from bascule.kits.moments import DEFAULT_MAX_AGE
+from bascule.snapshot.freshness import format_age, format_instant
 from bascule.snapshot.store import ContinuityStore
 
 DEFAULT_WORKERS = 2
@@ -38,12 +40,39 @@ class KitOrder:
     lang: Lang
     paper: Paper
     printed_at: datetime
+    max_age: timedelta
 
 
 @dataclass(frozen=True, slots=True)
 class KitRun:
     files: tuple[KitFile, ...]
     seconds: float
+    data_time: datetime | None = None
+    printed_at: datetime | None = None
+    max_age: timedelta = DEFAULT_MAX_AGE
+
+    @property
+    def age(self) -> timedelta | None:
+        if self.data_time is None or self.printed_at is None:
+            return None
+        return self.printed_at - self.data_time
+
+    @property
+    def stale(self) -> bool:
+        return self.age is not None and self.age > self.max_age
+
+    def freshness(self, lang: Lang) -> str:
+        """The data time and age the kits print, and whether they are stale: said on screen too."""
+        if self.data_time is None or self.age is None:
+            return ""
+        key = "kits.run_stale" if self.stale else "kits.run_fresh"
+        return t(
+            key,
+            lang,
+            data_time=format_instant(self.data_time),
+            age=format_age(self.age),
+            max_age=format_age(self.max_age),
+        )
 
     @property
     def pages(self) -> int:
@@ -68,7 +97,7 @@ class KitRun:
 def print_one(order: KitOrder) -> KitFile:
     with ContinuityStore.open(order.store, readonly=True) as store:
         content = gather(store, order.unit_id, order.procedures, order.hospital_name)
-    return render_kit(content, order.out_dir, order.lang, order.paper, order.printed_at)
+    return render_kit(content, order.out_dir, order.lang, order.paper, order.printed_at, order.max_age)
 
 
 def print_kits(
@@ -81,6 +110,7 @@ def print_kits(
     *,
     workers: int = DEFAULT_WORKERS,
     on_kit: Callable[[KitFile], None] | None = None,
+    max_age: timedelta = DEFAULT_MAX_AGE,
 ) -> KitRun:
     """Print the kits of these units (all the store's units if None) into out_dir."""
     started = time.perf_counter()
@@ -91,6 +121,7 @@ def print_kits(
         else:  # every unit, and the kit of the patients placed in none when there are some
             wanted = [u.id for u in units] + ([NOT_PLACED] if store.unplaced() else [])
         occupied = {entry.unit_id: entry.occupied for entry in store.census()}
+        data_time = data_time_of(store)
         if NOT_PLACED in wanted:
             occupied[NOT_PLACED] = len(store.unplaced())
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -106,6 +137,7 @@ def print_kits(
             lang,
             paper,
             printed_at,
+            max_age,
         )
         for unit_id in sorted(wanted, key=lambda unit: -occupied.get(unit, 0))  # biggest first
     ]
@@ -125,4 +157,4 @@ def print_kits(
                     on_kit(files[-1])
     order_of = {unit_id: index for index, unit_id in enumerate(wanted)}
     files.sort(key=lambda kit: order_of[kit.unit_id])
-    return KitRun(tuple(files), time.perf_counter() - started)
+    return KitRun(tuple(files), time.perf_counter() - started, data_time, printed_at, max_age)

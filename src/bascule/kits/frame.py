@@ -44,6 +44,7 @@ class PageFacts:
     unit_name: str
     data_time: str
     lang: Lang
+    stale: bool = False  # older than the threshold when printed: every page says so
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +137,9 @@ def _draw_frame(canvas: Any, facts: PageFacts, faces: Typefaces, number: int, to
     canvas.setFillColor(colors.black)
     canvas.setFont(faces.bold, 11)
     canvas.drawString(MARGIN, top - 4 * mm, facts.unit_name[:60])
-    canvas.setFont(faces.regular, 10)
-    canvas.drawRightString(
-        width - MARGIN, top - 4 * mm, t("kits.data_as_of", facts.lang, time=facts.data_time)
-    )
+    canvas.setFont(faces.bold if facts.stale else faces.regular, 10)
+    as_of = "kits.data_as_of_stale" if facts.stale else "kits.data_as_of"
+    canvas.drawRightString(width - MARGIN, top - 4 * mm, t(as_of, facts.lang, time=facts.data_time))
     patient = canvas.patient
     if patient is not None:
         name, mrn, bed = patient

@@ -4,7 +4,7 @@ with a current stay whom the source places in no unit (in every unit's kit)."""
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -14,9 +14,10 @@ from bascule import i18n
 from bascule.i18n import Lang, t
 from bascule.kits.content import UnitKitContent
 from bascule.kits.frame import PatientMark, Styles
-from bascule.kits.moments import clock, day, full
+from bascule.kits.moments import DEFAULT_MAX_AGE, clock, day, full
 from bascule.kits.patient_sheet import age_text, bed_text, display_name, sex_text
 from bascule.kits.tables import grid_table, text
+from bascule.snapshot.freshness import format_age
 
 PROCEDURE_STEPS = ("step_1", "step_2", "step_3", "step_4", "step_5")
 
@@ -48,20 +49,35 @@ i18n.register(
 
 
 def cover_flowables(
-    content: UnitKitContent, styles: Styles, lang: Lang, width: float, printed_at: datetime
+    content: UnitKitContent,
+    styles: Styles,
+    lang: Lang,
+    width: float,
+    printed_at: datetime,
+    max_age: timedelta = DEFAULT_MAX_AGE,
 ) -> list[Flowable]:
     census = content.census
-    boxed = Table(
+    age = printed_at - content.data_time
+    rows = [
+        [Paragraph(text(t("kits.cover_data_time", lang)), styles.heading)],
+        [Paragraph(text(full(content.data_time, content.zone)), styles.huge)],
         [
-            [Paragraph(text(t("kits.cover_data_time", lang)), styles.heading)],
-            [Paragraph(text(full(content.data_time, content.zone)), styles.huge)],
-            [Paragraph(text(t("kits.cover_warning", lang)), styles.bold)],
+            Paragraph(
+                text(t("kits.age_at_print", lang, age=format_age(age), max_age=format_age(max_age))),
+                styles.bold,
+            )
         ],
-        colWidths=[width],
-    )
-    boxed.setStyle(
-        TableStyle([("BOX", (0, 0), (-1, -1), 3, colors.black), ("LEFTPADDING", (0, 0), (-1, -1), 8)])
-    )
+    ]
+    if age > max_age:
+        rows.append(
+            [Paragraph(text(t("kits.stale_banner", lang, max_age=format_age(max_age))), styles.cell_inverted)]
+        )
+    rows.append([Paragraph(text(t("kits.cover_warning", lang)), styles.bold)])
+    boxed = Table(rows, colWidths=[width])
+    box = [("BOX", (0, 0), (-1, -1), 3, colors.black), ("LEFTPADDING", (0, 0), (-1, -1), 8)]
+    if age > max_age:
+        box.append(("BACKGROUND", (0, 3), (0, 3), colors.black))
+    boxed.setStyle(TableStyle(box))
     steps = Table(
         [
             [

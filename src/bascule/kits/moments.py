@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
+# Data older than this when a kit is printed is stale: the cover and every page header say so.
+DEFAULT_MAX_AGE = timedelta(hours=2)
 _REFERENCE: ContextVar[datetime | None] = ContextVar("kit_reference_time", default=None)
 
 

@@ -11,6 +11,27 @@ i18n.register(
         "page": {"fr": "Page {number} sur {total}", "en": "Page {number} of {total}"},
         "dose_without_unit": {"fr": "{dose} (unité non transmise)", "en": "{dose} (no unit sent)"},
         "data_as_of": {"fr": "Données du {time}", "en": "Data as of {time}"},
+        "run_fresh": {
+            "fr": "Données du {data_time}, âgées de {age} à l'impression (seuil {max_age}).",
+            "en": "Data of {data_time}, {age} old when printed (threshold {max_age}).",
+        },
+        "run_stale": {
+            "fr": "ALERTE : données du {data_time}, âgées de {age}, plus que les {max_age} permises : "
+            "les kits portent « ANCIENNES » sur chaque page ; vérifiez tout au lit du patient.",
+            "en": "ALARM: data of {data_time}, {age} old, more than the {max_age} allowed: every page of "
+            "the kits says STALE; check everything at the bedside.",
+        },
+        "data_as_of_stale": {"fr": "Données du {time} — ANCIENNES", "en": "Data as of {time} — STALE"},
+        "age_at_print": {
+            "fr": "Âge des données à l'impression : {age} (seuil {max_age})",
+            "en": "Data age when printed: {age} (threshold {max_age})",
+        },
+        "stale_banner": {
+            "fr": "DONNÉES ANCIENNES : plus de {max_age} — le flux de données s'est arrêté ; vérifiez chaque "
+            "traitement et chaque allergie avec le patient et l'équipe.",
+            "en": "STALE DATA: more than {max_age} old — the data feed stopped; check every treatment and "
+            "every allergy with the patient and the team.",
+        },
         "kit_title": {"fr": "KIT PAPIER — MODE DÉGRADÉ", "en": "PAPER KIT — DOWNTIME"},
         "cover_data_time": {"fr": "Données arrêtées au", "en": "Data as of"},
         "cover_warning": {
