@@ -9,3 +9,15 @@ if str(ROOT) not in sys.path:
 
 # Key fixtures and store builders shared by the sealing tests of every kind (one copy).
 pytest_plugins = ("tests.unit.sealing.sealing_stores",)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _private_rollback_state(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`snapshot verify --pubkey` remembers sequences in the user's state folder: each test has its own,
+    so that no test sees another's bundles (nor the developer's own)."""
+    monkeypatch.setenv("BASCULE_STATE_DIR", str(tmp_path_factory.mktemp("state")))

@@ -11,7 +11,7 @@ from bascule.snapshot.bundle import BundleName
 from bascule.snapshot.folder import BundleFolder
 from bascule.snapshot.manifest import Seal
 from bascule.snapshot.minisign import PublicKey
-from bascule.snapshot.verify import check_signature, read_signature
+from bascule.snapshot.verify import check_signature
 
 DEFAULT_MAX_AGE = timedelta(hours=2)
 
@@ -32,19 +32,18 @@ class StationStatus:
 
 def station_status(
     folder: Path,
+    public_key: PublicKey,
     max_age: timedelta = DEFAULT_MAX_AGE,
-    public_key: PublicKey | None = None,
     now: datetime | None = None,
 ) -> StationStatus:
+    """Which bundle is current and how old its data is, its signature checked against `public_key`
+    (there is no unchecked way to read a bundle's facts)."""
     if not folder.is_dir():
         raise NotFoundError(f"The station folder {folder} does not exist.")
     bundle = BundleFolder(folder).current()
     if bundle is None:
         return StationStatus(folder, None, None, False, None, max_age)
     archive = folder / bundle.archive
-    if public_key is not None:
-        seal = check_signature(archive, public_key)
-    else:
-        seal = Seal.from_comment(read_signature(archive).trusted_comment, bundle.archive)
+    seal = check_signature(archive, public_key)
     age = (now or datetime.now(UTC)) - seal.data_time
-    return StationStatus(folder, bundle, seal, public_key is not None, age, max_age)
+    return StationStatus(folder, bundle, seal, True, age, max_age)

@@ -1,14 +1,16 @@
 """Check a bundle without opening it: signature, rollback, data age.
 
 Exit codes (UserError.exit_code): 3 tampered, wrong key or rolled back; 4 older than the stated
-threshold; 5 a quarantined bundle; 2 usage. The highest sequence seen per hospital is remembered in
-a small state file (by default `.bascule-seen.json` beside the bundle) so that a replayed older
-bundle is refused.
+threshold; 5 a quarantined bundle; 2 usage. The highest sequence seen per hospital and signing key is
+remembered in a small private state file (by default `seen.json` in the user's state folder,
+`$BASCULE_STATE_DIR` or `$XDG_STATE_HOME/bascule`, never beside the bundles where whoever drops a
+bundle could delete it) so that a replayed older bundle is refused. A station keeps its own state.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,9 +21,9 @@ from bascule.snapshot.durable import write_atomically
 from bascule.snapshot.folder import CLOCK_SKEW, resolve_bundle
 from bascule.snapshot.freshness import format_age, format_instant
 from bascule.snapshot.manifest import Seal
-from bascule.snapshot.minisign import PublicKey, Signature, SignatureMismatch
+from bascule.snapshot.minisign import PublicKey, Signature, SignatureMismatch, key_id_text
 
-SEEN_FILE = ".bascule-seen.json"
+SEEN_FILE = "seen.json"
 EXIT_STALE = 4
 EXIT_QUARANTINED = 5
 
@@ -66,30 +68,46 @@ def check_signature(archive: Path, public_key: PublicKey) -> Seal:
     return Seal.from_comment(signature.trusted_comment, archive.name)
 
 
-def default_seen_file(archive: Path) -> Path:
-    return archive.parent / SEEN_FILE
+def default_seen_file() -> Path:
+    """The user's private rollback state: out of reach of whoever can write where bundles arrive."""
+    configured = os.environ.get("BASCULE_STATE_DIR")
+    if configured:
+        folder = Path(configured)
+    else:
+        base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+        folder = Path(base) / "bascule"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(
+            f"Cannot create the state folder {folder}: {error.strerror}; give a writable --state file."
+        ) from None
+    return folder / SEEN_FILE
 
 
-def check_rollback(seal: Seal, seen_file: Path, source: str) -> None:
-    """Refuse a bundle older than the newest one seen for its hospital; remember a newer one."""
+def check_rollback(seal: Seal, seen_file: Path, source: str, key_id: str = "") -> None:
+    """Refuse a bundle older than the newest one seen for its hospital and signing key; remember a
+    newer one. Keyed by key too: a bundle verified against some other key cannot lock out the
+    genuine ones with a high sequence."""
+    entry = f"{seal.hospital} {key_id}" if key_id else seal.hospital
     try:
         seen = json.loads(seen_file.read_bytes())
-        if not isinstance(seen, dict):
-            seen = {}
+        highest = int(seen.get(entry, {}).get("sequence", 0))
     except FileNotFoundError:
-        seen = {}
-    except ValueError:
+        seen, highest = {}, 0
+    except OSError as error:
+        raise UserError(f"Cannot read the state file {seen_file}: {error.strerror}.") from None
+    except (ValueError, TypeError, AttributeError):
         raise UserError(
-            f"The state file {seen_file} is damaged; remove it only if you trust every bundle in this folder."
+            f"The state file {seen_file} is damaged; remove it only if you trust every bundle you will verify."
         ) from None
-    highest = int(seen.get(seal.hospital, {}).get("sequence", 0))
     if seal.sequence < highest:
         raise SignatureMismatch(
             f"{source} is bundle {seal.sequence} of {seal.hospital}, older than bundle {highest} already "
             "seen here: an old snapshot is being replayed; use the newest one."
         )
     if seal.sequence > highest:
-        seen[seal.hospital] = {"sequence": seal.sequence, "data_time": format_instant(seal.data_time)}
+        seen[entry] = {"sequence": seal.sequence, "data_time": format_instant(seal.data_time)}
         try:
             write_atomically(seen_file, json.dumps(seen, indent=1).encode())
         except OSError as error:
@@ -126,7 +144,7 @@ def verify_bundle(
         )
     age = (now or datetime.now(UTC)) - seal.data_time
     check_not_future(seal, age, archive.name)
-    check_rollback(seal, seen_file or default_seen_file(archive), archive.name)
+    check_rollback(seal, seen_file or default_seen_file(), archive.name, key_id_text(public_key.key_id))
     if max_age is not None and age > max_age:
         raise StaleSnapshot(
             f"{archive.name} is authentic but its data is {format_age(age)} old "

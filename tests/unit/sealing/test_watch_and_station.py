@@ -89,8 +89,8 @@ def test_a_failing_source_keeps_the_last_good_bundle_and_reports_its_age(
     assert all(r.last_good is not None and r.last_good.sequence == 1 for r in reports)
     status = station_status(
         plan.stations[0],
-        timedelta(hours=2),
         load_public_key(station_keys.public_key),
+        timedelta(hours=2),
         now=clock.now + timedelta(hours=1),
     )
     assert status.stale and status.bundle is not None and status.bundle.sequence == 1
@@ -111,13 +111,14 @@ def test_station_status_fresh_stale_empty(tmp_path: Path, station_keys: KeySet) 
     clock = Clock()
     watch(plan, lambda: None, lambda report: None, clock=clock, sleep=clock.sleep)
     data_time = datetime(2026, 11, 24, 0, 30, tzinfo=UTC)
-    fresh = station_status(plan.stations[0], timedelta(hours=2), now=data_time + timedelta(minutes=5))
-    assert not fresh.stale and fresh.age == timedelta(minutes=5) and not fresh.signature_checked
-    assert station_status(plan.stations[0], timedelta(hours=2), now=data_time + timedelta(hours=3)).stale
+    key = load_public_key(station_keys.public_key)
+    fresh = station_status(plan.stations[0], key, timedelta(hours=2), now=data_time + timedelta(minutes=5))
+    assert not fresh.stale and fresh.age == timedelta(minutes=5) and fresh.signature_checked
+    assert station_status(plan.stations[0], key, timedelta(hours=2), now=data_time + timedelta(hours=3)).stale
     (tmp_path / "empty").mkdir()
-    assert station_status(tmp_path / "empty").stale
+    assert station_status(tmp_path / "empty", key).stale
     with pytest.raises(NotFoundError, match="does not exist"):
-        station_status(tmp_path / "absent")
+        station_status(tmp_path / "absent", key)
 
 
 def test_reports_count_the_stations_reached(tmp_path: Path, station_keys: KeySet) -> None:
