@@ -85,15 +85,20 @@ class BundleFolder:
     def set_current(self, name: BundleName) -> None:
         write_atomically(self.path / CURRENT, f"{name.archive}\n".encode(), SHARED)
 
-    def prune(self, keep: int) -> list[BundleName]:
-        """Keep the newest `keep` complete bundles and the current one; drop crash leftovers."""
+    def prune(self, keep: int, also_keep: frozenset[int] = frozenset()) -> list[BundleName]:
+        """Keep the newest `keep` complete bundles, the current one and the sequences in `also_keep`
+        (the guard's anchors: the last copy known good a day ago stays); drop crash leftovers."""
         sweep_leftovers(self.path)
         current = self.current()
         for leftover in self.incomplete():
             if current is None or leftover.sequence < current.sequence:
                 remove_bundle_files(self.path, leftover)
         complete = self.bundles()
-        dropped = [n for n in complete[: max(len(complete) - keep, 0)] if n != current]
+        dropped = [
+            n
+            for n in complete[: max(len(complete) - keep, 0)]
+            if n != current and n.sequence not in also_keep
+        ]
         for name in dropped:
             remove_bundle_files(self.path, name)
         return dropped

@@ -165,12 +165,18 @@ class _Anchors:
         self.anchor = Baseline.load(self.anchor_path)
         self.candidate = Baseline.load(self.candidate_path)
 
+    @property
+    def sequences(self) -> frozenset[int]:
+        """The bundles the anchors describe: never pruned, so the anchor can also be restored."""
+        return frozenset(b.sequence for b in (self.anchor, self.candidate) if b is not None)
+
     def advance(self, sealed: Baseline, now: datetime) -> None:
         anchor, candidate = next_anchor(self.anchor, self.candidate, sealed, now)
         if anchor is not self.anchor:
             anchor.save(self.anchor_path)
         if candidate is not None and candidate is not self.candidate:
             candidate.save(self.candidate_path)
+        self.anchor, self.candidate = anchor, candidate
 
 
 def _profile(baseline: Baseline | None, anchors: _Anchors) -> Profile | None:
@@ -301,5 +307,5 @@ def _write_bundle(
             remove_bundle_files(folder.path, name)
             raise
         anchors.advance(good, created)
-        folder.prune(request.keep)
+        folder.prune(request.keep, anchors.sequences)
     return SealOutcome(name, target, manifests[0], verdict, sealed.archive_size)

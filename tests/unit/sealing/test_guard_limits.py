@@ -102,6 +102,17 @@ def test_steps_add_up_against_the_anchor_which_is_kept(tmp_path: Path, station_k
     } and refused.verdict.anchor_sequence == 1
     anchor = Baseline.load(out / ".bascule" / "anchor.json")
     assert anchor is not None and anchor.sequence == 1 and anchor.sealed_at == START  # not pruned with keep=1
+    # The anchors' bundles stay too, with keep=1: the last copy known good before the steps (and the
+    # anchor to be), beside the current one; every other one is pruned.
+    candidate = Baseline.load(out / ".bascule" / "anchor-next.json")
+    current = (out / "current").read_text().strip()
+    kept = sorted(p.name for p in out.glob("bascule-*.tar.age"))
+    anchors = {1, candidate.sequence if candidate else 1}
+    assert kept == sorted({current, *(n for n in kept if int(n.split("-")[1]) in anchors)})
+    assert kept[0].startswith("bascule-00000001-") and len(kept) == len(
+        anchors | {int(current.split("-")[1])}
+    )
+    assert (out / f"{kept[0]}.minisig").exists()
 
 
 def _baseline(sequence: int, at: datetime) -> Baseline:

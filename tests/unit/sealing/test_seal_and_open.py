@@ -71,6 +71,10 @@ def test_a_live_wal_store_is_copied_consistently(tmp_path: Path, store: Path, st
     assert outcome.manifest.counts["patient"] == 200
 
 
+def seal_more(store: Path, keys: KeySet, out: Path, count: int) -> list[BundleName]:
+    return [seal(request(store, keys, out, keep=3)).name for _ in range(count)]
+
+
 def test_sequences_grow_and_current_names_the_newest(
     tmp_path: Path, store: Path, station_keys: KeySet
 ) -> None:
@@ -80,9 +84,12 @@ def test_sequences_grow_and_current_names_the_newest(
     folder = SealingFolder(out)
     assert folder.current() == names[-1]
     assert (out / "current").read_text() == names[-1].archive + "\n"
-    assert [n.sequence for n in folder.bundles()] == [3, 4, 5]
+    # The three newest, and the guard's anchor (the first) and anchor to be: never pruned.
+    assert [n.sequence for n in folder.bundles()] == [1, 2, 3, 4, 5]
+    assert [n.sequence for n in seal_more(store, station_keys, out, 3)] == [6, 7, 8]
+    assert [n.sequence for n in folder.bundles()] == [1, 2, 6, 7, 8]
     (out / ".bascule" / "state.json").unlink()  # a lost state file never reuses a number
-    assert seal(request(store, station_keys, out, keep=3)).name.sequence == 6
+    assert seal(request(store, station_keys, out, keep=3)).name.sequence == 9
 
 
 def test_wrong_identity_is_one_sentence(
