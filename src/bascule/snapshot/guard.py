@@ -15,12 +15,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import secrets
+from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from bascule.hospital.model import GuardSettings
 from bascule.snapshot.census import DEFAULT_SCHEME, FINGERPRINT_BYTES, FINGERPRINT_SCHEMES, Census, Profile
@@ -91,6 +93,33 @@ class Finding:
     limit: float
 
 
+_DIGEST = re.compile(b".{%d}" % FINGERPRINT_BYTES, re.DOTALL)
+
+
+def _packed_links(prints: Mapping[str, bytes], links: Mapping[str, str | None]) -> dict[str, Any]:
+    """Record -> patient links stored aligned with the table's fingerprint ids: the distinct patient
+    ids once, and for each record the number of its patient (0: none), as 32-bit integers."""
+    numbers: dict[str, int] = {}
+
+    def number(record: str) -> int:
+        patient = links.get(record)
+        return 0 if patient is None else numbers.setdefault(patient, len(numbers) + 1)
+
+    index = array("I", map(number, prints))
+    return {"patients": list(numbers), "index": base64.b64encode(index.tobytes()).decode()}
+
+
+def _unpacked_links(table: Any, packed: Any) -> dict[str, str | None]:
+    if "index" not in packed:  # a baseline written before links were packed: a plain mapping
+        return {str(record): str(patient) for record, patient in packed.items()}
+    index = array("I")
+    index.frombytes(base64.b64decode(packed["index"]))
+    patients: list[str | None] = [None, *packed["patients"]]
+    if table is None or len(index) != len(table["ids"]):
+        raise ValueError("links not aligned with the fingerprints")
+    return dict(zip(table["ids"], map(patients.__getitem__, index), strict=True))
+
+
 @dataclass(frozen=True)
 class Baseline:
     """The last good bundle's fingerprints, with the key they were made with."""
@@ -104,7 +133,7 @@ class Baseline:
     columns: Mapping[str, tuple[str, ...]] | None = None
     profile: Profile | None = None  # the shapes of each column's text (no patient value)
     sealed_at: datetime | None = None  # when the bundle it describes was sealed
-    links: Mapping[str, Mapping[str, str]] | None = None  # record id -> patient id, per table
+    links: Mapping[str, Mapping[str, str | None]] | None = None  # record id -> patient id, per table
 
     def __post_init__(self) -> None:
         if self.scheme not in FINGERPRINT_SCHEMES:
@@ -136,7 +165,9 @@ class Baseline:
                 for t, cs in self.profile.items()
             },
             "sealed_at": None if self.sealed_at is None else self.sealed_at.isoformat(),
-            "links": None if self.links is None else {t: dict(links) for t, links in self.links.items()},
+            "links": None
+            if self.links is None
+            else {t: _packed_links(self.fingerprints.get(t, {}), links) for t, links in self.links.items()},
             # ids as one list and digests as one base64 run per table: loads fast for 10^5-10^6 records
             "tables": {
                 table: {"ids": list(prints), "digests": base64.b64encode(b"".join(prints.values())).decode()}
@@ -162,10 +193,7 @@ class Baseline:
                 ids, digests = prints["ids"], base64.b64decode(prints["digests"])
                 if len(digests) != FINGERPRINT_BYTES * len(ids):
                     return None
-                tables[table] = {
-                    record: digests[i * FINGERPRINT_BYTES : (i + 1) * FINGERPRINT_BYTES]
-                    for i, record in enumerate(ids)
-                }
+                tables[table] = dict(zip(ids, _DIGEST.findall(digests), strict=True))
             garbled = frozenset((str(table), str(record)) for table, record in document.get("garbled", []))
             listed = document.get("columns")
             columns = None if listed is None else {str(t): tuple(map(str, c)) for t, c in listed.items()}
@@ -184,7 +212,7 @@ class Baseline:
             links = (
                 None
                 if linked is None
-                else {str(t): {str(r): str(p) for r, p in ls.items()} for t, ls in linked.items()}
+                else {str(t): _unpacked_links(document["tables"].get(t), ls) for t, ls in linked.items()}
             )
             return cls(
                 int(document["sequence"]),
@@ -199,7 +227,7 @@ class Baseline:
             )
         except FileNotFoundError:
             return None
-        except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError, binascii.Error):
             return None  # a damaged baseline is as good as none: the verdict says "no baseline"
 
 
@@ -332,10 +360,25 @@ def next_anchor(
     and the bundle just sealed the next candidate. So the anchor is always a good bundle at least
     24 h old (under 48 h once the folder has sealed for a day), or the folder's first.
     """
-    if anchor is None:
+    step = anchor_step(anchor is not None, False if candidate is None else candidate.sealed_at, now)
+    if step == "anchor" or anchor is None:
         return sealed, None
-    if candidate is None:
+    if step == "candidate" or candidate is None:
         return anchor, sealed
-    if candidate.sealed_at is not None and now - candidate.sealed_at >= ANCHOR_AGE:
-        return candidate, sealed
-    return anchor, candidate
+    return (candidate, sealed) if step == "promote" else (anchor, candidate)
+
+
+AnchorStep = Literal["anchor", "candidate", "promote", "keep"]
+
+
+def anchor_step(has_anchor: bool, candidate: datetime | Literal[False] | None, now: datetime) -> AnchorStep:
+    """What a good seal at `now` does to the anchors (see `next_anchor`); `candidate` is the anchor
+    to be's sealing time, False when there is none: the bundle just sealed becomes the "anchor",
+    the "candidate", or the candidate is promoted to anchor ("promote"), or nothing changes."""
+    if not has_anchor:
+        return "anchor"
+    if candidate is False:
+        return "candidate"
+    if candidate is not None and now - candidate >= ANCHOR_AGE:
+        return "promote"
+    return "keep"

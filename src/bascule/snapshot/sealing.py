@@ -19,17 +19,26 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import pyrage
 
-from bascule.durable import PRIVATE, SHARED, durable_temp, fsync_folder, publish, sweep_leftovers
+from bascule.durable import (
+    PRIVATE,
+    SHARED,
+    durable_temp,
+    fsync_folder,
+    publish,
+    sweep_leftovers,
+    write_atomically,
+)
 from bascule.errors import UserError
 from bascule.snapshot.age_format import RecipientError, recipient_bytes
 from bascule.snapshot.archive_writer import write_archive, write_failure
 from bascule.snapshot.bundle import BreakGlass, BundleName, remove_bundle_files
 from bascule.snapshot.census import DEFAULT_SCHEME, Census, Profile, StoreMeta, StoreSnapshot, take_census
 from bascule.snapshot.folder import DEFAULT_KEEP, SealingFolder
-from bascule.snapshot.guard import Baseline, GuardPolicy, Verdict, judge, next_anchor
+from bascule.snapshot.guard import Baseline, GuardPolicy, Verdict, anchor_step, judge
 from bascule.snapshot.manifest import Manifest, Seal
 from bascule.snapshot.minisign import SecretKey
 from bascule.snapshot.schema import schema_columns
@@ -157,26 +166,62 @@ class _Anchors:
     anchor_path: Path
     candidate_path: Path
     anchor: Baseline | None
-    candidate: Baseline | None
 
     def __init__(self, folder: SealingFolder) -> None:
         self.anchor_path = folder.state_folder / "anchor.json"
         self.candidate_path = folder.state_folder / "anchor-next.json"
+        self.when_path = folder.state_folder / "anchor-next.when"
         self.anchor = Baseline.load(self.anchor_path)
-        self.candidate = Baseline.load(self.candidate_path)
+        self._candidate_when: tuple[int, datetime | None] | Literal[False] | None = False
+
+    @property
+    def candidate_when(self) -> tuple[int, datetime | None] | None:
+        """The anchor to be's sequence and sealing time, read from a small file beside it: its
+        fingerprints are read only on the day it becomes the anchor."""
+        if self._candidate_when is False:
+            self._candidate_when = _read_when(self.when_path, self.candidate_path)
+        return self._candidate_when
 
     @property
     def sequences(self) -> frozenset[int]:
         """The bundles the anchors describe: never pruned, so the anchor can also be restored."""
-        return frozenset(b.sequence for b in (self.anchor, self.candidate) if b is not None)
+        when = self.candidate_when
+        return frozenset([*([self.anchor.sequence] if self.anchor else []), *([when[0]] if when else [])])
 
     def advance(self, sealed: Baseline, now: datetime) -> None:
-        anchor, candidate = next_anchor(self.anchor, self.candidate, sealed, now)
-        if anchor is not self.anchor:
-            anchor.save(self.anchor_path)
-        if candidate is not None and candidate is not self.candidate:
-            candidate.save(self.candidate_path)
-        self.anchor, self.candidate = anchor, candidate
+        when = self.candidate_when
+        step = anchor_step(self.anchor is not None, False if when is None else when[1], now)
+        if step == "anchor":
+            self.anchor = sealed
+            sealed.save(self.anchor_path)
+        elif step == "candidate":
+            self._save_candidate(sealed)
+        elif step == "promote":
+            promoted = Baseline.load(self.candidate_path)
+            if promoted is not None:
+                promoted.save(self.anchor_path)
+                self.anchor = promoted
+            self._save_candidate(sealed)
+
+    def _save_candidate(self, sealed: Baseline) -> None:
+        # The small file goes first and comes back last: a disk that fills up in between leaves none,
+        # and the next seal reads the candidate itself rather than a stale summary of another one.
+        self.when_path.unlink(missing_ok=True)
+        sealed.save(self.candidate_path)
+        stamp = sealed.sealed_at.isoformat() if sealed.sealed_at else ""
+        write_atomically(self.when_path, f"{sealed.sequence} {stamp}\n".encode(), PRIVATE)
+        self._candidate_when = (sealed.sequence, sealed.sealed_at)
+
+
+def _read_when(when_path: Path, candidate_path: Path) -> tuple[int, datetime | None] | None:
+    try:
+        sequence, _, stamp = when_path.read_text().strip().partition(" ")
+        return int(sequence), datetime.fromisoformat(stamp) if stamp else None
+    except FileNotFoundError:
+        candidate = Baseline.load(candidate_path)  # a folder sealed before the small file existed
+        return (candidate.sequence, candidate.sealed_at) if candidate else None
+    except (OSError, ValueError):
+        return None
 
 
 def _profile(baseline: Baseline | None, anchors: _Anchors) -> Profile | None:
@@ -300,12 +345,12 @@ def _write_bundle(
             created,
             census.links,
         )
-        try:  # the baseline first: a bundle never becomes current without the baseline it sets
+        try:  # the guard's state first: a bundle never becomes current without the baseline it sets
             good.save(folder.baseline_path)
+            anchors.advance(good, created)
             folder.set_current(name)
         except UserError:  # a full disk: the folder goes back to its last good bundle
             remove_bundle_files(folder.path, name)
             raise
-        anchors.advance(good, created)
         folder.prune(request.keep, anchors.sequences)
     return SealOutcome(name, target, manifests[0], verdict, sealed.archive_size)

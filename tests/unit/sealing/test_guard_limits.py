@@ -4,6 +4,7 @@ the long-lived anchor, and thresholds from the map."""
 from __future__ import annotations
 
 import base64
+import json
 import os
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -143,3 +144,23 @@ def test_thresholds_come_from_the_defaults_then_the_map_then_the_command_line() 
     assert dict(policy.floors) == {"alerts": 0.99}
     with pytest.raises(ValueError, match="between 0 and 1"):
         GuardPolicy(floors={"alerts": 1.5})
+
+
+def test_a_baseline_keeps_its_links_and_reads_the_older_plain_form(tmp_path: Path) -> None:
+    prints = {"obs": {"o1": b"a" * 8, "o2": b"b" * 8, "o3": b"c" * 8}}
+    links = {"obs": {"o1": "p1", "o3": "p1"}}
+    baseline = Baseline(4, b"k" * 32, prints, links=links, sealed_at=START)
+    path = tmp_path / "baseline.json"
+    baseline.save(path)
+    loaded = Baseline.load(path)
+    assert loaded is not None and loaded.fingerprints == prints
+    assert loaded.links == {"obs": {"o1": "p1", "o2": None, "o3": "p1"}}
+    document = json.loads(path.read_text())
+    assert "p1" in document["links"]["obs"]["patients"] and "o1" not in json.dumps(document["links"])
+    document["links"] = {"obs": {"o1": "p1", "o3": "p1"}}  # how baselines stored them before
+    path.write_text(json.dumps(document))
+    older = Baseline.load(path)
+    assert older is not None and older.links == links
+    document["links"] = {"obs": {"patients": ["p1"], "index": "AQAAAA=="}}  # one index for three records
+    path.write_text(json.dumps(document))
+    assert Baseline.load(path) is None  # damaged: as good as none, never a traceback
