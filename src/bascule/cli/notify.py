@@ -153,7 +153,7 @@ def register(app: typer.Typer) -> None:
             call_centre=number,
             lang=language,
             zone=run.zone,
-            country=country_of(hospital_map.hospital.lang),
+            country=country_of(hospital_map.hospital),
             unit_names=run.unit_names,
         )
         with Outbox.open(outbox) as box:
