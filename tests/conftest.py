@@ -3,9 +3,19 @@
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests.peers import require_peer  # noqa: E402 (needs the root on the path)
+
 # Key fixtures and store builders shared by the sealing tests of every kind (one copy).
 pytest_plugins = ("tests.unit.sealing.sealing_stores",)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`pytest.mark.peer(name, available, how)`: skip without the peer, fail without it under CI=true."""
+    for mark in item.iter_markers("peer"):
+        require_peer(*mark.args, **mark.kwargs)
