@@ -89,7 +89,9 @@ def postgres_server() -> Iterator[str]:
     """A throwaway PostgreSQL on loopback, run as the `postgres` user; yields its DATABASE_URL."""
     found = postgres_bin()
     if found is None:
-        raise FileNotFoundError("PostgreSQL's initdb and pg_ctl are neither on PATH nor in pg_config --bindir")
+        raise FileNotFoundError(
+            "PostgreSQL's initdb and pg_ctl are neither on PATH nor in pg_config --bindir"
+        )
     bin_dir: Path = found
     root = Path(tempfile.mkdtemp(prefix="bascule-pg-"))
     os.chmod(root, 0o755)
