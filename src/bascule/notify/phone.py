@@ -60,6 +60,12 @@ i18n.register(
             "fr": "Ce numéro de téléphone n'est pas valable : {reason}.",
             "en": "This phone number is not valid: {reason}.",
         },
+        "call_centre": {
+            "fr": "Le numéro du centre d'appels, donné aux patients dans chaque message, n'est pas "
+            "valable : {reason} ; écrivez-le avec + et l'indicatif du pays, ou tel qu'on le compose en {country}.",
+            "en": "The call-centre number, given to patients in every message, is not valid: {reason}; "
+            "write it with + and the country code, or as it is dialled in {country}.",
+        },
     },
 )
 
@@ -72,10 +78,13 @@ class InvalidPhone(ValueError):
         self.country = country
         super().__init__(self.sentence("en"))
 
+    def reason_in(self, lang: Lang) -> str:
+        """Why, as a clause for a person, in their language."""
+        return i18n.t(f"phone.{self.reason}", lang, country=self.country)
+
     def sentence(self, lang: Lang) -> str:
         """One sentence for a person, in their language."""
-        reason = i18n.t(f"phone.{self.reason}", lang, country=self.country)
-        return i18n.t("phone.refused", lang, reason=reason)
+        return i18n.t("phone.refused", lang, reason=self.reason_in(lang))
 
 
 @dataclass(frozen=True, slots=True)
