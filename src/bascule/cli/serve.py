@@ -96,7 +96,7 @@ def use_store(store: Path | None, variables: Mapping[str, str]) -> Path | None:
         return None
     if not chosen.is_file():
         raise UserError(t("serve.store_missing", _console_lang(variables), path=chosen))
-    os.environ["BASCULE_CRISIS_STORE"] = str(chosen.resolve())
+    os.environ["BASCULE_CRISIS_STORE"] = str(chosen.resolve())  # the web app's settings read it there
     return chosen.resolve()
 
 
