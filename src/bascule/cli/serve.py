@@ -23,8 +23,8 @@ register_messages(
             "en": "Bascule crisis cell: {url}  (Ctrl-C to stop)",
         },
         "data": {
-            "fr": "Données de la cellule de crise : {folder} (clé secrète et journal)",
-            "en": "Crisis cell data: {folder} (secret key and journal)",
+            "fr": "Données de la cellule de crise : {folder} (clé secrète et état privé)",
+            "en": "Crisis cell data: {folder} (secret key and private state)",
         },
         "database_file": {"fr": "Base de données : {path}", "en": "Database: {path}"},
         "database_url": {
