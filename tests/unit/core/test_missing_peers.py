@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -59,3 +60,17 @@ def test_the_marker_and_the_call_in_a_real_run(tmp_path: Path, ci: str, outcome:
     )
     assert outcome in run.stdout, run.stdout[-2000:] + run.stderr[-2000:]
     assert run.returncode == exit_code
+
+
+def test_no_test_skips_on_its_own() -> None:
+    """A bare skip would pass a CI run that tested nothing: missing peers go through tests/peers.py."""
+    bare = re.compile(r"pytest\.skip\(|mark\.skip(if)?\b|importorskip\(")
+    here = Path(__file__).resolve()
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        if path.resolve() not in (here, ROOT / "tests" / "peers.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if bare.search(line)
+    ]
+    assert offenders == []
