@@ -3,15 +3,16 @@
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests.peers import require_peer  # noqa: E402 (needs the root on the path)
+
 # Key fixtures and store builders shared by the sealing tests of every kind (one copy).
 pytest_plugins = ("tests.unit.sealing.sealing_stores",)
-
-
-import pytest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -21,3 +22,9 @@ def _private_rollback_state(
     """`snapshot verify --pubkey` remembers sequences in the user's state folder: each test has its own,
     so that no test sees another's bundles (nor the developer's own)."""
     monkeypatch.setenv("BASCULE_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`pytest.mark.peer(name, available, how)`: skip without the peer, fail without it under CI=true."""
+    for mark in item.iter_markers("peer"):
+        require_peer(*mark.args, **mark.kwargs)

@@ -114,8 +114,34 @@ def load_scenario(name_or_path: str, hospital_map: HospitalMap | None = None) ->
         file = embedded_scenarios_dir() / f"{name_or_path}.yaml"
         scenario = parse_scenario(file.read_text(encoding="utf-8"), name_or_path, name_or_path, False)
     if hospital_map is not None:
+        _refuse_another_maps(scenario, name_or_path, hospital_map)
         scenario.check_against(hospital_map)
     return scenario
+
+
+_FEW_UNKNOWN = 3  # up to this many, under half or all typos, each unknown id is listed with a suggestion
+
+
+def _refuse_another_maps(scenario: Scenario, source: str, hospital_map: HospitalMap) -> None:
+    """One sentence, not a list of dozens of ids, for a scenario written for another map."""
+    segments = [g.id for g in hospital_map.segments]
+    suppliers = [g.id for g in hospital_map.suppliers]
+    named = [
+        *((i, list(hospital_map.nodes)) for i in scenario.down),
+        *((i, segments) for i in (*scenario.isolate, *scenario.reconnect)),
+        *((i, suppliers) for i in (*scenario.suppliers, *scenario.supplier_back)),
+    ]
+    unknown = list(dict.fromkeys(i for i, known in named if i not in known))
+    total = len({i for i, _ in named})
+    typos = all(did_you_mean(i, known) for i, known in named if i not in known)
+    if len(unknown) <= _FEW_UNKNOWN and (2 * len(unknown) < total or typos):
+        return
+    examples = ", ".join(f'"{i}"' for i in unknown[:_FEW_UNKNOWN])
+    more = ", ..." if len(unknown) > _FEW_UNKNOWN else ""
+    raise ScenarioError(
+        f"The scenario {source} names {len(unknown)} of its {total} ids that are not in the map "
+        f"{hospital_map.source} ({examples}{more}): it was probably written for another map."
+    )
 
 
 def parse_scenario(text: str, name: str, source: str, is_json: bool) -> Scenario:

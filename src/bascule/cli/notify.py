@@ -121,7 +121,7 @@ def register(app: typer.Typer) -> None:
         lang: LangOption = None,
     ) -> None:
         """Triage, then put one message per decided activity in the outbox (twice is harmless)."""
-        from bascule.notify.phone import country_of
+        from bascule.notify.phone import InvalidPhone, country_of, normalise
         from bascule.notify.queueing import build_messages
 
         number = call_centre or environment().get("BASCULE_CALL_CENTRE")
@@ -131,6 +131,13 @@ def register(app: typer.Typer) -> None:
             )
         hospital_map, chosen = map_and_scenario(map_path, scenario, down, isolate, supplier)
         language = output_lang(lang, hospital_map)
+        country = country_of(hospital_map.hospital)
+        try:
+            normalise(number, country)
+        except InvalidPhone as refused:
+            raise UserError(
+                t("phone.call_centre", language, reason=refused.reason_in(language), country=country)
+            ) from None
         if approved_only and incident is None:
             raise UserError("--approved-only reads the crisis cell's approvals: add --incident N.")
         approvals = journal_approvals(data, db, incident)
@@ -153,7 +160,7 @@ def register(app: typer.Typer) -> None:
             call_centre=number,
             lang=language,
             zone=run.zone,
-            country=country_of(hospital_map.hospital.lang),
+            country=country,
             unit_names=run.unit_names,
         )
         with Outbox.open(outbox) as box:

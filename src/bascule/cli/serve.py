@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,6 +12,53 @@ import typer
 
 from bascule.cli.context import environment
 from bascule.errors import UserError
+from bascule.i18n import Lang, parse_lang, t
+from bascule.i18n import register as register_messages
+
+register_messages(
+    "serve",
+    {
+        "listening": {
+            "fr": "Cellule de crise Bascule : {url}  (Ctrl-C pour arrêter)",
+            "en": "Bascule crisis cell: {url}  (Ctrl-C to stop)",
+        },
+        "data": {
+            "fr": "Données de la cellule de crise : {folder} (clé secrète et état privé)",
+            "en": "Crisis cell data: {folder} (secret key and private state)",
+        },
+        "database_file": {"fr": "Base de données : {path}", "en": "Database: {path}"},
+        "database_url": {
+            "fr": "Base de données : PostgreSQL (DATABASE_URL)",
+            "en": "Database: PostgreSQL (DATABASE_URL)",
+        },
+        "store": {
+            "fr": "Magasin de continuité (onglet Activité) : {path}",
+            "en": "Continuity store (Activity tab): {path}",
+        },
+        "no_store": {
+            "fr": "Pas de magasin de continuité : l'onglet Activité restera vide (--store FICHIER).",
+            "en": "No continuity store: the Activity tab stays empty (--store FILE).",
+        },
+        "store_missing": {
+            "fr": "Il n'y a pas de magasin de continuité à {path} ; donnez le fichier SQLite fait par "
+            "bascule synth ou bascule snapshot import.",
+            "en": "There is no continuity store at {path}; give the SQLite file made by bascule synth "
+            "or bascule snapshot import.",
+        },
+        "first_account": {
+            "fr": "Créez d'abord un compte s'il n'y en a aucun : {command}",
+            "en": "Create an account first if none exists: {command}",
+        },
+        "demo_url": {
+            "fr": "Cellule de crise de démonstration : {url}",
+            "en": "Demo crisis cell: {url}",
+        },
+        "demo_account": {
+            "fr": "Compte : {name} — mot de passe à usage unique (remplacé à chaque lancement) : {password}",
+            "en": "Account: {name} — one-time password (replaced at every start): {password}",
+        },
+    },
+)
 
 HostOption = Annotated[
     str, typer.Option("--host", help="Address to listen on (127.0.0.1: this machine only).")
@@ -21,6 +71,53 @@ DataOption = Annotated[
     Path | None,
     typer.Option("--data", help="Data folder: database and secret key (default: BASCULE_CRISIS_DIR)."),
 ]
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="Continuity store (SQLite) whose scheduled activity the Activity tab triages "
+        "(default: BASCULE_CRISIS_STORE).",
+    ),
+]
+DEMO_ACCOUNT = "demo"
+
+
+def crisis_data_dir(variables: Mapping[str, str], data: Path | None) -> Path:
+    """The crisis cell's data folder: --data, else BASCULE_CRISIS_DIR, else the user's own."""
+    return Path(data or variables.get("BASCULE_CRISIS_DIR") or Path.home() / ".local/share/bascule/crisis")
+
+
+def use_store(store: Path | None, variables: Mapping[str, str]) -> Path | None:
+    """Name the continuity store to the web application (the Activity tab); refuse a missing file."""
+    chosen = store or (
+        Path(variables["BASCULE_CRISIS_STORE"]) if variables.get("BASCULE_CRISIS_STORE") else None
+    )
+    if chosen is None:
+        return None
+    if not chosen.is_file():
+        raise UserError(t("serve.store_missing", _console_lang(variables), path=chosen))
+    os.environ["BASCULE_CRISIS_STORE"] = str(chosen.resolve())  # the web app's settings read it there
+    return chosen.resolve()
+
+
+def _console_lang(variables: Mapping[str, str]) -> Lang:
+    return "en" if variables.get("BASCULE_CRISIS_LANG") == "en" else "fr"
+
+
+def where_data_lives(
+    data_dir: Path, db: Path | None, store: Path | None, variables: Mapping[str, str], lang: Lang
+) -> list[str]:
+    """What `serve` prints before listening: the data folder, the database, the continuity store."""
+    lines = [t("serve.data", lang, folder=data_dir.resolve())]
+    if variables.get("DATABASE_URL"):
+        lines.append(t("serve.database_url", lang))  # never the URL: it may hold a password
+    else:
+        database = db or (
+            Path(variables["BASCULE_CRISIS_DB"]) if variables.get("BASCULE_CRISIS_DB") else None
+        )
+        lines.append(t("serve.database_file", lang, path=(database or data_dir / "crisis.sqlite3").resolve()))
+    lines.append(t("serve.store", lang, path=store) if store else t("serve.no_store", lang))
+    return lines
 
 
 def wsgi_application() -> Any:
@@ -85,22 +182,28 @@ def register(app: typer.Typer) -> None:
         port: PortOption = 8000,
         db: DbOption = None,
         data: DataOption = None,
+        store: StoreOption = None,
         lang: Annotated[
             str | None,
             typer.Option("--lang", help="Default language of the pages, fr or en (each user may choose)."),
         ] = None,
     ) -> None:
-        """Start the crisis cell's web application."""
+        """Start the crisis cell's web application; say where its data lives."""
         from bascule.crisis import runtime
-        from bascule.i18n import parse_lang
 
         variables = dict(environment().variables)
         if lang is not None:
             variables["BASCULE_CRISIS_LANG"] = parse_lang(lang)
+        language = _console_lang(variables)
+        data_dir = crisis_data_dir(variables, data)
+        continuity = use_store(store, variables)
         allow_host(host, variables)
-        runtime.from_environment(variables, str(data) if data else None, str(db) if db else None)
-        typer.echo(f"Bascule crisis cell: http://{host}:{port}/  (Ctrl-C to stop)")
-        typer.echo("Create an account first if none exists: bascule users add NAME --role director")
+        runtime.from_environment(variables, str(data_dir), str(db) if db else None)
+        typer.echo(t("serve.listening", language, url=f"http://{host}:{port}/"))
+        for line in where_data_lives(data_dir, db, continuity, variables, language):
+            typer.echo(line)
+        command = f"bascule users add NAME --role director --data {data_dir}"
+        typer.echo(t("serve.first_account", language, command=command))
         run_server(host, port)
 
 
@@ -112,28 +215,46 @@ def serve_demo(
     port: int = 8000,
     scenario: str = "ransomware",
 ) -> None:
-    """`bascule demo --serve`: the crisis cell on the demo incident, its data under `out_dir`/crisis."""
+    """`bascule demo --serve`: the crisis cell on the demo incident, ready to sign in to.
+
+    Its data is under `out_dir`/crisis; the Activity tab reads the demo's continuity store
+    (`out_dir`/store.sqlite, made by `bascule demo`); the account "demo" (director) gets a new
+    password, printed, at every start."""
     from bascule.crisis import runtime
-    from bascule.i18n import parse_lang
 
     language = parse_lang(lang)
     data_dir = out_dir / "crisis"
+    store = out_dir / "store.sqlite"
+    continuity = use_store(store, {}) if store.is_file() else None
     runtime.configure(data_dir, lang=language)
     from bascule.crisis.demo import demo_incident
-    from bascule.crisis.models import Account
     from bascule.crisis.views.restoration import replan
 
     incident = demo_incident(scenario, language)
     if not incident.plans.exists():
         replan(incident)
+    password = _demo_account()
     url = f"http://{host}:{port}/incidents/{incident.pk}/"
-    if language == "fr":
-        console.print(f"Cellule de crise de démonstration : {url}")
-    else:
-        console.print(f"Demo crisis cell: {url}")
-    if not Account.objects.filter(is_active=True).exists():
-        hint = f"bascule users add NAME --role director --data {data_dir}"
-        console.print(
-            ("Créez d'abord un compte : " if language == "fr" else "Create an account first: ") + hint
-        )
+    console.print(t("serve.demo_url", language, url=url))
+    console.print(t("serve.demo_account", language, name=DEMO_ACCOUNT, password=password))
+    for line in where_data_lives(data_dir, None, continuity, {}, language):
+        console.print(line)
     run_server(host, port)
+
+
+def _demo_account() -> str:
+    """The demo's director account with a fresh random password (none is ever written down)."""
+    from bascule.cli.users import add_account
+    from bascule.crisis import journal_store
+    from bascule.crisis.models import Account
+
+    password = secrets.token_urlsafe(15)
+    account = Account.objects.filter(username=DEMO_ACCOUNT).first()
+    if account is None:
+        add_account(DEMO_ACCOUNT, "director", password)
+        return password
+    account.set_password(password)
+    account.is_active = True
+    account.save()
+    journal_store.append("user.password_set", "cli", None, {"user": DEMO_ACCOUNT})
+    return password

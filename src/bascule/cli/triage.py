@@ -343,7 +343,7 @@ def demo_part(
         call_centre=DEMO_CALL_CENTRE,
         lang=lang,
         zone=run.zone,
-        country=country_of(hospital_map.hospital.lang),
+        country=country_of(hospital_map.hospital),
         unit_names=run.unit_names,
     )
     path = out_dir / "messages.jsonl"

@@ -230,6 +230,7 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "logout": ("Déconnexion", "Signed out"),
     "login.failed": ("Connexion refusée", "Sign-in refused"),
     "user.added": ("Compte créé", "Account created"),
+    "user.password_set": ("Mot de passe remplacé", "Password replaced"),
 }
 
 MESSAGES = {key: {"fr": fr, "en": en} for key, (fr, en) in _TEXTS.items()}

@@ -49,7 +49,33 @@ teams:
   - {id: apps, members: 1, skills: [ehr]}
 """
 
-POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+_POSTGRES_TOOLS = ("initdb", "pg_ctl")
+
+
+def postgres_bin(search_path: str | None = None) -> Path | None:
+    """The folder of PostgreSQL's server tools: on PATH, else where `pg_config --bindir` says, else
+    the newest of Debian's /usr/lib/postgresql/N/bin (Debian keeps initdb off PATH); None if absent."""
+
+    def complete(folder: Path) -> bool:
+        return all((folder / tool).is_file() for tool in _POSTGRES_TOOLS)
+
+    on_path = shutil.which("initdb", path=search_path)
+    if on_path and complete(Path(on_path).parent):
+        return Path(on_path).parent
+    pg_config = shutil.which("pg_config", path=search_path)
+    if pg_config:
+        said = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False)
+        if said.returncode == 0 and complete(Path(said.stdout.strip())):
+            return Path(said.stdout.strip())
+    if search_path is None:
+        debian = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=_version, reverse=True)
+        return next((folder for folder in debian if complete(folder)), None)
+    return None
+
+
+def _version(folder: Path) -> tuple[int, ...]:
+    digits = folder.parent.name.split(".")
+    return tuple(int(d) for d in digits if d.isdigit())
 
 
 def free_port() -> int:
@@ -60,9 +86,13 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def postgres_server() -> Iterator[str]:
-    """A throwaway PostgreSQL 15 on loopback, run as the `postgres` user; yields its DATABASE_URL."""
-    if not (POSTGRES_BIN / "initdb").exists():
-        raise FileNotFoundError(f"PostgreSQL 15 binaries are not in {POSTGRES_BIN}")
+    """A throwaway PostgreSQL on loopback, run as the `postgres` user; yields its DATABASE_URL."""
+    found = postgres_bin()
+    if found is None:
+        raise FileNotFoundError(
+            "PostgreSQL's initdb and pg_ctl are neither on PATH nor in pg_config --bindir"
+        )
+    bin_dir: Path = found
     root = Path(tempfile.mkdtemp(prefix="bascule-pg-"))
     os.chmod(root, 0o755)
     data = root / "data"
@@ -73,7 +103,7 @@ def postgres_server() -> Iterator[str]:
         subprocess.run(
             [
                 *as_postgres,
-                str(POSTGRES_BIN / "initdb"),
+                str(bin_dir / "initdb"),
                 "-D",
                 str(data),
                 "-U",
@@ -89,7 +119,7 @@ def postgres_server() -> Iterator[str]:
         subprocess.run(
             [
                 *as_postgres,
-                str(POSTGRES_BIN / "pg_ctl"),
+                str(bin_dir / "pg_ctl"),
                 "-D",
                 str(data),
                 "-w",
@@ -106,7 +136,7 @@ def postgres_server() -> Iterator[str]:
             yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
         finally:
             subprocess.run(
-                [*as_postgres, str(POSTGRES_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                [*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
                 capture_output=True,
             )
     finally:

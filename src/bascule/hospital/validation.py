@@ -155,6 +155,7 @@ def validate(document: Any) -> list[Problem]:
         for index, entry in enumerate(entries):
             problems.extend(_check_entry(section, index, entry, fields, ids))
     problems.extend(_check_unit_locations(document))
+    problems.extend(_check_skills(document))
     # Fast paths first: large maps are nearly always right, and paths are only built for mistakes.
     resolved, owners, members = _scan_references(document, ids)
     if not resolved:
@@ -164,6 +165,34 @@ def validate(document: Any) -> list[Problem]:
     ):
         problems.extend(_check_cycles(document, ids))
     return problems
+
+
+def _check_skills(document: dict[str, Any]) -> Iterator[Problem]:
+    """A node whose skills no team has could never be restored: `plan` would stop on it later.
+
+    Maps without teams are for impact only and are not held to it."""
+    teams = document.get("teams")
+    if not isinstance(teams, list) or not teams:
+        return
+    held: list[str] = []  # a list: suggestions must not depend on hash order
+    for team in teams:
+        skills = team.get("skills") if isinstance(team, dict) else None
+        if isinstance(skills, list):
+            held.extend(skill for skill in skills if isinstance(skill, str) and skill not in held)
+    for section in NODE_SECTIONS:
+        entries = document.get(section)
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            skills = entry.get("skills") if isinstance(entry, dict) else None
+            if not isinstance(skills, list) or not skills or not all(isinstance(x, str) for x in skills):
+                continue
+            if set(skills) & set(held):
+                continue
+            named = ", ".join(f'"{skill}"{did_you_mean(skill, held)}' for skill in skills)
+            yield Problem(
+                (section, index, "skills"),
+                f"no team has any of the skills {named}, so no team could restore it; "
+                "give one of them to a team in teams",
+            )
 
 
 def _check_unit_locations(document: dict[str, Any]) -> Iterator[Problem]:

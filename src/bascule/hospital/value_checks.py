@@ -61,7 +61,9 @@ def _is_timezone(value: Any) -> str | None:
 
 
 def _is_country(value: Any) -> str | None:
-    if isinstance(value, str) and len(value) == 2 and value.isalpha() and value.isupper():
+    from phonenumbers import SUPPORTED_REGIONS  # lazy: only maps that name a country pay for it
+
+    if isinstance(value, str) and value in SUPPORTED_REGIONS:
         return None
     return f"must be an ISO 3166 country code such as FR or GB, not {value!r}"
 

@@ -1,15 +1,18 @@
-"""Phone numbers checked and written in E.164, for France (+33) and the United Kingdom (+44).
+"""Phone numbers checked and written in E.164 with Google's numbering plans (`phonenumbers`).
 
-Rules, applied after removing spaces, dots, dashes, slashes and brackets (and a "(0)" trunk mark):
-- "00" at the start is the international prefix and becomes "+".
-- A number without "+" is national: it must start with the trunk "0"; the hospital's country
-  (FR or GB) gives the country code.
-- France: +33 followed by 9 digits, the first 1 to 9. Mobiles start with 6 or 7.
-- United Kingdom: +44 followed by 10 digits (9 for a few old geographic numbers), the first 1, 2,
-  3, 5, 7, 8 or 9. Mobiles start with 71 to 75 or 77 to 79 (70 is personal numbering, 76 pagers).
-- Any other country code: 8 to 15 digits in all are accepted as written; whether it is a mobile
-  is unknown, so no text is sent to it.
-An SMS is only sent to a mobile; an invalid number is listed for the call centre, never sent.
+A number written without a country code is read in the hospital's country (`hospital.country` in
+the map, else FR for a French map and GB for an English one): a Belgian hospital reads "0470 12 34
+56" as +32 470..., one in La Réunion reads "0692 ..." as +262 692.... Written with "+" or "00" and
+a country code, a number reads the same from anywhere. Separators, brackets and a "(0)" trunk mark
+are ignored; letters are refused (no vanity numbers in a patient file).
+
+Only a number the plan knows as a mobile gets a text. Lines that may be either (the North American
+plan) are "unknown" and get none; the call centre rings them. An invalid number is listed for the
+call centre, never sent to; the reason never repeats the number (it is patient data).
+
+Hand-written beside the library, on purpose: the ranges ARCEP and Ofcom reserve for fiction (+33 6
+39 98, +44 7700 900), which the plans leave unallocated, read as mobiles so the synthetic hospital
+and the demo reach a (fictional) phone.
 """
 
 from __future__ import annotations
@@ -18,15 +21,70 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Country = Literal["FR", "GB"]
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType, ValidationResult
+
+from bascule import i18n
+from bascule.hospital.model import Hospital
+from bascule.i18n import Lang
+
 LineKind = Literal["mobile", "fixed", "unknown"]
-COUNTRY_CODES: dict[Country, str] = {"FR": "33", "GB": "44"}
-_SEPARATORS = re.compile(r"[\s.\-/()]")
-_UK_MOBILE = re.compile(r"^7[1-57-9]")
+Reason = Literal["empty", "letters", "too-short", "too-long", "country-code", "unallocated"]
+_WRITTEN = re.compile(r"[0-9+\s.\-/()]+")
+_FICTION_MOBILES = re.compile(r"\+3363998\d{4}|\+447700900\d{3}")  # ARCEP and Ofcom ranges for fiction
+_LINE_KINDS: dict[int, LineKind] = {
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "unknown",
+    PhoneNumberType.UNKNOWN: "unknown",
+}
+
+i18n.register(
+    "phone",
+    {
+        "empty": {"fr": "le numéro est vide", "en": "the number is empty"},
+        "letters": {
+            "fr": "le numéro contient autre chose que des chiffres",
+            "en": "the number holds characters that are not digits",
+        },
+        "too-short": {"fr": "le numéro est trop court", "en": "the number is too short"},
+        "too-long": {"fr": "le numéro est trop long", "en": "the number is too long"},
+        "country-code": {
+            "fr": "l'indicatif de pays après + n'existe pas",
+            "en": "the country code after + does not exist",
+        },
+        "unallocated": {
+            "fr": "le numéro n'est dans aucune plage attribuée de son pays ({country})",
+            "en": "the number is in no range allocated in its country ({country})",
+        },
+        "refused": {
+            "fr": "Ce numéro de téléphone n'est pas valable : {reason}.",
+            "en": "This phone number is not valid: {reason}.",
+        },
+        "call_centre": {
+            "fr": "Le numéro du centre d'appels, donné aux patients dans chaque message, n'est pas "
+            "valable : {reason} ; écrivez-le avec + et l'indicatif du pays, ou tel qu'on le compose en {country}.",
+            "en": "The call-centre number, given to patients in every message, is not valid: {reason}; "
+            "write it with + and the country code, or as it is dialled in {country}.",
+        },
+    },
+)
 
 
 class InvalidPhone(ValueError):
-    """The number cannot be a valid phone number; the message says why (without the number)."""
+    """The number cannot be a valid phone number; `reason` says why, never with the number."""
+
+    def __init__(self, reason: Reason, country: str = "") -> None:
+        self.reason: Reason = reason
+        self.country = country
+        super().__init__(self.sentence("en"))
+
+    def reason_in(self, lang: Lang) -> str:
+        """Why, as a clause for a person, in their language."""
+        return i18n.t(f"phone.{self.reason}", lang, country=self.country)
+
+    def sentence(self, lang: Lang) -> str:
+        """One sentence for a person, in their language."""
+        return i18n.t("phone.refused", lang, reason=self.reason_in(lang))
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,56 +93,60 @@ class PhoneNumber:
     kind: LineKind
 
     def __post_init__(self) -> None:
-        if not re.fullmatch(r"\+[1-9]\d{7,14}", self.e164):
-            raise InvalidPhone("not an E.164 number")
+        if not re.fullmatch(r"\+[1-9]\d{6,14}", self.e164):
+            raise InvalidPhone("unallocated")
 
     @property
     def is_mobile(self) -> bool:
         return self.kind == "mobile"
 
 
-def _french(significant: str) -> PhoneNumber:
-    if len(significant) != 9 or not significant.isdigit() or significant[0] == "0":
-        raise InvalidPhone("a French number has 9 digits after +33 (10 with the leading 0)")
-    return PhoneNumber("+33" + significant, "mobile" if significant[0] in "67" else "fixed")
+def normalise(number: str, country: str) -> PhoneNumber:
+    """The number in E.164 with its line kind, reading a national number in `country` (ISO 3166).
 
-
-def _british(significant: str) -> PhoneNumber:
-    if len(significant) not in (9, 10) or not significant.isdigit() or significant[0] not in "1235789":
-        raise InvalidPhone("a UK number has 10 digits after +44 (11 with the leading 0)")
-    if significant[0] == "7" and len(significant) != 10:
-        raise InvalidPhone("a UK mobile number has 10 digits after +44")
-    return PhoneNumber("+44" + significant, "mobile" if _UK_MOBILE.match(significant) else "fixed")
-
-
-def normalise(number: str, country: Country) -> PhoneNumber:
-    """The number in E.164 with its line kind; raises InvalidPhone when it cannot be one."""
-    text = number.strip().replace("(0)", "")
-    text = _SEPARATORS.sub("", text)
+    Raises InvalidPhone when it cannot be a number in use.
+    """
+    text = number.strip().replace("(0)", " ")
     if not text:
-        raise InvalidPhone("the number is empty")
-    if text.startswith("00"):
-        text = "+" + text[2:]
-    if text.startswith("+"):
-        digits = text[1:]
-        if not digits.isdigit():
-            raise InvalidPhone("the number holds characters that are not digits")
-        if digits.startswith("33"):
-            return _french(digits[2:])
-        if digits.startswith("44"):
-            return _british(digits[2:])
-        if not 8 <= len(digits) <= 15 or digits[0] == "0":
-            raise InvalidPhone("an international number has 8 to 15 digits after +")
-        return PhoneNumber("+" + digits, "unknown")
-    if not text.isdigit():
-        raise InvalidPhone("the number holds characters that are not digits")
-    if not text.startswith("0") or text.startswith("00"):
-        raise InvalidPhone(
-            "a national number starts with a single 0; or write it with + and the country code"
-        )
-    return _french(text[1:]) if country == "FR" else _british(text[1:])
+        raise InvalidPhone("empty")
+    if not _WRITTEN.fullmatch(text):
+        raise InvalidPhone("letters")
+    compact = re.sub(r"\D", "", text)
+    if text.startswith("00"):  # the international prefix of most of Europe, whatever the country
+        text = "+" + compact[2:]
+    try:
+        parsed = phonenumbers.parse(text, country.upper())
+    except NumberParseException as refused:
+        raise InvalidPhone(_parse_reason(refused)) from None
+    e164 = phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
+    if _FICTION_MOBILES.fullmatch(e164):
+        return PhoneNumber(e164, "mobile")
+    possible = phonenumbers.is_possible_number_with_reason(parsed)
+    if possible == ValidationResult.TOO_SHORT:
+        raise InvalidPhone("too-short")
+    if possible == ValidationResult.TOO_LONG:
+        raise InvalidPhone("too-long")
+    if possible == ValidationResult.INVALID_COUNTRY_CODE:
+        raise InvalidPhone("country-code")
+    if not phonenumbers.is_valid_number(parsed):
+        code = parsed.country_code or 0
+        region = phonenumbers.region_code_for_country_code(code)
+        raise InvalidPhone("unallocated", region if region != "ZZ" else f"+{code}")
+    return PhoneNumber(e164, _LINE_KINDS.get(phonenumbers.number_type(parsed), "fixed"))
 
 
-def country_of(lang: str) -> Country:
-    """The hospital's country from its language: French maps are in France, English ones in the UK."""
-    return "FR" if lang == "fr" else "GB"
+def _parse_reason(refused: NumberParseException) -> Reason:
+    if refused.error_type == NumberParseException.INVALID_COUNTRY_CODE:
+        return "country-code"
+    if refused.error_type in (NumberParseException.TOO_SHORT_NSN, NumberParseException.TOO_SHORT_AFTER_IDD):
+        return "too-short"
+    if refused.error_type == NumberParseException.TOO_LONG:
+        return "too-long"
+    return "too-short"  # "not a number": a digit or two, or only punctuation
+
+
+def country_of(hospital: Hospital) -> str:
+    """The country a national number is read in: the map's `country`, else from the map's language."""
+    if hospital.country:
+        return hospital.country
+    return "FR" if hospital.lang == "fr" else "GB"

@@ -16,7 +16,7 @@ from bascule.clinical.views import ScheduledActivity
 from bascule.hospital.model import HospitalMap
 from bascule.i18n import Lang
 from bascule.notify.outbox import NewMessage, message_key
-from bascule.notify.phone import Country, InvalidPhone, normalise
+from bascule.notify.phone import InvalidPhone, normalise
 from bascule.notify.templates import MessageFacts, render
 from bascule.triage.rules import Proposal
 
@@ -40,7 +40,7 @@ class Channel:
     problem: str | None
 
 
-def choose_channel(phone: str | None, email: str | None, country: Country) -> Channel:
+def choose_channel(phone: str | None, email: str | None, country: str) -> Channel:
     contact = None
     problem = "no-contact"
     if phone:
@@ -65,7 +65,7 @@ def build_messages(
     call_centre: str,
     lang: Lang,
     zone: tzinfo,
-    country: Country,
+    country: str,
     unit_names: Mapping[str, str] | None = None,
 ) -> tuple[list[NewMessage], list[Unreachable]]:
     """The messages for every proposal that changes something for the patient."""

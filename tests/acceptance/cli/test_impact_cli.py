@@ -95,6 +95,45 @@ def test_scenario_file_and_flags_combine(
     assert json.loads(out)["nodes"]["ad"]["status"] == "down"
 
 
+SCENARIOS = [
+    # (scenario file, what the user reads)
+    ("down: [dc01, dc0l]\n", 'The map {map} has no node "dc0l" (did you mean "dc01"?).'),
+    (
+        "down: [dc01, ad, pcs, lims, san]\nsuppliers: [pathlab, lab2]\n",
+        'has no node "san", no supplier "lab2".',
+    ),
+    ("down: [dc0l, ad0]\n", 'has no node "dc0l" (did you mean "dc01"?), no node "ad0" (did you mean "ad"?).'),
+    (
+        "down: [san, ehr-db, dc03]\nisolate: [dc-core]\n",
+        'The scenario {scenario} names 3 of its 4 ids that are not in the map {map} ("san", "ehr-db", '
+        '"dc03"): it was probably written for another map.',
+    ),
+    (
+        "down: [san, ehr-db, ehr-app, vm-01, vm-02, dc01]\nsupplier_back: {biolab: 48}\n",
+        'The scenario {scenario} names 6 of its 7 ids that are not in the map {map} ("san", "ehr-db", '
+        '"ehr-app", ...): it was probably written for another map.',
+    ),
+    ("isolate: [wan-sud]\n", "names 1 of its 1 ids that are not in the map"),
+]
+
+
+@pytest.mark.parametrize(("written", "sentence"), SCENARIOS)
+def test_a_scenario_for_another_map_says_so_in_one_sentence(
+    small_map: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str, sentence: str
+) -> None:
+    scenario = tmp_path / "attack.yaml"
+    scenario.write_text(written, encoding="utf-8")
+    code, out, err = run(["impact", str(small_map), "--scenario", str(scenario)], capsys)
+    assert code == 2 and out == ""
+    assert sentence.format(map=small_map, scenario=scenario) in " ".join(err.split())
+
+
+def test_a_demo_scenario_on_another_map_says_so(small_map: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["impact", str(small_map), "--scenario", "ransomware"], capsys)
+    assert code == 2
+    assert "it was probably written for another map." in " ".join(err.split())
+
+
 @pytest.mark.parametrize(
     ("args", "sentence"),
     [

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.peers import require_peer
 
 import bascule
 
@@ -147,10 +148,9 @@ def imported(
 
 
 def import_and_print(style: str, tmp_path_factory: pytest.TempPathFactory) -> Imported:
-    if shutil.which("pdftotext") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("pdftotext (poppler-utils) is missing: scripts/setup-system.sh")
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    require_peer(
+        "pdftotext (poppler-utils)", shutil.which("pdftotext") is not None, "scripts/setup-system.sh"
+    )
     work = tmp_path_factory.mktemp(f"real-{style}")
     store = work / "store.sqlite"
     folder, map_ = str(CORPUS / style), str(MAP)

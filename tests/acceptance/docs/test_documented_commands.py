@@ -2,7 +2,7 @@
 
 A page marks a shell block with `<!-- run -->` on the line before its fence; the block's lines run in
 order, in a fresh folder where the repository's `tests/` is at hand (its corpus of real-shaped
-exports is what the pages show), with `.venv/bin` (so `bascule`) first on the PATH. Each line must exit 0, or the exit code its trailing comment names
+exports is what the pages show) and `docs/` (the example files the pages include), with `.venv/bin` (so `bascule`) first on the PATH. Each line must exit 0, or the exit code its trailing comment names
 (`# exit 4`). Blocks not marked are shown, not run: a page must mark every block that holds a
 `bascule` command, or this test fails.
 """
@@ -20,7 +20,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
 # Pages whose commands are run; the others join as their blocks are made runnable.
+<<<<<<< HEAD
 RUN_PAGES = ("docs/clinical-data.md", "docs/snapshots.md")
+=======
+RUN_PAGES = ("docs/clinical-data.md", "docs/map-format.md")
+>>>>>>> first14
 _BLOCK = re.compile(r"(?P<mark><!-- run -->\n)?```(?P<lang>sh|bash|console)\n(?P<body>.*?)```", re.DOTALL)
 _EXPECTED_EXIT = re.compile(r"#\s*exit (\d+)\s*$")
 
@@ -57,6 +61,7 @@ def test_the_commands_of_a_page_run_as_written(page: str, tmp_path: Path) -> Non
         "COLUMNS": "200",
     }
     (tmp_path / "tests").symlink_to(ROOT / "tests")
+    (tmp_path / "docs").symlink_to(ROOT / "docs")  # the pages' example files
     for block in runnable_blocks(ROOT / page):
         for line in block:
             expected = _EXPECTED_EXIT.search(line)
@@ -74,3 +79,12 @@ def test_the_commands_of_a_page_run_as_written(page: str, tmp_path: Path) -> Non
                 f"{page}: `{line}` exited {result.returncode}\n{result.stderr}"
             )
             assert "Traceback" not in result.stderr, f"{page}: `{line}`\n{result.stderr}"
+
+
+_EXAMPLE = re.compile(r"<!-- example: (?P<path>\S+) -->\n```(?:yaml|json)\n(?P<body>.*?)```", re.DOTALL)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_an_example_a_page_shows_is_the_file_the_commands_run(page: Path) -> None:
+    for example in _EXAMPLE.finditer(page.read_text(encoding="utf-8")):
+        assert (ROOT / example["path"]).read_text(encoding="utf-8") == example["body"], example["path"]

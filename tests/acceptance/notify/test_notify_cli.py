@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from rich.console import Console
 
 from bascule.cli import main
 from bascule.cli.triage import demo_part
-from bascule.hospital.loading import load_map
+from bascule.hospital.loading import demo_map_path, load_map
 from bascule.scenario import load_scenario
 
 CALL_CENTRE = {"BASCULE_CALL_CENTRE": "01 99 00 10 00"}
@@ -157,3 +158,64 @@ def test_the_demo_step_writes_the_messages_and_the_counts(store: Path, tmp_path:
     lines = (tmp_path / "messages.jsonl").read_text(encoding="utf-8").splitlines()
     assert lines and f"{len(lines)} messages écrits" in text
     assert "interventions à annuler" in text
+
+
+def belgian(tmp_path: Path, store: Path) -> tuple[Path, Path]:
+    """The demo hospital moved to Belgium (the Vivalia case), its patients' mobiles written as
+    Belgians write them."""
+    text = demo_map_path().read_text(encoding="utf-8")
+    map_path = tmp_path / "vivalia.yaml"
+    map_path.write_text(text.replace("\n  country: FR\n", "\n  country: BE\n", 1), encoding="utf-8")
+    assert load_map(map_path).hospital.country == "BE"
+    copy = tmp_path / "store.sqlite"
+    copy.write_bytes(store.read_bytes())
+    with sqlite3.connect(copy) as db:
+        db.execute("UPDATE patients SET phone = '0470 12 34 56'")
+    return map_path, copy
+
+
+def sent_to(capsys: pytest.CaptureFixture[str], tmp_path: Path, map_path: str, store: Path) -> list[str]:
+    outbox, messages = (
+        tmp_path / f"outbox-{Path(map_path).stem}.sqlite",
+        tmp_path / f"{Path(map_path).stem}.jsonl",
+    )
+    queue = [
+        "notify",
+        "queue",
+        map_path,
+        "--store",
+        str(store),
+        "--outbox",
+        str(outbox),
+        "--scenario",
+        "ransomware",
+    ]
+    code, _, err = run(capsys, *queue, environ={"BASCULE_CALL_CENTRE": "+32 61 23 45 67"})
+    assert code == 0, err
+    send = ["notify", "send", "--outbox", str(outbox), "--gateway", "file", "--file", str(messages)]
+    assert run(capsys, *send, "--rate", "100000/s")[0] == 0
+    return [json.loads(line)["to"] for line in messages.read_text(encoding="utf-8").splitlines()]
+
+
+def test_a_belgian_hospital_texts_belgian_mobiles(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    map_path, copy = belgian(tmp_path, store)
+    in_belgium = sent_to(capsys, tmp_path, str(map_path), copy)
+    assert in_belgium and set(in_belgium) == {"+32470123456"}
+    # The same numbers read in France are French landlines (04 70...): no text, the call centre rings.
+    assert "+32470123456" not in sent_to(capsys, tmp_path, "demo", copy)
+
+
+def test_an_invalid_call_centre_number_is_one_sentence_in_the_map_language(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outbox = tmp_path / "outbox.sqlite"
+    queue = ["notify", "queue", "--store", str(store), "--outbox", str(outbox), "--scenario", "ransomware"]
+    code, out, err = run(capsys, *queue, environ={"BASCULE_CALL_CENTRE": "01 99 00"})
+    assert code == 2 and out == ""
+    assert "Le numéro du centre d'appels, donné aux patients dans chaque message, n'est pas valable" in err
+    assert "trop court" in err and "Traceback" not in err
+    assert not outbox.exists()  # nothing queued
+    code, _, err = run(capsys, *queue, "--lang", "en", environ={"BASCULE_CALL_CENTRE": "+999 1234 5678"})
+    assert code == 2 and "the country code after + does not exist" in " ".join(err.split())

@@ -164,11 +164,16 @@ def test_mistakes_exit_2_with_one_sentence(
     assert message in captured.err and "Traceback" not in captured.err and captured.out == ""
 
 
-def test_no_team_can_restore(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_skill_no_team_has_is_found_by_map_check_before_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "map.yaml"
     path.write_text(MAP.replace("skills: [ehr]}\n", "skills: [sap]}\n", 1), encoding="utf-8")
-    assert main(["plan", str(path), "--down", "ehr"]) == 2
-    assert "No team can restore ehr: it needs one of the skills sap" in capsys.readouterr().err
+    for command in (["map", "check", str(path)], ["plan", str(path), "--down", "ehr"]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert 'skills: no team has any of the skills "sap", so no team could restore it' in err
+        assert "Traceback" not in err
 
 
 def test_demo_scenario_plan(capsys: pytest.CaptureFixture[str]) -> None:

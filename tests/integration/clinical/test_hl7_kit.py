@@ -3,13 +3,13 @@ the AL1 segments (the list the last A08 re-sent) and the lab results are on the 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from tests.peers import require_peer
 
 from bascule.clinical.settings import HospitalSettings
 from bascule.kits.assemble import render_kit
@@ -22,8 +22,9 @@ CORPUS = Path(__file__).parents[2] / "corpus" / "hl7"
 
 
 def printed(pdf: Path) -> str:
-    if shutil.which("pdftotext") is None and os.environ.get("CI") != "true":
-        pytest.skip("poppler-utils is not installed (scripts/setup-system.sh)")
+    require_peer(
+        "pdftotext (poppler-utils)", shutil.which("pdftotext") is not None, "scripts/setup-system.sh"
+    )
     out = subprocess.run(
         ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True
     )

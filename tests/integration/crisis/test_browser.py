@@ -32,7 +32,7 @@ CHANGE_SEEN_MS = 8000
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+    pytest.mark.peer("Chromium", CHROMIUM.exists(), "apt install chromium"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The crisis application's whole unit suite, run again on a real PostgreSQL 15 server started on
+"""The crisis application's whole unit suite, run again on a real PostgreSQL server started on
 loopback for the occasion (the same tests, so SQLite and PostgreSQL cannot drift apart)."""
 
 from __future__ import annotations
@@ -10,15 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from bascule.crisis.testing import POSTGRES_BIN, postgres_server
+from bascule.crisis.testing import postgres_bin, postgres_server
 
 SUITE = Path(__file__).parents[2] / "unit" / "crisis"
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.skipif(
-        not (POSTGRES_BIN / "initdb").exists(), reason=f"PostgreSQL 15 is not in {POSTGRES_BIN}"
-    ),
+    pytest.mark.peer("PostgreSQL", postgres_bin() is not None, "initdb on PATH or in pg_config --bindir"),
 ]
 
 

@@ -18,9 +18,12 @@ from bascule.hospital.loading import load_map
 from bascule.impact import assess
 from bascule.scenario import load_scenario
 
-pytestmark = pytest.mark.integration
-
 CHROMIUM = shutil.which("chromium")
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.peer("Chromium", CHROMIUM is not None, "apt install chromium"),
+]
 
 # Measures, for every box, the text that sticks out of its rectangle; writes the findings in the page.
 MEASURE = """
@@ -42,7 +45,7 @@ document.getElementById("findings").textContent = JSON.stringify({boxes: documen
 
 
 def chromium(*arguments: str) -> str:
-    assert CHROMIUM is not None, "Chromium is missing: scripts/setup-system.sh installs it"
+    assert CHROMIUM is not None
     done = subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", *arguments],
         capture_output=True,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -11,11 +12,19 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from medplum_peer import MedplumPeer
+from medplum_peer import NODE, MedplumPeer
+from tests.peers import require_peer
 
 from bascule.hospital.model import CareUnit
 from bascule.sources.synthetic.hospital import SyntheticHospital, generate
 from bascule.sources.synthetic.units import map_units
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _medplum_peer() -> None:
+    """Every test here talks to the Medplum FHIR server on Node, installed once by npm."""
+    require_peer("The Medplum FHIR peer", NODE.exists() or shutil.which("npm") is not None, "npm installs it")
+
 
 ANCHOR = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 SMALL_UNITS = (

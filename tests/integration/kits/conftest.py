@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from tests.peers import require_peer
 
 from bascule.hospital.loading import load_map
 from bascule.hospital.model import HospitalMap
@@ -19,13 +20,12 @@ KIT_UNITS = ("urgences", "reanimation", "bloc-operatoire")
 DATA_TIME = datetime(2026, 3, 10, 7, 0, tzinfo=UTC)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if shutil.which("pdftotext") is None:
-        skip = pytest.mark.skip(reason="poppler-utils is not installed (scripts/setup-system.sh)")
-        here = Path(__file__).parent
-        for item in items:
-            if here in item.path.parents:  # this hook sees the whole session's items
-                item.add_marker(skip)
+@pytest.fixture(autouse=True, scope="session")
+def _pdftotext() -> None:
+    """Every kit test reads the printed PDF back with poppler's pdftotext."""
+    require_peer(
+        "pdftotext (poppler-utils)", shutil.which("pdftotext") is not None, "scripts/setup-system.sh"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from bascule.notify.receiver import stop_receiver
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.skipif(not kannel_available(), reason="Kannel (kannel, kannel-extras) is not installed"),
+    pytest.mark.peer("Kannel", kannel_available(), "apt install kannel kannel-extras"),
 ]
 
 

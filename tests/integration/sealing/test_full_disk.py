@@ -21,7 +21,7 @@ from bascule.sources.bulk import write_ndjson
 
 pytestmark = pytest.mark.integration
 
-needs_minisign = pytest.mark.skipif(shutil.which("minisign") is None, reason="minisign is not installed")
+needs_minisign = pytest.mark.peer("minisign", shutil.which("minisign") is not None, "apt install minisign")
 
 
 def minisign_accepts(archive: Path, keys: KeySet) -> bool:

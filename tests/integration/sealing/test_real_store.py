@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from tests.peers import require_peer
 
 from bascule.cli import main
 from bascule.hospital.model import CareUnit
@@ -72,12 +73,11 @@ def _medplum() -> type:
     try:
         from medplum_peer import NODE, MedplumPeer
     except ImportError as missing:
-        pytest.skip(f"the Medplum peer of the FHIR tests is not available ({missing})")
+        require_peer("The Medplum peer of the FHIR tests", False, str(missing))
     if not NODE.exists():
         import shutil
 
-        if shutil.which("npm") is None:
-            pytest.skip("the Medplum FHIR peer is not installed and npm is absent to install it")
+        require_peer("The Medplum FHIR peer", shutil.which("npm") is not None, "npm installs it once")
     return MedplumPeer  # type: ignore[no-any-return]
 
 

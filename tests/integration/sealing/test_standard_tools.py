@@ -29,9 +29,10 @@ from bascule.snapshot.verify import verify_bundle
 
 pytestmark = pytest.mark.integration
 
-needs_tools = pytest.mark.skipif(
-    not all(shutil.which(tool) for tool in ("age", "age-keygen", "minisign")),
-    reason="the Debian packages age and minisign are not installed (scripts/setup-system.sh installs them)",
+needs_tools = pytest.mark.peer(
+    "The age and minisign tools",
+    all(shutil.which(tool) for tool in ("age", "age-keygen", "minisign")),
+    "scripts/setup-system.sh installs them",
 )
 
 

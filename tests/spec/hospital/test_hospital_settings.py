@@ -91,3 +91,20 @@ def test_a_med_time_must_be_quoted_clock_text(tmp_path: Path) -> None:
         load_map(path)
     (problem,) = caught.value.problems
     assert "hospital.med_times: BID: 9 is not a time HH:MM" in problem
+
+
+@pytest.mark.parametrize("country", ["BE", "RE", "IM", "LU", "CH"])
+def test_every_country_with_a_numbering_plan_is_accepted(tmp_path: Path, country: str) -> None:
+    path = tmp_path / "map.yaml"
+    path.write_text(MAP.format(zone="UTC", codes="x").replace("country: FR", f"country: {country}"), "utf-8")
+    assert settings_of(load_map(path)).country == country
+
+
+@pytest.mark.parametrize("country", ["XX", "fr", "FRA", "UK"])
+def test_a_country_without_a_numbering_plan_is_refused(tmp_path: Path, country: str) -> None:
+    path = tmp_path / "map.yaml"
+    path.write_text(MAP.format(zone="UTC", codes="x").replace("country: FR", f"country: {country}"), "utf-8")
+    with pytest.raises(MapError) as caught:
+        load_map(path)
+    (problem,) = caught.value.problems
+    assert "hospital.country: must be an ISO 3166 country code such as FR or GB" in problem

@@ -153,6 +153,15 @@ CASES = [
         ],
     ),
     (
+        "a skill no team has (plan would stop on it)",
+        GOOD.replace("{id: dc01, segment: lan}", "{id: dc01, segment: lan, skills: [wndows, vmware]}")
+        + "teams: [{id: infra, members: 2, skills: [windows, network]}]\n",
+        [
+            'map.yaml:6 assets[0].skills: no team has any of the skills "wndows" (did you mean "windows"?), '
+            '"vmware", so no team could restore it; give one of them to a team in teams'
+        ],
+    ),
+    (
         "malformed YAML",
         GOOD.replace("priority: 1", "priority: [1"),
         ["map.yaml:13: malformed YAML: did not find expected ',' or ']'"],
@@ -212,3 +221,12 @@ def test_the_error_says_how_many_problems(tmp_path: Path) -> None:
     with pytest.raises(MapError) as caught:
         load_map(path)
     assert str(caught.value).splitlines()[0] == f"The map {path} has 1 problem; fix them and try again:"
+
+
+def test_one_skill_a_team_has_is_enough_and_a_map_without_teams_is_not_held_to_it(tmp_path: Path) -> None:
+    skilled = GOOD.replace("{id: dc01, segment: lan}", "{id: dc01, segment: lan, skills: [vmware, windows]}")
+    path = tmp_path / "map.yaml"
+    path.write_text(skilled + "teams: [{id: infra, members: 2, skills: [windows]}]\n", encoding="utf-8")
+    assert load_map(path).teams[0].id == "infra"
+    path.write_text(skilled, encoding="utf-8")  # impact-only maps have no teams yet
+    assert load_map(path).teams == ()

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from tests.peers import require_peer
 
 from bascule.clinical.results import unit_text
 from bascule.hospital.model import CareProcess, FallbackProcedure, Hospital, HospitalMap
@@ -55,8 +56,8 @@ def test_the_first_process_by_priority_names_a_shared_procedure() -> None:
 
 def test_dejavu_is_used_when_installed() -> None:
     faces = typefaces()
-    if not Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").is_file():
-        pytest.skip("fonts-dejavu-core is not installed")
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    require_peer("DejaVu fonts", dejavu.is_file(), "apt install fonts-dejavu-core")
     assert (faces.regular, faces.bold, faces.symbols) == ("DejaVuSans", "DejaVuSans-Bold", True)
     assert faces.mark("▲", "H") == "▲"
 
