@@ -1,10 +1,14 @@
-"""The crisis journal ("main courante"): a hash-chained, tamper-evident log of the crisis cell.
+"""The crisis journal ("main courante"): a chained, tamper-evident log of the crisis cell.
 
-Every entry is chained to the one before it: its hash is SHA-256(previous hash + canonical entry),
-so editing, inserting or deleting any stored entry breaks the chain from that point on, and
-`verify` names the first broken link. Entries carry ids only (node ids, user names, record
-numbers, digests), never patient values or free text: a note's text lives in its own record and
-the journal keeps its number and its SHA-256.
+Every entry is chained to the one before it: its seal is HMAC-SHA256(key, previous seal + canonical
+entry), with a key kept in the data folder's private state and never in the database. Editing,
+inserting, deleting or renumbering stored entries breaks the chain from that point on, and whoever
+administers the database cannot recompute the seals without the key; `verify` names the first broken
+link. (Without a key, `chain_hash` is the plain SHA-256 chain: only for in-memory twins and tests.)
+Cutting the end off is caught by signed checkpoints kept outside the database (journal_anchor.py)
+and checked with the notes' digests by journal_audit.py. Entries carry ids only (node ids, user
+names, record numbers, digests), never patient values or free text: a note's text lives in its own
+record and the journal keeps its number and its SHA-256.
 
 This module is pure: no I/O, no Django. The web application stores entries and uses it.
 """
@@ -12,6 +16,7 @@ This module is pure: no I/O, no Django. The web application stores entries and u
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -82,12 +87,18 @@ class JournalEntry:
         return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
-def chain_hash(previous_hash: str, entry: JournalEntry) -> str:
-    """SHA-256 of the previous hash followed by the entry's canonical bytes, in hex."""
-    digest = hashlib.sha256()
-    digest.update(previous_hash.encode("ascii"))
-    digest.update(entry.canonical())
-    return digest.hexdigest()
+def chain_hash(previous_hash: str, entry: JournalEntry, key: bytes | None = None) -> str:
+    """The entry's seal in hex: HMAC-SHA256 under `key` (SHA-256 when no key is given) of the
+    previous seal followed by the entry's canonical bytes."""
+    message = previous_hash.encode("ascii") + entry.canonical()
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def same_seal(a: str, b: str) -> bool:
+    """Compare two seals in constant time (a seal is a MAC: no timing oracle)."""
+    return hmac.compare_digest(a.encode("ascii", "replace"), b.encode("ascii", "replace"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,30 +116,44 @@ class BrokenLink:
 
     seq: int
     reason: str
+    kind: str = "changed"
 
 
-def seal(previous_hash: str, entry: JournalEntry) -> StoredEntry:
-    """The stored form of `entry` appended after an entry whose hash is `previous_hash`."""
-    return StoredEntry(entry, previous_hash, chain_hash(previous_hash, entry))
+def seal(previous_hash: str, entry: JournalEntry, key: bytes | None = None) -> StoredEntry:
+    """The stored form of `entry` appended after an entry whose seal is `previous_hash`."""
+    return StoredEntry(entry, previous_hash, chain_hash(previous_hash, entry, key))
 
 
-def verify(stored: Iterable[StoredEntry]) -> BrokenLink | None:
+def first_broken_link(
+    item: StoredEntry, expected_seq: int, previous: str, key: bytes | None
+) -> BrokenLink | None:
+    """Why `item`, read where entry `expected_seq` should be after a seal `previous`, breaks the
+    chain (`kind`: missing, out_of_order, unlinked, changed), or None when it holds."""
+    seq = item.entry.seq
+    if seq != expected_seq:
+        kind = "missing" if seq > expected_seq else "out_of_order"
+        word = "missing" if seq > expected_seq else "out of order"
+        return BrokenLink(expected_seq, f"entry {expected_seq} is {word} (found {seq})", kind)
+    if not same_seal(item.previous_hash, previous):
+        return BrokenLink(seq, f"entry {seq} does not follow the entry before it", "unlinked")
+    if not same_seal(chain_hash(previous, item.entry, key), item.hash):
+        return BrokenLink(seq, f"entry {seq} was changed after it was written", "changed")
+    return None
+
+
+def verify(stored: Iterable[StoredEntry], key: bytes | None = None) -> BrokenLink | None:
     """The first broken link of the chain read in sequence order, or None when it is intact.
 
-    Detects an edited entry (its hash no longer matches), a deleted or inserted entry (a gap in
-    the sequence numbers, or a previous hash that is not the hash before it).
+    Detects an edited entry (its seal no longer matches), a deleted or inserted entry (a gap in
+    the sequence numbers, or a previous seal that is not the seal before it). With `key`, an
+    entry rewritten with its chain recomputed by someone without the key shows too.
     """
     previous = GENESIS_HASH
     expected_seq = 1
     for item in stored:
-        seq = item.entry.seq
-        if seq != expected_seq:
-            missing = "missing" if seq > expected_seq else "out of order"
-            return BrokenLink(expected_seq, f"entry {expected_seq} is {missing} (found {seq})")
-        if item.previous_hash != previous:
-            return BrokenLink(seq, f"entry {seq} does not follow the entry before it")
-        if chain_hash(previous, item.entry) != item.hash:
-            return BrokenLink(seq, f"entry {seq} was changed after it was written")
+        broken = first_broken_link(item, expected_seq, previous, key)
+        if broken is not None:
+            return broken
         previous = item.hash
         expected_seq += 1
     return None

@@ -87,6 +87,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Main courante à l'émission de ce point (n° : empreinte)",
         "Journal when this report was made (no.: fingerprint)",
     ),
+    "journal_checkpoint": (
+        "Point de contrôle signé de la main courante : {count} entrées, sceau {head}…, {time}",
+        "Signed journal checkpoint: {count} entries, seal {head}…, {time}",
+    ),
     "sitrep_declared": ("Déclarés depuis : {ids}", "Declared since: {ids}"),
     "sitrep_lifted": ("Levés depuis : {ids}", "Lifted since: {ids}"),
     "tasks_done": ("Tâches terminées", "Finished tasks"),

@@ -139,5 +139,9 @@ def sitrep_pdf(content: Mapping[str, Any], lang: Lang) -> bytes:
     section("sitrep_etas", content["eta_lines"])
     head = f"{t('crisis.journal_head', lang)}: {content.get('journal_head', '')}"
     story += [Spacer(1, 12), Paragraph(escape(head), styles["Code"])]
+    checkpoint = content.get("journal_checkpoint")
+    if checkpoint:
+        line = t("crisis.journal_checkpoint", lang, **checkpoint)
+        story.append(Paragraph(escape(line), styles["Code"]))
     _doc(buffer, title).build(story)
     return buffer.getvalue()
