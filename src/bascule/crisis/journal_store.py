@@ -86,8 +86,9 @@ def anchoring() -> Anchoring:
                     "entries: restore it from a backup; without it nothing can vouch for the journal."
                 )
             key = create_key(folder)
-        anchors = configured_anchors()
-        remember_anchors(folder, anchors)
+        remember_anchors(folder, configured_anchors())
+        # Every anchor `serve` was ever given: `users add` and `journal` commands keep them current too.
+        anchors = remembered_anchors(folder)
         writer = CheckpointWriter(
             folder, anchors, load_signer(folder, _configured_sign_key()), journal_id(key)
         )
