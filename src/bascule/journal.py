@@ -10,7 +10,9 @@ and checked with the notes' digests by journal_audit.py. Entries carry ids only 
 names, record numbers, digests), never patient values or free text: a note's text lives in its own
 record and the journal keeps its number and its SHA-256.
 
-This module is pure: no I/O, no Django. The web application stores entries and uses it.
+A checkpoint (the entry count and the last seal at a moment) is what journal_anchor.py signs and
+keeps outside the database. This module is pure: no I/O, no Django. The web application stores
+entries and uses it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 GENESIS_HASH = "0" * 64
 
@@ -165,3 +168,60 @@ def head(stored: Sequence[StoredEntry]) -> tuple[int, str]:
         return 1, GENESIS_HASH
     last = stored[-1]
     return last.entry.seq + 1, last.hash
+
+
+_CHECKPOINT_FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """The journal at a moment: `count` entries, the last one sealed `head` (empty when none)."""
+
+    journal: str
+    count: int
+    head: str
+    time: datetime
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            raise ValueError("a checkpoint counts zero entries or more")
+        if self.time.tzinfo is None:
+            raise ValueError("a checkpoint's time carries its time zone")
+
+    @property
+    def short_head(self) -> str:
+        return self.head[:12]
+
+    def line(self) -> str:
+        """The signed text: one line of JSON, sorted keys, UTC time."""
+        document = {
+            "format": _CHECKPOINT_FORMAT,
+            "journal": self.journal,
+            "count": self.count,
+            "head": self.head,
+            "time": self.time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        }
+        return json.dumps(document, sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_line(cls, line: str) -> Checkpoint:
+        document = json.loads(line)
+        if not isinstance(document, dict) or document.get("format") != _CHECKPOINT_FORMAT:
+            raise ValueError("not a journal checkpoint")
+        count, head, journal = document["count"], document["head"], document["journal"]
+        if not isinstance(count, int) or not isinstance(head, str) or not isinstance(journal, str):
+            raise ValueError("not a journal checkpoint")
+        moment = datetime.strptime(document["time"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        return cls(journal, count, head, moment)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointReading:
+    """What one place holds: `state` is valid, missing, forged (bad signature, damaged or another
+    key), foreign (another journal's), unreadable, or unverifiable (no public key to check it
+    with); `checkpoint` is set when valid."""
+
+    place: Path
+    state: str
+    checkpoint: Checkpoint | None = None
+    anchor: bool = False

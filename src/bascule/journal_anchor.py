@@ -22,18 +22,17 @@ Every write goes through `bascule.durable`. No I/O on patient data: checkpoints 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import secrets
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bascule.durable import PRIVATE, SHARED, write_atomically
 from bascule.errors import UserError
+from bascule.journal import Checkpoint, CheckpointReading
 from bascule.snapshot.minisign import PublicKey, SecretKey, Signature, SignatureMismatch, prehash
 
 PRIVATE_FOLDER = "private"
@@ -42,7 +41,6 @@ SIGNING_KEY_FILE = "checkpoint.key"
 SIGNING_PUBLIC_FILE = "checkpoint.pub"
 ANCHORS_FILE = "journal-anchors"
 CHECKPOINT_SUFFIX = ".checkpoint"
-_FORMAT = 1
 _KEY_BYTES = 32
 
 _log = logging.getLogger(__name__)
@@ -81,8 +79,8 @@ def read_key(data_dir: Path) -> bytes | None:
         key = bytes.fromhex(text)
     except ValueError:
         key = b""
-    if len(key) != _KEY_BYTES:
-        raise UserError(f"The journal key {key_path(data_dir)} is damaged (64 hex digits expected).")
+    if len(key) != _KEY_BYTES:  # as good as gone: nothing can vouch for the journal
+        raise JournalKeyMissing(f"The journal key {key_path(data_dir)} is damaged (64 hex digits expected).")
     return key
 
 
@@ -107,60 +105,6 @@ def journal_id(key: bytes) -> str:
 
 def checkpoint_name(journal: str) -> str:
     return f"journal-{journal}{CHECKPOINT_SUFFIX}"
-
-
-@dataclass(frozen=True, slots=True)
-class Checkpoint:
-    """The journal at a moment: `count` entries, the last one sealed `head` (empty when none)."""
-
-    journal: str
-    count: int
-    head: str
-    time: datetime
-
-    def __post_init__(self) -> None:
-        if self.count < 0:
-            raise ValueError("a checkpoint counts zero entries or more")
-        if self.time.tzinfo is None:
-            raise ValueError("a checkpoint's time carries its time zone")
-
-    @property
-    def short_head(self) -> str:
-        return self.head[:12]
-
-    def line(self) -> str:
-        """The signed text: one line of JSON, sorted keys, UTC time."""
-        document = {
-            "format": _FORMAT,
-            "journal": self.journal,
-            "count": self.count,
-            "head": self.head,
-            "time": self.time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        }
-        return json.dumps(document, sort_keys=True, separators=(",", ":"))
-
-    @classmethod
-    def from_line(cls, line: str) -> Checkpoint:
-        document = json.loads(line)
-        if not isinstance(document, dict) or document.get("format") != _FORMAT:
-            raise ValueError("not a journal checkpoint")
-        count, head, journal = document["count"], document["head"], document["journal"]
-        if not isinstance(count, int) or not isinstance(head, str) or not isinstance(journal, str):
-            raise ValueError("not a journal checkpoint")
-        moment = datetime.strptime(document["time"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-        return cls(journal, count, head, moment)
-
-
-@dataclass(frozen=True, slots=True)
-class CheckpointReading:
-    """What one place holds: `state` is valid, missing, forged (bad signature, damaged or another
-    key), foreign (another journal's), unreadable, or unverifiable (no public key to check it
-    with); `checkpoint` is set when valid."""
-
-    place: Path
-    state: str
-    checkpoint: Checkpoint | None = None
-    anchor: bool = False
 
 
 def sign(checkpoint: Checkpoint, signer: SecretKey) -> str:

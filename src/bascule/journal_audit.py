@@ -19,8 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from bascule.i18n import Lang, register, t
-from bascule.journal import GENESIS_HASH, BrokenLink, StoredEntry, first_broken_link, same_seal
-from bascule.journal_anchor import Checkpoint, CheckpointReading
+from bascule.journal import (
+    GENESIS_HASH,
+    BrokenLink,
+    Checkpoint,
+    CheckpointReading,
+    StoredEntry,
+    first_broken_link,
+    same_seal,
+)
 
 register(
     "journal",

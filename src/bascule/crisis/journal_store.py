@@ -21,9 +21,8 @@ from django.utils import timezone
 
 from bascule.crisis.models import JournalHead, JournalRecord, Note
 from bascule.errors import UserError
-from bascule.journal import BrokenLink, JournalEntry, PayloadValue, StoredEntry, seal
+from bascule.journal import BrokenLink, Checkpoint, JournalEntry, PayloadValue, StoredEntry, seal
 from bascule.journal_anchor import (
-    Checkpoint,
     CheckpointWriter,
     JournalKeyMissing,
     create_key,

@@ -36,8 +36,8 @@ from bascule.crisis.testing import (
     free_port,
     postgres_server,
 )
-from bascule.journal import GENESIS_HASH, JournalEntry, chain_hash
-from bascule.journal_anchor import Checkpoint, sign
+from bascule.journal import GENESIS_HASH, Checkpoint, JournalEntry, chain_hash
+from bascule.journal_anchor import sign
 from bascule.snapshot.minisign import SecretKey
 
 PASSWORD = "Un-mot-de-passe-solide-1"

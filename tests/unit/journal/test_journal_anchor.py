@@ -7,8 +7,8 @@ import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bascule.journal import Checkpoint
 from bascule.journal_anchor import (
-    Checkpoint,
     CheckpointWriter,
     checkpoint_name,
     create_key,

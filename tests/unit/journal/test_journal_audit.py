@@ -11,8 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from bascule.journal import GENESIS_HASH, JournalEntry, StoredEntry, chain_hash, seal
-from bascule.journal_anchor import Checkpoint, CheckpointReading, journal_id
+from bascule.journal import (
+    GENESIS_HASH,
+    Checkpoint,
+    CheckpointReading,
+    JournalEntry,
+    StoredEntry,
+    chain_hash,
+    seal,
+)
+from bascule.journal_anchor import journal_id
 from bascule.journal_audit import AuditReport, NoteDigest, audit
 
 KEY = bytes(range(32))
