@@ -1,0 +1,88 @@
+"""The journal in the database and its anchors: an entry appended inside a caller's transaction is
+checkpointed only once that transaction commits, never when it rolls back; a situation report
+prints the checkpoint it made; the journal page says when the key or a checkpoint is gone."""
+
+from __future__ import annotations
+
+import html
+import io
+from pathlib import Path
+from unittest import mock
+
+from django.conf import settings
+from django.db import transaction
+from django.test import TestCase
+from django.urls import reverse
+
+from bascule.crisis import journal_store
+from bascule.crisis.models import Account, JournalRecord, SituationReport
+from bascule.crisis.roles import Role
+from bascule.crisis.testing import SAMPLE_MAP
+from bascule.journal_anchor import read_checkpoints, trusted_public_key
+
+
+def checkpoint_counts() -> list[int]:
+    data = Path(settings.DATA_DIR)
+    state = journal_store.anchoring()
+    readings = read_checkpoints(data, [], trusted_public_key(data), state.writer.journal)
+    return [r.checkpoint.count for r in readings if r.checkpoint is not None]
+
+
+class AfterCommitTest(TestCase):
+    def test_a_checkpoint_waits_for_the_callers_commit(self) -> None:
+        with mock.patch.object(journal_store, "_when_committed", transaction.on_commit):
+            with self.captureOnCommitCallbacks() as callbacks, transaction.atomic():
+                journal_store.append("user.added", "cli", None, {"user": "it1", "role": "it"})
+                assert checkpoint_counts() == []  # not committed yet: no checkpoint counts it
+            assert len(callbacks) == 1
+            callbacks[0]()
+        assert checkpoint_counts() == [1]
+
+    def test_a_rolled_back_entry_is_never_checkpointed(self) -> None:
+        class Refused(Exception):
+            pass
+
+        with (
+            mock.patch.object(journal_store, "_when_committed", transaction.on_commit),
+            self.captureOnCommitCallbacks() as callbacks,
+        ):
+            try:
+                with transaction.atomic():
+                    journal_store.append("user.added", "cli", None, {"user": "it1", "role": "it"})
+                    raise Refused
+            except Refused:
+                pass
+        assert callbacks == [] and JournalRecord.objects.count() == 0 and checkpoint_counts() == []
+
+
+class PagesTest(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.director = Account.objects.create(username="director1", role=Role.DIRECTOR)
+
+    def open_incident(self) -> int:
+        self.client.force_login(self.director)
+        upload = io.BytesIO(SAMPLE_MAP.encode())
+        upload.name = "chtest.yaml"
+        self.client.post(reverse("crisis:open_incident"), {"title": "Rançongiciel", "map_file": upload})
+        return int(JournalRecord.objects.get(name="incident.opened").incident_id_ref or 0)
+
+    def test_a_situation_report_prints_its_signed_checkpoint(self) -> None:
+        incident = self.open_incident()
+        made = self.client.post(reverse("crisis:make_sitrep", args=[incident]), {"lang": "en"})
+        report = SituationReport.objects.get()
+        opened = JournalRecord.objects.get(name="incident.opened")
+        assert report.content["journal_checkpoint"]["count"] == opened.seq
+        assert report.content["journal_checkpoint"]["head"] == opened.hash[:12]
+        page = self.client.get(made["Location"]).content.decode()
+        assert f"Signed journal checkpoint: {opened.seq} entries, seal {opened.hash[:12]}" in page
+        assert checkpoint_counts() == [JournalRecord.objects.count()]  # up to "sitrep.made"
+
+    def test_the_journal_page_says_when_a_checkpoint_is_gone(self) -> None:
+        incident = self.open_incident()
+        url = reverse("crisis:journal", args=[incident])
+        assert "CHAÎNE ROMPUE" not in self.client.get(url).content.decode()
+        for checkpoint in Path(settings.DATA_DIR).glob("journal-*.checkpoint"):
+            checkpoint.unlink()
+        page = html.unescape(self.client.get(url).content.decode())
+        assert "CHAÎNE ROMPUE" in page and "is gone while the journal has" in page
