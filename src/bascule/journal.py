@@ -115,11 +115,16 @@ class StoredEntry:
 
 @dataclass(frozen=True, slots=True)
 class BrokenLink:
-    """The first place the chain does not hold, and why (in English, for logs and the CLI)."""
+    """The first place the chain does not hold, and why (`reason` in English, for logs; the audit
+    also gives it in French for French pages and exports)."""
 
     seq: int
     reason: str
     kind: str = "changed"
+    reason_fr: str = ""
+
+    def reason_in(self, lang: str) -> str:
+        return self.reason_fr if lang == "fr" and self.reason_fr else self.reason
 
 
 def seal(previous_hash: str, entry: JournalEntry, key: bytes | None = None) -> StoredEntry:

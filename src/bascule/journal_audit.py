@@ -199,7 +199,8 @@ class AuditReport:
         first = self.first
         if first is None:
             return None
-        return BrokenLink(first.seq if first.seq is not None else 0, first.reason, first.kind)
+        seq = first.seq if first.seq is not None else 0
+        return BrokenLink(seq, first.reason, first.kind, first.sentence("fr"))
 
     def headline(self, lang: Lang) -> str:
         first = self.first
