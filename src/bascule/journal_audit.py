@@ -73,9 +73,9 @@ register(
             "en": "the {kind} #{note} has no journal entry (added behind the application's back)",
         },
         "key_missing": {
-            "fr": "la clé de la main courante {place} est absente : rien ne garantit ses {count} entrées "
+            "fr": "la clé de la main courante {place} est absente, donc rien ne garantit ses {count} entrées "
             "(restaurez-la depuis une sauvegarde)",
-            "en": "the journal's key {place} is missing: nothing vouches for its {count} entries "
+            "en": "the journal's key {place} is missing, so nothing vouches for its {count} entries "
             "(restore it from a backup)",
         },
         "checkpoint_key_missing": {
