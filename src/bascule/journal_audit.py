@@ -48,6 +48,11 @@ register(
             "fr": "l'entrée {seq} a été modifiée après son écriture (son sceau ne correspond pas à la clé)",
             "en": "entry {seq} was changed after it was written (its seal does not match the key)",
         },
+        "legacy_changed": {
+            "fr": "les entrées écrites avant que la main courante ait une clé ont été modifiées "
+            "(l'entrée {keyed} en garantit d'autres)",
+            "en": "the entries written before the journal had a key were changed (entry {keyed} vouches for others)",
+        },
         "cut": {
             "fr": "les entrées après {count} manquent (un point de contrôle signé le {time} en comptait {expected})",
             "en": "entries after {count} are missing (a checkpoint signed at {time} counted {expected})",
@@ -127,6 +132,9 @@ register(
 )
 
 NOTE_ENTRIES = {"note.added": "note", "decision.added": "decision"}
+# The entry that adopts a journal written before seals were keyed: it carries the number of those
+# entries and the plain hash of the last one, under the key.
+KEYED_ENTRY = "journal.keyed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,27 +279,19 @@ def audit(
     valid = [r.checkpoint for r in readings if r.checkpoint is not None]
     wanted = {c.count for c in valid if c.count > 0}
     seals_at: dict[int, str] = {}
-    chain_broken = False
-    previous = GENESIS_HASH
-    count = 0
+    chain = _Chain(key)
     seen_notes: set[int] = set()
     for item in entries:
-        count += 1
-        if not chain_broken:
-            if key is not None:
-                broken = first_broken_link(item, count, previous, key)
-            else:  # without the key only the numbering can be checked
-                broken = first_broken_link(item, count, previous, None) if item.entry.seq != count else None
-            if broken is not None:
-                found = {"found": item.entry.seq} if broken.kind in ("missing", "out_of_order") else {}
-                findings.append(Finding(broken.seq, broken.kind, found))
-                chain_broken = True
-        previous = item.hash
-        if count in wanted:
-            seals_at[count] = item.hash
+        chain.step(item)
+        if chain.count in wanted:
+            seals_at[chain.count] = item.hash
         kind = NOTE_ENTRIES.get(item.entry.name)
         if kind is not None:
             findings.extend(_check_note(item, kind, notes, seen_notes))
+    chain.finish()
+    count, previous = chain.count, chain.previous
+    if chain.finding is not None:
+        findings.insert(0, chain.finding)
     for note in sorted(set(notes) - seen_notes):
         digest = notes[note]
         findings.append(Finding(None, "note_unjournaled", {"note": note, "kind_word": digest.kind}))
@@ -303,6 +303,63 @@ def audit(
     return AuditReport(
         count, previous if count else "", tuple(findings), tuple(warnings), tuple(readings), len(seen_notes)
     )
+
+
+def _finding(broken: BrokenLink | None, item: StoredEntry) -> Finding | None:
+    if broken is None:
+        return None
+    found = {"found": item.entry.seq} if broken.kind in ("missing", "out_of_order") else {}
+    return Finding(broken.seq, broken.kind, found)
+
+
+class _Chain:
+    """Walks the chain and keeps its first finding. Seals are keyed, except in a journal written
+    before they were: its first entries may have plain SHA-256 seals, vouched for by a keyed
+    `journal.keyed` entry right after them (their count and last hash); nothing else vouches for
+    a plain seal."""
+
+    def __init__(self, key: bytes | None) -> None:
+        self.key = key
+        self.previous = GENESIS_HASH
+        self.count = 0
+        self.finding: Finding | None = None
+        self.legacy = True  # every entry so far has a plain seal
+
+    def step(self, item: StoredEntry) -> None:
+        self.count += 1
+        if self.finding is None:
+            self.finding = self._check(item)
+        self.previous = item.hash
+
+    def finish(self) -> None:
+        if self.finding is None and self.legacy and self.count and self.key is not None:
+            self.finding = Finding(1, "changed")  # plain seals only, and nothing vouches for them
+
+    def _check(self, item: StoredEntry) -> Finding | None:
+        count, previous = self.count, self.previous
+        if self.key is None:  # without the key only the numbering can be checked
+            return (
+                None
+                if item.entry.seq == count
+                else _finding(first_broken_link(item, count, previous, None), item)
+            )
+        keyed = first_broken_link(item, count, previous, self.key)
+        if not self.legacy:
+            return _finding(keyed, item)
+        if keyed is None and item.entry.name == KEYED_ENTRY and count > 1:
+            self.legacy = False
+            payload = item.entry.payload
+            head = payload.get("legacy_head")
+            if payload.get("entries") == count - 1 and isinstance(head, str) and same_seal(head, previous):
+                return None
+            return Finding(1, "legacy_changed", {"keyed": count})
+        plain = first_broken_link(item, count, previous, None)
+        if plain is None:
+            return None
+        self.legacy = False
+        if count > 1 and keyed is None:
+            return Finding(1, "changed")  # plain seals before it, and no entry vouches for them
+        return _finding(plain if count > 1 else keyed, item)
 
 
 def _check_note(

@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from bascule.crisis.models import JournalHead, JournalRecord, Note
 from bascule.errors import UserError
-from bascule.journal import BrokenLink, Checkpoint, JournalEntry, PayloadValue, StoredEntry, seal
+from bascule.journal import BrokenLink, Checkpoint, JournalEntry, PayloadValue, StoredEntry, seal, verify
 from bascule.journal_anchor import (
+    CHECKPOINT_SUFFIX,
     CheckpointWriter,
     JournalKeyMissing,
     create_key,
@@ -35,7 +36,7 @@ from bascule.journal_anchor import (
     remembered_anchors,
     trusted_public_key,
 )
-from bascule.journal_audit import AuditReport, NoteDigest, audit
+from bascule.journal_audit import KEYED_ENTRY, AuditReport, NoteDigest, audit
 
 # One writer at a time in this process; across processes (PostgreSQL) the head row is locked.
 _append_lock = threading.Lock()
@@ -70,20 +71,23 @@ def _configured_sign_key() -> Path | None:
 
 
 def anchoring() -> Anchoring:
-    """The key (made on first use, when the journal is still empty) and the checkpoint writer."""
+    """The key (made on first use) and the checkpoint writer. A journal written before seals were
+    keyed is adopted: a key is made and a keyed entry vouches for the entries before it."""
     global _anchoring
     folder = data_dir()
     with _anchoring_lock:
         if _anchoring is not None and _anchoring.data_dir == folder:
             return _anchoring
         key = read_key(folder)
+        legacy = 0
         if key is None:
             count = JournalRecord.objects.count()
-            if count:
+            if count and not _written_before_keys(folder):
                 raise JournalKeyMissing(
                     f"The journal's key {key_path(folder)} is missing while the journal holds {count} "
                     "entries: restore it from a backup; without it nothing can vouch for the journal."
                 )
+            legacy = count
             key = create_key(folder)
         remember_anchors(folder, configured_anchors())
         # Every anchor `serve` was ever given: `users add` and `journal` commands keep them current too.
@@ -92,7 +96,23 @@ def anchoring() -> Anchoring:
             folder, anchors, load_signer(folder, _configured_sign_key()), journal_id(key)
         )
         _anchoring = Anchoring(folder, key, writer)
-        return _anchoring
+        state = _anchoring
+    if legacy:
+        _adopt(legacy)
+    return state
+
+
+def _written_before_keys(folder: Path) -> bool:
+    """A journal from before keyed seals: no checkpoint was ever written and its plain chain holds."""
+    if any(folder.glob(f"journal-*{CHECKPOINT_SUFFIX}")):
+        return False
+    return verify(stored_entries()) is None and not JournalRecord.objects.filter(name=KEYED_ENTRY).exists()
+
+
+def _adopt(count: int) -> None:
+    last = JournalRecord.objects.order_by("-seq").values_list("seq", "hash").first()
+    if last is not None and last[0] == count:
+        append(KEYED_ENTRY, "bascule", None, {"entries": count, "legacy_head": last[1]})
 
 
 def _when_committed(callback: Callable[[], None]) -> None:

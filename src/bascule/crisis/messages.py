@@ -234,6 +234,7 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "logout": ("Déconnexion", "Signed out"),
     "login.failed": ("Connexion refusée", "Sign-in refused"),
     "user.added": ("Compte créé", "Account created"),
+    "journal.keyed": ("Main courante scellée par clé", "Journal sealed with a key"),
 }
 
 MESSAGES = {key: {"fr": fr, "en": en} for key, (fr, en) in _TEXTS.items()}

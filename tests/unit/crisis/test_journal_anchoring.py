@@ -86,3 +86,39 @@ class PagesTest(TestCase):
             checkpoint.unlink()
         page = html.unescape(self.client.get(url).content.decode())
         assert "CHAÎNE ROMPUE" in page and "is gone while the journal has" in page
+
+
+class LegacyJournalTest(TestCase):
+    def test_a_journal_written_before_keys_is_adopted_and_stays_intact(self) -> None:
+        from django.utils import timezone
+
+        from bascule.journal import GENESIS_HASH, JournalEntry, seal
+        from bascule.journal_anchor import key_path
+
+        key_path(Path(settings.DATA_DIR)).unlink(missing_ok=True)
+        previous = GENESIS_HASH
+        for seq in (1, 2):
+            entry = JournalEntry(
+                seq, "user.added", timezone.now(), "cli", None, {"user": f"u{seq}", "role": "it"}
+            )
+            stored = seal(previous, entry)  # the plain SHA-256 chain of earlier versions
+            JournalRecord.objects.create(
+                seq=seq,
+                name=entry.name,
+                created=entry.created,
+                actor="cli",
+                payload=dict(entry.payload),
+                previous_hash=previous,
+                hash=stored.hash,
+            )
+            previous = stored.hash
+        journal_store.append("login", "director1", None, {"role": "director"})
+        assert list(JournalRecord.objects.values_list("name", flat=True)) == [
+            "user.added",
+            "user.added",
+            "journal.keyed",
+            "login",
+        ]
+        assert journal_store.audit_journal().intact
+        JournalRecord.objects.filter(seq=1).update(actor="intruder")
+        assert journal_store.verify_chain() is not None

@@ -205,3 +205,81 @@ def test_an_older_checkpoint_that_disagrees_names_its_entry() -> None:
 def test_an_empty_journal_with_no_key_and_no_checkpoint_is_intact() -> None:
     report = audit([], None, Path("/k"), {}, [CheckpointReading(PLACE, "missing")])
     assert report.intact and report.entries == 0
+
+
+def legacy(count: int = 3, adopted: bool = True) -> Journal:
+    """A journal written before seals were keyed (plain SHA-256), adopted by a keyed entry, then
+    keyed entries after it."""
+    entries: list[StoredEntry] = []
+    previous = GENESIS_HASH
+    for seq in range(1, count + 1):
+        entry = JournalEntry(
+            seq, "hit.declared", T0 + timedelta(minutes=seq), "it1", 7, {"target": f"n{seq}"}
+        )
+        entries.append(seal(previous, entry))
+        previous = entries[-1].hash
+    if adopted:
+        keyed = JournalEntry(
+            count + 1, "journal.keyed", T0, "bascule", None, {"entries": count, "legacy_head": previous}
+        )
+        entries.append(seal(previous, keyed, KEY))
+        after = JournalEntry(count + 2, "login", T0, "director1", None, {})
+        entries.append(seal(entries[-1].hash, after, KEY))
+    return Journal(entries, {}, [])
+
+
+def test_a_journal_written_before_keys_is_vouched_for_by_its_keyed_entry() -> None:
+    assert run(legacy()).intact
+
+
+def legacy_rewritten_and_rechained(journal: Journal) -> None:
+    edited = dataclasses.replace(journal.entries[1].entry, actor="intruder")
+    journal.entries[1] = seal(journal.entries[0].hash, edited)
+    journal.entries[2] = seal(journal.entries[1].hash, journal.entries[2].entry)
+
+
+def legacy_rechained_and_relinked(journal: Journal) -> None:
+    legacy_rewritten_and_rechained(journal)
+    keyed = journal.entries[3]
+    journal.entries[3] = StoredEntry(keyed.entry, journal.entries[2].hash, keyed.hash)
+
+
+def legacy_edited(journal: Journal) -> None:
+    edited = dataclasses.replace(journal.entries[1].entry, actor="intruder")
+    journal.entries[1] = StoredEntry(edited, journal.entries[1].previous_hash, journal.entries[1].hash)
+
+
+def plain_entry_after_the_keyed_one(journal: Journal) -> None:
+    journal.entries[4] = seal(journal.entries[3].hash, journal.entries[4].entry)
+
+
+@pytest.mark.parametrize(
+    ("tamper", "seq", "kind"),
+    [
+        # the plain prefix cannot say which of its entries was rewritten: the keyed entry after it can
+        (legacy_rewritten_and_rechained, 4, "unlinked"),
+        (legacy_rechained_and_relinked, 4, "changed"),
+        (legacy_edited, 2, "changed"),
+        (plain_entry_after_the_keyed_one, 5, "changed"),
+    ],
+)
+def test_tampering_with_an_adopted_journal(tamper: Callable[[Journal], None], seq: int, kind: str) -> None:
+    journal = legacy()
+    tamper(journal)
+    first = run(journal).first
+    assert first is not None and (first.seq, first.kind) == (seq, kind)
+
+
+def test_plain_seals_that_no_keyed_entry_vouches_for_are_not_intact() -> None:
+    first = run(legacy(adopted=False)).first
+    assert first is not None and (first.seq, first.kind) == (1, "changed")
+
+
+def test_a_keyed_entry_that_vouches_for_another_prefix_is_named() -> None:
+    journal = legacy()
+    wrong = dataclasses.replace(journal.entries[3].entry, payload={"entries": 2, "legacy_head": "0" * 64})
+    journal.entries[3] = seal(journal.entries[2].hash, wrong, KEY)
+    journal.entries[4] = seal(journal.entries[3].hash, journal.entries[4].entry, KEY)
+    first = run(journal).first
+    assert first is not None and (first.seq, first.kind) == (1, "legacy_changed")
+    assert "entry 4 vouches for others" in first.reason
