@@ -255,12 +255,14 @@ class AuditReport:
                     "state": r.state,
                     "count": r.checkpoint.count if r.checkpoint else None,
                     "head": r.checkpoint.head if r.checkpoint else None,
-                    "time": _moment(r.checkpoint) if r.checkpoint else None,
+                    "time": r.checkpoint.time.isoformat() if r.checkpoint else None,
                 }
                 for r in self.checkpoints
             ],
             "latest_checkpoint": (
-                {"count": latest.count, "head": latest.head, "time": _moment(latest)} if latest else None
+                {"count": latest.count, "head": latest.head, "time": latest.time.isoformat()}
+                if latest
+                else None
             ),
         }
 
