@@ -1,7 +1,9 @@
-"""`bascule journal verify|export`: check the crisis journal's hash chain, take it out as CSV or PDF."""
+"""`bascule journal verify|export`: check the crisis journal (keyed chain, signed checkpoints, note
+digests), take it out as CSV or PDF. Django is imported only inside the commands."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +11,7 @@ from typing import Annotated
 import typer
 
 from bascule.cli.context import environment
-from bascule.cli.serve import DataOption, DbOption
+from bascule.cli.serve import AnchorOption, DataOption, DbOption
 from bascule.durable import PRIVATE, write_atomically
 from bascule.errors import UserError
 
@@ -22,22 +24,48 @@ def register(app: typer.Typer) -> None:
     app.add_typer(journal_app, name="journal")
 
     @journal_app.command("verify")
-    def verify(db: DbOption = None, data: DataOption = None) -> None:
-        """Exit 0 when the chain is intact, 3 naming the first broken entry otherwise."""
+    def verify(
+        db: DbOption = None,
+        data: DataOption = None,
+        anchor: AnchorOption = None,
+        pubkey: Annotated[
+            Path | None,
+            typer.Option(
+                "--pubkey",
+                metavar="PUB",
+                help="The minisign public key the checkpoints must be signed with "
+                "(default: the one kept in the data folder).",
+            ),
+        ] = None,
+        json_output: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+        lang: Annotated[str | None, typer.Option("--lang", metavar="fr|en")] = None,
+    ) -> None:
+        """Check chain, seals, checkpoints and note digests: exit 0 intact, 3 naming the first entry that differs."""
+        from bascule.cli.options import output_lang
+
+        language = output_lang(lang)
+        for folder in anchor or ():
+            if not folder.is_dir():
+                raise UserError(
+                    f"The anchor folder {folder} does not exist; mount the share or fix the path."
+                )
+        if pubkey is not None and not pubkey.is_file():
+            raise UserError(f"The public key {pubkey} does not exist; give the cell's minisign .pub file.")
         from bascule.crisis import runtime
 
         runtime.from_environment(
             environment().variables, str(data) if data else None, str(db) if db else None
         )
         from bascule.crisis import journal_store
-        from bascule.crisis.models import JournalRecord
 
-        broken = journal_store.verify_chain()
-        if broken is not None:
-            raise UserError(
-                f"The journal is broken at entry {broken.seq}: {broken.reason}.", exit_code=EXIT_BROKEN
-            )
-        typer.echo(f"The journal is intact: {JournalRecord.objects.count()} entries checked.")
+        report = journal_store.audit_journal(anchor or (), pubkey)
+        if json_output:
+            typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        else:
+            lines = report.lines(language)
+            typer.echo("\n".join(lines), err=not report.intact)
+        if not report.intact:
+            raise typer.Exit(EXIT_BROKEN)
 
     @journal_app.command("export")
     def export(

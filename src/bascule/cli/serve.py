@@ -120,6 +120,17 @@ def where_data_lives(
     return lines
 
 
+AnchorOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--anchor",
+        metavar="DIR",
+        help="A folder outside the database (a share on another host) that keeps a copy of the "
+        "journal's signed checkpoints (repeatable).",
+    ),
+]
+
+
 def wsgi_application() -> Any:
     from bascule.crisis.wsgi import application
 
@@ -187,9 +198,20 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--lang", help="Default language of the pages, fr or en (each user may choose)."),
         ] = None,
+        anchor: AnchorOption = None,
+        sign_key: Annotated[
+            Path | None,
+            typer.Option(
+                "--sign-key",
+                metavar="KEY",
+                help="The crisis cell's minisign secret key (unencrypted) to sign the journal's "
+                "checkpoints (default: a key the application makes in the data folder).",
+            ),
+        ] = None,
     ) -> None:
         """Start the crisis cell's web application; say where its data lives."""
         from bascule.crisis import runtime
+        from bascule.journal_anchor import check_anchor_folders
 
         variables = dict(environment().variables)
         if lang is not None:
@@ -198,7 +220,17 @@ def register(app: typer.Typer) -> None:
         data_dir = crisis_data_dir(variables, data)
         continuity = use_store(store, variables)
         allow_host(host, variables)
-        runtime.from_environment(variables, str(data_dir), str(db) if db else None)
+        check_anchor_folders(anchor or ())
+        if sign_key is not None and not sign_key.is_file():
+            raise UserError(f"The signing key {sign_key} does not exist; give a minisign .key file.")
+        runtime.from_environment(
+            variables, str(data_dir), str(db) if db else None, anchors=anchor or (), sign_key=sign_key
+        )
+        from bascule.crisis import journal_store
+
+        # The journal's key and checkpoint signer, found or made before the first request (a
+        # missing key with entries in the journal stops here, in one sentence).
+        journal_store.anchoring()
         typer.echo(t("serve.listening", language, url=f"http://{host}:{port}/"))
         for line in where_data_lives(data_dir, db, continuity, variables, language):
             typer.echo(line)

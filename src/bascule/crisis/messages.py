@@ -87,6 +87,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Main courante à l'émission de ce point (n° : empreinte)",
         "Journal when this report was made (no.: fingerprint)",
     ),
+    "journal_checkpoint": (
+        "Point de contrôle signé de la main courante : {count} entrées, sceau {head}…, {time}",
+        "Signed journal checkpoint: {count} entries, seal {head}…, {time}",
+    ),
     "sitrep_declared": ("Déclarés depuis : {ids}", "Declared since: {ids}"),
     "sitrep_lifted": ("Levés depuis : {ids}", "Lifted since: {ids}"),
     "tasks_done": ("Tâches terminées", "Finished tasks"),
@@ -231,6 +235,7 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "login.failed": ("Connexion refusée", "Sign-in refused"),
     "user.added": ("Compte créé", "Account created"),
     "user.password_set": ("Mot de passe remplacé", "Password replaced"),
+    "journal.keyed": ("Main courante scellée par clé", "Journal sealed with a key"),
 }
 
 MESSAGES = {key: {"fr": fr, "en": en} for key, (fr, en) in _TEXTS.items()}

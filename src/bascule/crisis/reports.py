@@ -108,7 +108,7 @@ def journal_pdf(records: Iterable[JournalRecord], broken: BrokenLink | None, lan
     if broken is None:
         status = t("crisis.journal_intact", lang, count=count)
     else:
-        status = t("crisis.journal_broken", lang, seq=broken.seq, reason=broken.reason)
+        status = t("crisis.journal_broken", lang, seq=broken.seq, reason=broken.reason_in(lang))
     story += [Paragraph(escape(status), styles["Heading3"]), Spacer(1, 6)]
     story.append(_table(rows, [1.2 * cm, 3.4 * cm, 3 * cm, 1.6 * cm, 4 * cm, 9 * cm, 3.2 * cm]))
     _doc(buffer, title, wide=True).build(story)
@@ -139,5 +139,9 @@ def sitrep_pdf(content: Mapping[str, Any], lang: Lang) -> bytes:
     section("sitrep_etas", content["eta_lines"])
     head = f"{t('crisis.journal_head', lang)}: {content.get('journal_head', '')}"
     story += [Spacer(1, 12), Paragraph(escape(head), styles["Code"])]
+    checkpoint = content.get("journal_checkpoint")
+    if checkpoint:
+        line = t("crisis.journal_checkpoint", lang, **checkpoint)
+        story.append(Paragraph(escape(line), styles["Code"]))
     _doc(buffer, title).build(story)
     return buffer.getvalue()

@@ -4,7 +4,7 @@ schema migrated. The CLI and the tests call `configure()` before anything else t
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from bascule.errors import UserError
@@ -13,11 +13,20 @@ _configured: tuple[str, str, str] | None = None
 
 
 def configure(
-    data_dir: Path, *, db: Path | None = None, database_url: str = "", lang: str = "fr", migrate: bool = True
+    data_dir: Path,
+    *,
+    db: Path | None = None,
+    database_url: str = "",
+    lang: str = "fr",
+    migrate: bool = True,
+    anchors: Sequence[Path] = (),
+    sign_key: Path | None = None,
 ) -> None:
     """Point Django at `data_dir` (secret key, SQLite file) or `database_url`, set it up, migrate.
 
-    Django's settings live in one process-wide module: configuring twice with other places is a bug.
+    `anchors` are folders that receive a copy of every journal checkpoint, `sign_key` the crisis
+    cell's minisign key to sign them with (see bascule.journal_anchor). Django's settings live in
+    one process-wide module: configuring twice with other places is a bug.
     """
     global _configured
     wanted = (str(data_dir.resolve()), str(db or ""), database_url)
@@ -32,6 +41,10 @@ def configure(
         os.environ["BASCULE_CRISIS_DB"] = str(db.resolve())
     if database_url:
         os.environ["DATABASE_URL"] = database_url
+    if anchors:
+        os.environ["BASCULE_CRISIS_ANCHORS"] = os.pathsep.join(str(a.resolve()) for a in anchors)
+    if sign_key is not None:
+        os.environ["BASCULE_CRISIS_SIGN_KEY"] = str(sign_key.resolve())
     import django
 
     django.setup()
@@ -50,7 +63,14 @@ def migrate_schema() -> None:
         raise UserError(f"Cannot open the crisis database: {error}.") from None
 
 
-def from_environment(environ: Mapping[str, str], data_dir: str | None, db: str | None) -> None:
+def from_environment(
+    environ: Mapping[str, str],
+    data_dir: str | None,
+    db: str | None,
+    *,
+    anchors: Sequence[Path] = (),
+    sign_key: Path | None = None,
+) -> None:
     """`configure()` from CLI options and the environment passed to `main`."""
     directory = Path(
         data_dir or environ.get("BASCULE_CRISIS_DIR") or Path.home() / ".local/share/bascule/crisis"
@@ -60,4 +80,6 @@ def from_environment(environ: Mapping[str, str], data_dir: str | None, db: str |
         db=Path(db) if db else None,
         database_url=environ.get("DATABASE_URL", ""),
         lang=environ.get("BASCULE_CRISIS_LANG", "fr"),
+        anchors=anchors,
+        sign_key=sign_key,
     )

@@ -116,3 +116,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# The journal's anchors: folders (a share on another host) that receive a copy of every signed
+# checkpoint (`serve --anchor`), and the crisis cell's minisign key to sign them with (unencrypted;
+# by default the application makes its own in DATA_DIR/private). See bascule.journal_anchor.
+CRISIS_JOURNAL_ANCHORS = [p for p in os.environ.get("BASCULE_CRISIS_ANCHORS", "").split(os.pathsep) if p]
+CRISIS_JOURNAL_SIGN_KEY = os.environ.get("BASCULE_CRISIS_SIGN_KEY", "")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from bascule.crisis import engine
+from bascule.crisis import engine, journal_store
 from bascule.crisis.models import CellAction, Incident, JournalRecord, Note, SituationReport
 from bascule.i18n import Lang, t
 from bascule.kits.moments import full, short
@@ -106,8 +106,15 @@ def compose(incident: Incident, lang: Lang) -> dict[str, Any]:
     # The journal's head at this moment, printed on the report: a copy outside the database that
     # shows if entries were later rewritten or cut off (compare with `bascule journal export`).
     head = JournalRecord.objects.order_by("-seq").values_list("seq", "hash").first()
+    # ... and a checkpoint signed now and kept outside the database (bascule.journal_anchor).
+    checkpoint = journal_store.checkpoint_now()
     return {
         "journal_head": f"{head[0]}:{head[1]}" if head else "0",
+        "journal_checkpoint": {
+            "count": checkpoint.count,
+            "head": checkpoint.short_head,
+            "time": full(checkpoint.time, zone),
+        },
         "declared_lines": declared_lines,
         "title": incident.title,
         "made_at": full(timezone.now(), zone),

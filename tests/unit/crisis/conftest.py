@@ -32,3 +32,17 @@ def django_test_databases() -> Iterator[None]:
     yield
     teardown_databases(old, verbosity=0)
     teardown_test_environment()
+
+
+@pytest.fixture(autouse=True)
+def fresh_journal_checkpoints(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test is a fresh installation: its database is rolled back, so the journal checkpoints
+    a previous test left in the data folder are removed. django.test.TestCase never commits, so
+    checkpoints are written at once instead of after the commit."""
+    from bascule.crisis import journal_store
+
+    for leftover in _DATA.glob("journal-*.checkpoint"):
+        leftover.unlink()
+    monkeypatch.setattr(journal_store, "_anchoring", None)
+    monkeypatch.setattr(journal_store, "_when_committed", lambda callback: callback())
+    yield

@@ -85,3 +85,18 @@ def test_canonical_form_does_not_depend_on_time_zone_or_key_order() -> None:
     a = JournalEntry(1, "hit.lifted", T0, "it1", 1, {"a": 1, "b": ("x", "y")})
     b = JournalEntry(1, "hit.lifted", T0.astimezone(paris), "it1", 1, {"b": ["x", "y"], "a": 1})
     assert a.canonical() == b.canonical()
+
+
+def test_a_chain_recomputed_without_the_key_does_not_hold_against_it() -> None:
+    key = b"k" * 32
+    keyed: list[StoredEntry] = []
+    for stored in build_chain(4):
+        seq, previous = head(keyed)
+        keyed.append(seal(previous, dataclasses.replace(stored.entry, seq=seq), key))
+    assert verify(keyed, key) is None
+    edited = dataclasses.replace(keyed[1].entry, actor="intruder")
+    forged = keyed[:1]
+    for entry in [edited, *(s.entry for s in keyed[2:])]:
+        forged.append(seal(forged[-1].hash, entry))  # the intruder's plain-hash chain
+    broken = verify(forged, key)
+    assert broken is not None and broken.seq == 2 and broken.kind == "changed"
