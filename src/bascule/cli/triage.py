@@ -114,7 +114,7 @@ def run_triage(
         )
         scheduled = store.activities(start, end)
         unit_names = {unit.id: unit.name for unit in store.units()}
-    impact = assess(hospital_map, scenario.down, scenario.isolate, scenario.suppliers)
+    impact = assess(hospital_map, scenario.hits)
     proposals = triage(hospital_map, impact, (item.activity for item in scheduled), approvals)
     return TriageRun(
         hospital_map,

@@ -1,0 +1,206 @@
+"""The use-cases of an incident, played the same way against the in-memory twin and against the
+crisis database (SQLite here; PostgreSQL when tests/integration/crisis/test_postgres.py reruns this
+folder with DATABASE_URL). Each change and its journal entries are kept together or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bascule.crisis.testing import SAMPLE_MAP
+from bascule.errors import MapError, UserError
+from bascule.incident import hits as hit_cases
+from bascule.incident import restoration
+from bascule.incident.memory import MemoryStore
+from bascule.incident.ports import IncidentStore
+from bascule.incident.refusals import AlreadyHit, ConfirmationNeeded, NoSuchIncident, NotAnId, UnknownTarget
+
+ACCOUNTS = ("director1", "it1")
+FAST = restoration.Planning(time_limit=0.5)
+# A map whose SAN no team can restore: planning with the SAN declared down fails.
+UNRESTORABLE = SAMPLE_MAP.replace("skills: [storage]}", "skills: [fibre]}")
+SPACED = SAMPLE_MAP.replace("{id: pcs-wards,", '{id: "pcs wards",').replace(
+    "needs: [pcs-wards]", 'needs: ["pcs wards"]'
+)
+
+
+@pytest.fixture(params=["memory", "django"])
+def store(request: pytest.FixtureRequest) -> Iterator[IncidentStore]:
+    if request.param == "memory":
+        yield MemoryStore(accounts=ACCOUNTS)
+        return
+    from django.db import transaction
+
+    from bascule.crisis.models import Account
+    from bascule.crisis.repository import DjangoStore
+
+    with transaction.atomic():
+        for name in ACCOUNTS:
+            Account.objects.create(username=name, role="director")
+        yield DjangoStore()
+        transaction.set_rollback(True)
+
+
+def journal_names(store: IncidentStore, incident_id: int) -> list[str]:
+    """Every entry name of the incident, in order, read back through the port."""
+    names = [
+        "incident.opened",
+        "hit.declared",
+        "isolation.confirmed",
+        "hit.lifted",
+        "task.started",
+        "task.done",
+        "plan.made",
+    ]
+    found: list[tuple[Any, str]] = []
+    for name in names:
+        found += [(line, name) for line in store.journal.entries(incident_id, name)]
+    return sorted(name for _, name in found)
+
+
+def snapshot(store: IncidentStore, incident_id: int) -> tuple[Any, ...]:
+    """What a screen would show of the incident: its version, hits, progress, plan, journal."""
+    incident = store.repository.incident(incident_id)
+    assert incident is not None
+    plan = store.repository.latest_plan(incident_id)
+    return (
+        incident.version,
+        [(h.kind, h.target) for h in store.repository.active_hits(incident_id)],
+        sorted((p.node, p.state) for p in store.repository.progress(incident_id)),
+        plan.id if plan else None,
+        journal_names(store, incident_id),
+        store.journal.head(),
+    )
+
+
+def test_opening_an_incident_keeps_the_map_and_journals_it(store: IncidentStore) -> None:
+    incident = hit_cases.open_incident(store, "director1", "  Rançongiciel ", "chtest.yaml", SAMPLE_MAP)
+    assert incident.title == "Rançongiciel"
+    assert store.repository.incident(incident.id) == incident
+    [line] = store.journal.entries(incident.id, "incident.opened")
+    assert (line.actor, dict(line.payload)) == ("director1", {"map_sha256": incident.map_sha256})
+
+
+def test_an_invalid_map_opens_nothing(store: IncidentStore) -> None:
+    with pytest.raises(MapError):
+        hit_cases.open_incident(store, "director1", "x", "bad.yaml", SAMPLE_MAP.replace("[lims]", "[lism]"))
+    assert store.repository.all_incidents() == []
+    assert store.journal.head() == "0"
+
+
+def test_declaring_and_lifting_a_hit_changes_the_impact_and_the_journal(store: IncidentStore) -> None:
+    incident = hit_cases.open_incident(store, "director1", "t", "chtest.yaml", SAMPLE_MAP)
+    hit = hit_cases.declare_hit(store, incident.id, "director1", "node", "san")
+    after = store.repository.incident(incident.id)
+    assert after is not None and after.version > incident.version
+    assert hit_cases.current_impact(store, after).status("admissions") == "down"
+    assert hit_cases.lift_hit(store, incident.id, hit.id, "it1") is not None
+    assert hit_cases.lift_hit(store, incident.id, hit.id, "it1") is None  # twice changes nothing
+    assert hit_cases.current_impact(store, after).status("admissions") == "up"
+    assert journal_names(store, incident.id) == ["hit.declared", "hit.lifted", "incident.opened"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "target", "confirmed", "refusal"),
+    [
+        ("node", "nowhere", False, UnknownTarget),
+        ("node", "admissions", False, UnknownTarget),  # a care process is not declared, it follows
+        ("segment", "dc01", True, UnknownTarget),
+        ("rumour", "dc01", False, UnknownTarget),
+        ("segment", "dc-core", False, ConfirmationNeeded),
+    ],
+)
+def test_refused_declarations_change_nothing(
+    store: IncidentStore, kind: str, target: str, confirmed: bool, refusal: type[UserError]
+) -> None:
+    incident = hit_cases.open_incident(store, "director1", "t", "chtest.yaml", SAMPLE_MAP)
+    before = snapshot(store, incident.id)
+    with pytest.raises(refusal):
+        hit_cases.declare_hit(store, incident.id, "director1", kind, target, confirmed=confirmed)
+    assert snapshot(store, incident.id) == before
+
+
+def test_the_same_hit_twice_is_one_declaration(store: IncidentStore) -> None:
+    incident = hit_cases.open_incident(store, "director1", "t", "chtest.yaml", SAMPLE_MAP)
+    hit_cases.declare_hit(store, incident.id, "director1", "supplier", "pathlab")
+    before = snapshot(store, incident.id)
+    with pytest.raises(AlreadyHit):
+        hit_cases.declare_hit(store, incident.id, "it1", "supplier", "pathlab")
+    assert snapshot(store, incident.id) == before
+
+
+def test_a_map_id_the_journal_cannot_hold_is_refused_and_nothing_is_declared(store: IncidentStore) -> None:
+    incident = hit_cases.open_incident(store, "director1", "t", "spaced.yaml", SPACED)
+    before = snapshot(store, incident.id)
+    with pytest.raises(NotAnId):
+        hit_cases.declare_hit(store, incident.id, "director1", "node", "pcs wards")
+    assert snapshot(store, incident.id) == before
+
+
+def test_a_journal_refusal_inside_a_unit_of_work_undoes_the_change(store: IncidentStore) -> None:
+    incident = hit_cases.open_incident(store, "director1", "t", "chtest.yaml", SAMPLE_MAP)
+    before = snapshot(store, incident.id)
+    with pytest.raises(ValueError), store.unit_of_work():
+        store.repository.add_hit(incident.id, "node", "dc01", "director1")
+        store.repository.bump(incident.id)
+        store.journal.append("hit.declared", "director1", incident.id, {"target": "free text here"})
+    assert snapshot(store, incident.id) == before
+
+
+def test_isolating_a_segment_after_its_what_if(store: IncidentStore) -> None:
+    incident = hit_cases.open_incident(store, "director1", "t", "chtest.yaml", SAMPLE_MAP)
+    what_if = hit_cases.isolation_what_if(store, incident.id, "dc-core")
+    assert "admissions" in {p.id for p in what_if.processes_newly_down}
+    hit_cases.declare_hit(store, incident.id, "director1", "segment", "dc-core", confirmed=True)
+    assert journal_names(store, incident.id) == ["incident.opened", "isolation.confirmed"]
+    with pytest.raises(UnknownTarget):
+        hit_cases.isolation_what_if(store, incident.id, "nowhere")
+
+
+def test_marking_tasks_replans_and_done_lifts_the_declaration(store: IncidentStore) -> None:
+    incident = hit_cases.open_incident(store, "director1", "t", "chtest.yaml", SAMPLE_MAP)
+    for node in ("san", "ehr-db"):
+        hit_cases.declare_hit(store, incident.id, "director1", "node", node)
+    first = restoration.replan(store, incident.id, "it1", FAST)
+    assert {t["node"] for t in first.plan_json["tasks"]} == {"san", "ehr-db"}
+    restoration.mark_task(store, incident.id, "it1", "san", "started", "infra", FAST)
+    done = restoration.mark_task(store, incident.id, "it1", "san", "done", planning=FAST)
+    assert {t["node"] for t in done.plan_json["tasks"]} == {"ehr-db"}
+    assert [h.target for h in store.repository.active_hits(incident.id)] == ["ehr-db"]
+    assert journal_names(store, incident.id).count("plan.made") == 3
+    assert store.repository.latest_plan(incident.id) == done
+
+
+@pytest.mark.parametrize(
+    ("node", "state", "team"),
+    [("dc01", "started", ""), ("san", "finished", ""), ("san", "started", "nobody"), ("admissions", "done", "")],
+)
+def test_marking_what_is_not_a_declared_task_is_refused(
+    store: IncidentStore, node: str, state: str, team: str
+) -> None:
+    incident = hit_cases.open_incident(store, "director1", "t", "chtest.yaml", SAMPLE_MAP)
+    hit_cases.declare_hit(store, incident.id, "director1", "node", "san")
+    before = snapshot(store, incident.id)
+    with pytest.raises(UnknownTarget):
+        restoration.mark_task(store, incident.id, "it1", node, state, team, FAST)
+    assert snapshot(store, incident.id) == before
+
+
+def test_a_mark_whose_replanning_fails_is_not_kept(store: IncidentStore) -> None:
+    incident = hit_cases.open_incident(store, "director1", "t", "chtest.yaml", UNRESTORABLE)
+    for node in ("san", "dc01"):
+        hit_cases.declare_hit(store, incident.id, "director1", "node", node)
+    before = snapshot(store, incident.id)
+    with pytest.raises(UserError, match="No team can restore san"):
+        restoration.mark_task(store, incident.id, "it1", "dc01", "done", planning=FAST)
+    assert snapshot(store, incident.id) == before
+    assert [h.target for h in store.repository.active_hits(incident.id)] == ["san", "dc01"]
+
+
+def test_an_unknown_incident_is_one_sentence(store: IncidentStore) -> None:
+    with pytest.raises(NoSuchIncident, match="no incident 404"):
+        hit_cases.declare_hit(store, 404, "director1", "node", "dc01")
+    with pytest.raises(NoSuchIncident):
+        restoration.replan(store, 404, "it1", FAST)
