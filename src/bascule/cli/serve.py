@@ -24,9 +24,9 @@ DataOption = Annotated[
 
 
 def wsgi_application() -> Any:
-    from bascule.crisis.wsgi import application
+    from bascule.incident import wiring
 
-    return application
+    return wiring.web_application()
 
 
 def run_server(host: str, port: int, threads: int = 16) -> None:
@@ -91,14 +91,14 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Start the crisis cell's web application."""
-        from bascule.crisis import runtime
         from bascule.i18n import parse_lang
+        from bascule.incident import wiring
 
         variables = dict(environment().variables)
         if lang is not None:
             variables["BASCULE_CRISIS_LANG"] = parse_lang(lang)
         allow_host(host, variables)
-        runtime.from_environment(variables, str(data) if data else None, str(db) if db else None)
+        wiring.crisis_store(variables, data, db)
         typer.echo(f"Bascule crisis cell: http://{host}:{port}/  (Ctrl-C to stop)")
         typer.echo("Create an account first if none exists: bascule users add NAME --role director")
         run_server(host, port)
@@ -113,25 +113,21 @@ def serve_demo(
     scenario: str = "ransomware",
 ) -> None:
     """`bascule demo --serve`: the crisis cell on the demo incident, its data under `out_dir`/crisis."""
-    from bascule.crisis import runtime
     from bascule.i18n import parse_lang
+    from bascule.incident import wiring
+    from bascule.incident.restoration import prepared_plan
 
     language = parse_lang(lang)
     data_dir = out_dir / "crisis"
-    runtime.configure(data_dir, lang=language)
-    from bascule.crisis.demo import demo_incident
-    from bascule.crisis.models import Account
-    from bascule.crisis.views.restoration import replan
-
-    incident = demo_incident(scenario, language)
-    if not incident.plans.exists():
-        replan(incident)
-    url = f"http://{host}:{port}/incidents/{incident.pk}/"
+    store = wiring.demo_store(data_dir, language)
+    incident = wiring.demo_incident(scenario, language)
+    prepared_plan(store, incident.id, "bascule-demo")
+    url = f"http://{host}:{port}/incidents/{incident.id}/"
     if language == "fr":
         console.print(f"Cellule de crise de démonstration : {url}")
     else:
         console.print(f"Demo crisis cell: {url}")
-    if not Account.objects.filter(is_active=True).exists():
+    if not wiring.account_book().any_active():
         hint = f"bascule users add NAME --role director --data {data_dir}"
         console.print(
             ("Créez d'abord un compte : " if language == "fr" else "Create an account first: ") + hint

@@ -133,6 +133,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "cancel": ("Annuler", "Cancel"),
     "unknown_target": ("« {target} » n'existe pas dans la cartographie.", '"{target}" is not in the map.'),
     "already_hit": ("« {target} » est déjà déclaré.", '"{target}" is already declared.'),
+    "not_an_id": (
+        "« {target} » ne peut pas être écrit dans le journal : renommez-le sans espace dans la cartographie.",
+        '"{target}" cannot be written in the journal: rename it without spaces in the map.',
+    ),
     # restoration
     "plan_title": ("Plan de restauration", "Restoration plan"),
     "plan_none": (

@@ -176,7 +176,9 @@ class DjangoRepository:
         return _plan_value(row) if row is not None else None
 
     def add_note(self, incident_id: int, kind: str, text: str, actor: str) -> CellNote:
-        row = models.Note.objects.create(incident_id=incident_id, kind=kind, text=text, author=_account(actor))
+        row = models.Note.objects.create(
+            incident_id=incident_id, kind=kind, text=text, author=_account(actor)
+        )
         return CellNote(row.pk, row.kind, row.text, row.created_at, actor)
 
     def notes(self, incident_id: int, kind: str, since: datetime | None = None) -> list[CellNote]:

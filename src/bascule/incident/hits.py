@@ -12,7 +12,17 @@ from datetime import UTC, datetime
 from bascule.hospital.model import HospitalMap
 from bascule.impact import ContainmentWhatIf, Impact, what_if_isolate
 from bascule.incident.maps import impact_of, incident_map, parse_map
-from bascule.incident.model import NODE, SEGMENT, SUPPLIER, Hit, HitKind, Incident, IncidentDraft, hits_of, scenario_of
+from bascule.incident.model import (
+    NODE,
+    SEGMENT,
+    SUPPLIER,
+    Hit,
+    HitKind,
+    Incident,
+    IncidentDraft,
+    hits_of,
+    scenario_of,
+)
 from bascule.incident.ports import IncidentStore
 from bascule.incident.refusals import AlreadyHit, ConfirmationNeeded, NoSuchIncident, NotAnId, UnknownTarget
 from bascule.journal import JournalEntry

@@ -197,7 +197,9 @@ class MemoryStore:
 
     def open_actions(self, incident_id: int) -> list[CellAction]:
         return [
-            a for i, a in self.state.actions.values() if i == incident_id and a.status in ("open", "in_progress")
+            a
+            for i, a in self.state.actions.values()
+            if i == incident_id and a.status in ("open", "in_progress")
         ]
 
     def add_sitrep(self, incident_id: int, lang: str, content: Mapping[str, Any], actor: str) -> Sitrep:
@@ -227,4 +229,3 @@ class MemoryStore:
     def names(self, incident_id: int | None = None) -> list[str]:
         """The journal's entry names (of one incident when given), for tests."""
         return [line.name for i, line in self.state.journal if incident_id is None or i == incident_id]
-

@@ -129,3 +129,17 @@ class IncidentStore(Protocol):
     def now(self) -> datetime:
         """The time (aware) the store stamps on what it writes."""
         ...
+
+
+class AccountBook(Protocol):
+    """The crisis cell's accounts (names and roles; passwords are only ever set, never read)."""
+
+    def add(self, name: str, role: str, password: str, actor: str) -> None:
+        """Create the account, or refuse in one sentence (unknown role, taken name, weak password)."""
+        ...
+
+    def listing(self) -> list[tuple[str, str, bool]]:
+        """(name, role, active) of every account, by name."""
+        ...
+
+    def any_active(self) -> bool: ...

@@ -46,9 +46,7 @@ def _replan(store: IncidentStore, incident: Incident, planning: Planning) -> Sto
     return stored
 
 
-def replan(
-    store: IncidentStore, incident_id: int, actor: str, planning: Planning = Planning()
-) -> StoredPlan:
+def replan(store: IncidentStore, incident_id: int, actor: str, planning: Planning = Planning()) -> StoredPlan:
     """Plan again from what is declared and what the teams reported; store and journal the plan."""
     incident = incident_of(store, incident_id)
     with store.unit_of_work():
@@ -92,7 +90,9 @@ def mark_task(
     return stored
 
 
-def prepared_plan(store: IncidentStore, incident_id: int, actor: str, planning: Planning = Planning()) -> StoredPlan:
+def prepared_plan(
+    store: IncidentStore, incident_id: int, actor: str, planning: Planning = Planning()
+) -> StoredPlan:
     """The incident's latest plan, made (and journaled) first if there is none."""
     existing = store.repository.latest_plan(incident_id)
     return existing if existing is not None else replan(store, incident_id, actor, planning)

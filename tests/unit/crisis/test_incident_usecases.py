@@ -175,7 +175,12 @@ def test_marking_tasks_replans_and_done_lifts_the_declaration(store: IncidentSto
 
 @pytest.mark.parametrize(
     ("node", "state", "team"),
-    [("dc01", "started", ""), ("san", "finished", ""), ("san", "started", "nobody"), ("admissions", "done", "")],
+    [
+        ("dc01", "started", ""),
+        ("san", "finished", ""),
+        ("san", "started", "nobody"),
+        ("admissions", "done", ""),
+    ],
 )
 def test_marking_what_is_not_a_declared_task_is_refused(
     store: IncidentStore, node: str, state: str, team: str
