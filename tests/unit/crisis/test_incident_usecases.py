@@ -4,18 +4,30 @@ folder with DATABASE_URL). Each change and its journal entries are kept together
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bascule.crisis.testing import SAMPLE_MAP
 from bascule.errors import MapError, UserError
+from bascule.incident import cell, restoration, sitrep
 from bascule.incident import hits as hit_cases
-from bascule.incident import restoration
+from bascule.incident import triage as pipeline
 from bascule.incident.memory import MemoryStore
 from bascule.incident.ports import IncidentStore
-from bascule.incident.refusals import AlreadyHit, ConfirmationNeeded, NoSuchIncident, NotAnId, UnknownTarget
+from bascule.incident.refusals import (
+    AlreadyHit,
+    ConfirmationNeeded,
+    InvalidField,
+    MissingField,
+    NoSuchIncident,
+    NotAnId,
+    UnknownTarget,
+)
+from bascule.triage import Proposal
 
 ACCOUNTS = ("director1", "it1")
 FAST = restoration.Planning(time_limit=0.5)
@@ -209,3 +221,98 @@ def test_an_unknown_incident_is_one_sentence(store: IncidentStore) -> None:
         hit_cases.declare_hit(store, 404, "director1", "node", "dc01")
     with pytest.raises(NoSuchIncident):
         restoration.replan(store, 404, "it1", FAST)
+
+
+def test_notes_and_decisions_keep_their_text_out_of_the_journal(store: IncidentStore) -> None:
+    incident = hit_cases.open_incident(store, "director1", "t", "chtest.yaml", SAMPLE_MAP)
+    note = cell.record_note(store, incident.id, "it1", "note", "  Serveurs éteints à 9 h  ")
+    decision = cell.record_decision(store, incident.id, "director1", "Plan blanc déclenché")
+    assert note.text == "Serveurs éteints à 9 h"
+    [line] = store.journal.entries(incident.id, "decision.added")
+    assert dict(line.payload) == {
+        "note": decision.id,
+        "sha256": hashlib.sha256(b"Plan blanc d\xc3\xa9clench\xc3\xa9").hexdigest(),
+    }
+    assert [n.text for n in store.repository.notes(incident.id, "decision")] == ["Plan blanc déclenché"]
+    before = snapshot(store, incident.id)
+    with pytest.raises(MissingField):
+        cell.record_note(store, incident.id, "it1", "note", "   ")
+    assert snapshot(store, incident.id) == before
+
+
+def test_actions_need_an_owner_and_a_sensible_due_time(store: IncidentStore) -> None:
+    incident = hit_cases.open_incident(store, "director1", "t", "chtest.yaml", SAMPLE_MAP)
+    roles = ("director", "it")
+    due = store.now() + timedelta(hours=4)
+    action = cell.add_action(store, incident.id, "director1", "Appeler l'ARS", "it1", "", due, roles)
+    assert (action.owner_user, action.status) == ("it1", "open")
+    before = snapshot(store, incident.id)
+    for title, owner, role, when, refusal in [
+        ("", "it1", "", None, MissingField),
+        ("x", "ghost", "", None, MissingField),  # no such account, no role
+        ("x", "", "janitor", None, MissingField),
+        ("x", "", "it", datetime(1, 1, 1, tzinfo=UTC), InvalidField),
+    ]:
+        with pytest.raises(refusal):
+            cell.add_action(store, incident.id, "director1", title, owner, role, when, roles)
+    assert snapshot(store, incident.id) == before
+    assert cell.set_action_status(store, incident.id, "it1", action.id, "done")
+    assert not cell.set_action_status(store, incident.id, "it1", 999999, "done")
+    with pytest.raises(UnknownTarget):
+        cell.set_action_status(store, incident.id, "it1", action.id, "forgotten")
+    assert store.repository.open_actions(incident.id) == []
+
+
+def test_a_sitrep_says_what_changed_since_the_last_one(store: IncidentStore) -> None:
+    incident = hit_cases.open_incident(store, "director1", "t", "chtest.yaml", SAMPLE_MAP)
+    hit_cases.declare_hit(store, incident.id, "director1", "node", "san")
+    first = sitrep.make_sitrep(store, incident.id, "director1", "en", UTC)
+    assert first.content["sections"]["admissions"] == "uncovered"
+    assert first.content["journal_head"] != "0"
+    hit_cases.declare_hit(store, incident.id, "director1", "supplier", "pathlab")
+    second = sitrep.make_sitrep(store, incident.id, "director1", "en", UTC)
+    assert any("pathlab" in line for line in second.content["change_lines"])
+    assert [line.payload["sitrep"] for line in store.journal.entries(incident.id, "sitrep.made")] == [
+        first.id,
+        second.id,
+    ]
+
+
+def _proposal(activity: str, decision: str) -> Proposal:
+    start = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    return Proposal(
+        activity, "p-" + activity, "surgery", "u1", start, "routine", "act-surgery", decision, "down"
+    )  # type: ignore[arg-type]
+
+
+def test_approvals_are_journal_entries_of_ids(store: IncidentStore) -> None:
+    incident = hit_cases.open_incident(store, "director1", "t", "chtest.yaml", SAMPLE_MAP)
+    proposals = [_proposal("a1", "cancel"), _proposal("a2", "cancel"), _proposal("a3", "maintain")]
+    window = pipeline.TriageWindow(
+        hit_cases.hospital_map(store, incident.id), proposals, {}, {}, UTC, date(2026, 3, 10), 7, None
+    )
+    assert (
+        pipeline.approve_group(
+            store, incident.id, "director1", window, "2026-03-10", "u1", "surgery", "cancel"
+        )
+        == 2
+    )
+    assert pipeline.approved_groups(store, incident.id) == {
+        ("2026-03-10", "u1", "surgery", "cancel"): "director1"
+    }
+    pipeline.approve_exception(store, incident.id, "it1", "doctor", "a1", window)
+    pipeline.approve_exception(store, incident.id, "director1", "director", "a1", window)
+    assert [(a.activity_id, a.role, a.actor) for a in pipeline.approvals(store, incident.id)] == [
+        ("a1", "doctor", "it1"),
+        ("a1", "director", "director1"),
+    ]
+    before = snapshot(store, incident.id), pipeline.approvals(store, incident.id)
+    with pytest.raises(UnknownTarget):
+        pipeline.approve_group(
+            store, incident.id, "director1", window, "2026-03-11", "u1", "surgery", "cancel"
+        )
+    with pytest.raises(UnknownTarget):
+        pipeline.approve_exception(store, incident.id, "it1", "doctor", "not-in-window", window)
+    with pytest.raises(InvalidField):
+        pipeline.approve_exception(store, incident.id, "it1", "nurse", "a1", window)
+    assert (snapshot(store, incident.id), pipeline.approvals(store, incident.id)) == before

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -10,10 +9,11 @@ from django.shortcuts import redirect
 
 from bascule.crisis import journal_store, reports
 from bascule.crisis.models import JournalRecord, Note
+from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed
-from bascule.crisis.views.common import get_incident, lang_of, record, refuse, render_live, text
-
-_MAX_NOTE = 4000
+from bascule.crisis.views.common import actor, get_incident, lang_of, refuse, render_live, text
+from bascule.incident import cell
+from bascule.incident.refusals import MissingField
 
 
 def journal_page(request: HttpRequest, incident_id: int) -> HttpResponse:
@@ -42,13 +42,10 @@ def add_note(request: HttpRequest, incident_id: int) -> HttpResponse:
     if not allowed(getattr(request.user, "role", ""), action):
         return refuse(request, text(request, "forbidden"), 403)
     incident = get_incident(incident_id)
-    body = request.POST.get("text", "").strip()[:_MAX_NOTE]
-    if not body:
+    try:
+        cell.record_note(STORE, incident.pk, actor(request), kind, request.POST.get("text", ""))
+    except MissingField:
         return refuse(request, text(request, "text_missing"), 400)
-    note = Note.objects.create(incident=incident, kind=kind, text=body, author=request.user)
-    incident.bump()
-    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    record(request, f"{kind}.added", incident, {"note": note.pk, "sha256": digest})
     return redirect("crisis:journal", incident_id=incident.pk)
 
 
