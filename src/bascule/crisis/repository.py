@@ -4,10 +4,11 @@ its journal entry are committed together or not at all."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -253,6 +254,20 @@ class DjangoJournal:
         return f"{head[0]}:{head[1]}" if head else "0"
 
 
+def _journal_lock() -> AbstractContextManager[Any]:
+    """The lock `journal_store.append` takes before its transaction (re-entrant: see below)."""
+    lock = getattr(journal_store, "_append_lock", None)
+    return cast(AbstractContextManager[Any], lock) if lock is not None else nullcontext()
+
+
+# A unit of work opens its transaction, then appends; a lone append (a login) takes the journal's
+# lock, then opens its transaction. With SQLite's single writer (BEGIN IMMEDIATE) the two orders
+# wait on each other until the busy timeout, so a unit of work takes the journal's lock first, and
+# that lock must let the same thread in again. Done once, when the app loads its views.
+if isinstance(getattr(journal_store, "_append_lock", None), type(threading.Lock())):
+    journal_store._append_lock = threading.RLock()  # type: ignore[assignment]
+
+
 class DjangoStore:
     """The crisis database as an `IncidentStore`: `unit_of_work()` is one `transaction.atomic()`."""
 
@@ -270,7 +285,7 @@ class DjangoStore:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[None]:
-        with transaction.atomic():
+        with _journal_lock(), transaction.atomic():
             yield
 
     def now(self) -> datetime:
