@@ -24,7 +24,14 @@ from bascule.incident.model import (
     scenario_of,
 )
 from bascule.incident.ports import IncidentStore
-from bascule.incident.refusals import AlreadyHit, ConfirmationNeeded, NoSuchIncident, NotAnId, UnknownTarget
+from bascule.incident.refusals import (
+    AlreadyHit,
+    ConfirmationNeeded,
+    MissingField,
+    NoSuchIncident,
+    NotAnId,
+    UnknownTarget,
+)
 from bascule.journal import JournalEntry
 from bascule.scenario import Scenario
 
@@ -46,6 +53,8 @@ def open_incident(
 ) -> Incident:
     """Open an incident on the map in `map_text` (a MapError lists its problems); a scenario,
     when given, is declared at once in the name of `actor`."""
+    if not title.strip():
+        raise MissingField("title")
     hospital = parse_map(map_text, map_source)
     if scenario is not None:
         scenario.check_against(hospital)

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from bascule.crisis.testing import SAMPLE_MAP
-from bascule.errors import MapError, UserError
+from bascule.errors import MapError, ScenarioError, UserError
+from bascule.impact import Hits
 from bascule.incident import cell, restoration, sitrep
 from bascule.incident import hits as hit_cases
 from bascule.incident import triage as pipeline
@@ -27,6 +28,7 @@ from bascule.incident.refusals import (
     NotAnId,
     UnknownTarget,
 )
+from bascule.scenario import Scenario
 from bascule.triage import Proposal
 
 ACCOUNTS = ("director1", "it1")
@@ -95,9 +97,11 @@ def test_opening_an_incident_keeps_the_map_and_journals_it(store: IncidentStore)
     assert (line.actor, dict(line.payload)) == ("director1", {"map_sha256": incident.map_sha256})
 
 
-def test_an_invalid_map_opens_nothing(store: IncidentStore) -> None:
+def test_an_invalid_map_or_no_title_opens_nothing(store: IncidentStore) -> None:
     with pytest.raises(MapError):
         hit_cases.open_incident(store, "director1", "x", "bad.yaml", SAMPLE_MAP.replace("[lims]", "[lism]"))
+    with pytest.raises(MissingField):
+        hit_cases.open_incident(store, "director1", "  ", "chtest.yaml", SAMPLE_MAP)
     assert store.repository.all_incidents() == []
     assert store.journal.head() == "0"
 
@@ -316,3 +320,27 @@ def test_approvals_are_journal_entries_of_ids(store: IncidentStore) -> None:
     with pytest.raises(InvalidField):
         pipeline.approve_exception(store, incident.id, "it1", "nurse", "a1", window)
     assert (snapshot(store, incident.id), pipeline.approvals(store, incident.id)) == before
+
+
+def test_an_incident_opened_on_a_scenario_declares_it_at_once(store: IncidentStore) -> None:
+    scenario = Scenario(
+        hits=Hits(down=("san",), isolate=("clinical-lan",), suppliers=("pathlab",)),
+        reconnect={"clinical-lan": 5.0},
+    )
+    incident = hit_cases.open_incident(store, "director1", "Exercice", "chtest.yaml", SAMPLE_MAP, scenario)
+    assert hit_cases.current_scenario(store, incident) == Scenario(
+        name=f"incident-{incident.id}", hits=scenario.hits, reconnect={"clinical-lan": 5.0}
+    )
+    assert journal_names(store, incident.id) == [
+        "hit.declared",
+        "hit.declared",
+        "incident.opened",
+        "isolation.confirmed",
+    ]
+    planned = restoration.replan(store, incident.id, "director1", FAST)
+    assert planned.plan_json["processes"]["outpatient"]["eta_hours"] == 5.0
+    with pytest.raises(ScenarioError):
+        hit_cases.open_incident(
+            store, "director1", "x", "chtest.yaml", SAMPLE_MAP, Scenario(hits=Hits(down=("nowhere",)))
+        )
+    assert len(store.repository.all_incidents()) == 1
