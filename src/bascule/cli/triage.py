@@ -93,9 +93,13 @@ def run_triage(
     days: int,
     approvals: Sequence[Approval] = (),
 ) -> TriageRun:
+    from bascule.snapshot.store import ContinuityStore
+
     if days < 1:
         raise UserError("--days must be at least 1.")
-    return triage_window(hospital_map, scenario, store_path, parse_day(first), days, approvals)
+    day = parse_day(first)
+    with ContinuityStore.open(store_path, readonly=True) as store:
+        return triage_window(hospital_map, scenario, store, day, days, approvals)
 
 
 def summary_sentence(run: TriageRun, lang: Lang) -> str:

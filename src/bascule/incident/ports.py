@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any, Protocol
 
+from bascule.clinical.views import ScheduledActivity
 from bascule.incident.model import (
     CellAction,
     CellNote,
@@ -143,3 +144,29 @@ class AccountBook(Protocol):
         ...
 
     def any_active(self) -> bool: ...
+
+
+class NamedUnit(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+class ScheduledActivities(Protocol):
+    """Where the scheduled activity to triage is read: the continuity store, opened by the face."""
+
+    @property
+    def timezone(self) -> tzinfo:
+        """The hospital's wall-clock zone: days are cut at its midnights."""
+        ...
+
+    @property
+    def data_time(self) -> datetime | None: ...
+
+    def activities(self, start: datetime, end: datetime) -> Sequence[ScheduledActivity]:
+        """Activities starting in [start, end)."""
+        ...
+
+    def units(self) -> Sequence[NamedUnit]: ...

@@ -13,14 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from pathlib import Path
 
 from bascule.clinical.views import ScheduledActivity
 from bascule.hospital.model import HospitalMap
 from bascule.impact import assess
 from bascule.incident.hits import current_scenario, incident_of
 from bascule.incident.maps import incident_map
-from bascule.incident.ports import IncidentStore
+from bascule.incident.ports import IncidentStore, ScheduledActivities
 from bascule.incident.refusals import InvalidField, UnknownTarget
 from bascule.scenario import Scenario
 from bascule.triage import DECISIONS, Approval, Proposal, triage
@@ -64,26 +63,23 @@ class TriageWindow:
 def triage_window(
     hospital_map: HospitalMap,
     scenario: Scenario,
-    continuity: Path,
+    source: ScheduledActivities,
     first: date | None = None,
     days: int = DEFAULT_DAYS,
     approvals: Sequence[Approval] = (),
 ) -> TriageWindow:
     """Propose, for each activity of the window, to maintain, postpone, cancel or divert it.
 
-    `first` defaults to the day of the store's data (today when it has none)."""
-    from bascule.snapshot.store import ContinuityStore
-
+    `first` defaults to the day of the source's data (today when it has none)."""
     if days < 1:
         raise InvalidField("number of days")
-    with ContinuityStore.open(continuity, readonly=True) as store:
-        zone = store.timezone
-        data_time = store.data_time
-        first_day = first or (data_time or datetime.now(UTC)).astimezone(zone).date()
-        start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone).astimezone(UTC)
-        end = datetime.combine(first_day + timedelta(days=days), datetime.min.time(), tzinfo=zone)
-        scheduled = store.activities(start, end.astimezone(UTC))
-        unit_names = {unit.id: unit.name for unit in store.units()}
+    zone = source.timezone
+    data_time = source.data_time
+    first_day = first or (data_time or datetime.now(UTC)).astimezone(zone).date()
+    start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(first_day + timedelta(days=days), datetime.min.time(), tzinfo=zone)
+    scheduled = source.activities(start, end.astimezone(UTC))
+    unit_names = {unit.id: unit.name for unit in source.units()}
     impact = assess(hospital_map, scenario.hits)
     proposals = triage(hospital_map, impact, (item.activity for item in scheduled), approvals)
     return TriageWindow(
@@ -111,7 +107,7 @@ def incident_scenario(
 def incident_triage(
     store: IncidentStore,
     incident_id: int,
-    continuity: Path,
+    source: ScheduledActivities,
     first: date | None = None,
     days: int = DEFAULT_DAYS,
 ) -> TriageWindow:
@@ -120,7 +116,7 @@ def incident_triage(
     return triage_window(
         incident_map(incident),
         current_scenario(store, incident),
-        continuity,
+        source,
         first,
         days,
         approvals(store, incident_id),

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from bascule.clinical.records import Activity
+from bascule.clinical.views import ScheduledActivity
 from bascule.crisis.testing import SAMPLE_MAP
 from bascule.errors import MapError, ScenarioError, UserError
+from bascule.hospital.loading import demo_map_path, load_map
 from bascule.impact import Hits
 from bascule.incident import cell, restoration, sitrep
 from bascule.incident import hits as hit_cases
@@ -28,7 +32,7 @@ from bascule.incident.refusals import (
     NotAnId,
     UnknownTarget,
 )
-from bascule.scenario import Scenario
+from bascule.scenario import Scenario, load_scenario
 from bascule.triage import Proposal
 
 ACCOUNTS = ("director1", "it1")
@@ -344,3 +348,57 @@ def test_an_incident_opened_on_a_scenario_declares_it_at_once(store: IncidentSto
             store, "director1", "x", "chtest.yaml", SAMPLE_MAP, Scenario(hits=Hits(down=("nowhere",)))
         )
     assert len(store.repository.all_incidents()) == 1
+
+
+@dataclass(frozen=True)
+class _Unit:
+    id: str
+    name: str
+
+
+class ActivityTwin:
+    """Scheduled activity in memory, in place of the continuity store."""
+
+    timezone = UTC
+    data_time = datetime(2026, 3, 10, 6, tzinfo=UTC)
+
+    def __init__(self, *activities: Activity) -> None:
+        self._activities = activities
+
+    def activities(self, start: datetime, end: datetime) -> list[ScheduledActivity]:
+        return [
+            ScheduledActivity(
+                activity=a, family="Patient", given="Test", phone=None, email=None, practitioner=None
+            )
+            for a in self._activities
+            if start <= a.start < end
+        ]
+
+    def units(self) -> list[_Unit]:
+        return [_Unit("u-bloc", "Bloc opératoire")]
+
+
+def _surgery(activity_id: str, day: int) -> Activity:
+    start = datetime(2026, 3, day, 9, tzinfo=UTC)
+    return Activity(
+        id=activity_id, version="1", patient_id="p1", kind="surgery", start=start, unit_id="u-bloc"
+    )
+
+
+def test_the_triage_of_an_incident_follows_its_hits_and_its_approved_exceptions(store: IncidentStore) -> None:
+    demo = demo_map_path().read_text(encoding="utf-8")
+    scenario = load_scenario("ransomware", load_map("demo"))
+    incident = hit_cases.open_incident(store, "director1", "Démo", "demo", demo, scenario)
+    source = ActivityTwin(_surgery("op-1", 10), _surgery("op-2", 11), _surgery("op-late", 30))
+    window = pipeline.incident_triage(store, incident.id, source, days=7)
+    assert (window.first_day, window.last_day) == (date(2026, 3, 10), date(2026, 3, 16))
+    assert {p.activity_id: p.decision for p in window.proposals} == {"op-1": "cancel", "op-2": "cancel"}
+    assert window.unit_names == {"u-bloc": "Bloc opératoire"}
+    pipeline.approve_exception(store, incident.id, "it1", "doctor", "op-1", window)
+    pipeline.approve_exception(store, incident.id, "director1", "director", "op-1", window)
+    again = pipeline.incident_triage(store, incident.id, source, days=7)
+    assert {p.activity_id: p.decision for p in again.proposals} == {"op-1": "maintain", "op-2": "cancel"}
+    for hit in store.repository.active_hits(incident.id):
+        hit_cases.lift_hit(store, incident.id, hit.id, "director1")
+    lifted = pipeline.incident_triage(store, incident.id, source, days=7)
+    assert {p.decision for p in lifted.proposals} == {"maintain"}

@@ -63,6 +63,13 @@ i18n.register(
 )
 
 
+def _window(incident_id: int, store: Path) -> pipeline.TriageWindow:
+    from bascule.snapshot.store import ContinuityStore
+
+    with ContinuityStore.open(store, readonly=True) as continuity:
+        return pipeline.incident_triage(STORE, incident_id, continuity)
+
+
 def store_path() -> Path | None:
     """The continuity store configured for the crisis app (settings.CRISIS_STORE), if any."""
     configured = str(getattr(settings, "CRISIS_STORE", "") or "")
@@ -82,7 +89,7 @@ def triage_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     store = store_path()
     if store is None or not store.is_file():
         return render(request, "crisis/triage.html", context)
-    window = pipeline.incident_triage(STORE, incident.pk, store)
+    window = _window(incident.pk, store)
     proposals, units, zone, start = window.proposals, window.unit_names, window.zone, window.start
     wanted = {key: request.GET.get(key, "") for key in ("day", "unit", "kind")}
     approved = pipeline.approved_groups(STORE, incident.pk)
@@ -164,7 +171,7 @@ def approve_group(request: HttpRequest, incident_id: int) -> HttpResponse:
     day, unit, kind, decision = (request.POST.get(k, "") for k in ("day", "unit", "kind", "decision"))
     if store is None or not store.is_file():
         return HttpResponse(status=400)
-    window = pipeline.incident_triage(STORE, incident.pk, store)
+    window = _window(incident.pk, store)
     try:
         pipeline.approve_group(STORE, incident.pk, actor(request), window, day, unit, kind, decision)
     except UserError:
@@ -182,7 +189,7 @@ def approve_exception(request: HttpRequest, incident_id: int) -> HttpResponse:
     store = store_path()
     if not role or store is None or not store.is_file():
         return HttpResponse(status=400)
-    window = pipeline.incident_triage(STORE, incident.pk, store)
+    window = _window(incident.pk, store)
     try:
         pipeline.approve_exception(
             STORE, incident.pk, actor(request), role, request.POST.get("activity", ""), window
