@@ -145,7 +145,7 @@ def main() -> None:
         measure(
             "demo, ransomware",
             demo,
-            assess(demo, ransomware.down, ransomware.isolate, ransomware.suppliers),
+            assess(demo, ransomware.hits),
             repeats,
         ),
     ]

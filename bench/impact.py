@@ -132,11 +132,11 @@ def measure(nodes: int, repeats: int) -> dict[str, Any]:
     assess_times = []
     for hits in scenarios:
         started = time.perf_counter()
-        assess(hospital_map, hits.down, hits.isolate, hits.suppliers)
+        assess(hospital_map, hits)
         assess_times.append(time.perf_counter() - started)
     what_if_times = []
     for hits in scenarios:
-        before = assess(hospital_map, hits.down, hits.isolate, hits.suppliers)
+        before = assess(hospital_map, hits)
         started = time.perf_counter()
         result = what_if_isolate(hospital_map, hits, [rng.choice(segment_ids)], before=before)
         _ = result.newly_down, result.newly_degraded
@@ -150,7 +150,7 @@ def measure(nodes: int, repeats: int) -> dict[str, Any]:
         evaluate(hospital_map, hits.down, hits.isolate, hits.suppliers)
         baseline_times.append(time.perf_counter() - started)
     sample = scenarios[0]
-    impact = assess(hospital_map, sample.down, sample.isolate, sample.suppliers)
+    impact = assess(hospital_map, sample)
     started = time.perf_counter()
     impact.to_json()
     to_json_time = time.perf_counter() - started

@@ -72,12 +72,16 @@ def refuse_unknown(hospital_map: HospitalMap, unknown: list[str]) -> None:
 
 def assess(
     hospital_map: HospitalMap,
-    down: Iterable[str] = (),
+    down: Hits | Iterable[str] = (),
     isolate: Iterable[str] = (),
     suppliers: Iterable[str] = (),
 ) -> Impact:
-    """The status of every node and care process when these things are hit."""
-    hits = Hits(tuple(down), tuple(isolate), tuple(suppliers))
+    """The status of every node and care process when these things are hit.
+
+    Pass the `Hits` whole (`assess(map, scenario.hits)`); `down, isolate, suppliers` as loose ids
+    remain for the Python API of contract 4.
+    """
+    hits = down if isinstance(down, Hits) else Hits(tuple(down), tuple(isolate), tuple(suppliers))
     hits.check_against(hospital_map)
     graph = hospital_map.graph
     cause = np.zeros(graph.size, dtype=np.int8)
@@ -276,7 +280,7 @@ def what_if_isolate(
     """Compare the current impact (`before`, computed when not given) with isolating `segments` too."""
     extra = tuple(segments)
     if before is None:
-        before = assess(hospital_map, hits.down, hits.isolate, hits.suppliers)
+        before = assess(hospital_map, hits)
     more = hits.plus(isolate=extra)
-    after = assess(hospital_map, more.down, more.isolate, more.suppliers)
+    after = assess(hospital_map, more)
     return ContainmentWhatIf(extra, before, after)

@@ -66,7 +66,7 @@ def impact_part(
 ) -> Impact:
     from bascule.diagram import draw_to_file
 
-    impact = assess(hospital_map, scenario.down, scenario.isolate, scenario.suppliers)
+    impact = assess(hospital_map, scenario.hits)
     print_impact(impact, lang, console)
     write_json(out / "impact.json", impact.to_json())
     drawing, affected = out / "impact-map.svg", out / "impact-affected.svg"

@@ -76,7 +76,7 @@ def draw_command(
     chosen_name = scenario_argument or scenario
     hospital_map, chosen = map_and_scenario(map_path, chosen_name, down, isolate, supplier)
     language = output_lang(lang, hospital_map)
-    impact = assess(hospital_map, chosen.down, chosen.isolate, chosen.suppliers) if chosen.hits else None
+    impact = assess(hospital_map, chosen.hits) if chosen.hits else None
     if impact is None and chosen_name:
         # A scenario that hits nothing still deserves its colours: everything up.
         impact = assess(hospital_map)

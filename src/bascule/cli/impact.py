@@ -155,7 +155,7 @@ def impact_command(
     """Show which care processes are down and why, and the degraded procedures to start."""
     hospital_map, chosen = map_and_scenario(map_path, scenario, down, isolate, supplier)
     language = output_lang(lang, hospital_map)
-    impact = assess(hospital_map, chosen.down, chosen.isolate, chosen.suppliers)
+    impact = assess(hospital_map, chosen.hits)
     what_if = None
     if what_if_isolate_segments:
         chosen.hits.plus(isolate=what_if_isolate_segments).check_against(hospital_map)

@@ -51,14 +51,10 @@ def register(app: typer.Typer) -> None:
                 )
         if pubkey is not None and not pubkey.is_file():
             raise UserError(f"The public key {pubkey} does not exist; give the cell's minisign .pub file.")
-        from bascule.crisis import runtime
+        from bascule.incident import wiring
 
-        runtime.from_environment(
-            environment().variables, str(data) if data else None, str(db) if db else None
-        )
-        from bascule.crisis import journal_store
-
-        report = journal_store.audit_journal(anchor or (), pubkey)
+        wiring.crisis_store(environment().variables, data, db)
+        report = wiring.audit_journal(anchor or (), pubkey)
         if json_output:
             typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
         else:
@@ -86,24 +82,16 @@ def register(app: typer.Typer) -> None:
         if pdf and out is None:
             raise UserError("A PDF needs a file: add --out journal.pdf.")
         language = parse_lang(lang)
-        from bascule.crisis import runtime
+        from bascule.incident import wiring
 
-        runtime.from_environment(
-            environment().variables, str(data) if data else None, str(db) if db else None
-        )
-        from bascule.crisis import journal_store, reports
-        from bascule.crisis.models import JournalRecord
-
-        records = JournalRecord.objects.order_by("seq")
+        wiring.crisis_store(environment().variables, data, db)
         if csv:
-            text = reports.journal_csv(records)
+            text = wiring.journal_csv()
             if out is None:
                 sys.stdout.write(text)
                 return
             write_atomically(out, text.encode("utf-8"), PRIVATE)
         else:
             assert out is not None
-            write_atomically(
-                out, reports.journal_pdf(records, journal_store.verify_chain(), language), PRIVATE
-            )
+            write_atomically(out, wiring.journal_pdf(language), PRIVATE)
         typer.echo(f"Journal written to {out}.", err=True)

@@ -33,6 +33,7 @@ from bascule.cli.triage import (
     FromOption,
     IncidentOption,
     StoreOption,
+    incident_store,
     journal_approvals,
     run_triage,
     with_incident_hits,
@@ -140,14 +141,15 @@ def register(app: typer.Typer) -> None:
             ) from None
         if approved_only and incident is None:
             raise UserError("--approved-only reads the crisis cell's approvals: add --incident N.")
-        approvals = journal_approvals(data, db, incident)
-        chosen = with_incident_hits(hospital_map, chosen, incident)
+        crisis = incident_store(data, db, incident)
+        approvals = journal_approvals(crisis, incident)
+        chosen = with_incident_hits(hospital_map, chosen, crisis, incident)
         run = run_triage(hospital_map, chosen, store, first, days, approvals)
         proposals = run.proposals
-        if approved_only and incident is not None:
-            from bascule.crisis.triage_approvals import approved_groups
+        if approved_only and crisis is not None and incident is not None:
+            from bascule.incident.triage import approved_groups
 
-            approved = approved_groups(incident)
+            approved = approved_groups(crisis, incident)
             proposals = [
                 p
                 for p in proposals

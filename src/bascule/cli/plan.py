@@ -163,11 +163,7 @@ def plan_scenario(
 ) -> Plan:
     return plan(
         hospital_map,
-        scenario.down,
-        scenario.isolate,
-        scenario.suppliers,
-        scenario.reconnect,
-        scenario.supplier_back,
+        scenario,
         done=done,
         started=started,
         at=at,

@@ -132,9 +132,9 @@ AnchorOption = Annotated[
 
 
 def wsgi_application() -> Any:
-    from bascule.crisis.wsgi import application
+    from bascule.incident import wiring
 
-    return application
+    return wiring.web_application()
 
 
 def run_server(host: str, port: int, threads: int = 16) -> None:
@@ -210,7 +210,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Start the crisis cell's web application; say where its data lives."""
-        from bascule.crisis import runtime
+        from bascule.incident import wiring
         from bascule.journal_anchor import check_anchor_folders
 
         variables = dict(environment().variables)
@@ -223,14 +223,10 @@ def register(app: typer.Typer) -> None:
         check_anchor_folders(anchor or ())
         if sign_key is not None and not sign_key.is_file():
             raise UserError(f"The signing key {sign_key} does not exist; give a minisign .key file.")
-        runtime.from_environment(
-            variables, str(data_dir), str(db) if db else None, anchors=anchor or (), sign_key=sign_key
-        )
-        from bascule.crisis import journal_store
-
+        wiring.crisis_store(variables, data_dir, db, anchors=anchor or (), sign_key=sign_key)
         # The journal's key and checkpoint signer, found or made before the first request (a
         # missing key with entries in the journal stops here, in one sentence).
-        journal_store.anchoring()
+        wiring.prepare_journal()
         typer.echo(t("serve.listening", language, url=f"http://{host}:{port}/"))
         for line in where_data_lives(data_dir, db, continuity, variables, language):
             typer.echo(line)
@@ -252,41 +248,22 @@ def serve_demo(
     Its data is under `out_dir`/crisis; the Activity tab reads the demo's continuity store
     (`out_dir`/store.sqlite, made by `bascule demo`); the account "demo" (director) gets a new
     password, printed, at every start."""
-    from bascule.crisis import runtime
+    from bascule.incident import wiring
+    from bascule.incident.restoration import prepared_plan
 
     language = parse_lang(lang)
     data_dir = out_dir / "crisis"
-    store = out_dir / "store.sqlite"
-    continuity = use_store(store, {}) if store.is_file() else None
-    runtime.configure(data_dir, lang=language)
-    from bascule.crisis.demo import demo_incident
-    from bascule.crisis.views.restoration import replan
-
-    incident = demo_incident(scenario, language)
-    if not incident.plans.exists():
-        replan(incident)
-    password = _demo_account()
-    url = f"http://{host}:{port}/incidents/{incident.pk}/"
+    store_file = out_dir / "store.sqlite"
+    continuity = use_store(store_file, {}) if store_file.is_file() else None
+    store = wiring.demo_store(data_dir, language)
+    wiring.prepare_journal()
+    incident = wiring.demo_incident(scenario, language)
+    prepared_plan(store, incident.id, "bascule-demo")
+    password = secrets.token_urlsafe(15)  # a new one at every start, never written down
+    wiring.account_book().set_password(DEMO_ACCOUNT, "director", password, "cli")
+    url = f"http://{host}:{port}/incidents/{incident.id}/"
     console.print(t("serve.demo_url", language, url=url))
     console.print(t("serve.demo_account", language, name=DEMO_ACCOUNT, password=password))
     for line in where_data_lives(data_dir, None, continuity, {}, language):
         console.print(line)
     run_server(host, port)
-
-
-def _demo_account() -> str:
-    """The demo's director account with a fresh random password (none is ever written down)."""
-    from bascule.cli.users import add_account
-    from bascule.crisis import journal_store
-    from bascule.crisis.models import Account
-
-    password = secrets.token_urlsafe(15)
-    account = Account.objects.filter(username=DEMO_ACCOUNT).first()
-    if account is None:
-        add_account(DEMO_ACCOUNT, "director", password)
-        return password
-    account.set_password(password)
-    account.is_active = True
-    account.save()
-    journal_store.append("user.password_set", "cli", None, {"user": DEMO_ACCOUNT})
-    return password

@@ -3,7 +3,8 @@
 Reads the continuity store's activities, assesses the map under the scenario, proposes for each
 activity (maintain, postpone, cancel, divert) and prints the counts by day, unit and type. The
 proposals can be written as JSON or CSV (ids only). Exceptions approved in the crisis cell are
-read from its journal (`--data`/`--db` and `--incident`).
+read from its journal (`--data`/`--db` and `--incident`). The triage itself is the application
+layer's pipeline (bascule.incident.triage), the one the crisis cell's board uses.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -34,14 +34,15 @@ from bascule.cli.options import (
     map_and_scenario,
     output_lang,
 )
-from bascule.clinical.views import ScheduledActivity
 from bascule.durable import PRIVATE, write_atomically
 from bascule.errors import UserError
 from bascule.hospital.model import HospitalMap
 from bascule.i18n import Lang, t
-from bascule.impact import assess
+from bascule.incident import triage as pipeline
+from bascule.incident.ports import IncidentStore
+from bascule.incident.triage import TriageWindow, triage_window
 from bascule.scenario import Scenario
-from bascule.triage import DECISIONS, Approval, Proposal, by_day_unit_kind, tally, triage
+from bascule.triage import DECISIONS, Approval, Proposal, by_day_unit_kind, tally
 from bascule.triage.texts import count_sentence, decision_text, kind_text
 
 i18n.register(
@@ -71,22 +72,13 @@ i18n.register(
 DEMO_CALL_CENTRE = "01 99 00 10 00"
 
 
-@dataclass(frozen=True, slots=True)
-class TriageRun:
-    """A triage of the store's activities in a window, with what the messages will need."""
-
-    hospital_map: HospitalMap
-    proposals: list[Proposal]
-    scheduled: dict[str, ScheduledActivity]
-    unit_names: dict[str, str]
-    zone: tzinfo
-    first_day: date
-    days: int
+# The run the CLI prints is the application layer's triage window (one pipeline with the web).
+TriageRun = TriageWindow
 
 
-def parse_day(value: str | None, zone: tzinfo, default: datetime) -> date:
+def parse_day(value: str | None) -> date | None:
     if value is None:
-        return default.astimezone(zone).date()
+        return None
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -105,30 +97,13 @@ def run_triage(
 
     if days < 1:
         raise UserError("--days must be at least 1.")
+    day = parse_day(first)
     with ContinuityStore.open(store_path, readonly=True) as store:
-        zone = store.timezone
-        first_day = parse_day(first, zone, store.data_time or datetime.now(UTC))
-        start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone).astimezone(UTC)
-        end = datetime.combine(first_day + timedelta(days=days), datetime.min.time(), tzinfo=zone).astimezone(
-            UTC
-        )
-        scheduled = store.activities(start, end)
-        unit_names = {unit.id: unit.name for unit in store.units()}
-    impact = assess(hospital_map, scenario.down, scenario.isolate, scenario.suppliers)
-    proposals = triage(hospital_map, impact, (item.activity for item in scheduled), approvals)
-    return TriageRun(
-        hospital_map,
-        proposals,
-        {item.activity.id: item for item in scheduled},
-        unit_names,
-        zone,
-        first_day,
-        days,
-    )
+        return triage_window(hospital_map, scenario, store, day, days, approvals)
 
 
 def summary_sentence(run: TriageRun, lang: Lang) -> str:
-    last = run.first_day + timedelta(days=run.days - 1)
+    last = run.last_day
     return t(
         "triage_cli.summary",
         lang,
@@ -237,31 +212,31 @@ def write_proposals(path: Path, run: TriageRun) -> None:
     write_atomically(path, text.encode("utf-8"), PRIVATE)  # proposals name patients' activities
 
 
-def journal_approvals(data: Path | None, db: Path | None, incident: int | None) -> list[Approval]:
-    """Exception approvals recorded in the crisis cell's journal for `incident` (none without one)."""
+def incident_store(data: Path | None, db: Path | None, incident: int | None) -> IncidentStore | None:
+    """The crisis database holding `incident` (None without one)."""
     if incident is None:
         if data is not None or db is not None:
             raise UserError("Name the incident whose approvals to use: add --incident N.")
+        return None
+    from bascule.incident import wiring
+
+    return wiring.crisis_store(environment().variables, data, db)
+
+
+def journal_approvals(store: IncidentStore | None, incident: int | None) -> list[Approval]:
+    """Exception approvals recorded in the crisis cell's journal for `incident` (none without one)."""
+    if store is None or incident is None:
         return []
-    from bascule.crisis import runtime
-
-    runtime.from_environment(environment().variables, str(data) if data else None, str(db) if db else None)
-    from bascule.crisis.triage_approvals import approvals
-
-    return approvals(incident)
+    return pipeline.approvals(store, incident)
 
 
-def with_incident_hits(hospital_map: HospitalMap, scenario: Scenario, incident: int | None) -> Scenario:
-    """The scenario plus what the incident has declared hit (the crisis database is set up by
-    `journal_approvals` first), checked against the map."""
-    if incident is None:
+def with_incident_hits(
+    hospital_map: HospitalMap, scenario: Scenario, store: IncidentStore | None, incident: int | None
+) -> Scenario:
+    """The scenario plus what the incident has declared hit, checked against the map."""
+    if store is None or incident is None:
         return scenario
-    from bascule.crisis.triage_approvals import incident_hits
-
-    hits = incident_hits(incident)
-    combined = scenario.plus(down=hits.down, isolate=hits.isolate, suppliers=hits.suppliers)
-    combined.check_against(hospital_map)
-    return combined
+    return pipeline.incident_scenario(store, incident, scenario, hospital_map)
 
 
 StoreOption = Annotated[
@@ -304,8 +279,9 @@ def register(app: typer.Typer) -> None:
         """Propose, for each scheduled activity, to maintain, postpone, cancel or divert it."""
         hospital_map, chosen = map_and_scenario(map_path, scenario, down, isolate, supplier)
         language = output_lang(lang, hospital_map)
-        approvals = journal_approvals(data, db, incident)
-        chosen = with_incident_hits(hospital_map, chosen, incident)
+        crisis = incident_store(data, db, incident)
+        approvals = journal_approvals(crisis, incident)
+        chosen = with_incident_hits(hospital_map, chosen, crisis, incident)
         run = run_triage(hospital_map, chosen, store, first, days, approvals)
         if out is not None:
             write_proposals(out, run)

@@ -15,31 +15,6 @@ from bascule.errors import UserError
 users_app = typer.Typer(help="Manage the crisis cell's accounts.", no_args_is_help=True)
 
 
-def add_account(name: str, role: str, password: str) -> None:
-    """Create the account, or refuse in one sentence (unknown role, taken name, weak password)."""
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
-    from bascule.crisis import journal_store
-    from bascule.crisis.models import Account
-    from bascule.crisis.roles import Role
-
-    roles = [r.value for r in Role]
-    if role not in roles:
-        raise UserError(f"Unknown role {role!r}; use one of {', '.join(roles)}.")
-    if Account.objects.filter(username=name).exists():
-        raise UserError(f"The account {name!r} already exists; choose another name.")
-    account = Account(username=name, role=role)
-    try:
-        account.full_clean(exclude=["password"])
-        validate_password(password, account)
-    except ValidationError as error:
-        raise UserError(f"The account {name!r} was not created: {' '.join(error.messages)}") from None
-    account.set_password(password)
-    account.save()
-    journal_store.append("user.added", "cli", None, {"user": name, "role": role})
-
-
 def register(app: typer.Typer) -> None:
     app.add_typer(users_app, name="users")
 
@@ -57,7 +32,7 @@ def register(app: typer.Typer) -> None:
         data: DataOption = None,
     ) -> None:
         """Create an account; the password is asked for unless --password-file is given."""
-        from bascule.crisis import runtime
+        from bascule.incident import wiring
 
         if password_file is not None:
             try:
@@ -68,21 +43,15 @@ def register(app: typer.Typer) -> None:
                 ) from None
         else:
             password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-        runtime.from_environment(
-            environment().variables, str(data) if data else None, str(db) if db else None
-        )
-        add_account(name, role, password)
+        wiring.crisis_store(environment().variables, data, db)
+        wiring.account_book().add(name, role, password, "cli")
         typer.echo(f"Account {name} ({role}) created.")
 
     @users_app.command("list")
     def list_accounts(db: DbOption = None, data: DataOption = None) -> None:
         """List the accounts and their roles."""
-        from bascule.crisis import runtime
+        from bascule.incident import wiring
 
-        runtime.from_environment(
-            environment().variables, str(data) if data else None, str(db) if db else None
-        )
-        from bascule.crisis.models import Account
-
-        for account in Account.objects.order_by("username"):
-            typer.echo(f"{account.username}\t{account.role}\t{'active' if account.is_active else 'disabled'}")
+        wiring.crisis_store(environment().variables, data, db)
+        for name, role, active in wiring.account_book().listing():
+            typer.echo(f"{name}\t{role}\t{'active' if active else 'disabled'}")

@@ -39,7 +39,10 @@ from bascule.journal_anchor import (
 from bascule.journal_audit import KEYED_ENTRY, AuditReport, NoteDigest, audit
 
 # One writer at a time in this process; across processes (PostgreSQL) the head row is locked.
-_append_lock = threading.Lock()
+# Re-entrant: a unit of work (crisis/repository.py) takes it before its transaction, then appends;
+# a lone append (a login) takes it, then opens its transaction. One order for both: with SQLite's
+# single writer the two orders would wait on each other until the busy timeout.
+_append_lock = threading.RLock()
 _anchoring_lock = threading.Lock()
 _log = logging.getLogger(__name__)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bascule.i18n import register
+from bascule.incident.sitrep_texts import SITREP_TEXTS
 
 _TEXTS: dict[str, tuple[str, str]] = {
     # navigation and frame
@@ -48,8 +49,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "title_missing": ("Donnez un titre à l'incident.", "Give the incident a title."),
     "map_missing": ("Choisissez un fichier de cartographie ou la démo.", "Choose a map file or the demo."),
     # status labels (never colour alone)
-    "st_uncovered": ("À L'ARRÊT — SANS PROCÉDURE", "DOWN — NO FALLBACK"),
-    "st_fallback": ("À L'ARRÊT — MODE DÉGRADÉ", "DOWN — ON FALLBACK"),
     "st_down": ("À L'ARRÊT", "DOWN"),
     "st_degraded": ("DÉGRADÉ", "DEGRADED"),
     "st_up": ("FONCTIONNE", "UP"),
@@ -62,23 +61,13 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "prio_2": ("urgente", "urgent"),
     "prio_3": ("importante", "important"),
     "prio_4": ("différable", "deferrable"),
-    "because": ("parce que", "because"),
     "cause_declared": ("déclaré compromis", "declared compromised"),
     "cause_isolated": ("segment isolé", "segment isolated"),
     "cause_supplier": ("fournisseur à l'arrêt", "supplier down"),
     "cause_dependency": ("dépendance", "dependency"),
-    "procedure": ("Procédure", "Procedure"),
-    "summary": (
-        "{down} à l'arrêt (dont {uncovered} sans procédure), {degraded} dégradés, {up} fonctionnent",
-        "{down} down ({uncovered} with no fallback), {degraded} degraded, {up} up",
-    ),
     "none": ("Néant.", "None."),
     "eta": ("Retour estimé", "Estimated back"),
     "eta_in": ("dans {hours} h", "in {hours} h"),
-    "eta_never": (
-        "sans date : attend un segment isolé ou un fournisseur",
-        "no date: waits for an isolated segment or a supplier",
-    ),
     "plan_stale": (
         "Des déclarations ou des tâches ont changé depuis ce plan : recalculez-le.",
         "Declarations or tasks changed since this plan was made: re-plan.",
@@ -91,10 +80,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Point de contrôle signé de la main courante : {count} entrées, sceau {head}…, {time}",
         "Signed journal checkpoint: {count} entries, seal {head}…, {time}",
     ),
-    "sitrep_declared": ("Déclarés depuis : {ids}", "Declared since: {ids}"),
-    "sitrep_lifted": ("Levés depuis : {ids}", "Lifted since: {ids}"),
     "tasks_done": ("Tâches terminées", "Finished tasks"),
-    "eta_at": ("vers {time} (H+{hours})", "around {time} (H+{hours})"),
     "now": ("maintenant", "now"),
     "steps": ("{count} étapes", "{count} steps"),
     "confirm_lift": (
@@ -123,9 +109,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "isolate_whatif": ("Isoler… (voir l'effet)", "Isolate… (see the effect)"),
     "active_hits": ("Actuellement déclarés", "Currently declared"),
     "lift": ("Lever (rétabli)", "Lift (restored)"),
-    "kind_node": ("compromis", "compromised"),
-    "kind_segment": ("segment isolé", "isolated segment"),
-    "kind_supplier": ("fournisseur à l'arrêt", "supplier down"),
     "declared_by": ("déclaré par {user} à {time}", "declared by {user} at {time}"),
     "no_hit": ("Rien n'est déclaré.", "Nothing is declared."),
     "no_match": ("Aucun résultat.", "No match."),
@@ -137,6 +120,11 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "cancel": ("Annuler", "Cancel"),
     "unknown_target": ("« {target} » n'existe pas dans la cartographie.", '"{target}" is not in the map.'),
     "already_hit": ("« {target} » est déjà déclaré.", '"{target}" is already declared.'),
+    "lang_invalid": ("Langue inconnue : choisissez fr ou en.", "Unknown language: choose fr or en."),
+    "not_an_id": (
+        "« {target} » ne peut pas être écrit dans le journal : renommez-le sans espace dans la cartographie.",
+        '"{target}" cannot be written in the journal: rename it without spaces in the map.',
+    ),
     # restoration
     "plan_title": ("Plan de restauration", "Restoration plan"),
     "plan_none": (
@@ -184,12 +172,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "action": ("Action", "Action"),
     "owner": ("Responsable", "Owner"),
     "owner_role": ("ou rôle", "or role"),
-    "due": ("Échéance", "Due"),
     "create": ("Créer", "Create"),
-    "act_open": ("À FAIRE", "OPEN"),
-    "act_in_progress": ("EN COURS", "IN PROGRESS"),
-    "act_done": ("FAIT", "DONE"),
-    "act_cancelled": ("ANNULÉ", "CANCELLED"),
     "overdue": ("EN RETARD", "OVERDUE"),
     "no_action": ("Aucune action.", "No action."),
     "owner_missing": ("Choisissez un responsable ou un rôle.", "Choose an owner or a role."),
@@ -200,10 +183,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "sitrep_for": ("Point de situation — {title}", "Situation report — {title}"),
     "sitrep_down": ("Ce qui est à l'arrêt", "What is down"),
     "sitrep_changes": ("Ce qui a changé depuis le point précédent", "What changed since the last report"),
-    "sitrep_first": ("Premier point de situation de l'incident.", "First situation report of this incident."),
-    "sitrep_newly_down": ("Nouvellement à l'arrêt : {ids}", "Newly down: {ids}"),
-    "sitrep_back": ("Revenus : {ids}", "Back: {ids}"),
-    "sitrep_nochange": ("Aucun changement d'état.", "No change of status."),
     "sitrep_decisions": ("Décisions", "Decisions"),
     "sitrep_actions": ("Actions en cours", "Open actions"),
     "sitrep_etas": ("Retours estimés", "Estimated returns"),
@@ -238,6 +217,9 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "journal.keyed": ("Main courante scellée par clé", "Journal sealed with a key"),
 }
 
+# The words of situation reports belong to the application layer, which composes them; the pages
+# use them too.
+_TEXTS.update(SITREP_TEXTS)
 MESSAGES = {key: {"fr": fr, "en": en} for key, (fr, en) in _TEXTS.items()}
 EVENTS = {key: {"fr": fr, "en": en} for key, (fr, en) in _EVENTS.items()}
 register("crisis", MESSAGES)  # type: ignore[arg-type]

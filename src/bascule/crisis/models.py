@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 
 from bascule.crisis.roles import Role
 
@@ -35,12 +35,8 @@ class Incident(models.Model):
     # When isolated segments and hit suppliers are expected back, in hours after opening (for the plan).
     reconnect = models.JSONField(default=dict, blank=True)
     supplier_back = models.JSONField(default=dict, blank=True)
+    # Moved by every change with the version (bascule.crisis.repository.DjangoRepository.bump).
     changed_at = models.DateTimeField(auto_now=True)
-
-    def bump(self) -> None:
-        """Mark a change so that every open screen refreshes."""
-        Incident.objects.filter(pk=self.pk).update(version=F("version") + 1)
-        self.refresh_from_db(fields=["version", "changed_at"])
 
 
 class Hit(models.Model):

@@ -105,6 +105,8 @@ TIME_ZONE = os.environ.get("BASCULE_CRISIS_TZ", "Europe/Paris")
 
 # Re-planning after a task is marked runs while the user waits: keep it short.
 CRISIS_REPLAN_SECONDS = float(os.environ.get("BASCULE_CRISIS_REPLAN_SECONDS", "3"))
+# The continuity store whose scheduled activity the triage board shows ("" for none).
+CRISIS_STORE = os.environ.get("BASCULE_CRISIS_STORE", "")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -38,6 +38,7 @@ from bascule.recovery.priorities import (
     waiting_processes,
 )
 from bascule.recovery.problem import NEVER, RestorationProblem, StartedWork, build_problem
+from bascule.scenario import Scenario
 
 if TYPE_CHECKING:
     from bascule.recovery import cpsat
@@ -152,7 +153,7 @@ def _hours(value: float) -> float:
 
 def plan(
     hospital_map: HospitalMap,
-    down: Iterable[str] = (),
+    down: Scenario | Iterable[str] = (),
     isolate: Iterable[str] = (),
     suppliers: Iterable[str] = (),
     reconnect: Mapping[str, float] | None = None,
@@ -169,7 +170,14 @@ def plan(
     restored (back at `at`) or maps them to the hour they came back, and `started` maps a node
     under way to the hour its restoration began, or to (hour, team id); it keeps a member of that
     team until it ends.
+
+    Pass the `Scenario` whole (`plan(map, scenario, at=...)`); the loose `down, isolate,
+    suppliers, reconnect, supplier_back` remain for the Python API of contract 4.
     """
+    if isinstance(down, Scenario):
+        scenario = down
+        down, isolate, suppliers = scenario.down, scenario.isolate, scenario.suppliers
+        reconnect, supplier_back = scenario.reconnect, scenario.supplier_back
     if not time_limit > 0:
         raise UserError(f"The time limit must be a positive number of seconds, not {time_limit}.")
     deadline = time.monotonic() + time_limit

@@ -10,8 +10,11 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from bascule.crisis.models import Account, CellAction
+from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, Role, allowed, requires
-from bascule.crisis.views.common import get_incident, record, refuse, render_live, text
+from bascule.crisis.views.common import actor, get_incident, refuse, render_live, text
+from bascule.incident import cell
+from bascule.incident.refusals import InvalidField, MissingField, UnknownTarget
 
 
 def actions_page(request: HttpRequest, incident_id: int) -> HttpResponse:
@@ -52,39 +55,33 @@ def _parse_due(value: str) -> datetime | None:
 @requires(Action.MANAGE_ACTIONS)
 def add_action(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
-    title = request.POST.get("title", "").strip()[:300]
-    owner = Account.objects.filter(username=request.POST.get("owner_user", ""), is_active=True).first()
-    role = request.POST.get("owner_role", "")
-    if role not in {r.value for r in Role}:
-        role = ""
-    if not title:
-        return refuse(request, text(request, "text_missing"), 400)
-    if owner is None and not role:
-        return refuse(request, text(request, "owner_missing"), 400)
     try:
         due = _parse_due(request.POST.get("due_at", ""))
-    except ValueError:
+    except (ValueError, OverflowError):
         return refuse(request, text(request, "due_invalid"), 400)
-    action = CellAction.objects.create(
-        incident=incident, title=title, owner_user=owner, owner_role=role, due_at=due, created_by=request.user
-    )
-    incident.bump()
-    record(
-        request,
-        "action.created",
-        incident,
-        {"action": action.pk, "owner": owner.username if owner else None, "role": role or None},
-    )
+    try:
+        cell.add_action(
+            STORE,
+            incident.pk,
+            actor(request),
+            request.POST.get("title", ""),
+            request.POST.get("owner_user", ""),
+            request.POST.get("owner_role", ""),
+            due,
+            roles=tuple(r.value for r in Role),
+        )
+    except MissingField as refusal:
+        return refuse(request, text(request, f"{refusal.field}_missing"), 400)
+    except InvalidField:
+        return refuse(request, text(request, "due_invalid"), 400)
     return redirect("crisis:actions", incident_id=incident.pk)
 
 
 @requires(Action.MANAGE_ACTIONS)
 def set_action_status(request: HttpRequest, incident_id: int, action_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
-    status = request.POST.get("status", "")
-    if status not in {s for s, _ in CellAction.STATUSES}:
-        return refuse(request, text(request, "unknown_target", target=status[:30]), 400)
-    if incident.actions.filter(pk=action_id).update(status=status):
-        incident.bump()
-        record(request, "action.status", incident, {"action": action_id, "status": status})
+    try:
+        cell.set_action_status(STORE, incident.pk, actor(request), action_id, request.POST.get("status", ""))
+    except UnknownTarget as refusal:
+        return refuse(request, text(request, "unknown_target", target=refusal.target[:30]), 400)
     return redirect("crisis:actions", incident_id=incident.pk)

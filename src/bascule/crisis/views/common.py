@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db.models import Count, Max, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,7 +14,18 @@ from django.shortcuts import render
 from bascule.crisis import journal_store
 from bascule.crisis.models import Incident
 from bascule.i18n import Lang, t
+from bascule.incident.restoration import Planning
 from bascule.journal import PayloadValue
+
+
+def actor(request: HttpRequest) -> str:
+    """The signed-in user's name, as the use-cases and the journal know them."""
+    return str(request.user.get_username())
+
+
+def planning() -> Planning:
+    """How long re-planning may take while the user waits (settings.CRISIS_REPLAN_SECONDS)."""
+    return Planning(time_limit=float(settings.CRISIS_REPLAN_SECONDS))
 
 
 def lang_of(request: HttpRequest) -> Lang:

@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from bascule.crisis import engine
 from bascule.crisis.models import Hit, Incident
+from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed, requires
-from bascule.crisis.views.common import get_incident, record, refuse, render_live, text
+from bascule.crisis.views.common import actor, get_incident, refuse, render_live, text
 from bascule.errors import UserError
 from bascule.hospital.loading import demo_map_path
 from bascule.hospital.model import HospitalMap
-from bascule.impact import what_if_isolate
+from bascule.incident import hits as declarations
+from bascule.incident.maps import parse_map
+from bascule.incident.refusals import AlreadyHit, ConfirmationNeeded, NotAnId, UnknownTarget
 
 _MAX_MAP_BYTES = 20 * 1024 * 1024
 
 
 def _incidents_with_summaries() -> list[tuple[Incident, dict[str, int]]]:
-    return [(i, engine.current_impact(i).summary()) for i in Incident.objects.order_by("-opened_at")]
+    return [(i, engine.current_impact(i).summary()) for i in Incident.objects.order_by("-opened_at", "-id")]
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -59,13 +60,12 @@ def open_incident(request: HttpRequest) -> HttpResponse:
     else:
         source, map_text = "", ""
         errors.append(text(request, "map_missing"))
-    hospital = None
     if map_text:
         try:
-            hospital = engine.parse_map(map_text, source)
+            parse_map(map_text, source)
         except UserError as error:
             errors.append(text(request, "map_refused") + " " + str(error))
-    if errors or hospital is None:
+    if errors:
         may_open = allowed(getattr(request.user, "role", ""), Action.OPEN_INCIDENT)
 
         def build() -> dict[str, Any]:
@@ -81,16 +81,8 @@ def open_incident(request: HttpRequest) -> HttpResponse:
         )
         response.status_code = 400
         return response
-    incident = Incident.objects.create(
-        title=title[:200],
-        map_source=source[:200],
-        map_text=map_text,
-        map_sha256=hashlib.sha256(map_text.encode("utf-8")).hexdigest(),
-        lang=hospital.hospital.lang,
-        opened_by=request.user,
-    )
-    record(request, "incident.opened", incident, {"map_sha256": incident.map_sha256})
-    return redirect("crisis:board", incident_id=incident.pk)
+    incident = declarations.open_incident(STORE, actor(request), title, source, map_text)
+    return redirect("crisis:board", incident_id=incident.id)
 
 
 def _kind_label(request: HttpRequest, kind: str) -> str:
@@ -158,49 +150,43 @@ def search(request: HttpRequest, incident_id: int) -> HttpResponse:
     )
 
 
-def _known(incident: Incident, kind: str, target: str) -> bool:
-    hospital = engine.hospital_map(incident)
-    if kind == Hit.NODE:
-        return target in hospital.nodes and not hasattr(hospital.nodes[target], "priority")
-    if kind == Hit.SEGMENT:
-        return target in hospital.segment_ids
-    return kind == Hit.SUPPLIER and target in hospital.supplier_ids
-
-
 @requires(Action.DECLARE_HIT)
 def declare(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
     kind = request.POST.get("kind", "")
     target = request.POST.get("target", "").strip()
-    if not _known(incident, kind, target):
-        return refuse(request, text(request, "unknown_target", target=target[:128]), 400)
-    if kind == Hit.SEGMENT:
-        # An isolation is only declared after its what-if was seen and confirmed.
-        if not allowed(getattr(request.user, "role", ""), Action.CONFIRM_ISOLATION):
-            return render(request, "crisis/forbidden.html", status=403)
-        if request.POST.get("confirmed") != "1":
-            return redirect(reverse("crisis:whatif", args=[incident.pk]) + f"?segment={target}")
+    # An isolation is only declared after its what-if was seen and confirmed, by those who may.
+    if (
+        kind == Hit.SEGMENT
+        and not allowed(getattr(request.user, "role", ""), Action.CONFIRM_ISOLATION)
+        and declarations.is_known(engine.hospital_map(incident), kind, target)
+    ):
+        return render(request, "crisis/forbidden.html", status=403)
     try:
-        with transaction.atomic():
-            Hit.objects.create(incident=incident, kind=kind, target=target, declared_by=request.user)
-    except IntegrityError:
+        declarations.declare_hit(
+            STORE, incident.pk, actor(request), kind, target, confirmed=request.POST.get("confirmed") == "1"
+        )
+    except UnknownTarget as refusal:
+        return refuse(request, text(request, "unknown_target", target=refusal.target), 400)
+    except NotAnId as refusal:
+        return refuse(request, text(request, "not_an_id", target=refusal.target), 400)
+    except ConfirmationNeeded:
+        return redirect(reverse("crisis:whatif", args=[incident.pk]) + "?" + urlencode({"segment": target}))
+    except AlreadyHit:
         return refuse(request, text(request, "already_hit", target=target), 409)
-    incident.bump()
-    name = "isolation.confirmed" if kind == Hit.SEGMENT else "hit.declared"
-    record(request, name, incident, {"kind": kind, "target": target})
     return redirect("crisis:hits", incident_id=incident.pk)
 
 
 def whatif(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
     segment = request.GET.get("segment", "")
-    if not _known(incident, Hit.SEGMENT, segment):
-        return refuse(request, text(request, "unknown_target", target=segment[:128]), 400)
     hospital = engine.hospital_map(incident)
+    if not declarations.is_known(hospital, Hit.SEGMENT, segment):
+        return refuse(request, text(request, "unknown_target", target=segment[:128]), 400)
 
     def build() -> dict[str, Any]:
         # Recomputed whenever the incident changes: the comparison is always against what is hit now.
-        comparison = what_if_isolate(hospital, engine.active_hits(incident), [segment])
+        comparison = declarations.isolation_what_if(STORE, incident.pk, segment)
         processes = [
             {
                 "process": p,
@@ -223,11 +209,5 @@ def whatif(request: HttpRequest, incident_id: int) -> HttpResponse:
 @requires(Action.LIFT_HIT)
 def lift(request: HttpRequest, incident_id: int, hit_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
-    updated = incident.hits.filter(pk=hit_id, lifted_at__isnull=True).update(
-        lifted_at=timezone.now(), lifted_by=request.user
-    )
-    if updated:
-        hit = Hit.objects.get(pk=hit_id)
-        incident.bump()
-        record(request, "hit.lifted", incident, {"kind": hit.kind, "target": hit.target})
+    declarations.lift_hit(STORE, incident.pk, hit_id, actor(request))
     return redirect("crisis:hits", incident_id=incident.pk)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -10,10 +9,11 @@ from django.shortcuts import redirect
 
 from bascule.crisis import journal_store, reports
 from bascule.crisis.models import JournalRecord, Note
+from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed
-from bascule.crisis.views.common import get_incident, lang_of, record, refuse, render_live, text
-
-_MAX_NOTE = 4000
+from bascule.crisis.views.common import actor, get_incident, lang_of, refuse, render_live, text
+from bascule.incident import cell
+from bascule.incident.refusals import MissingField
 
 
 def journal_page(request: HttpRequest, incident_id: int) -> HttpResponse:
@@ -23,7 +23,13 @@ def journal_page(request: HttpRequest, incident_id: int) -> HttpResponse:
         entries = JournalRecord.objects.filter(incident_id_ref=incident.pk).order_by("-seq")[:500]
         notes = incident.notes.select_related("author").order_by("-created_at")[:200]
         broken = journal_store.verify_chain()
-        return {"entries": entries, "notes": notes, "broken": broken, "count": JournalRecord.objects.count()}
+        return {
+            "entries": entries,
+            "notes": notes,
+            "broken": broken,
+            "broken_reason": broken.reason_in(lang_of(request)) if broken else "",
+            "count": JournalRecord.objects.count(),
+        }
 
     role = getattr(request.user, "role", "")
     extra = {
@@ -42,13 +48,10 @@ def add_note(request: HttpRequest, incident_id: int) -> HttpResponse:
     if not allowed(getattr(request.user, "role", ""), action):
         return refuse(request, text(request, "forbidden"), 403)
     incident = get_incident(incident_id)
-    body = request.POST.get("text", "").strip()[:_MAX_NOTE]
-    if not body:
+    try:
+        cell.record_note(STORE, incident.pk, actor(request), kind, request.POST.get("text", ""))
+    except MissingField:
         return refuse(request, text(request, "text_missing"), 400)
-    note = Note.objects.create(incident=incident, kind=kind, text=body, author=request.user)
-    incident.bump()
-    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    record(request, f"{kind}.added", incident, {"note": note.pk, "sha256": digest})
     return redirect("crisis:journal", incident_id=incident.pk)
 
 

@@ -6,12 +6,16 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from bascule.crisis import reports, sitrep
+from bascule.crisis import reports
 from bascule.crisis.models import SituationReport
+from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed, requires
-from bascule.crisis.views.common import get_incident, lang_of, record, render_live
+from bascule.crisis.views.common import actor, get_incident, lang_of, refuse, render_live, text
+from bascule.errors import UserError
 from bascule.i18n import parse_lang
+from bascule.incident import sitrep as sitrep_cases
 
 
 def sitreps_page(request: HttpRequest, incident_id: int) -> HttpResponse:
@@ -27,11 +31,14 @@ def sitreps_page(request: HttpRequest, incident_id: int) -> HttpResponse:
 @requires(Action.MAKE_SITREP)
 def make_sitrep(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
-    lang = parse_lang(request.POST.get("lang", lang_of(request)))
-    report = sitrep.make(incident, lang, request.user)
-    incident.bump()
-    record(request, "sitrep.made", incident, {"sitrep": report.pk, "lang": lang})
-    return redirect("crisis:sitrep", incident_id=incident.pk, report_id=report.pk)
+    try:
+        lang = parse_lang(request.POST.get("lang", lang_of(request)))
+    except UserError:
+        return refuse(request, text(request, "lang_invalid"), 400)
+    report = sitrep_cases.make_sitrep(
+        STORE, incident.pk, actor(request), lang, timezone.get_current_timezone()
+    )
+    return redirect("crisis:sitrep", incident_id=incident.pk, report_id=report.id)
 
 
 def _report(incident_id: int, report_id: int) -> SituationReport:

@@ -1,30 +1,32 @@
 """The triage board: scheduled activity by day, unit and type under the incident's current impact,
 with counts, bulk approval of a group's proposals and the two approvals of an exception.
 
-Activities come from the continuity store named by BASCULE_CRISIS_STORE (settings.CRISIS_STORE
-when the settings define it). Approvals are journal entries (ids only): see triage_approvals.py.
+Activities come from the continuity store of settings.CRISIS_STORE (BASCULE_CRISIS_STORE when the
+app starts). The triage and the approvals (journal entries, ids only) are those of
+bascule.incident.triage, the pipeline the command line uses too.
 """
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from bascule import i18n
-from bascule.crisis import engine, triage_approvals
+from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed, requires
-from bascule.crisis.views.common import get_incident, lang_of
+from bascule.crisis.views.common import actor, get_incident, lang_of
+from bascule.errors import UserError
 from bascule.i18n import Lang, t
-from bascule.triage import DECISIONS, Proposal, Triage, by_day_unit_kind, tally
+from bascule.incident import triage as pipeline
+from bascule.triage import DECISIONS, by_day_unit_kind, tally
 from bascule.triage.texts import count_sentence, decision_text, kind_text, reason_text
 
-DAYS = 7
+DAYS = pipeline.DEFAULT_DAYS
 
 i18n.register(
     "crisis_triage",
@@ -61,35 +63,17 @@ i18n.register(
 )
 
 
+def _window(incident_id: int, store: Path) -> pipeline.TriageWindow:
+    from bascule.snapshot.store import ContinuityStore
+
+    with ContinuityStore.open(store, readonly=True) as continuity:
+        return pipeline.incident_triage(STORE, incident_id, continuity)
+
+
 def store_path() -> Path | None:
-    configured = getattr(settings, "CRISIS_STORE", "") or os.environ.get("BASCULE_CRISIS_STORE", "")
+    """The continuity store configured for the crisis app (settings.CRISIS_STORE), if any."""
+    configured = str(getattr(settings, "CRISIS_STORE", "") or "")
     return Path(configured) if configured else None
-
-
-def store_data_time(store: Path) -> datetime | None:
-    from bascule.snapshot.store import ContinuityStore
-
-    with ContinuityStore.open(store, readonly=True) as continuity:
-        return continuity.data_time
-
-
-def proposals_for(incident_id: int, store: Path) -> tuple[list[Proposal], dict[str, str], Any, datetime]:
-    """The proposals for the next days under the incident's current impact, with the store's units."""
-    from bascule.snapshot.store import ContinuityStore
-
-    incident = get_incident(incident_id)
-    hospital = engine.hospital_map(incident)
-    impact = engine.current_impact(incident)
-    with ContinuityStore.open(store, readonly=True) as continuity:
-        zone = continuity.timezone
-        first_day = (continuity.data_time or datetime.now(UTC)).astimezone(zone).date()
-        start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
-        scheduled = continuity.activities(
-            start.astimezone(UTC), (start + timedelta(days=DAYS)).astimezone(UTC)
-        )
-        units = {unit.id: unit.name for unit in continuity.units()}
-    rules = Triage(hospital, impact, triage_approvals.approvals(incident_id))
-    return [rules.propose(item.activity) for item in scheduled], units, zone, start
 
 
 def _texts(lang: Lang) -> dict[str, str]:
@@ -105,9 +89,10 @@ def triage_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     store = store_path()
     if store is None or not store.is_file():
         return render(request, "crisis/triage.html", context)
-    proposals, units, zone, start = proposals_for(incident.pk, store)
+    window = _window(incident.pk, store)
+    proposals, units, zone, start = window.proposals, window.unit_names, window.zone, window.start
     wanted = {key: request.GET.get(key, "") for key in ("day", "unit", "kind")}
-    approved = triage_approvals.approved_groups(incident.pk)
+    approved = pipeline.approved_groups(STORE, incident.pk)
     groups = []
     for (day, unit, kind), members in by_day_unit_kind(proposals, zone).items():
         if (wanted["day"] and wanted["day"] != day.isoformat()) or (
@@ -148,7 +133,7 @@ def triage_page(request: HttpRequest, incident_id: int) -> HttpResponse:
             and (p.unit_id or "") == wanted["unit"]
             and p.kind == wanted["kind"]
         ]
-    data_time = store_data_time(store)
+    data_time = window.data_time
     context.update(
         store=store,
         data_time=t(
@@ -161,7 +146,7 @@ def triage_page(request: HttpRequest, incident_id: int) -> HttpResponse:
             "crisis_triage.window",
             lang,
             first=start.date().isoformat(),
-            last=(start + timedelta(days=DAYS - 1)).date().isoformat(),
+            last=window.last_day.isoformat(),
         ),
         decisions=[decision_text(d, lang) for d in DECISIONS],
         groups=groups,
@@ -184,24 +169,16 @@ def approve_group(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
     store = store_path()
     day, unit, kind, decision = (request.POST.get(k, "") for k in ("day", "unit", "kind", "decision"))
-    if store is None or not store.is_file() or decision not in DECISIONS:
+    if store is None or not store.is_file():
         return HttpResponse(status=400)
-    proposals, _units, zone, _start = proposals_for(incident.pk, store)
-    members = [
-        p.activity_id
-        for p in proposals
-        if p.day(zone).isoformat() == day
-        and (p.unit_id or "") == unit
-        and p.kind == kind
-        and p.decision == decision
-    ]
-    if not members:
+    window = _window(incident.pk, store)
+    try:
+        pipeline.approve_group(STORE, incident.pk, actor(request), window, day, unit, kind, decision)
+    except UserError:
         return HttpResponse(status=400)
-    triage_approvals.record_group(
-        incident.pk, request.user.get_username(), day, unit, kind, decision, members
+    return redirect(
+        f"{request.path.rsplit('approve/', 1)[0]}?{urlencode({'day': day, 'unit': unit, 'kind': kind})}"
     )
-    incident.bump()
-    return redirect(f"{request.path.rsplit('approve/', 1)[0]}?day={day}&unit={unit}&kind={kind}")
 
 
 @requires(Action.RECORD_DECISION)
@@ -209,14 +186,15 @@ def approve_exception(request: HttpRequest, incident_id: int) -> HttpResponse:
     """One of the two approvals an exception needs: the medical lead as doctor, the director as director."""
     incident = get_incident(incident_id)
     role = {"medical": "doctor", "director": "director"}.get(getattr(request.user, "role", ""), "")
-    activity_id = request.POST.get("activity", "")
     store = store_path()
     if not role or store is None or not store.is_file():
         return HttpResponse(status=400)
-    proposals, _units, _zone, _start = proposals_for(incident.pk, store)
-    if not any(p.activity_id == activity_id for p in proposals):
+    window = _window(incident.pk, store)
+    try:
+        pipeline.approve_exception(
+            STORE, incident.pk, actor(request), role, request.POST.get("activity", ""), window
+        )
+    except UserError:
         return HttpResponse(status=400)
-    triage_approvals.record_exception(incident.pk, request.user.get_username(), activity_id, role)
-    incident.bump()
     back = request.POST.get("back", "")
     return redirect(f"{request.path.rsplit('exception/', 1)[0]}{back if back.startswith('?') else ''}")

@@ -1,0 +1,51 @@
+"""The crisis cell's accounts as the command line manages them (the AccountBook port)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from bascule.crisis import journal_store
+from bascule.crisis.models import Account
+from bascule.crisis.roles import Role
+from bascule.errors import UserError
+
+
+class DjangoAccountBook:
+    def add(self, name: str, role: str, password: str, actor: str) -> None:
+        roles = [r.value for r in Role]
+        if role not in roles:
+            raise UserError(f"Unknown role {role!r}; use one of {', '.join(roles)}.")
+        if Account.objects.filter(username=name).exists():
+            raise UserError(f"The account {name!r} already exists; choose another name.")
+        account = Account(username=name, role=role)
+        try:
+            account.full_clean(exclude=["password"])
+            validate_password(password, account)
+        except ValidationError as error:
+            raise UserError(f"The account {name!r} was not created: {' '.join(error.messages)}") from None
+        account.set_password(password)
+        with transaction.atomic():
+            account.save()
+            journal_store.append("user.added", actor, None, {"user": name, "role": role})
+
+    def listing(self) -> list[tuple[str, str, bool]]:
+        return [(a.username, a.role, a.is_active) for a in Account.objects.order_by("username")]
+
+    def any_active(self) -> bool:
+        return bool(Account.objects.filter(is_active=True).exists())
+
+    def set_password(self, name: str, role: str, password: str, actor: str) -> None:
+        account = Account.objects.filter(username=name).first()
+        if account is None:
+            self.add(name, role, password, actor)
+            return
+        account.set_password(password)
+        account.is_active = True
+        with transaction.atomic():
+            account.save()
+            journal_store.append("user.password_set", actor, None, {"user": name})
+
+
+BOOK = DjangoAccountBook()

@@ -1,0 +1,182 @@
+"""The ports of the incident use-cases: where incidents are kept and where the journal is written.
+
+An `IncidentStore` gives a repository, a journal and a clock, and `unit_of_work()`: everything
+written inside it (a change and its journal entries) is kept together or not at all. An exception
+raised inside undoes every write made since it was entered. Two adapters implement these ports:
+`bascule.crisis.repository.DjangoStore` (the crisis database, `transaction.atomic`) and
+`bascule.incident.memory.MemoryStore` (an in-memory twin for tests, the MockTransport pattern).
+
+Actors are account names (ASCII, no patient data). Payloads of the journal hold ids only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime, tzinfo
+from typing import Any, Protocol
+
+from bascule.clinical.views import ScheduledActivity
+from bascule.incident.model import (
+    CellAction,
+    CellNote,
+    Hit,
+    HitKind,
+    Incident,
+    IncidentDraft,
+    JournalCheckpoint,
+    JournalLine,
+    Sitrep,
+    StoredPlan,
+    TaskProgress,
+)
+from bascule.journal import PayloadValue
+
+
+class IncidentRepository(Protocol):
+    """Incidents and what the crisis cell records about them."""
+
+    def add_incident(self, draft: IncidentDraft, actor: str) -> Incident: ...
+
+    def incident(self, incident_id: int) -> Incident | None: ...
+
+    def all_incidents(self) -> list[Incident]:
+        """Every incident, the most recently opened first."""
+        ...
+
+    def bump(self, incident_id: int) -> Incident:
+        """Mark a change (version + 1, changed now) so that every open screen refreshes."""
+        ...
+
+    def active_hits(self, incident_id: int) -> list[Hit]: ...
+
+    def hits_changed_since(self, incident_id: int, moment: datetime) -> tuple[list[Hit], list[Hit]]:
+        """The hits declared after `moment`, and those lifted after it, in id order."""
+        ...
+
+    def add_hit(self, incident_id: int, kind: HitKind, target: str, actor: str) -> Hit | None:
+        """The new active hit, or None when the same one is already active."""
+        ...
+
+    def lift_hit(self, incident_id: int, hit_id: int, actor: str) -> Hit | None:
+        """The hit now lifted, or None when there is no such active hit."""
+        ...
+
+    def progress(self, incident_id: int) -> list[TaskProgress]: ...
+
+    def mark_task(
+        self, incident_id: int, node: str, state: str, team: str, hours: float, actor: str
+    ) -> TaskProgress: ...
+
+    def add_plan(
+        self, incident_id: int, at_hours: float, plan_json: Mapping[str, Any], incident_version: int
+    ) -> StoredPlan: ...
+
+    def latest_plan(self, incident_id: int) -> StoredPlan | None: ...
+
+    def add_note(self, incident_id: int, kind: str, text: str, actor: str) -> CellNote: ...
+
+    def notes(self, incident_id: int, kind: str, since: datetime | None = None) -> list[CellNote]: ...
+
+    def active_account(self, name: str) -> bool:
+        """Whether `name` is an account that may be given work."""
+        ...
+
+    def add_action(
+        self,
+        incident_id: int,
+        title: str,
+        owner_user: str | None,
+        owner_role: str,
+        due_at: datetime | None,
+        actor: str,
+    ) -> CellAction: ...
+
+    def set_action_status(self, incident_id: int, action_id: int, status: str) -> bool: ...
+
+    def open_actions(self, incident_id: int) -> list[CellAction]: ...
+
+    def add_sitrep(self, incident_id: int, lang: str, content: Mapping[str, Any], actor: str) -> Sitrep: ...
+
+    def latest_sitrep(self, incident_id: int) -> Sitrep | None: ...
+
+
+class Journal(Protocol):
+    """The crisis journal: append one entry (ids only), read entries of one name back."""
+
+    def append(
+        self, name: str, actor: str, incident_id: int | None, payload: Mapping[str, PayloadValue]
+    ) -> None: ...
+
+    def entries(self, incident_id: int, name: str) -> Sequence[JournalLine]:
+        """The incident's entries called `name`, in journal order."""
+        ...
+
+    def head(self) -> str:
+        """`seq:hash` of the last entry ("0" for an empty journal), printed on situation reports."""
+        ...
+
+    def checkpoint(self) -> JournalCheckpoint:
+        """A checkpoint of the journal as it stands, signed and kept outside the database once the
+        unit of work commits."""
+        ...
+
+
+class IncidentStore(Protocol):
+    """A repository and a journal that change together (see the module's docstring)."""
+
+    @property
+    def repository(self) -> IncidentRepository: ...
+
+    @property
+    def journal(self) -> Journal: ...
+
+    def unit_of_work(self) -> AbstractContextManager[None]: ...
+
+    def now(self) -> datetime:
+        """The time (aware) the store stamps on what it writes."""
+        ...
+
+
+class AccountBook(Protocol):
+    """The crisis cell's accounts (names and roles; passwords are only ever set, never read)."""
+
+    def add(self, name: str, role: str, password: str, actor: str) -> None:
+        """Create the account, or refuse in one sentence (unknown role, taken name, weak password)."""
+        ...
+
+    def listing(self) -> list[tuple[str, str, bool]]:
+        """(name, role, active) of every account, by name."""
+        ...
+
+    def any_active(self) -> bool: ...
+
+    def set_password(self, name: str, role: str, password: str, actor: str) -> None:
+        """Give the account this password (made with `role` if it does not exist), active again."""
+        ...
+
+
+class NamedUnit(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+class ScheduledActivities(Protocol):
+    """Where the scheduled activity to triage is read: the continuity store, opened by the face."""
+
+    @property
+    def timezone(self) -> tzinfo:
+        """The hospital's wall-clock zone: days are cut at its midnights."""
+        ...
+
+    @property
+    def data_time(self) -> datetime | None: ...
+
+    def activities(self, start: datetime, end: datetime) -> Sequence[ScheduledActivity]:
+        """Activities starting in [start, end)."""
+        ...
+
+    def units(self) -> Sequence[NamedUnit]: ...

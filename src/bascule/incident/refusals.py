@@ -1,0 +1,60 @@
+"""Why a use-case of an incident refuses: one sentence each, and the values a face needs to say it
+in the user's language (web pages translate them; the CLI prints the English sentence)."""
+
+from __future__ import annotations
+
+from bascule.errors import NotFoundError, UserError
+
+
+class NoSuchIncident(NotFoundError):
+    def __init__(self, incident_id: int) -> None:
+        super().__init__(f"There is no incident {incident_id} in the crisis database; check the number.")
+        self.incident_id = incident_id
+
+
+class UnknownTarget(UserError):
+    """A node, segment, supplier, team, state or status the incident's map or the app does not know."""
+
+    def __init__(self, target: str) -> None:
+        shown = target[:128]
+        super().__init__(f'"{shown}" is not something this incident knows; pick it from the list.')
+        self.target = shown
+
+
+class AlreadyHit(UserError):
+    def __init__(self, target: str) -> None:
+        super().__init__(f"{target} is already declared hit.", exit_code=2)
+        self.target = target
+
+
+class ConfirmationNeeded(UserError):
+    """An isolation is declared only after its what-if was seen and confirmed."""
+
+    def __init__(self, segment: str) -> None:
+        super().__init__(f"Isolating {segment} must be confirmed after its what-if.")
+        self.segment = segment
+
+
+class MissingField(UserError):
+    """A form field the use-case needs is empty (`field` names it: title, owner, due...)."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(f"The {field} is missing.")
+        self.field = field
+
+
+class InvalidField(UserError):
+    def __init__(self, field: str) -> None:
+        super().__init__(f"The {field} is not valid.")
+        self.field = field
+
+
+class NotAnId(UserError):
+    """A map id the journal cannot hold (it keeps ids only: letters, digits and _ . : + @ / -)."""
+
+    def __init__(self, target: str) -> None:
+        shown = target[:128]
+        super().__init__(
+            f'"{shown}" cannot be written in the crisis journal; rename it in the map without spaces.'
+        )
+        self.target = shown
