@@ -27,13 +27,14 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.peers import require_peer
 
 from bascule.crisis.testing import (
-    POSTGRES_BIN,
     SAMPLE_MAP,
     add_user,
     bascule_command,
     free_port,
+    postgres_bin,
     postgres_server,
 )
 from bascule.journal import GENESIS_HASH, Checkpoint, JournalEntry, chain_hash
@@ -101,10 +102,7 @@ def post(client: httpx.Client, path: str, data: dict[str, str], **extra: Any) ->
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[str]:
-    if not (POSTGRES_BIN / "initdb").exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is not in {POSTGRES_BIN}")
-        pytest.skip(f"PostgreSQL is not in {POSTGRES_BIN}")
+    require_peer("PostgreSQL", postgres_bin() is not None, "initdb on PATH or in pg_config --bindir")
     with postgres_server() as url:
         yield url
 
