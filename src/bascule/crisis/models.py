@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from bascule.crisis.roles import Role
 
@@ -38,8 +39,11 @@ class Incident(models.Model):
     changed_at = models.DateTimeField(auto_now=True)
 
     def bump(self) -> None:
-        """Mark a change so that every open screen refreshes."""
-        Incident.objects.filter(pk=self.pk).update(version=F("version") + 1)
+        """Mark a change so that every open screen refreshes.
+
+        `update()` skips `auto_now`: the time of the change is set here, or it would never move.
+        """
+        Incident.objects.filter(pk=self.pk).update(version=F("version") + 1, changed_at=timezone.now())
         self.refresh_from_db(fields=["version", "changed_at"])
 
 

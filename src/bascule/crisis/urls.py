@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import include, path, re_path
+from django.urls import include, path
 
-from bascule.crisis.views import accounts, actions, assets, board, incidents, journal, restoration, sitreps
+from bascule.crisis.views import accounts, actions, board, incidents, journal, restoration, sitreps
 from bascule.crisis.views import triage as triage_views
 
 incident_patterns = [
@@ -45,11 +45,14 @@ urlpatterns = [
     path("language/", accounts.set_language, name="language"),
     path("users/", accounts.users, name="users"),
     path("users/add/", accounts.add_user, name="add_user"),
+    path("users/disable/", accounts.disable_user, name="disable_user"),
+    path("users/enable/", accounts.enable_user, name="enable_user"),
+    path("users/password/", accounts.reset_password, name="reset_password"),
+    path("users/unlock/", accounts.unlock, name="unlock"),
     path("incidents/open/", incidents.open_incident, name="open_incident"),
     path("incidents/<int:incident_id>/", include(incident_patterns)),
     path("journal/export.csv", journal.export_csv, name="journal_csv"),
     path("journal/export.pdf", journal.export_pdf, name="journal_pdf"),
-    re_path(r"^static/(?P<path>[A-Za-z0-9_./-]+)$", assets.asset, name="static"),
 ]
 
 urlpatterns = [path("", include((urlpatterns, "crisis")))]
