@@ -210,8 +210,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "add_user": ("Créer un compte", "Create an account"),
     "user_exists": ("Ce compte existe déjà.", "This account already exists."),
     "lang": ("Langue", "Language"),
-    # accounts: administration, lockouts
-    "status": ("État", "Status"),
     "active": ("actif", "active"),
     "disabled": ("désactivé", "disabled"),
     "disable": ("Désactiver", "Disable"),
@@ -259,6 +257,14 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Due time out of range: give a date between {first} and {last}.",
     ),
     "lang_unknown": ("Langue inconnue : choisissez fr ou en.", "Unknown language: choose fr or en."),
+    "map_too_large": (
+        "Fichier de cartographie trop gros ({megabytes} Mo au plus).",
+        "The map file is too large ({megabytes} MB at most).",
+    ),
+    "map_not_utf8": (
+        "Le fichier de cartographie n'est pas du texte UTF-8 : enregistrez-le en UTF-8.",
+        "The map file is not UTF-8 text: save it as UTF-8.",
+    ),
     "bad_request": (
         "Requête illisible : rechargez la page et recommencez.",
         "Unreadable request: reload the page and try again.",

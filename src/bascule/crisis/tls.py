@@ -10,6 +10,7 @@ other request before Django or django-axes reads them.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -75,10 +76,8 @@ class TrustedProxyMiddleware:
             while hops and self.tls.trusts(hops[-1]):
                 hops.pop()
             if hops:
-                try:
+                with contextlib.suppress(ValueError):
                     meta["REMOTE_ADDR"] = str(ipaddress.ip_address(hops[-1]))
-                except ValueError:
-                    pass
         else:
             for name in _FORWARDED:
                 meta.pop(name, None)

@@ -18,7 +18,9 @@ ELSEWHERE = "10.1.1.1"
 
 
 def sign_in(client: Client, name: str, password: str, address: str) -> int:
-    response = client.post(reverse("crisis:login"), {"username": name, "password": password}, REMOTE_ADDR=address)
+    response = client.post(
+        reverse("crisis:login"), {"username": name, "password": password}, REMOTE_ADDR=address
+    )
     if response.status_code == 302:
         client.logout()
     return int(response.status_code)
@@ -105,7 +107,10 @@ class LockoutTest(TestCase):
         self.guess("director1", 30)
         director = Client()
         director.force_login(Account.objects.get(username="it1"))
-        assert director.post(reverse("crisis:unlock"), {"kind": "username", "value": "director1"}).status_code == 403
+        assert (
+            director.post(reverse("crisis:unlock"), {"kind": "username", "value": "director1"}).status_code
+            == 403
+        )
         assert sign_in(Client(), "director1", GOOD, ELSEWHERE) == 429
 
     def test_unlocking_nothing_is_one_sentence(self) -> None:
@@ -151,7 +156,9 @@ class AccountAdministrationTest(TestCase):
         doctor = self.signed_in_doctor()
         new = "Autre-mot-de-passe-solide-2"
         assert (
-            self.admin.post(reverse("crisis:reset_password"), {"username": "medical1", "password": new}).status_code
+            self.admin.post(
+                reverse("crisis:reset_password"), {"username": "medical1", "password": new}
+            ).status_code
             == 302
         )
         assert doctor.get(reverse("crisis:home")).status_code == 302
@@ -161,7 +168,9 @@ class AccountAdministrationTest(TestCase):
         assert record.payload == {"user": "medical1"} and new not in str(record.payload)
 
     def test_a_weak_password_is_refused_in_one_french_sentence(self) -> None:
-        response = self.admin.post(reverse("crisis:reset_password"), {"username": "medical1", "password": "court"})
+        response = self.admin.post(
+            reverse("crisis:reset_password"), {"username": "medical1", "password": "court"}
+        )
         assert response.status_code == 400
         text = html.unescape(response.content.decode())
         assert "Mot de passe refusé" in text and "10 caractères" in text and "This password" not in text
@@ -176,9 +185,12 @@ class AccountAdministrationTest(TestCase):
     def test_other_roles_cannot_administer_accounts(self) -> None:
         doctor = self.signed_in_doctor()
         assert doctor.post(reverse("crisis:disable_user"), {"username": "admin1"}).status_code == 403
-        assert doctor.post(
-            reverse("crisis:reset_password"), {"username": "admin1", "password": "Pris-par-le-medecin-3"}
-        ).status_code == 403
+        assert (
+            doctor.post(
+                reverse("crisis:reset_password"), {"username": "admin1", "password": "Pris-par-le-medecin-3"}
+            ).status_code
+            == 403
+        )
         assert Account.objects.get(username="admin1").is_active
 
 

@@ -22,18 +22,19 @@ from bascule.crisis.tls import TlsSettings
 from bascule.errors import UserError
 
 HTMX = "/static/crisis/htmx.min.js"
-VARIANTS = [
-    "/static/crisis/" + "./" * n + "htmx.min.js" for n in range(1, 400)
-] + [
-    "/static/crisis/" + "x/../" * n + "htmx.min.js" for n in range(1, 400)
-] + [f"/static/crisis/htmx.min.js/{n}" for n in range(400)] + [
-    "/static/../settings.py",
-    "/static/crisis/../../settings.py",
-    "/static/crisis/%2e%2e/%2e%2e/settings.py",
-    "/static/crisis/..%2f..%2fsettings.py",
-    "/static//etc/passwd",
-    "/static/crisis/../templates/crisis/base.html",
-]
+VARIANTS = (
+    ["/static/crisis/" + "./" * n + "htmx.min.js" for n in range(1, 400)]
+    + ["/static/crisis/" + "x/../" * n + "htmx.min.js" for n in range(1, 400)]
+    + [f"/static/crisis/htmx.min.js/{n}" for n in range(400)]
+    + [
+        "/static/../settings.py",
+        "/static/crisis/../../settings.py",
+        "/static/crisis/%2e%2e/%2e%2e/settings.py",
+        "/static/crisis/..%2f..%2fsettings.py",
+        "/static//etc/passwd",
+        "/static/crisis/../templates/crisis/base.html",
+    ]
+)
 
 
 class StaticFilesTest(SimpleTestCase):

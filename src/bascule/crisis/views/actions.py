@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from bascule.crisis import forms
 from bascule.crisis.models import Account, CellAction
 from bascule.crisis.roles import Action, Role, allowed, requires
 from bascule.crisis.views.common import get_incident, record, refuse, render_live, text
@@ -36,23 +36,14 @@ def actions_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     return render_live(request, incident, "crisis/actions.html", "crisis/actions_live.html", build, extra)
 
 
-def _parse_due(value: str) -> datetime | None:
-    value = value.strip()
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"):
-        try:
-            moment: datetime = timezone.make_aware(datetime.strptime(value, fmt))
-            return moment
-        except ValueError:
-            continue
-    raise ValueError(value)
-
-
 @requires(Action.MANAGE_ACTIONS)
 def add_action(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
-    title = request.POST.get("title", "").strip()[:300]
+    try:
+        title = forms.bounded(request.POST.get("title", ""), 300)
+        due = forms.due_time(request.POST.get("due_at", ""))
+    except forms.Refused as refused:
+        return refuse(request, text(request, refused.key, **refused.params), 400)
     owner = Account.objects.filter(username=request.POST.get("owner_user", ""), is_active=True).first()
     role = request.POST.get("owner_role", "")
     if role not in {r.value for r in Role}:
@@ -61,10 +52,6 @@ def add_action(request: HttpRequest, incident_id: int) -> HttpResponse:
         return refuse(request, text(request, "text_missing"), 400)
     if owner is None and not role:
         return refuse(request, text(request, "owner_missing"), 400)
-    try:
-        due = _parse_due(request.POST.get("due_at", ""))
-    except ValueError:
-        return refuse(request, text(request, "due_invalid"), 400)
     action = CellAction.objects.create(
         incident=incident, title=title, owner_user=owner, owner_role=role, due_at=due, created_by=request.user
     )

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from bascule.crisis import journal_store, reports
+from bascule.crisis import forms, journal_store, reports
 from bascule.crisis.models import JournalRecord, Note
 from bascule.crisis.roles import Action, allowed
 from bascule.crisis.views.common import get_incident, lang_of, record, refuse, render_live, text
@@ -42,7 +42,10 @@ def add_note(request: HttpRequest, incident_id: int) -> HttpResponse:
     if not allowed(getattr(request.user, "role", ""), action):
         return refuse(request, text(request, "forbidden"), 403)
     incident = get_incident(incident_id)
-    body = request.POST.get("text", "").strip()[:_MAX_NOTE]
+    try:
+        body = forms.bounded(request.POST.get("text", ""), _MAX_NOTE)
+    except forms.Refused as refused:
+        return refuse(request, text(request, refused.key, **refused.params), 400)
     if not body:
         return refuse(request, text(request, "text_missing"), 400)
     note = Note.objects.create(incident=incident, kind=kind, text=body, author=request.user)

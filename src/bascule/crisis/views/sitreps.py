@@ -7,10 +7,10 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from bascule.crisis import reports, sitrep
+from bascule.crisis import forms, reports, sitrep
 from bascule.crisis.models import SituationReport
 from bascule.crisis.roles import Action, allowed, requires
-from bascule.crisis.views.common import get_incident, lang_of, record, render_live
+from bascule.crisis.views.common import get_incident, lang_of, record, refuse, render_live, text
 from bascule.i18n import parse_lang
 
 
@@ -27,7 +27,10 @@ def sitreps_page(request: HttpRequest, incident_id: int) -> HttpResponse:
 @requires(Action.MAKE_SITREP)
 def make_sitrep(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
-    lang = parse_lang(request.POST.get("lang", lang_of(request)))
+    try:
+        lang = forms.report_lang(request.POST.get("lang", lang_of(request)))
+    except forms.Refused as refused:
+        return refuse(request, text(request, refused.key), 400)
     report = sitrep.make(incident, lang, request.user)
     incident.bump()
     record(request, "sitrep.made", incident, {"sitrep": report.pk, "lang": lang})
