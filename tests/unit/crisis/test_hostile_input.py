@@ -12,7 +12,7 @@ from typing import Any
 
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
-from tests.unit.crisis.test_access import named_patterns
+from test_access import named_patterns
 
 from bascule.crisis.models import Account, CellAction, Hit, Incident, JournalRecord, SituationReport
 from bascule.crisis.roles import PERMISSIONS, Action, Role
