@@ -45,7 +45,9 @@ def _password(password_file: Path | None) -> str:
         try:
             return password_file.read_text(encoding="utf-8").splitlines()[0]
         except (OSError, IndexError, UnicodeDecodeError):
-            raise UserError(f"Cannot read a password from {password_file}; put it on the first line.") from None
+            raise UserError(
+                f"Cannot read a password from {password_file}; put it on the first line."
+            ) from None
     password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     return password
 

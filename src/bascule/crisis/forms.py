@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from bascule.i18n import LANGS, Lang
@@ -69,4 +71,17 @@ def uploaded_text(upload: Any, limit: int) -> str:
         text: str = upload.read().decode("utf-8")
     except UnicodeDecodeError:
         raise Refused("map_not_utf8") from None
+    if "\x00" in text:
+        raise Refused("map_not_utf8")
     return text
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, with the length of the name enforced before any password check:
+    django-axes stores the name it counts (255 characters at most in its table)."""
+
+    def clean_username(self) -> str:
+        name: str = self.cleaned_data.get("username") or ""
+        if len(name) > 150:
+            raise ValidationError("too long", code="invalid_login")
+        return name

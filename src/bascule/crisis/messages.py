@@ -262,8 +262,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "The map file is too large ({megabytes} MB at most).",
     ),
     "map_not_utf8": (
-        "Le fichier de cartographie n'est pas du texte UTF-8 : enregistrez-le en UTF-8.",
-        "The map file is not UTF-8 text: save it as UTF-8.",
+        "Le fichier de cartographie n'est pas du texte UTF-8 : enregistrez-le en UTF-8 depuis un éditeur de texte.",
+        "The map file is not UTF-8 text: save it as UTF-8 from a text editor.",
     ),
     "bad_request": (
         "Requête illisible : rechargez la page et recommencez.",

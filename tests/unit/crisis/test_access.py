@@ -123,7 +123,6 @@ class AccessTest(TestCase):
         script = self.client.get("/static/crisis/htmx.min.js")
         assert script.status_code == 200
         assert b"htmx" in b"".join(script.streaming_content)
-        script.close()
 
     def test_every_mutating_url_refuses_the_wrong_roles(self) -> None:
         checked = 0

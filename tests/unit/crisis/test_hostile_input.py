@@ -144,6 +144,7 @@ HOSTILE_MAPS: list[tuple[str, bytes]] = [
     ("laughs.yaml", LAUGHS),
     ("latin1.yaml", "bascule: 1\nhospital: {id: é, name: hôpital}\n".encode("latin-1")),
     ("empty.yaml", b""),
+    ("nul.yaml", b"bascule: 1\x00\nhospital: {id: h, name: h}\n"),
     ("binary.yaml", bytes(range(256)) * 10),
     ("list.yaml", b"- 1\n- 2\n"),
     ("scalar.json", b"42"),

@@ -42,12 +42,11 @@ class StaticFilesTest(SimpleTestCase):
         client = Client()
         response = client.get(HTMX)
         assert response.status_code == 200
+        # Read to the end, the test client's wrapper closes the file.
         assert b"htmx" in b"".join(response.streaming_content)
-        response.close()
         assert response["Cache-Control"] == "max-age=3600, public"
         again = client.get(HTMX, HTTP_IF_NONE_MATCH=response["ETag"])
-        assert again.status_code == 304
-        again.close()
+        assert again.status_code == 304 and b"".join(again.streaming_content) == b""
 
     def test_path_variants_grow_nothing_and_reach_nothing(self) -> None:
         def not_found(request: HttpRequest) -> HttpResponse:
@@ -58,10 +57,7 @@ class StaticFilesTest(SimpleTestCase):
         factory = RequestFactory()
         for path in VARIANTS:
             assert static(factory.get(path)).status_code == 404, path
-        assert static.files == listed
-        served = static(factory.get(HTMX))
-        served.close()
-        assert served.status_code == 200
+        assert static.files == listed and HTMX in listed
 
     def test_traversal_through_the_whole_application_finds_nothing(self) -> None:
         client = Client()

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from bascule.crisis import account_admin, journal_store
+from bascule.crisis import account_admin, forms, journal_store
 from bascule.crisis.models import Account
 from bascule.crisis.roles import Action, Role, requires
 from bascule.crisis.views.common import lang_of, record, text
@@ -23,6 +23,7 @@ from bascule.crisis.views.common import lang_of, record, text
 class LoginView(auth_views.LoginView):
     template_name = "crisis/login.html"
     redirect_authenticated_user = True
+    authentication_form = forms.LoginForm
 
     def form_invalid(self, form: Any) -> HttpResponse:
         _journal_failed_login(self.request)
