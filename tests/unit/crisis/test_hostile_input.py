@@ -286,6 +286,12 @@ class ValidationSentencesTest(TestCase):
         page = self.refused("add_note", {"kind": "note", "text": "x" * 4001})
         assert "4000 caractères" in page
 
+    def test_a_triage_approval_for_nothing_is_one_sentence(self) -> None:
+        page = self.refused(
+            "triage_approve", {"day": "2030-01-01", "unit": "x", "kind": "y", "decision": "z"}
+        )
+        assert "Requête illisible" in page
+
     def test_json_impact_stays_json(self) -> None:
         response = self.client.get(reverse("crisis:impact_json", args=[self.incident.pk]))
         assert json.loads(response.content)["summary"]

@@ -45,6 +45,8 @@ class StaticFilesTest(SimpleTestCase):
         # Read to the end, the test client's wrapper closes the file.
         assert b"htmx" in b"".join(response.streaming_content)
         assert response["Cache-Control"] == "max-age=3600, public"
+        assert "Access-Control-Allow-Origin" not in response
+        assert response["X-Content-Type-Options"] == "nosniff"
         again = client.get(HTMX, HTTP_IF_NONE_MATCH=response["ETag"])
         assert again.status_code == 304 and b"".join(again.streaming_content) == b""
 

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from bascule import i18n
 from bascule.crisis import engine, triage_approvals
 from bascule.crisis.roles import Action, allowed, requires
-from bascule.crisis.views.common import get_incident, lang_of
+from bascule.crisis.views.common import get_incident, lang_of, refuse, text
 from bascule.i18n import Lang, t
 from bascule.triage import DECISIONS, Proposal, Triage, by_day_unit_kind, tally
 from bascule.triage.texts import count_sentence, decision_text, kind_text, reason_text
@@ -185,7 +185,7 @@ def approve_group(request: HttpRequest, incident_id: int) -> HttpResponse:
     store = store_path()
     day, unit, kind, decision = (request.POST.get(k, "") for k in ("day", "unit", "kind", "decision"))
     if store is None or not store.is_file() or decision not in DECISIONS:
-        return HttpResponse(status=400)
+        return refuse(request, text(request, "bad_request"))
     proposals, _units, zone, _start = proposals_for(incident.pk, store)
     members = [
         p.activity_id
@@ -196,7 +196,7 @@ def approve_group(request: HttpRequest, incident_id: int) -> HttpResponse:
         and p.decision == decision
     ]
     if not members:
-        return HttpResponse(status=400)
+        return refuse(request, text(request, "bad_request"))
     triage_approvals.record_group(
         incident.pk, request.user.get_username(), day, unit, kind, decision, members
     )
@@ -212,10 +212,10 @@ def approve_exception(request: HttpRequest, incident_id: int) -> HttpResponse:
     activity_id = request.POST.get("activity", "")
     store = store_path()
     if not role or store is None or not store.is_file():
-        return HttpResponse(status=400)
+        return refuse(request, text(request, "bad_request"))
     proposals, _units, _zone, _start = proposals_for(incident.pk, store)
     if not any(p.activity_id == activity_id for p in proposals):
-        return HttpResponse(status=400)
+        return refuse(request, text(request, "bad_request"))
     triage_approvals.record_exception(incident.pk, request.user.get_username(), activity_id, role)
     incident.bump()
     back = request.POST.get("back", "")
