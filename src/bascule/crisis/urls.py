@@ -7,8 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import include, path
 
+from bascule.crisis import messages as _messages  # noqa: F401  (registers the catalogue)
 from bascule.crisis.views import accounts, actions, board, incidents, journal, restoration, sitreps
 from bascule.crisis.views import triage as triage_views
+from bascule.i18n import t
 
 incident_patterns = [
     path("", board.board, name="board"),
@@ -62,4 +64,17 @@ def _forbidden(request: HttpRequest, exception: Exception | None = None) -> Http
     return render(request, "crisis/forbidden.html", status=403)
 
 
+def _bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Too many fields, a body too large, a forged host: Django refuses; the reader gets one sentence.
+    message = t("crisis.bad_request", getattr(request, "crisis_lang", "fr"))
+    return render(request, "crisis/refused.html", {"message": message, "back": "/"}, status=400)
+
+
+def _not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = t("crisis.not_found", getattr(request, "crisis_lang", "fr"))
+    return render(request, "crisis/refused.html", {"message": message, "back": "/"}, status=404)
+
+
+handler400 = _bad_request
 handler403 = _forbidden
+handler404 = _not_found

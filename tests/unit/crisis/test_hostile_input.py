@@ -292,6 +292,15 @@ class ValidationSentencesTest(TestCase):
         )
         assert "Requête illisible" in page
 
+    def test_too_many_fields_and_unknown_pages_are_one_french_sentence(self) -> None:
+        url = reverse("crisis:add_note", args=[self.incident.pk])
+        response = self.client.post(url, {f"f{n}": "x" for n in range(1500)})
+        assert response.status_code == 400
+        assert "Requête illisible" in html.unescape(response.content.decode())
+        response = self.client.get(reverse("crisis:board", args=[self.incident.pk + 1000]))
+        assert response.status_code == 404
+        assert "Cette page n'existe pas" in html.unescape(response.content.decode())
+
     def test_json_impact_stays_json(self) -> None:
         response = self.client.get(reverse("crisis:impact_json", args=[self.incident.pk]))
         assert json.loads(response.content)["summary"]
