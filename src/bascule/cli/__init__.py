@@ -73,5 +73,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: a one-shot process, so a built map may be frozen out of the
+    collector's scans (`bascule serve` turns that off again when it configures the web app)."""
+    from bascule.hospital.memory import freeze_after_building
+
+    freeze_after_building(True)
     raise SystemExit(main())

@@ -6,10 +6,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bascule.crisis import journal_store
+from bascule.crisis import account_admin, journal_store
 from bascule.crisis.models import Account
 from bascule.crisis.roles import Role
 from bascule.errors import UserError
+from bascule.i18n import Lang
 
 
 class DjangoAccountBook:
@@ -35,6 +36,15 @@ class DjangoAccountBook:
 
     def any_active(self) -> bool:
         return bool(Account.objects.filter(is_active=True).exists())
+
+    def set_active(self, name: str, active: bool, actor: str, lang: Lang) -> None:
+        account_admin.set_active(name, active, actor, lang)
+
+    def reset_password(self, name: str, password: str, actor: str, lang: Lang) -> None:
+        account_admin.reset_password(name, password, actor, lang)
+
+    def unlock(self, kind: str, value: str, actor: str, lang: Lang) -> int:
+        return account_admin.unlock(kind, value, actor, lang)
 
     def set_password(self, name: str, role: str, password: str, actor: str) -> None:
         account = Account.objects.filter(username=name).first()

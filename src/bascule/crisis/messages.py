@@ -193,6 +193,65 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "add_user": ("Créer un compte", "Create an account"),
     "user_exists": ("Ce compte existe déjà.", "This account already exists."),
     "lang": ("Langue", "Language"),
+    "active": ("actif", "active"),
+    "disabled": ("désactivé", "disabled"),
+    "disable": ("Désactiver", "Disable"),
+    "enable": ("Réactiver", "Enable"),
+    "new_password": ("Nouveau mot de passe", "New password"),
+    "set_password": ("Changer", "Set"),
+    "lockouts_title": ("Accès bloqués", "Locked access"),
+    "no_lockout": ("Aucun accès bloqué.", "No access is locked."),
+    "lock_username": ("compte", "account"),
+    "lock_address": ("adresse", "address"),
+    "failures": ("échecs", "failures"),
+    "unlock": ("Débloquer", "Unlock"),
+    "locked_title": ("Connexion bloquée", "Sign-in locked"),
+    "locked_text": (
+        "Trop de tentatives de connexion ont échoué pour ce compte ou depuis ce poste. Réessayez dans "
+        "{minutes} minutes, ou demandez à un administrateur de la cellule de débloquer l'accès.",
+        "Too many sign-in attempts failed for this account or from this computer. Try again in "
+        "{minutes} minutes, or ask an administrator of the cell to unlock access.",
+    ),
+    "account_unknown": ("Le compte « {name} » n'existe pas.", 'There is no account "{name}".'),
+    "cannot_disable_self": (
+        "Vous ne pouvez pas désactiver votre propre compte.",
+        "You cannot disable your own account.",
+    ),
+    "unlock_what": (
+        "Dites quoi débloquer : un compte ou une adresse.",
+        "Say what to unlock: an account or an address.",
+    ),
+    "role_unknown": ("Choisissez un rôle de la liste.", "Choose a role from the list."),
+    "username_invalid": (
+        "Identifiant refusé : lettres sans accent, chiffres et . @ + - _ seulement, 150 au plus.",
+        "User name refused: unaccented letters, digits and . @ + - _ only, 150 at most.",
+    ),
+    "password_refused": ("Mot de passe refusé : {rules}", "Password refused: {rules}"),
+    "password_too_short": ("il faut au moins 10 caractères.", "it needs at least 10 characters."),
+    "password_too_common": ("il est trop courant.", "it is too common."),
+    "password_too_similar": ("il ressemble trop à l'identifiant.", "it is too close to the user name."),
+    # validation of forms and uploads
+    "field_too_long": (
+        "Un champ dépasse {limit} caractères : raccourcissez-le.",
+        "A field is longer than {limit} characters: shorten it.",
+    ),
+    "due_out_of_range": (
+        "Échéance hors limites : donnez une date entre {first} et {last}.",
+        "Due time out of range: give a date between {first} and {last}.",
+    ),
+    "lang_unknown": ("Langue inconnue : choisissez fr ou en.", "Unknown language: choose fr or en."),
+    "map_too_large": (
+        "Fichier de cartographie trop gros ({megabytes} Mo au plus).",
+        "The map file is too large ({megabytes} MB at most).",
+    ),
+    "map_not_utf8": (
+        "Le fichier de cartographie n'est pas du texte UTF-8 : enregistrez-le en UTF-8 depuis un éditeur de texte.",
+        "The map file is not UTF-8 text: save it as UTF-8 from a text editor.",
+    ),
+    "bad_request": (
+        "Requête illisible : rechargez la page et recommencez.",
+        "Unreadable request: reload the page and try again.",
+    ),
 }
 
 # What each journal entry's name means to a reader (the entry itself keeps the id).
@@ -215,6 +274,11 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "user.added": ("Compte créé", "Account created"),
     "user.password_set": ("Mot de passe remplacé", "Password replaced"),
     "journal.keyed": ("Main courante scellée par clé", "Journal sealed with a key"),
+    "user.disabled": ("Compte désactivé", "Account disabled"),
+    "user.enabled": ("Compte réactivé", "Account enabled"),
+    "user.password_reset": ("Mot de passe changé par un administrateur", "Password set by an administrator"),
+    "login.locked": ("Connexion bloquée (trop d'échecs)", "Sign-in locked (too many failures)"),
+    "login.unlocked": ("Connexion débloquée", "Sign-in unlocked"),
 }
 
 # The words of situation reports belong to the application layer, which composes them; the pages

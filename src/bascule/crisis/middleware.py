@@ -72,3 +72,22 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+class RefuseNulCharactersMiddleware:
+    """A query or form value holding a NUL character is no one's typing; PostgreSQL cannot store it
+    and would answer an error: such a request is refused at once, in one sentence (400)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for values in (request.GET, request.POST):
+            if any("\x00" in key or any("\x00" in v for v in values.getlist(key)) for key in values):
+                from django.shortcuts import render
+
+                from bascule.i18n import t
+
+                message = t("crisis.bad_request", getattr(request, "crisis_lang", "fr"))
+                return render(request, "crisis/refused.html", {"message": message, "back": "/"}, status=400)
+        return self.get_response(request)

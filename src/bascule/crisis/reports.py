@@ -20,6 +20,7 @@ from bascule.crisis import messages  # noqa: F401  (registers the catalogue)
 from bascule.crisis.models import JournalRecord
 from bascule.i18n import Lang, t
 from bascule.journal import BrokenLink
+from bascule.spreadsheet import safe_row
 
 CSV_COLUMNS = ("seq", "created", "actor", "incident", "name", "payload", "previous_hash", "hash")
 
@@ -42,7 +43,7 @@ def journal_csv(records: Iterable[JournalRecord]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(journal_rows(records))
+    writer.writerows(safe_row(row) for row in journal_rows(records))
     return out.getvalue()
 
 

@@ -47,6 +47,10 @@ def configure(
         os.environ["BASCULE_CRISIS_SIGN_KEY"] = str(sign_key.resolve())
     import django
 
+    from bascule.hospital.memory import freeze_after_building
+
+    # A long-running server loads maps again and again: freezing each would pin garbage for good.
+    freeze_after_building(False)
     django.setup()
     _configured = wanted
     if migrate:

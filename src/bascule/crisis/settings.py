@@ -9,9 +9,11 @@ repository: the key is generated into the data directory on first run, mode 0600
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from bascule.crisis.secrets import database_settings, load_or_create_secret_key
+from bascule.crisis.tls import TlsSettings
 
 DATA_DIR = Path(os.environ.get("BASCULE_CRISIS_DIR", Path.home() / ".local/share/bascule/crisis"))
 SECRET_KEY = load_or_create_secret_key(DATA_DIR)
@@ -31,11 +33,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "bascule.crisis",
 ]
 
 MIDDLEWARE = [
+    "bascule.crisis.tls.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "bascule.crisis.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -46,6 +51,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bascule.crisis.middleware.LanguageMiddleware",
+    "bascule.crisis.middleware.RefuseNulCharactersMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bascule.crisis.urls"
@@ -72,6 +80,26 @@ TEMPLATES = [
 
 DATABASES = {"default": database_settings(os.environ, DATA_DIR)}
 
+# django-axes checks every sign-in first: an account, or an address, that failed too often is
+# refused for a while, even with the right password, until the time is up or an admin unlocks it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# Locked by account name and, separately, by address: spraying names from one laptop stops, and so
+# does guessing one account's password from many.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Attempts made while locked are not stored: a loop of them grows nothing and does not extend the lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "bascule.crisis.views.accounts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "bascule.crisis.tls.client_address"
+# Successful sign-ins are in the crisis journal already; failures are journaled by the login view.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -91,9 +119,15 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
-# Behind TLS set BASCULE_CRISIS_TLS=1: cookies then only travel over HTTPS. A laptop cut off from
-# everything often serves plain HTTP on loopback, where Secure cookies would never be sent back.
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("BASCULE_CRISIS_TLS") == "1"
+# Behind TLS (BASCULE_CRISIS_TLS=1, a proxy such as Caddy or nginx in front; see docs/tls.md) cookies
+# only travel over HTTPS and browsers are told to come back over HTTPS only (HSTS). A laptop cut off
+# from everything often serves plain HTTP on loopback, where Secure cookies would never be sent back.
+TLS = TlsSettings.from_environment(os.environ)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = TLS.enabled
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TLS.enabled else None
+SECURE_SSL_REDIRECT = TLS.enabled
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if TLS.enabled else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -108,8 +142,15 @@ CRISIS_REPLAN_SECONDS = float(os.environ.get("BASCULE_CRISIS_REPLAN_SECONDS", "3
 # The continuity store whose scheduled activity the triage board shows ("" for none).
 CRISIS_STORE = os.environ.get("BASCULE_CRISIS_STORE", "")
 
+# Static files (htmx, the style sheet) are served by WhiteNoise from the package itself, without a
+# login (the login page needs them): it lists them once at start, so a request for any other path,
+# `..` or `./././` variants included, is a plain 404 that grows nothing.
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
+WHITENOISE_MAX_AGE = 3600
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGGING = {

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import include, path, re_path
+from django.urls import include, path
 
-from bascule.crisis.views import accounts, actions, assets, board, incidents, journal, restoration, sitreps
+from bascule.crisis import messages as _messages  # noqa: F401  (registers the catalogue)
+from bascule.crisis.views import accounts, actions, board, incidents, journal, restoration, sitreps
 from bascule.crisis.views import triage as triage_views
+from bascule.i18n import t
 
 incident_patterns = [
     path("", board.board, name="board"),
@@ -45,11 +47,14 @@ urlpatterns = [
     path("language/", accounts.set_language, name="language"),
     path("users/", accounts.users, name="users"),
     path("users/add/", accounts.add_user, name="add_user"),
+    path("users/disable/", accounts.disable_user, name="disable_user"),
+    path("users/enable/", accounts.enable_user, name="enable_user"),
+    path("users/password/", accounts.reset_password, name="reset_password"),
+    path("users/unlock/", accounts.unlock, name="unlock"),
     path("incidents/open/", incidents.open_incident, name="open_incident"),
     path("incidents/<int:incident_id>/", include(incident_patterns)),
     path("journal/export.csv", journal.export_csv, name="journal_csv"),
     path("journal/export.pdf", journal.export_pdf, name="journal_pdf"),
-    re_path(r"^static/(?P<path>[A-Za-z0-9_./-]+)$", assets.asset, name="static"),
 ]
 
 urlpatterns = [path("", include((urlpatterns, "crisis")))]
@@ -59,4 +64,17 @@ def _forbidden(request: HttpRequest, exception: Exception | None = None) -> Http
     return render(request, "crisis/forbidden.html", status=403)
 
 
+def _bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Too many fields, a body too large, a forged host: Django refuses; the reader gets one sentence.
+    message = t("crisis.bad_request", getattr(request, "crisis_lang", "fr"))
+    return render(request, "crisis/refused.html", {"message": message, "back": "/"}, status=400)
+
+
+def _not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = t("crisis.not_found", getattr(request, "crisis_lang", "fr"))
+    return render(request, "crisis/refused.html", {"message": message, "back": "/"}, status=404)
+
+
+handler400 = _bad_request
 handler403 = _forbidden
+handler404 = _not_found

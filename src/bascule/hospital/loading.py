@@ -72,8 +72,12 @@ def load_map(path: str | Path) -> HospitalMap:
 
 def load_map_text(text: str, *, source: str = "<map>", is_json: bool = False) -> HospitalMap:
     with collector_paused():
-        document = _parse(text, source, is_json)
-        problems = validate(document)
+        try:
+            document = _parse(text, source, is_json)
+            problems = validate(document)
+        except RecursionError:
+            # Lists in lists thousands deep: no map is shaped so, and the parsers recurse on it.
+            raise MapError(source, [f"{source}: nested too deeply to be a map"]) from None
         if problems:
             raise MapError(source, _locate(problems, text, source))
         return build_map(document, source)

@@ -17,6 +17,7 @@ from datetime import datetime, tzinfo
 from typing import Any, Protocol
 
 from bascule.clinical.views import ScheduledActivity
+from bascule.i18n import Lang
 from bascule.incident.model import (
     CellAction,
     CellNote,
@@ -153,6 +154,18 @@ class AccountBook(Protocol):
 
     def set_password(self, name: str, role: str, password: str, actor: str) -> None:
         """Give the account this password (made with `role` if it does not exist), active again."""
+        ...
+
+    def set_active(self, name: str, active: bool, actor: str, lang: Lang) -> None:
+        """Enable or disable the account (its open sessions end); refuse in one sentence."""
+        ...
+
+    def reset_password(self, name: str, password: str, actor: str, lang: Lang) -> None:
+        """A new password, checked like any other (its open sessions end); refuse in one sentence."""
+        ...
+
+    def unlock(self, kind: str, value: str, actor: str, lang: Lang) -> int:
+        """Lift the sign-in lockout of an account name (`username`) or an `address`; how many went."""
         ...
 
 

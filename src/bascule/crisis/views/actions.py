@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from bascule.crisis import forms
 from bascule.crisis.models import Account, CellAction
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, Role, allowed, requires
@@ -39,32 +39,20 @@ def actions_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     return render_live(request, incident, "crisis/actions.html", "crisis/actions_live.html", build, extra)
 
 
-def _parse_due(value: str) -> datetime | None:
-    value = value.strip()
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"):
-        try:
-            moment: datetime = timezone.make_aware(datetime.strptime(value, fmt))
-            return moment
-        except ValueError:
-            continue
-    raise ValueError(value)
-
-
 @requires(Action.MANAGE_ACTIONS)
 def add_action(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
     try:
-        due = _parse_due(request.POST.get("due_at", ""))
-    except (ValueError, OverflowError):
-        return refuse(request, text(request, "due_invalid"), 400)
+        title = forms.bounded(request.POST.get("title", ""), 300)
+        due = forms.due_time(request.POST.get("due_at", ""))
+    except forms.Refused as refused:
+        return refuse(request, text(request, refused.key, **refused.params), 400)
     try:
         cell.add_action(
             STORE,
             incident.pk,
             actor(request),
-            request.POST.get("title", ""),
+            title,
             request.POST.get("owner_user", ""),
             request.POST.get("owner_role", ""),
             due,

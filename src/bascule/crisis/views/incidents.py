@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from bascule.crisis import engine
+from bascule.crisis import engine, forms
 from bascule.crisis.models import Hit, Incident
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed, requires
@@ -52,13 +52,19 @@ def open_incident(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("map_file")
     if not title:
         errors.append(text(request, "title_missing"))
-    if upload is not None and upload.size is not None and upload.size <= _MAX_MAP_BYTES:
-        source = upload.name or "map.yaml"
-        map_text = upload.read().decode("utf-8", errors="replace")
+    elif len(title) > 200:
+        errors.append(text(request, "field_too_long", limit=200))
+    source, map_text = "", ""
+    if upload is not None:
+        try:
+            source, map_text = (upload.name or "map.yaml")[:200], forms.uploaded_text(upload, _MAX_MAP_BYTES)
+        except forms.Refused as refused:
+            errors.append(text(request, refused.key, **refused.params))
     elif request.POST.get("demo") == "1":
         source, map_text = "demo", demo_map_path().read_text(encoding="utf-8")
     else:
-        source, map_text = "", ""
+        errors.append(text(request, "map_missing"))
+    if upload is not None and not map_text.strip() and not errors:
         errors.append(text(request, "map_missing"))
     if map_text:
         try:

@@ -7,13 +7,15 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from bascule.crisis import journal_store, reports
+from bascule.crisis import forms, journal_store, reports
 from bascule.crisis.models import JournalRecord, Note
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed
 from bascule.crisis.views.common import actor, get_incident, lang_of, refuse, render_live, text
 from bascule.incident import cell
 from bascule.incident.refusals import MissingField
+
+_MAX_NOTE = 4000
 
 
 def journal_page(request: HttpRequest, incident_id: int) -> HttpResponse:
@@ -49,7 +51,11 @@ def add_note(request: HttpRequest, incident_id: int) -> HttpResponse:
         return refuse(request, text(request, "forbidden"), 403)
     incident = get_incident(incident_id)
     try:
-        cell.record_note(STORE, incident.pk, actor(request), kind, request.POST.get("text", ""))
+        body = forms.bounded(request.POST.get("text", ""), _MAX_NOTE)
+    except forms.Refused as refused:
+        return refuse(request, text(request, refused.key, **refused.params), 400)
+    try:
+        cell.record_note(STORE, incident.pk, actor(request), kind, body)
     except MissingField:
         return refuse(request, text(request, "text_missing"), 400)
     return redirect("crisis:journal", incident_id=incident.pk)

@@ -8,12 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from bascule.crisis import reports
+from bascule.crisis import forms, reports
 from bascule.crisis.models import SituationReport
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed, requires
 from bascule.crisis.views.common import actor, get_incident, lang_of, refuse, render_live, text
-from bascule.errors import UserError
 from bascule.i18n import parse_lang
 from bascule.incident import sitrep as sitrep_cases
 
@@ -32,9 +31,9 @@ def sitreps_page(request: HttpRequest, incident_id: int) -> HttpResponse:
 def make_sitrep(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
     try:
-        lang = parse_lang(request.POST.get("lang", lang_of(request)))
-    except UserError:
-        return refuse(request, text(request, "lang_invalid"), 400)
+        lang = forms.report_lang(request.POST.get("lang", lang_of(request)))
+    except forms.Refused as refused:
+        return refuse(request, text(request, refused.key), 400)
     report = sitrep_cases.make_sitrep(
         STORE, incident.pk, actor(request), lang, timezone.get_current_timezone()
     )

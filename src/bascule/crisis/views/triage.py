@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from bascule import i18n
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed, requires
-from bascule.crisis.views.common import actor, get_incident, lang_of
+from bascule.crisis.views.common import actor, get_incident, lang_of, refuse, text
 from bascule.errors import UserError
 from bascule.i18n import Lang, t
 from bascule.incident import triage as pipeline
@@ -170,12 +170,12 @@ def approve_group(request: HttpRequest, incident_id: int) -> HttpResponse:
     store = store_path()
     day, unit, kind, decision = (request.POST.get(k, "") for k in ("day", "unit", "kind", "decision"))
     if store is None or not store.is_file():
-        return HttpResponse(status=400)
+        return refuse(request, text(request, "bad_request"))
     window = _window(incident.pk, store)
     try:
         pipeline.approve_group(STORE, incident.pk, actor(request), window, day, unit, kind, decision)
     except UserError:
-        return HttpResponse(status=400)
+        return refuse(request, text(request, "bad_request"))
     return redirect(
         f"{request.path.rsplit('approve/', 1)[0]}?{urlencode({'day': day, 'unit': unit, 'kind': kind})}"
     )
@@ -188,13 +188,13 @@ def approve_exception(request: HttpRequest, incident_id: int) -> HttpResponse:
     role = {"medical": "doctor", "director": "director"}.get(getattr(request.user, "role", ""), "")
     store = store_path()
     if not role or store is None or not store.is_file():
-        return HttpResponse(status=400)
+        return refuse(request, text(request, "bad_request"))
     window = _window(incident.pk, store)
     try:
         pipeline.approve_exception(
             STORE, incident.pk, actor(request), role, request.POST.get("activity", ""), window
         )
     except UserError:
-        return HttpResponse(status=400)
+        return refuse(request, text(request, "bad_request"))
     back = request.POST.get("back", "")
     return redirect(f"{request.path.rsplit('exception/', 1)[0]}{back if back.startswith('?') else ''}")
