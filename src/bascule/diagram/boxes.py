@@ -138,9 +138,10 @@ def focus_nodes(hospital_map: HospitalMap, focus: Iterable[str]) -> list[str]:
         if node_id not in nodes:
             close = difflib.get_close_matches(node_id, list(nodes), n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
+            indice = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
             raise UserError(
                 f'Cannot focus on "{node_id}": the map has no such node{hint}.',
-                fr=f"Impossible de centrer sur « {node_id} » : la carte n'a pas ce nœud{hint}.",
+                fr=f"Impossible de centrer sur « {node_id} » : la carte n'a pas ce nœud{indice}.",
             )
     needs: dict[str, list[str]] = {node_id: [] for node_id in nodes}
     needed_by: dict[str, list[str]] = {node_id: [] for node_id in nodes}

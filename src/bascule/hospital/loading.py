@@ -59,14 +59,21 @@ def load_map(path: str | Path) -> HospitalMap:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise NotFoundError(
-            f"There is no map at {path}; give the path of a .yaml or .json map, or 'demo'."
+            f"There is no map at {path}; give the path of a .yaml or .json map, or 'demo'.",
+            fr=f"Il n'y a pas de carte à {path} ; donnez le chemin d'une carte .yaml ou .json, ou 'demo'.",
         ) from None
     except IsADirectoryError:
-        raise NotFoundError(f"{path} is a folder; give the path of a .yaml or .json map file.") from None
+        raise NotFoundError(
+            f"{path} is a folder; give the path of a .yaml or .json map file.",
+            fr=f"{path} est un dossier ; donnez le chemin d'un fichier de carte .yaml ou .json.",
+        ) from None
     except UnicodeDecodeError:
         raise MapError(str(path), [f"{path}: the file is not UTF-8 text"]) from None
     except OSError as error:
-        raise NotFoundError(f"Cannot read the map {path}: {error.strerror}.") from None
+        raise NotFoundError(
+            f"Cannot read the map {path}: {error.strerror}.",
+            fr=f"Impossible de lire la carte {path} : {error.strerror}.",
+        ) from None
     return load_map_text(text, source=str(path), is_json=file.suffix.lower() == ".json")
 
 
