@@ -45,7 +45,9 @@ class UserError(BasculeError):
 class MapError(UserError):
     """A hospital map that cannot be used; `problems` lists every one found, each located."""
 
-    def __init__(self, source: str, problems: Sequence[str]) -> None:
+    def __init__(
+        self, source: str, problems: Sequence[str], *, fr_problems: Sequence[str] | None = None
+    ) -> None:
         count = len(problems)
         noun = "problem" if count == 1 else "problems"
         nom = "problème" if count == 1 else "problèmes"
@@ -55,13 +57,16 @@ class MapError(UserError):
         )
         self.source = source
         self.problems = list(problems)
+        self.french_problems = list(problems if fr_problems is None else fr_problems)
 
     def __str__(self) -> str:
         return self.in_lang("en")
 
     def in_lang(self, lang: str) -> str:
-        """The header in `lang`, then each problem as found (located: a path and an id)."""
-        return "\n".join([super().in_lang(lang), *(f"  {p}" for p in self.problems)])
+        """The header in `lang`, then each problem (located: a path and an id), in French where its
+        wording was given in French."""
+        problems = self.french_problems if lang == "fr" else self.problems
+        return "\n".join([super().in_lang(lang), *(f"  {p}" for p in problems)])
 
 
 class ScenarioError(UserError):
