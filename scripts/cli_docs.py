@@ -26,6 +26,13 @@ Every command prints one clear sentence and exits with a non-zero code when some
 a traceback. Outputs that people read exist in French and English (`--lang fr|en`; by default the
 map's language). `demo` names the embedded demo hospital wherever a MAP is taken.
 
+Error sentences are in French or English too. Their language is `--lang fr|en` when the command line
+has it, else `BASCULE_LANG=fr|en`, else the locale (the first of `LC_ALL`, `LC_MESSAGES`, `LANG` that
+is set: one starting with `fr` means French), else English. With `LANG=fr_FR.UTF-8`,
+`bascule map check absent.yaml` prints `Erreur : Il n'y a pas de carte à absent.yaml ; donnez le
+chemin d'une carte .yaml ou .json, ou 'demo'.` and exits 2. The option parser's own usage messages
+(an unknown option, a missing argument) stay in English.
+
 | exit code | meaning |
 |---|---|
 | 0 | done |

@@ -1,5 +1,6 @@
 """Shared test set-up: the repository root is importable so tests can use bench's reference code."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -22,6 +23,16 @@ def _private_rollback_state(
     """`snapshot verify --pubkey` remembers sequences in the user's state folder: each test has its own,
     so that no test sees another's bundles (nor the developer's own)."""
     monkeypatch.setenv("BASCULE_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+
+
+@pytest.fixture(autouse=True)
+def _english_errors_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI speaks its errors in the locale's language: tests that call `main(args)` with the
+    process environment read English, whatever the developer's own locale."""
+    for name in ("BASCULE_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    if os.environ.get("LANG", "").lower().startswith("fr"):
+        monkeypatch.setenv("LANG", "C.UTF-8")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -37,6 +37,16 @@ _REASONS = {
     errno.ENOENT: "its folder does not exist",
     errno.EEXIST: "it already exists",
 }
+_RAISONS = {
+    errno.ENOSPC: "le disque est plein",
+    errno.EDQUOT: "le quota du disque est épuisé",
+    errno.EIO: "le disque a signalé une erreur d'entrée-sortie",
+    errno.EROFS: "le disque est en lecture seule",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "permission refusée",
+    errno.ENOENT: "son dossier n'existe pas",
+    errno.EEXIST: "il existe déjà",
+}
 
 
 class WriteFailed(UserError):
@@ -46,7 +56,11 @@ class WriteFailed(UserError):
 def write_failed(target: Path, error: OSError) -> WriteFailed:
     """The one sentence for `error` on `target` (a plain message, so it crosses process pools)."""
     reason = _REASONS.get(error.errno or 0, error.strerror or type(error).__name__)
-    return WriteFailed(f"Cannot write {target}: {reason}; the previous file is left as it was.")
+    raison = _RAISONS.get(error.errno or 0, reason)
+    return WriteFailed(
+        f"Cannot write {target}: {reason}; the previous file is left as it was.",
+        fr=f"Impossible d'écrire {target} : {raison} ; le fichier précédent est laissé tel quel.",
+    )
 
 
 @contextlib.contextmanager

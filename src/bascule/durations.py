@@ -26,9 +26,13 @@ def parse_duration(
     unit = (match.group(2) or bare_unit) if match is not None else None
     if match is None or unit is None:
         raise UserError(
-            f"The {option} {text!r} is not a duration; write a number and a unit, e.g. 30s, 90m, 2h or 1d."
+            f"The {option} {text!r} is not a duration; write a number and a unit, e.g. 30s, 90m, 2h or 1d.",
+            fr=f"La valeur {text!r} de {option} n'est pas une durée ; écrivez un nombre et une unité, p. ex. 30s, 90m, 2h ou 1d.",
         )
     seconds = float(match.group(1)) * _UNIT_SECONDS[unit]
     if seconds <= 0 and not zero_allowed:
-        raise UserError(f"The {option} {text!r} must be longer than zero.")
+        raise UserError(
+            f"The {option} {text!r} must be longer than zero.",
+            fr=f"La valeur {text!r} de {option} doit être supérieure à zéro.",
+        )
     return timedelta(seconds=seconds)

@@ -7,7 +7,8 @@
         └── NotFoundError        a file, scenario or record that does not exist
 
 Bugs are not BasculeErrors: they keep their traceback. Messages never carry patient values,
-only ids.
+only ids. Each sentence exists in English (`message`, `str()`) and in French (`fr=`); the CLI prints
+`error.in_lang(lang)` in the reader's language.
 """
 
 from __future__ import annotations
@@ -24,28 +25,48 @@ class UserError(BasculeError):
 
     exit_code: int = 2
 
-    def __init__(self, message: str, *, exit_code: int | None = None) -> None:
+    def __init__(self, message: str, *, fr: str | None = None, exit_code: int | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.french = fr
         if exit_code is not None:
             self.exit_code = exit_code
 
     def __str__(self) -> str:
         return self.message
 
+    def in_lang(self, lang: str) -> str:
+        """The sentence in `lang` ("fr" or "en"); English when no French was given."""
+        if lang == "fr" and self.french is not None:
+            return self.french
+        return self.message
+
 
 class MapError(UserError):
     """A hospital map that cannot be used; `problems` lists every one found, each located."""
 
-    def __init__(self, source: str, problems: Sequence[str]) -> None:
+    def __init__(
+        self, source: str, problems: Sequence[str], *, fr_problems: Sequence[str] | None = None
+    ) -> None:
         count = len(problems)
         noun = "problem" if count == 1 else "problems"
-        super().__init__(f"The map {source} has {count} {noun}; fix them and try again:")
+        nom = "problème" if count == 1 else "problèmes"
+        super().__init__(
+            f"The map {source} has {count} {noun}; fix them and try again:",
+            fr=f"La carte {source} a {count} {nom} ; corrigez-les et réessayez :",
+        )
         self.source = source
         self.problems = list(problems)
+        self.french_problems = list(problems if fr_problems is None else fr_problems)
 
     def __str__(self) -> str:
-        return "\n".join([self.message, *(f"  {p}" for p in self.problems)])
+        return self.in_lang("en")
+
+    def in_lang(self, lang: str) -> str:
+        """The header in `lang`, then each problem (located: a path and an id), in French where its
+        wording was given in French."""
+        problems = self.french_problems if lang == "fr" else self.problems
+        return "\n".join([super().in_lang(lang), *(f"  {p}" for p in problems)])
 
 
 class ScenarioError(UserError):

@@ -34,7 +34,9 @@ def parse_lang(value: str) -> Lang:
     if value not in LANGS:
         from bascule.errors import UserError
 
-        raise UserError(f"Unknown language {value!r}; use fr or en.")
+        raise UserError(
+            f"Unknown language {value!r}; use fr or en.", fr=f"Langue inconnue {value!r} ; utilisez fr ou en."
+        )
     return value
 
 

@@ -67,7 +67,10 @@ class Hits:
 
 def refuse_unknown(hospital_map: HospitalMap, unknown: list[str]) -> None:
     if unknown:
-        raise ScenarioError(f"The map {hospital_map.source} has no {', no '.join(unknown)}.")
+        raise ScenarioError(
+            f"The map {hospital_map.source} has no {', no '.join(unknown)}.",
+            fr=f"La carte {hospital_map.source} n'a pas : {', '.join(unknown)}.",
+        )
 
 
 def assess(

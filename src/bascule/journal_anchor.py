@@ -74,13 +74,19 @@ def read_key(data_dir: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError):
-        raise UserError(f"The journal key {key_path(data_dir)} cannot be read.") from None
+        raise UserError(
+            f"The journal key {key_path(data_dir)} cannot be read.",
+            fr=f"La clé du journal {key_path(data_dir)} ne peut pas être lue.",
+        ) from None
     try:
         key = bytes.fromhex(text)
     except ValueError:
         key = b""
     if len(key) != _KEY_BYTES:  # as good as gone: nothing can vouch for the journal
-        raise JournalKeyMissing(f"The journal key {key_path(data_dir)} is damaged (64 hex digits expected).")
+        raise JournalKeyMissing(
+            f"The journal key {key_path(data_dir)} is damaged (64 hex digits expected).",
+            fr=f"La clé du journal {key_path(data_dir)} est endommagée (64 chiffres hexadécimaux attendus).",
+        )
     return key
 
 
@@ -154,7 +160,10 @@ def load_signer(data_dir: Path, configured: Path | None = None) -> SecretKey:
         try:
             signer = SecretKey.from_text(configured.read_text(encoding="ascii"), str(configured), None)
         except (OSError, UnicodeDecodeError):
-            raise UserError(f"The checkpoint signing key {configured} cannot be read.") from None
+            raise UserError(
+                f"The checkpoint signing key {configured} cannot be read.",
+                fr=f"La clé de signature des points de contrôle {configured} ne peut pas être lue.",
+            ) from None
     else:
         own = folder / SIGNING_KEY_FILE
         if not own.exists():
@@ -182,7 +191,9 @@ def trusted_public_key(data_dir: Path, given: Path | None = None) -> PublicKey |
         try:
             return PublicKey.from_text(given.read_text(encoding="ascii"), str(given))
         except (OSError, UnicodeDecodeError):
-            raise UserError(f"The public key {given} cannot be read.") from None
+            raise UserError(
+                f"The public key {given} cannot be read.", fr=f"La clé publique {given} ne peut pas être lue."
+            ) from None
     folder = private_folder(data_dir)
     try:
         return PublicKey.from_text((folder / SIGNING_PUBLIC_FILE).read_text("ascii"), SIGNING_PUBLIC_FILE)
@@ -217,9 +228,15 @@ def check_anchor_folders(anchors: Iterable[Path]) -> None:
     """Refuse an anchor that is not a folder one can write to, in one sentence."""
     for folder in anchors:
         if not folder.is_dir():
-            raise UserError(f"The anchor folder {folder} does not exist; create it or mount the share.")
+            raise UserError(
+                f"The anchor folder {folder} does not exist; create it or mount the share.",
+                fr=f"Le dossier d'ancrage {folder} n'existe pas ; créez-le ou montez le partage.",
+            )
         if not os.access(folder, os.W_OK | os.X_OK):
-            raise UserError(f"The anchor folder {folder} cannot be written to (permission denied).")
+            raise UserError(
+                f"The anchor folder {folder} cannot be written to (permission denied).",
+                fr=f"Le dossier d'ancrage {folder} n'est pas accessible en écriture (permission refusée).",
+            )
 
 
 class CheckpointWriter:

@@ -100,7 +100,10 @@ def load_scenario(name_or_path: str, hospital_map: HospitalMap | None = None) ->
     path = Path(name_or_path)
     if path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists():
         if not path.is_file():
-            raise NotFoundError(f"There is no scenario file at {name_or_path}.")
+            raise NotFoundError(
+                f"There is no scenario file at {name_or_path}.",
+                fr=f"Il n'y a pas de fichier de scénario à {name_or_path}.",
+            )
         scenario = parse_scenario(
             path.read_text(encoding="utf-8"), path.stem, str(path), path.suffix == ".json"
         )
@@ -109,7 +112,8 @@ def load_scenario(name_or_path: str, hospital_map: HospitalMap | None = None) ->
         if name_or_path not in names:
             hint = did_you_mean(name_or_path, names)
             raise NotFoundError(
-                f'There is no scenario "{name_or_path}"{hint}; give a scenario file or one of: {", ".join(names)}.'
+                f'There is no scenario "{name_or_path}"{hint}; give a scenario file or one of: {", ".join(names)}.',
+                fr=f"Il n'y a pas de scénario « {name_or_path} »{did_you_mean(name_or_path, names, 'fr')} ; donnez un fichier de scénario ou l'un de : {', '.join(names)}.",
             )
         file = embedded_scenarios_dir() / f"{name_or_path}.yaml"
         scenario = parse_scenario(file.read_text(encoding="utf-8"), name_or_path, name_or_path, False)
@@ -140,7 +144,9 @@ def _refuse_another_maps(scenario: Scenario, source: str, hospital_map: Hospital
     more = ", ..." if len(unknown) > _FEW_UNKNOWN else ""
     raise ScenarioError(
         f"The scenario {source} names {len(unknown)} of its {total} ids that are not in the map "
-        f"{hospital_map.source} ({examples}{more}): it was probably written for another map."
+        f"{hospital_map.source} ({examples}{more}): it was probably written for another map.",
+        fr=f"Le scénario {source} nomme {len(unknown)} de ses {total} identifiants qui ne sont pas dans la carte "
+        f"{hospital_map.source} ({examples}{more}) : il a sans doute été écrit pour une autre carte.",
     )
 
 
@@ -148,16 +154,24 @@ def parse_scenario(text: str, name: str, source: str, is_json: bool) -> Scenario
     try:
         document = json.loads(text) if is_json else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as error:
-        raise ScenarioError(f"The scenario {source} cannot be read: {_first_line(error)}.") from None
+        raise ScenarioError(
+            f"The scenario {source} cannot be read: {_first_line(error)}.",
+            fr=f"Le scénario {source} ne peut pas être lu : {_first_line(error)}.",
+        ) from None
     if document is None:
         document = {}
     if not isinstance(document, dict):
-        raise ScenarioError(f"The scenario {source} must be a mapping with down, isolate and suppliers.")
+        raise ScenarioError(
+            f"The scenario {source} must be a mapping with down, isolate and suppliers.",
+            fr=f"Le scénario {source} doit être une table avec down, isolate et suppliers.",
+        )
     unknown = [k for k in document if k not in _KEYS]
     if unknown:
         raise ScenarioError(
             f'The scenario {source} has an unknown key "{unknown[0]}"{did_you_mean(str(unknown[0]), _KEYS)}; '
-            f"allowed: {', '.join(_KEYS)}."
+            f"allowed: {', '.join(_KEYS)}.",
+            fr=f"Le scénario {source} a une clé inconnue « {unknown[0]} »{did_you_mean(str(unknown[0]), _KEYS, 'fr')} ; "
+            f"clés permises : {', '.join(_KEYS)}.",
         )
     return Scenario(
         name=name,
@@ -176,19 +190,26 @@ def parse_scenario(text: str, name: str, source: str, is_json: bool) -> Scenario
 def _ids(document: Mapping[str, Any], key: str, source: str) -> tuple[str, ...]:
     values = document.get(key) or []
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise ScenarioError(f"In the scenario {source}, {key} must be a list of ids.")
+        raise ScenarioError(
+            f"In the scenario {source}, {key} must be a list of ids.",
+            fr=f"Dans le scénario {source}, {key} doit être une liste d'identifiants.",
+        )
     return tuple(values)
 
 
 def _hours(document: Mapping[str, Any], key: str, source: str) -> dict[str, float]:
     values = document.get(key) or {}
     if not isinstance(values, dict):
-        raise ScenarioError(f"In the scenario {source}, {key} must map ids to hours.")
+        raise ScenarioError(
+            f"In the scenario {source}, {key} must map ids to hours.",
+            fr=f"Dans le scénario {source}, {key} doit associer des identifiants à des heures.",
+        )
     hours: dict[str, float] = {}
     for item, value in values.items():
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise ScenarioError(
-                f'In the scenario {source}, {key} of "{item}" must be a number of hours, not {value!r}.'
+                f'In the scenario {source}, {key} of "{item}" must be a number of hours, not {value!r}.',
+                fr=f"Dans le scénario {source}, {key} de « {item} » doit être un nombre d'heures, pas {value!r}.",
             )
         hours[str(item)] = float(value)
     return hours
@@ -201,7 +222,10 @@ def _texts(document: Mapping[str, Any], key: str, source: str) -> dict[str, str]
     if isinstance(value, str):
         return {"fr": value, "en": value}
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise ScenarioError(f"In the scenario {source}, {key} must be text or {{fr: ..., en: ...}}.")
+        raise ScenarioError(
+            f"In the scenario {source}, {key} must be text or {{fr: ..., en: ...}}.",
+            fr=f"Dans le scénario {source}, {key} doit être un texte ou {{fr: ..., en: ...}}.",
+        )
     return {str(k): v for k, v in value.items()}
 
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 import typer
 
 from bascule.cli.context import Environment, set_environment
+from bascule.cli.reader_language import reader_language
 from bascule.errors import UserError
 
 _COMMAND_MODULES: tuple[str, ...] = (
@@ -56,18 +57,23 @@ def build_app() -> typer.Typer:
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run the CLI with these arguments and environment; return the exit code."""
-    set_environment(Environment(dict(os.environ if environ is None else environ)))
+    variables = dict(os.environ if environ is None else environ)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    set_environment(Environment(variables))
     app = build_app()
     try:
         # Standalone mode prints usage errors (exit 2) itself; our own errors come through here.
-        app(args=list(sys.argv[1:] if argv is None else argv), prog_name="bascule", standalone_mode=True)
+        app(args=arguments, prog_name="bascule", standalone_mode=True)
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except UserError as error:
-        print(f"Error: {error}", file=sys.stderr)
+        french = reader_language(arguments, variables) == "fr"
+        label = "Erreur :" if french else "Error:"
+        print(f"{label} {error.in_lang('fr' if french else 'en')}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
+        french = reader_language(arguments, variables) == "fr"
+        print("Interrompu." if french else "Interrupted.", file=sys.stderr)
         return 130
     return 0
 

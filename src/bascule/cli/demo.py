@@ -104,7 +104,10 @@ def demo_command(
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(f"Cannot create the folder {out}: {error.strerror or error}.") from None
+        raise UserError(
+            f"Cannot create the folder {out}: {error.strerror or error}.",
+            fr=f"Impossible de créer le dossier {out} : {error.strerror or error}.",
+        ) from None
     console = make_console()
     console.print(
         t("demo.intro", language, hospital=hospital_map.hospital.name, scenario=chosen.title_in(language)),

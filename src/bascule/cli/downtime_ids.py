@@ -79,7 +79,10 @@ def allocate_command(
     """Allocate the next N numbers of a station for a unit, record them in the store, print labels."""
     language = output_lang(lang)
     if labels is not None and not labels.parent.is_dir():
-        raise UserError(f"The folder {labels.parent} does not exist; create it first.")
+        raise UserError(
+            f"The folder {labels.parent} does not exist; create it first.",
+            fr=f"Le dossier {labels.parent} n'existe pas ; créez-le d'abord.",
+        )
     allocation = allocate(store, site=site, station=station, unit=unit, count=count, allocated_by=by or _by())
     numbers = allocation.numbers()
     console = make_console()

@@ -70,9 +70,15 @@ def draw_command(
 ) -> None:
     """Draw the dependency graph as SVG: assets left, applications, care processes right."""
     if scenario_argument and scenario:
-        raise UserError("Give the scenario once: either as the second argument or with --scenario.")
+        raise UserError(
+            "Give the scenario once: either as the second argument or with --scenario.",
+            fr="Donnez le scénario une seule fois : soit en second argument, soit avec --scenario.",
+        )
     if out.suffix.lower() != ".svg":
-        raise UserError(f"The drawing is SVG: give --out a file name ending in .svg, not {out.name!r}.")
+        raise UserError(
+            f"The drawing is SVG: give --out a file name ending in .svg, not {out.name!r}.",
+            fr=f"Le dessin est en SVG : donnez à --out un nom de fichier en .svg, pas {out.name!r}.",
+        )
     chosen_name = scenario_argument or scenario
     hospital_map, chosen = map_and_scenario(map_path, chosen_name, down, isolate, supplier)
     language = output_lang(lang, hospital_map)

@@ -47,10 +47,14 @@ def register(app: typer.Typer) -> None:
         for folder in anchor or ():
             if not folder.is_dir():
                 raise UserError(
-                    f"The anchor folder {folder} does not exist; mount the share or fix the path."
+                    f"The anchor folder {folder} does not exist; mount the share or fix the path.",
+                    fr=f"Le dossier d'ancrage {folder} n'existe pas ; montez le partage ou corrigez le chemin.",
                 )
         if pubkey is not None and not pubkey.is_file():
-            raise UserError(f"The public key {pubkey} does not exist; give the cell's minisign .pub file.")
+            raise UserError(
+                f"The public key {pubkey} does not exist; give the cell's minisign .pub file.",
+                fr=f"La clé publique {pubkey} n'existe pas ; donnez le fichier .pub minisign de la cellule.",
+            )
         from bascule.incident import wiring
 
         wiring.crisis_store(environment().variables, data, db)
@@ -78,9 +82,12 @@ def register(app: typer.Typer) -> None:
         from bascule.i18n import parse_lang
 
         if csv == pdf:
-            raise UserError("Choose one format: --csv or --pdf.")
+            raise UserError("Choose one format: --csv or --pdf.", fr="Choisissez un format : --csv ou --pdf.")
         if pdf and out is None:
-            raise UserError("A PDF needs a file: add --out journal.pdf.")
+            raise UserError(
+                "A PDF needs a file: add --out journal.pdf.",
+                fr="Un PDF a besoin d'un fichier : ajoutez --out journal.pdf.",
+            )
         language = parse_lang(lang)
         from bascule.incident import wiring
 

@@ -39,17 +39,24 @@ def _source(
 ) -> contextlib.AbstractContextManager[Path]:
     if (store is None) == (bundle is None):
         raise UserError(
-            "Give exactly one of --store FILE or --bundle BUNDLE (with --pubkey PUB, or a station folder)."
+            "Give exactly one of --store FILE or --bundle BUNDLE (with --pubkey PUB, or a station folder).",
+            fr="Donnez exactement un de --store FICHIER ou --bundle PAQUET (avec --pubkey PUB, ou un dossier de poste).",
         )
     if store is not None:
         if identity is not None or pubkey is not None:
-            raise UserError("--identity and --pubkey go with --bundle, not with --store.")
+            raise UserError(
+                "--identity and --pubkey go with --bundle, not with --store.",
+                fr="--identity et --pubkey vont avec --bundle, pas avec --store.",
+            )
         return store_from_file(store)
     assert bundle is not None
     trusted = trusted_bundle(bundle, pubkey)  # refused without --pubkey or a station folder
     identity_file = identity or trusted.identity
     if identity_file is None:
-        raise UserError(f"Opening the bundle {bundle} needs its age identity: add --identity KEY.")
+        raise UserError(
+            f"Opening the bundle {bundle} needs its age identity: add --identity KEY.",
+            fr=f"Ouvrir le paquet {bundle} demande son identité age : ajoutez --identity CLÉ.",
+        )
     passphrase = read_passphrase(passphrase_file) if passphrase_file else None
     return store_from_bundle(trusted.verified, identity_file, passphrase)
 
@@ -59,7 +66,9 @@ def _check_map(store: Path, hospital_map: HospitalMap, map_name: str) -> None:
     if hospital and hospital != hospital_map.hospital.id:
         raise UserError(
             f"The store is hospital {hospital!r} but the map {map_name} describes {hospital_map.hospital.id!r}; "
-            "give that hospital's map with --map."
+            "give that hospital's map with --map.",
+            fr=f"La base est celle de l'hôpital {hospital!r} mais la carte {map_name} décrit {hospital_map.hospital.id!r} ; "
+            "donnez la carte de cet hôpital avec --map.",
         )
 
 
@@ -123,16 +132,25 @@ def kits_command(
 ) -> None:
     """Print paper kits: cover, census, patient sheets with medication chart, blank forms, procedures."""
     if bool(unit) == all_units:
-        raise UserError("Give the care units to print with --unit UNIT (repeatable), or --all.")
+        raise UserError(
+            "Give the care units to print with --unit UNIT (repeatable), or --all.",
+            fr="Donnez les unités de soins à imprimer avec --unit UNITÉ (répétable), ou --all.",
+        )
     if paper not in PAPERS:
-        raise UserError(f"Unknown paper size {paper!r}; use a4 or letter.")
+        raise UserError(
+            f"Unknown paper size {paper!r}; use a4 or letter.",
+            fr=f"Format de papier inconnu {paper!r} ; utilisez a4 ou letter.",
+        )
     threshold = parse_duration(max_age, "--max-age")
     hospital_map = load_map(map_path)
     language = output_lang(lang, hospital_map)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(f"Cannot create the folder {out}: {error.strerror or error}.") from None
+        raise UserError(
+            f"Cannot create the folder {out}: {error.strerror or error}.",
+            fr=f"Impossible de créer le dossier {out} : {error.strerror or error}.",
+        ) from None
     with _source(store, bundle, identity, pubkey, passphrase_file) as store_path:
         _check_map(store_path, hospital_map, map_path)
         chosen = None if all_units else list(unit or ())

@@ -81,7 +81,10 @@ OutboxOption = Annotated[Path, typer.Option("--outbox", help="The outbox file (S
 def parse_rate(value: str) -> float:
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:/s)?\s*", value)
     if match is None or float(match.group(1)) <= 0:
-        raise UserError(f"--rate {value!r} is not a rate; write it like 100/s.")
+        raise UserError(
+            f"--rate {value!r} is not a rate; write it like 100/s.",
+            fr=f"--rate {value!r} n'est pas un débit ; écrivez-le comme 100/s.",
+        )
     return float(match.group(1))
 
 
@@ -128,7 +131,8 @@ def register(app: typer.Typer) -> None:
         number = call_centre or environment().get("BASCULE_CALL_CENTRE")
         if not number:
             raise UserError(
-                "Messages give the call-centre number: add --call-centre or set BASCULE_CALL_CENTRE."
+                "Messages give the call-centre number: add --call-centre or set BASCULE_CALL_CENTRE.",
+                fr="Les messages donnent le numéro du centre d'appels : ajoutez --call-centre ou définissez BASCULE_CALL_CENTRE.",
             )
         hospital_map, chosen = map_and_scenario(map_path, scenario, down, isolate, supplier)
         language = output_lang(lang, hospital_map)
@@ -137,10 +141,14 @@ def register(app: typer.Typer) -> None:
             normalise(number, country)
         except InvalidPhone as refused:
             raise UserError(
-                t("phone.call_centre", language, reason=refused.reason_in(language), country=country)
+                t("phone.call_centre", language, reason=refused.reason_in(language), country=country),
+                fr=t("phone.call_centre", "fr", reason=refused.reason_in("fr"), country=country),
             ) from None
         if approved_only and incident is None:
-            raise UserError("--approved-only reads the crisis cell's approvals: add --incident N.")
+            raise UserError(
+                "--approved-only reads the crisis cell's approvals: add --incident N.",
+                fr="--approved-only lit les approbations de la cellule de crise : ajoutez --incident N.",
+            )
         crisis = incident_store(data, db, incident)
         approvals = journal_approvals(crisis, incident)
         chosen = with_incident_hits(hospital_map, chosen, crisis, incident)
@@ -253,7 +261,10 @@ def register(app: typer.Typer) -> None:
                 report_wait_seconds=wait_reports,
             )
         except ValueError as error:
-            raise UserError(f"{str(error).capitalize()}.") from None
+            raise UserError(
+                f"{str(error).capitalize()}.",
+                fr="Le débit (--rate) doit être positif et --max-attempts valoir au moins 1.",
+            ) from None
         box = Outbox.open(outbox, create=False)
         receiver: Receiver | None = None
         chosen: Gateway
@@ -264,12 +275,16 @@ def register(app: typer.Typer) -> None:
                 url = urllib.parse.urlsplit(kannel_url)
                 if url.scheme != "http" or not url.hostname:
                     raise UserError(
-                        f"--kannel-url {kannel_url!r} must be an http:// address of Kannel's smsbox."
+                        f"--kannel-url {kannel_url!r} must be an http:// address of Kannel's smsbox.",
+                        fr=f"--kannel-url {kannel_url!r} doit être une adresse http:// du smsbox de Kannel.",
                     )
                 try:
                     receiver = ensure_receiver(outbox, dlr_port)
                 except ReceiverUnavailable as error:
-                    raise UserError(f"Cannot receive delivery reports: {error}.") from None
+                    raise UserError(
+                        f"Cannot receive delivery reports: {error}.",
+                        fr=f"Impossible de recevoir les accusés de remise : {error}.",
+                    ) from None
                 chosen = KannelGateway(
                     KannelSettings(
                         url.hostname,
@@ -285,7 +300,10 @@ def register(app: typer.Typer) -> None:
                 from bascule.notify.gateways.smtp import SmtpGateway, SmtpSettings
 
                 if not smtp_from:
-                    raise UserError("E-mails need a sender: add --smtp-from address@hospital.")
+                    raise UserError(
+                        "E-mails need a sender: add --smtp-from address@hospital.",
+                        fr="Les courriels ont besoin d'un expéditeur : ajoutez --smtp-from adresse@hopital.",
+                    )
                 chosen = SmtpGateway(
                     SmtpSettings(
                         smtp_host,
@@ -300,10 +318,16 @@ def register(app: typer.Typer) -> None:
                 from bascule.notify.gateways.file import FileGateway
 
                 if file is None:
-                    raise UserError("The file gateway writes to a file: add --file messages.jsonl.")
+                    raise UserError(
+                        "The file gateway writes to a file: add --file messages.jsonl.",
+                        fr="La passerelle file écrit dans un fichier : ajoutez --file messages.jsonl.",
+                    )
                 chosen = FileGateway(file)
             else:
-                raise UserError(f"Unknown gateway {gateway!r}; use kannel, smtp or file.")
+                raise UserError(
+                    f"Unknown gateway {gateway!r}; use kannel, smtp or file.",
+                    fr=f"Passerelle inconnue {gateway!r} ; utilisez kannel, smtp ou file.",
+                )
             from rich.progress import Progress
 
             counts = box.counts()
@@ -313,7 +337,10 @@ def register(app: typer.Typer) -> None:
                     task = progress.add_task(gateway, total=counts["queued"] + counts["sending"])
                     report = send_all(box, chosen, settings, lambda done: progress.advance(task, done))
             except GatewayStopped as error:
-                raise UserError(f"The gateway refused to send: {error}; check its settings.") from None
+                raise UserError(
+                    f"The gateway refused to send: {error}; check its settings.",
+                    fr=f"La passerelle a refusé d'envoyer : {error} ; vérifiez ses réglages.",
+                ) from None
             finally:
                 chosen.close()
         finally:
@@ -351,7 +378,10 @@ def register(app: typer.Typer) -> None:
             try:
                 serve_until_idle(box, dlr_port, "kannel", idle)
             except OSError as error:
-                raise UserError(f"Cannot listen on 127.0.0.1:{dlr_port} ({error.strerror}).") from None
+                raise UserError(
+                    f"Cannot listen on 127.0.0.1:{dlr_port} ({error.strerror}).",
+                    fr=f"Impossible d'écouter sur 127.0.0.1:{dlr_port} ({error.strerror}).",
+                ) from None
 
     @notify_app.command("status")
     def status(
@@ -399,7 +429,10 @@ def register(app: typer.Typer) -> None:
 
         language = parse_lang(lang)
         if csv_path is None and pdf_path is None:
-            raise UserError("Say where to write the list: add --csv FILE and/or --pdf FILE.")
+            raise UserError(
+                "Say where to write the list: add --csv FILE and/or --pdf FILE.",
+                fr="Dites où écrire la liste : ajoutez --csv FICHIER et/ou --pdf FICHIER.",
+            )
         with Outbox.open(outbox, create=False) as box:
             entries = call_list(
                 box,

@@ -50,10 +50,14 @@ def parse_started(values: list[str]) -> dict[str, StartedWork]:
             hours = math.nan
         if not equals or not node or not math.isfinite(hours) or (at_sign and not team):
             raise UserError(
-                f"--started takes ID=HOURS or ID=HOURS@TEAM (e.g. dc01=2.5@infra), not {value!r}."
+                f"--started takes ID=HOURS or ID=HOURS@TEAM (e.g. dc01=2.5@infra), not {value!r}.",
+                fr=f"--started prend ID=HEURES ou ID=HEURES@ÉQUIPE (p. ex. dc01=2.5@infra), pas {value!r}.",
             )
         if node in started:
-            raise UserError(f"--started names {node} twice; give it once.")
+            raise UserError(
+                f"--started names {node} twice; give it once.",
+                fr=f"--started nomme {node} deux fois ; donnez-le une seule fois.",
+            )
         started[node] = (hours, team) if team else hours
     return started
 
@@ -68,7 +72,10 @@ def parse_done(values: list[str], at: float) -> dict[str, float]:
         except ValueError:
             when = math.nan
         if not node or not math.isfinite(when):
-            raise UserError(f"--done takes ID or ID=HOURS (e.g. dc01=6), not {value!r}.")
+            raise UserError(
+                f"--done takes ID or ID=HOURS (e.g. dc01=6), not {value!r}.",
+                fr=f"--done prend ID ou ID=HEURES (p. ex. dc01=6), pas {value!r}.",
+            )
         done[node] = when
     return done
 
@@ -208,7 +215,10 @@ def plan_command(
     hospital_map, chosen = map_and_scenario(map_path, scenario, down, isolate, supplier)
     language = output_lang(lang, hospital_map)
     if gantt is not None and gantt.suffix.lower() not in (".svg", ".png"):
-        raise UserError(f"The Gantt chart must be a .svg or .png file, not {gantt.name}.")
+        raise UserError(
+            f"The Gantt chart must be a .svg or .png file, not {gantt.name}.",
+            fr=f"Le diagramme de Gantt doit être un fichier .svg ou .png, pas {gantt.name}.",
+        )
     under_way = parse_started(started or [])
 
     def solve() -> Plan:
@@ -246,7 +256,10 @@ def demo_part(
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(f"Cannot write the plan to {json_path}: {error.strerror or error}.") from error
+        raise UserError(
+            f"Cannot write the plan to {json_path}: {error.strerror or error}.",
+            fr=f"Impossible d'écrire le plan dans {json_path} : {error.strerror or error}.",
+        ) from error
     write_atomically(
         json_path, (json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n").encode(), ORDINARY
     )

@@ -95,7 +95,10 @@ def use_store(store: Path | None, variables: Mapping[str, str]) -> Path | None:
     if chosen is None:
         return None
     if not chosen.is_file():
-        raise UserError(t("serve.store_missing", _console_lang(variables), path=chosen))
+        raise UserError(
+            t("serve.store_missing", _console_lang(variables), path=chosen),
+            fr=t("serve.store_missing", "fr", path=chosen),
+        )
     os.environ["BASCULE_CRISIS_STORE"] = str(chosen.resolve())  # the web app's settings read it there
     return chosen.resolve()
 
@@ -156,7 +159,10 @@ def run_server(host: str, port: int, threads: int = 16) -> None:
         try:
             server = make_server(host, port, application, server_class=_Threaded, handler_class=_Quiet)
         except OSError as error:
-            raise UserError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
+            raise UserError(
+                f"Cannot listen on {host}:{port}: {error.strerror}.",
+                fr=f"Impossible d'écouter sur {host}:{port} : {error.strerror}.",
+            ) from None
         server.serve_forever()
         return
     try:
@@ -171,7 +177,10 @@ def run_server(host: str, port: int, threads: int = 16) -> None:
             _quiet=True,
         )
     except OSError as error:
-        raise UserError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
+        raise UserError(
+            f"Cannot listen on {host}:{port}: {error.strerror}.",
+            fr=f"Impossible d'écouter sur {host}:{port} : {error.strerror}.",
+        ) from None
 
 
 def allow_host(host: str, variables: dict[str, str]) -> None:
@@ -222,7 +231,10 @@ def register(app: typer.Typer) -> None:
         allow_host(host, variables)
         check_anchor_folders(anchor or ())
         if sign_key is not None and not sign_key.is_file():
-            raise UserError(f"The signing key {sign_key} does not exist; give a minisign .key file.")
+            raise UserError(
+                f"The signing key {sign_key} does not exist; give a minisign .key file.",
+                fr=f"La clé de signature {sign_key} n'existe pas ; donnez un fichier .key de minisign.",
+            )
         wiring.crisis_store(variables, data_dir, db, anchors=anchor or (), sign_key=sign_key)
         # The journal's key and checkpoint signer, found or made before the first request (a
         # missing key with entries in the journal stops here, in one sentence).

@@ -254,10 +254,15 @@ def _stated_time(value: str | None) -> datetime | None:
     if moment is None or moment.utcoffset() is None:
         raise UserError(
             f"--data-time {value!r} is not an ISO 8601 time with its offset; "
-            "write it like 2026-03-10T08:00:00+01:00 or 2026-03-10T07:00:00Z."
+            "write it like 2026-03-10T08:00:00+01:00 or 2026-03-10T07:00:00Z.",
+            fr=f"--data-time {value!r} n'est pas une heure ISO 8601 avec son décalage ; "
+            "écrivez-la comme 2026-03-10T08:00:00+01:00 ou 2026-03-10T07:00:00Z.",
         )
     if moment > datetime.now(UTC):
-        raise UserError(f"--data-time {value!r} is in the future; give the time the export was taken.")
+        raise UserError(
+            f"--data-time {value!r} is in the future; give the time the export was taken.",
+            fr=f"--data-time {value!r} est dans le futur ; donnez l'heure à laquelle l'export a été fait.",
+        )
     return moment.astimezone(UTC)
 
 
@@ -268,7 +273,8 @@ def _since(value: str | None) -> datetime | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise UserError(
-            f"--since {value!r} is not an ISO 8601 time; write it like 2026-03-10T08:00:00Z."
+            f"--since {value!r} is not an ISO 8601 time; write it like 2026-03-10T08:00:00Z.",
+            fr=f"--since {value!r} n'est pas une heure ISO 8601 ; écrivez-la comme 2026-03-10T08:00:00Z.",
         ) from None
     return moment.replace(tzinfo=UTC) if moment.utcoffset() is None else moment
 
@@ -279,7 +285,10 @@ def _password(path: Path | None) -> str | None:
     try:
         return path.read_text(encoding="utf-8").rstrip("\r\n")
     except OSError:
-        raise UserError(f"Cannot read the password file {path}; check its path and permissions.") from None
+        raise UserError(
+            f"Cannot read the password file {path}; check its path and permissions.",
+            fr=f"Impossible de lire le fichier de mot de passe {path} ; vérifiez son chemin et ses permissions.",
+        ) from None
 
 
 @snapshot_app.command("export")
@@ -291,13 +300,22 @@ def export_command(
     """Write the continuity store as FHIR R4 bulk data (one NDJSON file per resource type)."""
     language = parse_lang(lang)
     if not store_path.is_file():
-        raise UserError(f"There is no continuity store at {store_path}; check the path.")
+        raise UserError(
+            f"There is no continuity store at {store_path}; check the path.",
+            fr=f"Il n'y a pas de base de continuité à {store_path} ; vérifiez le chemin.",
+        )
     if folder.exists() and any(folder.glob("*.ndjson")):
-        raise UserError(f"The folder {folder} already holds NDJSON files; give an empty or new folder.")
+        raise UserError(
+            f"The folder {folder} already holds NDJSON files; give an empty or new folder.",
+            fr=f"Le dossier {folder} contient déjà des fichiers NDJSON ; donnez un dossier vide ou nouveau.",
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(f"Cannot create the folder {folder} ({error.strerror}).") from None
+        raise UserError(
+            f"Cannot create the folder {folder} ({error.strerror}).",
+            fr=f"Impossible de créer le dossier {folder} ({error.strerror}).",
+        ) from None
     with ContinuityStore.open(store_path, readonly=True) as store:
         counts = export_store(store, folder)
     make_console().print(t("feed.exported", language, count=sum(counts.values()), folder=folder))
@@ -357,15 +375,29 @@ def pull_command(
     if token is None and user is None:
         token = environment().get("BASCULE_FHIR_TOKEN") or None
     if (user is None) != (password_file is None):
-        raise UserError("Give both --user and --password-file for basic authentication, or neither.")
+        raise UserError(
+            "Give both --user and --password-file for basic authentication, or neither.",
+            fr="Donnez à la fois --user et --password-file pour l'authentification basique, ou aucun des deux.",
+        )
     if full and since is not None:
-        raise UserError("Give either --full or --since, not both.")
+        raise UserError(
+            "Give either --full or --since, not both.", fr="Donnez --full ou --since, pas les deux."
+        )
     if retries < 0 or count < 1:
-        raise UserError("--retries must be 0 or more and --count 1 or more.")
+        raise UserError(
+            "--retries must be 0 or more and --count 1 or more.",
+            fr="--retries doit valoir 0 ou plus et --count 1 ou plus.",
+        )
     if token is not None and user is not None:
-        raise UserError("Give either --token or --user/--password-file, not both.")
+        raise UserError(
+            "Give either --token or --user/--password-file, not both.",
+            fr="Donnez --token ou --user/--password-file, pas les deux.",
+        )
     if not store_path.parent.is_dir():
-        raise UserError(f"The folder {store_path.parent} does not exist; create it first.")
+        raise UserError(
+            f"The folder {store_path.parent} does not exist; create it first.",
+            fr=f"Le dossier {store_path.parent} n'existe pas ; créez-le d'abord.",
+        )
     password = _password(password_file)
     since_time = _since(since)
     source = HttpFhirSource(
@@ -473,9 +505,15 @@ def listen_command(
     language = parse_lang(lang)
     settings = map_settings(map_path)
     if not 0 <= port <= 65535:
-        raise UserError(f"--port {port} is not a TCP port; give a number from 1 to 65535.")
+        raise UserError(
+            f"--port {port} is not a TCP port; give a number from 1 to 65535.",
+            fr=f"--port {port} n'est pas un port TCP ; donnez un nombre de 1 à 65535.",
+        )
     if not store_path.parent.is_dir():
-        raise UserError(f"The folder {store_path.parent} does not exist; create it first.")
+        raise UserError(
+            f"The folder {store_path.parent} does not exist; create it first.",
+            fr=f"Le dossier {store_path.parent} n'existe pas ; créez-le d'abord.",
+        )
     console = make_console()
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
@@ -498,7 +536,8 @@ def listen_command(
                 await listener.serve(host, port, stop, ready)
             except OSError as error:
                 raise UserError(
-                    f"Cannot listen on {host}:{port} ({error.strerror}); choose another port."
+                    f"Cannot listen on {host}:{port} ({error.strerror}); choose another port.",
+                    fr=f"Impossible d'écouter sur {host}:{port} ({error.strerror}) ; choisissez un autre port.",
                 ) from None
 
         try:

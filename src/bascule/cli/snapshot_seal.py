@@ -223,7 +223,10 @@ def open_command(
     trusted = trusted_bundle(bundle, pubkey, state=state)
     identity_file = identity or trusted.identity
     if identity_file is None:
-        raise UserError(f"Opening {bundle} needs its age identity: add --identity KEY.")
+        raise UserError(
+            f"Opening {bundle} needs its age identity: add --identity KEY.",
+            fr=f"Ouvrir {bundle} demande son identité age : ajoutez --identity CLÉ.",
+        )
     passphrase = read_passphrase(passphrase_file) if passphrase_file else None
     identities = load_identities(identity_file, passphrase)
     opened = open_bundle(
@@ -267,7 +270,9 @@ def status_command(
     threshold = parse_duration(max_age, "--max-age") if max_age else DEFAULT_MAX_AGE
     console = make_console()
     if not folder.is_dir():
-        raise NotFoundError(f"The station folder {folder} does not exist.")
+        raise NotFoundError(
+            f"The station folder {folder} does not exist.", fr=f"Le dossier de poste {folder} n'existe pas."
+        )
     if not is_station(folder) and BundleFolder(folder).current() is None:
         console.print(t("seal.status_empty", language, folder=folder), style="bold red")
         raise typer.Exit(EXIT_STALE)
@@ -406,7 +411,11 @@ def demo_part(store_path: Path, out_dir: Path, lang: Lang, console: Console) -> 
     started = time.perf_counter()
     outcome = seal(request)
     if outcome.quarantined:
-        raise UserError(quarantine_sentence(outcome, None, lang), exit_code=EXIT_QUARANTINED)
+        raise UserError(
+            quarantine_sentence(outcome, None, "en"),
+            exit_code=EXIT_QUARANTINED,
+            fr=quarantine_sentence(outcome, None, "fr"),
+        )
     verified = verify_bundle(outcome.archive, load_public_key(keys_dir / "demo.pub"))
     console.print(
         t(

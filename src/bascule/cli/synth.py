@@ -52,9 +52,15 @@ def _anchor(at: str | None) -> datetime:
     try:
         moment = datetime.fromisoformat(at)
     except ValueError:
-        raise UserError(f"--at {at!r} is not an ISO 8601 time; write it like 2026-03-10T08:00:00Z.") from None
+        raise UserError(
+            f"--at {at!r} is not an ISO 8601 time; write it like 2026-03-10T08:00:00Z.",
+            fr=f"--at {at!r} n'est pas une heure ISO 8601 ; écrivez-la comme 2026-03-10T08:00:00Z.",
+        ) from None
     if moment.utcoffset() is None:
-        raise UserError(f"--at {at!r} has no time zone; add Z or an offset such as +01:00.")
+        raise UserError(
+            f"--at {at!r} has no time zone; add Z or an offset such as +01:00.",
+            fr=f"--at {at!r} n'a pas de fuseau horaire ; ajoutez Z ou un décalage comme +01:00.",
+        )
     return moment
 
 
@@ -98,10 +104,16 @@ def synth(
     """Make the synthetic hospital: fictional patients in the map's beds, with what downtime needs."""
     language = parse_lang(lang)
     if (store is None) == (ndjson is None):
-        raise UserError("Give exactly one of --store FILE or --ndjson DIR.")
+        raise UserError(
+            "Give exactly one of --store FILE or --ndjson DIR.",
+            fr="Donnez exactement un de --store FICHIER ou --ndjson DOSSIER.",
+        )
     anchor = _anchor(at)
     if store is not None and not store.parent.is_dir():
-        raise UserError(f"The folder {store.parent} does not exist; create it first.")
+        raise UserError(
+            f"The folder {store.parent} does not exist; create it first.",
+            fr=f"Le dossier {store.parent} n'existe pas ; créez-le d'abord.",
+        )
     console = make_console()
     started = time.perf_counter()
     with make_console(stderr=True).status(t("synth.building", language)):

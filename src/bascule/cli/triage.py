@@ -82,7 +82,10 @@ def parse_day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UserError(f"--from {value!r} is not a date; write it like 2026-03-10.") from None
+        raise UserError(
+            f"--from {value!r} is not a date; write it like 2026-03-10.",
+            fr=f"--from {value!r} n'est pas une date ; écrivez-la comme 2026-03-10.",
+        ) from None
 
 
 def run_triage(
@@ -96,7 +99,7 @@ def run_triage(
     from bascule.snapshot.store import ContinuityStore
 
     if days < 1:
-        raise UserError("--days must be at least 1.")
+        raise UserError("--days must be at least 1.", fr="--days doit valoir au moins 1.")
     day = parse_day(first)
     with ContinuityStore.open(store_path, readonly=True) as store:
         return triage_window(hospital_map, scenario, store, day, days, approvals)
@@ -208,7 +211,9 @@ def write_proposals(path: Path, run: TriageRun) -> None:
     elif path.suffix.lower() == ".json":
         text = json.dumps([p.to_json() for p in run.proposals], ensure_ascii=False, indent=1) + "\n"
     else:
-        raise UserError(f"--out {path} must end in .json or .csv.")
+        raise UserError(
+            f"--out {path} must end in .json or .csv.", fr=f"--out {path} doit se terminer par .json ou .csv."
+        )
     write_atomically(path, text.encode("utf-8"), PRIVATE)  # proposals name patients' activities
 
 
@@ -216,7 +221,10 @@ def incident_store(data: Path | None, db: Path | None, incident: int | None) -> 
     """The crisis database holding `incident` (None without one)."""
     if incident is None:
         if data is not None or db is not None:
-            raise UserError("Name the incident whose approvals to use: add --incident N.")
+            raise UserError(
+                "Name the incident whose approvals to use: add --incident N.",
+                fr="Nommez l'incident dont il faut utiliser les approbations : ajoutez --incident N.",
+            )
         return None
     from bascule.incident import wiring
 

@@ -22,7 +22,8 @@ def _password(password_file: Path | None) -> str:
             return password_file.read_text(encoding="utf-8").splitlines()[0]
         except (OSError, IndexError, UnicodeDecodeError):
             raise UserError(
-                f"Cannot read a password from {password_file}; put it on the first line."
+                f"Cannot read a password from {password_file}; put it on the first line.",
+                fr=f"Impossible de lire un mot de passe dans {password_file} ; mettez-le sur la première ligne.",
             ) from None
     password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     return password
@@ -111,7 +112,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Lift a sign-in lockout (too many failed passwords) of an account or an address."""
         if (name is None) == (address is None):
-            raise UserError("Give an account name or --address ADDRESS, not both.")
+            raise UserError(
+                "Give an account name or --address ADDRESS, not both.",
+                fr="Donnez un nom de compte ou --address ADRESSE, pas les deux.",
+            )
         kind, value = ("username", name) if name is not None else ("address", address or "")
         removed = _accounts(data, db).unlock(kind, value, "cli", "en")
         typer.echo(f"{value}: {'unlocked' if removed else 'was not locked'}.")

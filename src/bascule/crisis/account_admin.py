@@ -38,7 +38,7 @@ class AccountRefused(UserError):
 
 
 def _refuse(key: str, lang: Lang, **params: object) -> AccountRefused:
-    return AccountRefused(t(f"crisis.{key}", lang, **params))
+    return AccountRefused(t(f"crisis.{key}", lang, **params), fr=t(f"crisis.{key}", "fr", **params))
 
 
 def _account(name: str, lang: Lang) -> Account:
@@ -76,7 +76,7 @@ def reset_password(name: str, password: str, actor: str, lang: Lang) -> Account:
     account = _account(name, lang)
     problem = password_problems(password, account, lang)
     if problem is not None:
-        raise AccountRefused(problem)
+        raise AccountRefused(problem, fr=password_problems(password, account, "fr"))
     account.set_password(password)
     with transaction.atomic():
         account.save(update_fields=["password"])

@@ -17,15 +17,24 @@ class DjangoAccountBook:
     def add(self, name: str, role: str, password: str, actor: str) -> None:
         roles = [r.value for r in Role]
         if role not in roles:
-            raise UserError(f"Unknown role {role!r}; use one of {', '.join(roles)}.")
+            raise UserError(
+                f"Unknown role {role!r}; use one of {', '.join(roles)}.",
+                fr=f"Rôle inconnu {role!r} ; utilisez l'un de {', '.join(roles)}.",
+            )
         if Account.objects.filter(username=name).exists():
-            raise UserError(f"The account {name!r} already exists; choose another name.")
+            raise UserError(
+                f"The account {name!r} already exists; choose another name.",
+                fr=f"Le compte {name!r} existe déjà ; choisissez un autre nom.",
+            )
         account = Account(username=name, role=role)
         try:
             account.full_clean(exclude=["password"])
             validate_password(password, account)
         except ValidationError as error:
-            raise UserError(f"The account {name!r} was not created: {' '.join(error.messages)}") from None
+            raise UserError(
+                f"The account {name!r} was not created: {' '.join(error.messages)}",
+                fr=f"Le compte {name!r} n'a pas été créé : {account_admin.password_problems(password, account, 'fr') or ' '.join(error.messages)}",
+            ) from None
         account.set_password(password)
         with transaction.atomic():
             account.save()

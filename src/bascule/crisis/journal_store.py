@@ -88,7 +88,9 @@ def anchoring() -> Anchoring:
             if count and not _written_before_keys(folder):
                 raise JournalKeyMissing(
                     f"The journal's key {key_path(folder)} is missing while the journal holds {count} "
-                    "entries: restore it from a backup; without it nothing can vouch for the journal."
+                    "entries: restore it from a backup; without it nothing can vouch for the journal.",
+                    fr=f"La clé du journal {key_path(folder)} manque alors que le journal contient {count} "
+                    "entrées : restaurez-la depuis une sauvegarde ; sans elle, rien ne peut garantir le journal.",
                 )
             legacy = count
             key = create_key(folder)

@@ -64,7 +64,10 @@ def migrate_schema() -> None:
     try:
         call_command("migrate", interactive=False, verbosity=0)
     except OperationalError as error:
-        raise UserError(f"Cannot open the crisis database: {error}.") from None
+        raise UserError(
+            f"Cannot open the crisis database: {error}.",
+            fr=f"Impossible d'ouvrir la base de crise : {error}.",
+        ) from None
 
 
 def from_environment(

@@ -24,7 +24,10 @@ def load_or_create_secret_key(data_dir: Path) -> str:
     except FileExistsError:
         key = path.read_text(encoding="ascii").strip()
         if len(key) < 50:
-            raise UserError(f"The secret key in {path} is too short; delete it to make a new one.") from None
+            raise UserError(
+                f"The secret key in {path} is too short; delete it to make a new one.",
+                fr=f"La clé secrète dans {path} est trop courte ; supprimez-la pour en créer une nouvelle.",
+            ) from None
         return key
     key = secrets.token_urlsafe(64)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
@@ -38,7 +41,10 @@ def database_settings(environ: Mapping[str, str], data_dir: Path) -> dict[str, A
     if url:
         parts = urlsplit(url)
         if parts.scheme not in ("postgres", "postgresql"):
-            raise UserError(f"DATABASE_URL must start with postgresql://, not {parts.scheme}://.")
+            raise UserError(
+                f"DATABASE_URL must start with postgresql://, not {parts.scheme}://.",
+                fr=f"DATABASE_URL doit commencer par postgresql://, pas {parts.scheme}://.",
+            )
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),

@@ -41,7 +41,8 @@ class TlsSettings:
             proxies = tuple(ipaddress.ip_network(item, strict=False) for item in listed if item)
         except ValueError as error:
             raise UserError(
-                f"BASCULE_CRISIS_TRUSTED_PROXIES: {error}; give addresses or networks separated by commas."
+                f"BASCULE_CRISIS_TRUSTED_PROXIES: {error}; give addresses or networks separated by commas.",
+                fr=f"BASCULE_CRISIS_TRUSTED_PROXIES : {error} ; donnez des adresses ou des réseaux séparés par des virgules.",
             ) from None
         return cls(enabled, proxies or (_LOOPBACK if enabled else ()))
 

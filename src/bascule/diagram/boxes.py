@@ -138,7 +138,11 @@ def focus_nodes(hospital_map: HospitalMap, focus: Iterable[str]) -> list[str]:
         if node_id not in nodes:
             close = difflib.get_close_matches(node_id, list(nodes), n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
-            raise UserError(f'Cannot focus on "{node_id}": the map has no such node{hint}.')
+            indice = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
+            raise UserError(
+                f'Cannot focus on "{node_id}": the map has no such node{hint}.',
+                fr=f"Impossible de centrer sur « {node_id} » : la carte n'a pas ce nœud{indice}.",
+            )
     needs: dict[str, list[str]] = {node_id: [] for node_id in nodes}
     needed_by: dict[str, list[str]] = {node_id: [] for node_id in nodes}
     for node in nodes.values():
@@ -176,7 +180,8 @@ def build(
     if affected_only:
         if impact is None:
             raise UserError(
-                "Drawing only what is affected needs a scenario or hits (--down, --isolate, --supplier)."
+                "Drawing only what is affected needs a scenario or hits (--down, --isolate, --supplier).",
+                fr="Ne dessiner que ce qui est touché demande un scénario ou des pannes (--down, --isolate, --supplier).",
             )
         shown = [node_id for node_id in shown if impact.status(node_id) != "up"]
     shown_set = set(shown)

@@ -47,7 +47,9 @@ def draw_svg(
     if max_boxes is not None and len(graph.boxes) > max_boxes:
         raise UserError(
             f"The drawing would have {len(graph.boxes)} boxes, too many to read (at most {max_boxes}); "
-            "draw part of the map with --focus ID or --affected-only."
+            "draw part of the map with --focus ID or --affected-only.",
+            fr=f"Le dessin aurait {len(graph.boxes)} cases, trop pour être lisible (au plus {max_boxes}) ; "
+            "dessinez une partie de la carte avec --focus ID ou --affected-only.",
         )
     placement = place(graph, left=MARGIN, top=0.0)
     header, header_height, header_width = draw_header(
@@ -124,6 +126,9 @@ def draw_to_file(
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(f"Cannot write the drawing to {target}: {error.strerror or error}.") from error
+        raise UserError(
+            f"Cannot write the drawing to {target}: {error.strerror or error}.",
+            fr=f"Impossible d'écrire le dessin dans {target} : {error.strerror or error}.",
+        ) from error
     write_atomically(target, content, ORDINARY)  # the map's drawing: no patient data
     return target

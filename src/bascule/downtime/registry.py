@@ -54,7 +54,10 @@ def _stamp(moment: datetime) -> str:
 @contextmanager
 def _connection(store_path: Path) -> Iterator[sqlite3.Connection]:
     if not store_path.is_file():
-        raise NotFoundError(f"There is no continuity store at {store_path}; check the path.")
+        raise NotFoundError(
+            f"There is no continuity store at {store_path}; check the path.",
+            fr=f"Il n'y a pas de base de continuité à {store_path} ; vérifiez le chemin.",
+        )
     # Opening it once for writing brings its schema up to date (the downtime_ids table).
     with ContinuityStore.open(store_path):
         pass
@@ -70,7 +73,10 @@ def _check_unit(store_path: Path, unit: str) -> None:
     with ContinuityStore.open(store_path, readonly=True) as store:
         known = [info.id for info in store.units()]
     if unit not in known:
-        raise UserError(f"The store {store_path} has no care unit {unit!r}{did_you_mean(unit, known)}.")
+        raise UserError(
+            f"The store {store_path} has no care unit {unit!r}{did_you_mean(unit, known)}.",
+            fr=f"La base {store_path} n'a pas d'unité de soins {unit!r}{did_you_mean(unit, known, 'fr')}.",
+        )
 
 
 def allocate(
@@ -88,9 +94,15 @@ def allocate(
         site_code = normalise_code(site, "site")
         station_code = normalise_code(station, "station")
     except ValueError as error:
-        raise UserError(str(error)) from None
+        raise UserError(
+            str(error),
+            fr=f"Les codes de site et de poste ({site!r}, {station!r}) doivent avoir 1 à 8 lettres ou chiffres (sans tirets ni espaces).",
+        ) from None
     if not 1 <= count <= MAX_PER_ALLOCATION:
-        raise UserError(f"Allocate between 1 and {MAX_PER_ALLOCATION} numbers at a time (asked: {count}).")
+        raise UserError(
+            f"Allocate between 1 and {MAX_PER_ALLOCATION} numbers at a time (asked: {count}).",
+            fr=f"Allouez entre 1 et {MAX_PER_ALLOCATION} numéros à la fois (demandé : {count}).",
+        )
     moment = at or datetime.now(UTC)
     with _connection(store_path) as connection:
         _check_unit(store_path, unit)
@@ -105,7 +117,9 @@ def allocate(
             if last > MAX_SEQUENCE:
                 raise UserError(
                     f"Station {station_code} of site {site_code} has used up its numbers; "
-                    "give this station a new code."
+                    "give this station a new code.",
+                    fr=f"Le poste {station_code} du site {site_code} a épuisé ses numéros ; "
+                    "donnez un nouveau code à ce poste.",
                 )
             stamp = _stamp(moment)
             rows = [
@@ -150,4 +164,7 @@ def record_mapping(store_path: Path, number: DowntimeNumber, mrn: str, at: datet
             (mrn, moment, moment, number.record_id),
         ).rowcount
     if changed == 0:
-        raise NotFoundError(f"The downtime number {number} was never allocated in {store_path}.")
+        raise NotFoundError(
+            f"The downtime number {number} was never allocated in {store_path}.",
+            fr=f"Le numéro de mode dégradé {number} n'a jamais été alloué dans {store_path}.",
+        )

@@ -31,7 +31,10 @@ def write_gantt(
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
-        raise UserError(f"The Gantt chart must be a .svg or .png file, not {target.name}.")
+        raise UserError(
+            f"The Gantt chart must be a .svg or .png file, not {target.name}.",
+            fr=f"Le diagramme de Gantt doit être un fichier .svg ou .png, pas {target.name}.",
+        )
     content = (
         gantt_svg(plan, hospital_map, lang).encode("utf-8")
         if suffix == ".svg"
@@ -40,7 +43,10 @@ def write_gantt(
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(f"Cannot write the Gantt chart to {target}: {error.strerror or error}.") from error
+        raise UserError(
+            f"Cannot write the Gantt chart to {target}: {error.strerror or error}.",
+            fr=f"Impossible d'écrire le diagramme de Gantt dans {target} : {error.strerror or error}.",
+        ) from error
     write_atomically(target, content, ORDINARY)  # the restoration plan: no patient data
     return target
 

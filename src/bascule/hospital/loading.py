@@ -59,14 +59,25 @@ def load_map(path: str | Path) -> HospitalMap:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise NotFoundError(
-            f"There is no map at {path}; give the path of a .yaml or .json map, or 'demo'."
+            f"There is no map at {path}; give the path of a .yaml or .json map, or 'demo'.",
+            fr=f"Il n'y a pas de carte à {path} ; donnez le chemin d'une carte .yaml ou .json, ou 'demo'.",
         ) from None
     except IsADirectoryError:
-        raise NotFoundError(f"{path} is a folder; give the path of a .yaml or .json map file.") from None
+        raise NotFoundError(
+            f"{path} is a folder; give the path of a .yaml or .json map file.",
+            fr=f"{path} est un dossier ; donnez le chemin d'un fichier de carte .yaml ou .json.",
+        ) from None
     except UnicodeDecodeError:
-        raise MapError(str(path), [f"{path}: the file is not UTF-8 text"]) from None
+        raise MapError(
+            str(path),
+            [f"{path}: the file is not UTF-8 text"],
+            fr_problems=[f"{path} : le fichier n'est pas du texte UTF-8"],
+        ) from None
     except OSError as error:
-        raise NotFoundError(f"Cannot read the map {path}: {error.strerror}.") from None
+        raise NotFoundError(
+            f"Cannot read the map {path}: {error.strerror}.",
+            fr=f"Impossible de lire la carte {path} : {error.strerror}.",
+        ) from None
     return load_map_text(text, source=str(path), is_json=file.suffix.lower() == ".json")
 
 
@@ -77,7 +88,11 @@ def load_map_text(text: str, *, source: str = "<map>", is_json: bool = False) ->
             problems = validate(document)
         except RecursionError:
             # Lists in lists thousands deep: no map is shaped so, and the parsers recurse on it.
-            raise MapError(source, [f"{source}: nested too deeply to be a map"]) from None
+            raise MapError(
+                source,
+                [f"{source}: nested too deeply to be a map"],
+                fr_problems=[f"{source} : imbriqué trop profondément pour être une carte"],
+            ) from None
         if problems:
             raise MapError(source, _locate(problems, text, source))
         return build_map(document, source)
@@ -88,16 +103,28 @@ def _parse(text: str, source: str, is_json: bool) -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as error:
-            raise MapError(source, [f"{source}:{error.lineno}: malformed JSON: {error.msg}"]) from None
+            raise MapError(
+                source,
+                [f"{source}:{error.lineno}: malformed JSON: {error.msg}"],
+                fr_problems=[f"{source}:{error.lineno} : JSON mal formé : {error.msg}"],
+            ) from None
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = error.problem or error.context or "unreadable"
-        raise MapError(source, [f"{source}{line}: malformed YAML: {problem}"]) from None
+        raise MapError(
+            source,
+            [f"{source}{line}: malformed YAML: {problem}"],
+            fr_problems=[f"{source}{line} : YAML mal formé : {problem}"],
+        ) from None
     except yaml.YAMLError as error:
-        raise MapError(source, [f"{source}: malformed YAML: {error}"]) from None
+        raise MapError(
+            source,
+            [f"{source}: malformed YAML: {error}"],
+            fr_problems=[f"{source} : YAML mal formé : {error}"],
+        ) from None
 
 
 def _locate(problems: list[Problem], text: str, source: str) -> list[str]:

@@ -23,10 +23,12 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     return best
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """' (did you mean "lims"?)' when a close candidate exists, else ''."""
+def did_you_mean(word: str, candidates: Iterable[str], lang: str = "en") -> str:
+    """' (did you mean "lims"?)' when a close candidate exists, else ''; in French with lang="fr"."""
     match = closest(word, candidates)
-    return f' (did you mean "{match}"?)' if match else ""
+    if not match:
+        return ""
+    return f" (vouliez-vous dire « {match} » ?)" if lang == "fr" else f' (did you mean "{match}"?)'
 
 
 def missing(kind: str, wanted: Iterable[str], known: Sequence[str], where: str = "") -> list[str]:

@@ -1,5 +1,5 @@
 """Why a use-case of an incident refuses: one sentence each, and the values a face needs to say it
-in the user's language (web pages translate them; the CLI prints the English sentence)."""
+in the user's language (web pages translate them; the CLI prints the sentence in the reader's language)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from bascule.errors import NotFoundError, UserError
 
 class NoSuchIncident(NotFoundError):
     def __init__(self, incident_id: int) -> None:
-        super().__init__(f"There is no incident {incident_id} in the crisis database; check the number.")
+        super().__init__(
+            f"There is no incident {incident_id} in the crisis database; check the number.",
+            fr=f"Il n'y a pas d'incident {incident_id} dans la base de crise ; vérifiez le numéro.",
+        )
         self.incident_id = incident_id
 
 
@@ -17,13 +20,18 @@ class UnknownTarget(UserError):
 
     def __init__(self, target: str) -> None:
         shown = target[:128]
-        super().__init__(f'"{shown}" is not something this incident knows; pick it from the list.')
+        super().__init__(
+            f'"{shown}" is not something this incident knows; pick it from the list.',
+            fr=f"« {shown} » n'est pas connu de cet incident ; choisissez-le dans la liste.",
+        )
         self.target = shown
 
 
 class AlreadyHit(UserError):
     def __init__(self, target: str) -> None:
-        super().__init__(f"{target} is already declared hit.", exit_code=2)
+        super().__init__(
+            f"{target} is already declared hit.", fr=f"{target} est déjà déclaré touché.", exit_code=2
+        )
         self.target = target
 
 
@@ -31,7 +39,10 @@ class ConfirmationNeeded(UserError):
     """An isolation is declared only after its what-if was seen and confirmed."""
 
     def __init__(self, segment: str) -> None:
-        super().__init__(f"Isolating {segment} must be confirmed after its what-if.")
+        super().__init__(
+            f"Isolating {segment} must be confirmed after its what-if.",
+            fr=f"L'isolement de {segment} doit être confirmé après sa simulation.",
+        )
         self.segment = segment
 
 
@@ -39,13 +50,13 @@ class MissingField(UserError):
     """A form field the use-case needs is empty (`field` names it: title, owner, due...)."""
 
     def __init__(self, field: str) -> None:
-        super().__init__(f"The {field} is missing.")
+        super().__init__(f"The {field} is missing.", fr=f"Le champ {field} manque.")
         self.field = field
 
 
 class InvalidField(UserError):
     def __init__(self, field: str) -> None:
-        super().__init__(f"The {field} is not valid.")
+        super().__init__(f"The {field} is not valid.", fr=f"Le champ {field} n'est pas valide.")
         self.field = field
 
 
@@ -55,6 +66,7 @@ class NotAnId(UserError):
     def __init__(self, target: str) -> None:
         shown = target[:128]
         super().__init__(
-            f'"{shown}" cannot be written in the crisis journal; rename it in the map without spaces.'
+            f'"{shown}" cannot be written in the crisis journal; rename it in the map without spaces.',
+            fr=f"« {shown} » ne peut pas être écrit dans le journal de crise ; renommez-le dans la carte sans espaces.",
         )
         self.target = shown

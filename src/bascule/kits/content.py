@@ -81,7 +81,10 @@ def procedures_for_unit(hospital_map: HospitalMap, unit_id: str) -> UnitProcedur
 def data_time_of(store: ContinuityStore) -> datetime:
     moment = store.data_time or store.refreshed_at
     if moment is None:
-        raise UserError(f"The store {store.path} holds no data yet (no refresh recorded); fill it first.")
+        raise UserError(
+            f"The store {store.path} holds no data yet (no refresh recorded); fill it first.",
+            fr=f"La base {store.path} ne contient encore aucune donnée (aucune actualisation enregistrée) ; remplissez-la d'abord.",
+        )
     return moment
 
 
@@ -92,7 +95,9 @@ def check_units(store: ContinuityStore, wanted: list[str]) -> list[str]:
         if unit_id not in known:
             raise UserError(
                 f"The store {store.path} has no care unit {unit_id!r}{did_you_mean(unit_id, known)}; "
-                f"its units are {', '.join(known[:12])}{' …' if len(known) > 12 else ''}."
+                f"its units are {', '.join(known[:12])}{' …' if len(known) > 12 else ''}.",
+                fr=f"La base {store.path} n'a pas d'unité de soins {unit_id!r}{did_you_mean(unit_id, known, 'fr')} ; "
+                f"ses unités sont {', '.join(known[:12])}{' …' if len(known) > 12 else ''}.",
             )
     return list(dict.fromkeys(wanted))
 
@@ -103,7 +108,10 @@ def gather(
     data_time = data_time_of(store)
     found = store.census(at=data_time, unit_id=unit_id)
     if not found:
-        raise UserError(f"The store {store.path} has no care unit {unit_id!r}.")
+        raise UserError(
+            f"The store {store.path} has no care unit {unit_id!r}.",
+            fr=f"La base {store.path} n'a pas d'unité de soins {unit_id!r}.",
+        )
     census = found[0]
     start = data_time.replace(minute=0, second=0, microsecond=0)
     end = start + timedelta(hours=MAR_HOURS)

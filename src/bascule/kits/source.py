@@ -33,7 +33,10 @@ def _current(store: Path, scratch: Path) -> Path:
 @contextlib.contextmanager
 def store_from_file(store: Path) -> Iterator[Path]:
     if not store.is_file():
-        raise NotFoundError(f"There is no continuity store at {store}; check the path.")
+        raise NotFoundError(
+            f"There is no continuity store at {store}; check the path.",
+            fr=f"Il n'y a pas de base de continuité à {store} ; vérifiez le chemin.",
+        )
     with _scratch() as scratch:
         yield _current(store, scratch)
 

@@ -151,10 +151,14 @@ class Outbox:
         file = Path(path)
         if not create and not file.is_file():
             raise NotFoundError(
-                f"There is no outbox at {file}; queue messages first with `bascule notify queue`."
+                f"There is no outbox at {file}; queue messages first with `bascule notify queue`.",
+                fr=f"Il n'y a pas de file d'envoi à {file} ; mettez d'abord des messages en file avec `bascule notify queue`.",
             )
         if not file.parent.is_dir():
-            raise NotFoundError(f"The folder {file.parent} does not exist; create it first.")
+            raise NotFoundError(
+                f"The folder {file.parent} does not exist; create it first.",
+                fr=f"Le dossier {file.parent} n'existe pas ; créez-le d'abord.",
+            )
         create_private(file)  # contact data of patients: owner only, and so are its WAL and journal
         try:
             connection = sqlite3.connect(file, isolation_level=None, check_same_thread=False, timeout=30)
@@ -163,7 +167,10 @@ class Outbox:
             connection.execute("PRAGMA synchronous = FULL")
             connection.executescript(SCHEMA)
         except sqlite3.DatabaseError as error:
-            raise UserError(f"{file} is not a readable outbox ({error}); check the path.") from None
+            raise UserError(
+                f"{file} is not a readable outbox ({error}); check the path.",
+                fr=f"{file} n'est pas une file d'envoi lisible ({error}) ; vérifiez le chemin.",
+            ) from None
         return cls(connection, file)
 
     def close(self) -> None:

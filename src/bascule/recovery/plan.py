@@ -179,7 +179,10 @@ def plan(
         down, isolate, suppliers = scenario.down, scenario.isolate, scenario.suppliers
         reconnect, supplier_back = scenario.reconnect, scenario.supplier_back
     if not time_limit > 0:
-        raise UserError(f"The time limit must be a positive number of seconds, not {time_limit}.")
+        raise UserError(
+            f"The time limit must be a positive number of seconds, not {time_limit}.",
+            fr=f"La limite de temps doit être un nombre positif de secondes, pas {time_limit}.",
+        )
     deadline = time.monotonic() + time_limit
     problem = build_problem(
         hospital_map,

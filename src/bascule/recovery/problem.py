@@ -22,6 +22,14 @@ from bascule.hospital.model import PRIORITY_WEIGHTS, CareProcess, HospitalMap
 from bascule.hospital.naming import did_you_mean
 
 NEVER = math.inf
+# The French words for the kinds of ids and times named in refusals.
+_QUOI = {
+    "node": "nœud",
+    "segment": "segment",
+    "supplier": "fournisseur",
+    "reconnection": "reconnexion",
+    "supplier return": "retour fournisseur",
+}
 
 # A started task: since when (hours) and, when known, on which team.
 StartedWork = float | tuple[float, str | None]
@@ -110,19 +118,31 @@ def build_problem(
     for what, times in (("reconnection", reconnect), ("supplier return", supplier_back)):
         for key, hours in times.items():
             if not math.isfinite(hours) or hours < 0:
-                raise ScenarioError(f"The {what} time of {key} must be a number of hours, not {hours}.")
+                raise ScenarioError(
+                    f"The {what} time of {key} must be a number of hours, not {hours}.",
+                    fr=f"L'heure de {_QUOI.get(what, what)} de {key} doit être un nombre d'heures, pas {hours}.",
+                )
     if not math.isfinite(at) or at < 0:
-        raise UserError(f"The plan's time --at must be a number of hours from the incident, not {at}.")
+        raise UserError(
+            f"The plan's time --at must be a number of hours from the incident, not {at}.",
+            fr=f"L'heure du plan --at doit être un nombre d'heures depuis l'incident, pas {at}.",
+        )
     finished = dict(done) if isinstance(done, Mapping) else dict.fromkeys(done, at)
     done_ids = set(_progress_ids(finished, nodes, down_ids, "done"))
     for node_id, hours in finished.items():
         if not math.isfinite(hours) or not 0 <= hours <= at:
-            raise UserError(f"{node_id} was done at {hours} h; give a time between 0 and now ({at} h).")
+            raise UserError(
+                f"{node_id} was done at {hours} h; give a time between 0 and now ({at} h).",
+                fr=f"{node_id} a été terminé à {hours} h ; donnez une heure entre 0 et maintenant ({at} h).",
+            )
     started = dict(started or {})
     _progress_ids(started, nodes, down_ids, "started")
     both = sorted(done_ids & set(started))
     if both:
-        raise UserError(f"{both[0]} cannot be both done and started; give it only once.")
+        raise UserError(
+            f"{both[0]} cannot be both done and started; give it only once.",
+            fr=f"{both[0]} ne peut pas être à la fois terminé et commencé ; donnez-le une seule fois.",
+        )
 
     order = _dependency_order(hospital_map)
     index = {node_id: i for i, node_id in enumerate(order)}
@@ -147,10 +167,15 @@ def build_problem(
         if not eligible[node_id] and node.skills:
             raise UserError(
                 f"No team can restore {node_id}: it needs one of the skills {', '.join(node.skills)}; "
-                "give one of them to a team in the map."
+                "give one of them to a team in the map.",
+                fr=f"Aucune équipe ne peut restaurer {node_id} : il lui faut l'une des compétences {', '.join(node.skills)} ; "
+                "donnez l'une d'elles à une équipe dans la carte.",
             )
         if not eligible[node_id]:
-            raise UserError(f"No team can restore {node_id}: the map has no teams; add the IT teams to it.")
+            raise UserError(
+                f"No team can restore {node_id}: the map has no teams; add the IT teams to it.",
+                fr=f"Aucune équipe ne peut restaurer {node_id} : la carte n'a pas d'équipes ; ajoutez-y les équipes informatiques.",
+            )
     under_way = _assign_started(started, eligible, hospital_map, at)
     tasks: list[RestorationTask] = []
     task_of: list[int | None] = [None] * len(order)
@@ -183,7 +208,10 @@ def _known(ids: Iterable[str], known: Iterable[str], what: str) -> list[str]:
     ids = list(ids)
     for item in ids:
         if item not in known:
-            raise ScenarioError(f'The map has no {what} "{item}"{did_you_mean(item, known)}.')
+            raise ScenarioError(
+                f'The map has no {what} "{item}"{did_you_mean(item, known)}.',
+                fr=f"La carte n'a pas de {_QUOI.get(what, what)} « {item} »{did_you_mean(item, known, 'fr')}.",
+            )
     return ids
 
 
@@ -193,11 +221,16 @@ def _progress_ids(
     ids = list(ids)
     for item in ids:
         if item not in nodes:
-            raise UserError(f'--{flag} names "{item}", which is not in the map{did_you_mean(item, nodes)}.')
+            raise UserError(
+                f'--{flag} names "{item}", which is not in the map{did_you_mean(item, nodes)}.',
+                fr=f"--{flag} nomme « {item} », qui n'est pas dans la carte{did_you_mean(item, nodes, 'fr')}.",
+            )
         if item not in down:
             raise UserError(
                 f'--{flag} names "{item}", which is not declared down, so it has no restoration task'
-                f"{did_you_mean(item, down)}."
+                f"{did_you_mean(item, down)}.",
+                fr=f"--{flag} nomme « {item} », qui n'est pas déclaré en panne et n'a donc pas de tâche de restauration"
+                f"{did_you_mean(item, down, 'fr')}.",
             )
     return ids
 
@@ -224,20 +257,35 @@ def _assign_started(
     for node_id, work in started.items():
         since, team_id = work if isinstance(work, tuple) else (work, None)
         if not math.isfinite(since) or since < 0:
-            raise UserError(f"{node_id} was started at {since} h; give a number of hours from the incident.")
+            raise UserError(
+                f"{node_id} was started at {since} h; give a number of hours from the incident.",
+                fr=f"{node_id} a été commencé à {since} h ; donnez un nombre d'heures depuis l'incident.",
+            )
         if since > at:
-            raise UserError(f"{node_id} was started at {since} h, after the plan's time {at} h; give --at.")
+            raise UserError(
+                f"{node_id} was started at {since} h, after the plan's time {at} h; give --at.",
+                fr=f"{node_id} a été commencé à {since} h, après l'heure du plan {at} h ; donnez --at.",
+            )
         if team_id is None:
             unnamed.append((node_id, float(since)))
             continue
         if team_id not in team_index:
-            raise UserError(f'The map has no team "{team_id}"{did_you_mean(team_id, team_index)}.')
+            raise UserError(
+                f'The map has no team "{team_id}"{did_you_mean(team_id, team_index)}.',
+                fr=f"La carte n'a pas d'équipe « {team_id} »{did_you_mean(team_id, team_index, 'fr')}.",
+            )
         chosen = team_index[team_id]
         if chosen not in eligible[node_id]:
-            raise UserError(f"Team {team_id} lacks the skills to restore {node_id}; name another team.")
+            raise UserError(
+                f"Team {team_id} lacks the skills to restore {node_id}; name another team.",
+                fr=f"L'équipe {team_id} n'a pas les compétences pour restaurer {node_id} ; nommez une autre équipe.",
+            )
         end = since + hospital_map.nodes[node_id].restore_hours
         if end > since and crowd(chosen, since, end) > teams[chosen].members:
-            raise UserError(f"Team {team_id} would have more work under way than members; check --started.")
+            raise UserError(
+                f"Team {team_id} would have more work under way than members; check --started.",
+                fr=f"L'équipe {team_id} aurait plus de travaux en cours que de membres ; vérifiez --started.",
+            )
         if end > since:
             spans[chosen].append((since, end))
         resolved[node_id] = (float(since), chosen)
@@ -248,7 +296,8 @@ def _assign_started(
         spare, chosen = max(room, key=lambda item: (item[0], -item[1]))
         if end > since and spare < 0:
             raise UserError(
-                f"{node_id} is under way but every team able to restore it is fully busy; name its team."
+                f"{node_id} is under way but every team able to restore it is fully busy; name its team.",
+                fr=f"{node_id} est en cours mais toutes les équipes capables de le restaurer sont occupées ; nommez son équipe.",
             )
         if end > since:
             spans[chosen].append((since, end))
@@ -277,5 +326,8 @@ def _dependency_order(hospital_map: HospitalMap) -> list[str]:
                 heapq.heappush(ready, (position[owner], owner))
     if len(order) != len(nodes):
         stuck = sorted(n for n, count in waiting.items() if count > 0)
-        raise UserError(f"The map's needs form a cycle through {stuck[0]}; break it to plan restoration.")
+        raise UserError(
+            f"The map's needs form a cycle through {stuck[0]}; break it to plan restoration.",
+            fr=f"Les besoins de la carte forment un cycle passant par {stuck[0]} ; rompez-le pour planifier la restauration.",
+        )
     return order

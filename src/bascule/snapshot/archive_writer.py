@@ -245,4 +245,7 @@ def write_archive(
 
 def write_failure(error: OSError) -> UserError:
     """What to tell the user when the bundle cannot be written (disk full, permission, ...)."""
-    return UserError(f"Cannot write the bundle: {error.strerror}; the last good bundle is untouched.")
+    return UserError(
+        f"Cannot write the bundle: {error.strerror}; the last good bundle is untouched.",
+        fr=f"Impossible d'écrire le paquet : {error.strerror} ; le dernier bon paquet est intact.",
+    )

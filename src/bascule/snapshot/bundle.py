@@ -106,7 +106,10 @@ class _ArchiveSink:
         self.failure: UserError | None = None
 
     def _damaged(self, why: str) -> SignatureMismatch:
-        return SignatureMismatch(f"The bundle {self.source} is damaged inside ({why}); do not use it.")
+        return SignatureMismatch(
+            f"The bundle {self.source} is damaged inside ({why}); do not use it.",
+            fr=f"Le paquet {self.source} est endommagé à l'intérieur ({why}) ; ne l'utilisez pas.",
+        )
 
     def write(self, data: bytes) -> int:
         try:
@@ -186,18 +189,26 @@ def decrypt_archive(
         if sink.failure is not None:
             raise sink.failure from None
         if isinstance(error, OSError) and error.errno is not None:
-            raise UserError(f"Cannot write the opened store: {error.strerror}.") from None
+            raise UserError(
+                f"Cannot write the opened store: {error.strerror}.",
+                fr=f"Impossible d'écrire la base ouverte : {error.strerror}.",
+            ) from None
         if not isinstance(error, pyrage.DecryptError | OSError):  # pyrage reports bad payloads as OSError
             raise
         if "No matching keys" in str(error):
             raise UserError(
                 f"The identity {identity_source} cannot open {archive.name}: the bundle was "
                 "not sealed for this key; use a station or crisis-cell identity it was "
-                "sealed to."
+                "sealed to.",
+                fr=f"L'identité {identity_source} ne peut pas ouvrir {archive.name} : le paquet n'a "
+                "pas été scellé pour cette clé ; utilisez une identité de poste ou de cellule de crise "
+                "pour laquelle il a été scellé.",
             ) from None
         raise SignatureMismatch(
             f"The bundle {archive.name} is damaged or truncated and cannot be "
-            "decrypted; use an earlier bundle."
+            "decrypted; use an earlier bundle.",
+            fr=f"Le paquet {archive.name} est endommagé ou tronqué et ne peut pas être "
+            "déchiffré ; utilisez un paquet antérieur.",
         ) from None
     return sink.finish()
 
@@ -219,7 +230,10 @@ class BreakGlass:
         try:
             text_passphrase = passphrase.decode()
         except UnicodeDecodeError:
-            raise UserError("The break-glass passphrase is not UTF-8 text; write it as plain text.") from None
+            raise UserError(
+                "The break-glass passphrase is not UTF-8 text; write it as plain text.",
+                fr="La phrase de passe bris de glace n'est pas du texte UTF-8 ; écrivez-la en texte simple.",
+            ) from None
         check_breakglass_strength(text_passphrase)
         identity = pyrage.x25519.Identity.generate()
         text = f"# Bascule break-glass identity: age -d -i THIS_FILE BUNDLE.tar.age\n{identity}\n"

@@ -155,12 +155,18 @@ class StoreSnapshot:
 
     def __init__(self, store: Path) -> None:
         if not store.is_file():
-            raise NotFoundError(f"The continuity store {store} does not exist.")
+            raise NotFoundError(
+                f"The continuity store {store} does not exist.",
+                fr=f"La base de continuité {store} n'existe pas.",
+            )
         self.store = store
         try:
             self.connection = sqlite3.connect(f"file:{store}?mode=ro", uri=True, isolation_level=None)
         except sqlite3.Error:
-            raise UserError(f"The continuity store {store} cannot be opened.") from None
+            raise UserError(
+                f"The continuity store {store} cannot be opened.",
+                fr=f"La base de continuité {store} ne peut pas être ouverte.",
+            ) from None
         try:
             self.connection.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")
             self.connection.execute("BEGIN")
@@ -169,7 +175,10 @@ class StoreSnapshot:
             ).fetchall()  # the snapshot starts here
         except sqlite3.DatabaseError:
             self.connection.close()
-            raise UserError(f"The file {store} is not a SQLite continuity store.") from None
+            raise UserError(
+                f"The file {store} is not a SQLite continuity store.",
+                fr=f"Le fichier {store} n'est pas une base de continuité SQLite.",
+            ) from None
         self.connection.text_factory = _Text
 
     def __enter__(self) -> StoreSnapshot:
@@ -195,7 +204,10 @@ class StoreSnapshot:
             self.connection.backup(target)
             target.execute("PRAGMA journal_mode=DELETE")  # a station opens it read-only, without -wal/-shm
         except sqlite3.DatabaseError:
-            raise UserError(f"The file {self.store} is not a SQLite continuity store.") from None
+            raise UserError(
+                f"The file {self.store} is not a SQLite continuity store.",
+                fr=f"Le fichier {self.store} n'est pas une base de continuité SQLite.",
+            ) from None
         finally:
             target.close()
 
@@ -211,7 +223,10 @@ def read_meta(connection: sqlite3.Connection, source: str, hospital: str | None 
     try:
         rows = dict(connection.execute("SELECT key, value FROM store_meta").fetchall())
     except sqlite3.DatabaseError:
-        raise UserError(f"{source} is not a continuity store (no store_meta table).") from None
+        raise UserError(
+            f"{source} is not a continuity store (no store_meta table).",
+            fr=f"{source} n'est pas une base de continuité (pas de table store_meta).",
+        ) from None
     meta = {bytes(k).decode(errors="replace"): bytes(v).decode(errors="replace") for k, v in rows.items()}
     if hospital and not meta.get("hospital_id"):
         meta["hospital_id"] = hospital
@@ -219,22 +234,31 @@ def read_meta(connection: sqlite3.Connection, source: str, hospital: str | None 
     if missing == ["hospital_id"]:
         raise UserError(
             f"The continuity store {source} does not say which hospital it belongs to; "
-            "give --hospital ID (the map's hospital id)."
+            "give --hospital ID (the map's hospital id).",
+            fr=f"La base de continuité {source} ne dit pas à quel hôpital elle appartient ; "
+            "donnez --hospital ID (l'identifiant d'hôpital de la carte).",
         )
     if missing:
         raise UserError(
             f"The continuity store {source} lacks {', '.join(missing)} in store_meta; "
-            "refresh it with Bascule before sealing."
+            "refresh it with Bascule before sealing.",
+            fr=f"La base de continuité {source} n'a pas {', '.join(missing)} dans store_meta ; "
+            "actualisez-la avec Bascule avant de la sceller.",
         )
     if not _SAFE_ID.match(meta["hospital_id"]):
         raise UserError(
             f"The hospital id in {source} has characters a bundle cannot carry; "
-            "use letters, digits, dots and dashes."
+            "use letters, digits, dots and dashes.",
+            fr=f"L'identifiant d'hôpital dans {source} a des caractères qu'un paquet ne peut pas porter ; "
+            "utilisez des lettres, des chiffres, des points et des tirets.",
         )
     try:
         data_time = parse_instant(meta["data_time"], "data_time")
     except ValueError:
-        raise UserError(f"The data_time in {source} is not an ISO 8601 date and time.") from None
+        raise UserError(
+            f"The data_time in {source} is not an ISO 8601 date and time.",
+            fr=f"Le data_time de {source} n'est pas une date et heure ISO 8601.",
+        ) from None
     return StoreMeta(meta["hospital_id"], meta["source"], data_time)
 
 
@@ -355,7 +379,10 @@ def _census(
             if "patient_id" in all_columns[table]:
                 links[table] = _links(connection, table)
     except sqlite3.DatabaseError:
-        raise UserError(f"The continuity store {source} is damaged and cannot be read.") from None
+        raise UserError(
+            f"The continuity store {source} is damaged and cannot be read.",
+            fr=f"La base de continuité {source} est endommagée et illisible.",
+        ) from None
     differs = any(full[table] is not fingerprints[table] for table in full)
     return Census(
         meta,

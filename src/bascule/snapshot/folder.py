@@ -50,9 +50,12 @@ class BundleFolder:
         try:
             self.path.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise UserError(f"Cannot create the folder {self.path}: {error.strerror}.") from None
+            raise UserError(
+                f"Cannot create the folder {self.path}: {error.strerror}.",
+                fr=f"Impossible de créer le dossier {self.path} : {error.strerror}.",
+            ) from None
         if not self.path.is_dir():
-            raise UserError(f"{self.path} is not a folder.")
+            raise UserError(f"{self.path} is not a folder.", fr=f"{self.path} n'est pas un dossier.")
 
     def bundles(self) -> list[BundleName]:
         """Complete bundles (archive and signature present), oldest first."""
@@ -126,7 +129,8 @@ def resolve_bundle(path: Path) -> Path:
         path = path / CURRENT
         if not path.exists():
             raise UserError(
-                f"The folder {path.parent} has no {CURRENT} pointer; give a bundle or a bundle folder."
+                f"The folder {path.parent} has no {CURRENT} pointer; give a bundle or a bundle folder.",
+                fr=f"Le dossier {path.parent} n'a pas de pointeur {CURRENT} ; donnez un paquet ou un dossier de paquets.",
             )
     if BundleName.parse(path.name) is not None or not path.is_file():
         return path
@@ -139,13 +143,16 @@ def resolve_bundle(path: Path) -> Path:
         if signature_path(path).exists():
             return path  # an archive under another name: its signature decides
         raise SignatureMismatch(
-            f"{path} names no bundle (a pointer holds a bundle file name); it was damaged or altered."
+            f"{path} names no bundle (a pointer holds a bundle file name); it was damaged or altered.",
+            fr=f"{path} ne nomme aucun paquet (un pointeur contient un nom de fichier de paquet) ; il a été endommagé ou modifié.",
         )
     archive = path.parent / name.archive
     if not archive.is_file() or not signature_path(archive).is_file():
         raise SignatureMismatch(
             f"{path} names {name.archive}, which is not a complete bundle in {path.parent}; "
-            "the pointer was altered or the bundle removed."
+            "the pointer was altered or the bundle removed.",
+            fr=f"{path} nomme {name.archive}, qui n'est pas un paquet complet dans {path.parent} ; "
+            "le pointeur a été modifié ou le paquet supprimé.",
         )
     return archive
 
@@ -172,7 +179,8 @@ class SealingFolder(BundleFolder):
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise UserError(
-                    f"Another Bascule is sealing into {self.path} right now; wait for it to finish."
+                    f"Another Bascule is sealing into {self.path} right now; wait for it to finish.",
+                    fr=f"Un autre Bascule scelle dans {self.path} en ce moment ; attendez qu'il ait fini.",
                 ) from None
             yield
 
@@ -202,13 +210,17 @@ class SealingFolder(BundleFolder):
         if data_time > now + CLOCK_SKEW:
             raise UserError(
                 f"The store says its data is from {format_instant(data_time)}, in the future of this "
-                f"machine's clock ({format_instant(now)}); fix the feed's clock or this one before sealing."
+                f"machine's clock ({format_instant(now)}); fix the feed's clock or this one before sealing.",
+                fr=f"La base dit que ses données datent du {format_instant(data_time)}, dans le futur de l'horloge "
+                f"de cette machine ({format_instant(now)}) ; corrigez l'horloge du flux ou celle-ci avant de sceller.",
             )
         previous = self.previous_data_time()
         if previous is not None and data_time < previous:
             raise UserError(
                 f"The store's data time {format_instant(data_time)} is older than the last bundle's "
-                f"({format_instant(previous)}); an old store is being sealed: give the current one."
+                f"({format_instant(previous)}); an old store is being sealed: give the current one.",
+                fr=f"La date des données de la base, {format_instant(data_time)}, est antérieure à celle du dernier paquet "
+                f"({format_instant(previous)}) ; une ancienne base est scellée : donnez la base actuelle.",
             )
 
     def reserve_sequence(self) -> int:

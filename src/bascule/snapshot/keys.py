@@ -39,18 +39,28 @@ def read_bytes(path: Path, what: str) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise NotFoundError(f"The {what} {path} does not exist.") from None
+        raise NotFoundError(
+            f"The {what} {path} does not exist.", fr=f"Le fichier {path} n'existe pas."
+        ) from None
     except IsADirectoryError:
-        raise UserError(f"The {what} {path} is a folder; give a file.") from None
+        raise UserError(
+            f"The {what} {path} is a folder; give a file.", fr=f"{path} est un dossier ; donnez un fichier."
+        ) from None
     except PermissionError:
-        raise UserError(f"The {what} {path} cannot be read (permission denied).") from None
+        raise UserError(
+            f"The {what} {path} cannot be read (permission denied).",
+            fr=f"Le fichier {path} ne peut pas être lu (permission refusée).",
+        ) from None
 
 
 def read_passphrase(path: Path) -> bytes:
     """A passphrase file's first line, without its line ending; an empty one is refused."""
     passphrase = read_bytes(path, "passphrase file").split(b"\n", 1)[0].rstrip(b"\r")
     if not passphrase:
-        raise UserError(f"The passphrase file {path} is empty; write the passphrase on its first line.")
+        raise UserError(
+            f"The passphrase file {path} is empty; write the passphrase on its first line.",
+            fr=f"Le fichier de phrase de passe {path} est vide ; écrivez la phrase de passe sur sa première ligne.",
+        )
     return passphrase
 
 
@@ -63,7 +73,10 @@ def new_key_set(
     memlimit: int = MEMLIMIT_SENSITIVE,
 ) -> KeySet:
     if not name or "/" in name or name.startswith("."):
-        raise UserError(f"The key name {name!r} is not a plain file name; use letters, digits and dashes.")
+        raise UserError(
+            f"The key name {name!r} is not a plain file name; use letters, digits and dashes.",
+            fr=f"Le nom de clé {name!r} n'est pas un simple nom de fichier ; utilisez des lettres, des chiffres et des tirets.",
+        )
     folder.mkdir(parents=True, exist_ok=True)
     paths = KeySet(
         folder / f"{name}.age", folder / f"{name}.age.pub", folder / f"{name}.key", folder / f"{name}.pub", ""
@@ -74,7 +87,9 @@ def new_key_set(
     if existing:
         raise UserError(
             f"The key file {existing[0]} already exists; choose another name or folder "
-            "(Bascule never overwrites a key)."
+            "(Bascule never overwrites a key).",
+            fr=f"Le fichier de clé {existing[0]} existe déjà ; choisissez un autre nom ou un autre dossier "
+            "(Bascule n'écrase jamais une clé).",
         )
     identity = pyrage.x25519.Identity.generate()
     recipient = str(identity.to_public())
@@ -101,12 +116,16 @@ def load_identities(path: Path, passphrase: bytes | None = None) -> list[pyrage.
     if raw.startswith(_AGE_BINARY) or raw.lstrip().startswith(_AGE_ARMOR):
         if passphrase is None:
             raise UserError(
-                f"The identity file {path} is protected by a passphrase; give it with --passphrase-file."
+                f"The identity file {path} is protected by a passphrase; give it with --passphrase-file.",
+                fr=f"Le fichier d'identité {path} est protégé par une phrase de passe ; donnez-la avec --passphrase-file.",
             )
         try:
             raw = pyrage.passphrase.decrypt(raw, passphrase.decode())
         except pyrage.DecryptError:
-            raise UserError(f"Wrong passphrase for the identity file {path}.") from None
+            raise UserError(
+                f"Wrong passphrase for the identity file {path}.",
+                fr=f"Phrase de passe erronée pour le fichier d'identité {path}.",
+            ) from None
     identities = []
     for line in raw.decode(errors="replace").splitlines():
         line = line.strip()
@@ -117,17 +136,25 @@ def load_identities(path: Path, passphrase: bytes | None = None) -> list[pyrage.
         except pyrage.IdentityError:
             raise UserError(
                 f"The identity file {path} holds a line that is not an age X25519 identity "
-                "(AGE-SECRET-KEY-1... expected)."
+                "(AGE-SECRET-KEY-1... expected).",
+                fr=f"Le fichier d'identité {path} contient une ligne qui n'est pas une identité age X25519 "
+                "(AGE-SECRET-KEY-1... attendu).",
             ) from None
     if not identities:
-        raise UserError(f"The identity file {path} holds no age identity.")
+        raise UserError(
+            f"The identity file {path} holds no age identity.",
+            fr=f"Le fichier d'identité {path} ne contient aucune identité age.",
+        )
     return identities
 
 
 def parse_recipients(values: list[str]) -> list[pyrage.x25519.Recipient]:
     """Each value is an age1... recipient or a file of them (one per line, # comments)."""
     if not values:
-        raise UserError("Give at least one recipient with --to (age1... or a .age.pub file).")
+        raise UserError(
+            "Give at least one recipient with --to (age1... or a .age.pub file).",
+            fr="Donnez au moins un destinataire avec --to (age1... ou un fichier .age.pub).",
+        )
     recipients = []
     for value in values:
         lines = [value] if value.startswith("age1") else _recipient_lines(Path(value))
@@ -136,7 +163,10 @@ def parse_recipients(values: list[str]) -> list[pyrage.x25519.Recipient]:
                 recipient_bytes(line)  # also refuses keys pyrage takes but nothing can encrypt to
                 recipients.append(pyrage.x25519.Recipient.from_str(line))
             except (RecipientError, pyrage.RecipientError):
-                raise UserError(f"{line[:20]!r} is not an age X25519 recipient (age1... expected).") from None
+                raise UserError(
+                    f"{line[:20]!r} is not an age X25519 recipient (age1... expected).",
+                    fr=f"{line[:20]!r} n'est pas un destinataire age X25519 (age1... attendu).",
+                ) from None
     return recipients
 
 
@@ -145,7 +175,10 @@ def _recipient_lines(path: Path) -> list[str]:
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line and not line.startswith("#")]
     if not lines:
-        raise UserError(f"The recipient file {path} holds no recipient.")
+        raise UserError(
+            f"The recipient file {path} holds no recipient.",
+            fr=f"Le fichier de destinataires {path} ne contient aucun destinataire.",
+        )
     return lines
 
 

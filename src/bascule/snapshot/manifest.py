@@ -71,7 +71,9 @@ class Manifest:
             if document["format_version"] != FORMAT_VERSION:
                 raise UserError(
                     f"The bundle {source} has manifest format {document['format_version']}, "
-                    f"this Bascule reads format {FORMAT_VERSION}; update Bascule."
+                    f"this Bascule reads format {FORMAT_VERSION}; update Bascule.",
+                    fr=f"Le paquet {source} a le format de manifeste {document['format_version']}, "
+                    f"ce Bascule lit le format {FORMAT_VERSION} ; mettez Bascule à jour.",
                 )
             return cls(
                 hospital=str(document["hospital"]),
@@ -86,7 +88,8 @@ class Manifest:
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             raise SignatureMismatch(
-                f"The manifest of {source} is unreadable; the bundle is damaged."
+                f"The manifest of {source} is unreadable; the bundle is damaged.",
+                fr=f"Le manifeste de {source} est illisible ; le paquet est endommagé.",
             ) from None
 
 
@@ -127,12 +130,17 @@ class Seal:
         if parts[0] != _SEAL_TAG:
             raise UserError(
                 f"{source} is signed, but not as a Bascule snapshot (its trusted comment "
-                "is not Bascule's); it is not a bundle."
+                "is not Bascule's); it is not a bundle.",
+                fr=f"{source} est signé, mais pas comme un instantané Bascule (son commentaire de confiance "
+                "n'est pas celui de Bascule) ; ce n'est pas un paquet.",
             )
         fields = dict(part.split(":", 1) for part in parts[1:] if ":" in part)
         try:
             if fields["format"] != str(FORMAT_VERSION):
-                raise UserError(f"{source} is a format {fields['format']} bundle; update Bascule.")
+                raise UserError(
+                    f"{source} is a format {fields['format']} bundle; update Bascule.",
+                    fr=f"{source} est un paquet au format {fields['format']} ; mettez Bascule à jour.",
+                )
             seal = cls(
                 fields["hospital"],
                 int(fields["sequence"]),
@@ -142,10 +150,15 @@ class Seal:
                 sealed_at=parse_instant(fields["sealed_at"], "sealed_at") if "sealed_at" in fields else None,
             )
         except (KeyError, ValueError):
-            raise SignatureMismatch(f"The trusted comment of {source} is incomplete.") from None
+            raise SignatureMismatch(
+                f"The trusted comment of {source} is incomplete.",
+                fr=f"Le commentaire de confiance de {source} est incomplet.",
+            ) from None
         if seal.sealed_at is not None and seal.data_time > seal.sealed_at:
             raise SignatureMismatch(
                 f"{source} says its data is from {format_instant(seal.data_time)}, after it was sealed "
-                f"({format_instant(seal.sealed_at)}): its data time is false; do not use it."
+                f"({format_instant(seal.sealed_at)}): its data time is false; do not use it.",
+                fr=f"{source} dit que ses données datent du {format_instant(seal.data_time)}, après son scellement "
+                f"({format_instant(seal.sealed_at)}) : sa date des données est fausse ; ne l'utilisez pas.",
             )
         return seal

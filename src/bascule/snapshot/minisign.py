@@ -49,7 +49,10 @@ def _b64decode(text: str, what: str) -> bytes:
     try:
         return base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError):
-        raise UserError(f"The {what} is not valid base64; is it really a minisign file?") from None
+        raise UserError(
+            f"The {what} is not valid base64; is it really a minisign file?",
+            fr=f"La clé {what.partition(' key ')[2] or what} n'est pas du base64 valide ; est-ce vraiment un fichier minisign ?",
+        ) from None
 
 
 def _scrypt_params(opslimit: int, memlimit: int) -> tuple[int, int, int]:
@@ -106,10 +109,16 @@ class PublicKey:
         if lines and lines[0].startswith(UNTRUSTED_PREFIX):
             lines = lines[1:]
         if not lines:
-            raise UserError(f"The public key {source} is empty; give a minisign .pub file.")
+            raise UserError(
+                f"The public key {source} is empty; give a minisign .pub file.",
+                fr=f"La clé publique {source} est vide ; donnez un fichier .pub de minisign.",
+            )
         raw = _b64decode(lines[0], f"public key {source}")
         if len(raw) != 42 or raw[:2] != _SIG_ALG:
-            raise UserError(f"The file {source} is not a minisign public key (RW... line expected).")
+            raise UserError(
+                f"The file {source} is not a minisign public key (RW... line expected).",
+                fr=f"Le fichier {source} n'est pas une clé publique minisign (ligne RW... attendue).",
+            )
         return cls(raw[2:10], raw[10:])
 
     def to_text(self) -> str:
@@ -145,7 +154,10 @@ class SecretKey:
             lines = lines[1:]
         raw = _b64decode(lines[0] if lines else "", f"secret key {source}")
         if len(raw) != _SECRET_KEY_LEN or raw[:2] != _SIG_ALG or raw[4:6] != _CHK_ALG:
-            raise UserError(f"The file {source} is not a minisign secret key.")
+            raise UserError(
+                f"The file {source} is not a minisign secret key.",
+                fr=f"Le fichier {source} n'est pas une clé secrète minisign.",
+            )
         kdf, salt = raw[2:4], raw[6:38]
         opslimit, memlimit = struct.unpack("<QQ", raw[38:54])
         keynum_sk = raw[54:]
@@ -153,15 +165,23 @@ class SecretKey:
             if password is None:
                 raise UserError(
                     f"The signing key {source} is protected by a passphrase; "
-                    "give it with --sign-passphrase-file."
+                    "give it with --sign-passphrase-file.",
+                    fr=f"La clé de signature {source} est protégée par une phrase de passe ; "
+                    "donnez-la avec --sign-passphrase-file.",
                 )
             keynum_sk = _xor(keynum_sk, _scrypt_stream(password, salt, opslimit, memlimit))
         elif kdf != _KDF_NONE:
-            raise UserError(f"The signing key {source} uses an unknown key derivation.")
+            raise UserError(
+                f"The signing key {source} uses an unknown key derivation.",
+                fr=f"La clé de signature {source} utilise une dérivation de clé inconnue.",
+            )
         key_id, secret, checksum = keynum_sk[:8], keynum_sk[8:72], keynum_sk[72:]
         # minisign -W leaves the checksum of an unencrypted key at zero.
         if not (kdf == _KDF_NONE and checksum == bytes(32)) and checksum != _checksum(key_id, secret):
-            raise UserError(f"Wrong passphrase for the signing key {source}.")
+            raise UserError(
+                f"Wrong passphrase for the signing key {source}.",
+                fr=f"Phrase de passe erronée pour la clé de signature {source}.",
+            )
         return cls(key_id, secret[:32], secret[32:])
 
     def to_text(
@@ -226,7 +246,9 @@ class Signature:
         lines = text.split("\n")
         bad = SignatureMismatch(
             f"The signature {source} is damaged (not minisign's four-line format); "
-            "the bundle may have been tampered with."
+            "the bundle may have been tampered with.",
+            fr=f"La signature {source} est endommagée (pas le format de quatre lignes de minisign) ; "
+            "le paquet a peut-être été falsifié.",
         )
         if len(lines) != 5 or lines[4] or not lines[0].startswith(UNTRUSTED_PREFIX):
             raise bad
@@ -251,7 +273,9 @@ class Signature:
         if self.key_id != public.key_id:
             raise SignatureMismatch(
                 f"{source} is signed by key {key_id_text(self.key_id)}, not by the public key given "
-                f"({key_id_text(public.key_id)}); use the hospital's public key."
+                f"({key_id_text(public.key_id)}); use the hospital's public key.",
+                fr=f"{source} est signé par la clé {key_id_text(self.key_id)}, pas par la clé publique donnée "
+                f"({key_id_text(public.key_id)}) ; utilisez la clé publique de l'hôpital.",
             )
         verifier = Ed25519PublicKey.from_public_bytes(public.key)
         message = blake2b_512 if self.algorithm == _SIG_ALG_HASHED else legacy_message
@@ -263,7 +287,9 @@ class Signature:
         except InvalidSignature:
             raise SignatureMismatch(
                 f"The signature of {source} does not match its content: "
-                "the file was altered or damaged; do not use it."
+                "the file was altered or damaged; do not use it.",
+                fr=f"La signature de {source} ne correspond pas à son contenu : "
+                "le fichier a été modifié ou endommagé ; ne l'utilisez pas.",
             ) from None
 
 

@@ -42,11 +42,16 @@ def open_bundle(
         verified = verify_bundle(archive, public_key, seen_file=seen_file)
         archive = verified.archive
     if not archive.is_file():
-        raise UserError(f"The bundle {archive} does not exist.", exit_code=2)
+        raise UserError(
+            f"The bundle {archive} does not exist.", exit_code=2, fr=f"Le paquet {archive} n'existe pas."
+        )
     try:
         into.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(f"Cannot create the folder {into}: {error.strerror}.") from None
+        raise UserError(
+            f"Cannot create the folder {into}: {error.strerror}.",
+            fr=f"Impossible de créer le dossier {into} : {error.strerror}.",
+        ) from None
     sweep_leftovers(into)  # a killed open's plaintext temp store (.tmp-*-store.sqlite)
     store = into / STORE_MEMBER
     with durable_temp(store, PRIVATE) as (stream, temp):
@@ -61,7 +66,9 @@ def open_bundle(
         ):
             raise SignatureMismatch(
                 f"The manifest inside {archive.name} does not match its signature; "
-                "the bundle was assembled from different parts: do not use it."
+                "the bundle was assembled from different parts: do not use it.",
+                fr=f"Le manifeste dans {archive.name} ne correspond pas à sa signature ; "
+                "le paquet a été assemblé à partir de morceaux différents : ne l'utilisez pas.",
             )
         _check_readable(temp, archive.name)
         for sidecar in (
@@ -82,8 +89,14 @@ def _check_readable(store: Path, source: str) -> None:
     connection = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
     try:
         if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise SignatureMismatch(f"The store inside {source} fails SQLite's integrity check.")
+            raise SignatureMismatch(
+                f"The store inside {source} fails SQLite's integrity check.",
+                fr=f"La base dans {source} échoue au contrôle d'intégrité de SQLite.",
+            )
     except sqlite3.DatabaseError:
-        raise SignatureMismatch(f"The store inside {source} is not a readable SQLite file.") from None
+        raise SignatureMismatch(
+            f"The store inside {source} is not a readable SQLite file.",
+            fr=f"La base dans {source} n'est pas un fichier SQLite lisible.",
+        ) from None
     finally:
         connection.close()

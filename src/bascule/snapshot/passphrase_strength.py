@@ -34,5 +34,7 @@ def check_breakglass_strength(passphrase: str) -> None:
     if score < MIN_SCORE:
         raise UserError(
             f"The break-glass passphrase is too easy to guess (strength {score} of 4, {MIN_SCORE} needed); "
-            f"use {MIN_WORDS} or more random words, such as a diceware passphrase."
+            f"use {MIN_WORDS} or more random words, such as a diceware passphrase.",
+            fr=f"La phrase de passe bris de glace est trop facile à deviner (force {score} sur 4, {MIN_SCORE} requis) ; "
+            f"utilisez {MIN_WORDS} mots aléatoires ou plus, comme une phrase de passe diceware.",
         )

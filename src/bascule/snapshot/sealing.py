@@ -247,7 +247,9 @@ def _recipient_key(recipient: pyrage.x25519.Recipient) -> bytes:
     except RecipientError:
         raise UserError(
             f"The recipient {str(recipient)[:20]}... cannot be encrypted to; make a new key with "
-            "bascule keys new."
+            "bascule keys new.",
+            fr=f"Impossible de chiffrer pour le destinataire {str(recipient)[:20]}... ; créez une nouvelle clé avec "
+            "bascule keys new.",
         ) from None
 
 

@@ -39,7 +39,9 @@ def station_status(
     """Which bundle is current and how old its data is, its signature checked against `public_key`
     (there is no unchecked way to read a bundle's facts)."""
     if not folder.is_dir():
-        raise NotFoundError(f"The station folder {folder} does not exist.")
+        raise NotFoundError(
+            f"The station folder {folder} does not exist.", fr=f"Le dossier de poste {folder} n'existe pas."
+        )
     bundle = BundleFolder(folder).current()
     if bundle is None:
         return StationStatus(folder, None, None, False, None, max_age)

@@ -94,9 +94,15 @@ class ContinuityStore:
         """Open (creating and migrating as needed) the store at `path`."""
         store_path = Path(path)
         if readonly and not store_path.is_file():
-            raise NotFoundError(f"There is no continuity store at {store_path}; check the path.")
+            raise NotFoundError(
+                f"There is no continuity store at {store_path}; check the path.",
+                fr=f"Il n'y a pas de base de continuité à {store_path} ; vérifiez le chemin.",
+            )
         if not readonly and not store_path.parent.is_dir():
-            raise NotFoundError(f"The folder {store_path.parent} does not exist; create it first.")
+            raise NotFoundError(
+                f"The folder {store_path.parent} does not exist; create it first.",
+                fr=f"Le dossier {store_path.parent} n'existe pas ; créez-le d'abord.",
+            )
         if not readonly:
             create_private(store_path)  # patient data: owner only, and so are its WAL and journal
         try:
@@ -117,7 +123,9 @@ class ContinuityStore:
                 if found < SCHEMA_VERSION:
                     raise UserError(
                         f"The store {store_path} has schema version {found}, older than "
-                        f"{SCHEMA_VERSION}; open it once with write access to migrate it."
+                        f"{SCHEMA_VERSION}; open it once with write access to migrate it.",
+                        fr=f"La base {store_path} a le schéma version {found}, plus ancien que la "
+                        f"{SCHEMA_VERSION} ; ouvrez-la une fois avec l'accès en écriture pour la migrer.",
                     )
             else:
                 connection.execute("PRAGMA journal_mode = WAL")
@@ -131,11 +139,14 @@ class ContinuityStore:
             connection.close()
             raise UserError(
                 f"The store {store_path} has schema version {too_new.found}, written by a newer "
-                f"Bascule (this one knows up to {SCHEMA_VERSION}); upgrade Bascule to open it."
+                f"Bascule (this one knows up to {SCHEMA_VERSION}); upgrade Bascule to open it.",
+                fr=f"La base {store_path} a le schéma version {too_new.found}, écrit par un Bascule plus récent "
+                f"(celui-ci connaît jusqu'à la {SCHEMA_VERSION}) ; mettez Bascule à jour pour l'ouvrir.",
             ) from None
         except sqlite3.DatabaseError as error:
             raise UserError(
-                f"{store_path} is not a readable continuity store ({error}); check the path."
+                f"{store_path} is not a readable continuity store ({error}); check the path.",
+                fr=f"{store_path} n'est pas une base de continuité lisible ({error}) ; vérifiez le chemin.",
             ) from None
         return cls(connection, store_path, readonly)
 
@@ -212,7 +223,10 @@ class ContinuityStore:
     def transaction(self) -> Iterator[None]:
         """One write transaction; nested uses join the outer one."""
         if self.readonly:
-            raise UserError(f"The store {self.path} is open read-only; it cannot be changed.")
+            raise UserError(
+                f"The store {self.path} is open read-only; it cannot be changed.",
+                fr=f"La base {self.path} est ouverte en lecture seule ; elle ne peut pas être modifiée.",
+            )
         if self._in_transaction:
             yield
             return
@@ -380,7 +394,10 @@ class ContinuityStore:
     ) -> Chart:
         chart = queries.chart(self._connection, patient_id, at or datetime.now(UTC), results_since)
         if chart is None:
-            raise NotFoundError(f"No patient {patient_id} in the store {self.path}.")
+            raise NotFoundError(
+                f"No patient {patient_id} in the store {self.path}.",
+                fr=f"Aucun patient {patient_id} dans la base {self.path}.",
+            )
         return chart
 
     def medication_schedule(
@@ -416,5 +433,6 @@ def peek_meta(path: str | Path) -> dict[str, str]:
             connection.close()
     except sqlite3.DatabaseError as error:
         raise UserError(
-            f"{store_path} is not a readable continuity store ({error}); check the path."
+            f"{store_path} is not a readable continuity store ({error}); check the path.",
+            fr=f"{store_path} n'est pas une base de continuité lisible ({error}) ; vérifiez le chemin.",
         ) from None

@@ -46,14 +46,16 @@ class Verified:
 def read_signature(archive: Path) -> Signature:
     archive = resolve_bundle(archive)
     if not archive.is_file():
-        raise NotFoundError(f"The bundle {archive} does not exist.")
+        raise NotFoundError(f"The bundle {archive} does not exist.", fr=f"Le paquet {archive} n'existe pas.")
     signature_file = signature_path(archive)
     try:
         text = signature_file.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise SignatureMismatch(
             f"The bundle {archive.name} has no signature ({signature_file.name} is "
-            "missing); it cannot be trusted."
+            "missing); it cannot be trusted.",
+            fr=f"Le paquet {archive.name} n'a pas de signature ({signature_file.name} "
+            "manque) ; on ne peut pas s'y fier.",
         ) from None
     except UnicodeDecodeError:
         text = ""
@@ -80,7 +82,8 @@ def default_seen_file() -> Path:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
         raise UserError(
-            f"Cannot create the state folder {folder}: {error.strerror}; give a writable --state file."
+            f"Cannot create the state folder {folder}: {error.strerror}; give a writable --state file.",
+            fr=f"Impossible de créer le dossier d'état {folder} : {error.strerror} ; donnez un fichier --state accessible en écriture.",
         ) from None
     return folder / SEEN_FILE
 
@@ -96,15 +99,21 @@ def check_rollback(seal: Seal, seen_file: Path, source: str, key_id: str = "") -
     except FileNotFoundError:
         seen, highest = {}, 0
     except OSError as error:
-        raise UserError(f"Cannot read the state file {seen_file}: {error.strerror}.") from None
+        raise UserError(
+            f"Cannot read the state file {seen_file}: {error.strerror}.",
+            fr=f"Impossible de lire le fichier d'état {seen_file} : {error.strerror}.",
+        ) from None
     except (ValueError, TypeError, AttributeError):
         raise UserError(
-            f"The state file {seen_file} is damaged; remove it only if you trust every bundle you will verify."
+            f"The state file {seen_file} is damaged; remove it only if you trust every bundle you will verify.",
+            fr=f"Le fichier d'état {seen_file} est endommagé ; supprimez-le seulement si vous faites confiance à chaque paquet que vous vérifierez.",
         ) from None
     if seal.sequence < highest:
         raise SignatureMismatch(
             f"{source} is bundle {seal.sequence} of {seal.hospital}, older than bundle {highest} already "
-            "seen here: an old snapshot is being replayed; use the newest one."
+            "seen here: an old snapshot is being replayed; use the newest one.",
+            fr=f"{source} est le paquet {seal.sequence} de {seal.hospital}, plus ancien que le paquet {highest} déjà "
+            "vu ici : un ancien instantané est rejoué ; utilisez le plus récent.",
         )
     if seal.sequence > highest:
         seen[entry] = {"sequence": seal.sequence, "data_time": format_instant(seal.data_time)}
@@ -113,7 +122,9 @@ def check_rollback(seal: Seal, seen_file: Path, source: str, key_id: str = "") -
         except OSError as error:
             raise UserError(
                 f"Cannot record the sequence seen in {seen_file}: {error.strerror}; "
-                "give a writable --state file."
+                "give a writable --state file.",
+                fr=f"Impossible d'enregistrer la séquence vue dans {seen_file} : {error.strerror} ; "
+                "donnez un fichier --state accessible en écriture.",
             ) from None
 
 
@@ -122,7 +133,9 @@ def check_not_future(seal: Seal, age: timedelta, source: str) -> None:
     if age < -CLOCK_SKEW:
         raise SignatureMismatch(
             f"{source} says its data is from {format_instant(seal.data_time)}, in the future of this "
-            "machine's clock: its data time is false or a clock is wrong; do not trust its freshness."
+            "machine's clock: its data time is false or a clock is wrong; do not trust its freshness.",
+            fr=f"{source} dit que ses données datent du {format_instant(seal.data_time)}, dans le futur de l'horloge "
+            "de cette machine : sa date est fausse ou une horloge se trompe ; ne vous fiez pas à sa fraîcheur.",
         )
 
 
@@ -140,7 +153,9 @@ def verify_bundle(
     if seal.quarantined:
         raise QuarantinedSnapshot(
             f"{archive.name} was quarantined by the ransomware guard when sealed; "
-            "it is not a good snapshot: use the current bundle."
+            "it is not a good snapshot: use the current bundle.",
+            fr=f"{archive.name} a été mis en quarantaine par la garde anti-rançongiciel au scellement ; "
+            "ce n'est pas un bon instantané : utilisez le paquet actuel.",
         )
     age = (now or datetime.now(UTC)) - seal.data_time
     check_not_future(seal, age, archive.name)
@@ -149,6 +164,9 @@ def verify_bundle(
         raise StaleSnapshot(
             f"{archive.name} is authentic but its data is {format_age(age)} old "
             f"(data time {format_instant(seal.data_time)}), more than the "
-            f"{format_age(max_age)} allowed: the feed has stopped; treat it as stale."
+            f"{format_age(max_age)} allowed: the feed has stopped; treat it as stale.",
+            fr=f"{archive.name} est authentique mais ses données ont {format_age(age)} "
+            f"(données du {format_instant(seal.data_time)}), plus que les "
+            f"{format_age(max_age)} admis : le flux s'est arrêté ; considérez-le comme périmé.",
         )
     return Verified(seal, age, archive)

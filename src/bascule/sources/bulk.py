@@ -59,10 +59,16 @@ def write_ndjson(resources: Mapping[str, Iterable[Mapping[str, Any]]], folder: P
 
 def ndjson_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
-        raise NotFoundError(f"The folder {folder} does not exist; give the folder of the NDJSON export.")
+        raise NotFoundError(
+            f"The folder {folder} does not exist; give the folder of the NDJSON export.",
+            fr=f"Le dossier {folder} n'existe pas ; donnez le dossier de l'export NDJSON.",
+        )
     files = sorted(folder.glob("*.ndjson"))
     if not files:
-        raise UserError(f"The folder {folder} holds no .ndjson file; give the folder of a FHIR bulk export.")
+        raise UserError(
+            f"The folder {folder} holds no .ndjson file; give the folder of a FHIR bulk export.",
+            fr=f"Le dossier {folder} ne contient aucun fichier .ndjson ; donnez le dossier d'un export FHIR en masse.",
+        )
     return files
 
 
@@ -91,7 +97,9 @@ def _manifest_of(path: Path, zone: Any) -> ExportManifest | None:
     if moment is None:
         raise UserError(
             f"The export manifest {path.name} has no readable transactionTime; "
-            "keep the $export status response as the server sent it."
+            "keep the $export status response as the server sent it.",
+            fr=f"Le manifeste d'export {path.name} n'a pas de transactionTime lisible ; "
+            "gardez la réponse d'état de $export telle que le serveur l'a envoyée.",
         )
     types: dict[str, str] = {}
     for part in ("output", "error"):  # error files hold OperationOutcomes (counted as skipped)
@@ -109,7 +117,9 @@ def read_manifest(folder: Path, settings: HospitalSettings) -> ExportManifest | 
     if len(found) > 1:
         raise UserError(
             f"The folder {folder} holds more than one export manifest ({', '.join(m.file for m in found)}); "
-            "import one export at a time."
+            "import one export at a time.",
+            fr=f"Le dossier {folder} contient plus d'un manifeste d'export ({', '.join(m.file for m in found)}) ; "
+            "importez un export à la fois.",
         )
     return found[0] if found else None
 
@@ -212,7 +222,9 @@ def import_export(
         if missing:
             raise UserError(
                 f"The export manifest {manifest.file} lists {', '.join(missing)} data that no .ndjson file "
-                f"of {folder} holds; download every file of the export before importing it."
+                f"of {folder} holds; download every file of the export before importing it.",
+                fr=f"Le manifeste d'export {manifest.file} liste des données {', '.join(missing)} qu'aucun fichier .ndjson "
+                f"de {folder} ne contient ; téléchargez tous les fichiers de l'export avant de l'importer.",
             )
     if on_start is not None:
         on_start(sum(path.stat().st_size for path in files))
@@ -234,7 +246,9 @@ def import_export(
             except OSError as error:  # the transaction is rolled back: nothing of this import is kept
                 raise UserError(
                     f"Cannot read {path} ({error.strerror or error}); nothing was imported. "
-                    "Check the file and import the folder again."
+                    "Check the file and import the folder again.",
+                    fr=f"Impossible de lire {path} ({error.strerror or error}) ; rien n'a été importé. "
+                    "Vérifiez le fichier et importez de nouveau le dossier.",
                 ) from None
         data_time: datetime | None
         data_time_from: str | None

@@ -161,7 +161,9 @@ def pull(
     if len(not_served) == len(RESOURCE_TYPES):
         raise SourceError(
             f"The FHIR server at {source.description} serves none of the resource types Bascule "
-            "reads (404 on every search); check the FHIR base URL."
+            "reads (404 on every search); check the FHIR base URL.",
+            fr=f"Le serveur FHIR à {source.description} ne sert aucun des types de ressources que Bascule "
+            "lit (404 à chaque recherche) ; vérifiez l'URL de base FHIR.",
         )
     same_source = meta.get("source") == source.description
     cursor = max(

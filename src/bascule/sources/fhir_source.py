@@ -31,8 +31,8 @@ class SourceError(UserError):
 class TypeNotServed(SourceError):
     """The server does not serve this resource type (404 on its search)."""
 
-    def __init__(self, message: str, resource_type: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, resource_type: str, *, fr: str | None = None) -> None:
+        super().__init__(message, fr=fr)
         self.resource_type = resource_type
 
 
@@ -120,10 +120,14 @@ class HttpFhirSource(FhirSource):
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise UserError(
-                f"{base_url!r} is not an http(s) URL; give the FHIR base URL, like https://ehr/fhir."
+                f"{base_url!r} is not an http(s) URL; give the FHIR base URL, like https://ehr/fhir.",
+                fr=f"{base_url!r} n'est pas une URL http(s) ; donnez l'URL de base FHIR, comme https://ehr/fhir.",
             )
         if parts.username or parts.password:
-            raise UserError("Put credentials in --user/--password-file or --token, not in the FHIR URL.")
+            raise UserError(
+                "Put credentials in --user/--password-file or --token, not in the FHIR URL.",
+                fr="Mettez les identifiants dans --user/--password-file ou --token, pas dans l'URL FHIR.",
+            )
         self.base_url = base_url.rstrip("/") + "/"
         self._origin = (parts.scheme, parts.netloc)
         headers = {"Accept": "application/fhir+json"}
@@ -177,7 +181,9 @@ class HttpFhirSource(FhirSource):
                 if (parts.scheme, parts.netloc) != self._origin:
                     raise SourceError(
                         f"The {resource_type} search at {self.description} gave a next link to "
-                        "another server; Bascule does not send credentials there."
+                        "another server; Bascule does not send credentials there.",
+                        fr=f"La recherche {resource_type} à {self.description} a donné un lien suivant vers "
+                        "un autre serveur ; Bascule n'y envoie pas d'identifiants.",
                     )
                 return target
         return None
@@ -186,38 +192,49 @@ class HttpFhirSource(FhirSource):
         attempt = 0
         while True:
             problem: str
+            probleme: str
             retry_after = None
             try:
                 response = self._client.get(url)
             except httpx.TimeoutException:
                 problem = "did not answer in time"
+                probleme = "n'a pas répondu à temps"
             except httpx.TransportError as error:
                 problem = f"could not be reached ({type(error).__name__})"
+                probleme = f"est injoignable ({type(error).__name__})"
             else:
                 if response.status_code == 200:
                     return self._bundle(response, resource_type)
                 if response.status_code in (401, 403):
                     raise SourceError(
                         f"The FHIR server at {self.description} refused access ({response.status_code}) "
-                        f"to {resource_type}; check the token or the user and password."
+                        f"to {resource_type}; check the token or the user and password.",
+                        fr=f"Le serveur FHIR à {self.description} a refusé l'accès ({response.status_code}) "
+                        f"à {resource_type} ; vérifiez le jeton ou l'utilisateur et le mot de passe.",
                     )
                 if response.status_code == 404 and first_page:
                     raise TypeNotServed(
                         f"The FHIR server at {self.description} does not serve {resource_type} (404).",
                         resource_type,
+                        fr=f"Le serveur FHIR à {self.description} ne sert pas {resource_type} (404).",
                     )
                 if response.status_code != 429 and response.status_code < 500:
                     raise SourceError(
                         f"The FHIR server at {self.description} answered {response.status_code} to the "
-                        f"{resource_type} search; check the URL and that it serves FHIR R4."
+                        f"{resource_type} search; check the URL and that it serves FHIR R4.",
+                        fr=f"Le serveur FHIR à {self.description} a répondu {response.status_code} à la "
+                        f"recherche {resource_type} ; vérifiez l'URL et qu'il sert FHIR R4.",
                     )
                 problem = f"answered {response.status_code}"
+                probleme = f"a répondu {response.status_code}"
                 retry_after = _retry_after(response.headers.get("Retry-After"))
             attempt += 1
             if attempt >= self.retry.attempts:
                 raise SourceError(
                     f"The FHIR server at {self.description} {problem} on the {resource_type} search, "
-                    f"{attempt} times; the store was left unchanged."
+                    f"{attempt} times; the store was left unchanged.",
+                    fr=f"Le serveur FHIR à {self.description} {probleme} à la recherche {resource_type}, "
+                    f"{attempt} fois ; la base est restée inchangée.",
                 )
             self._sleep(self.retry.wait(attempt - 1, retry_after))
 
@@ -229,11 +246,15 @@ class HttpFhirSource(FhirSource):
         if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
             raise SourceError(
                 f"The FHIR server at {self.description} answered the {resource_type} search with "
-                "something that is not a FHIR Bundle; check the URL."
+                "something that is not a FHIR Bundle; check the URL.",
+                fr=f"Le serveur FHIR à {self.description} a répondu à la recherche {resource_type} par "
+                "autre chose qu'un Bundle FHIR ; vérifiez l'URL.",
             )
         if not isinstance(bundle.get("entry", []), list) or not isinstance(bundle.get("link", []), list):
             raise SourceError(
                 f"The FHIR server at {self.description} answered the {resource_type} search with "
-                "a malformed Bundle."
+                "a malformed Bundle.",
+                fr=f"Le serveur FHIR à {self.description} a répondu à la recherche {resource_type} par "
+                "un Bundle mal formé.",
             )
         return bundle

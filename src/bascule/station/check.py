@@ -159,7 +159,8 @@ def _apply_rotations(layout: Layout, state: StationState, refused: list[Refusal]
                 statement = read_statement(path, state.pinned, state.hospital)
                 if statement.key_id in state.retired:
                     raise SignatureMismatch(
-                        f"{path.name} would trust key {statement.key_id} again, which was retired: refused."
+                        f"{path.name} would trust key {statement.key_id} again, which was retired: refused.",
+                        fr=f"{path.name} ferait de nouveau confiance à la clé {statement.key_id}, qui a été retirée : refusé.",
                     )
             except UserError as error:
                 failures[path.name] = str(error)
@@ -198,12 +199,14 @@ def _read(path: Path) -> bytes:
 def _check_usable(seal: Seal, key_id: str, state: StationState, source: str) -> None:
     if seal.hospital != state.hospital:
         raise SignatureMismatch(
-            f"{source} is a bundle of hospital {seal.hospital}, this station serves {state.hospital}: do not use it."
+            f"{source} is a bundle of hospital {seal.hospital}, this station serves {state.hospital}: do not use it.",
+            fr=f"{source} est un paquet de l'hôpital {seal.hospital}, ce poste sert {state.hospital} : ne l'utilisez pas.",
         )
     if seal.quarantined:
         raise UserError(
             f"{source} was quarantined by the ransomware guard when sealed; it is not a good snapshot.",
             exit_code=EXIT_QUARANTINED,
+            fr=f"{source} a été mis en quarantaine par la garde anti-rançongiciel au scellement ; ce n'est pas un bon instantané.",
         )
     check_not_rolled_back(seal, key_id, state, source)
 
@@ -218,13 +221,17 @@ def _own_copy(layout: Layout, state: StationState) -> Seal | None:
     except UserError:
         raise StationStateError(
             f"The station's own copy {state.accepted} is missing or altered; make a new station with "
-            "bascule station init and check who changed this one."
+            "bascule station init and check who changed this one.",
+            fr=f"La copie propre du poste {state.accepted} manque ou a été modifiée ; créez un nouveau poste avec "
+            "bascule station init et cherchez qui a modifié celui-ci.",
         ) from None
     mark = state.marks[state.accepted_key]
     if key_id != state.accepted_key or (seal.sequence, seal.store_sha256) != (mark.sequence, mark.sha256):
         raise StationStateError(
             f"The station state does not match its own copy {state.accepted}: the state was altered; make a "
-            "new station with bascule station init."
+            "new station with bascule station init.",
+            fr=f"L'état du poste ne correspond pas à sa propre copie {state.accepted} : l'état a été modifié ; créez un "
+            "nouveau poste avec bascule station init.",
         )
     return seal
 

@@ -47,18 +47,24 @@ def trusted_bundle(
             raise UserError(
                 f"The station {path} holds no verified bundle yet: nothing can be read; run bascule station check {path}.",
                 exit_code=report.exit_code or EXIT_STALE,
+                fr=f"Le poste {path} ne contient encore aucun paquet vérifié : rien ne peut être lu ; lancez bascule station check {path}.",
             )
         if max_age is not None and report.age > max_age:
             raise StaleSnapshot(
                 f"The station {path} holds bundle {report.seal.sequence}, authentic but its data is "
                 f"{format_age(report.age)} old (data time {format_instant(report.seal.data_time)}), more than "
-                f"the {format_age(max_age)} allowed: the feed has stopped; treat it as stale."
+                f"the {format_age(max_age)} allowed: the feed has stopped; treat it as stale.",
+                fr=f"Le poste {path} contient le paquet {report.seal.sequence}, authentique mais ses données ont "
+                f"{format_age(report.age)} (données du {format_instant(report.seal.data_time)}), plus que "
+                f"les {format_age(max_age)} admis : le flux s'est arrêté ; considérez-le comme périmé.",
             )
         return Trusted(Verified(report.seal, report.age, report.archive), report.key_id, report.identity)
     if pubkey is None:
         raise UserError(
             f"Reading {path} needs the crisis cell's public key (--pubkey CELL.pub) or a station folder "
-            "(bascule station init): an unchecked bundle could be forged."
+            "(bascule station init): an unchecked bundle could be forged.",
+            fr=f"Lire {path} demande la clé publique de la cellule de crise (--pubkey CELLULE.pub) ou un dossier de poste "
+            "(bascule station init) : un paquet non vérifié pourrait être falsifié.",
         )
     key = load_public_key(pubkey)
     verified = verify_bundle(path, key, seen_file=state, max_age=max_age)

@@ -61,9 +61,15 @@ def write_statement(
 ) -> Path:
     """Write the statement and its signature in `folder`; return the statement's path."""
     if not _HOSPITAL.match(hospital):
-        raise UserError(f"{hospital!r} is not a hospital id (letters, digits, . _ : + - only).")
+        raise UserError(
+            f"{hospital!r} is not a hospital id (letters, digits, . _ : + - only).",
+            fr=f"{hospital!r} n'est pas un identifiant d'hôpital (lettres, chiffres, . _ : + - seulement).",
+        )
     if key_id_text(new_key.key_id) == key_id_text(signer.key_id):
-        raise UserError("The new key is the signing key itself: give the new key's .pub file with --new.")
+        raise UserError(
+            "The new key is the signing key itself: give the new key's .pub file with --new.",
+            fr="La nouvelle clé est la clé de signature elle-même : donnez le fichier .pub de la nouvelle clé avec --new.",
+        )
     body = new_key.to_text().encode()
     comment = "\t".join(
         (
@@ -90,32 +96,49 @@ def read_statement(path: Path, pinned: dict[str, PublicKey], hospital: str) -> S
         body = path.read_bytes()
         signature_text = path.with_name(path.name + ".minisig").read_text("utf-8")
     except FileNotFoundError:
-        raise SignatureMismatch(f"{path.name} has no signature: a key rotation must be signed.") from None
+        raise SignatureMismatch(
+            f"{path.name} has no signature: a key rotation must be signed.",
+            fr=f"{path.name} n'a pas de signature : une rotation de clés doit être signée.",
+        ) from None
     except (OSError, UnicodeDecodeError):
-        raise SignatureMismatch(f"{path.name} or its signature cannot be read.") from None
+        raise SignatureMismatch(
+            f"{path.name} or its signature cannot be read.",
+            fr=f"{path.name} ou sa signature ne peut pas être lu.",
+        ) from None
     signature = Signature.from_text(signature_text, path.name + ".minisig")
     signer = key_id_text(signature.key_id)
     key = pinned.get(signer)
     if key is None:
         raise SignatureMismatch(
             f"{path.name} is signed by key {signer}, which this station does not trust: "
-            "a new key is trusted only through a statement signed by a pinned key."
+            "a new key is trusted only through a statement signed by a pinned key.",
+            fr=f"{path.name} est signé par la clé {signer}, à laquelle ce poste ne fait pas confiance : "
+            "une nouvelle clé n'est acceptée que par une déclaration signée par une clé épinglée.",
         )
     signature.verify(key, prehash([body]), source=path.name)
     fields = dict(part.split(":", 1) for part in signature.trusted_comment.split("\t")[1:] if ":" in part)
     if not signature.trusted_comment.startswith(_TAG + "\t") or fields.get("format") != _FORMAT:
-        raise SignatureMismatch(f"{path.name} is signed, but not as a Bascule key rotation.")
+        raise SignatureMismatch(
+            f"{path.name} is signed, but not as a Bascule key rotation.",
+            fr=f"{path.name} est signé, mais pas comme une rotation de clés Bascule.",
+        )
     try:
         new_key = PublicKey.from_text(body.decode("ascii"), path.name)
         issued_at = parse_instant(fields["issued_at"], "issued_at")
         named, retire, statement_hospital = fields["trust"], fields["retire"], fields["hospital"]
     except (KeyError, UnicodeDecodeError, UserError):
-        raise SignatureMismatch(f"{path.name} is incomplete or damaged.") from None
+        raise SignatureMismatch(
+            f"{path.name} is incomplete or damaged.", fr=f"{path.name} est incomplet ou endommagé."
+        ) from None
     if named != key_id_text(new_key.key_id) or retire not in ("signer", "none"):
-        raise SignatureMismatch(f"{path.name} does not name the key it carries: it was altered.")
+        raise SignatureMismatch(
+            f"{path.name} does not name the key it carries: it was altered.",
+            fr=f"{path.name} ne nomme pas la clé qu'il porte : il a été modifié.",
+        )
     if statement_hospital != hospital:
         raise SignatureMismatch(
-            f"{path.name} rotates the keys of hospital {statement_hospital}, this station serves {hospital}."
+            f"{path.name} rotates the keys of hospital {statement_hospital}, this station serves {hospital}.",
+            fr=f"{path.name} change les clés de l'hôpital {statement_hospital}, ce poste sert {hospital}.",
         )
     return Statement(
         hospital, new_key, signer, retire == "signer", issued_at, hashlib.sha256(body).hexdigest()

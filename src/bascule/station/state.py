@@ -157,14 +157,16 @@ class StationState:
             )
         except (ValueError, KeyError, TypeError, AttributeError, UserError):
             raise StationStateError(
-                f"The station state {source} is damaged; do not edit it: make a new station with bascule station init."
+                f"The station state {source} is damaged; do not edit it: make a new station with bascule station init.",
+                fr=f"L'état du poste {source} est endommagé ; ne le modifiez pas : créez un nouveau poste avec bascule station init.",
             ) from None
 
 
 def load_state(layout: Layout) -> StationState:
     if not layout.root.is_dir():
         raise NotFoundError(
-            f"The station folder {layout.root} does not exist; create it with bascule station init."
+            f"The station folder {layout.root} does not exist; create it with bascule station init.",
+            fr=f"Le dossier de poste {layout.root} n'existe pas ; créez-le avec bascule station init.",
         )
     try:
         mode = os.stat(layout.private).st_mode & 0o777
@@ -172,16 +174,21 @@ def load_state(layout: Layout) -> StationState:
     except FileNotFoundError:
         raise StationStateError(
             f"{layout.root} has no station state ({PRIVATE}/state.json): it is not a station, or its "
-            "state was deleted; make a new station with bascule station init."
+            "state was deleted; make a new station with bascule station init.",
+            fr=f"{layout.root} n'a pas d'état de poste ({PRIVATE}/state.json) : ce n'est pas un poste, ou son "
+            "état a été supprimé ; créez un nouveau poste avec bascule station init.",
         ) from None
     except OSError as error:
         raise StationStateError(
-            f"Cannot read the station state in {layout.private}: {error.strerror}."
+            f"Cannot read the station state in {layout.private}: {error.strerror}.",
+            fr=f"Impossible de lire l'état du poste dans {layout.private} : {error.strerror}.",
         ) from None
     if mode & 0o077:
         raise StationStateError(
             f"The station's private folder {layout.private} is open to other users (mode {mode:o}); "
-            "make it private with chmod 700 and check who changed it."
+            "make it private with chmod 700 and check who changed it.",
+            fr=f"Le dossier privé du poste {layout.private} est ouvert aux autres utilisateurs (mode {mode:o}) ; "
+            "rendez-le privé avec chmod 700 et cherchez qui l'a modifié.",
         )
     return StationState.from_bytes(raw, layout.state_file)
 
@@ -191,21 +198,29 @@ def save_state(layout: Layout, state: StationState) -> None:
         write_atomically(layout.state_file, state.to_bytes(), 0o600)
     except OSError as error:
         raise StationStateError(
-            f"Cannot record the station state in {layout.private}: {error.strerror}."
+            f"Cannot record the station state in {layout.private}: {error.strerror}.",
+            fr=f"Impossible d'enregistrer l'état du poste dans {layout.private} : {error.strerror}.",
         ) from None
 
 
 def init_station(root: Path, hospital: str, trust: list[Path], identity: Path) -> StationState:
     """Create DIR (or take an empty one), its inbox and its private state with the pinned keys."""
     if not _HOSPITAL.match(hospital):
-        raise UserError(f"{hospital!r} is not a hospital id (letters, digits, . _ : + - only).")
+        raise UserError(
+            f"{hospital!r} is not a hospital id (letters, digits, . _ : + - only).",
+            fr=f"{hospital!r} n'est pas un identifiant d'hôpital (lettres, chiffres, . _ : + - seulement).",
+        )
     if not trust:
-        raise UserError("Give the crisis cell's public key with --trust CELL.pub (repeatable).")
+        raise UserError(
+            "Give the crisis cell's public key with --trust CELL.pub (repeatable).",
+            fr="Donnez la clé publique de la cellule de crise avec --trust CELLULE.pub (répétable).",
+        )
     pinned = {key_id_text(key.key_id): key for key in (load_public_key(path) for path in trust)}
     secret = read_bytes(identity, "identity file")
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise UserError(
-            f"{root} exists and is not an empty folder; give a new or empty folder for the station."
+            f"{root} exists and is not an empty folder; give a new or empty folder for the station.",
+            fr=f"{root} existe et n'est pas un dossier vide ; donnez un dossier nouveau ou vide pour le poste.",
         )
     layout = Layout(root)
     try:
@@ -216,7 +231,10 @@ def init_station(root: Path, hospital: str, trust: list[Path], identity: Path) -
         write_atomically(layout.identity, secret, 0o600)
     except OSError as error:
         shutil.rmtree(layout.private, ignore_errors=True)
-        raise UserError(f"Cannot create the station in {root}: {error.strerror}.") from None
+        raise UserError(
+            f"Cannot create the station in {root}: {error.strerror}.",
+            fr=f"Impossible de créer le poste dans {root} : {error.strerror}.",
+        ) from None
     state = StationState(hospital, pinned)
     save_state(layout, state)
     fsync_folder(root)

@@ -20,7 +20,9 @@ def verify_pinned(archive: Path, pinned: dict[str, PublicKey]) -> tuple[Seal, st
     if key is None:
         raise SignatureMismatch(
             f"{archive.name} is signed by key {key_id}, which this station does not trust: "
-            "it may be forged; only the crisis cell's pinned keys count."
+            "it may be forged; only the crisis cell's pinned keys count.",
+            fr=f"{archive.name} est signé par la clé {key_id}, à laquelle ce poste ne fait pas confiance : "
+            "il est peut-être falsifié ; seules les clés épinglées de la cellule de crise comptent.",
         )
     signature.verify(key, prehash_file(archive), source=archive.name)
     return Seal.from_comment(signature.trusted_comment, archive.name), key_id
@@ -33,11 +35,14 @@ def check_not_rolled_back(seal: Seal, key_id: str, state: StationState, source: 
     if mark is not None and seal.sequence < mark.sequence:
         raise SignatureMismatch(
             f"{source} is bundle {seal.sequence}, older than bundle {mark.sequence} this station already "
-            "accepted: an old snapshot is being replayed; the station keeps the newer one."
+            "accepted: an old snapshot is being replayed; the station keeps the newer one.",
+            fr=f"{source} est le paquet {seal.sequence}, plus ancien que le paquet {mark.sequence} déjà accepté "
+            "par ce poste : un ancien instantané est rejoué ; le poste garde le plus récent.",
         )
     if mark is not None and seal.sequence == mark.sequence and seal.store_sha256 != mark.sha256:
         raise SignatureMismatch(
-            f"{source} reuses sequence {seal.sequence} with other content than the bundle accepted: do not use it."
+            f"{source} reuses sequence {seal.sequence} with other content than the bundle accepted: do not use it.",
+            fr=f"{source} réutilise la séquence {seal.sequence} avec un autre contenu que le paquet accepté : ne l'utilisez pas.",
         )
     in_use = state.marks.get(state.accepted_key or "")
     older_seal = (
@@ -49,7 +54,9 @@ def check_not_rolled_back(seal: Seal, key_id: str, state: StationState, source: 
     if older_seal or (in_use is not None and seal.data_time < in_use.data_time):
         raise SignatureMismatch(
             f"{source} carries data from {format_instant(seal.data_time)}, older than the bundle this "
-            "station already accepted: it is refused; the station keeps the newer one."
+            "station already accepted: it is refused; the station keeps the newer one.",
+            fr=f"{source} porte des données du {format_instant(seal.data_time)}, plus anciennes que le paquet déjà "
+            "accepté par ce poste : il est refusé ; le poste garde le plus récent.",
         )
 
 
