@@ -69,8 +69,52 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "eta": ("Retour estimé", "Estimated back"),
     "eta_in": ("dans {hours} h", "in {hours} h"),
     "plan_stale": (
-        "Des déclarations ou des tâches ont changé depuis ce plan : recalculez-le.",
-        "Declarations or tasks changed since this plan was made: re-plan.",
+        "Calculé avant le dernier changement, à {time} (déclarations, tâches ou dates de retour) : "
+        "ces retours estimés ne sont plus à jour, recalculez le plan.",
+        "Computed before the last change, at {time} (declarations, tasks or return times): these "
+        "estimated returns are out of date, re-plan.",
+    ),
+    "board_etas_stale": (
+        "Les retours estimés viennent d'un plan calculé avant le dernier changement, à {time} : "
+        "recalculez le plan (onglet Restauration).",
+        "The estimated returns come from a plan computed before the last change, at {time}: re-plan "
+        "(Restoration tab).",
+    ),
+    "sitrep_stale": (
+        "Ce point a été préparé avant le dernier changement, à {time} : préparez-en un nouveau.",
+        "This report was made before the last change, at {time}: make a new one.",
+    ),
+    "returns_title": (
+        "Retour attendu des segments isolés et des fournisseurs",
+        "When isolated segments and suppliers are expected back",
+    ),
+    "returns_none": (
+        "Aucun segment isolé ni fournisseur à l'arrêt.",
+        "No segment is isolated and no supplier is down.",
+    ),
+    "return_unknown_yet": ("non renseigné : jamais dans le plan", "not given: never within the plan"),
+    "return_kind_segment": ("segment isolé", "isolated segment"),
+    "return_kind_supplier": ("fournisseur à l'arrêt", "supplier down"),
+    "gantt_title": ("Diagramme de Gantt", "Gantt chart"),
+    "return_what": ("Segment ou fournisseur", "Segment or supplier"),
+    "return_hours": ("dans … heures après l'ouverture", "… hours after the opening"),
+    "return_or_at": ("ou le (date et heure locales)", "or at (local date and time)"),
+    "return_set": ("Enregistrer et recalculer", "Save and re-plan"),
+    "return_invalid": (
+        "Date de retour illisible : un nombre d'heures (36 ou 1,5) ou une date AAAA-MM-JJ HH:MM.",
+        "Unreadable return time: a number of hours (36 or 1.5) or a date YYYY-MM-DD HH:MM.",
+    ),
+    "return_missing": (
+        "Donnez la date de retour : en heures après l'ouverture, ou une date et une heure.",
+        "Give the return time: in hours after the opening, or a date and time.",
+    ),
+    "return_unknown": (
+        "« {target} » n'est ni un segment isolé ni un fournisseur à l'arrêt : choisissez-le dans la liste.",
+        '"{target}" is neither an isolated segment nor a supplier down: pick it from the list.',
+    ),
+    "return_out_of_range": (
+        "Date de retour hors limites : entre l'ouverture de l'incident et {days} jours après.",
+        "Return time out of range: between the opening of the incident and {days} days after it.",
     ),
     "journal_head": (
         "Main courante à l'émission de ce point (n° : empreinte)",
@@ -263,6 +307,7 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "task.started": ("Tâche commencée", "Task started"),
     "task.done": ("Tâche terminée", "Task done"),
     "plan.made": ("Plan recalculé", "Plan made"),
+    "return.set": ("Date de retour attendue", "Expected return time"),
     "note.added": ("Note", "Note"),
     "decision.added": ("Décision", "Decision"),
     "action.created": ("Action créée", "Action created"),

@@ -58,3 +58,16 @@ class NotAnId(UserError):
             f'"{shown}" cannot be written in the crisis journal; rename it in the map without spaces.'
         )
         self.target = shown
+
+
+class ReturnTimeOutOfRange(UserError):
+    """A return time before the incident opened, or further than `limit_hours` after it (a typing
+    slip, never a plan)."""
+
+    def __init__(self, hours: float, limit_hours: float) -> None:
+        super().__init__(
+            f"A return time is given in hours after the incident opened, from 0 to {limit_hours:g}; "
+            f"{hours:g} is not."
+        )
+        self.hours = hours
+        self.limit_hours = limit_hours

@@ -31,6 +31,12 @@ SITREP_TEXTS: dict[str, tuple[str, str]] = {
     "sitrep_first": ("Premier point de situation de l'incident.", "First situation report of this incident."),
     "sitrep_newly_down": ("Nouvellement à l'arrêt : {ids}", "Newly down: {ids}"),
     "sitrep_back": ("Revenus : {ids}", "Back: {ids}"),
+    "eta_stale": (
+        "Ces retours viennent d'un plan calculé avant le dernier changement ({time}) : ils ne "
+        "tiennent pas compte de ce qui a été déclaré depuis.",
+        "These returns come from a plan computed before the last change ({time}): they do not take "
+        "into account what was declared since.",
+    ),
     "sitrep_nochange": ("Aucun changement d'état.", "No change of status."),
 }
 

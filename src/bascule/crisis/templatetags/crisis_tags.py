@@ -9,6 +9,8 @@ from django import template
 from django.utils import timezone
 
 from bascule.crisis import messages
+from bascule.hospital.model import HospitalMap
+from bascule.hospital.naming import named_chain
 from bascule.i18n import Lang, t
 
 register = template.Library()
@@ -51,6 +53,9 @@ def event(context: Any, name: str) -> str:
 
 
 @register.filter
-def chain(via: Any) -> str:
-    """A `via` chain as the reader follows it: "transfusion ← lims ← pathlab-link"."""
-    return " ← ".join(via or ())
+def chain(via: Any, hospital: HospitalMap | None = None) -> str:
+    """A `via` chain as the reader follows it, by name when the map is given:
+    "Transfusion sanguine ← Laboratoire ← Lien laboratoire" (ids only without it)."""
+    if hospital is None:
+        return " ← ".join(via or ())
+    return named_chain(hospital, via or ())
