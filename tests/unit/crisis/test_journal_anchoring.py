@@ -85,7 +85,9 @@ class PagesTest(TestCase):
         for checkpoint in Path(settings.DATA_DIR).glob("journal-*.checkpoint"):
             checkpoint.unlink()
         page = html.unescape(self.client.get(url).content.decode())
-        assert "CHAÎNE ROMPUE" in page and "is gone while the journal has" in page
+        assert (
+            "CHAÎNE ROMPUE" in page and "a disparu alors que la main courante a" in page
+        )  # French on a French page
 
 
 class LegacyJournalTest(TestCase):
