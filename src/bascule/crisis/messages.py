@@ -74,6 +74,29 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Computed before the last change, at {time} (declarations, tasks or return times): these "
         "estimated returns are out of date, re-plan.",
     ),
+    "now_title": ("À faire maintenant", "What to do now"),
+    "now_divert": (
+        "Réorienter les patients vers l'établissement le plus proche qui peut les prendre :",
+        "Divert patients to the nearest facility that can take them:",
+    ),
+    "now_no_facility": (
+        "Aucun établissement de la cartographie n'a la capacité « {capability} » : cherchez un "
+        "accueil avec le SAMU.",
+        'No facility of the map has the capability "{capability}": find one with the SAMU.',
+    ),
+    "now_no_capability": (
+        "La cartographie ne dit pas quelle capacité ce processus demande à un autre établissement "
+        "(clé capability du processus).",
+        "The map does not say which capability this process needs from another facility (the "
+        "process's capability key).",
+    ),
+    "now_call": ("Appeler la coordination :", "Call the coordination:"),
+    "now_no_contact": (
+        "Aucun contact SAMU ni coordination ambulancière dans la cartographie (section contacts) : "
+        "appelez le 15 ou le 112.",
+        "No SAMU or ambulance coordination contact in the map (contacts section): call the emergency number.",
+    ),
+    "phone": ("tél.", "tel."),
     "board_etas_stale": (
         "Les retours estimés viennent d'un plan calculé avant le dernier changement, à {time} : "
         "recalculez le plan (onglet Restauration).",

@@ -15,6 +15,7 @@ from bascule.crisis.views.common import get_incident, lang_of, made_before_chang
 from bascule.hospital.model import CareProcess, HospitalMap
 from bascule.i18n import Lang
 from bascule.impact import Impact
+from bascule.triage.diversion import what_to_do_now
 
 SECTIONS = ("uncovered", "fallback", "degraded", "up")
 
@@ -39,6 +40,8 @@ def process_rows(
                 "procedure": hospital.procedures_by_id.get(process.fallback or "")
                 if section == "fallback"
                 else None,
+                # An uncovered process: where its patients can go, and whom to call.
+                "now": what_to_do_now(hospital, process) if section == "uncovered" else None,
                 "eta": etas.get(process.id, 0.0) if status == "down" else None,
                 "has_eta": status == "down" and process.id in etas,
             }
