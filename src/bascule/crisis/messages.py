@@ -166,6 +166,16 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "supplier_down": ("À L'ARRÊT", "DOWN"),
     "supplier_up": ("DISPONIBLE", "AVAILABLE"),
     "diagram_missing": ("Le schéma n'est pas disponible.", "The diagram is not available."),
+    # what a node of the map is (`kind` of assets; applications)
+    "nodekind_server": ("serveur", "server"),
+    "nodekind_storage": ("stockage", "storage"),
+    "nodekind_network": ("réseau", "network"),
+    "nodekind_service": ("service", "service"),
+    "nodekind_workstations": ("postes de travail", "workstations"),
+    "nodekind_link": ("liaison", "link"),
+    "nodekind_security": ("sécurité", "security"),
+    "nodekind_telephony": ("téléphonie", "telephony"),
+    "nodekind_application": ("application", "application"),
     # hits
     "declare_title": ("Déclarer ce qui est touché", "Declare what is hit"),
     "search": (
@@ -349,6 +359,36 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "login.unlocked": ("Connexion débloquée", "Sign-in unlocked"),
 }
 
+# The names of the journal's payload fields as the journal page shows them (the entry keeps the key).
+_PAYLOAD_KEYS: dict[str, tuple[str, str]] = {
+    "map_sha256": ("empreinte_carto", "map_sha256"),
+    "kind": ("type", "kind"),
+    "target": ("cible", "target"),
+    "plan": ("plan", "plan"),
+    "objective": ("objectif", "objective"),
+    "node": ("élément", "node"),
+    "team": ("équipe", "team"),
+    "hours": ("heures", "hours"),
+    "sitrep": ("point", "report"),
+    "lang": ("langue", "language"),
+    "activity": ("activité", "activity"),
+    "activities": ("activités", "activities"),
+    "role": ("rôle", "role"),
+    "note": ("note", "note"),
+    "sha256": ("empreinte", "sha256"),
+    "action": ("action", "action"),
+    "owner": ("responsable", "owner"),
+    "status": ("état", "status"),
+    "day": ("jour", "day"),
+    "unit": ("unité", "unit"),
+    "decision": ("décision", "decision"),
+    "count": ("nombre", "count"),
+    "user": ("compte", "account"),
+    "username": ("compte", "account"),
+    "address": ("adresse", "address"),
+    "records": ("enregistrements", "records"),
+}
+
 # The words of situation reports belong to the application layer, which composes them; the pages
 # use them too.
 _TEXTS.update(SITREP_TEXTS)
@@ -356,3 +396,5 @@ MESSAGES = {key: {"fr": fr, "en": en} for key, (fr, en) in _TEXTS.items()}
 EVENTS = {key: {"fr": fr, "en": en} for key, (fr, en) in _EVENTS.items()}
 register("crisis", MESSAGES)  # type: ignore[arg-type]
 register("crisis_events", EVENTS)  # type: ignore[arg-type]
+PAYLOAD_KEYS = {key: {"fr": fr, "en": en} for key, (fr, en) in _PAYLOAD_KEYS.items()}
+register("crisis_payload", PAYLOAD_KEYS)  # type: ignore[arg-type]

@@ -14,8 +14,13 @@ from bascule.incident.hits import current_impact, incident_of
 from bascule.incident.maps import incident_map
 from bascule.incident.model import DECISION, Incident, Sitrep, hits_of
 from bascule.incident.ports import IncidentStore
-from bascule.incident.sitrep_texts import SITREP_TEXTS  # noqa: F401  (registers the words used below)
+from bascule.incident.sitrep_texts import SITREP_TEXTS
 from bascule.kits.moments import full, short
+
+
+def role_name(role: str, lang: Lang) -> str:
+    """A crisis cell role as people read it ("direction" for director); an unknown one as it is."""
+    return t(f"sitrep.role_{role}", lang) if f"role_{role}" in SITREP_TEXTS else role
 
 
 def _section_of(impact: Impact, process_id: str) -> str:
@@ -76,7 +81,7 @@ def compose(store: IncidentStore, incident: Incident, lang: Lang, default_zone: 
     ]
     action_lines = []
     for action in repository.open_actions(incident.id):
-        owner = action.owner_user or action.owner_role
+        owner = action.owner_user or role_name(action.owner_role, lang)
         due = f" — {t('sitrep.due', lang)} {short(action.due_at, zone)}" if action.due_at else ""
         action_lines.append(f"{action.title} — {owner}{due} — {t(f'sitrep.act_{action.status}', lang)}")
 

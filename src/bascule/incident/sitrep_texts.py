@@ -24,6 +24,13 @@ SITREP_TEXTS: dict[str, tuple[str, str]] = {
     "kind_segment": ("segment isolé", "isolated segment"),
     "kind_supplier": ("fournisseur à l'arrêt", "supplier down"),
     "due": ("Échéance", "Due"),
+    # The roles of the crisis cell's accounts, as people read them.
+    "role_director": ("direction", "director"),
+    "role_it": ("informatique", "IT"),
+    "role_medical": ("médical", "medical"),
+    "role_communications": ("communication", "communications"),
+    "role_observer": ("observateur", "observer"),
+    "role_admin": ("administrateur", "administrator"),
     "act_open": ("À FAIRE", "OPEN"),
     "act_in_progress": ("EN COURS", "IN PROGRESS"),
     "act_done": ("FAIT", "DONE"),
