@@ -119,6 +119,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "return_kind_segment": ("segment isolé", "isolated segment"),
     "return_kind_supplier": ("fournisseur à l'arrêt", "supplier down"),
     "gantt_title": ("Diagramme de Gantt", "Gantt chart"),
+    "return_form_title": (
+        "Dire quand un segment isolé ou un fournisseur revient",
+        "Say when an isolated segment or a supplier comes back",
+    ),
     "return_what": ("Segment ou fournisseur", "Segment or supplier"),
     "return_hours": ("dans … heures après l'ouverture", "… hours after the opening"),
     "return_or_at": ("ou le (date et heure locales)", "or at (local date and time)"),
