@@ -4,6 +4,7 @@ shows with a 400. Nothing is stored before every field of a post was read."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -53,6 +54,26 @@ def due_time(value: str) -> datetime | None:
         moment: datetime = timezone.make_aware(naive)
         return moment
     raise Refused("due_invalid")
+
+
+def return_time(hours: str, moment: str) -> tuple[float | None, datetime | None]:
+    """A return time typed as hours after the incident opened ("36", "1,5") or as a local date-time
+    (YYYY-MM-DD HH:MM, the browser's YYYY-MM-DDTHH:MM); the hours win when both are given."""
+    hours, moment = hours.strip().replace(",", "."), moment.strip()
+    if hours:
+        try:
+            value = float(hours) if len(hours) <= 20 else math.nan
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            raise Refused("return_invalid")
+        return value, None
+    if moment:
+        try:
+            return None, due_time(moment)
+        except Refused:
+            raise Refused("return_invalid") from None
+    raise Refused("return_missing")
 
 
 def report_lang(value: str) -> Lang:

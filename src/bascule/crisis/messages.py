@@ -69,8 +69,79 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "eta": ("Retour estimé", "Estimated back"),
     "eta_in": ("dans {hours} h", "in {hours} h"),
     "plan_stale": (
-        "Des déclarations ou des tâches ont changé depuis ce plan : recalculez-le.",
-        "Declarations or tasks changed since this plan was made: re-plan.",
+        "Calculé avant le dernier changement, à {time} (déclarations, tâches ou dates de retour) : "
+        "ces retours estimés ne sont plus à jour, recalculez le plan.",
+        "Computed before the last change, at {time} (declarations, tasks or return times): these "
+        "estimated returns are out of date, re-plan.",
+    ),
+    "now_title": ("À faire maintenant", "What to do now"),
+    "now_divert": (
+        "Réorienter les patients vers l'établissement le plus proche qui peut les prendre :",
+        "Divert patients to the nearest facility that can take them:",
+    ),
+    "now_no_facility": (
+        "Aucun établissement de la cartographie n'a la capacité « {capability} » : cherchez un "
+        "accueil avec le SAMU.",
+        'No facility of the map has the capability "{capability}": find one with the SAMU.',
+    ),
+    "now_no_capability": (
+        "La cartographie ne dit pas quelle capacité ce processus demande à un autre établissement "
+        "(clé capability du processus).",
+        "The map does not say which capability this process needs from another facility (the "
+        "process's capability key).",
+    ),
+    "now_call": ("Appeler la coordination :", "Call the coordination:"),
+    "now_no_contact": (
+        "Aucun contact SAMU ni coordination ambulancière dans la cartographie (section contacts) : "
+        "appelez le 15 ou le 112.",
+        "No SAMU or ambulance coordination contact in the map (contacts section): call the emergency number.",
+    ),
+    "phone": ("tél.", "tel."),
+    "board_etas_stale": (
+        "Les retours estimés viennent d'un plan calculé avant le dernier changement, à {time} : "
+        "recalculez le plan (onglet Restauration).",
+        "The estimated returns come from a plan computed before the last change, at {time}: re-plan "
+        "(Restoration tab).",
+    ),
+    "sitrep_stale": (
+        "Ce point a été préparé avant le dernier changement, à {time} : préparez-en un nouveau.",
+        "This report was made before the last change, at {time}: make a new one.",
+    ),
+    "returns_title": (
+        "Retour attendu des segments isolés et des fournisseurs",
+        "When isolated segments and suppliers are expected back",
+    ),
+    "returns_none": (
+        "Aucun segment isolé ni fournisseur à l'arrêt.",
+        "No segment is isolated and no supplier is down.",
+    ),
+    "return_unknown_yet": ("non renseigné : jamais dans le plan", "not given: never within the plan"),
+    "return_kind_segment": ("segment isolé", "isolated segment"),
+    "return_kind_supplier": ("fournisseur à l'arrêt", "supplier down"),
+    "gantt_title": ("Diagramme de Gantt", "Gantt chart"),
+    "return_form_title": (
+        "Dire quand un segment isolé ou un fournisseur revient",
+        "Say when an isolated segment or a supplier comes back",
+    ),
+    "return_what": ("Segment ou fournisseur", "Segment or supplier"),
+    "return_hours": ("dans … heures après l'ouverture", "… hours after the opening"),
+    "return_or_at": ("ou le (date et heure locales)", "or at (local date and time)"),
+    "return_set": ("Enregistrer et recalculer", "Save and re-plan"),
+    "return_invalid": (
+        "Date de retour illisible : un nombre d'heures (36 ou 1,5) ou une date AAAA-MM-JJ HH:MM.",
+        "Unreadable return time: a number of hours (36 or 1.5) or a date YYYY-MM-DD HH:MM.",
+    ),
+    "return_missing": (
+        "Donnez la date de retour : en heures après l'ouverture, ou une date et une heure.",
+        "Give the return time: in hours after the opening, or a date and time.",
+    ),
+    "return_unknown": (
+        "« {target} » n'est ni un segment isolé ni un fournisseur à l'arrêt : choisissez-le dans la liste.",
+        '"{target}" is neither an isolated segment nor a supplier down: pick it from the list.',
+    ),
+    "return_out_of_range": (
+        "Date de retour hors limites : entre l'ouverture de l'incident et {days} jours après.",
+        "Return time out of range: between the opening of the incident and {days} days after it.",
     ),
     "journal_head": (
         "Main courante à l'émission de ce point (n° : empreinte)",
@@ -99,6 +170,16 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "supplier_down": ("À L'ARRÊT", "DOWN"),
     "supplier_up": ("DISPONIBLE", "AVAILABLE"),
     "diagram_missing": ("Le schéma n'est pas disponible.", "The diagram is not available."),
+    # what a node of the map is (`kind` of assets; applications)
+    "nodekind_server": ("serveur", "server"),
+    "nodekind_storage": ("stockage", "storage"),
+    "nodekind_network": ("réseau", "network"),
+    "nodekind_service": ("service", "service"),
+    "nodekind_workstations": ("postes de travail", "workstations"),
+    "nodekind_link": ("liaison", "link"),
+    "nodekind_security": ("sécurité", "security"),
+    "nodekind_telephony": ("téléphonie", "telephony"),
+    "nodekind_application": ("application", "application"),
     # hits
     "declare_title": ("Déclarer ce qui est touché", "Declare what is hit"),
     "search": (
@@ -263,6 +344,7 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "task.started": ("Tâche commencée", "Task started"),
     "task.done": ("Tâche terminée", "Task done"),
     "plan.made": ("Plan recalculé", "Plan made"),
+    "return.set": ("Date de retour attendue", "Expected return time"),
     "note.added": ("Note", "Note"),
     "decision.added": ("Décision", "Decision"),
     "action.created": ("Action créée", "Action created"),
@@ -281,6 +363,36 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "login.unlocked": ("Connexion débloquée", "Sign-in unlocked"),
 }
 
+# The names of the journal's payload fields as the journal page shows them (the entry keeps the key).
+_PAYLOAD_KEYS: dict[str, tuple[str, str]] = {
+    "map_sha256": ("empreinte_carto", "map_sha256"),
+    "kind": ("type", "kind"),
+    "target": ("cible", "target"),
+    "plan": ("plan", "plan"),
+    "objective": ("objectif", "objective"),
+    "node": ("élément", "node"),
+    "team": ("équipe", "team"),
+    "hours": ("heures", "hours"),
+    "sitrep": ("point", "report"),
+    "lang": ("langue", "language"),
+    "activity": ("activité", "activity"),
+    "activities": ("activités", "activities"),
+    "role": ("rôle", "role"),
+    "note": ("note", "note"),
+    "sha256": ("empreinte", "sha256"),
+    "action": ("action", "action"),
+    "owner": ("responsable", "owner"),
+    "status": ("état", "status"),
+    "day": ("jour", "day"),
+    "unit": ("unité", "unit"),
+    "decision": ("décision", "decision"),
+    "count": ("nombre", "count"),
+    "user": ("compte", "account"),
+    "username": ("compte", "account"),
+    "address": ("adresse", "address"),
+    "records": ("enregistrements", "records"),
+}
+
 # The words of situation reports belong to the application layer, which composes them; the pages
 # use them too.
 _TEXTS.update(SITREP_TEXTS)
@@ -288,3 +400,5 @@ MESSAGES = {key: {"fr": fr, "en": en} for key, (fr, en) in _TEXTS.items()}
 EVENTS = {key: {"fr": fr, "en": en} for key, (fr, en) in _EVENTS.items()}
 register("crisis", MESSAGES)  # type: ignore[arg-type]
 register("crisis_events", EVENTS)  # type: ignore[arg-type]
+PAYLOAD_KEYS = {key: {"fr": fr, "en": en} for key, (fr, en) in _PAYLOAD_KEYS.items()}
+register("crisis_payload", PAYLOAD_KEYS)  # type: ignore[arg-type]

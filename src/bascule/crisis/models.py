@@ -35,7 +35,8 @@ class Incident(models.Model):
     # When isolated segments and hit suppliers are expected back, in hours after opening (for the plan).
     reconnect = models.JSONField(default=dict, blank=True)
     supplier_back = models.JSONField(default=dict, blank=True)
-    # Moved by every change with the version (bascule.crisis.repository.DjangoRepository.bump).
+    # Moved by every change of the situation (hits, tasks, return times, notes, actions), not by making
+    # a plan or a report: one made before it is out of date (bascule.crisis.repository.DjangoRepository.bump).
     changed_at = models.DateTimeField(auto_now=True)
 
 

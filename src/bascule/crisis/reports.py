@@ -138,6 +138,8 @@ def sitrep_pdf(content: Mapping[str, Any], lang: Lang) -> bytes:
     section("sitrep_decisions", content["decision_lines"])
     section("sitrep_actions", content["action_lines"])
     section("sitrep_etas", content["eta_lines"])
+    if content.get("eta_warning"):
+        story.append(Paragraph("⚠ " + escape(content["eta_warning"]), styles["BodyText"]))
     head = f"{t('crisis.journal_head', lang)}: {content.get('journal_head', '')}"
     story += [Spacer(1, 12), Paragraph(escape(head), styles["Code"])]
     checkpoint = content.get("journal_checkpoint")

@@ -110,11 +110,20 @@ class DjangoRepository:
         rows = models.Incident.objects.select_related("opened_by").order_by("-opened_at", "-id")
         return [incident_value(row) for row in rows]
 
-    def bump(self, incident_id: int) -> Incident:
-        models.Incident.objects.filter(pk=incident_id).update(
-            version=F("version") + 1, changed_at=timezone.now()
-        )
+    def bump(self, incident_id: int, situation: bool = True) -> Incident:
+        changes: dict[str, Any] = {"version": F("version") + 1}
+        if situation:
+            changes["changed_at"] = timezone.now()
+        models.Incident.objects.filter(pk=incident_id).update(**changes)
         return incident_value(models.Incident.objects.select_related("opened_by").get(pk=incident_id))
+
+    def set_return_time(self, incident_id: int, kind: HitKind, target: str, hours: float) -> Incident:
+        row = models.Incident.objects.select_for_update().select_related("opened_by").get(pk=incident_id)
+        field = "reconnect" if kind == "segment" else "supplier_back"
+        setattr(row, field, {**dict(getattr(row, field)), target: hours})
+        # update_fields: `changed_at` (auto_now) moves with bump(), in the same unit of work.
+        row.save(update_fields=[field])
+        return incident_value(row)
 
     def _hits(self, incident_id: int) -> Any:
         return models.Hit.objects.filter(incident_id=incident_id).select_related("declared_by", "lifted_by")

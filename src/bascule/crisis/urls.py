@@ -28,6 +28,7 @@ incident_patterns = [
     path("restoration/", restoration.restoration, name="restoration"),
     path("restoration/replan/", restoration.replan_view, name="replan"),
     path("restoration/mark/", restoration.mark_task, name="mark_task"),
+    path("restoration/return/", restoration.set_return_time, name="return_time"),
     path("actions/", actions.actions_page, name="actions"),
     path("actions/add/", actions.add_action, name="add_action"),
     path("actions/<int:action_id>/status/", actions.set_action_status, name="action_status"),

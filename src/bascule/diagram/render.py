@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bascule import i18n
 from bascule.diagram.boxes import Box, DrawingGraph, Junction
 from bascule.diagram.impact_view import STATUS_RANK, ImpactView
 from bascule.diagram.layout import Placement, Rect, Route
@@ -109,17 +110,24 @@ def _hops(chain: list[str]) -> str:
 
 def box_title(box: Box, lang: Lang) -> str:
     if box.collapsed:
-        return t("diagram.collapsed", lang, count=len(box.members), label=box.label)
+        label = kind_word(box.kind, lang) if box.label == box.kind else box.label
+        return t("diagram.collapsed", lang, count=len(box.members), label=label)
     return box.label
+
+
+def kind_word(kind: str, lang: Lang) -> str:
+    """An asset kind in the reader's words; a kind the format does not name, as the map wrote it."""
+    return t(f"diagram.asset_{kind}", lang) if f"asset_{kind}" in i18n.catalogues()["diagram"] else kind
 
 
 def box_detail(box: Box, lang: Lang) -> str:
     if box.category == "application":
         parts = [box.key if not box.collapsed else t("diagram.kind_application", lang)]
     else:
-        parts = [box.key] if not box.collapsed else [] if box.label == box.kind else [box.kind]
+        kind = kind_word(box.kind, lang)
+        parts = [box.key] if not box.collapsed else [] if box.label == box.kind else [kind]
         if not box.collapsed and box.kind != box.key:
-            parts.append(box.kind)
+            parts.append(kind)
     if box.units > len(box.members):
         parts.append(t("diagram.units", lang, count=box.units))
     if box.folded:

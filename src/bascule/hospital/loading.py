@@ -23,6 +23,7 @@ from bascule.hospital.model import (
     Asset,
     CareProcess,
     CareUnit,
+    Contact,
     Facility,
     FallbackProcedure,
     GuardSettings,
@@ -255,6 +256,7 @@ def build_map(document: dict[str, Any], source: str = "<map>") -> HospitalMap:
                 priority=e["priority"],
                 fallback=e.get("fallback"),
                 units=_text_tuple(e.get("units")),
+                capability=e.get("capability"),
             )
             for e in section("processes")
         ),
@@ -275,6 +277,10 @@ def build_map(document: dict[str, Any], source: str = "<map>") -> HospitalMap:
                 e.get("phone", ""),
             )
             for e in section("facilities")
+        ),
+        contacts=tuple(
+            Contact(e["id"], e.get("name", ""), e.get("phone", ""), e.get("role", ""))
+            for e in section("contacts")
         ),
         activities=tuple(
             ActivityType(

@@ -155,6 +155,8 @@ class CareProcess(Node):
     priority: int
     fallback: str | None = None
     units: tuple[str, ...] = ()
+    # What a facility must list in its capabilities to take this process's patients when it is down.
+    capability: str | None = None
 
     def __post_init__(self) -> None:
         Node.__post_init__(self)
@@ -199,6 +201,20 @@ class Facility:
     distance_km: float = 0.0
     capabilities: tuple[str, ...] = ()
     phone: str = ""
+
+
+COORDINATION_ROLES: tuple[str, ...] = ("samu", "ambulance")
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Someone the crisis cell calls: the SAMU (emergency medical regulation), the ambulance
+    coordination, the regional health agency... (`role` says which; free text beyond those two)."""
+
+    id: str
+    name: str = ""
+    phone: str = ""
+    role: str = ""
 
 
 ACTIVITY_DECISIONS: tuple[str, ...] = ("maintain", "postpone", "cancel", "divert")
@@ -269,6 +285,7 @@ class HospitalMap:
     procedures: tuple[FallbackProcedure, ...] = ()
     teams: tuple[Team, ...] = ()
     facilities: tuple[Facility, ...] = ()
+    contacts: tuple[Contact, ...] = ()
     units: tuple[CareUnit, ...] = ()
     activities: tuple[ActivityType, ...] = ()
     guard: GuardSettings = field(default_factory=GuardSettings)
@@ -294,7 +311,16 @@ class HospitalMap:
     def _everything(
         self,
     ) -> Iterator[
-        Site | Segment | Supplier | Node | FallbackProcedure | Team | Facility | CareUnit | ActivityType
+        Site
+        | Segment
+        | Supplier
+        | Node
+        | FallbackProcedure
+        | Team
+        | Facility
+        | Contact
+        | CareUnit
+        | ActivityType
     ]:
         yield from self.sites
         yield from self.segments
@@ -305,6 +331,7 @@ class HospitalMap:
         yield from self.procedures
         yield from self.teams
         yield from self.facilities
+        yield from self.contacts
         yield from self.units
         yield from self.activities
 

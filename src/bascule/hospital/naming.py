@@ -1,9 +1,14 @@
-"""Helping people name things: did-you-mean suggestions for mistyped ids."""
+"""Helping people name things: did-you-mean suggestions for mistyped ids, and the names people
+read in place of ids ("because" chains)."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bascule.hospital.model import HospitalMap
 
 _CUTOFF = 0.6
 
@@ -35,3 +40,22 @@ def missing(kind: str, wanted: Iterable[str], known: Sequence[str], where: str =
     """Phrases for the ids of `wanted` not in `known`: 'segment "lan2" (did you mean "lan"?)'."""
     present = set(known)
     return [f'{kind} "{name}"{did_you_mean(name, known)}{where}' for name in wanted if name not in present]
+
+
+def label_of(hospital: HospitalMap, item_id: str) -> str:
+    """What people call a node, segment or supplier of the map: its name, else its id."""
+    node = hospital.nodes.get(item_id)
+    if node is not None:
+        return node.label
+    for segment in hospital.segments:
+        if segment.id == item_id:
+            return segment.name or segment.id
+    for supplier in hospital.suppliers:
+        if supplier.id == item_id:
+            return supplier.name or supplier.id
+    return item_id
+
+
+def named_chain(hospital: HospitalMap, via: Iterable[str]) -> str:
+    """A `via` chain as people follow it, by name: "Transfusion sanguine ← Laboratoire ← pathlab-link"."""
+    return " ← ".join(label_of(hospital, item_id) for item_id in via)

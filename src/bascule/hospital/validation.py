@@ -76,7 +76,13 @@ SECTIONS: dict[str, dict[str, Checker]] = {
     },
     "assets": {**NODE_FIELDS, "kind": _is_id, "count": _is_count(1), "site": _is_id},
     "applications": dict(NODE_FIELDS),
-    "processes": {**NODE_FIELDS, "priority": _is_priority, "fallback": _is_id, "units": _is_text_list},
+    "processes": {
+        **NODE_FIELDS,
+        "priority": _is_priority,
+        "fallback": _is_id,
+        "units": _is_text_list,
+        "capability": _is_id,
+    },
     "procedures": {"id": _is_id, "title": _is_text, "steps": _is_text_list},
     "teams": {"id": _is_id, "name": _is_text, "members": _is_count(1), "skills": _is_text_list},
     "facilities": {
@@ -86,6 +92,7 @@ SECTIONS: dict[str, dict[str, Checker]] = {
         "capabilities": _is_text_list,
         "phone": _is_text,
     },
+    "contacts": {"id": _is_id, "name": _is_text, "phone": _is_text, "role": _is_id},
     "activities": {
         "id": _is_id,
         "name": _is_text,
@@ -126,6 +133,7 @@ _SINGULAR = {
     "procedures": "a procedure",
     "teams": "a team",
     "facilities": "a facility",
+    "contacts": "a contact",
     "activities": "an activity type",
 }
 # Which section a reference must point into: field -> (sections, what to call them).

@@ -107,11 +107,21 @@ class MemoryStore:
     def all_incidents(self) -> list[Incident]:
         return sorted(self.state.incidents.values(), key=lambda i: (i.opened_at, i.id), reverse=True)
 
-    def bump(self, incident_id: int) -> Incident:
+    def bump(self, incident_id: int, situation: bool = True) -> Incident:
         incident = self.state.incidents[incident_id]
-        bumped = dataclasses.replace(incident, version=incident.version + 1, changed_at=self.now())
+        changed_at = self.now() if situation else incident.changed_at
+        bumped = dataclasses.replace(incident, version=incident.version + 1, changed_at=changed_at)
         self.state.incidents[incident_id] = bumped
         return bumped
+
+    def set_return_time(self, incident_id: int, kind: HitKind, target: str, hours: float) -> Incident:
+        incident = self.state.incidents[incident_id]
+        if kind == "segment":
+            changed = dataclasses.replace(incident, reconnect={**incident.reconnect, target: hours})
+        else:
+            changed = dataclasses.replace(incident, supplier_back={**incident.supplier_back, target: hours})
+        self.state.incidents[incident_id] = changed
+        return changed
 
     def _hits(self, incident_id: int) -> list[Hit]:
         return sorted((h for i, h in self.state.hits.values() if i == incident_id), key=lambda h: h.id)

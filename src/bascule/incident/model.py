@@ -68,7 +68,15 @@ class Incident:
 
     def hours_at(self, moment: datetime) -> float:
         """Hours since the incident opened (never negative)."""
-        return max(0.0, (moment - self.opened_at).total_seconds() / 3600)
+        return max(0.0, self.hours_since_opening(moment))
+
+    def hours_since_opening(self, moment: datetime) -> float:
+        """Hours from the opening to `moment` (negative before it)."""
+        return (moment - self.opened_at).total_seconds() / 3600
+
+    def changed_after(self, moment: datetime) -> bool:
+        """Whether the situation changed after `moment` (a plan or a report made then is out of date)."""
+        return moment < self.changed_at
 
 
 @dataclass(frozen=True, slots=True)

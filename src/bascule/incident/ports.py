@@ -45,8 +45,15 @@ class IncidentRepository(Protocol):
         """Every incident, the most recently opened first."""
         ...
 
-    def bump(self, incident_id: int) -> Incident:
-        """Mark a change (version + 1, changed now) so that every open screen refreshes."""
+    def bump(self, incident_id: int, situation: bool = True) -> Incident:
+        """Mark a change (version + 1) so that every open screen refreshes. A change of the situation
+        (hits, tasks, return times, notes, actions) also moves `changed_at`: a plan or a report made
+        before it is out of date. Making a plan or a report is not one (`situation=False`)."""
+        ...
+
+    def set_return_time(self, incident_id: int, kind: HitKind, target: str, hours: float) -> Incident:
+        """When an isolated segment (`reconnect`) or a hit supplier (`supplier_back`) is expected back,
+        in hours after the incident opened."""
         ...
 
     def active_hits(self, incident_id: int) -> list[Hit]: ...

@@ -70,3 +70,16 @@ class NotAnId(UserError):
             fr=f"« {shown} » ne peut pas être écrit dans le journal de crise ; renommez-le dans la carte sans espaces.",
         )
         self.target = shown
+
+
+class ReturnTimeOutOfRange(UserError):
+    """A return time before the incident opened, or further than `limit_hours` after it (a typing
+    slip, never a plan)."""
+
+    def __init__(self, hours: float, limit_hours: float) -> None:
+        super().__init__(
+            f"A return time is given in hours after the incident opened, from 0 to {limit_hours:g}; "
+            f"{hours:g} is not."
+        )
+        self.hours = hours
+        self.limit_hours = limit_hours

@@ -7,14 +7,20 @@ from datetime import timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bascule.hospital.naming import named_chain
 from bascule.i18n import Lang, t
 from bascule.impact import Impact
 from bascule.incident.hits import current_impact, incident_of
 from bascule.incident.maps import incident_map
 from bascule.incident.model import DECISION, Incident, Sitrep, hits_of
 from bascule.incident.ports import IncidentStore
-from bascule.incident.sitrep_texts import SITREP_TEXTS  # noqa: F401  (registers the words used below)
+from bascule.incident.sitrep_texts import SITREP_TEXTS
 from bascule.kits.moments import full, short
+
+
+def role_name(role: str, lang: Lang) -> str:
+    """A crisis cell role as people read it ("direction" for director); an unknown one as it is."""
+    return t(f"sitrep.role_{role}", lang) if f"role_{role}" in SITREP_TEXTS else role
 
 
 def _section_of(impact: Impact, process_id: str) -> str:
@@ -45,7 +51,7 @@ def compose(store: IncidentStore, incident: Incident, lang: Lang, default_zone: 
         procedure = hospital.procedures_by_id.get(process.fallback or "")
         if procedure is not None:
             line += f" — {t('sitrep.procedure', lang)}: {procedure.title or procedure.id}"
-        line += f" — {t('sitrep.because', lang)}: {' ← '.join(impact.via(process.id))}"
+        line += f" — {t('sitrep.because', lang)}: {named_chain(hospital, impact.via(process.id))}"
         down_lines.append(line)
 
     change_lines: list[str] = []
@@ -75,12 +81,15 @@ def compose(store: IncidentStore, incident: Incident, lang: Lang, default_zone: 
     ]
     action_lines = []
     for action in repository.open_actions(incident.id):
-        owner = action.owner_user or action.owner_role
+        owner = action.owner_user or role_name(action.owner_role, lang)
         due = f" — {t('sitrep.due', lang)} {short(action.due_at, zone)}" if action.due_at else ""
         action_lines.append(f"{action.title} — {owner}{due} — {t(f'sitrep.act_{action.status}', lang)}")
 
     eta_lines = []
+    eta_warning = ""
     stored_plan = repository.latest_plan(incident.id)
+    if stored_plan is not None and incident.changed_after(stored_plan.created_at):
+        eta_warning = t("sitrep.eta_stale", lang, time=full(incident.changed_at, zone))
     if stored_plan is not None:
         for pid, entry in sorted(
             stored_plan.plan_json["processes"].items(), key=lambda kv: kv[1]["priority"]
@@ -121,6 +130,7 @@ def compose(store: IncidentStore, incident: Incident, lang: Lang, default_zone: 
         "decision_lines": decision_lines,
         "action_lines": action_lines,
         "eta_lines": eta_lines,
+        "eta_warning": eta_warning,
     }
 
 
@@ -133,6 +143,6 @@ def make_sitrep(
         report = store.repository.add_sitrep(
             incident.id, lang, compose(store, incident, lang, default_zone), actor
         )
-        store.repository.bump(incident.id)
+        store.repository.bump(incident.id, situation=False)
         store.journal.append("sitrep.made", actor, incident.id, {"sitrep": report.id, "lang": lang})
     return report

@@ -24,6 +24,13 @@ SITREP_TEXTS: dict[str, tuple[str, str]] = {
     "kind_segment": ("segment isolé", "isolated segment"),
     "kind_supplier": ("fournisseur à l'arrêt", "supplier down"),
     "due": ("Échéance", "Due"),
+    # The roles of the crisis cell's accounts, as people read them.
+    "role_director": ("direction", "director"),
+    "role_it": ("informatique", "IT"),
+    "role_medical": ("médical", "medical"),
+    "role_communications": ("communication", "communications"),
+    "role_observer": ("observateur", "observer"),
+    "role_admin": ("administrateur", "administrator"),
     "act_open": ("À FAIRE", "OPEN"),
     "act_in_progress": ("EN COURS", "IN PROGRESS"),
     "act_done": ("FAIT", "DONE"),
@@ -31,6 +38,12 @@ SITREP_TEXTS: dict[str, tuple[str, str]] = {
     "sitrep_first": ("Premier point de situation de l'incident.", "First situation report of this incident."),
     "sitrep_newly_down": ("Nouvellement à l'arrêt : {ids}", "Newly down: {ids}"),
     "sitrep_back": ("Revenus : {ids}", "Back: {ids}"),
+    "eta_stale": (
+        "Ces retours viennent d'un plan calculé avant le dernier changement ({time}) : ils ne "
+        "tiennent pas compte de ce qui a été déclaré depuis.",
+        "These returns come from a plan computed before the last change ({time}): they do not take "
+        "into account what was declared since.",
+    ),
     "sitrep_nochange": ("Aucun changement d'état.", "No change of status."),
 }
 

@@ -25,6 +25,7 @@ from typing import Any, Literal
 from bascule.clinical.records import Activity
 from bascule.hospital.model import ActivityType, CareProcess, Facility, HospitalMap
 from bascule.impact import Impact
+from bascule.triage.diversion import facilities_with
 
 Decision = Literal["maintain", "postpone", "cancel", "divert"]
 Reason = Literal[
@@ -176,8 +177,7 @@ class Triage:
             status = self.impact.status(process_id)
             if _SEVERITY[status] > _SEVERITY[worst_status]:
                 worst, worst_status = processes[process_id], status
-        capable = [f for f in self.map.facilities if activity_type.capability in f.capabilities]
-        nearest = min(capable, key=lambda f: (f.distance_km, f.id), default=None)
+        nearest = next(iter(facilities_with(self.map, activity_type.capability)), None)
         return _TypeState(
             process=worst,
             status=worst_status,

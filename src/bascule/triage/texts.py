@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bascule import i18n
+from bascule.hospital.model import HospitalMap
+from bascule.hospital.naming import label_of, named_chain
 from bascule.i18n import Lang, t
 from bascule.triage.rules import Proposal, Tally
 
@@ -70,17 +72,21 @@ def status_text(status: str, lang: Lang) -> str:
     return t(f"triage.status_{status}", lang)
 
 
-def reason_text(proposal: Proposal, lang: Lang) -> str:
-    """Why: the process that is not up and the chain that explains it (ids, as in the map)."""
+def reason_text(proposal: Proposal, lang: Lang, hospital: HospitalMap | None = None) -> str:
+    """Why: the process that is not up and the chain that explains it: by name when the map is
+    given (pages people read), else by id, as in the map."""
     doctor, director = (*proposal.approved_by, "", "")[:2]
+    facilities = {f.id: f.name or f.id for f in hospital.facilities} if hospital is not None else {}
+    procedures = {p.id: p.title or p.id for p in hospital.procedures} if hospital is not None else {}
+    process = proposal.process or ""
     return t(
         f"triage.reason_{proposal.reason}",
         lang,
-        process=proposal.process or "",
+        process=label_of(hospital, process) if hospital is not None and process else process,
         status=status_text(proposal.status, lang),
-        via=" ← ".join(proposal.via),
-        fallback=proposal.fallback or "",
-        facility=proposal.facility or "",
+        via=named_chain(hospital, proposal.via) if hospital is not None else " ← ".join(proposal.via),
+        fallback=procedures.get(proposal.fallback or "", proposal.fallback or ""),
+        facility=facilities.get(proposal.facility or "", proposal.facility or ""),
         doctor=doctor,
         director=director,
     )

@@ -145,3 +145,52 @@ def test_main_flows(browser: object, server: str) -> None:
     observer.wait_for_selector("text=Data as of")  # type: ignore[attr-defined]
     assert "DOWN — ON FALLBACK" in observer.inner_text("main")  # type: ignore[attr-defined]
     shot(observer, "12-observer-board-english")
+
+
+def test_return_times_and_what_to_do_for_an_uncovered_process(browser: object, server: str) -> None:
+    """The IT lead says when a supplier and an isolated segment come back; the plan takes them; the
+    board's uncovered process says where to divert and whom to call; a new hit warns the plan is old."""
+    it = login(browser, server, "it1")
+    it.fill("input[name=title]", "Panne PACS et biologie")  # type: ignore[attr-defined]
+    it.check("input[name=demo]")  # type: ignore[attr-defined]
+    it.click("form[action$='/incidents/open/'] button")  # type: ignore[attr-defined]
+    it.wait_for_selector(".summary")  # type: ignore[attr-defined]
+    board_url = it.url  # type: ignore[attr-defined]
+    it.goto(board_url + "hits/")  # type: ignore[attr-defined]
+    for target in ("pacs", "srv-pacs-db01", "biolab"):
+        it.fill("input[type=search]", target)  # type: ignore[attr-defined]
+        it.click(f"#results tr[data-target='{target}'] button")  # type: ignore[attr-defined]
+        it.wait_for_selector(f"tr[data-hit='{target}']")  # type: ignore[attr-defined]
+    it.fill("input[type=search]", "tl-dmz")  # type: ignore[attr-defined]
+    it.click("#results tr[data-target='tl-dmz'] a")  # type: ignore[attr-defined]
+    it.wait_for_selector("form button.danger")  # type: ignore[attr-defined]
+    it.click("form button.danger")  # type: ignore[attr-defined]
+    it.wait_for_selector("tr[data-hit='tl-dmz']")  # type: ignore[attr-defined]
+
+    it.goto(board_url + "restoration/")  # type: ignore[attr-defined]
+    it.select_option("#return-times select[name=target]", "supplier:biolab")  # type: ignore[attr-defined]
+    it.fill("#return-times input[name=hours]", "36")  # type: ignore[attr-defined]
+    it.click("#return-times button")  # type: ignore[attr-defined]
+    it.wait_for_selector("tr[data-return='biolab'] strong")  # type: ignore[attr-defined]
+    it.select_option("#return-times select[name=target]", "segment:tl-dmz")  # type: ignore[attr-defined]
+    it.fill("#return-times input[name=hours]", "12,5")  # type: ignore[attr-defined]
+    it.click("#return-times button")  # type: ignore[attr-defined]
+    it.wait_for_selector("tr[data-return='tl-dmz'] >> text=H+12.5")  # type: ignore[attr-defined]
+    assert "H+36.0" in it.inner_text("tr[data-return='biolab']")  # type: ignore[attr-defined]
+    assert it.locator(".stale-plan").count() == 0  # type: ignore[attr-defined]
+    shot(it, "20-restoration-return-times")
+
+    it.goto(board_url)  # type: ignore[attr-defined]
+    card = it.locator("[data-what-now='stroke-care']")  # type: ignore[attr-defined]
+    assert "CHU de la Bièvre" in card.inner_text() and "SAMU 91" in card.inner_text()
+    card.scroll_into_view_if_needed()
+    shot(it, "21-board-uncovered-what-to-do")
+    card.screenshot(path=str(ARTIFACTS / "22-uncovered-card.png"))
+
+    it.goto(board_url + "hits/")  # type: ignore[attr-defined]
+    it.fill("input[type=search]", "dc01")  # type: ignore[attr-defined]
+    it.click("#results tr[data-target='dc01'] button")  # type: ignore[attr-defined]
+    it.wait_for_selector("tr[data-hit='dc01']")  # type: ignore[attr-defined]
+    it.goto(board_url + "restoration/")  # type: ignore[attr-defined]
+    it.wait_for_selector(".stale-plan")  # type: ignore[attr-defined]
+    shot(it, "23-restoration-out-of-date")

@@ -19,7 +19,7 @@ from bascule.hospital.model import Application, Asset, CareProcess, HospitalMap,
 
 ASSET_KINDS = {"server", "storage", "network", "service", "workstations", "link", "security", "telephony"}
 VITAL_CAPABILITIES = ("emergency", "transfusion", "imaging", "surgery", "maternity", "icu")
-CAPABILITIES = {*VITAL_CAPABILITIES, "dialysis", "oncology", "psychiatry"}
+CAPABILITIES = {*VITAL_CAPABILITIES, "dialysis", "oncology", "psychiatry", "stroke"}
 FICTIONAL_PHONE = re.compile(r"^(01 99 00 \d\d \d\d|\+33 1 99 00 \d\d \d\d)$")
 
 
@@ -247,6 +247,7 @@ def test_facilities_offer_known_capabilities_and_cover_the_vital_ones(demo: Hosp
 
 def test_phone_numbers_are_in_the_fictional_range(demo: HospitalMap) -> None:
     phones = [s.phone for s in demo.suppliers] + [f.phone for f in demo.facilities]
+    phones += [c.phone for c in demo.contacts]
     assert phones
     for phone in phones:
         assert FICTIONAL_PHONE.match(phone), phone

@@ -94,7 +94,7 @@ CASES = [
         GOOD.replace("fallback: paper", "fallbak: paper"),
         [
             'map.yaml:14 processes[0].fallbak: unknown key "fallbak" (did you mean "fallback"?); allowed: id, name, '
-            "needs, optional, segment, supplier, restore_hours, skills, priority, fallback, units",
+            "needs, optional, segment, supplier, restore_hours, skills, priority, fallback, units, capability",
         ],
     ),
     (
@@ -102,7 +102,7 @@ CASES = [
         GOOD + "servers: []\n",
         [
             'map.yaml:16 servers: unknown section "servers"; sections are activities, applications, assets, bascule, '
-            "facilities, guard, hospital, procedures, processes, segments, sites, suppliers, teams, units"
+            "contacts, facilities, guard, hospital, procedures, processes, segments, sites, suppliers, teams, units"
         ],
     ),
     (

@@ -77,7 +77,8 @@ class IncidentTest(CrisisTestCase):
         assert 'data-process="admissions" data-section="uncovered"' in board
         assert 'data-process="transfusion" data-section="fallback"' in board
         assert "Transfusion sur papier" in board and "Groupe O si urgence vitale" in board
-        assert "admissions ← ehr ← ehr-db ← san" in board
+        # "Because" chains are read by name (ehr-db and san have none in this map: their ids).
+        assert "Admissions ← Dossier patient ← ehr-db ← san" in board
         hit = Hit.objects.get(target="san")
         self.client.post(reverse("crisis:lift", args=[incident.pk, hit.pk]))
         board = self.client.get(reverse("crisis:board", args=[incident.pk])).content.decode()

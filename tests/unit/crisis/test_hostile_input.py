@@ -45,6 +45,8 @@ FIELDS = [
     "value",
     "role",
     "segment",
+    "hours",
+    "at",
 ]
 
 HOSTILE = [
@@ -105,6 +107,7 @@ GOOD_POSTS: dict[str, dict[str, str]] = {
     "add_note": {"kind": "note", "text": "Appel du laboratoire"},
     "replan": {},
     "mark_task": {"node": "san", "state": "started", "team": "infra"},
+    "return_time": {"target": "supplier:pathlab", "hours": "12", "at": "2030-01-01T10:00"},
     "add_action": {
         "title": "Appeler",
         "owner_role": "it",

@@ -30,6 +30,7 @@ from bascule.incident.refusals import (
     MissingField,
     NoSuchIncident,
     NotAnId,
+    ReturnTimeOutOfRange,
     UnknownTarget,
 )
 from bascule.scenario import Scenario, load_scenario
@@ -53,7 +54,7 @@ SPACED = SAMPLE_MAP.replace("{id: pcs-wards,", '{id: "pcs wards",').replace(
 @pytest.fixture(params=["memory", "django"])
 def store(request: pytest.FixtureRequest) -> Iterator[IncidentStore]:
     if request.param == "memory":
-        yield MemoryStore(accounts=ACCOUNTS)
+        yield MemoryStore(clock=ticking_clock(), accounts=ACCOUNTS)
         return
     from django.db import transaction
 
@@ -67,6 +68,12 @@ def store(request: pytest.FixtureRequest) -> Iterator[IncidentStore]:
         transaction.set_rollback(True)
 
 
+def ticking_clock() -> Any:
+    """Now, one second later at every reading: the twin's writes never share a time."""
+    moments = (datetime.now(UTC) + timedelta(seconds=n) for n in range(10**9))
+    return lambda: next(moments)
+
+
 def journal_names(store: IncidentStore, incident_id: int) -> list[str]:
     """Every entry name of the incident, in order, read back through the port."""
     names = [
@@ -77,6 +84,7 @@ def journal_names(store: IncidentStore, incident_id: int) -> list[str]:
         "task.started",
         "task.done",
         "plan.made",
+        "return.set",
     ]
     found: list[tuple[Any, str]] = []
     for name in names:
@@ -94,6 +102,7 @@ def snapshot(store: IncidentStore, incident_id: int) -> tuple[Any, ...]:
         [(h.kind, h.target) for h in store.repository.active_hits(incident_id)],
         sorted((p.node, p.state) for p in store.repository.progress(incident_id)),
         plan.id if plan else None,
+        (dict(incident.reconnect), dict(incident.supplier_back)),
         journal_names(store, incident_id),
         store.journal.head(),
     )
@@ -411,3 +420,86 @@ def test_the_triage_of_an_incident_follows_its_hits_and_its_approved_exceptions(
         hit_cases.lift_hit(store, incident.id, hit.id, "director1")
     lifted = pipeline.incident_triage(store, incident.id, source, days=7)
     assert {p.decision for p in lifted.proposals} == {"maintain"}
+
+
+def test_a_return_time_is_journaled_and_the_plan_made_again_with_it(store: IncidentStore) -> None:
+    scenario = Scenario(hits=Hits(down=("san",), isolate=("clinical-lan",), suppliers=("pathlab",)))
+    incident = hit_cases.open_incident(store, "director1", "t", "chtest.yaml", SAMPLE_MAP, scenario)
+    first = restoration.replan(store, incident.id, "it1", FAST)
+    assert first.plan_json["processes"]["outpatient"]["eta_hours"] is None  # never back, so far
+    replanned = restoration.set_return_time(
+        store, incident.id, "it1", "segment", "clinical-lan", 12, planning=FAST
+    )
+    assert replanned.plan_json["processes"]["outpatient"]["eta_hours"] == 12.0
+    later = incident.opened_at + timedelta(hours=30, minutes=15)
+    restoration.set_return_time(
+        store, incident.id, "director1", "supplier", "pathlab", at=later, planning=FAST
+    )
+    now = store.repository.incident(incident.id)
+    assert now is not None
+    assert (dict(now.reconnect), dict(now.supplier_back)) == ({"clinical-lan": 12.0}, {"pathlab": 30.25})
+    assert (
+        store.repository.latest_plan(incident.id).plan_json["processes"]["transfusion"]["eta_hours"] == 30.25
+    )  # type: ignore[union-attr]
+    lines = store.journal.entries(incident.id, "return.set")
+    assert [(line.actor, dict(line.payload)) for line in lines] == [
+        ("it1", {"kind": "segment", "target": "clinical-lan", "hours": 12.0}),
+        ("director1", {"kind": "supplier", "target": "pathlab", "hours": 30.25}),
+    ]
+    assert journal_names(store, incident.id).count("plan.made") == 3
+
+
+@pytest.mark.parametrize(
+    ("kind", "target", "hours", "at_hours", "refusal"),
+    [
+        ("segment", "clinical-lan", -1.0, None, ReturnTimeOutOfRange),
+        ("segment", "clinical-lan", None, -0.5, ReturnTimeOutOfRange),  # before the incident opened
+        ("supplier", "pathlab", 24.0 * 400, None, ReturnTimeOutOfRange),  # more than a year: a slip
+        ("supplier", "pathlab", float("nan"), None, ReturnTimeOutOfRange),
+        ("segment", "clinical-lan", None, None, MissingField),
+        ("segment", "nowhere", 4.0, None, UnknownTarget),
+        ("segment", "dc-core", 4.0, None, UnknownTarget),  # known, but not isolated
+        ("supplier", "clinical-lan", 4.0, None, UnknownTarget),  # a segment is not a supplier
+        ("node", "san", 4.0, None, UnknownTarget),
+    ],
+)
+def test_a_refused_return_time_changes_nothing(
+    store: IncidentStore,
+    kind: str,
+    target: str,
+    hours: float | None,
+    at_hours: float | None,
+    refusal: type[UserError],
+) -> None:
+    scenario = Scenario(hits=Hits(down=("san",), isolate=("clinical-lan",), suppliers=("pathlab",)))
+    incident = hit_cases.open_incident(store, "director1", "t", "chtest.yaml", SAMPLE_MAP, scenario)
+    restoration.replan(store, incident.id, "it1", FAST)
+    before = snapshot(store, incident.id)
+    at = None if at_hours is None else incident.opened_at + timedelta(hours=at_hours)
+    with pytest.raises(refusal):
+        restoration.set_return_time(store, incident.id, "it1", kind, target, hours, at, FAST)
+    assert snapshot(store, incident.id) == before
+
+
+def test_a_plan_or_report_made_before_the_last_change_is_out_of_date(store: IncidentStore) -> None:
+    incident = hit_cases.open_incident(store, "director1", "t", "chtest.yaml", SAMPLE_MAP)
+    hit_cases.declare_hit(store, incident.id, "director1", "node", "san")
+
+    def current() -> Any:
+        found = store.repository.incident(incident.id)
+        assert found is not None
+        return found
+
+    made = restoration.replan(store, incident.id, "it1", FAST)
+    report = sitrep.make_sitrep(store, incident.id, "director1", "fr", UTC)
+    # Making them is no change of the situation: both are current.
+    assert not current().changed_after(made.created_at)
+    assert not current().changed_after(report.created_at)
+    hit_cases.declare_hit(store, incident.id, "director1", "supplier", "pathlab")
+    assert current().changed_after(made.created_at)
+    assert current().changed_after(report.created_at)
+    again = restoration.replan(store, incident.id, "it1", FAST)
+    assert not current().changed_after(again.created_at)
+    restoration.mark_task(store, incident.id, "it1", "san", "started", "infra", FAST)
+    assert current().changed_after(again.created_at)
+    assert not current().changed_after(store.repository.latest_plan(incident.id).created_at)  # type: ignore[union-attr]

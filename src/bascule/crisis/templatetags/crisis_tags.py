@@ -9,7 +9,10 @@ from django import template
 from django.utils import timezone
 
 from bascule.crisis import messages
+from bascule.hospital.model import HospitalMap
+from bascule.hospital.naming import named_chain
 from bascule.i18n import Lang, t
+from bascule.incident.sitrep import role_name as sitrep_role_name
 
 register = template.Library()
 
@@ -51,6 +54,51 @@ def event(context: Any, name: str) -> str:
 
 
 @register.filter
-def chain(via: Any) -> str:
-    """A `via` chain as the reader follows it: "transfusion ← lims ← pathlab-link"."""
-    return " ← ".join(via or ())
+def chain(via: Any, hospital: HospitalMap | None = None) -> str:
+    """A `via` chain as the reader follows it, by name when the map is given:
+    "Transfusion sanguine ← Laboratoire ← Lien laboratoire" (ids only without it)."""
+    if hospital is None:
+        return " ← ".join(via or ())
+    return named_chain(hospital, via or ())
+
+
+@register.simple_tag(takes_context=True)
+def role_name(context: Any, role: str) -> str:
+    """An account's role in the reader's words ("director" → "direction")."""
+    lang: Lang = context.get("lang", "fr")
+    return sitrep_role_name(role, lang)
+
+
+@register.simple_tag(takes_context=True)
+def node_kind(context: Any, kind: str) -> str:
+    """What a node is in the reader's words ("server" → "serveur"); a kind the app does not know
+    is the map's own word, shown as it is."""
+    lang: Lang = context.get("lang", "fr")
+    return t(f"crisis.nodekind_{kind}", lang) if f"nodekind_{kind}" in messages.MESSAGES else kind
+
+
+_KIND_VALUES = ("node", "segment", "supplier")
+_STATUS_VALUES = ("open", "in_progress", "done", "cancelled")
+
+
+@register.simple_tag(takes_context=True)
+def details(context: Any, payload: Any) -> str:
+    """A journal entry's payload as "key=value" pairs in the reader's words (ids stay as they are)."""
+    lang: Lang = context.get("lang", "fr")
+    parts = []
+    for key, value in dict(payload or {}).items():
+        name = t(f"crisis_payload.{key}", lang) if key in messages.PAYLOAD_KEYS else key
+        if value is None:
+            shown = "—"
+        elif key == "role":
+            shown = sitrep_role_name(str(value), lang)
+        elif key == "kind" and value in _KIND_VALUES:
+            shown = t(f"sitrep.kind_{value}", lang)
+        elif key == "status" and value in _STATUS_VALUES:
+            shown = t(f"sitrep.act_{value}", lang)
+        elif isinstance(value, list | tuple):
+            shown = ", ".join(str(v) for v in value)
+        else:
+            shown = str(value)
+        parts.append(f"{name}={shown}")
+    return " ".join(parts)

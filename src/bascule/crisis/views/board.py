@@ -4,16 +4,18 @@ the dependency drawing. Every part polls and refreshes within a few seconds of a
 from __future__ import annotations
 
 import importlib
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
 from bascule.crisis import engine
 from bascule.crisis.models import Incident
-from bascule.crisis.views.common import get_incident, lang_of, render_live
+from bascule.crisis.views.common import get_incident, lang_of, made_before_change, render_live
 from bascule.hospital.model import CareProcess, HospitalMap
 from bascule.i18n import Lang
 from bascule.impact import Impact
+from bascule.triage.diversion import what_to_do_now
 
 SECTIONS = ("uncovered", "fallback", "degraded", "up")
 
@@ -38,6 +40,8 @@ def process_rows(
                 "procedure": hospital.procedures_by_id.get(process.fallback or "")
                 if section == "fallback"
                 else None,
+                # An uncovered process: where its patients can go, and whom to call.
+                "now": what_to_do_now(hospital, process) if section == "uncovered" else None,
                 "eta": etas.get(process.id, 0.0) if status == "down" else None,
                 "has_eta": status == "down" and process.id in etas,
             }
@@ -61,12 +65,15 @@ def node_rows(hospital: HospitalMap, impact: Impact) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (rank[r["status"]], r["node"].id))
 
 
-def _etas(incident: Incident) -> dict[str, float | None]:
+def _etas(incident: Incident) -> tuple[dict[str, float | None], datetime | None]:
+    """The latest plan's ETAs, and the last change when that plan was made before it."""
     stored = incident.plans.order_by("-id").first()
     if stored is None:
-        return {}
+        return {}, None
     processes = stored.plan_json.get("processes", {})
-    return {pid: p.get("eta_hours") for pid, p in processes.items()}
+    return {pid: p.get("eta_hours") for pid, p in processes.items()}, made_before_change(
+        incident, stored.created_at
+    )
 
 
 def board(request: HttpRequest, incident_id: int) -> HttpResponse:
@@ -75,10 +82,16 @@ def board(request: HttpRequest, incident_id: int) -> HttpResponse:
     def build() -> dict[str, Any]:
         hospital = engine.hospital_map(incident)
         impact = engine.current_impact(incident)
+        etas, etas_stale = _etas(incident)
+        sections = process_rows(hospital, impact, etas)
         return {
-            "sections": process_rows(hospital, impact, _etas(incident)),
+            "sections": sections,
             "summary": impact.summary(),
             "hospital": hospital,
+            # Only worth saying when an ETA is shown.
+            "etas_stale": etas_stale
+            if any(r["has_eta"] for rows in sections.values() for r in rows)
+            else None,
         }
 
     return render_live(request, incident, "crisis/board.html", "crisis/board_live.html", build)
@@ -89,7 +102,7 @@ def infrastructure(request: HttpRequest, incident_id: int) -> HttpResponse:
 
     def build() -> dict[str, Any]:
         hospital = engine.hospital_map(incident)
-        return {"rows": node_rows(hospital, engine.current_impact(incident))}
+        return {"rows": node_rows(hospital, engine.current_impact(incident)), "hospital": hospital}
 
     return render_live(
         request, incident, "crisis/infrastructure.html", "crisis/infrastructure_live.html", build

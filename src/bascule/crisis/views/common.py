@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,6 +43,12 @@ def get_incident(incident_id: int) -> Incident:
     if incident is None:
         raise Http404("no such incident")
     return incident
+
+
+def made_before_change(incident: Incident, made_at: datetime) -> datetime | None:
+    """The last change of the situation when it came after `made_at` (a plan, a report): the page
+    says it is out of date; None when it is current."""
+    return incident.changed_at if made_at < incident.changed_at else None
 
 
 def live_key(incident: Incident) -> str:

@@ -17,6 +17,7 @@ from bascule.crisis.views.common import actor, get_incident, refuse, render_live
 from bascule.errors import UserError
 from bascule.hospital.loading import demo_map_path
 from bascule.hospital.model import HospitalMap
+from bascule.hospital.naming import label_of
 from bascule.incident import hits as declarations
 from bascule.incident.maps import parse_map
 from bascule.incident.refusals import AlreadyHit, ConfirmationNeeded, NotAnId, UnknownTarget
@@ -202,8 +203,13 @@ def whatif(request: HttpRequest, incident_id: int) -> HttpResponse:
             }
             for p in comparison.processes_newly_down
         ]
-        others = [i for i in comparison.newly_down if not hasattr(hospital.nodes[i], "priority")]
-        return {"processes": processes, "others": others, "degraded": comparison.newly_degraded}
+        others = [
+            hospital.nodes[i].label
+            for i in comparison.newly_down
+            if not hasattr(hospital.nodes[i], "priority")
+        ]
+        degraded = [label_of(hospital, i) for i in comparison.newly_degraded]
+        return {"processes": processes, "others": others, "degraded": degraded, "hospital": hospital}
 
     extra = {
         "segment": segment,

@@ -1,5 +1,6 @@
 """Restoration: the current plan as a Gantt chart, per-team task lists, ETAs; marking tasks
-started or done re-plans with a short time limit and stores the plan."""
+started or done, or saying when an isolated segment or a hit supplier is expected back, re-plans
+with a short time limit and stores the plan."""
 
 from __future__ import annotations
 
@@ -8,15 +9,24 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from bascule.crisis import engine
-from bascule.crisis.models import Incident, StoredPlan, TaskProgress
+from bascule.crisis import engine, forms
+from bascule.crisis.models import Hit, Incident, TaskProgress
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed, requires
-from bascule.crisis.views.common import actor, get_incident, lang_of, planning, refuse, render_live, text
+from bascule.crisis.views.common import (
+    actor,
+    get_incident,
+    lang_of,
+    made_before_change,
+    planning,
+    refuse,
+    render_live,
+    text,
+)
 from bascule.errors import UserError
 from bascule.gantt import gantt_svg
 from bascule.incident import restoration as restoration_cases
-from bascule.incident.refusals import UnknownTarget
+from bascule.incident.refusals import MissingField, ReturnTimeOutOfRange, UnknownTarget
 from bascule.recovery.plan import Plan
 
 
@@ -27,8 +37,14 @@ def restoration(request: HttpRequest, incident_id: int) -> HttpResponse:
         stored = incident.plans.order_by("-id").first()
         progress = {p.node: p for p in incident.progress.all()}
         hospital = engine.hospital_map(incident)
+        returns = return_rows(incident, hospital)
         if stored is None:
-            return {"stored": None, "declared": bool(engine.active_hits(incident)), "done": progress}
+            return {
+                "stored": None,
+                "declared": bool(engine.active_hits(incident)),
+                "done": progress,
+                "returns": returns,
+            }
         plan_json = stored.plan_json
         states = {n: p.state for n, p in progress.items()}
         teams: dict[str, list[dict[str, Any]]] = {}
@@ -50,25 +66,38 @@ def restoration(request: HttpRequest, incident_id: int) -> HttpResponse:
             "teams": sorted(teams.items()),
             "etas": etas,
             "done": done,
-            "stale": _changed_since(incident, stored),
+            "stale": made_before_change(incident, stored.created_at),
             "blocked": plan_json.get("blocked", []),
+            "returns": returns,
         }
 
-    extra = {"may_mark": allowed(getattr(request.user, "role", ""), Action.MARK_TASK)}
+    may_mark = allowed(getattr(request.user, "role", ""), Action.MARK_TASK)
+    extra = {
+        "may_mark": may_mark,
+        # The form is outside the live part: polls do not need its choices.
+        "return_choices": return_rows(incident, engine.hospital_map(incident))
+        if may_mark and request.GET.get("live") != "1"
+        else [],
+    }
     return render_live(
         request, incident, "crisis/restoration.html", "crisis/restoration_live.html", build, extra
     )
 
 
-def _changed_since(incident: Incident, stored: StoredPlan) -> bool:
-    """Whether hits or task reports changed after the plan was made (it should be re-made)."""
-    after = stored.created_at
-    hits = (
-        incident.hits.filter(declared_at__gt=after).exists()
-        or incident.hits.filter(lifted_at__gt=after).exists()
-    )
-    marked: bool = incident.progress.filter(marked_at__gt=after).exists()
-    return bool(hits) or marked
+def return_rows(incident: Incident, hospital: Any) -> list[dict[str, Any]]:
+    """The isolated segments and hit suppliers, each with when it is expected back (hours or None)."""
+    names = {s.id: s.name or s.id for s in (*hospital.segments, *hospital.suppliers)}
+    expected = {Hit.SEGMENT: dict(incident.reconnect), Hit.SUPPLIER: dict(incident.supplier_back)}
+    hits = incident.hits.filter(lifted_at__isnull=True, kind__in=[Hit.SEGMENT, Hit.SUPPLIER]).order_by("id")
+    return [
+        {
+            "kind": hit.kind,
+            "target": hit.target,
+            "name": names.get(hit.target, hit.target),
+            "hours": expected[hit.kind].get(hit.target),
+        }
+        for hit in hits
+    ]
 
 
 @requires(Action.MARK_TASK)
@@ -97,6 +126,28 @@ def mark_task(request: HttpRequest, incident_id: int) -> HttpResponse:
         )
     except UnknownTarget as refusal:
         return refuse(request, text(request, "unknown_target", target=refusal.target), 400)
+    except UserError as error:
+        return refuse(request, str(error))
+    return redirect("crisis:restoration", incident_id=incident.pk)
+
+
+@requires(Action.MARK_TASK)
+def set_return_time(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_incident(incident_id)
+    kind, _, target = request.POST.get("target", "").partition(":")
+    try:
+        hours, at = forms.return_time(request.POST.get("hours", ""), request.POST.get("at", ""))
+        restoration_cases.set_return_time(
+            STORE, incident.pk, actor(request), kind, target, hours, at, planning()
+        )
+    except forms.Refused as refused:
+        return refuse(request, text(request, refused.key, **refused.params), 400)
+    except UnknownTarget as refusal:
+        return refuse(request, text(request, "return_unknown", target=refusal.target), 400)
+    except MissingField:
+        return refuse(request, text(request, "return_missing"), 400)
+    except ReturnTimeOutOfRange as refusal:
+        return refuse(request, text(request, "return_out_of_range", days=int(refusal.limit_hours // 24)), 400)
     except UserError as error:
         return refuse(request, str(error))
     return redirect("crisis:restoration", incident_id=incident.pk)

@@ -12,7 +12,15 @@ from bascule.crisis import forms, reports
 from bascule.crisis.models import SituationReport
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed, requires
-from bascule.crisis.views.common import actor, get_incident, lang_of, refuse, render_live, text
+from bascule.crisis.views.common import (
+    actor,
+    get_incident,
+    lang_of,
+    made_before_change,
+    refuse,
+    render_live,
+    text,
+)
 from bascule.i18n import parse_lang
 from bascule.incident import sitrep as sitrep_cases
 
@@ -21,7 +29,9 @@ def sitreps_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
 
     def build() -> dict[str, Any]:
-        return {"reports": incident.sitreps.select_related("created_by").order_by("-id")}
+        reports = list(incident.sitreps.select_related("created_by").order_by("-id"))
+        latest_stale = made_before_change(incident, reports[0].created_at) if reports else None
+        return {"reports": reports, "latest_stale": latest_stale}
 
     extra = {"may_make": allowed(getattr(request.user, "role", ""), Action.MAKE_SITREP)}
     return render_live(request, incident, "crisis/sitreps.html", "crisis/sitreps_live.html", build, extra)
@@ -52,7 +62,13 @@ def _report(incident_id: int, report_id: int) -> SituationReport:
 def sitrep_html(request: HttpRequest, incident_id: int, report_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
     report = _report(incident_id, report_id)
-    context = {"incident": incident, "report": report, "c": report.content, "lang": report.lang}
+    context = {
+        "incident": incident,
+        "report": report,
+        "c": report.content,
+        "lang": report.lang,
+        "stale": made_before_change(incident, report.created_at),
+    }
     return render(request, "crisis/sitrep.html", context)
 
 

@@ -125,7 +125,7 @@ def triage_page(request: HttpRequest, incident_id: int) -> HttpResponse:
                 "proposal": p,
                 "time": p.start.astimezone(zone).strftime("%H:%M"),
                 "decision": decision_text(p.decision, lang),
-                "reason": reason_text(p, lang),
+                "reason": reason_text(p, lang, window.hospital_map),
                 "may_except": p.decision in ("postpone", "cancel"),
             }
             for p in proposals
