@@ -79,7 +79,9 @@ class ReturnTimeOutOfRange(UserError):
     def __init__(self, hours: float, limit_hours: float) -> None:
         super().__init__(
             f"A return time is given in hours after the incident opened, from 0 to {limit_hours:g}; "
-            f"{hours:g} is not."
+            f"{hours:g} is not.",
+            fr="Une heure de retour se donne en heures après l'ouverture de l'incident, de 0 à "
+            f"{limit_hours:g} ; {hours:g} ne convient pas.",
         )
         self.hours = hours
         self.limit_hours = limit_hours
