@@ -13,7 +13,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -172,33 +174,58 @@ def add_user(data_dir: Path, name: str, role: str, password: str, env: dict[str,
         secret.unlink()
 
 
+@dataclass(frozen=True)
+class LiveServer:
+    """A running `bascule serve`: where to reach it, and its process (to read its memory)."""
+
+    url: str
+    pid: int
+    errors: IO[bytes]
+
+    def output(self) -> str:
+        """What the server wrote to its standard error so far (a 500's traceback, waitress's warnings)."""
+        self.errors.flush()
+        self.errors.seek(0)
+        return self.errors.read().decode(errors="replace")
+
+
 @contextlib.contextmanager
 def live_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """`bascule serve` on a free loopback port, stopped at the end; yields its base URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [*bascule_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data_dir)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(url + "/login/", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    _out, err = process.communicate(timeout=5)
-                    raise RuntimeError(f"bascule serve did not start: {err.decode()[-2000:]}") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
+    with serving(data_dir, env) as server:
+        yield server.url
+
+
+@contextlib.contextmanager
+def serving(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+    """`bascule serve` on a free loopback port, stopped at the end; yields its URL and process id."""
+    # Its output goes to a file, not a pipe: a pipe nobody reads fills up during a long run (waitress
+    # warns of its queue depth there) and the server would block on its next write.
+    with tempfile.TemporaryFile() as errors:
+        port = free_port()
+        command = [*bascule_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
+        process = subprocess.Popen(
+            [*command, "--data", str(data_dir)], stdout=subprocess.DEVNULL, stderr=errors, env=env
+        )
+        server = LiveServer(f"http://127.0.0.1:{port}", process.pid, errors)
         try:
-            process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    httpx.get(server.url + "/login/", timeout=1)
+                    break
+                except httpx.TransportError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        process.kill()
+                        process.wait(timeout=5)
+                        said = server.output()[-2000:]
+                        raise RuntimeError(f"bascule serve did not start: {said}") from None
+                    time.sleep(0.2)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
