@@ -7,12 +7,15 @@ UserError escape as a traceback. Each capability lives in its own module of this
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import typer
+import typer.main
 
 from bascule.cli.context import Environment, set_environment
 from bascule.cli.reader_language import reader_language
@@ -40,7 +43,11 @@ _COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+@functools.cache
 def build_app() -> typer.Typer:
+    """The whole command line, built once per process: capability modules add commands to their
+    own module-level sub-apps when registered, so building it again would add them twice (and each
+    call of `main` would cost more than the last)."""
     app = typer.Typer(
         name="bascule",
         help="Keep caring for patients while the IT is down, and bring it back in the best order.",
@@ -55,15 +62,20 @@ def build_app() -> typer.Typer:
     return app
 
 
+@functools.cache
+def _click_command() -> Any:  # the Click command Typer builds (Typer vendors Click)
+    return typer.main.get_command(build_app())
+
+
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run the CLI with these arguments and environment; return the exit code."""
     variables = dict(os.environ if environ is None else environ)
     arguments = list(sys.argv[1:] if argv is None else argv)
     set_environment(Environment(variables))
-    app = build_app()
+    command = _click_command()
     try:
         # Standalone mode prints usage errors (exit 2) itself; our own errors come through here.
-        app(args=arguments, prog_name="bascule", standalone_mode=True)
+        command.main(args=arguments, prog_name="bascule", standalone_mode=True)
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except UserError as error:
