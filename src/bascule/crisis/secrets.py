@@ -3,13 +3,13 @@ database. Kept apart from settings.py so that it can be tested without Django.""
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from bascule.durable import PRIVATE, WriteFailed, write_atomically
 from bascule.errors import UserError
 
 SECRET_FILE = "secret_key"
@@ -19,19 +19,20 @@ def load_or_create_secret_key(data_dir: Path) -> str:
     """The installation's secret key, generated on first run into `data_dir` with mode 0600."""
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = data_dir / SECRET_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = path.read_text(encoding="ascii").strip()
-        if len(key) < 50:
-            raise UserError(
-                f"The secret key in {path} is too short; delete it to make a new one.",
-                fr=f"La clé secrète dans {path} est trop courte ; supprimez-la pour en créer une nouvelle.",
-            ) from None
-        return key
-    key = secrets.token_urlsafe(64)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key + "\n")
+    if not path.exists():
+        try:  # exclusive: two processes starting at once keep one key
+            write_atomically(
+                path, (secrets.token_urlsafe(64) + "\n").encode("ascii"), PRIVATE, exclusive=True
+            )
+        except WriteFailed:
+            if not path.exists():
+                raise
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 50:
+        raise UserError(
+            f"The secret key in {path} is too short; delete it to make a new one.",
+            fr=f"La clé secrète dans {path} est trop courte ; supprimez-la pour en créer une nouvelle.",
+        )
     return key
 
 

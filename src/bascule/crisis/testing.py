@@ -19,6 +19,8 @@ from typing import IO
 
 import httpx
 
+from bascule.durable import write_atomically
+
 SAMPLE_MAP = """\
 bascule: 1
 hospital: {id: chtest, name: "Centre hospitalier de test", lang: fr}
@@ -151,7 +153,7 @@ def bascule_command() -> list[str]:
 
 def add_user(data_dir: Path, name: str, role: str, password: str, env: dict[str, str] | None = None) -> None:
     secret = data_dir / f".pw-{name}"
-    secret.write_text(password + "\n", encoding="utf-8")
+    write_atomically(secret, (password + "\n").encode("utf-8"))
     try:
         subprocess.run(
             [

@@ -18,8 +18,6 @@ ALLOWED = {
         2,
         "append-only message log, 0600, one O_APPEND write and fsync per line; a torn tail cut off",
     ),
-    "crisis/secrets.py": (2, "the web app's secret key, created exclusively 0600 in a 0700 folder"),
-    "crisis/testing.py": (1, "a throwaway password file for the test server, no patient data"),
 }
 
 _WRITE_METHODS = {"write_text", "write_bytes"}
