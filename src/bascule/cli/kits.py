@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bascule.cli.context import make_console
-from bascule.cli.options import output_lang
+from bascule.cli.options import PassphraseFileOption, PubkeyOption, output_lang
 from bascule.durations import parse_duration
 from bascule.errors import UserError
 from bascule.hospital.loading import DEMO, load_map
@@ -102,15 +102,8 @@ def kits_command(
     identity: Annotated[
         Path | None, typer.Option("--identity", metavar="KEY", help="age identity that opens the bundle.")
     ] = None,
-    pubkey: Annotated[
-        Path | None,
-        typer.Option(
-            "--pubkey", metavar="PUB", help="The crisis cell's minisign key (not needed for a station)."
-        ),
-    ] = None,
-    passphrase_file: Annotated[
-        Path | None, typer.Option("--passphrase-file", metavar="F", help="Passphrase of the identity file.")
-    ] = None,
+    pubkey: PubkeyOption = None,
+    passphrase_file: PassphraseFileOption = None,
     unit: Annotated[
         list[str] | None, typer.Option("--unit", metavar="UNIT", help="A care unit id (repeatable).")
     ] = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -36,6 +37,16 @@ LangOption = Annotated[
     str | None, typer.Option("--lang", metavar="fr|en", help="Language of the output (default: the map's).")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the JSON document instead of tables.")]
+# The commands that read a sealed bundle: its signer's key (a station knows its own pinned keys).
+PubkeyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--pubkey", metavar="PUB", help="The crisis cell's minisign key (not needed for a station)."
+    ),
+]
+PassphraseFileOption = Annotated[
+    Path | None, typer.Option("--passphrase-file", metavar="F", help="Passphrase of the identity file.")
+]
 
 
 def map_and_scenario(

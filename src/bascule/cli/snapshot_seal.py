@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from bascule.cli.context import make_console
-from bascule.cli.options import output_lang
+from bascule.cli.options import PassphraseFileOption, PubkeyOption, output_lang
 from bascule.cli.snapshot import snapshot_app
 from bascule.durations import parse_duration
 from bascule.errors import NotFoundError, UserError
@@ -170,12 +170,7 @@ BundleArgument = Annotated[
 @snapshot_app.command("verify")
 def verify_command(
     bundle: BundleArgument,
-    pubkey: Annotated[
-        Path | None,
-        typer.Option(
-            "--pubkey", metavar="PUB", help="The crisis cell's minisign key (not needed for a station)."
-        ),
-    ] = None,
+    pubkey: PubkeyOption = None,
     max_age: Annotated[str | None, typer.Option("--max-age", metavar="DURATION", help="e.g. 2h.")] = None,
     state: Annotated[Path | None, typer.Option("--state", metavar="FILE", help="Sequences seen.")] = None,
     lang: LangOption = None,
@@ -206,15 +201,8 @@ def open_command(
         Path | None,
         typer.Option("--identity", metavar="KEY", help="age identity (NAME.age); a station knows its own."),
     ] = None,
-    pubkey: Annotated[
-        Path | None,
-        typer.Option(
-            "--pubkey", metavar="PUB", help="The crisis cell's minisign key (not needed for a station)."
-        ),
-    ] = None,
-    passphrase_file: Annotated[
-        Path | None, typer.Option("--passphrase-file", metavar="F", help="Passphrase of the identity file.")
-    ] = None,
+    pubkey: PubkeyOption = None,
+    passphrase_file: PassphraseFileOption = None,
     state: Annotated[Path | None, typer.Option("--state", metavar="FILE", help="Sequences seen.")] = None,
     lang: LangOption = None,
 ) -> None:
@@ -257,12 +245,7 @@ def open_command(
 def status_command(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A station, bundle or sealing folder.")],
     max_age: Annotated[str, typer.Option("--max-age", metavar="DURATION", help="Alarm threshold.")] = "2h",
-    pubkey: Annotated[
-        Path | None,
-        typer.Option(
-            "--pubkey", metavar="PUB", help="The crisis cell's minisign key (not needed for a station)."
-        ),
-    ] = None,
+    pubkey: PubkeyOption = None,
     lang: LangOption = None,
 ) -> None:
     """Say which bundle a station holds and how old its data is; alarm (exit 4) past the threshold."""

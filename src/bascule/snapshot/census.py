@@ -21,9 +21,9 @@ from typing import Any
 
 from bascule.errors import NotFoundError, UserError
 from bascule.snapshot.freshness import parse_instant
+from bascule.snapshot.manifest import HOSPITAL_ID
 
 _REQUIRED_META = ("hospital_id", "source", "data_time")
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._:+-]{1,200}$")
 FINGERPRINT_BYTES = 8
 # How a row's fingerprint is made; a baseline names its scheme and is always compared in it.
 # "sha256-json": SHA-256 of key || row, truncated (SHA-NI hardware: twice BLAKE2b's speed); the row's
@@ -245,7 +245,7 @@ def read_meta(connection: sqlite3.Connection, source: str, hospital: str | None 
             fr=f"La base de continuité {source} n'a pas {', '.join(missing)} dans store_meta ; "
             "actualisez-la avec Bascule avant de la sceller.",
         )
-    if not _SAFE_ID.match(meta["hospital_id"]):
+    if not HOSPITAL_ID.match(meta["hospital_id"]):
         raise UserError(
             f"The hospital id in {source} has characters a bundle cannot carry; "
             "use letters, digits, dots and dashes.",

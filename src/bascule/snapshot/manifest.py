@@ -25,7 +25,18 @@ FORMAT_VERSION = 1
 STORE_MEMBER = "store.sqlite"
 MANIFEST_MEMBER = "manifest.json"
 _SEAL_TAG = "bascule-snapshot"
-_SAFE_TOKEN = re.compile(r"^[A-Za-z0-9._:+-]{1,200}$")
+# What a hospital id may hold: it travels in a signed trusted comment (tab-separated) and in names.
+HOSPITAL_ID = re.compile(r"^[A-Za-z0-9._:+-]{1,200}$")
+
+
+def check_hospital_id(hospital: str) -> str:
+    """`hospital` if it can be a hospital id, else one sentence (exit 2)."""
+    if not HOSPITAL_ID.match(hospital):
+        raise UserError(
+            f"{hospital!r} is not a hospital id (letters, digits, . _ : + - only).",
+            fr=f"{hospital!r} n'est pas un identifiant d'hôpital (lettres, chiffres, . _ : + - seulement).",
+        )
+    return hospital
 
 
 @dataclass(frozen=True)
@@ -106,7 +117,7 @@ class Seal:
     sealed_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        if not _SAFE_TOKEN.match(self.hospital):
+        if not HOSPITAL_ID.match(self.hospital):
             raise ValueError(f"hospital id {self.hospital!r} cannot go in a trusted comment")
         if self.sequence < 1:
             raise ValueError("sequence numbers start at 1")

@@ -14,7 +14,6 @@ not verify, serves another hospital, or would bring back a retired key is refuse
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,12 +21,13 @@ from pathlib import Path
 from bascule.durable import SHARED, write_atomically
 from bascule.errors import UserError
 from bascule.snapshot.freshness import format_instant, parse_instant
+from bascule.snapshot.manifest import check_hospital_id
 from bascule.snapshot.minisign import PublicKey, SecretKey, Signature, SignatureMismatch, key_id_text, prehash
+from bascule.station.trust import pinned_signer
 
 SUFFIX = ".rotation"
 _TAG = "bascule-key-rotation"
 _FORMAT = "1"
-_HOSPITAL = re.compile(r"^[A-Za-z0-9._:+-]{1,200}$")
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,7 @@ def write_statement(
     retire: bool,
 ) -> Path:
     """Write the statement and its signature in `folder`; return the statement's path."""
-    if not _HOSPITAL.match(hospital):
-        raise UserError(
-            f"{hospital!r} is not a hospital id (letters, digits, . _ : + - only).",
-            fr=f"{hospital!r} n'est pas un identifiant d'hôpital (lettres, chiffres, . _ : + - seulement).",
-        )
+    check_hospital_id(hospital)
     if key_id_text(new_key.key_id) == key_id_text(signer.key_id):
         raise UserError(
             "The new key is the signing key itself: give the new key's .pub file with --new.",
@@ -106,15 +102,13 @@ def read_statement(path: Path, pinned: dict[str, PublicKey], hospital: str) -> S
             fr=f"{path.name} ou sa signature ne peut pas être lu.",
         ) from None
     signature = Signature.from_text(signature_text, path.name + ".minisig")
-    signer = key_id_text(signature.key_id)
-    key = pinned.get(signer)
-    if key is None:
-        raise SignatureMismatch(
-            f"{path.name} is signed by key {signer}, which this station does not trust: "
-            "a new key is trusted only through a statement signed by a pinned key.",
-            fr=f"{path.name} est signé par la clé {signer}, à laquelle ce poste ne fait pas confiance : "
-            "une nouvelle clé n'est acceptée que par une déclaration signée par une clé épinglée.",
-        )
+    key, signer = pinned_signer(
+        signature,
+        pinned,
+        path.name,
+        "a new key is trusted only through a statement signed by a pinned key",
+        "une nouvelle clé n'est acceptée que par une déclaration signée par une clé épinglée",
+    )
     signature.verify(key, prehash([body]), source=path.name)
     fields = dict(part.split(":", 1) for part in signature.trusted_comment.split("\t")[1:] if ":" in part)
     if not signature.trusted_comment.startswith(_TAG + "\t") or fields.get("format") != _FORMAT:

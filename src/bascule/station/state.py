@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,12 +20,12 @@ from bascule.errors import NotFoundError, UserError
 from bascule.snapshot.durable import fsync_folder, write_atomically
 from bascule.snapshot.freshness import format_instant, parse_instant
 from bascule.snapshot.keys import load_public_key, read_bytes
+from bascule.snapshot.manifest import check_hospital_id
 from bascule.snapshot.minisign import PublicKey, key_id_text
 
 STATE_FORMAT = 1
 PRIVATE = ".station"
 INBOX = "inbox"
-_HOSPITAL = re.compile(r"^[A-Za-z0-9._:+-]{1,200}$")
 
 
 class StationStateError(UserError):
@@ -205,11 +204,7 @@ def save_state(layout: Layout, state: StationState) -> None:
 
 def init_station(root: Path, hospital: str, trust: list[Path], identity: Path) -> StationState:
     """Create DIR (or take an empty one), its inbox and its private state with the pinned keys."""
-    if not _HOSPITAL.match(hospital):
-        raise UserError(
-            f"{hospital!r} is not a hospital id (letters, digits, . _ : + - only).",
-            fr=f"{hospital!r} n'est pas un identifiant d'hôpital (lettres, chiffres, . _ : + - seulement).",
-        )
+    check_hospital_id(hospital)
     if not trust:
         raise UserError(
             "Give the crisis cell's public key with --trust CELL.pub (repeatable).",

@@ -7,23 +7,36 @@ from pathlib import Path
 from bascule.snapshot.bundle import prehash_file
 from bascule.snapshot.freshness import format_instant
 from bascule.snapshot.manifest import Seal
-from bascule.snapshot.minisign import PublicKey, SignatureMismatch, key_id_text
+from bascule.snapshot.minisign import PublicKey, Signature, SignatureMismatch, key_id_text
 from bascule.snapshot.verify import read_signature
 from bascule.station.state import Mark, StationState
+
+
+def pinned_signer(
+    signature: Signature, pinned: dict[str, PublicKey], source: str, hint: str, indice: str
+) -> tuple[PublicKey, str]:
+    """The pinned key that made `signature` and its id, or exit 3 naming `source` and why it
+    matters (`hint` in English, `indice` in French)."""
+    key_id = key_id_text(signature.key_id)
+    key = pinned.get(key_id)
+    if key is None:
+        raise SignatureMismatch(
+            f"{source} is signed by key {key_id}, which this station does not trust: {hint}.",
+            fr=f"{source} est signé par la clé {key_id}, à laquelle ce poste ne fait pas confiance : {indice}.",
+        )
+    return key, key_id
 
 
 def verify_pinned(archive: Path, pinned: dict[str, PublicKey]) -> tuple[Seal, str]:
     """The signed facts of `archive` and the id of the pinned key that signed it, or exit 3."""
     signature = read_signature(archive)
-    key_id = key_id_text(signature.key_id)
-    key = pinned.get(key_id)
-    if key is None:
-        raise SignatureMismatch(
-            f"{archive.name} is signed by key {key_id}, which this station does not trust: "
-            "it may be forged; only the crisis cell's pinned keys count.",
-            fr=f"{archive.name} est signé par la clé {key_id}, à laquelle ce poste ne fait pas confiance : "
-            "il est peut-être falsifié ; seules les clés épinglées de la cellule de crise comptent.",
-        )
+    key, key_id = pinned_signer(
+        signature,
+        pinned,
+        archive.name,
+        "it may be forged; only the crisis cell's pinned keys count",
+        "il est peut-être falsifié ; seules les clés épinglées de la cellule de crise comptent",
+    )
     signature.verify(key, prehash_file(archive), source=archive.name)
     return Seal.from_comment(signature.trusted_comment, archive.name), key_id
 
