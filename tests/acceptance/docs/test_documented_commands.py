@@ -20,7 +20,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
 # Pages whose commands are run; the others join as their blocks are made runnable.
-RUN_PAGES = ("docs/clinical-data.md", "docs/snapshots.md", "docs/map-format.md", "docs/journal.md")
+RUN_PAGES = (
+    "README.md",
+    "docs/clinical-data.md",
+    "docs/snapshots.md",
+    "docs/map-format.md",
+    "docs/journal.md",
+)
 _BLOCK = re.compile(r"(?P<mark><!-- run -->\n)?```(?P<lang>sh|bash|console)\n(?P<body>.*?)```", re.DOTALL)
 _EXPECTED_EXIT = re.compile(r"#\s*exit (\d+)\s*$")
 
