@@ -129,10 +129,15 @@ def publish(temp: Path, target: Path) -> None:
         os.replace(temp, target)
 
 
-def put_in_place(temp: Path, target: Path) -> None:
-    """Publish one fsynced temp file and fsync its folder; the temp is gone whatever happens."""
+def put_in_place(temp: Path, target: Path, *, exclusive: bool = False) -> None:
+    """Publish one fsynced temp file and fsync its folder; the temp is gone whatever happens.
+    With `exclusive`, refuse (WriteFailed) if `target` already exists."""
     try:
-        publish(temp, target)
+        if exclusive:
+            with failures_named(target):
+                os.link(temp, target)
+        else:
+            publish(temp, target)
     finally:
         temp.unlink(missing_ok=True)
     with failures_named(target):
@@ -158,16 +163,7 @@ def write_chunks(
                 stream.write(b"".join(pending))
                 pending, size = [], 0
         stream.write(b"".join(pending))
-    try:
-        if exclusive:
-            with failures_named(target):
-                os.link(temp, target)
-        else:
-            publish(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
-    with failures_named(target):
-        fsync_folder(target.parent)
+    put_in_place(temp, target, exclusive=exclusive)
 
 
 def sweep_leftovers(folder: Path) -> None:
