@@ -56,9 +56,18 @@ def named_patterns() -> Iterator[tuple[str, URLPattern, frozenset[str]]]:
     yield from walk(get_resolver().url_patterns, frozenset())
 
 
-class AccessTest(TestCase):
+class IncidentWorld:
+    """Accounts of every role and an incident with a hit, an action and a situation report: what
+    every URL of the crisis app can name (shared with the hostile-input walk)."""
+
+    accounts: dict[Role, Account]
+    incident: Incident
+    hit: Hit
+    action: CellAction
+    report: SituationReport
+
     @classmethod
-    def setUpTestData(cls) -> None:
+    def make_world(cls, report: dict[str, Any]) -> None:
         cls.accounts = {role: Account.objects.create(username=f"u-{role.value}", role=role) for role in Role}
         opener = cls.accounts[Role.DIRECTOR]
         cls.incident = Incident.objects.create(
@@ -73,10 +82,24 @@ class AccessTest(TestCase):
             incident=cls.incident, title="Call the supplier", owner_role="it", created_by=opener
         )
         cls.report = SituationReport.objects.create(
-            incident=cls.incident,
-            created_by=opener,
-            lang="fr",
-            content={
+            incident=cls.incident, created_by=opener, lang="fr", content=report
+        )
+
+    def url(self, name: str, arguments: frozenset[str]) -> str:
+        values = {
+            "incident_id": self.incident.pk,
+            "hit_id": self.hit.pk,
+            "action_id": self.action.pk,
+            "report_id": self.report.pk,
+        }
+        return reverse(f"crisis:{name}", kwargs={key: values[key] for key in arguments})
+
+
+class AccessTest(IncidentWorld, TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.make_world(
+            {
                 "title": "Test",
                 "made_at": "now",
                 "summary_text": "s",
@@ -86,19 +109,8 @@ class AccessTest(TestCase):
                 "decision_lines": [],
                 "action_lines": [],
                 "eta_lines": [],
-            },
+            }
         )
-
-    def url(self, name: str, arguments: frozenset[str]) -> str:
-        values = {
-            "incident_id": self.incident.pk,
-            "hit_id": self.hit.pk,
-            "action_id": self.action.pk,
-            "report_id": self.report.pk,
-            "path": "crisis/crisis.css",
-        }
-        kwargs = {key: values[key] for key in arguments}
-        return reverse(f"crisis:{name}", kwargs=kwargs)
 
     def test_every_url_is_classified(self) -> None:
         for name, pattern, _arguments in named_patterns():

@@ -12,9 +12,9 @@ from typing import Any
 
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
-from test_access import named_patterns
+from test_access import IncidentWorld, named_patterns
 
-from bascule.crisis.models import Account, CellAction, Hit, Incident, JournalRecord, SituationReport
+from bascule.crisis.models import Account, CellAction, Incident, JournalRecord, SituationReport
 from bascule.crisis.roles import PERMISSIONS, Action, Role
 from bascule.crisis.testing import SAMPLE_MAP
 
@@ -158,34 +158,10 @@ HOSTILE_MAPS: list[tuple[str, bytes]] = [
 
 # The walk is about answers, not password hashing: a fast hasher keeps it short.
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-class HostileInputTest(TestCase):
+class HostileInputTest(IncidentWorld, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.accounts = {role: Account.objects.create(username=f"u-{role.value}", role=role) for role in Role}
-        opener = cls.accounts[Role.DIRECTOR]
-        cls.incident = Incident.objects.create(
-            title="Test",
-            map_source="test.yaml",
-            map_text=SAMPLE_MAP,
-            map_sha256=hashlib.sha256(SAMPLE_MAP.encode()).hexdigest(),
-            opened_by=opener,
-        )
-        cls.hit = Hit.objects.create(incident=cls.incident, kind=Hit.NODE, target="san", declared_by=opener)
-        cls.action = CellAction.objects.create(
-            incident=cls.incident, title="Call the supplier", owner_role="it", created_by=opener
-        )
-        cls.report = SituationReport.objects.create(
-            incident=cls.incident, created_by=opener, lang="fr", content=REPORT
-        )
-
-    def url(self, name: str, arguments: frozenset[str]) -> str:
-        values = {
-            "incident_id": self.incident.pk,
-            "hit_id": self.hit.pk,
-            "action_id": self.action.pk,
-            "report_id": self.report.pk,
-        }
-        return reverse(f"crisis:{name}", kwargs={key: values[key] for key in arguments})
+        cls.make_world(REPORT)
 
     def client_for(self, action: Any) -> Client:
         client = Client(raise_request_exception=False)
