@@ -21,9 +21,16 @@ def _hold(folder: Path) -> int:
     return descriptor
 
 
-def sweep_scratch(prefix: str) -> None:
+def memory_folder() -> Path | None:
+    """A folder in memory (tmpfs) this user may write in, when the machine has one: plaintext put
+    there never reaches a disk, and is gone at power-off even if the run is killed."""
+    shm = Path("/dev/shm")
+    return shm if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+
+
+def sweep_scratch(prefix: str, parent: Path | None = None) -> None:
     """Remove the scratch folders `prefix*` of this user whose run is gone (lock not held)."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
+    for folder in (parent or Path(tempfile.gettempdir())).glob(f"{prefix}*"):
         with contextlib.suppress(OSError):
             if folder.is_symlink() or not folder.is_dir() or folder.stat().st_uid != os.getuid():
                 continue
@@ -41,11 +48,11 @@ def sweep_scratch(prefix: str) -> None:
 
 
 @contextlib.contextmanager
-def private_scratch(prefix: str) -> Iterator[Path]:
-    """A new 0700 folder `prefix*` in the temp folder, locked while the block runs, then removed;
-    the leftovers of killed runs with the same prefix are swept first."""
-    sweep_scratch(prefix)
-    folder = Path(tempfile.mkdtemp(prefix=prefix))  # 0700
+def private_scratch(prefix: str, parent: Path | None = None) -> Iterator[Path]:
+    """A new 0700 folder `prefix*` in `parent` (default: the temp folder), locked while the block
+    runs, then removed; the leftovers of killed runs with the same prefix are swept first."""
+    sweep_scratch(prefix, parent)
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))  # 0700
     descriptor = _hold(folder)
     try:
         yield folder

@@ -156,4 +156,7 @@ def print_report(report: StationReport, lang: Lang, console: Console) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    from bascule.cli import station_serve
+
+    station_serve.register(station_app)
     app.add_typer(station_app, name="station")

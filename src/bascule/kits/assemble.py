@@ -43,9 +43,14 @@ def kit_story(
     paper: Paper,
     printed_at: datetime,
     max_age: timedelta = DEFAULT_MAX_AGE,
+    *,
+    sheets_only: bool = False,
 ) -> list[Flowable]:
+    """The kit's pages; with `sheets_only`, the patient sheets alone (a station printing one patient)."""
     styles = make_styles()
     width = content_width(paper)
+    if sheets_only:
+        return [f for page in content.patients for f in patient_flowables(page, content, styles, lang, width)]
     story = cover_flowables(content, styles, lang, width, printed_at, max_age)
     story.extend(census_flowables(content, styles, lang, width))
     story.extend(unplaced_flowables(content, styles, lang, width))
@@ -63,6 +68,8 @@ def render_kit(
     paper: Paper,
     printed_at: datetime | None = None,
     max_age: timedelta = DEFAULT_MAX_AGE,
+    *,
+    sheets_only: bool = False,
 ) -> KitFile:
     census = content.census
     target = out_dir / kit_file_name(census.unit_id)
@@ -74,7 +81,7 @@ def render_kit(
         document = kit_document(stream, paper, f"{t('kits.kit_title', lang)} — {census.name}")
         with as_of(content.data_time):
             document.build(
-                kit_story(content, lang, paper, printed_at, max_age),
+                kit_story(content, lang, paper, printed_at, max_age, sheets_only=sheets_only),
                 canvasmaker=canvas_for(facts),
             )
     put_in_place(temp, target)

@@ -16,8 +16,8 @@ from bascule.snapshot.store import ContinuityStore, peek_meta
 from bascule.snapshot.verify import Verified
 
 
-def _scratch() -> contextlib.AbstractContextManager[Path]:
-    return private_scratch("bascule-kits-")  # a killed run's plaintext store is swept by the next
+def _scratch(parent: Path | None = None) -> contextlib.AbstractContextManager[Path]:
+    return private_scratch("bascule-kits-", parent)  # a killed run's plaintext store is swept by the next
 
 
 def _current(store: Path, scratch: Path) -> Path:
@@ -42,13 +42,16 @@ def store_from_file(store: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def store_from_bundle(verified: Verified, identity: Path, passphrase: bytes | None = None) -> Iterator[Path]:
-    """Decrypt and check a bundle that already verified (see station.reading) into a private folder."""
+def store_from_bundle(
+    verified: Verified, identity: Path, passphrase: bytes | None = None, *, parent: Path | None = None
+) -> Iterator[Path]:
+    """Decrypt and check a bundle that already verified (see station.reading) into a private folder
+    (in `parent`, default the temp folder; the station's viewer passes a memory folder)."""
     from bascule.snapshot.keys import load_identities
     from bascule.snapshot.opening import open_bundle
 
     identities = load_identities(identity, passphrase)
-    with _scratch() as scratch:
+    with _scratch(parent) as scratch:
         opened = open_bundle(
             verified.archive, identities, scratch / "opened", identity_source=str(identity), verified=verified
         )

@@ -1,0 +1,186 @@
+"""The station's words, in French and English: the banner with the data time and its age, the
+pick-up notice, and every label of the pages (registered as `station_view.*`)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+
+from bascule.i18n import Lang, register, t
+from bascule.station.viewer.library import Status
+
+PICKUP_NOTICE_FOR = timedelta(minutes=10)
+
+
+def age_words(age: timedelta, lang: Lang) -> str:
+    """3 h 12, 45 min, 2 j 04 h: how long ago, as a ward says it."""
+    minutes = max(0, int(age.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {rest:02d}"
+    days, hours = divmod(hours, 24)
+    return f"{days} {'j' if lang == 'fr' else 'd'} {hours:02d} h"
+
+
+def banner(status: Status, now: datetime, lang: Lang) -> str:
+    facts = status.facts
+    if facts is None:
+        return t("station_view.no_bundle", lang)
+    local = facts.data_time.astimezone(facts.zone)
+    text = t(
+        "station_view.banner",
+        lang,
+        day=f"{local:%d/%m}",
+        time=f"{local:%H:%M}",
+        age=age_words(now - facts.data_time, lang),
+    )
+    if status.stale(now):
+        text += " — " + t("station_view.banner_stale", lang, limit=age_words(status.max_age, lang))
+    return text
+
+
+def pickup_notice(status: Status, now: datetime, lang: Lang, zone: tzinfo) -> str | None:
+    if status.picked_up_at is None or status.facts is None or now - status.picked_up_at > PICKUP_NOTICE_FOR:
+        return None
+    return t(
+        "station_view.picked_up",
+        lang,
+        time=f"{status.picked_up_at.astimezone(zone):%H:%M}",
+        sequence=status.facts.sequence,
+    )
+
+
+def when(moment: datetime | None, zone: tzinfo, style: str, now: datetime) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone(zone)
+    if style == "day":
+        return f"{local:%d/%m/%Y}"
+    if style == "time":
+        return f"{local:%H:%M}"
+    return f"{local:%d/%m %H:%M}" if local.year == now.astimezone(zone).year else f"{local:%d/%m/%Y %H:%M}"
+
+
+register(
+    "station_view",
+    {
+        "banner": {"fr": "Données du {day} à {time}, il y a {age}", "en": "Data of {day} at {time}, {age} ago"},
+        "banner_stale": {
+            "fr": "PÉRIMÉES (plus de {limit}) : vérifiez auprès du service avant d'agir",
+            "en": "STALE (older than {limit}): check with the unit before acting",
+        },
+        "picked_up": {
+            "fr": "Nouvelles données reçues à {time} (paquet {sequence}).",
+            "en": "New data received at {time} (bundle {sequence}).",
+        },
+        "newer_available": {
+            "fr": "Des données plus récentes sont arrivées.",
+            "en": "Newer data has arrived.",
+        },
+        "reload": {"fr": "Recharger", "en": "Reload"},
+        "refused": {
+            "fr": "Un paquet reçu a été refusé ; les données affichées restent les dernières vérifiées.",
+            "en": "A bundle received was refused; the data shown stays the last verified copy.",
+        },
+        "no_bundle": {"fr": "Aucune donnée vérifiée sur ce poste", "en": "No verified data on this station"},
+        "no_bundle_long": {
+            "fr": "Ce poste n'a encore reçu aucun paquet vérifié. Prévenez la cellule de crise ; utilisez les kits papier.",
+            "en": "This station has received no verified bundle yet. Tell the crisis cell; use the paper kits.",
+        },
+        "title": {"fr": "Poste de consultation dégradée", "en": "Downtime viewer"},
+        "read_only": {"fr": "Lecture seule — copie de secours", "en": "Read only — backup copy"},
+        "login": {"fr": "Connexion", "en": "Log in"},
+        "name": {"fr": "Identifiant", "en": "User name"},
+        "password": {"fr": "Mot de passe", "en": "Password"},
+        "login_button": {"fr": "Se connecter", "en": "Log in"},
+        "breakglass": {"fr": "Code d'accès d'urgence (enveloppe scellée)", "en": "Emergency access code (sealed envelope)"},
+        "breakglass_button": {"fr": "Utiliser le code", "en": "Use the code"},
+        "idle_out": {
+            "fr": "Vous avez été déconnecté après {minutes} min sans activité.",
+            "en": "You were logged out after {minutes} min without activity.",
+        },
+        "login_expired_form": {
+            "fr": "Le formulaire a expiré ; saisissez à nouveau.",
+            "en": "The form expired; enter again.",
+        },
+        "logout": {"fr": "Déconnexion", "en": "Log out"},
+        "search": {"fr": "Rechercher un patient", "en": "Find a patient"},
+        "search_hint": {
+            "fr": "Nom, date de naissance (jj/mm/aaaa), IPP, n° national, n° dégradé ou lit",
+            "en": "Name, birth date (dd/mm/yyyy), MRN, national id, downtime number or bed",
+        },
+        "search_button": {"fr": "Chercher", "en": "Search"},
+        "no_hit": {"fr": "Aucun patient trouvé.", "en": "No patient found."},
+        "discharged": {"fr": "sorti", "en": "discharged"},
+        "discharged_on": {"fr": "Sorti le {day} ({unit})", "en": "Discharged on {day} ({unit})"},
+        "units": {"fr": "Unités", "en": "Units"},
+        "status": {"fr": "État du poste", "en": "Station status"},
+        "unit": {"fr": "Unité", "en": "Unit"},
+        "room": {"fr": "Chambre", "en": "Room"},
+        "bed": {"fr": "Lit", "en": "Bed"},
+        "patients": {"fr": "Patients", "en": "Patients"},
+        "beds": {"fr": "Lits", "en": "Beds"},
+        "name_col": {"fr": "Nom", "en": "Name"},
+        "born": {"fr": "Né(e) le", "en": "Born"},
+        "mrn": {"fr": "IPP", "en": "MRN"},
+        "national": {"fr": "N° national", "en": "National id"},
+        "age_years": {"fr": "{age} ans", "en": "{age} y"},
+        "allergies": {"fr": "ALLERGIES", "en": "ALLERGIES"},
+        "no_allergy": {
+            "fr": "AUCUNE ALLERGIE ENREGISTRÉE dans la copie — vérifiez auprès du patient",
+            "en": "NO ALLERGY RECORDED in the copy — check with the patient",
+        },
+        "unconfirmed": {"fr": "non confirmée", "en": "unconfirmed"},
+        "high_risk": {"fr": "RISQUE ÉLEVÉ", "en": "HIGH RISK"},
+        "severe": {"fr": "réaction sévère", "en": "severe reaction"},
+        "blood_group": {"fr": "Groupe sanguin", "en": "Blood group"},
+        "unknown_group": {"fr": "inconnu dans la copie", "en": "unknown in the copy"},
+        "alerts": {"fr": "Alertes", "en": "Alerts"},
+        "medications": {"fr": "Traitements en cours", "en": "Current medications"},
+        "drug": {"fr": "Médicament", "en": "Drug"},
+        "dose": {"fr": "Dose", "en": "Dose"},
+        "route": {"fr": "Voie", "en": "Route"},
+        "schedule": {"fr": "Horaires", "en": "Schedule"},
+        "none": {"fr": "Aucun dans la copie.", "en": "None in the copy."},
+        "next_doses": {"fr": "Administrations prévues (24 h)", "en": "Doses due (24 h)"},
+        "time": {"fr": "Heure", "en": "Time"},
+        "given": {"fr": "Donné", "en": "Given"},
+        "results": {"fr": "Résultats (72 h)", "en": "Results (72 h)"},
+        "test": {"fr": "Examen", "en": "Test"},
+        "value": {"fr": "Valeur", "en": "Value"},
+        "range": {"fr": "Normes", "en": "Range"},
+        "previous": {"fr": "Précédent", "en": "Previous"},
+        "problems": {"fr": "Problèmes", "en": "Problems"},
+        "attending": {"fr": "Médecin responsable", "en": "Attending"},
+        "admitted": {"fr": "Entré le", "en": "Admitted"},
+        "print_sheet": {"fr": "Imprimer la fiche (PDF)", "en": "Print the sheet (PDF)"},
+        "print_page": {"fr": "Imprimer cette page", "en": "Print this page"},
+        "print_kit": {"fr": "Imprimer le kit de l'unité (PDF)", "en": "Print the unit's kit (PDF)"},
+        "not_found": {"fr": "Introuvable dans la copie.", "en": "Not found in the copy."},
+        "no_patient_data": {
+            "fr": "Ce compte d'administration n'ouvre pas de dossier patient.",
+            "en": "This administration account opens no patient record.",
+        },
+        "bundle": {"fr": "Paquet", "en": "Bundle"},
+        "checked_at": {"fr": "Dernière vérification de la boîte de réception", "en": "Inbox last checked"},
+        "accounts": {"fr": "Comptes du poste", "en": "Station accounts"},
+        "role": {"fr": "Rôle", "en": "Role"},
+        "active": {"fr": "Actif", "en": "Active"},
+        "locked_until": {"fr": "Verrouillé jusqu'à", "en": "Locked until"},
+        "other_lang": {"fr": "English", "en": "Français"},
+        "breakglass_session": {
+            "fr": "Accès d'urgence : chaque dossier ouvert est tracé et sera revu.",
+            "en": "Emergency access: every record opened is logged and will be reviewed.",
+        },
+        "trend_up": {"fr": "en hausse", "en": "rising"},
+        "trend_down": {"fr": "en baisse", "en": "falling"},
+        "trend_same": {"fr": "stable", "en": "steady"},
+        "conflict": {"fr": "CONFLIT ALLERGIE", "en": "ALLERGY CONFLICT"},
+        "as_needed": {"fr": "si besoin", "en": "as needed"},
+        "sex_female": {"fr": "femme", "en": "female"},
+        "sex_male": {"fr": "homme", "en": "male"},
+        "sex_other": {"fr": "autre", "en": "other"},
+        "sex_unknown": {"fr": "sexe inconnu", "en": "sex unknown"},
+    },
+)
