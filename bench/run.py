@@ -13,6 +13,8 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 NOT_BENCHMARKS = {"run.py", "reference_impact.py", "__init__.py"}
+# Short names for benchmarks whose script says more (`run.py lookup` runs lookup_search.py).
+ALIASES = {"lookup": "lookup_search"}
 
 
 def main() -> int:
@@ -26,7 +28,8 @@ def main() -> int:
         p for p in BENCH.glob("*.py") if p.name not in NOT_BENCHMARKS and not p.name.startswith("_")
     )
     if args.names:
-        scripts = [p for p in scripts if p.stem in args.names]
+        wanted = {ALIASES.get(name, name) for name in args.names}
+        scripts = [p for p in scripts if p.stem in wanted]
     failures = []
     for script in scripts:
         print(f"\n== {script.stem} ==", flush=True)

@@ -32,6 +32,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "keys",
     "snapshot_seal",
     "station",
+    "station_users",
     "serve",
     "users",
     "journal",

@@ -1,0 +1,245 @@
+"""Who opened what on the station: an append-only, hash-chained log for the privacy officer.
+
+DIR/.station/access.jsonl (0600) holds one JSON object a line: `seq` (1, 2, ...), `at` (ISO 8601
+with its offset), `user`, `action`, `patient` and `unit` (ids, never names), `detail`, `prev` (the
+previous line's hash; 64 zeros for the first) and `hash`, the SHA-256 of `prev` followed by the
+canonical JSON (sorted keys, no spaces, UTF-8) of the other fields but `hash`. An edited line breaks
+its own hash, a removed or moved one breaks the next line's `prev` and `seq`. Removing lines at the
+end leaves a whole chain, so DIR/.station/access.head keeps the last (seq, hash), rewritten after
+each append: a log shorter than its head was truncated.
+
+What it does not do: someone with the station's root (or its account) can delete both files or
+rewrite the whole chain, which holds no secret. The chain shows careless or partial edits, not a
+determined administrator; the export says so.
+
+Appends take an exclusive flock on the log, write with O_APPEND and fsync, so the viewer's
+processes and an export running beside them keep one chain.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bascule.durable import failures_named, write_atomically
+from bascule.station.state import Layout
+
+GENESIS = "0" * 64
+ACTIONS = frozenset(
+    {
+        "login",
+        "login_failed",
+        "logout",
+        "idle_logout",
+        "breakglass",
+        "open_patient",
+        "print_patient",
+        "print_unit",
+        "open_unit",
+        "search",
+    }
+)
+FIELDS = ("seq", "at", "user", "action", "patient", "unit", "detail", "prev", "hash")
+_TAIL = 64 * 1024  # a line is far shorter: the last one is within the last 64 KiB
+
+
+def line_hash(prev: str, body: dict[str, Any]) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256((prev + canonical).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The verdict on a log: whole, or the first line (1-based) that is broken or missing."""
+
+    lines: int
+    first_broken: int | None = None
+    reason: str = ""  # English
+    raison: str = ""  # French
+
+    @property
+    def whole(self) -> bool:
+        return self.first_broken is None
+
+
+@dataclass(frozen=True)
+class Head:
+    seq: int
+    hash: str
+
+
+def verify_chain(raw: bytes, head: Head | None) -> ChainReport:
+    """Check every line of the log `raw` and that it reaches `head` (None: no head file)."""
+    lines = raw.split(b"\n")
+    complete = lines[:-1]  # the text after the last newline is a torn or absent line
+    if lines[-1]:
+        complete = lines
+    prev, count = GENESIS, 0
+    hashes: dict[int, str] = {}
+    for number, line in enumerate(complete, start=1):
+        try:
+            entry = json.loads(line)
+            body = {key: entry[key] for key in FIELDS if key != "hash"}
+            stated = entry["hash"]
+        except (ValueError, KeyError, TypeError):
+            return ChainReport(
+                len(complete),
+                number,
+                f"line {number} is not a log entry",
+                f"la ligne {number} n'est pas une entrée",
+            )
+        if body["seq"] != number:
+            return ChainReport(
+                len(complete),
+                number,
+                f"line {number} has sequence {body['seq']}: a line before it was removed or moved",
+                f"la ligne {number} porte le numéro {body['seq']} : une ligne avant elle a été supprimée ou déplacée",
+            )
+        if body["prev"] != prev:
+            return ChainReport(
+                len(complete),
+                number,
+                f"line {number} does not follow the line before it (removed, moved or edited)",
+                f"la ligne {number} ne suit pas la ligne d'avant (supprimée, déplacée ou modifiée)",
+            )
+        if line_hash(prev, {key: value for key, value in body.items() if key != "prev"}) != stated:
+            return ChainReport(
+                len(complete),
+                number,
+                f"line {number} was edited",
+                f"la ligne {number} a été modifiée",
+            )
+        prev, count = stated, number
+        hashes[number] = stated
+    if head is None:
+        if count:
+            return ChainReport(
+                count,
+                count + 1,
+                "its head file (access.head) is missing: lines may have been removed at the end",
+                "son fichier de tête (access.head) manque : des lignes ont pu être supprimées à la fin",
+            )
+        return ChainReport(0)
+    if head.seq < 0:
+        return ChainReport(
+            count,
+            count + 1,
+            "its head file (access.head) is damaged: lines may have been removed at the end",
+            "son fichier de tête (access.head) est endommagé : des lignes ont pu être supprimées à la fin",
+        )
+    if head.seq > count:
+        return ChainReport(
+            count,
+            count + 1,
+            f"it ends at line {count} but {head.seq} were written: line {count + 1} and those after it were removed",
+            f"il s'arrête à la ligne {count} alors que {head.seq} ont été écrites : la ligne {count + 1} et les "
+            "suivantes ont été supprimées",
+        )
+    if head.seq and hashes.get(head.seq) != head.hash:
+        return ChainReport(
+            count,
+            head.seq,
+            f"line {head.seq} is not the one its head file recorded",
+            f"la ligne {head.seq} n'est pas celle que son fichier de tête a enregistrée",
+        )
+    return ChainReport(count)
+
+
+class AccessLog:
+    """The station's access log; any number of processes may append at once."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.path = layout.private / "access.jsonl"
+        self.head_path = layout.private / "access.head"
+
+    @contextlib.contextmanager
+    def _open(self, exclusive: bool) -> Iterator[int]:
+        with failures_named(self.path):
+            descriptor = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            yield descriptor
+        finally:
+            os.close(descriptor)
+
+    def record(
+        self,
+        user: str,
+        action: str,
+        now: datetime,
+        patient_id: str | None = None,
+        unit_id: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown access-log action {action!r}")
+        if action == "search" and detail is not None and not detail.isdigit():
+            raise ValueError("a search is logged with its count of hits only, never its text")
+        if now.tzinfo is None:
+            raise ValueError("access-log times carry their offset")
+        with self._open(exclusive=True) as descriptor:
+            seq, prev, torn = self._last(descriptor)
+            body = {
+                "seq": seq + 1,
+                "at": now.isoformat(),
+                "user": user,
+                "action": action,
+                "patient": patient_id,
+                "unit": unit_id,
+                "detail": detail,
+            }
+            digest = line_hash(prev, body)
+            line = json.dumps({**body, "prev": prev, "hash": digest}, ensure_ascii=False) + "\n"
+            data = (b"\n" if torn else b"") + line.encode()
+            with failures_named(self.path):
+                while data:
+                    data = data[os.write(descriptor, data) :]
+                os.fsync(descriptor)
+            write_atomically(
+                self.head_path, json.dumps({"seq": seq + 1, "hash": digest}).encode() + b"\n", 0o600
+            )
+
+    @staticmethod
+    def _last(descriptor: int) -> tuple[int, str, bool]:
+        """The last whole entry's (seq, hash) and whether the file ends in a torn line."""
+        size = os.fstat(descriptor).st_size
+        if size == 0:
+            return 0, GENESIS, False
+        start = max(0, size - _TAIL)
+        tail = os.pread(descriptor, size - start, start)
+        torn = not tail.endswith(b"\n")
+        for line in reversed(tail.split(b"\n")):
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                entry = json.loads(line)
+                return int(entry["seq"]), str(entry["hash"]), torn
+        return 0, GENESIS, torn
+
+    def read(self) -> tuple[bytes, Head | None]:
+        """The log and its head as one consistent pair (taken while no append runs)."""
+        if not self.path.exists():
+            return b"", self._head()
+        with self._open(exclusive=False) as descriptor:
+            size = os.fstat(descriptor).st_size
+            raw = os.pread(descriptor, size, 0) if size else b""
+            return raw, self._head()
+
+    def _head(self) -> Head | None:
+        try:
+            document = json.loads(self.head_path.read_bytes())
+            return Head(int(document["seq"]), str(document["hash"]))
+        except FileNotFoundError:
+            return None
+        except (ValueError, KeyError, TypeError):
+            return Head(-1, "")  # a damaged head: verify_chain reports it
+
+    def verify(self) -> ChainReport:
+        raw, head = self.read()
+        return verify_chain(raw, head)
