@@ -28,6 +28,10 @@ _LETTERS = str.maketrans(
         "ƒ": "f",
         "ɨ": "i",
         "ʉ": "u",
+        # Apostrophes that Unicode files as letters (modifier letters): they separate words too.
+        "ʼ": " ",
+        "ʻ": " ",
+        "ʹ": " ",
     }
 )
 

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Literal
 
 from bascule.lookup.folding import fold, tokens
@@ -168,7 +169,7 @@ class PatientIndex:
         birth_dates: dict[date, list[int]] = defaultdict(list)
         units: dict[str, list[int]] = defaultdict(list)
         for position, card in enumerate(self._cards):
-            for word in set(tokens(f"{card.family} {card.given}")):
+            for word in _name_words(card):
                 postings[word].append(position)
             for identifier in {normalise_identifier(value) for value in card.identifiers}:
                 if identifier:
@@ -273,6 +274,17 @@ class PatientIndex:
                         for position in self._postings[word_id]:
                             levels.setdefault(position, fuzzy_level)
         return levels
+
+
+def _name_words(card: PatientCard) -> set[str]:
+    """The words a card is found by: each word of its names, and each two neighbours joined, since
+    "Le Goff" and "N'Diaye" are often typed "legoff" and "ndiaye"."""
+    found: set[str] = set()
+    for name in (card.family, card.given):
+        words = tokens(name)
+        found.update(words)
+        found.update(first + second for first, second in pairwise(words))
+    return found
 
 
 def _narrowed(allowed: set[int] | None, found: tuple[int, ...]) -> set[int]:

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from bascule.clinical.dosage import due_times
@@ -127,6 +127,76 @@ def units(connection: sqlite3.Connection, current: Mapping[str, CurrentStay] | N
         )
         for unit_id in sorted(names)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryEntry:
+    """A patient as a search lists them: where their current stay puts them (as the census does),
+    else their last stay and the unit it was in; and the downtime numbers reconciled to their MRN."""
+
+    patient: Patient
+    current: CurrentStay | None
+    unit_name: str | None
+    last_stay: Stay | None
+    last_unit_name: str | None
+    downtime_numbers: tuple[str, ...]
+
+
+# A stay that never took place, or that the source withdrew, is no patient's last stay.
+_NO_STAY = "('planned', 'cancelled', 'entered-in-error')"
+
+
+def _last_unit(stay: Stay, places: Places) -> str | None:
+    """The care unit an ended stay was in: its places read as if still open (an ended stay's
+    places are closed or completed, which the census rightly ignores)."""
+    reopened = tuple(replace(place, status=None, end=None) for place in stay.places)
+    return place_stay(replace(stay, places=reopened), places, _NEVER_ENDED).unit_id
+
+
+_NEVER_ENDED = datetime.max.replace(tzinfo=UTC)
+
+
+def patient_directory(connection: sqlite3.Connection) -> list[DirectoryEntry]:
+    """Every patient, in four passes over the store whatever its size: patients, current stays,
+    each other patient's latest ended stay, reconciled downtime numbers."""
+    places = _places(connection, _settings(connection))
+    current = current_stays(connection, places)
+    names = {unit.id: unit.name for unit in units(connection, current)}
+    names[NOT_PLACED] = NOT_PLACED_NAME
+    stay_mapping = MAPPINGS[Stay]
+    last_stays: dict[str, Stay] = {}
+    for row in connection.execute(f"""
+        SELECT {stay_mapping.select_list} FROM (
+            SELECT *, row_number() OVER (
+                PARTITION BY patient_id
+                ORDER BY COALESCE(discharged_at, admitted_at, '') DESC, version DESC, id) AS latest
+            FROM stays WHERE NOT ({current_stay_condition("stays")}) AND status NOT IN {_NO_STAY}
+        ) AS stays WHERE latest = 1"""):
+        stay: Stay = stay_mapping.from_row(row)
+        last_stays[stay.patient_id] = stay
+    numbers: dict[str, list[str]] = defaultdict(list)
+    for mrn, number, check in connection.execute(
+        "SELECT mapped_mrn, id, check_char FROM downtime_ids WHERE mapped_mrn IS NOT NULL ORDER BY id"
+    ):
+        numbers[mrn].append(f"{number}-{check}")
+    patient_mapping = MAPPINGS[Patient]
+    entries = []
+    for row in connection.execute(f"SELECT {patient_mapping.select_list} FROM patients ORDER BY id"):
+        patient: Patient = patient_mapping.from_row(row)
+        now = current.get(patient.id)
+        last = None if now is not None else last_stays.get(patient.id)
+        last_unit = _last_unit(last, places) if last is not None else None
+        entries.append(
+            DirectoryEntry(
+                patient=patient,
+                current=now,
+                unit_name=None if now is None else names.get(now.placement.unit_id or NOT_PLACED),
+                last_stay=last,
+                last_unit_name=None if last_unit is None else names.get(last_unit, last_unit),
+                downtime_numbers=tuple(numbers.get(patient.mrn, ())) if patient.mrn else (),
+            )
+        )
+    return entries
 
 
 def _age(birth: str | None, at: datetime) -> int | None:

@@ -381,6 +381,11 @@ class ContinuityStore:
         """Patients with a current stay that leads to no care unit (listed in every unit's kit)."""
         return queries.unplaced(self._connection)
 
+    def patient_directory(self) -> list[queries.DirectoryEntry]:
+        """Every patient with their current stay, else their last one, and their downtime numbers:
+        what the station's search indexes."""
+        return queries.patient_directory(self._connection)
+
     def stays_without_patient(self) -> list[str]:
         """Ids of current stays whose Patient never arrived: no census can show them."""
         return queries.stays_without_patient(self._connection)
