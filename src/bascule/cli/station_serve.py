@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,9 +14,11 @@ from bascule.durations import parse_duration
 from bascule.hospital.loading import DEMO, load_map
 from bascule.i18n import t
 from bascule.station.check import DEFAULT_MAX_AGE
-from bascule.station.viewer.library import Status
-from bascule.station.viewer.server import DEFAULT_EVERY, DEFAULT_IDLE, DEFAULT_PORT, serve
-from bascule.station.viewer.texts import banner
+
+if TYPE_CHECKING:
+    from bascule.station.viewer.library import Status
+
+DEFAULT_PORT = 8765  # as station.viewer.server, which is imported only when serving (it is heavy)
 
 i18n.register(
     "station_serve",
@@ -49,6 +51,9 @@ def register(station_app: typer.Typer) -> None:
         lang: Annotated[str | None, typer.Option("--lang", metavar="fr|en", help="Default language.")] = None,
     ) -> None:
         """Serve the read-only viewer of the newest verified bundle on 127.0.0.1 until stopped."""
+        from bascule.station.viewer.server import DEFAULT_EVERY, DEFAULT_IDLE, serve
+        from bascule.station.viewer.texts import banner
+
         hospital_map = load_map(map_path)
         language = output_lang(lang, hospital_map)
         console = make_console()

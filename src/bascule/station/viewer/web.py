@@ -148,9 +148,9 @@ class StationApp:
         if wanted in LANGS:
             if session is not None:
                 session.lang = wanted
-            return wanted  # type: ignore[return-value]
+            return wanted
         if session is not None and session.lang in LANGS:
-            return session.lang  # type: ignore[return-value]
+            return session.lang
         return self.lang
 
     # ---- who is asking --------------------------------------------------------------------------
@@ -196,7 +196,7 @@ class StationApp:
             error=error,
             idle=request.query.get("idle") == "1" or request.form.get("idle") == "1",
             next=_local(request.query.get("next") or request.form.get("next") or "/"),
-            csrf=token,
+            login_csrf=token,
             idle_minutes=int(self.sessions.idle.total_seconds() // 60),
         )
         response = html(body, status)
