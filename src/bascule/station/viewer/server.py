@@ -60,10 +60,11 @@ def serve(
     try:
         status = library.refresh()
         library.watch(every)
-        app = StationApp(library, accounts, AccessLog(layout), hospital_map, lang=lang, idle=idle)
+        poll = min(every, timedelta(seconds=15))  # the page hears of a newer bundle soon after the station
+        app = StationApp(library, accounts, AccessLog(layout), hospital_map, lang=lang, idle=idle, poll=poll)
         try:
             server = waitress.create_server(
-                app, host="127.0.0.1", port=port, threads=8, ident="bascule-station", channel_timeout=60, _quiet=True
+                app, host="127.0.0.1", port=port, threads=8, ident="bascule-station", channel_timeout=60
             )
         except OSError as error:
             raise UserError(

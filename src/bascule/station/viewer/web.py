@@ -75,8 +75,10 @@ class StationApp:
         *,
         lang: Lang = "fr",
         idle: timedelta = timedelta(minutes=10),
+        poll: timedelta = timedelta(seconds=15),
         clock: Clock = _now,
     ) -> None:
+        self.poll = poll
         self.library = library
         self.accounts = accounts
         self.access = access
@@ -383,6 +385,7 @@ class StationApp:
             refused=status.refused,
             sequence=status.facts.sequence if status.facts else 0,
             idle_seconds=int(self.sessions.idle.total_seconds()),
+            poll_seconds=max(1, int(self.poll.total_seconds())),
             hospital=self.map.hospital.name,
             when=lambda moment, style="short": texts.when(moment, zone, style, now),
             unit_name=bundle.unit_name if bundle else (lambda unit: unit),

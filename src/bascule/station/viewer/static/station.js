@@ -8,6 +8,7 @@
   var idleSeconds = parseInt(body.getAttribute("data-idle-seconds") || "600", 10);
   var sequence = parseInt(body.getAttribute("data-sequence") || "0", 10);
   var lang = body.getAttribute("data-lang") || "fr";
+  var pollSeconds = parseInt(body.getAttribute("data-poll-seconds") || "15", 10);
 
   function toLogin() { window.location.replace("/login?idle=1&next=" + encodeURIComponent(window.location.pathname)); }
 
@@ -33,7 +34,7 @@
         }
       }).catch(function () {});
     };
-    setInterval(poll, 15000);
+    setInterval(poll, pollSeconds * 1000);
   }
 
   var reload = document.getElementById("reload");
