@@ -48,6 +48,7 @@ ACTIONS = frozenset(
     }
 )
 FIELDS = ("seq", "at", "user", "action", "patient", "unit", "detail", "prev", "hash")
+MAX_USER = 64  # an account name's longest; a longer name typed at login is cut
 _LONGEST = 4096  # ids, a user name and a short detail: far shorter
 _TAIL = 4 * _LONGEST  # the last whole line is always within the file's last bytes
 
@@ -192,7 +193,7 @@ class AccessLog:
             body = {
                 "seq": seq + 1,
                 "at": now.isoformat(),
-                "user": user,
+                "user": user[:MAX_USER],
                 "action": action,
                 "patient": patient_id,
                 "unit": unit_id,

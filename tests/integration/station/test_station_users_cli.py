@@ -213,6 +213,19 @@ def test_audit_jsonl_and_csv(station: Path, tmp_path: Path, capsys: pytest.Captu
     assert rows[0]["seq"] == "1" and rows[0]["patient"] == "" and len(rows[3]["hash"]) == 64
 
 
+def test_the_csv_shows_a_typed_formula_as_text(
+    station: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    AccessLog(Layout(station)).record('=HYPERLINK("http://x","y")', "login_failed", datetime.now(UTC))
+    assert (
+        run(capsys, "station", "audit", str(station), "--out", str(tmp_path / "a.csv"), "--format", "csv")[0]
+        == 0
+    )
+    with open(tmp_path / "a.csv", newline="", encoding="utf-8") as exported:
+        (row,) = list(csv.DictReader(exported))
+    assert row["user"] == '\'=HYPERLINK("http://x","y")'
+
+
 def test_audit_of_a_tampered_log_exits_3_and_still_exports(
     station: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

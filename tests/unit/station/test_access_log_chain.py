@@ -184,3 +184,9 @@ def test_two_processes_appending_keep_one_chain(log: AccessLog) -> None:
     assert report.whole and report.lines == 80
     seen = [json.loads(line)["patient"] for line in lines(log)]
     assert sorted(seen) == sorted([f"alice-{n}" for n in range(40)] + [f"bob-{n}" for n in range(40)])
+
+
+def test_a_long_name_typed_at_login_is_cut(log: AccessLog) -> None:
+    log.record("x" * 5000, "login_failed", NOW)
+    assert json.loads(lines(log)[0])["user"] == "x" * 64
+    assert log.verify().whole

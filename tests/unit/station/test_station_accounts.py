@@ -289,3 +289,11 @@ def test_tokens_only_for_active_known_accounts(accounts: StationAccounts) -> Non
     with pytest.raises(UserError, match="disabled"):
         accounts.issue_token("alice", NOW)
     assert stored(accounts) == disabled != before
+
+
+def test_a_login_that_changes_nothing_does_not_rewrite_the_file(accounts: StationAccounts) -> None:
+    before = os.stat(accounts.path).st_ino
+    accounts.authenticate("alice", GOOD, NOW)
+    assert os.stat(accounts.path).st_ino == before
+    refusal(accounts, "alice", "wrong passphrase")
+    assert os.stat(accounts.path).st_ino != before
