@@ -37,7 +37,7 @@ chemin d'une carte .yaml ou .json, ou 'demo'.` and exits 2. The option parser's 
 |---|---|
 | 0 | done |
 | 2 | bad input or usage: the message says what to fix; nothing stored was changed |
-| 3 | a snapshot or journal failed its check (tampered, wrong key, rolled back) |
+| 3 | a snapshot, journal or station access log failed its check (tampered, wrong key, rolled back) |
 | 4 | data older than the stated threshold |
 | 5 | a refresh was quarantined by the ransomware guard |
 | 130 | interrupted |

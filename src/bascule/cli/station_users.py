@@ -225,6 +225,12 @@ def token_command(
     print(accounts.issue_token(name, _now(), validity))
 
 
+def _cell(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text: a name typed at login may start like a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _csv_chunks(raw: bytes) -> list[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -237,7 +243,7 @@ def _csv_chunks(raw: bytes) -> list[bytes]:
             row = [entry.get(key) if isinstance(entry, dict) else None for key in FIELDS]
         except ValueError:  # a damaged line is kept, whole, for the privacy officer to see
             row = [None] * (len(FIELDS) - 1) + [line.decode(errors="replace")]
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([_cell(value) for value in row])
     return [buffer.getvalue().encode()]
 
 

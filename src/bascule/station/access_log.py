@@ -13,7 +13,8 @@ rewrite the whole chain, which holds no secret. The chain shows careless or part
 determined administrator; the export says so.
 
 Appends take an exclusive flock on the log, write with O_APPEND and fsync, so the viewer's
-processes and an export running beside them keep one chain.
+processes and an export running beside them keep one chain. An append after lines were removed at
+the end chains from the head, so the gap stays visible at the next line.
 """
 
 from __future__ import annotations
@@ -47,7 +48,9 @@ ACTIONS = frozenset(
     }
 )
 FIELDS = ("seq", "at", "user", "action", "patient", "unit", "detail", "prev", "hash")
-_TAIL = 64 * 1024  # a line is far shorter: the last one is within the last 64 KiB
+MAX_USER = 64  # an account name's longest; a longer name typed at login is cut
+_LONGEST = 4096  # ids, a user name and a short detail: far shorter
+_TAIL = 4 * _LONGEST  # the last whole line is always within the file's last bytes
 
 
 def line_hash(prev: str, body: dict[str, Any]) -> str:
@@ -186,41 +189,49 @@ class AccessLog:
         if now.tzinfo is None:
             raise ValueError("access-log times carry their offset")
         with self._open(exclusive=True) as descriptor:
-            seq, prev, torn = self._last(descriptor)
+            seq, prev = self._chain_end(descriptor)
             body = {
                 "seq": seq + 1,
                 "at": now.isoformat(),
-                "user": user,
+                "user": user[:MAX_USER],
                 "action": action,
                 "patient": patient_id,
                 "unit": unit_id,
                 "detail": detail,
             }
             digest = line_hash(prev, body)
-            line = json.dumps({**body, "prev": prev, "hash": digest}, ensure_ascii=False) + "\n"
-            data = (b"\n" if torn else b"") + line.encode()
+            data = (json.dumps({**body, "prev": prev, "hash": digest}, ensure_ascii=False) + "\n").encode()
+            if len(data) > _LONGEST:
+                raise ValueError("an access-log line holds ids and a short detail, nothing longer")
             with failures_named(self.path):
                 while data:
                     data = data[os.write(descriptor, data) :]
                 os.fsync(descriptor)
-            write_atomically(
-                self.head_path, json.dumps({"seq": seq + 1, "hash": digest}).encode() + b"\n", 0o600
-            )
+            head = json.dumps({"seq": seq + 1, "hash": digest}).encode() + b"\n"
+            write_atomically(self.head_path, head, 0o600)
 
-    @staticmethod
-    def _last(descriptor: int) -> tuple[int, str, bool]:
-        """The last whole entry's (seq, hash) and whether the file ends in a torn line."""
+    def _chain_end(self, descriptor: int) -> tuple[int, str]:
+        """The (seq, hash) the next line follows: the log's last line, or the head when lines were
+        removed at the end (the gap then stays visible at the next line). A torn last line, left by
+        a run killed before its record returned, is cut off first."""
         size = os.fstat(descriptor).st_size
-        if size == 0:
-            return 0, GENESIS, False
         start = max(0, size - _TAIL)
-        tail = os.pread(descriptor, size - start, start)
-        torn = not tail.endswith(b"\n")
+        tail = os.pread(descriptor, size - start, start) if size else b""
+        if tail and not tail.endswith(b"\n"):
+            keep = tail.rfind(b"\n") + 1
+            with failures_named(self.path):
+                os.ftruncate(descriptor, start + keep)
+            tail = tail[:keep]
+        seq, prev = 0, GENESIS
         for line in reversed(tail.split(b"\n")):
             with contextlib.suppress(ValueError, KeyError, TypeError):
                 entry = json.loads(line)
-                return int(entry["seq"]), str(entry["hash"]), torn
-        return 0, GENESIS, torn
+                seq, prev = int(entry["seq"]), str(entry["hash"])
+                break
+        head = self._head()
+        if head is not None and head.seq > seq:
+            return head.seq, head.hash
+        return seq, prev
 
     def read(self) -> tuple[bytes, Head | None]:
         """The log and its head as one consistent pair (taken while no append runs)."""

@@ -53,9 +53,15 @@ _MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None, " ": None})
 
 @dataclass(frozen=True)
 class Account:
+    """Who is using the station: a named account, or `breakglass-SERIAL` for an emergency code."""
+
     name: str
     role: str
     breakglass: bool = False
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown station role {self.role!r}")
 
 
 @dataclass(frozen=True)
@@ -207,7 +213,7 @@ class StationAccounts:
         self.hasher = hasher or PasswordHasher()  # argon2id, the library's recommended parameters
         self._dummy_hash: str | None = None
         self._unknown_failures: OrderedDict[str, tuple[list[datetime], datetime | None]] = OrderedDict()
-        self._cached: tuple[tuple[int, int, int], _Book] | None = None
+        self._cached: tuple[tuple[int, int, int, int], _Book] | None = None
 
     # -- the file -------------------------------------------------------------------------------
 
@@ -222,37 +228,43 @@ class StationAccounts:
             os.close(descriptor)
 
     def _read(self) -> _Book:
-        """The book as on disk, parsed again only when the file was replaced since the last read."""
+        """The book as on disk, parsed again only when the file was replaced since the last read
+        (every write is a rename: a new inode and times). Callers only read what it returns."""
         try:
             status = os.stat(self.path)
         except FileNotFoundError:
             return _Book.empty()
-        signature = (status.st_ino, status.st_mtime_ns, status.st_size)
+        signature = (status.st_ino, status.st_mtime_ns, status.st_ctime_ns, status.st_size)
         if self._cached is not None and self._cached[0] == signature:
             return self._cached[1]
+        book = self._parse()
+        self._cached = (signature, book)
+        return book
+
+    def _parse(self) -> _Book:
         try:
             raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return _Book.empty()
         except OSError as error:
             raise StationStateError(
                 f"Cannot read the station's accounts {self.path}: {error.strerror}.",
                 fr=f"Impossible de lire les comptes du poste {self.path} : {error.strerror}.",
             ) from None
-        book = _Book.from_bytes(raw, self.path)
-        self._cached = (signature, book)
-        return book
-
-    def _write(self, book: _Book) -> None:
-        write_atomically(self.path, book.to_bytes(), 0o600)
-        self._cached = None
+        return _Book.from_bytes(raw, self.path)
 
     @contextlib.contextmanager
     def _changing(self) -> Iterator[_Book]:
-        """Read under the lock, let the block change a fresh copy, write it back if it returns."""
+        """Under the lock: a fresh copy of the book for the block to change, written back if the
+        block returns and changed it (a refusal raised inside writes nothing)."""
         with self._locked():
-            self._cached = None
-            book = self._read()
+            book = self._parse()
+            before = book.to_bytes()
             yield book
-            self._write(book)
+            after = book.to_bytes()
+            if after != before:
+                write_atomically(self.path, after, 0o600)
+                self._cached = None
 
     # -- accounts -------------------------------------------------------------------------------
 
@@ -344,8 +356,7 @@ class StationAccounts:
 
     def listing(self) -> list[dict[str, Any]]:
         """Each account: name, role, active, locked_until (ISO 8601, or None)."""
-        with self._locked():
-            book = self._read()
+        book = self._read()
         return [
             {
                 "name": name,

@@ -14,6 +14,11 @@ ALLOWED = {
     "durable.py": (3, "the helper itself (its temp file, the folder fsync, an empty private store)"),
     "scratch.py": (2, "empty lock files marking a private scratch folder in use"),
     "snapshot/folder.py": (1, "an empty lock file in the sealer's private state, held with flock"),
+    "station/accounts.py": (1, "an empty lock file in the station's private folder, held with flock"),
+    "station/access_log.py": (
+        1,
+        "append-only access log, 0600, flock, one O_APPEND write and fsync per line; a torn tail cut off",
+    ),
     "notify/gateways/file.py": (
         2,
         "append-only message log, 0600, one O_APPEND write and fsync per line; a torn tail cut off",
