@@ -35,15 +35,20 @@ def register(station_app: typer.Typer) -> None:
     @station_app.command("serve")
     def serve_command(
         folder: Annotated[Path, typer.Argument(metavar="DIR", help="The station folder.")],
-        port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free port).")] = DEFAULT_PORT,
+        port: Annotated[
+            int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free port).")
+        ] = DEFAULT_PORT,
         max_age: Annotated[
-            str | None, typer.Option("--max-age", metavar="DURATION", help="Red banner past this age (default 2h).")
+            str | None,
+            typer.Option("--max-age", metavar="DURATION", help="Red banner past this age (default 2h)."),
         ] = None,
         idle: Annotated[
-            str | None, typer.Option("--idle", metavar="DURATION", help="Logout after this idle time (default 10m).")
+            str | None,
+            typer.Option("--idle", metavar="DURATION", help="Logout after this idle time (default 10m)."),
         ] = None,
         every: Annotated[
-            str | None, typer.Option("--every", metavar="DURATION", help="Look at the inbox this often (default 30s).")
+            str | None,
+            typer.Option("--every", metavar="DURATION", help="Look at the inbox this often (default 30s)."),
         ] = None,
         map_path: Annotated[
             str, typer.Option("--map", metavar="MAP", help="The hospital map (procedures in the kits).")
@@ -61,7 +66,14 @@ def register(station_app: typer.Typer) -> None:
         def ready(bound: int, status: Status) -> None:
             from datetime import UTC, datetime
 
-            console.print(t("station_serve.ready", language, port=bound, banner=banner(status, datetime.now(UTC), language)))
+            console.print(
+                t(
+                    "station_serve.ready",
+                    language,
+                    port=bound,
+                    banner=banner(status, datetime.now(UTC), language),
+                )
+            )
 
         serve(
             folder,

@@ -71,8 +71,18 @@ class StationWorld:
     def seal_again(self, store: Path | None = None) -> Path:
         """A newer bundle of the same store into the cell's bundles folder; its path."""
         run(
-            "snapshot", "seal", "--store", store or self.cell / "store.sqlite", "--to", self.cell / "station.age.pub",
-            "--sign", self.cell / "cell.key", "--out", self.cell / "bundles", "--map", "demo",
+            "snapshot",
+            "seal",
+            "--store",
+            store or self.cell / "store.sqlite",
+            "--to",
+            self.cell / "station.age.pub",
+            "--sign",
+            self.cell / "cell.key",
+            "--out",
+            self.cell / "bundles",
+            "--map",
+            "demo",
         )
         return max((self.cell / "bundles").glob("bascule-*.tar.age"))
 
@@ -105,10 +115,30 @@ def station_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StationW
     run("keys", "new", "cell", "--dir", cell)
     run("keys", "new", "station", "--dir", cell)
     run(
-        "snapshot", "seal", "--store", store_path, "--to", cell / "station.age.pub", "--sign", cell / "cell.key",
-        "--out", cell / "bundles", "--map", "demo",
+        "snapshot",
+        "seal",
+        "--store",
+        store_path,
+        "--to",
+        cell / "station.age.pub",
+        "--sign",
+        cell / "cell.key",
+        "--out",
+        cell / "bundles",
+        "--map",
+        "demo",
     )
-    run("station", "init", root, "--hospital", "chvo", "--trust", cell / "cell.pub", "--identity", cell / "station.age")
+    run(
+        "station",
+        "init",
+        root,
+        "--hospital",
+        "chvo",
+        "--trust",
+        cell / "cell.pub",
+        "--identity",
+        cell / "station.age",
+    )
     for bundle in (cell / "bundles").glob("bascule-*"):
         shutil.copy(bundle, root / "inbox")
     password = cell / "password.txt"

@@ -18,15 +18,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from bascule.snapshot.bundle import signature_path
 from tests.integration.station_viewer.conftest import PASSWORD, StationWorld
 from tests.peers import require_peer
+
+from bascule.snapshot.bundle import signature_path
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[2] / "_artifacts" / "station"
 PORT = 8765  # free by construction: the namespace has nothing else
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+]
 IDLE_SECONDS = 12
 
 pytestmark = [pytest.mark.integration]
@@ -62,7 +68,9 @@ def served(station_world: StationWorld, tmp_path_factory: pytest.TempPathFactory
     )
     env = {**os.environ, "PYTHONPATH": f"{src}:{os.environ.get('PYTHONPATH', '')}"}
     with log.open("wb") as out:
-        process = subprocess.Popen(["unshare", "--net", "sh", "-c", command], stdout=out, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(
+            ["unshare", "--net", "sh", "-c", command], stdout=out, stderr=subprocess.STDOUT, env=env
+        )
     wrapper = folder / "chromium-in-station"
     wrapper.write_text(f'#!/bin/sh\nexec nsenter --net=/proc/{process.pid}/ns/net {CHROMIUM} "$@"\n')
     wrapper.chmod(0o700)
@@ -149,7 +157,9 @@ def test_search_with_a_typo_open_print(browser: Any, served: Served) -> None:
     assert tablet.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def test_a_newer_bundle_arrives_and_a_forged_one_is_refused(browser: Any, served: Served, tmp_path: Path) -> None:
+def test_a_newer_bundle_arrives_and_a_forged_one_is_refused(
+    browser: Any, served: Served, tmp_path: Path
+) -> None:
     world = served.world
     page = log_in(browser)
     page.goto(url(f"/patients/{world.inpatient.id}"))

@@ -10,11 +10,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from tests.integration.station_viewer.conftest import StationWorld
 
 from bascule.snapshot.bundle import signature_path
 from bascule.station.viewer.library import Library
 from bascule.station.viewer.texts import banner
-from tests.integration.station_viewer.conftest import StationWorld
 
 
 @pytest.fixture()

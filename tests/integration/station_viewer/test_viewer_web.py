@@ -9,12 +9,14 @@ import re
 import shutil
 import subprocess
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from tests.integration.station_viewer.conftest import HOSTILE, Client, StationWorld, hidden
+from tests.peers import require_peer
 
 from bascule.station.access_log import AccessLog
 from bascule.station.state import Layout
-from tests.integration.station_viewer.conftest import HOSTILE, Client, StationWorld, hidden
 
 
 @pytest.fixture()
@@ -37,13 +39,20 @@ def test_nothing_is_served_without_login(client: Client, station_world: StationW
     for path in ("/", "/units", f"/patients/{station_world.inpatient.id}", "/status"):
         answer = client.get(path)
         assert answer.status == 302 and answer.headers["location"].startswith("/login?next=")
-    for path in ("/api/patients?q=ab", f"/api/patients/{station_world.inpatient.id}", "/api/units/urgences", "/api/status"):
+    for path in (
+        "/api/patients?q=ab",
+        f"/api/patients/{station_world.inpatient.id}",
+        "/api/units/urgences",
+        "/api/status",
+    ):
         assert client.get(path).status == 401
         assert client.get(path, Authorization="Bearer not-a-token").status == 401
     assert client.get("/static/station.css").status == 200  # the login page needs its style
 
 
-def test_search_with_a_typo_finds_the_patient_through_the_api(station_world: StationWorld, client: Client) -> None:
+def test_search_with_a_typo_finds_the_patient_through_the_api(
+    station_world: StationWorld, client: Client
+) -> None:
     patient = station_world.inpatient
     family = patient.family
     typo = family[0] + family[2] + family[1] + family[3:] if len(family) >= 4 else family
@@ -63,7 +72,19 @@ def test_the_patient_api_keeps_the_contract_and_never_shows_what_was_entered_in_
 ) -> None:
     patient = station_world.inpatient
     data = client.get(f"/api/patients/{patient.id}", Authorization=f"Bearer {token(station_world)}").json()
-    assert set(data) >= {"id", "family", "given", "birth_date", "mrn", "unit", "bed", "blood_group", "allergies", "medications", "results"}
+    assert set(data) >= {
+        "id",
+        "family",
+        "given",
+        "birth_date",
+        "mrn",
+        "unit",
+        "bed",
+        "blood_group",
+        "allergies",
+        "medications",
+        "results",
+    }
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", data["data_time"])
     substances = [a["substance"] for a in data["allergies"]]
     assert station_world.retracted_allergy not in substances
@@ -77,7 +98,9 @@ def test_the_patient_api_keeps_the_contract_and_never_shows_what_was_entered_in_
 
 
 def test_the_unit_api_lists_its_beds(station_world: StationWorld, client: Client) -> None:
-    data = client.get(f"/api/units/{station_world.inpatient_unit}", Authorization=f"Bearer {token(station_world)}").json()
+    data = client.get(
+        f"/api/units/{station_world.inpatient_unit}", Authorization=f"Bearer {token(station_world)}"
+    ).json()
     assert data["unit"] == station_world.inpatient_unit and data["name"]
     assert station_world.inpatient.id in [p["id"] for p in data["patients"]]
     assert client.get("/api/units/nowhere", Authorization=f"Bearer {token(station_world)}").status == 404
@@ -103,12 +126,25 @@ def test_login_opens_the_patient_page_allergies_first_and_logs_who_opened_it(
     page = client.get(f"/patients/{patient.id}")
     assert page.status == 200
     text = page.text
-    order = [text.index(marker) for marker in ('id="allergies"', 'class="blood"', 'class="medications"', 'class="doses"', 'class="results"')]
+    order = [
+        text.index(marker)
+        for marker in (
+            'id="allergies"',
+            'class="blood"',
+            'class="medications"',
+            'class="doses"',
+            'class="results"',
+        )
+    ]
     assert order == sorted(order)
     assert station_world.retracted_allergy not in text
     assert "no-store" in page.headers["cache-control"]
     assert "default-src 'self'" in page.headers["content-security-policy"]
-    opened = [line for line in log_lines(station_world) if line["action"] == "open_patient" and line["patient"] == patient.id]
+    opened = [
+        line
+        for line in log_lines(station_world)
+        if line["action"] == "open_patient" and line["patient"] == patient.id
+    ]
     assert opened and opened[-1]["user"] == "nadia"
     assert AccessLog(Layout(station_world.root)).verify().whole
 
@@ -130,7 +166,9 @@ def test_an_admin_sees_the_station_but_no_patient(station_world: StationWorld, c
     assert client.get("/api/status", Authorization=bearer).status == 200
 
 
-def test_a_wrong_password_is_refused_logged_and_says_nothing_more(station_world: StationWorld, client: Client) -> None:
+def test_a_wrong_password_is_refused_logged_and_says_nothing_more(
+    station_world: StationWorld, client: Client
+) -> None:
     answer = client.login("nadia", "not the password at all")
     assert answer.status == 401
     unknown = client.login("nobody-here", "not the password at all")
@@ -148,7 +186,9 @@ def test_a_login_without_the_form_token_is_refused(station_world: StationWorld, 
     assert answer.status == 400 and "bascule_station" not in client.cookies
 
 
-def test_logout_needs_the_session_token_and_ends_the_session(station_world: StationWorld, client: Client) -> None:
+def test_logout_needs_the_session_token_and_ends_the_session(
+    station_world: StationWorld, client: Client
+) -> None:
     client.login("nadia")
     page = client.get("/")
     assert client.post("/logout", {"csrf": "forged"}).status == 400
@@ -181,18 +221,36 @@ def test_a_request_for_another_host_is_refused(station_world: StationWorld) -> N
 def test_a_redirect_after_login_stays_on_the_station(station_world: StationWorld, client: Client) -> None:
     page = client.get("/login?next=//evil.example/")
     csrf = hidden(page.text, "csrf")
-    answer = client.post("/login", {"csrf": csrf, "name": "nadia", "password": "correct horse battery staple", "next": "//evil.example/"})
+    answer = client.post(
+        "/login",
+        {
+            "csrf": csrf,
+            "name": "nadia",
+            "password": "correct horse battery staple",
+            "next": "//evil.example/",
+        },
+    )
     assert answer.headers["location"] == "/"
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils")
-def test_print_the_patient_sheet_and_the_unit_kit(station_world: StationWorld, client: Client, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_print_the_patient_sheet_and_the_unit_kit(
+    station_world: StationWorld, client: Client, tmp_path: Path
+) -> None:
+    require_peer(
+        "pdftotext (poppler-utils)", shutil.which("pdftotext") is not None, "scripts/setup-system.sh"
+    )
     client.login("nadia")
     patient = station_world.inpatient
     sheet = client.get(f"/patients/{patient.id}/sheet.pdf")
-    assert sheet.status == 200 and sheet.headers["content-type"] == "application/pdf" and sheet.body.startswith(b"%PDF")
+    assert (
+        sheet.status == 200
+        and sheet.headers["content-type"] == "application/pdf"
+        and sheet.body.startswith(b"%PDF")
+    )
     (tmp_path / "sheet.pdf").write_bytes(sheet.body)
-    text = subprocess.run(["pdftotext", str(tmp_path / "sheet.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "sheet.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert patient.family.upper() in text.upper() and (patient.mrn or "") in text
     kit = client.get(f"/units/{station_world.inpatient_unit}/kit.pdf")
     assert kit.status == 200 and kit.body.startswith(b"%PDF")

@@ -91,7 +91,9 @@ def _current(order: MedicationOrder, at: datetime) -> bool:
 
 
 def _medications(chart: Chart, at: datetime, lang: Lang, zone: tzinfo) -> tuple[MedicationShown, ...]:
-    clashes = {clash.order.id: conflict_sentence(clash, lang) for clash in conflicts(chart.allergies, chart.orders)}
+    clashes = {
+        clash.order.id: conflict_sentence(clash, lang) for clash in conflicts(chart.allergies, chart.orders)
+    }
     shown = []
     for order in sorted(chart.orders, key=lambda o: o.drug.lower()):
         if not _current(order, at):
@@ -135,7 +137,9 @@ def _trend(newest: LabResult, previous: LabResult | None) -> str | None:
     return "same"
 
 
-def _results(chart: Chart, at: datetime, lang: Lang) -> tuple[tuple[ResultShown, ...], tuple[ResultShown, ...]]:
+def _results(
+    chart: Chart, at: datetime, lang: Lang
+) -> tuple[tuple[ResultShown, ...], tuple[ResultShown, ...]]:
     recent = sorted(
         (r for r in chart.results if r.effective_at >= at - RESULTS_WINDOW),
         key=lambda r: (r.effective_at, r.code),
@@ -222,6 +226,7 @@ def card_json(card: PatientCard, zone: tzinfo) -> dict[str, Any]:
         "unit_name": card.unit_name,
         "in_census": card.in_census,
         "discharged_at": iso(card.last_stay_end, zone),
+        "last_unit_name": card.last_unit_name,
     }
 
 
@@ -252,7 +257,13 @@ def patient_json(shown: PatientShown, zone: tzinfo) -> dict[str, Any]:
                 for m in shown.medications
             ],
             "next_doses": [
-                {"time": iso(d.due_at, zone), "name": d.name, "dose": d.dose, "route": d.route, "given_at": iso(d.given_at, zone)}
+                {
+                    "time": iso(d.due_at, zone),
+                    "name": d.name,
+                    "dose": d.dose,
+                    "route": d.route,
+                    "given_at": iso(d.given_at, zone),
+                }
                 for d in shown.doses
             ],
             "results": [
@@ -272,5 +283,3 @@ def patient_json(shown: PatientShown, zone: tzinfo) -> dict[str, Any]:
         }
     )
     return data
-
-

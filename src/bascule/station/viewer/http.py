@@ -13,7 +13,10 @@ from urllib.parse import parse_qs
 MAX_FORM = 64 * 1024
 
 SECURITY_HEADERS = (
-    ("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+    (
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; object-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    ),
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "no-referrer"),
@@ -48,7 +51,9 @@ class Request:
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, Any]) -> Request:
-        query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items()}
+        query = {
+            k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items()
+        }
         form: dict[str, str] = {}
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         if method == "POST":
@@ -69,7 +74,9 @@ class Request:
         except Exception:  # a malformed cookie header is no cookie
             cookie = SimpleCookie()
         headers = {
-            key[5:].replace("_", "-").lower(): str(value) for key, value in environ.items() if key.startswith("HTTP_")
+            key[5:].replace("_", "-").lower(): str(value)
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
         }
         raw_path = str(environ.get("PATH_INFO", "/"))
         try:  # WSGI hands the path as latin-1 decoded bytes

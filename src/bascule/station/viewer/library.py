@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from bascule.errors import UserError
+from bascule.snapshot.verify import Verified
 from bascule.station.check import StationReport, check_station
 from bascule.station.viewer.opened import BundleFacts, OpenedBundle
-from bascule.snapshot.verify import Verified
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,9 @@ class Library:
                 previous, self._shown = self._shown, opened
             if previous is not None:
                 previous.retire()
-            log.info("showing bundle %s (was %s)", opened.facts.sequence, previous and previous.facts.sequence)
+            log.info(
+                "showing bundle %s (was %s)", opened.facts.sequence, previous and previous.facts.sequence
+            )
             return self._set(
                 checked_at=now,
                 problem=None,

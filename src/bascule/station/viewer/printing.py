@@ -17,13 +17,27 @@ from bascule.scratch import private_scratch
 from bascule.station.viewer.opened import OpenedBundle
 
 
-def unit_kit(bundle: OpenedBundle, hospital_map: HospitalMap, unit_id: str, lang: Lang, max_age: timedelta, paper: Paper = "a4") -> bytes:
-    content = gather(bundle.store(), unit_id, procedures_for_unit(hospital_map, unit_id), hospital_map.hospital.name)
+def unit_kit(
+    bundle: OpenedBundle,
+    hospital_map: HospitalMap,
+    unit_id: str,
+    lang: Lang,
+    max_age: timedelta,
+    paper: Paper = "a4",
+) -> bytes:
+    content = gather(
+        bundle.store(), unit_id, procedures_for_unit(hospital_map, unit_id), hospital_map.hospital.name
+    )
     return _render(content, lang, max_age, paper)
 
 
 def patient_sheet(
-    bundle: OpenedBundle, hospital_map: HospitalMap, patient_id: str, lang: Lang, max_age: timedelta, paper: Paper = "a4"
+    bundle: OpenedBundle,
+    hospital_map: HospitalMap,
+    patient_id: str,
+    lang: Lang,
+    max_age: timedelta,
+    paper: Paper = "a4",
 ) -> bytes:
     card = bundle.index.get(patient_id)
     if card is None or not card.in_census or card.unit_id is None:
@@ -31,7 +45,12 @@ def patient_sheet(
             f"Patient {patient_id} has no current stay in a care unit: print the page instead.",
             fr=f"Le patient {patient_id} n'a pas de séjour en cours dans une unité : imprimez la page.",
         )
-    content = gather(bundle.store(), card.unit_id, procedures_for_unit(hospital_map, card.unit_id), hospital_map.hospital.name)
+    content = gather(
+        bundle.store(),
+        card.unit_id,
+        procedures_for_unit(hospital_map, card.unit_id),
+        hospital_map.hospital.name,
+    )
     entries = tuple(e for e in content.census.patients if e.patient_id == patient_id)
     pages = tuple(p for p in content.patients if p.entry.patient_id == patient_id)
     single = replace(content, census=replace(content.census, patients=entries), patients=pages, unplaced=())

@@ -65,7 +65,10 @@ def when(moment: datetime | None, zone: tzinfo, style: str, now: datetime) -> st
 register(
     "station_view",
     {
-        "banner": {"fr": "Données du {day} à {time}, il y a {age}", "en": "Data of {day} at {time}, {age} ago"},
+        "banner": {
+            "fr": "Données du {day} à {time}, il y a {age}",
+            "en": "Data of {day} at {time}, {age} ago",
+        },
         "banner_stale": {
             "fr": "PÉRIMÉES (plus de {limit}) : vérifiez auprès du service avant d'agir",
             "en": "STALE (older than {limit}): check with the unit before acting",
@@ -94,7 +97,10 @@ register(
         "name": {"fr": "Identifiant", "en": "User name"},
         "password": {"fr": "Mot de passe", "en": "Password"},
         "login_button": {"fr": "Se connecter", "en": "Log in"},
-        "breakglass": {"fr": "Code d'accès d'urgence (enveloppe scellée)", "en": "Emergency access code (sealed envelope)"},
+        "breakglass": {
+            "fr": "Code d'accès d'urgence (enveloppe scellée)",
+            "en": "Emergency access code (sealed envelope)",
+        },
         "breakglass_button": {"fr": "Utiliser le code", "en": "Use the code"},
         "idle_out": {
             "fr": "Vous avez été déconnecté après {minutes} min sans activité.",
@@ -178,6 +184,9 @@ register(
         "trend_same": {"fr": "stable", "en": "steady"},
         "conflict": {"fr": "CONFLIT ALLERGIE", "en": "ALLERGY CONFLICT"},
         "as_needed": {"fr": "si besoin", "en": "as needed"},
+        "role_nurse": {"fr": "infirmier·e", "en": "nurse"},
+        "role_doctor": {"fr": "médecin", "en": "doctor"},
+        "role_admin": {"fr": "administration", "en": "administration"},
         "sex_female": {"fr": "femme", "en": "female"},
         "sex_male": {"fr": "homme", "en": "male"},
         "sex_other": {"fr": "autre", "en": "other"},

@@ -170,7 +170,9 @@ class StationApp:
         if session is None:
             if api:
                 raise Refusal(as_json({"error": "login required"}, 401))
-            target = request.path + ("?" + "&".join(f"{k}={quote(v)}" for k, v in request.query.items()) if request.query else "")
+            target = request.path + (
+                "?" + "&".join(f"{k}={quote(v)}" for k, v in request.query.items()) if request.query else ""
+            )
             raise Refusal(redirect("/login?next=" + quote(target, safe="")))
         return Caller(session.account, session)
 
@@ -180,7 +182,9 @@ class StationApp:
         message = t("station_view.no_patient_data", lang)
         if api:
             raise Refusal(as_json({"error": message}, 403))
-        raise Refusal(html(self._render("message.html", None, lang, caller, title=message, message=message), 403))
+        raise Refusal(
+            html(self._render("message.html", None, lang, caller, title=message, message=message), 403)
+        )
 
     def _expired(self, session: Session, now: datetime) -> None:
         self.access.record(session.account.name, "idle_logout", now)
@@ -220,7 +224,10 @@ class StationApp:
                 name = request.form.get("name", "").strip()
                 account = self.accounts.authenticate(name, request.form.get("password", ""), now)
         except LoginRefused as refused:
-            who = "breakglass" if code else request.form.get("name", "").strip()[:64] or "-"
+            typed = request.form.get("name", "").strip()
+            known = {entry["name"] for entry in self.accounts.listing()}
+            # A name that is no account is logged as such: people type their passphrase there.
+            who = "breakglass" if code else (typed if typed in known else "(unknown name)")
             self.access.record(who, "login_failed", now)
             return self._login_page(request, refused.in_lang(lang), 401)
         session = self.sessions.start(account, now)
@@ -232,7 +239,9 @@ class StationApp:
         return response
 
     def _logout(self, request: Request, caller: Caller) -> Response:
-        if caller.session is None or not secrets.compare_digest(caller.session.csrf, request.form.get("csrf", "")):
+        if caller.session is None or not secrets.compare_digest(
+            caller.session.csrf, request.form.get("csrf", "")
+        ):
             return html("Bad request", 400)
         self.sessions.end(caller.session.key)
         self.access.record(caller.account.name, "logout", self.clock())
@@ -246,13 +255,31 @@ class StationApp:
         lang = self._lang(request, caller.session)
         path = request.path
         if path == "/status":
-            return html(self._render("status.html", None, lang, caller, accounts=self.accounts.listing() if caller.account.role == "admin" else None))
+            return html(
+                self._render(
+                    "status.html",
+                    None,
+                    lang,
+                    caller,
+                    accounts=self.accounts.listing() if caller.account.role == "admin" else None,
+                )
+            )
         if path == "/" and caller.account.role == "admin" and not caller.account.breakglass:
             return redirect("/status")
         self._clinical(caller, lang, api=False)
         with self.library.leased() as bundle:
             if bundle is None:
-                return html(self._render("message.html", None, lang, caller, title=t("station_view.no_bundle", lang), message=t("station_view.no_bundle_long", lang)), 503)
+                return html(
+                    self._render(
+                        "message.html",
+                        None,
+                        lang,
+                        caller,
+                        title=t("station_view.no_bundle", lang),
+                        message=t("station_view.no_bundle_long", lang),
+                    ),
+                    503,
+                )
             return self._clinical_page(request, caller, bundle, lang)
 
     def _clinical_page(self, request: Request, caller: Caller, bundle: OpenedBundle, lang: Lang) -> Response:
@@ -264,17 +291,32 @@ class StationApp:
             return html(self._render("search.html", bundle, lang, caller, query=query, hits=hits))
         if path == "/units":
             counts = {unit: len(bundle.index.by_unit(unit)) for unit in bundle.units}
-            return html(self._render("units.html", bundle, lang, caller, units=sorted(bundle.units.values(), key=lambda u: u.name.lower()), counts=counts))
+            return html(
+                self._render(
+                    "units.html",
+                    bundle,
+                    lang,
+                    caller,
+                    units=sorted(bundle.units.values(), key=lambda u: u.name.lower()),
+                    counts=counts,
+                )
+            )
         if match := re.fullmatch(r"/units/([^/]+)(/kit\.pdf)?", path):
             unit_id = match.group(1)
             if unit_id not in bundle.units:
                 return self._not_found(bundle, lang, caller)
             if match.group(2):
                 self.access.record(caller.account.name, "print_unit", now, unit_id=unit_id)
-                return _pdf(unit_kit(bundle, self.map, unit_id, lang, self.library.max_age), f"kit-{unit_id}.pdf")
+                return _pdf(
+                    unit_kit(bundle, self.map, unit_id, lang, self.library.max_age), f"kit-{unit_id}.pdf"
+                )
             self.access.record(caller.account.name, "open_unit", now, unit_id=unit_id)
             unit = bundle.units[unit_id]
-            return html(self._render("unit.html", bundle, lang, caller, unit=unit, patients=bundle.index.by_unit(unit_id)))
+            return html(
+                self._render(
+                    "unit.html", bundle, lang, caller, unit=unit, patients=bundle.index.by_unit(unit_id)
+                )
+            )
         if match := re.fullmatch(r"/patients/([^/]+)(/sheet\.pdf)?", path):
             patient_id = match.group(1)
             card = bundle.index.get(patient_id)
@@ -284,7 +326,17 @@ class StationApp:
                 try:
                     pdf = patient_sheet(bundle, self.map, patient_id, lang, self.library.max_age)
                 except UserError as error:
-                    return html(self._render("message.html", bundle, lang, caller, title=error.in_lang(lang), message=error.in_lang(lang)), 404)
+                    return html(
+                        self._render(
+                            "message.html",
+                            bundle,
+                            lang,
+                            caller,
+                            title=error.in_lang(lang),
+                            message=error.in_lang(lang),
+                        ),
+                        404,
+                    )
                 self.access.record(caller.account.name, "print_patient", now, patient_id=patient_id)
                 return _pdf(pdf, f"patient-{patient_id}.pdf")
             self.access.record(caller.account.name, "open_patient", now, patient_id=patient_id)
@@ -305,7 +357,11 @@ class StationApp:
         doses = []
         if card.in_census and card.unit_id is not None:
             start = at.replace(minute=0, second=0, microsecond=0)
-            doses = [d for d in store.medication_schedule(start, start + DOSES_AHEAD, card.unit_id) if d.order.patient_id == patient_id]
+            doses = [
+                d
+                for d in store.medication_schedule(start, start + DOSES_AHEAD, card.unit_id)
+                if d.order.patient_id == patient_id
+            ]
         return patient_shown(card, chart, doses, at, lang, bundle.zone)
 
     # ---- API --------------------------------------------------------------------------------------
@@ -326,13 +382,20 @@ class StationApp:
         path = request.path
         if path == "/api/patients":
             hits = bundle.index.search(request.query.get("q", ""), SEARCH_LIMIT)
-            return as_json({"data_time": data_time, "patients": [card_json(hit.card, zone) | {"match": hit.how} for hit in hits]})
+            return as_json(
+                {
+                    "data_time": data_time,
+                    "patients": [card_json(hit.card, zone) | {"match": hit.how} for hit in hits],
+                }
+            )
         if match := re.fullmatch(r"/api/patients/([^/]+)", path):
             patient_id = match.group(1)
             if bundle.index.get(patient_id) is None:
                 return as_json({"error": "no such patient"}, 404)
             self.access.record(caller.account.name, "open_patient", self.clock(), patient_id=patient_id)
-            return as_json({"data_time": data_time} | patient_json(self._patient(bundle, patient_id, lang), zone))
+            return as_json(
+                {"data_time": data_time} | patient_json(self._patient(bundle, patient_id, lang), zone)
+            )
         if match := re.fullmatch(r"/api/units/([^/]+)", path):
             unit_id = match.group(1)
             unit = bundle.units.get(unit_id)
@@ -340,7 +403,15 @@ class StationApp:
                 return as_json({"error": "no such unit"}, 404)
             self.access.record(caller.account.name, "open_unit", self.clock(), unit_id=unit_id)
             patients = [card_json(card, zone) for card in bundle.index.by_unit(unit_id)]
-            return as_json({"data_time": data_time, "unit": unit.id, "name": unit.name, "beds": unit.beds, "patients": patients})
+            return as_json(
+                {
+                    "data_time": data_time,
+                    "unit": unit.id,
+                    "name": unit.name,
+                    "beds": unit.beds,
+                    "patients": patients,
+                }
+            )
         return as_json({"error": "not found"}, 404)
 
     def _status_json(self, status: Status) -> dict[str, Any]:
@@ -357,14 +428,18 @@ class StationApp:
             "banner_en": texts.banner(status, now, "en"),
             "banner_fr": texts.banner(status, now, "fr"),
             "refused": [{"bundle": r.bundle, "reason": r.reason} for r in status.refused],
-            "picked_up_at": status.picked_up_at.isoformat(timespec="seconds") if status.picked_up_at else None,
+            "picked_up_at": status.picked_up_at.isoformat(timespec="seconds")
+            if status.picked_up_at
+            else None,
             "checked_at": status.checked_at.isoformat(timespec="seconds") if status.checked_at else None,
             "problem": status.problem,
         }
 
     # ---- rendering --------------------------------------------------------------------------------
 
-    def _render(self, template: str, bundle: OpenedBundle | None, lang: Lang, caller: Caller | None, **values: Any) -> str:
+    def _render(
+        self, template: str, bundle: OpenedBundle | None, lang: Lang, caller: Caller | None, **values: Any
+    ) -> str:
         now = self.clock()
         status = self.library.status
         zone = bundle.zone if bundle is not None else UTC
@@ -394,7 +469,9 @@ class StationApp:
 
 
 def _pdf(data: bytes, name: str) -> Response:
-    return Response(200, data, "application/pdf", headers=[("Content-Disposition", f'inline; filename="{name}"')])
+    return Response(
+        200, data, "application/pdf", headers=[("Content-Disposition", f'inline; filename="{name}"')]
+    )
 
 
 def _local(target: str) -> str:

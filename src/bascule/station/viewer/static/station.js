@@ -63,6 +63,15 @@
       }
       var table = document.createElement("table");
       table.className = "list";
+      var head = document.createElement("tr");
+      hits.getAttribute("data-columns").split("|").forEach(function (name) {
+        var th = document.createElement("th");
+        th.textContent = name;
+        head.appendChild(th);
+      });
+      var thead = document.createElement("thead");
+      thead.appendChild(head);
+      table.appendChild(thead);
       var tbody = document.createElement("tbody");
       data.patients.forEach(function (pt) {
         var row = document.createElement("tr");
@@ -80,7 +89,7 @@
         cell(row, born);
         cell(row, pt.mrn || "");
         var out = lang === "en" ? "discharged" : "sorti";
-        cell(row, pt.in_census ? (pt.unit_name || "") : out);
+        cell(row, pt.in_census ? (pt.unit_name || "") : out + (pt.last_unit_name ? " (" + pt.last_unit_name + ")" : ""));
         cell(row, pt.in_census ? [pt.room, pt.bed].filter(Boolean).join(" / ") : "");
         tbody.appendChild(row);
       });
