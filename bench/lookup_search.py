@@ -19,6 +19,7 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -31,10 +32,14 @@ from faker import Faker
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from bascule.clinical.records import ClinicalRecord, Patient, Stay, StayPlace  # noqa: E402
 from bascule.lookup import PatientCard, PatientIndex  # noqa: E402
+from bascule.lookup.from_store import cards_from_store  # noqa: E402
+from bascule.snapshot.store import ContinuityStore  # noqa: E402
 
 LOCALES = ("fr_FR", "no_NO", "da_DK", "sv_SE", "de_DE", "is_IS", "pl_PL")
-TARGETS = {"p95_ms": 10.0}
+TARGETS = {"p95_ms": 10.0, "store_to_index_seconds": 2.0}
+VERSION = "2026-03-01T00:00:00.000000Z"
 UNITS = tuple(f"unit-{number:02d}" for number in range(1, 31))
 
 
@@ -65,6 +70,48 @@ def make_cards(inpatients: int, discharged: int, seed: int) -> list[PatientCard]
             )
         )
     return cards
+
+
+def time_store_reading(cards: list[PatientCard], folder: Path) -> tuple[float, float]:
+    """Seconds to read the cards back from a continuity store holding these patients (each
+    inpatient with a current stay, each discharged patient with an ended one), and to index them."""
+    path = folder / "store.sqlite"
+    records: list[ClinicalRecord] = []
+    for card in cards:
+        records.append(
+            Patient(
+                id=card.id,
+                version=VERSION,
+                family=card.family,
+                given=card.given,
+                birth_date=card.birth_date,
+                mrn=card.mrn,
+            )
+        )
+        ended = card.last_stay_end
+        place = StayPlace(
+            location_id=card.unit_id or "unit-01", kind="unit", status="completed" if ended else None
+        )
+        records.append(
+            Stay(
+                id=f"stay-{card.id}",
+                version=VERSION,
+                patient_id=card.id,
+                status="finished" if ended else "in-progress",
+                admitted_at=(ended or datetime(2026, 3, 1, tzinfo=UTC)) - timedelta(days=4),
+                discharged_at=ended,
+                places=(place,),
+            )
+        )
+    with ContinuityStore.open(path) as store:
+        store.write(records)
+    with ContinuityStore.open(path, readonly=True) as store:
+        started = time.perf_counter()
+        read = cards_from_store(store)
+        reading = time.perf_counter() - started
+    started = time.perf_counter()
+    PatientIndex(read)
+    return reading, time.perf_counter() - started
 
 
 def _typo(word: str, chance: random.Random) -> str:
@@ -124,6 +171,8 @@ def main() -> int:
     started = time.perf_counter()
     index = PatientIndex(cards)
     build_seconds = time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="bascule-lookup-") as folder:
+        store_seconds, index_seconds = time_store_reading(cards, Path(folder))
     queries = make_queries(cards, searches, seed=7)
     timings: dict[str, list[float]] = {}
     everything: list[float] = []
@@ -145,6 +194,8 @@ def main() -> int:
         "searches_with_no_hit": found_none,
         "index_build_seconds": round(build_seconds, 2),
         "index_mb": round(index_mb, 1),
+        "store_read_seconds": round(store_seconds, 2),
+        "store_to_index_seconds": round(store_seconds + index_seconds, 2),
         "p50_ms": round(statistics.median(everything), 3),
         "p95_ms": round(_percentile(everything, 0.95), 3),
         "p99_ms": round(_percentile(everything, 0.99), 3),
@@ -154,7 +205,10 @@ def main() -> int:
         },
         "targets": TARGETS,
     }
-    results["met"] = {"p95_ms": results["p95_ms"] <= TARGETS["p95_ms"]}
+    results["met"] = {
+        "p95_ms": results["p95_ms"] <= TARGETS["p95_ms"],
+        "store_to_index_seconds": results["store_to_index_seconds"] <= TARGETS["store_to_index_seconds"],
+    }
     target = ROOT / "bench" / "results" / "lookup.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(results, indent=2) + "\n")
@@ -162,6 +216,9 @@ def main() -> int:
         f"{inpatients} inpatients + {discharged} discharged: index built in {build_seconds:.2f} s, "
         f"{index_mb:.1f} MB; {searches} searches p50 {results['p50_ms']} ms, p95 {results['p95_ms']} ms, "
         f"p99 {results['p99_ms']} ms ({found_none} found nobody)"
+    )
+    print(
+        f"cards read from a store in {store_seconds:.2f} s, store to index {results['store_to_index_seconds']} s"
     )
     for kind, value in results["by_kind_p95_ms"].items():
         print(f"  {kind:<14} p95 {value} ms")

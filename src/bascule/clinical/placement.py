@@ -177,3 +177,20 @@ def place_stay(stay: Stay, places: Places, at: datetime) -> Placement:
 def latest_stay(stays: Sequence[Stay]) -> Stay:
     """Of a patient's open stays, the one that began last (then the newest version)."""
     return max(stays, key=lambda stay: (stay.admitted_at or _NEVER, stay.version))
+
+
+def unit_stayed_in(stay: Stay, places: Places) -> str | None:
+    """The care unit an ended stay was in: its most specific place that leads to one, whatever the
+    place's status or end (an ended stay's places are completed or closed, which `place_stay` rightly
+    skips for where a patient lies now)."""
+    ranked = sorted(
+        enumerate(source_places(stay)), key=lambda pair: (_RANK.get(places.kind_of(pair[1]), 2), pair[0])
+    )
+    return next(
+        (
+            found
+            for _, place in ranked
+            if place.location_id is not None and (found := places.unit_of(place.location_id, place.kind))
+        ),
+        None,
+    )

@@ -7,6 +7,7 @@ Hyphens, apostrophes and other punctuation separate words, so "Le Goff-N'Diaye" 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Letters without a decomposition, folded after casefold (so only lower-case forms are needed).
@@ -36,17 +37,18 @@ _LETTERS = str.maketrans(
 )
 
 
+# Anything but a letter or a digit separates words (\w is letters, digits and the underscore).
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def fold(text: str) -> str:
     """`text` without accents or case, special letters spelled out, words split by single spaces."""
     # casefold can bring back marks or compatibility forms (İ, ǰ): decompose again after it.
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
-    kept = []
-    for char in decomposed:
-        if unicodedata.combining(char):
-            continue
-        char = char.translate(_LETTERS)
-        kept.append(char if char.isalnum() else " ")
-    return " ".join("".join(kept).split())
+    if not decomposed.isascii():
+        decomposed = "".join(char for char in decomposed if not unicodedata.combining(char))
+        decomposed = decomposed.translate(_LETTERS)
+    return " ".join(_NOT_WORD.sub(" ", decomposed).split())
 
 
 def tokens(text: str) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from itertools import pairwise
 from typing import Literal
 
-from bascule.lookup.folding import fold, tokens
+from bascule.lookup.folding import tokens
 from bascule.lookup.query import Query, normalise_identifier, parse_query
 
 How = Literal["identifier", "exact", "prefix", "fuzzy", "birth_date"]
@@ -151,12 +151,19 @@ class PatientIndex:
         self._by_id = {card.id: position for position, card in enumerate(self._cards)}
         if len(self._by_id) != len(self._cards):
             raise ValueError("two patient cards share an id")
+        folded: dict[str, tuple[str, ...]] = {}  # names repeat: each is folded once
+        names = [
+            (
+                folded.setdefault(card.family, tokens(card.family)),
+                folded.setdefault(card.given, tokens(card.given)),
+            )
+            for card in self._cards
+        ]
         order = sorted(
             range(len(self._cards)),
             key=lambda position: (
                 not self._cards[position].in_census,
-                fold(self._cards[position].family),
-                fold(self._cards[position].given),
+                *names[position],
                 self._cards[position].id,
             ),
         )
@@ -169,7 +176,7 @@ class PatientIndex:
         birth_dates: dict[date, list[int]] = defaultdict(list)
         units: dict[str, list[int]] = defaultdict(list)
         for position, card in enumerate(self._cards):
-            for word in _name_words(card):
+            for word in _name_words(names[position]):
                 postings[word].append(position)
             for identifier in {normalise_identifier(value) for value in card.identifiers}:
                 if identifier:
@@ -276,12 +283,11 @@ class PatientIndex:
         return levels
 
 
-def _name_words(card: PatientCard) -> set[str]:
-    """The words a card is found by: each word of its names, and each two neighbours joined, since
-    "Le Goff" and "N'Diaye" are often typed "legoff" and "ndiaye"."""
+def _name_words(names: tuple[tuple[str, ...], ...]) -> set[str]:
+    """The words a card is found by: each word of its folded names, and each two neighbours
+    joined, since "Le Goff" and "N'Diaye" are often typed "legoff" and "ndiaye"."""
     found: set[str] = set()
-    for name in (card.family, card.given):
-        words = tokens(name)
+    for words in names:
         found.update(words)
         found.update(first + second for first, second in pairwise(words))
     return found

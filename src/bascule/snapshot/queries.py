@@ -6,11 +6,19 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from bascule.clinical.dosage import due_times
-from bascule.clinical.placement import NOT_PLACED, NOT_PLACED_NAME, Placement, Places, latest_stay, place_stay
+from bascule.clinical.placement import (
+    NOT_PLACED,
+    NOT_PLACED_NAME,
+    Placement,
+    Places,
+    latest_stay,
+    place_stay,
+    unit_stayed_in,
+)
 from bascule.clinical.records import (
     ABO_GROUPS,
     ABO_LOINC,
@@ -146,16 +154,6 @@ class DirectoryEntry:
 _NO_STAY = "('planned', 'cancelled', 'entered-in-error')"
 
 
-def _last_unit(stay: Stay, places: Places) -> str | None:
-    """The care unit an ended stay was in: its places read as if still open (an ended stay's
-    places are closed or completed, which the census rightly ignores)."""
-    reopened = tuple(replace(place, status=None, end=None) for place in stay.places)
-    return place_stay(replace(stay, places=reopened), places, _NEVER_ENDED).unit_id
-
-
-_NEVER_ENDED = datetime.max.replace(tzinfo=UTC)
-
-
 def patient_directory(connection: sqlite3.Connection) -> list[DirectoryEntry]:
     """Every patient, in four passes over the store whatever its size: patients, current stays,
     each other patient's latest ended stay, reconciled downtime numbers."""
@@ -185,7 +183,7 @@ def patient_directory(connection: sqlite3.Connection) -> list[DirectoryEntry]:
         patient: Patient = patient_mapping.from_row(row)
         now = current.get(patient.id)
         last = None if now is not None else last_stays.get(patient.id)
-        last_unit = _last_unit(last, places) if last is not None else None
+        last_unit = unit_stayed_in(last, places) if last is not None else None
         entries.append(
             DirectoryEntry(
                 patient=patient,
