@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import io
 import os
 import secrets
@@ -173,6 +174,20 @@ def sweep_leftovers(folder: Path) -> None:
     for leftover in folder.glob(f"{TEMP_PREFIX}*"):
         with contextlib.suppress(IsADirectoryError, PermissionError):
             leftover.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def held_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive flock on the empty owner-only file `path` (created if missing) while the
+    block runs: two processes changing the same private state take turns (the lock goes with the
+    process, so a killed one never leaves it held)."""
+    with failures_named(path):
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, PRIVATE)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def create_private(path: Path) -> None:

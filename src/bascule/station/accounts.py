@@ -16,7 +16,6 @@ minutes; a success clears the count.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -32,7 +31,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from bascule.durable import failures_named, write_atomically
+from bascule.durable import held_lock, write_atomically
 from bascule.errors import UserError
 from bascule.passphrase_rules import check_passphrase
 from bascule.station.state import Layout, StationStateError, load_state
@@ -219,13 +218,8 @@ class StationAccounts:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        with failures_named(self.lock_path):
-            descriptor = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        with held_lock(self.lock_path):
             yield
-        finally:
-            os.close(descriptor)
 
     def _read(self) -> _Book:
         """The book as on disk, parsed again only when the file was replaced since the last read

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bascule.durable import held_lock
 from bascule.errors import UserError
 from bascule.snapshot.bundle import BundleName, signature_path
 from bascule.snapshot.durable import durable_temp, fsync_folder, publish
@@ -97,6 +98,14 @@ def check_station(
     root: Path, max_age: timedelta = DEFAULT_MAX_AGE, now: datetime | None = None
 ) -> StationReport:
     layout = Layout(root)
+    load_state(layout)  # not a station, or an exposed one: refused before anything is created
+    # The viewer's watcher and a `station check` run by hand (or cron) may check at once: one at a
+    # time, so neither saves a state the other has just superseded.
+    with held_lock(layout.private / "check.lock"):
+        return _check_locked(layout, root, max_age, now)
+
+
+def _check_locked(layout: Layout, root: Path, max_age: timedelta, now: datetime | None) -> StationReport:
     state = load_state(layout)
     own = _own_copy(layout, state)
     refused: list[Refusal] = []
