@@ -258,3 +258,30 @@ def test_print_the_patient_sheet_and_the_unit_kit(
     assert "print_patient" in actions and "print_unit" in actions
     discharged = client.get(f"/patients/{station_world.discharged.id}/sheet.pdf")
     assert discharged.status == 404
+
+
+def test_results_show_their_flag_and_trend(station_world: StationWorld, client: Client) -> None:
+    """A test repeated in the last 72 h shows its newest value, its flag and which way it went."""
+    import sqlite3
+    from datetime import datetime
+
+    since = (station_world.data_time - timedelta(hours=72)).strftime("%Y-%m-%dT%H:%M:%S")
+    with sqlite3.connect(station_world.cell / "store.sqlite") as db:
+        row = db.execute(
+            "SELECT patient_id, code FROM lab_results WHERE effective_at >= ? AND value IS NOT NULL "
+            "AND status NOT IN ('entered-in-error', 'cancelled') GROUP BY patient_id, code "
+            "HAVING COUNT(*) >= 2 AND COUNT(DISTINCT value) >= 2 AND MAX(flag IN ('H', 'L', 'HH', 'LL')) = 1 LIMIT 1",
+            (since,),
+        ).fetchone()
+    assert row, "the synthetic hospital has repeated abnormal results"
+    patient_id, code = row
+    data = client.get(f"/api/patients/{patient_id}", Authorization=f"Bearer {token(station_world)}").json()
+    series = [r for r in data["results"] if r["code"] == code]
+    assert len(series) >= 2
+    assert [datetime.fromisoformat(r["time"]) for r in series] == sorted(
+        (datetime.fromisoformat(r["time"]) for r in series), reverse=True
+    )
+    assert series[0]["trend"] in ("up", "down", "same")
+    client.login("nadia")
+    page = client.get(f"/patients/{patient_id}").text
+    assert 'class="flag"' in page and 'class="trend"' in page
