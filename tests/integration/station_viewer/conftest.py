@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from bascule.cli import main
-from bascule.clinical.records import Allergy, Patient
+from bascule.clinical.records import Allergy, Patient, Stay
 from bascule.hospital.loading import load_map
 from bascule.snapshot.store import ContinuityStore
 from bascule.sources.synthetic.hospital import generate
@@ -99,7 +99,11 @@ def _extra_records(store_path: Path, data_time: datetime) -> tuple[str, str]:
             substance="Retractium",
             status="entered-in-error",
         )
-        store.write([hostile, retracted])
+        nowhere = Patient(id="pat-nowhere", version="1", family="Sansplace", given="Inès", mrn="MRN-NOWHERE")
+        stay = Stay(
+            id="stay-nowhere", version="1", patient_id=nowhere.id, admitted_at=data_time - timedelta(hours=5)
+        )
+        store.write([hostile, retracted, nowhere, stay])
     return hostile.id, retracted.substance
 
 
@@ -150,7 +154,7 @@ def station_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StationW
         entry = next(e for unit in census for e in unit.patients)
         inpatient = store.get(Patient, entry.patient_id)
         present = {e.patient_id for unit in census for e in unit.patients} | {hostile_id}
-        present |= {e.patient_id for e in store.unplaced()}
+        present |= {e.patient_id for e in store.unplaced()} | {"pat-nowhere"}
         discharged = next(p for p in store.records(Patient) if p.id not in present)
     assert inpatient is not None
     yield StationWorld(root, cell, data_time, inpatient, entry.unit_id, discharged, hostile_id, retracted)

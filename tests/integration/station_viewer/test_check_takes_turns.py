@@ -9,9 +9,10 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
+from tests.integration.station_viewer.conftest import StationWorld
+
 from bascule.durable import held_lock
 from bascule.station.check import check_station
-from tests.integration.station_viewer.conftest import StationWorld
 
 
 def test_a_check_waits_for_the_one_under_way(station_world: StationWorld, tmp_path: Path) -> None:

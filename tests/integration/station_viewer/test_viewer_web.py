@@ -285,3 +285,16 @@ def test_results_show_their_flag_and_trend(station_world: StationWorld, client: 
     client.login("nadia")
     page = client.get(f"/patients/{patient_id}").text
     assert 'class="flag"' in page and 'class="trend"' in page
+
+
+def test_a_patient_placed_in_no_unit_is_listed_not_lost(station_world: StationWorld, client: Client) -> None:
+    bearer = f"Bearer {token(station_world)}"
+    found = client.get("/api/patients?q=sansplace", Authorization=bearer).json()["patients"]
+    assert [p["id"] for p in found] == ["pat-nowhere"] and found[0]["in_census"] is True
+    listed = client.get("/api/units/not-placed", Authorization=bearer).json()
+    assert "pat-nowhere" in [p["id"] for p in listed["patients"]]
+    client.login("nadia")
+    assert "/units/not-placed" in client.get("/units").text
+    assert "SANSPLACE" in client.get("/units/not-placed").text
+    sheet = client.get("/patients/pat-nowhere/sheet.pdf")
+    assert sheet.status == 200 and sheet.body.startswith(b"%PDF")

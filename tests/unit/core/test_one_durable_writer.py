@@ -11,7 +11,10 @@ PACKAGE = Path(__file__).resolve().parents[3] / "src" / "bascule"
 
 # module (relative to src/bascule) -> (how many direct writes, why it may)
 ALLOWED = {
-    "durable.py": (4, "the helper itself (its temp file, the folder fsync, an empty private store, a lock file)"),
+    "durable.py": (
+        4,
+        "the helper itself (its temp file, the folder fsync, an empty private store, a lock file)",
+    ),
     "scratch.py": (2, "empty lock files marking a private scratch folder in use"),
     "snapshot/folder.py": (1, "an empty lock file in the sealer's private state, held with flock"),
     "station/access_log.py": (
