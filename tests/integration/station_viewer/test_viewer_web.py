@@ -298,3 +298,35 @@ def test_a_patient_placed_in_no_unit_is_listed_not_lost(station_world: StationWo
     assert "SANSPLACE" in client.get("/units/not-placed").text
     sheet = client.get("/patients/pat-nowhere/sheet.pdf")
     assert sheet.status == 200 and sheet.body.startswith(b"%PDF")
+
+
+def test_a_station_with_no_bundle_yet_says_so_and_shows_nothing(
+    station_world: StationWorld, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    from tests.integration.station_viewer.conftest import PASSWORD, run
+
+    root = tmp_path / "empty-station"
+    cell = station_world.cell
+    run(
+        "station",
+        "init",
+        root,
+        "--hospital",
+        "chvo",
+        "--trust",
+        cell / "cell.pub",
+        "--identity",
+        cell / "station.age",
+    )
+    (tmp_path / "pw").write_text(PASSWORD)
+    run("station", "users", "add", root, "nadia", "--role", "nurse", "--password-file", tmp_path / "pw")
+    client = Client(dataclasses.replace(station_world, root=root).app())
+    client.login("nadia")
+    page = client.get("/")
+    assert page.status == 503 and "Aucune donnée vérifiée" in page.text
+    bearer = {"Authorization": f"Bearer {token(dataclasses.replace(station_world, root=root))}"}
+    assert client.request("GET", "/api/patients?q=dupont", headers=bearer).status == 503
+    status = client.request("GET", "/api/status", headers=bearer).json()
+    assert status["sequence"] is None and status["stale"] is True

@@ -469,8 +469,9 @@ class StationApp:
 
 
 def _pdf(data: bytes, name: str) -> Response:
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)  # ids come from the source: never raw in a header
     return Response(
-        200, data, "application/pdf", headers=[("Content-Disposition", f'inline; filename="{name}"')]
+        200, data, "application/pdf", headers=[("Content-Disposition", f'inline; filename="{safe}"')]
     )
 
 
