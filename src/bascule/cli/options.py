@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from bascule.errors import UserError
 from bascule.hospital.loading import load_map
 from bascule.hospital.model import HospitalMap
 from bascule.i18n import Lang, parse_lang
@@ -68,3 +69,18 @@ def output_lang(value: str | None, hospital_map: HospitalMap | None = None) -> L
     if value is None:
         return hospital_map.hospital.lang if hospital_map is not None else "en"
     return parse_lang(value)
+
+
+def read_password(password_file: Path | None) -> str:
+    """The first line of `password_file`, or typed twice, hidden, without it (never a command-line
+    argument: it would stay in the shell's history and the process list)."""
+    if password_file is None:
+        password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return password
+    try:
+        return password_file.read_text(encoding="utf-8").splitlines()[0]
+    except (OSError, IndexError, UnicodeDecodeError):
+        raise UserError(
+            f"Cannot read a password from {password_file}; put it on the first line.",
+            fr=f"Impossible de lire un mot de passe dans {password_file} ; mettez-le sur la première ligne.",
+        ) from None

@@ -18,7 +18,7 @@ import typer
 
 from bascule import i18n
 from bascule.cli.context import make_console
-from bascule.cli.options import output_lang
+from bascule.cli.options import output_lang, read_password
 from bascule.cli.station import station_app
 from bascule.durable import write_chunks
 from bascule.durations import parse_duration
@@ -82,19 +82,6 @@ def _accounts(folder: Path) -> StationAccounts:
     return StationAccounts(Layout(folder))
 
 
-def _read_password(password_file: Path | None) -> str:
-    if password_file is None:
-        password: str = typer.prompt("Passphrase", hide_input=True, confirmation_prompt=True)
-        return password
-    try:
-        return password_file.read_text(encoding="utf-8").splitlines()[0]
-    except (OSError, IndexError, UnicodeDecodeError):
-        raise UserError(
-            f"Cannot read a passphrase from {password_file}; put it on the first line.",
-            fr=f"Impossible de lire une phrase de passe dans {password_file} ; mettez-la sur la première ligne.",
-        ) from None
-
-
 def _refuse_existing(out: Path) -> None:
     if out.exists() or out.is_symlink():
         raise UserError(
@@ -122,7 +109,7 @@ def add_command(
     """Create an account; the passphrase is asked twice (hidden) unless --password-file is given."""
     language = output_lang(lang)
     accounts = _accounts(folder)
-    password = _read_password(password_file)
+    password = read_password(password_file)
     accounts.add(name, role, password)
     make_console().print(t("station_users.added", language, name=name, role=role))
 

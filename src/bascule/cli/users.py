@@ -9,24 +9,12 @@ from typing import Annotated
 import typer
 
 from bascule.cli.context import environment
+from bascule.cli.options import read_password
 from bascule.cli.serve import DataOption, DbOption
 from bascule.errors import UserError
 from bascule.incident.ports import AccountBook
 
 users_app = typer.Typer(help="Manage the crisis cell's accounts.", no_args_is_help=True)
-
-
-def _password(password_file: Path | None) -> str:
-    if password_file is not None:
-        try:
-            return password_file.read_text(encoding="utf-8").splitlines()[0]
-        except (OSError, IndexError, UnicodeDecodeError):
-            raise UserError(
-                f"Cannot read a password from {password_file}; put it on the first line.",
-                fr=f"Impossible de lire un mot de passe dans {password_file} ; mettez-le sur la première ligne.",
-            ) from None
-    password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    return password
 
 
 def _accounts(data: Path | None, db: Path | None) -> AccountBook:
@@ -54,7 +42,7 @@ def register(app: typer.Typer) -> None:
         data: DataOption = None,
     ) -> None:
         """Create an account; the password is asked for unless --password-file is given."""
-        password = _password(password_file)
+        password = read_password(password_file)
         _accounts(data, db).add(name, role, password, "cli")
         typer.echo(f"Account {name} ({role}) created.")
 
@@ -95,7 +83,7 @@ def register(app: typer.Typer) -> None:
         data: DataOption = None,
     ) -> None:
         """Give an account a new password (asked for unless --password-file is given); its sessions end."""
-        password = _password(password_file)
+        password = read_password(password_file)
         _accounts(data, db).reset_password(name, password, "cli", "en")
         typer.echo(f"Account {name} has a new password; its open sessions end at their next request.")
 
