@@ -257,7 +257,7 @@ def audit_command(
     raw, head = AccessLog(layout).read()
     chunks = _csv_chunks(raw) if export_format == "csv" else [raw]
     write_chunks(out, chunks, 0o600, exclusive=True)
-    report = verify_chain(raw, head)
+    report = verify_chain(raw, head, FIELDS, "access.head")
     if not report.whole:
         raise UserError(
             f"The access log was tampered with: {report.reason}; the export {out} holds it as found.",

@@ -17,7 +17,7 @@ ALLOWED = {
     ),
     "scratch.py": (2, "empty lock files marking a private scratch folder in use"),
     "snapshot/folder.py": (1, "an empty lock file in the sealer's private state, held with flock"),
-    "station/access_log.py": (
+    "chained_log.py": (
         1,
         "append-only access log, 0600, flock, one O_APPEND write and fsync per line; a torn tail cut off",
     ),
