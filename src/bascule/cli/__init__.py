@@ -33,6 +33,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "snapshot_seal",
     "station",
     "station_users",
+    "station_recording",
     "serve",
     "users",
     "journal",
@@ -41,6 +42,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "downtime_ids",
     "triage",
     "notify",
+    "reconcile",
 )
 
 

@@ -27,6 +27,7 @@ RECORD_TABLES: tuple[str, ...] = (
     "activities",
     "practitioners",
     "downtime_ids",
+    "downtime_entries",
 )
 
 META_KEYS: tuple[str, ...] = ("schema_version", "hospital_id", "source", "data_time", "refreshed_at")
@@ -140,7 +141,21 @@ ALTER TABLE locations ADD COLUMN identifiers TEXT NOT NULL DEFAULT '';
 ALTER TABLE allergies ADD COLUMN verification TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# Version 5 (issue 16) keeps what the wards recorded during the outage, imported from the stations'
+# signed exports (or typed from paper): one row per entry, `id` its station:sequence, `version` its
+# chain hash. A record table, sealed and guarded with the rest: deleting entries is an attack too.
+# `patient` and `downtime_number` (not patient_id): an entry may name a patient the store never had.
+_V5 = """
+CREATE TABLE downtime_entries (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    station TEXT NOT NULL, sequence INTEGER NOT NULL, author TEXT NOT NULL, recorded_at TEXT NOT NULL,
+    kind TEXT NOT NULL, patient TEXT, downtime_number TEXT, data TEXT NOT NULL,
+    source TEXT NOT NULL, imported_at TEXT NOT NULL, UNIQUE (station, sequence));
+CREATE INDEX downtime_entries_number ON downtime_entries (downtime_number);
+CREATE INDEX downtime_entries_patient ON downtime_entries (patient);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

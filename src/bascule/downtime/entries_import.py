@@ -1,0 +1,196 @@
+"""The crisis cell takes in a station's export of downtime entries: signature first (against the
+station keys it trusts), then decryption, then the chain, then each entry checked again, then one
+write transaction into the continuity store's `downtime_entries`.
+
+Importing is idempotent: an entry already there with the same chain hash is skipped. The same
+station:sequence with another hash means two different histories (a station made again under the
+same code, or tampering): the whole export is refused (exit 3) and nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pyrage
+
+from bascule.chained_log import Head, verify_chain
+from bascule.downtime.entries import Entry, entry_from_line
+from bascule.errors import NotFoundError, UserError
+from bascule.snapshot.minisign import PublicKey, Signature, SignatureMismatch, key_id_text, prehash
+from bascule.snapshot.store import ContinuityStore
+from bascule.station.recording import ENTRY_FIELDS, EXPORT_FORMAT, EXPORT_VERSION
+
+EXIT_REFUSED = 3
+
+
+@dataclass(frozen=True)
+class StationExport:
+    station: str
+    hospital: str
+    entries: tuple[tuple[Entry, str], ...]  # each entry with its chain hash
+
+
+@dataclass(frozen=True)
+class Imported:
+    station: str
+    new: int
+    already: int
+
+
+def _refused(en: str, fr: str) -> UserError:
+    return UserError(en, fr=fr, exit_code=EXIT_REFUSED)
+
+
+def _comment_fields(comment: str) -> dict[str, str]:
+    parts = comment.split("\t")
+    if not parts or parts[0] != EXPORT_FORMAT:
+        return {}
+    return dict(part.split(":", 1) for part in parts[1:] if ":" in part)
+
+
+def read_export(
+    archive: Path, identities: Sequence[pyrage.x25519.Identity], trusted: Sequence[PublicKey]
+) -> StationExport:
+    name = archive.name
+    signature_file = archive.with_name(archive.name + ".minisig")
+    try:
+        ciphertext = archive.read_bytes()
+        signature = Signature.from_text(signature_file.read_text(encoding="utf-8"), str(signature_file))
+    except FileNotFoundError as missing:
+        raise UserError(
+            f"{missing.filename} does not exist: an export is its .jsonl.age file and its .minisig.",
+            fr=f"{missing.filename} n'existe pas : un export est son fichier .jsonl.age et son .minisig.",
+        ) from None
+    signer = next((key for key in trusted if key.key_id == signature.key_id), None)
+    if signer is None:
+        raise _refused(
+            f"{name} is signed by key {key_id_text(signature.key_id)}, which is none of the stations trusted (--trust).",
+            f"{name} est signé par la clé {key_id_text(signature.key_id)}, qui n'est aucun des postes de confiance (--trust).",
+        )
+    try:
+        signature.verify(signer, prehash([ciphertext]), source=name)
+    except SignatureMismatch as mismatch:
+        raise _refused(mismatch.message, mismatch.french or mismatch.message) from None
+    signed = _comment_fields(signature.trusted_comment)
+    if signed.get("version") != str(EXPORT_VERSION):
+        raise _refused(
+            f"{name} is not a Bascule entries export.", f"{name} n'est pas un export de saisies Bascule."
+        )
+    try:
+        plaintext = pyrage.decrypt(ciphertext, list(identities))
+    except pyrage.DecryptError:
+        raise UserError(
+            f"{name} cannot be decrypted with the identity given: it was exported to another recipient.",
+            fr=f"{name} ne peut pas être déchiffré avec l'identité donnée : il a été exporté pour un autre destinataire.",
+        ) from None
+    first, _, raw = plaintext.partition(b"\n")
+    try:
+        header = json.loads(first)
+        station, hospital, count, head_hash = (
+            header["station"],
+            header["hospital"],
+            int(header["entries"]),
+            header["head"],
+        )
+    except (ValueError, KeyError, TypeError):
+        raise _refused(f"{name} has no valid header.", f"{name} n'a pas d'en-tête valide.") from None
+    if (signed.get("station"), signed.get("hospital"), signed.get("entries")) != (
+        station,
+        hospital,
+        str(count),
+    ):
+        raise _refused(
+            f"{name}: its content does not match what its signature states.",
+            f"{name} : son contenu ne correspond pas à ce que sa signature déclare.",
+        )
+    report = verify_chain(raw, Head(count, head_hash) if count else None, ENTRY_FIELDS, "the export's header")
+    if not report.whole:
+        raise _refused(
+            f"{name}: the entries chain is broken ({report.reason}).",
+            f"{name} : la chaîne des saisies est rompue ({report.raison}).",
+        )
+    entries = []
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        parsed = json.loads(line)
+        entry = entry_from_line(parsed)
+        if entry.station != station:
+            raise _refused(
+                f"{name}: line {number} was recorded by another station.",
+                f"{name} : la ligne {number} a été saisie par un autre poste.",
+            )
+        entries.append((entry, str(parsed["hash"])))
+    return StationExport(station, hospital, tuple(entries))
+
+
+def import_export(store_path: Path, export: StationExport, source: str, now: datetime) -> Imported:
+    """Write the export's entries the store does not hold yet, in one transaction."""
+    if not store_path.is_file():
+        raise NotFoundError(
+            f"There is no continuity store at {store_path}; check the path.",
+            fr=f"Il n'y a pas de base de continuité à {store_path} ; vérifiez le chemin.",
+        )
+    with ContinuityStore.open(store_path) as store:  # opened for writing once: its schema is current
+        hospital = store.hospital_id
+    if hospital and hospital != export.hospital:
+        raise _refused(
+            f"The export is from hospital {export.hospital!r}, the store is {hospital!r}.",
+            f"L'export vient de l'hôpital {export.hospital!r}, la base est {hospital!r}.",
+        )
+    connection = sqlite3.connect(store_path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA busy_timeout = 10000")
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            new = _insert(connection, export, source, now)
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+    return Imported(export.station, new, len(export.entries) - new)
+
+
+def _insert(connection: sqlite3.Connection, export: StationExport, source: str, now: datetime) -> int:
+    known = dict(
+        connection.execute("SELECT id, version FROM downtime_entries WHERE station = ?", (export.station,))
+    )
+    new = 0
+    for entry, digest in export.entries:
+        had = known.get(entry.key)
+        if had == digest:
+            continue
+        if had is not None:
+            raise _refused(
+                f"Entry {entry.key} is already held with other content: two histories under one "
+                "station code; nothing was imported.",
+                f"La saisie {entry.key} est déjà enregistrée avec un autre contenu : deux histoires sous "
+                "un même code de poste ; rien n'a été importé.",
+            )
+        connection.execute(
+            "INSERT INTO downtime_entries (id, version, station, sequence, author, recorded_at, kind, "
+            "patient, downtime_number, data, source, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                entry.key,
+                digest,
+                entry.station,
+                entry.sequence,
+                entry.author,
+                entry.recorded_at.isoformat(),
+                entry.kind,
+                entry.patient.patient_id,
+                entry.patient.downtime_id,
+                json.dumps(dict(entry.data), sort_keys=True, ensure_ascii=False),
+                source,
+                now.isoformat(),
+            ),
+        )
+        new += 1
+    return new
