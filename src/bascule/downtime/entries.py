@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from bascule.downtime.numbers import parse_number
 from bascule.errors import UserError
 
 EntryKind = Literal[
@@ -42,7 +43,7 @@ SEXES = ("female", "male", "other", "unknown")
 DESTINATIONS = ("home", "other-hospital", "care-home", "deceased", "other")
 ADMINISTRATION_STATUSES = ("given", "not-given")
 FLAGS = ("N", "L", "H", "LL", "HH", "A", "AA")
-STATION_CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,15}")
+STATION_CODE = re.compile(r"[A-Z0-9]{1,8}")  # as a downtime number writes it (downtime.numbers)
 MAX_TEXT = 2000
 
 
@@ -161,8 +162,8 @@ class Entry:
 def check_station_code(code: str) -> str:
     if not STATION_CODE.fullmatch(code):
         raise _refuse(
-            f"The station code {code!r} is not usable: 1 to 16 capital letters, digits or dashes (e.g. 3EST-1).",
-            f"Le code de poste {code!r} n'est pas utilisable : 1 à 16 majuscules, chiffres ou tirets (ex. 3EST-1).",
+            f"The station code {code!r} is not usable: 1 to 8 capital letters or digits, as on its downtime numbers (e.g. 3EST1).",
+            f"Le code de poste {code!r} n'est pas utilisable : 1 à 8 majuscules ou chiffres, comme sur ses numéros dégradés (ex. 3EST1).",
         )
     return code
 
@@ -282,6 +283,19 @@ def _check_safety(kind: str, data: Mapping[str, Value]) -> None:
         )
 
 
+def downtime_number(text: str) -> str:
+    """The downtime number as printed, its check character verified."""
+    try:
+        return parse_number(text).text
+    except ValueError:
+        raise _refuse(
+            "The downtime number is not written like one (SITE-STATION-00001-C) or its check character is wrong: "
+            "copy it again from the label.",
+            "Le numéro dégradé n'a pas la forme attendue (SITE-POSTE-00001-C) ou sa lettre de contrôle est fausse : "
+            "recopiez-le depuis l'étiquette.",
+        ) from None
+
+
 def make_entry(
     *,
     station: str,
@@ -302,6 +316,8 @@ def make_entry(
             "A registration is made under a downtime number.",
             "Un enregistrement se fait sous un numéro dégradé.",
         )
+    if patient.downtime_id is not None:  # a mistyped number would file the entry under someone else
+        patient = PatientRef(downtime_id=downtime_number(patient.downtime_id))
     checked = checked_data(kind, data)
     return Entry(station, sequence, author, recorded_at, kind, patient, checked)  # type: ignore[arg-type]
 

@@ -38,7 +38,7 @@ def entries_in(store: Path) -> list[tuple[str, str, str]]:
 
 
 def test_record_export_import_twice_is_once(world: StationWorld, tmp_path: Path) -> None:
-    run("station", "recording", world.root, "--code", "3EST-1")
+    run("station", "recording", world.root, "--code", "3EST1")
     recording = StationRecording(Layout(world.root))
     now = datetime(2026, 12, 6, 3, 10, tzinfo=PARIS)
     patient = PatientRef(patient_id=world.inpatient.id)
@@ -48,15 +48,15 @@ def test_record_export_import_twice_is_once(world: StationWorld, tmp_path: Path)
     recording.record(
         "nadia",
         "registration",
-        PatientRef(downtime_id="CHVO-3E-00001-K"),
+        PatientRef(downtime_id="CHVO-3EST1-00001-J"),
         {"family": "Inconnu", "given": "", "sex": "male", "unit": "urgences"},
         now,
     )
     store = tmp_path / "store.sqlite"
     usb = tmp_path / "usb"
     run("station", "export", world.root, "--to", world.cell / "cell.age.pub", "--out", usb)
-    export = next(usb.glob("entries-3EST-1-*.jsonl.age"))
-    trust = world.root / "station-3EST-1.pub"
+    export = next(usb.glob("entries-3EST1-*.jsonl.age"))
+    trust = world.root / "station-3EST1.pub"
     args = (
         "reconcile",
         "import",
@@ -70,18 +70,18 @@ def test_record_export_import_twice_is_once(world: StationWorld, tmp_path: Path)
     )
     run(*args)
     first = entries_in(store)
-    assert [row[:2] for row in first] == [("3EST-1:1", "vitals"), ("3EST-1:2", "registration")]
+    assert [row[:2] for row in first] == [("3EST1:1", "vitals"), ("3EST1:2", "registration")]
     assert json.loads(first[0][2]) == {"at": now.isoformat(), "heart_rate": 88.0, "spo2": 97.0}
     run(*args)
     assert entries_in(store) == first
     recording.record("denis", "note", patient, {"text": "Vu à 3 h, calme."}, now + timedelta(minutes=5))
     run("station", "export", world.root, "--to", world.cell / "cell.age.pub", "--out", usb)
-    run(*args[:2], max(usb.glob("entries-3EST-1-*.jsonl.age")), *args[3:])
-    assert [row[0] for row in entries_in(store)] == ["3EST-1:1", "3EST-1:2", "3EST-1:3"]
+    run(*args[:2], max(usb.glob("entries-3EST1-*.jsonl.age")), *args[3:])
+    assert [row[0] for row in entries_in(store)] == ["3EST1:1", "3EST1:2", "3EST1:3"]
 
 
 def test_a_refused_entry_never_reaches_the_log(world: StationWorld) -> None:
-    run("station", "recording", world.root, "--code", "3EST-1")
+    run("station", "recording", world.root, "--code", "3EST1")
     recording = StationRecording(Layout(world.root))
     now = datetime(2026, 12, 6, 3, 10, tzinfo=PARIS)
     patient = PatientRef(patient_id=world.inpatient.id)
@@ -139,12 +139,12 @@ def test_a_station_that_does_not_record_yet_says_how(world: StationWorld, tmp_pa
         ]
     )
     assert code == 2 and not (tmp_path / "o").exists()
-    run("station", "recording", world.root, "--code", "3EST-1")
+    run("station", "recording", world.root, "--code", "3EST1")
     assert main(["station", "recording", str(world.root), "--code", "OTHER"]) == 2  # a code is for good
 
 
 def test_a_forged_or_foreign_export_changes_nothing(world: StationWorld, tmp_path: Path) -> None:
-    run("station", "recording", world.root, "--code", "3EST-1")
+    run("station", "recording", world.root, "--code", "3EST1")
     recording = StationRecording(Layout(world.root))
     now = datetime(2026, 12, 6, 3, 10, tzinfo=PARIS)
     recording.record("nadia", "note", PatientRef(patient_id=world.inpatient.id), {"text": "ok"}, now)
@@ -165,12 +165,12 @@ def test_a_forged_or_foreign_export_changes_nothing(world: StationWorld, tmp_pat
     data = bytearray(export.read_bytes())
     data[-10] ^= 1
     export.write_bytes(bytes(data))
-    assert main([*base, "--trust", str(world.root / "station-3EST-1.pub")]) == 3
+    assert main([*base, "--trust", str(world.root / "station-3EST1.pub")]) == 3
     assert entries_in(store) == []
 
 
 def test_a_damaged_log_is_not_exported(world: StationWorld, tmp_path: Path) -> None:
-    run("station", "recording", world.root, "--code", "3EST-1")
+    run("station", "recording", world.root, "--code", "3EST1")
     recording = StationRecording(Layout(world.root))
     now = datetime(2026, 12, 6, 3, 10, tzinfo=PARIS)
     for text in ("one", "two"):
