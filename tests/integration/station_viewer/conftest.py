@@ -26,6 +26,7 @@ from bascule.sources.synthetic.to_store import store_hospital
 from bascule.sources.synthetic.units import map_units
 from bascule.station.access_log import AccessLog
 from bascule.station.accounts import StationAccounts
+from bascule.station.recording import StationRecording
 from bascule.station.state import Layout
 from bascule.station.viewer.library import Library
 from bascule.station.viewer.web import StationApp
@@ -65,6 +66,7 @@ class StationWorld:
             AccessLog(layout),
             load_map("demo"),
             clock=self.now,
+            recording=StationRecording(layout),
             **options,
         )
 

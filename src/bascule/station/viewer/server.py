@@ -20,6 +20,7 @@ from bascule.i18n import Lang
 from bascule.scratch import memory_folder
 from bascule.station.access_log import AccessLog
 from bascule.station.accounts import StationAccounts
+from bascule.station.recording import StationRecording
 from bascule.station.state import Layout, load_state
 from bascule.station.viewer.library import Library, Status
 from bascule.station.viewer.web import StationApp
@@ -61,7 +62,16 @@ def serve(
         status = library.refresh()
         library.watch(every)
         poll = min(every, timedelta(seconds=15))  # the page hears of a newer bundle soon after the station
-        app = StationApp(library, accounts, AccessLog(layout), hospital_map, lang=lang, idle=idle, poll=poll)
+        app = StationApp(
+            library,
+            accounts,
+            AccessLog(layout),
+            hospital_map,
+            lang=lang,
+            idle=idle,
+            poll=poll,
+            recording=StationRecording(layout),
+        )
         try:
             server = waitress.create_server(
                 app, host="127.0.0.1", port=port, threads=8, ident="bascule-station", channel_timeout=60

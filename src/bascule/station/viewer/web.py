@@ -18,11 +18,13 @@ from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from bascule.downtime.entries import Entry, PatientRef
 from bascule.errors import UserError
 from bascule.hospital.model import HospitalMap
 from bascule.i18n import LANGS, Lang, t
 from bascule.station.access_log import AccessLog
 from bascule.station.accounts import Account, LoginRefused, StationAccounts
+from bascule.station.recording import StationRecording
 from bascule.station.viewer import texts
 from bascule.station.viewer.chart_page import (
     DOSES_AHEAD,
@@ -36,6 +38,7 @@ from bascule.station.viewer.http import Request, Response, as_json, html, redire
 from bascule.station.viewer.library import Library, Status
 from bascule.station.viewer.opened import OpenedBundle
 from bascule.station.viewer.printing import patient_sheet, unit_kit
+from bascule.station.viewer.recording_pages import PATIENT_KINDS, RecordingPages
 from bascule.station.viewer.sessions import Session, Sessions
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,7 @@ CLINICAL = frozenset({"nurse", "doctor"})
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
 STATIC_FILES = {"station.css": "text/css; charset=utf-8", "station.js": "text/javascript; charset=utf-8"}
 SEARCH_LIMIT = 25
+WRITING = re.compile(r"/register|/patients/[^/]+/record/[a-z_]+|/downtime/[^/]+/record/[a-z_]+")
 
 Clock = Callable[[], datetime]
 
@@ -77,8 +81,10 @@ class StationApp:
         idle: timedelta = timedelta(minutes=10),
         poll: timedelta = timedelta(seconds=15),
         clock: Clock = _now,
+        recording: StationRecording | None = None,
     ) -> None:
         self.poll = poll
+        self.recording = RecordingPages(recording)
         self.library = library
         self.accounts = accounts
         self.access = access
@@ -133,7 +139,7 @@ class StationApp:
         caller = self._caller(request, api=api)
         if path == "/logout" and method == "POST":
             return self._logout(request, caller)
-        if method == "POST":
+        if method == "POST" and not WRITING.fullmatch(path):
             return html("Method not allowed", 405)
         if api:
             return self._api(request, caller)
@@ -285,10 +291,23 @@ class StationApp:
     def _clinical_page(self, request: Request, caller: Caller, bundle: OpenedBundle, lang: Lang) -> Response:
         path = request.path
         now = self.clock()
+        written = self._writing(request, caller, bundle, lang)
+        if written is not None:
+            return written
         if path == "/":
             query = request.query.get("q", "").strip()
             hits = [hit.card for hit in bundle.index.search(query, SEARCH_LIMIT)] if query else []
-            return html(self._render("search.html", bundle, lang, caller, query=query, hits=hits))
+            return html(
+                self._render(
+                    "search.html",
+                    bundle,
+                    lang,
+                    caller,
+                    query=query,
+                    hits=hits,
+                    can_record=self.recording.can_record(),
+                )
+            )
         if path == "/units":
             counts = {unit: len(bundle.index.by_unit(unit)) for unit in bundle.units}
             return html(
@@ -341,8 +360,42 @@ class StationApp:
                 return _pdf(pdf, f"patient-{patient_id}.pdf")
             self.access.record(caller.account.name, "open_patient", now, patient_id=patient_id)
             shown = self._patient(bundle, patient_id, lang)
-            return html(self._render("patient.html", bundle, lang, caller, p=shown))
+            entries = self.recording.entries_for(PatientRef(patient_id=patient_id))
+            recorded = request.query.get("recorded")
+            return html(
+                self._render(
+                    "patient.html",
+                    bundle,
+                    lang,
+                    caller,
+                    p=shown,
+                    entries=entries,
+                    kinds=PATIENT_KINDS,
+                    can_record=self.recording.can_record(),
+                    recorded=recorded if recorded and any(e.key == recorded for e in entries) else None,
+                )
+            )
         return self._not_found(bundle, lang, caller)
+
+    def _writing(self, request: Request, caller: Caller, bundle: OpenedBundle, lang: Lang) -> Response | None:
+        """The recording screens (registration, entries); None for any other path."""
+        csrf = caller.session.csrf if caller.session else ""
+
+        def render(template: str, **values: Any) -> str:
+            return self._render(template, bundle, lang, caller, **values)
+
+        def logged(entry: Entry) -> None:
+            self.access.record(
+                caller.account.name,
+                "record",
+                self.clock(),
+                patient_id=entry.patient.patient_id,
+                detail=entry.key,
+            )
+
+        return self.recording.handle(
+            request, bundle, caller.account.name, lang, self.clock(), render, csrf, logged
+        )
 
     def _not_found(self, bundle: OpenedBundle | None, lang: Lang, caller: Caller) -> Response:
         message = t("station_view.not_found", lang)
