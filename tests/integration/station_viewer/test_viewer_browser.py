@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.integration.station_viewer.conftest import PASSWORD, StationWorld
+from tests.integration.station_viewer.conftest import PASSWORD, StationWorld, run
 from tests.peers import require_peer
 
 from bascule.snapshot.bundle import signature_path
@@ -60,6 +60,7 @@ def served(station_world: StationWorld, tmp_path_factory: pytest.TempPathFactory
     root = folder / "station"
     shutil.copytree(station_world.root, root, symlinks=True)
     world = dataclasses.replace(station_world, root=root, clock_at=[])
+    run("station", "recording", root, "--code", "3EST1")
     log = folder / "serve.log"
     src = Path(__file__).parents[3] / "src"
     command = (
@@ -200,3 +201,19 @@ def test_idleness_logs_out(browser: Any, served: Served) -> None:
     shot(page, "07-idle-logout")
     page.goto(url("/"))
     assert "/login" in page.url
+
+
+def test_record_vital_signs_on_paper_no_more(browser: Any, served: Served) -> None:
+    patient = served.world.inpatient
+    page = log_in(browser, "denis")
+    page.goto(url(f"/patients/{patient.id}"))
+    page.click("#record-vitals")
+    page.fill("#f-heart_rate", "112")
+    page.fill("#f-systolic", "95")
+    page.fill("#f-diastolic", "60")
+    shot(page, "08-record-vitals")
+    page.click("#save")
+    page.wait_for_url(f"**/patients/{patient.id}?recorded=*")
+    assert "enregistrée" in page.locator("#recorded").inner_text()
+    assert "112" in page.locator("section.entries").inner_text()
+    shot(page, "09-recorded")

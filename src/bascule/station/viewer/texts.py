@@ -62,6 +62,22 @@ def when(moment: datetime | None, zone: tzinfo, style: str, now: datetime) -> st
     return f"{local:%d/%m %H:%M}" if local.year == now.astimezone(zone).year else f"{local:%d/%m/%Y %H:%M}"
 
 
+def entry_value(name: str, value: object, zone: tzinfo, now: datetime, lang: Lang) -> str:
+    """A recorded field as the ward reads it: a local time, a number without a needless .0, a code
+    in words."""
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",") if lang == "fr" else f"{value:g}"
+    text = str(value)
+    if name == "at":
+        try:
+            return when(datetime.fromisoformat(text), zone, "short", now)
+        except ValueError:
+            return text
+    if name in ("sex", "destination", "status", "flag", "read_back"):
+        return t(f"station_view.code_{text}", lang)
+    return text
+
+
 register(
     "station_view",
     {
@@ -92,7 +108,7 @@ register(
             "en": "This station has received no verified bundle yet. Tell the crisis cell; use the paper kits.",
         },
         "title": {"fr": "Poste de consultation dégradée", "en": "Downtime viewer"},
-        "read_only": {"fr": "Lecture seule — copie de secours", "en": "Read only — backup copy"},
+        "read_only": {"fr": "Copie de secours du dossier", "en": "Backup copy of the record"},
         "login": {"fr": "Connexion", "en": "Log in"},
         "name": {"fr": "Identifiant", "en": "User name"},
         "password": {"fr": "Mot de passe", "en": "Password"},

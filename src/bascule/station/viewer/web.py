@@ -517,6 +517,7 @@ class StationApp:
             hospital=self.map.hospital.name,
             when=lambda moment, style="short": texts.when(moment, zone, style, now),
             unit_name=bundle.unit_name if bundle else (lambda unit: unit),
+            shown_value=lambda name, value: texts.entry_value(name, value, zone, now, lang),
             **values,
         )
 
