@@ -94,10 +94,31 @@ def record_command(
     lang: LangOption = None,
 ) -> None:
     """Record one entry (what the viewer's forms do), e.g. --kind vitals --set at=... --set heart_rate=88."""
-    entry = StationRecording(Layout(folder)).record(
-        author, kind, PatientRef(patient, downtime_id), _fields(field or []), _now()
-    )
+    recording = StationRecording(Layout(folder))
+    if patient is not None:
+        _check_patient(folder, patient)
+    entry = recording.record(author, kind, PatientRef(patient, downtime_id), _fields(field or []), _now())
     make_console().print(t("station_recording.recorded", output_lang(lang), name=entry.key, kind=entry.kind))
+
+
+def _check_patient(folder: Path, patient_id: str) -> None:
+    """An entry for a patient the station's bundle does not hold would be filed under no one."""
+    from bascule.station.check import DEFAULT_MAX_AGE
+    from bascule.station.viewer.library import Library
+
+    library = Library(folder, DEFAULT_MAX_AGE)
+    try:
+        library.refresh()
+        with library.leased() as bundle:
+            if bundle is None or bundle.index.get(patient_id) is None:
+                raise UserError(
+                    f"The station's data holds no patient {patient_id}: check the id, or register the patient "
+                    "under a downtime number.",
+                    fr=f"Les données du poste ne contiennent aucun patient {patient_id} : vérifiez l'identifiant, "
+                    "ou enregistrez le patient sous un numéro dégradé.",
+                )
+    finally:
+        library.close()
 
 
 @station_app.command("export")

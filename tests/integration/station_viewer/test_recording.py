@@ -189,3 +189,13 @@ def test_a_damaged_log_is_not_exported(world: StationWorld, tmp_path: Path) -> N
         ]
     )
     assert code == 3 and not list((tmp_path / "o").glob("*.age")) if (tmp_path / "o").exists() else code == 3
+
+
+def test_the_command_line_refuses_an_entry_for_a_patient_the_station_does_not_hold(
+    world: StationWorld,
+) -> None:
+    run("station", "recording", world.root, "--code", "3EST1")
+    base = ["station", "record", str(world.root), "--kind", "note", "--author", "nadia", "--set", "text=vu"]
+    assert main([*base, "--patient", "no-such-patient"]) == 2
+    assert main([*base, "--patient", world.inpatient.id]) == 0
+    assert [e.key for e in StationRecording(Layout(world.root)).entries()] == ["3EST1:1"]
