@@ -145,3 +145,15 @@ def test_a_station_that_does_not_record_offers_no_form(station_world: StationWor
     answer = client.post(path, {"csrf": form(client, path), "text": "x"})
     assert answer.status == 400
     assert StationRecording(Layout(root)).code is None
+
+
+def test_a_patient_registered_here_is_found_by_name_and_number(world: StationWorld) -> None:
+    client = Client(world.app())
+    client.login("nadia")
+    number = DowntimeNumber("CHVO", "3EST1", 9).text
+    csrf = form(client, "/register")
+    client.post("/register", {"csrf": csrf, "downtime_id": number, "family": "Øster-Lund", "given": "Åse"})
+    for query in ("oster", "lund ase", number.lower()):
+        page = client.get(f"/?q={query}").text
+        assert f'href="/downtime/{number}"' in page, query
+    assert f'href="/downtime/{number}"' not in client.get("/?q=dupont").text

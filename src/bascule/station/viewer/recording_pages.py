@@ -17,6 +17,7 @@ from datetime import datetime, tzinfo
 from bascule.downtime.entries import FIELDS, Entry, PatientRef, downtime_number
 from bascule.errors import UserError
 from bascule.i18n import Lang, t
+from bascule.lookup.folding import fold, tokens
 from bascule.station.recording import StationRecording
 from bascule.station.viewer.http import Request, Response, html, redirect
 from bascule.station.viewer.opened import OpenedBundle
@@ -101,6 +102,23 @@ class RecordingPages:
             return []
         assert self.recording is not None
         return [entry for entry in self.recording.entries() if entry.patient == ref]
+
+    def registered_matching(self, query: str) -> list[Entry]:
+        """Patients registered on this station under a downtime number whose name or number the
+        query names (every word of it): the bundle cannot know them, the search must."""
+        words = tokens(query)
+        if not words or not self.can_record():
+            return []
+        assert self.recording is not None
+        found = []
+        for entry in self.recording.entries():
+            if entry.kind != "registration":
+                continue
+            known = set(tokens(" ".join(str(entry.data.get(k) or "") for k in ("family", "given"))))
+            known |= set(tokens(entry.patient.downtime_id or "")) | {fold(entry.patient.downtime_id or "")}
+            if all(any(k.startswith(w) for k in known) for w in words) or fold(query) in known:
+                found.append(entry)
+        return found
 
     def handle(
         self,

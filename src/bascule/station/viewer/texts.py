@@ -280,6 +280,10 @@ register(
         },
         "by": {"fr": "par", "en": "by"},
         "required": {"fr": "obligatoire", "en": "required"},
+        "registered_here": {
+            "fr": "Enregistrés sur ce poste (n° dégradé)",
+            "en": "Registered on this station (downtime number)",
+        },
         "sex_female": {"fr": "femme", "en": "female"},
         "sex_male": {"fr": "homme", "en": "male"},
         "sex_other": {"fr": "autre", "en": "other"},

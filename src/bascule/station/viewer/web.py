@@ -305,6 +305,7 @@ class StationApp:
                     caller,
                     query=query,
                     hits=hits,
+                    registered=self.recording.registered_matching(query) if query else [],
                     can_record=self.recording.can_record(),
                 )
             )
