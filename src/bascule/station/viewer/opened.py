@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
+from bascule.clinical.placement import Places
 from bascule.kits.source import store_from_bundle
 from bascule.lookup.from_store import cards_from_store
 from bascule.lookup.index import PatientIndex
@@ -47,6 +48,8 @@ class OpenedBundle:
         with ContinuityStore.open(store_path, readonly=True) as store:
             self.index = PatientIndex(cards_from_store(store))
             self.units: dict[str, UnitInfo] = {unit.id: unit for unit in store.units()}
+            # Read once: the bundle's store never changes, and a patient page would read them all.
+            self.places: Places = store.places()
             self.zone: tzinfo = store.timezone
             self.hospital_id = store.hospital_id
         self.facts = replace(facts, zone=self.zone)
