@@ -268,6 +268,8 @@ def serving(root: Path, environment: dict[str, str]) -> Iterator[Server]:
             process.kill()
             process.wait()
         reader.join(timeout=5)
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def first_page(server: Server, timeout: float = 120.0) -> dict[str, float]:
