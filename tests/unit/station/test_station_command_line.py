@@ -16,13 +16,14 @@ SRC = Path(__file__).resolve().parents[3] / "src"
 
 
 def test_a_station_command_imports_no_other_command_module() -> None:
+    """Nor numpy (the impact engine's, brought by the scenario options)."""
     probe = (
         "import sys\n"
         "from bascule.cli import main\n"
         "code = main(['station', 'serve', '--help'])\n"
         "others = sorted(m for m in sys.modules if m.startswith('bascule.cli.') and m.split('.')[2] in\n"
         "    ('synth', 'kits', 'serve', 'plan', 'impact', 'map', 'notify', 'triage', 'demo'))\n"
-        "print(code, others)\n"
+        "print(code, others, 'numpy' in sys.modules)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe],
@@ -31,7 +32,7 @@ def test_a_station_command_imports_no_other_command_module() -> None:
         env={"PYTHONPATH": str(SRC)},
         check=True,
     )
-    assert done.stdout.strip().splitlines()[-1] == "0 []"
+    assert done.stdout.strip().splitlines()[-1] == "0 [] False"
 
 
 def test_the_whole_command_line_after_the_station_group(capsys: pytest.CaptureFixture[str]) -> None:
