@@ -167,9 +167,16 @@ _NO_STAY = "('planned', 'cancelled', 'entered-in-error')"
 def patient_directory(connection: sqlite3.Connection) -> list[DirectoryEntry]:
     """Every patient, in four passes over the store whatever its size: patients, current stays,
     each other patient's latest ended stay, reconciled downtime numbers."""
+    return directory_and_units(connection)[0]
+
+
+def directory_and_units(connection: sqlite3.Connection) -> tuple[list[DirectoryEntry], list[UnitInfo]]:
+    """The patient directory and the care units (`units`) it names, from one reading of the
+    current stays: a station opening a bundle needs both, and reading them twice costs it."""
     places = _places(connection, _settings(connection))
     current = current_stays(connection, places)
-    names = {unit.id: unit.name for unit in units(connection, current)}
+    found_units = units(connection, current)
+    names = {unit.id: unit.name for unit in found_units}
     names[NOT_PLACED] = NOT_PLACED_NAME
     stay_mapping = MAPPINGS[Stay]
     last_stays: dict[str, Stay] = {}
@@ -204,7 +211,7 @@ def patient_directory(connection: sqlite3.Connection) -> list[DirectoryEntry]:
                 downtime_numbers=tuple(numbers.get(patient.mrn, ())) if patient.mrn else (),
             )
         )
-    return entries
+    return entries, found_units
 
 
 def _age(birth: str | None, at: datetime) -> int | None:

@@ -387,6 +387,10 @@ class ContinuityStore:
         what the station's search indexes."""
         return queries.patient_directory(self._connection)
 
+    def directory_and_units(self) -> tuple[list[queries.DirectoryEntry], list[queries.UnitInfo]]:
+        """`patient_directory()` and `units()` at once, the current stays read only once."""
+        return queries.directory_and_units(self._connection)
+
     def stays_without_patient(self) -> list[str]:
         """Ids of current stays whose Patient never arrived: no census can show them."""
         return queries.stays_without_patient(self._connection)

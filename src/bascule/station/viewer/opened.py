@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bascule.clinical.placement import Places
 from bascule.kits.source import store_from_bundle
-from bascule.lookup.from_store import cards_from_store
+from bascule.lookup.from_store import card_of
 from bascule.lookup.index import PatientIndex
 from bascule.snapshot.queries import UnitInfo
 from bascule.snapshot.store import ContinuityStore
@@ -46,8 +46,9 @@ class OpenedBundle:
         self._retired = False
         self._closed = False
         with ContinuityStore.open(store_path, readonly=True) as store:
-            self.index = PatientIndex(cards_from_store(store))
-            self.units: dict[str, UnitInfo] = {unit.id: unit for unit in store.units()}
+            directory, units = store.directory_and_units()  # the current stays read once for both
+            self.index = PatientIndex([card_of(entry) for entry in directory])
+            self.units: dict[str, UnitInfo] = {unit.id: unit for unit in units}
             # Read once: the bundle's store never changes, and a patient page would read them all.
             self.places: Places = store.places()
             self.zone: tzinfo = store.timezone
