@@ -10,7 +10,8 @@ nurse account and a bearer token, as a hospital makes one. Then:
 - first page: seconds from starting the server process to a logged-in page: GET /login answered 200,
   the login form posted (its csrf field and cookie), GET / answered 200. Also when the server said it
   was ready, and how long the Library (check + decrypt + index) takes to open the bundle in this
-  process, which is most of the server's start.
+  process, which is a third of the server's start. Medians of 3 starts (--starts). The server runs
+  byte-compiled sources, as an installed Bascule does (see `compiled_sources`).
 - search: USERS threads, each with its own HTTP client and the Bearer token, send QUERIES searches
   one after the other with no think time (a harder load than people typing): prefixes of 3 to 6
   letters of real family names, a typo or a swap, birth dates dd/mm/yyyy and ISO, MRNs; every 10th
@@ -211,6 +212,11 @@ class Server:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the server has used: what its start costs whatever the load."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def memory_kb(self) -> dict[str, int]:
         status = Path(f"/proc/{self.process.pid}/status").read_text(encoding="ascii")
         return {
@@ -302,6 +308,7 @@ def first_page(server: Server, timeout: float = 120.0) -> dict[str, float]:
         return {
             "login_page_seconds": login_seconds,
             "first_page_seconds": time.perf_counter() - server.started,
+            "first_page_cpu_seconds": server.cpu_seconds(),
         }
 
 
@@ -386,13 +393,21 @@ def library_open_seconds(root: Path) -> float:
         library.close()
 
 
-def run_bench(station: Station, *, users: int, queries: int, seed: int = 7) -> dict[str, Any]:
-    """Serve the station in a subprocess, measure, stop it; the figures (not yet judged)."""
-    library_seconds = library_open_seconds(station.root)
+def run_bench(
+    station: Station, *, users: int, queries: int, starts: int = 3, seed: int = 7
+) -> dict[str, Any]:
+    """Serve the station in a subprocess, measure, stop it; the figures (not yet judged). The server
+    is started `starts` times (the last one takes the load) and the start figures are medians: on a
+    shared machine one start alone says more about the neighbours than about the station."""
+    library_seconds = statistics.median(library_open_seconds(station.root) for _ in range(starts))
     environment = compiled_sources(station.root.parent)
     tally = Tally()
+    started: list[dict[str, float]] = []
+    for _ in range(starts - 1):
+        with serving(station.root, environment) as server:
+            started.append(first_page(server) | {"ready_seconds": server.ready_seconds or 0.0})
     with serving(station.root, environment) as server:
-        start = first_page(server)
+        started.append(first_page(server))
         go = threading.Event()
         known = station.patients[0].id
         threads = [
@@ -417,7 +432,11 @@ def run_bench(station: Station, *, users: int, queries: int, seed: int = 7) -> d
             thread.join()
         load_seconds = time.perf_counter() - began
         memory = server.memory_kb()
-        ready = server.ready_seconds
+        started[-1]["ready_seconds"] = server.ready_seconds or 0.0
+
+    def median(figure: str) -> float:
+        return round(statistics.median(start[figure] for start in started), 2)
+
     return {
         "cpus": os.cpu_count(),
         "load_average": round(os.getloadavg()[0], 2),
@@ -427,9 +446,12 @@ def run_bench(station: Station, *, users: int, queries: int, seed: int = 7) -> d
         "store_mb": round(station.store_mb, 1),
         "station_build_seconds": round(station.build_seconds, 1),
         "library_open_seconds": round(library_seconds, 2),
-        "server_ready_seconds": round(ready, 2) if ready is not None else None,
-        "login_page_seconds": round(start["login_page_seconds"], 2),
-        "first_page_seconds": round(start["first_page_seconds"], 2),
+        "starts": starts,
+        "server_ready_seconds": median("ready_seconds"),
+        "login_page_seconds": median("login_page_seconds"),
+        "first_page_seconds": median("first_page_seconds"),
+        "first_page_seconds_each": [round(start["first_page_seconds"], 2) for start in started],
+        "first_page_cpu_seconds": median("first_page_cpu_seconds"),
         "users": users,
         "queries_per_user": queries,
         "load_seconds": round(load_seconds, 2),
@@ -464,9 +486,15 @@ def table(results: dict[str, Any]) -> str:
     rows = [
         ("inpatients / patients", f"{results['inpatients']} / {results['patients']}", ">= 1000", met["inpatients"]),
         ("records in the store", f"{results['records']}", ">= 50000", met["records"]),
-        ("library open (in process)", f"{results['library_open_seconds']} s", "", None),
-        ("server ready line", f"{results['server_ready_seconds']} s", "", None),
-        ("first page (login + /)", f"{results['first_page_seconds']} s", "<= 2 s", met["first_page_seconds"]),
+        ("library open (median)", f"{results['library_open_seconds']} s", "", None),
+        ("server ready line (median)", f"{results['server_ready_seconds']} s", "", None),
+        (
+            f"first page, median of {results['starts']}",
+            f"{results['first_page_seconds']} s {results['first_page_seconds_each']}",
+            "<= 2 s",
+            met["first_page_seconds"],
+        ),
+        ("  server CPU time until then", f"{results['first_page_cpu_seconds']} s", "", None),
         (
             f"search x{search['count']} p50/p95/p99",
             f"{search['p50_ms']} / {search['p95_ms']} / {search['p99_ms']} ms",
@@ -504,11 +532,14 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="three units, 40 searches per user")
     parser.add_argument("--users", type=int, default=5)
     parser.add_argument("--queries", type=int, default=200, help="searches per user")
+    parser.add_argument("--starts", type=int, default=3, help="server starts (first page: their median)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bascule-bench-station-") as folder:
         station = make_station(Path(folder), units=3 if args.quick else None)
-        results = run_bench(station, users=args.users, queries=40 if args.quick else args.queries)
+        results = run_bench(
+            station, users=args.users, queries=40 if args.quick else args.queries, starts=args.starts
+        )
     results["quick"] = args.quick
     results["bed_scale"] = BED_SCALE
     results["seed"] = SEED
