@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,7 +11,9 @@ from bascule.errors import UserError
 from bascule.hospital.loading import load_map
 from bascule.hospital.model import HospitalMap
 from bascule.i18n import Lang, parse_lang
-from bascule.scenario import Scenario, load_scenario
+
+if TYPE_CHECKING:  # imported when used: it brings numpy, which the station's commands do not need
+    from bascule.scenario import Scenario
 
 MapArgument = Annotated[
     str,
@@ -58,6 +60,8 @@ def map_and_scenario(
     suppliers: list[str] | None,
 ) -> tuple[HospitalMap, Scenario]:
     """Load the map, then the scenario (if any) plus the hits given as flags, checked against the map."""
+    from bascule.scenario import Scenario, load_scenario
+
     hospital_map = load_map(map_path)
     base = load_scenario(scenario, hospital_map) if scenario else Scenario()
     combined = base.plus(down=down or (), isolate=isolate or (), suppliers=suppliers or ())

@@ -156,7 +156,10 @@ def print_report(report: StationReport, lang: Lang, console: Console) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    """Add the station group to `app`; its `serve` command is added to the group only once, though
+    a process may build both the whole command line and the station's alone (bascule.cli)."""
     from bascule.cli import station_serve
 
-    station_serve.register(station_app)
+    if not any(command.name == "serve" for command in station_app.registered_commands):
+        station_serve.register(station_app)
     app.add_typer(station_app, name="station")

@@ -74,6 +74,11 @@ def _settings(connection: sqlite3.Connection) -> HospitalSettings:
     return HospitalSettings.from_meta(dict(connection.execute("SELECT key, value FROM store_meta")))
 
 
+def places(connection: sqlite3.Connection) -> Places:
+    """Every Location of the store, with the map's unit settings, to place stays in."""
+    return _places(connection, _settings(connection))
+
+
 def _places(connection: sqlite3.Connection, settings: HospitalSettings) -> Places:
     mapping = MAPPINGS[CareLocation]
     rows = connection.execute(f"SELECT {mapping.select_list} FROM locations").fetchall()
@@ -90,13 +95,18 @@ def _placing_time(connection: sqlite3.Connection) -> datetime:
     return decode_time(row[0]) if row is not None and row[0] else datetime.now(UTC)
 
 
-def current_stays(connection: sqlite3.Connection, places: Places | None = None) -> dict[str, CurrentStay]:
-    """Patient id -> the patient's current stay and placement; the latest open stay wins."""
+def current_stays(
+    connection: sqlite3.Connection, places: Places | None = None, patient_id: str | None = None
+) -> dict[str, CurrentStay]:
+    """Patient id -> the patient's current stay and placement; the latest open stay wins. With
+    `patient_id`, only that patient's (a patient page must not decode the whole hospital's stays)."""
     places = places or _places(connection, _settings(connection))
     mapping = MAPPINGS[Stay]
     by_patient: dict[str, list[Stay]] = defaultdict(list)
+    only = " AND stays.patient_id = ?" if patient_id is not None else ""
     for row in connection.execute(
-        f"SELECT {mapping.select_list} FROM stays WHERE {current_stay_condition('stays')}"
+        f"SELECT {mapping.select_list} FROM stays WHERE {current_stay_condition('stays')}{only}",
+        (patient_id,) if patient_id is not None else (),
     ):
         stay: Stay = mapping.from_row(row)
         by_patient[stay.patient_id].append(stay)
@@ -157,9 +167,16 @@ _NO_STAY = "('planned', 'cancelled', 'entered-in-error')"
 def patient_directory(connection: sqlite3.Connection) -> list[DirectoryEntry]:
     """Every patient, in four passes over the store whatever its size: patients, current stays,
     each other patient's latest ended stay, reconciled downtime numbers."""
+    return directory_and_units(connection)[0]
+
+
+def directory_and_units(connection: sqlite3.Connection) -> tuple[list[DirectoryEntry], list[UnitInfo]]:
+    """The patient directory and the care units (`units`) it names, from one reading of the
+    current stays: a station opening a bundle needs both, and reading them twice costs it."""
     places = _places(connection, _settings(connection))
     current = current_stays(connection, places)
-    names = {unit.id: unit.name for unit in units(connection, current)}
+    found_units = units(connection, current)
+    names = {unit.id: unit.name for unit in found_units}
     names[NOT_PLACED] = NOT_PLACED_NAME
     stay_mapping = MAPPINGS[Stay]
     last_stays: dict[str, Stay] = {}
@@ -194,7 +211,7 @@ def patient_directory(connection: sqlite3.Connection) -> list[DirectoryEntry]:
                 downtime_numbers=tuple(numbers.get(patient.mrn, ())) if patient.mrn else (),
             )
         )
-    return entries
+    return entries, found_units
 
 
 def _age(birth: str | None, at: datetime) -> int | None:
@@ -413,10 +430,16 @@ def _due_times(
 
 
 def medication_schedule(
-    connection: sqlite3.Connection, start: datetime, end: datetime, unit_id: str | None, zone: tzinfo
+    connection: sqlite3.Connection,
+    start: datetime,
+    end: datetime,
+    unit_id: str | None,
+    zone: tzinfo,
+    patient_id: str | None = None,
+    places: Places | None = None,
 ) -> list[DoseDue]:
     mapping = MAPPINGS[MedicationOrder]
-    current = current_stays(connection)
+    current = current_stays(connection, places, patient_id=patient_id)
     if unit_id is not None:  # only the orders of the unit's patients are read and decoded
         current = {
             patient: stay
@@ -433,11 +456,19 @@ def medication_schedule(
     ).fetchall()
     width = len(mapping.columns)
     window = (encode_time(start - timedelta(hours=2)), encode_time(end + timedelta(hours=2)))
-    given_rows = connection.execute(
-        "SELECT order_id, given_at FROM administrations WHERE given_at >= ? AND given_at < ? "
-        "AND status = 'completed' AND order_id IS NOT NULL",
-        window,
-    ).fetchall()
+    if patient_id is None:
+        given_rows = connection.execute(
+            "SELECT order_id, given_at FROM administrations WHERE given_at >= ? AND given_at < ? "
+            "AND status = 'completed' AND order_id IS NOT NULL",
+            window,
+        ).fetchall()
+    else:  # only the doses given for this patient's orders
+        given_rows = connection.execute(
+            "SELECT order_id, given_at FROM administrations WHERE given_at >= ? AND given_at < ? "
+            "AND status = 'completed' AND order_id IN "
+            "(SELECT id FROM medication_orders WHERE patient_id = ?)",
+            (*window, patient_id),
+        ).fetchall()
     given_by_order: dict[str, list[datetime]] = defaultdict(list)
     for order_id, given_at in given_rows:
         given_by_order[order_id].append(decode_time(given_at))

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
+from bascule.clinical.placement import Places
 from bascule.clinical.records import Allergy, ClinicalRecord, Patient, Practitioner, Record, Stay
 from bascule.clinical.settings import HospitalSettings
 from bascule.clinical.views import Chart, DoseDue, ScheduledActivity, UnitCensus, UnplacedEntry
@@ -386,6 +387,10 @@ class ContinuityStore:
         what the station's search indexes."""
         return queries.patient_directory(self._connection)
 
+    def directory_and_units(self) -> tuple[list[queries.DirectoryEntry], list[queries.UnitInfo]]:
+        """`patient_directory()` and `units()` at once, the current stays read only once."""
+        return queries.directory_and_units(self._connection)
+
     def stays_without_patient(self) -> list[str]:
         """Ids of current stays whose Patient never arrived: no census can show them."""
         return queries.stays_without_patient(self._connection)
@@ -406,10 +411,24 @@ class ContinuityStore:
         return chart
 
     def medication_schedule(
-        self, start: datetime, end: datetime, unit_id: str | None = None
+        self,
+        start: datetime,
+        end: datetime,
+        unit_id: str | None = None,
+        *,
+        patient_id: str | None = None,
+        places: Places | None = None,
     ) -> list[DoseDue]:
-        """Doses due in [start, end) for current inpatients, with the administration recorded, if any."""
-        return queries.medication_schedule(self._connection, start, end, unit_id, self.timezone)
+        """Doses due in [start, end) for current inpatients (of one unit, or only one patient), with
+        the administration recorded, if any. A reader of a store that never changes (a station's
+        opened bundle) passes the `places()` it read once, instead of every Location per call."""
+        return queries.medication_schedule(
+            self._connection, start, end, unit_id, self.timezone, patient_id, places
+        )
+
+    def places(self) -> Places:
+        """Every Location of the store, to place stays in (see `medication_schedule`)."""
+        return queries.places(self._connection)
 
     def activities(
         self, start: datetime, end: datetime, unit_id: str | None = None, kinds: Sequence[str] = ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -230,3 +231,23 @@ def test_one_skill_a_team_has_is_enough_and_a_map_without_teams_is_not_held_to_i
     assert load_map(path).teams[0].id == "infra"
     path.write_text(skilled, encoding="utf-8")  # impact-only maps have no teams yet
     assert load_map(path).teams == ()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_small_graph_cycle_check_agrees_with_the_large_one(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below SMALL_GRAPH_EDGES a pure-Python sort (no scipy import at every map load) decides."""
+    from bascule.hospital import validation
+
+    chance = random.Random(seed)
+    count = chance.randint(2, 30)
+    edges = [(chance.randrange(count), chance.randrange(count)) for _ in range(chance.randint(1, 2 * count))]
+    if seed % 2:  # half of them acyclic: edges only from a higher node to a lower one
+        edges = [(max(a, b), min(a, b)) for a, b in edges if a != b] or [(1, 0)]
+    owners, needed = [a for a, _ in edges], [b for _, b in edges]
+    small = validation._has_cycle(count, owners, needed)
+    monkeypatch.setattr(validation, "SMALL_GRAPH_EDGES", 0)
+    assert validation._has_cycle(count, owners, needed) == small
+    if seed % 2:
+        assert not small

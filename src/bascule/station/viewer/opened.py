@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-from bascule.clinical.placement import NOT_PLACED, NOT_PLACED_NAME
+from bascule.clinical.placement import NOT_PLACED, NOT_PLACED_NAME, Places
 from bascule.kits.source import store_from_bundle
-from bascule.lookup.from_store import cards_from_store
+from bascule.lookup.from_store import card_of
 from bascule.lookup.index import PatientIndex
 from bascule.snapshot.queries import UnitInfo
 from bascule.snapshot.store import ContinuityStore
@@ -46,10 +46,13 @@ class OpenedBundle:
         self._retired = False
         self._closed = False
         with ContinuityStore.open(store_path, readonly=True) as store:
-            self.index = PatientIndex(cards_from_store(store))
-            self.units: dict[str, UnitInfo] = {unit.id: unit for unit in store.units()}
+            directory, units = store.directory_and_units()  # the current stays read once for both
+            self.index = PatientIndex([card_of(entry) for entry in directory])
+            self.units: dict[str, UnitInfo] = {unit.id: unit for unit in units}
             if self.index.by_unit(NOT_PLACED):  # in the census but in no unit: listed, never lost
                 self.units[NOT_PLACED] = UnitInfo(NOT_PLACED, NOT_PLACED_NAME, None, 0)
+            # Read once: the bundle's store never changes, and a patient page would read them all.
+            self.places: Places = store.places()
             self.zone: tzinfo = store.timezone
             self.hospital_id = store.hospital_id
         self.facts = replace(facts, zone=self.zone)

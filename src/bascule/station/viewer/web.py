@@ -411,11 +411,9 @@ class StationApp:
         doses = []
         if card.in_census and card.unit_id is not None:
             start = at.replace(minute=0, second=0, microsecond=0)
-            doses = [
-                d
-                for d in store.medication_schedule(start, start + DOSES_AHEAD, card.unit_id)
-                if d.order.patient_id == patient_id
-            ]
+            doses = store.medication_schedule(
+                start, start + DOSES_AHEAD, card.unit_id, patient_id=patient_id, places=bundle.places
+            )
         return patient_shown(card, chart, doses, at, lang, bundle.zone)
 
     # ---- API --------------------------------------------------------------------------------------
