@@ -45,3 +45,19 @@ def test_the_whole_command_line_after_the_station_group(capsys: pytest.CaptureFi
     assert "synth" in shown and "kits" in shown and "serve" in shown
     names = [command.name for command in station_app.registered_commands]
     assert sorted(names) == sorted(set(names)) and "serve" in names
+
+
+def test_every_module_adding_station_commands_is_in_the_station_group() -> None:
+    """`bascule station ...` builds only its group: a module that adds station commands and is left
+    out of the group would have its commands vanish from the station's command line."""
+    from pathlib import Path
+
+    import bascule.cli as cli
+
+    folder = Path(cli.__file__).parent
+    adding = {
+        path.stem
+        for path in folder.glob("*.py")
+        if "from bascule.cli.station import station_app" in path.read_text(encoding="utf-8")
+    }
+    assert adding <= set(cli._GROUP_MODULES["station"])
