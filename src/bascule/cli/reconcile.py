@@ -1,7 +1,8 @@
 """`bascule reconcile ...`: what the wards did during the outage, back into the record.
 
 Exit codes of `import`: 0 done (entries already held are skipped); 2 usage; 3 refused (signature,
-chain, another hospital, two histories under one station code): nothing is written.
+chain, another hospital, two histories under one station code): nothing is written. Of `status`:
+0 everything is back in the record; 4 not yet (numbers missing, entries not sent).
 """
 
 from __future__ import annotations
@@ -20,6 +21,23 @@ from bascule.i18n import t
 i18n.register(
     "reconcile",
     {
+        "status_numbers": {
+            "fr": "Numéros dégradés alloués : {total} ({states}).",
+            "en": "Downtime numbers handed out: {total} ({states}).",
+        },
+        "status_entries": {
+            "fr": "Saisies reçues des postes : {total} ({states}).",
+            "en": "Entries received from the stations: {total} ({states}).",
+        },
+        "status_missing": {
+            "fr": "Jamais vus (retrouvez le papier dans le service) : {numbers}.",
+            "en": "Never seen (the ward must find the paper): {numbers}.",
+        },
+        "status_done": {"fr": "Tout est rendu au dossier.", "en": "Everything is back in the record."},
+        "status_open": {
+            "fr": "Pas encore terminé : tout n'est pas rendu au dossier.",
+            "en": "Not finished yet: not everything is back in the record.",
+        },
         "imported": {
             "fr": "{station} : {new} saisie(s) nouvelle(s), {already} déjà connue(s), dans {store}.",
             "en": "{station}: {new} new entry(ies), {already} already held, in {store}.",
@@ -27,6 +45,7 @@ i18n.register(
     },
 )
 
+EXIT_NOT_DONE = 4
 reconcile_app = typer.Typer(
     help="Get what was done during the outage back into the record.", no_args_is_help=True
 )
@@ -62,6 +81,59 @@ def import_command(
             store=store,
         )
     )
+
+
+@reconcile_app.command("status")
+def status_command(
+    store: Annotated[Path, typer.Option("--store", metavar="STORE", help="The continuity store.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+    lang: LangOption = None,
+) -> None:
+    """Account for every downtime number handed out and every entry recorded; exit 4 until all is done."""
+    import json
+
+    from bascule.downtime.accounting import account
+    from bascule.downtime.entries_import import ledger
+
+    numbers, entries = ledger(store)
+    accounting = account(numbers, entries)
+    language = output_lang(lang)
+    if as_json:
+        print(json.dumps(accounting.to_json(), ensure_ascii=False))
+    else:
+        console = make_console()
+        console.print(
+            t(
+                "reconcile.status_numbers",
+                language,
+                total=len(accounting.numbers),
+                states=", ".join(
+                    f"{state} {count}" for state, count in sorted(accounting.numbers_by_state.items())
+                )
+                or "-",
+            )
+        )
+        console.print(
+            t(
+                "reconcile.status_entries",
+                language,
+                total=sum(accounting.entries_by_state.values()),
+                states=", ".join(
+                    f"{state} {count}" for state, count in sorted(accounting.entries_by_state.items())
+                )
+                or "-",
+            )
+        )
+        missing = [a.number for a in accounting.numbers if a.state == "missing"]
+        if missing:
+            console.print(
+                t("reconcile.status_missing", language, numbers=", ".join(missing)), style="bold red"
+            )
+        console.print(
+            t("reconcile.status_done" if accounting.all_done else "reconcile.status_open", language)
+        )
+    if not accounting.all_done:
+        raise typer.Exit(EXIT_NOT_DONE)
 
 
 def register(app: typer.Typer) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pyrage
 
 from bascule.chained_log import Head, verify_chain
+from bascule.downtime.accounting import AllocatedNumber, EntrySeen
 from bascule.downtime.entries import Entry, entry_from_line
 from bascule.errors import NotFoundError, UserError
 from bascule.snapshot.minisign import PublicKey, Signature, SignatureMismatch, key_id_text, prehash
@@ -194,3 +195,31 @@ def _insert(connection: sqlite3.Connection, export: StationExport, source: str, 
         )
         new += 1
     return new
+
+
+def ledger(store_path: Path) -> tuple[list[AllocatedNumber], list[EntrySeen]]:
+    """The numbers handed out and the entries imported, as the store holds them."""
+    if not store_path.is_file():
+        raise NotFoundError(
+            f"There is no continuity store at {store_path}; check the path.",
+            fr=f"Il n'y a pas de base de continuité à {store_path} ; vérifiez le chemin.",
+        )
+    with ContinuityStore.open(store_path):  # its schema brought up to date once
+        pass
+    connection = sqlite3.connect(f"{store_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        numbers = [
+            AllocatedNumber(f"{record_id}-{check}", unit, mapped is not None)
+            for record_id, check, unit, mapped in connection.execute(
+                "SELECT id, check_char, unit, mapped_mrn FROM downtime_ids ORDER BY id"
+            )
+        ]
+        entries = [
+            EntrySeen(key, station, kind, number)
+            for key, station, kind, number in connection.execute(
+                "SELECT id, station, kind, downtime_number FROM downtime_entries ORDER BY station, sequence"
+            )
+        ]
+    finally:
+        connection.close()
+    return numbers, entries

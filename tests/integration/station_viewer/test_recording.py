@@ -199,3 +199,65 @@ def test_the_command_line_refuses_an_entry_for_a_patient_the_station_does_not_ho
     assert main([*base, "--patient", "no-such-patient"]) == 2
     assert main([*base, "--patient", world.inpatient.id]) == 0
     assert [e.key for e in StationRecording(Layout(world.root)).entries()] == ["3EST1:1"]
+
+
+def test_status_accounts_for_every_number_and_entry(world: StationWorld, tmp_path: Path) -> None:
+    from bascule.downtime.numbers import DowntimeNumber
+
+    store = tmp_path / "store.sqlite"
+    run(
+        "downtime-ids",
+        "allocate",
+        "--store",
+        store,
+        "--site",
+        "CHVO",
+        "--station",
+        "3EST1",
+        "--unit",
+        world.inpatient_unit,
+        "--count",
+        "3",
+        "--by",
+        "cell",
+    )
+    run("station", "recording", world.root, "--code", "3EST1")
+    first, second, never = (DowntimeNumber("CHVO", "3EST1", n).text for n in (1, 2, 3))
+    stray = DowntimeNumber("CHVO", "3EST1", 40).text
+    recording = StationRecording(Layout(world.root))
+    now = datetime(2026, 12, 6, 3, 10, tzinfo=PARIS)
+    recording.record("nadia", "registration", PatientRef(downtime_id=first), {"family": "Inconnu"}, now)
+    recording.record("nadia", "note", PatientRef(downtime_id=second), {"text": "arrivé seul"}, now)
+    recording.record("nadia", "note", PatientRef(downtime_id=stray), {"text": "?"}, now)
+    usb = tmp_path / "usb"
+    run("station", "export", world.root, "--to", world.cell / "cell.age.pub", "--out", usb)
+    run(
+        "reconcile",
+        "import",
+        next(usb.glob("*.jsonl.age")),
+        "--store",
+        store,
+        "--identity",
+        world.cell / "cell.age",
+        "--trust",
+        world.root / "station-3EST1.pub",
+    )
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["reconcile", "status", "--store", str(store), "--json"])
+    assert code == 4
+    report = json.loads(out.getvalue())
+    assert report["numbers"]["missing"] == [never]
+    attention = {item["downtime_id"]: item["state"] for item in report["numbers"]["attention"]}
+    assert attention == {second: "entries-without-registration", stray: "unallocated"}
+    assert report["numbers"]["by_state"]["registered"] == 1
+    assert report["entries"] == {
+        "total": 3,
+        "by_state": {"imported": 3},
+        "by_station": {"3EST1": 3},
+        "by_kind": {"registration": 1, "note": 2},
+    }
+    assert report["all_done"] is False
