@@ -28,6 +28,7 @@ RUN_PAGES = (
     "docs/journal.md",
     "docs/kits.md",
     "docs/triage.md",
+    "docs/station.md",
 )
 _BLOCK = re.compile(r"(?P<mark><!-- run -->\n)?```(?P<lang>sh|bash|console)\n(?P<body>.*?)```", re.DOTALL)
 _EXPECTED_EXIT = re.compile(r"#\s*exit (\d+)\s*$")
