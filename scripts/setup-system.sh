@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Bascule's tests and tools use; idempotent, quiet when all is there.
 # Real components used by the tests: PostgreSQL, Kannel with its fake SMSC, Chromium, poppler-utils,
-# the standard age and minisign tools, Node.js for the FHIR peer (Node 22 itself comes from npm).
+# the standard age and minisign tools, Node.js for the FHIR peer (Node 22 itself comes from npm),
+# systemd-analyze and desktop-file-validate for the station's unit and launcher (deploy/station/).
 set -euo pipefail
 
 packages=(
   age minisign poppler-utils postgresql chromium kannel kannel-extras fonts-dejavu-core
-  sqlite3
+  sqlite3 systemd desktop-file-utils
 )
 # Node.js and npm only run the tests' FHIR peer installer; any distribution of them will do.
 if ! command -v npm >/dev/null 2>&1; then

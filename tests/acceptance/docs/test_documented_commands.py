@@ -29,6 +29,7 @@ RUN_PAGES = (
     "docs/kits.md",
     "docs/triage.md",
     "docs/downtime-records.md",
+    "docs/station.md",
 )
 _BLOCK = re.compile(r"(?P<mark><!-- run -->\n)?```(?P<lang>sh|bash|console)\n(?P<body>.*?)```", re.DOTALL)
 _EXPECTED_EXIT = re.compile(r"#\s*exit (\d+)\s*$")
