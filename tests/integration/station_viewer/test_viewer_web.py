@@ -330,3 +330,13 @@ def test_a_station_with_no_bundle_yet_says_so_and_shows_nothing(
     assert client.request("GET", "/api/patients?q=dupont", headers=bearer).status == 503
     status = client.request("GET", "/api/status", headers=bearer).json()
     assert status["sequence"] is None and status["stale"] is True
+
+
+def test_a_search_is_logged_with_its_count_never_its_text(station_world: StationWorld, client: Client) -> None:
+    family = station_world.inpatient.family
+    client.get(f"/api/patients?q={family}", Authorization=f"Bearer {token(station_world)}")
+    client.login("nadia")
+    client.get(f"/?q={family}")
+    searches = [line for line in log_lines(station_world) if line["action"] == "search"]
+    assert len(searches) >= 2 and all(str(line["detail"]).isdigit() for line in searches)
+    assert family not in (station_world.root / ".station" / "access.jsonl").read_text()

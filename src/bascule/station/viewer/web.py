@@ -297,6 +297,8 @@ class StationApp:
         if path == "/":
             query = request.query.get("q", "").strip()
             hits = [hit.card for hit in bundle.index.search(query, SEARCH_LIMIT)] if query else []
+            if query:  # who looked someone up: the count only, what was typed is patient data
+                self.access.record(caller.account.name, "search", now, detail=str(len(hits)))
             return html(
                 self._render(
                     "search.html",
@@ -434,6 +436,7 @@ class StationApp:
         path = request.path
         if path == "/api/patients":
             hits = bundle.index.search(request.query.get("q", ""), SEARCH_LIMIT)
+            self.access.record(caller.account.name, "search", self.clock(), detail=str(len(hits)))
             return as_json(
                 {
                     "data_time": data_time,
