@@ -91,3 +91,24 @@ def test_closing_wipes_the_opened_copy(own_station: StationWorld) -> None:
         folder = shown.store_path.parent
     library.close()
     assert not folder.exists()
+
+
+def test_an_older_bundle_offered_again_never_replaces_the_newer(own_station: StationWorld) -> None:
+    library = Library(own_station.root, timedelta(hours=2))
+    try:
+        first = library.refresh().facts
+        assert first is not None
+        older = own_station.root / "inbox" / first.archive_name
+        kept = own_station.cell / "kept-older"
+        kept.mkdir(exist_ok=True)
+        shutil.copy(older, kept)
+        shutil.copy(signature_path(older), kept)
+        deliver(own_station, own_station.seal_again())
+        newer = library.refresh().facts
+        assert newer is not None and newer.sequence > first.sequence
+        for path in (own_station.root / "inbox").glob("bascule-*"):
+            path.unlink()
+        deliver(own_station, kept / first.archive_name)  # replayed, alone in the inbox
+        assert library.refresh().facts == newer
+    finally:
+        library.close()
