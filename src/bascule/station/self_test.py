@@ -229,8 +229,9 @@ def _served(app: StationApp) -> Iterator[int]:
     try:
         yield int(server.effective_port)
     finally:
-        # Closed from the server's own loop (its trigger): its sockets belong to that thread.
-        server.trigger.pull_trigger(lambda: close_all(server.map))
+        # Closed from the server's own loop (its trigger), as its sockets belong to that thread; an
+        # empty socket map ends the loop. waitress has no public stop for a server run in a thread.
+        server.trigger.pull_trigger(lambda: close_all(server._map, ignore_all=True))
         thread.join(timeout=HTTP_TIMEOUT_SECONDS)
         server.task_dispatcher.shutdown()
 

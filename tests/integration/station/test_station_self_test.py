@@ -4,6 +4,7 @@ under waitress and a real CUPS server of the test's own (cupsd on a unix socket 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -214,3 +215,5 @@ def test_the_decrypted_copy_is_wiped_from_the_memory_folder(station_copy: Path, 
     )
     assert [check.ok for check in result.checks] == [True, True, None]
     assert list(memory.iterdir()) == []  # the opened store was there while the viewer ran
+    # The server stopped for good: a check run from a long-lived process leaves no thread behind.
+    assert [thread.name for thread in threading.enumerate() if thread.name == "station-self-test"] == []
