@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bascule import i18n
+from bascule.durable import write_atomically
 from bascule.hospital.model import HospitalMap
 from bascule.i18n import Lang, t
 from bascule.lookup.query import normalise_identifier
@@ -273,7 +274,7 @@ def _printer(settings: SelfTestSettings, hospital: str, folder: Path, when: date
     queue = PrintQueue(settings.printer, settings.cups_server)
     with tempfile.TemporaryDirectory(prefix="bascule-test-page-") as scratch:
         page = Path(scratch) / "test-page.pdf"
-        page.write_bytes(render_test_page(hospital, str(folder.resolve()), when))
+        write_atomically(page, render_test_page(hospital, str(folder.resolve()), when))
         answer = queue.submit(page, TITLE)
     params: dict[str, object] = {"queue": settings.printer, "said": answer.said}
     if answer.problem is not None:
