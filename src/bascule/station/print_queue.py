@@ -23,7 +23,7 @@ class Submitted:
     """What the queue answered: the request id on success, else the client's own words."""
 
     request_id: str | None
-    problem: str | None  # one of "missing_client", "no_queue", "stopped", "refused"
+    problem: str | None  # one of "missing_client", "no_server", "no_queue", "stopped", "refused"
     said: str = ""  # the first line lp or lpstat wrote, for the person who fixes the printer
 
 
@@ -39,6 +39,10 @@ class PrintQueue:
             return Submitted(None, "missing_client")
         state = self._run([lpstat, *self._server(), "-p", self.queue])
         if state.returncode != 0:
+            # lpstat says "no such destination" for a server that is down too: ask the scheduler.
+            running = self._run([lpstat, *self._server(), "-r"])
+            if "is running" not in running.stdout:
+                return Submitted(None, "no_server", self.server or "localhost")
             return Submitted(None, "no_queue", _first_line(state))
         if re.search(rf"^printer {re.escape(self.queue)} disabled", state.stdout, re.MULTILINE):
             return Submitted(None, "stopped", _first_line(state))

@@ -111,6 +111,10 @@ i18n.register(
             "fr": "les commandes d'impression lp et lpstat manquent (apt install cups-client)",
             "en": "the printing commands lp and lpstat are missing (apt install cups-client)",
         },
+        "no_server": {
+            "fr": "le serveur d'impression {said} ne répond pas (file {queue})",
+            "en": "the print server {said} does not answer (queue {queue})",
+        },
         "no_queue": {
             "fr": "la file {queue} est introuvable sur le serveur d'impression ({said})",
             "en": "queue {queue} is not found on the print server ({said})",

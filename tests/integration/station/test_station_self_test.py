@@ -118,6 +118,20 @@ def test_a_missing_queue_fails_with_exit_6(
     ), line
 
 
+def test_a_print_server_that_does_not_answer_fails_with_exit_6(
+    station_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    require_peer("CUPS (lp, lpstat)", cups_available(), HOW)
+    silent = tmp_path / "no-cupsd.sock"  # no scheduler listens there
+    configure(capsys, station_copy, "--printer", QUEUE, "--cups-server", silent)
+    code, document = check_json(capsys, station_copy)
+    assert code == 6
+    assert (
+        by_check(document)["printer"]["detail"]
+        == f"the print server {silent} does not answer (queue {QUEUE})"
+    )
+
+
 def test_not_configured_is_a_warning_not_a_failure(
     station_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
