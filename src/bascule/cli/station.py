@@ -22,6 +22,7 @@ from bascule.hospital.loading import DEMO, load_map
 from bascule.i18n import Lang, t
 from bascule.snapshot.freshness import format_age, format_instant
 from bascule.station.check import DEFAULT_MAX_AGE, StationReport, check_station
+from bascule.station.self_test_settings import load_settings
 from bascule.station.state import init_station
 
 i18n.register(
@@ -120,17 +121,18 @@ def check_command(
     language = output_lang(lang)
     threshold = parse_duration(max_age, "--max-age") if max_age else DEFAULT_MAX_AGE
     report = check_station(folder, threshold)
+    # A bad map or settings file is refused before any line is printed.
+    tested = (load_settings(folder), load_map(map_path)) if self_test else None
     document = report.to_json()
     exit_code = report.exit_code
     if not as_json:
         print_report(report, language, make_console())
-    if self_test:
+    if tested is not None:
         from bascule.cli.station_self_test import print_self_test
         from bascule.scratch import memory_folder
         from bascule.station.self_test import run_self_test
-        from bascule.station.self_test_settings import load_settings
 
-        result = run_self_test(report, load_settings(folder), load_map(map_path), memory=memory_folder())
+        result = run_self_test(report, *tested, memory=memory_folder())
         document["self_test"] = [check.to_json(language) for check in result.checks]
         exit_code = exit_code or result.exit_code
         if not as_json:

@@ -231,3 +231,12 @@ def test_the_decrypted_copy_is_wiped_from_the_memory_folder(station_copy: Path, 
     assert list(memory.iterdir()) == []  # the opened store was there while the viewer ran
     # The server stopped for good: a check run from a long-lived process leaves no thread behind.
     assert [thread.name for thread in threading.enumerate() if thread.name == "station-self-test"] == []
+
+
+def test_damaged_settings_are_refused_before_any_line(
+    station_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (station_copy / ".station" / "viewer.json").write_text("{not json")
+    code, out, err = cli(capsys, "station", "check", station_copy)
+    assert (code, out) == (2, "")
+    assert "self-test settings" in err and "bascule station configure" in err and "Traceback" not in err
