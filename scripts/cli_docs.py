@@ -40,6 +40,7 @@ chemin d'une carte .yaml ou .json, ou 'demo'.` and exits 2. The option parser's 
 | 3 | a snapshot, journal or station access log failed its check (tampered, wrong key, rolled back) |
 | 4 | data older than the stated threshold |
 | 5 | a refresh was quarantined by the ransomware guard |
+| 6 | `station check`: a self-test check failed (viewer, test patient or printer) |
 | 130 | interrupted |
 """
 

@@ -1,6 +1,8 @@
 """`bascule station init|check`: a downtime station that believes only the crisis cell's pinned keys.
 
-Exit codes of `check`: 0 good; 2 usage or damaged state; 3 refused; 4 stale or no bundle; 5 quarantined.
+Exit codes of `check`: 0 good; 2 usage or damaged state; 3 refused; 4 stale or no bundle; 5 quarantined;
+6 a self-test check failed (viewer, test patient or printer: see station.self_test). The bundle's codes
+come first: a station whose data is refused or stale is fixed before its printer.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from bascule import i18n
 from bascule.cli.context import make_console
 from bascule.cli.options import output_lang
 from bascule.durations import parse_duration
+from bascule.hospital.loading import DEMO, load_map
 from bascule.i18n import Lang, t
 from bascule.snapshot.freshness import format_age, format_instant
 from bascule.station.check import DEFAULT_MAX_AGE, StationReport, check_station
+from bascule.station.self_test_settings import load_settings
 from bascule.station.state import init_station
 
 i18n.register(
@@ -101,18 +105,42 @@ def check_command(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="The station folder.")],
     max_age: Annotated[str | None, typer.Option("--max-age", metavar="DURATION", help="e.g. 2h.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+    self_test: Annotated[
+        bool,
+        typer.Option(
+            "--self-test/--no-self-test", help="Then test the viewer, the test patient and the printer."
+        ),
+    ] = True,
+    map_path: Annotated[
+        str, typer.Option("--map", metavar="MAP", help="The hospital map the viewer serves with.")
+    ] = DEMO,
     lang: LangOption = None,
 ) -> None:
-    """Use the newest bundle that verifies; say which, how old, and why others were refused."""
+    """Use the newest bundle that verifies; say which, how old, and why others were refused; then
+    self-test the viewer, the test patient and the printer (bascule station configure)."""
     language = output_lang(lang)
     threshold = parse_duration(max_age, "--max-age") if max_age else DEFAULT_MAX_AGE
     report = check_station(folder, threshold)
-    if as_json:
-        print(json.dumps(report.to_json(), ensure_ascii=False))
-    else:
+    # A bad map or settings file is refused before any line is printed.
+    tested = (load_settings(folder), load_map(map_path)) if self_test else None
+    document = report.to_json()
+    exit_code = report.exit_code
+    if not as_json:
         print_report(report, language, make_console())
-    if report.exit_code:
-        raise typer.Exit(report.exit_code)
+    if tested is not None:
+        from bascule.cli.station_self_test import print_self_test
+        from bascule.scratch import memory_folder
+        from bascule.station.self_test import run_self_test
+
+        result = run_self_test(report, *tested, memory=memory_folder())
+        document["self_test"] = [check.to_json(language) for check in result.checks]
+        exit_code = exit_code or result.exit_code
+        if not as_json:
+            print_self_test(result, language, make_console())
+    if as_json:
+        print(json.dumps(document, ensure_ascii=False))
+    if exit_code:
+        raise typer.Exit(exit_code)
 
 
 def print_report(report: StationReport, lang: Lang, console: Console) -> None:
@@ -156,10 +184,12 @@ def print_report(report: StationReport, lang: Lang, console: Console) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add the station group to `app`; its `serve` command is added to the group only once, though
-    a process may build both the whole command line and the station's alone (bascule.cli)."""
-    from bascule.cli import station_serve
+    """Add the station group to `app`; its `serve` and `configure` commands are added to the group
+    only once, though a process may build both the whole command line and the station's alone
+    (bascule.cli)."""
+    from bascule.cli import station_self_test, station_serve
 
     if not any(command.name == "serve" for command in station_app.registered_commands):
         station_serve.register(station_app)
+        station_self_test.register(station_app)
     app.add_typer(station_app, name="station")

@@ -332,7 +332,9 @@ def test_a_station_with_no_bundle_yet_says_so_and_shows_nothing(
     assert status["sequence"] is None and status["stale"] is True
 
 
-def test_a_search_is_logged_with_its_count_never_its_text(station_world: StationWorld, client: Client) -> None:
+def test_a_search_is_logged_with_its_count_never_its_text(
+    station_world: StationWorld, client: Client
+) -> None:
     family = station_world.inpatient.family
     client.get(f"/api/patients?q={family}", Authorization=f"Bearer {token(station_world)}")
     client.login("nadia")

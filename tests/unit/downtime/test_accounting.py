@@ -33,8 +33,12 @@ def test_each_number_gets_its_state() -> None:
 
 
 def test_green_only_when_every_number_is_reconciled_and_every_entry_sent() -> None:
-    done = account([AllocatedNumber("A-1", "u", mapped=True)], [EntrySeen("S:1", "S", "registration", "A-1", "sent")])
+    done = account(
+        [AllocatedNumber("A-1", "u", mapped=True)], [EntrySeen("S:1", "S", "registration", "A-1", "sent")]
+    )
     assert done.all_done and done.to_json()["all_done"] is True
-    waiting = account([AllocatedNumber("A-1", "u", mapped=True)], [EntrySeen("S:1", "S", "registration", "A-1")])
+    waiting = account(
+        [AllocatedNumber("A-1", "u", mapped=True)], [EntrySeen("S:1", "S", "registration", "A-1")]
+    )
     assert not waiting.all_done
     assert account([], []).all_done  # nothing handed out, nothing recorded: nothing to chase
