@@ -61,7 +61,12 @@ class IncidentTest(CrisisTestCase):
         upload.name = "bad.yaml"
         response = self.client.post(reverse("crisis:open_incident"), {"title": "x", "map_file": upload})
         assert response.status_code == 400
-        assert "lism" in response.content.decode()
+        page = html.unescape(response.content.decode())
+        # Located, and in the page's language (French by default), like the rest of the page.
+        assert (
+            "bad.yaml:18 processes[0].needs[0] : id inconnu « lism » (vouliez-vous dire « lims » ?)" in page
+        )
+        assert "unknown id" not in page
         assert not Incident.objects.exists()
 
     def test_declare_search_and_lift(self) -> None:
