@@ -88,28 +88,41 @@ def reset_password(name: str, password: str, actor: str, lang: Lang) -> Account:
 class Lockout:
     """An account name or an address that failed to sign in too often, recently."""
 
-    kind: str  # "username" or "address"
+    kind: str  # "username" (locked from `address` only) or "address" (locked for every name)
     value: str
     failures: int
     last: datetime
+    address: str = ""
 
 
 def lockouts() -> list[Lockout]:
-    """The account names and addresses locked out now (django-axes' records, read-only)."""
+    """The account names locked at an address, and the addresses locked for every name, now
+    (django-axes' records, read-only; the limits are in settings and bascule.crisis.lockout)."""
     from axes.models import AccessAttempt
 
     recent = AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
-    found: list[Lockout] = []
-    for kind, field in (("username", "username"), ("address", "ip_address")):
-        rows = (
-            recent.exclude(**{f"{field}__isnull": True})
-            .values(field)
-            .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-            .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
-            .order_by(field)
-        )
-        found += [Lockout(kind, str(row[field]), int(row["failures"]), row["last"]) for row in rows]
-    return found
+    pairs = (
+        recent.exclude(username__isnull=True)
+        .values("username", "ip_address")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("username", "ip_address")
+    )
+    addresses = (
+        recent.values("ip_address")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.BASCULE_ADDRESS_FAILURE_LIMIT)
+        .order_by("ip_address")
+    )
+    return [
+        *(
+            Lockout(
+                "username", str(row["username"]), int(row["failures"]), row["last"], str(row["ip_address"])
+            )
+            for row in pairs
+        ),
+        *(Lockout("address", str(row["ip_address"]), int(row["failures"]), row["last"]) for row in addresses),
+    ]
 
 
 def unlock(kind: str, value: str, actor: str, lang: Lang) -> int:

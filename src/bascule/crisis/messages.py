@@ -284,6 +284,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "no_lockout": ("Aucun accès bloqué.", "No access is locked."),
     "lock_username": ("compte", "account"),
     "lock_address": ("adresse", "address"),
+    "lock_from": ("depuis {address}", "from {address}"),
     "failures": ("échecs", "failures"),
     "unlock": ("Débloquer", "Unlock"),
     "locked_title": ("Connexion bloquée", "Sign-in locked"),
