@@ -71,6 +71,28 @@ def set_active(name: str, active: bool, actor: str, lang: Lang) -> Account:
     return account
 
 
+def change_own_password(account: Account, current: str, new: str, again: str, lang: Lang) -> None:
+    """The account's holder chooses their own password: the current one proves it is them, the new
+    one is typed twice, checked like any other, and differs from the current one. It lifts the
+    must-change flag; the holder's other sessions end (the session carries a hash of it)."""
+    if not account.check_password(current):
+        raise _refuse("password_current_wrong", lang)
+    if new != again:
+        raise _refuse("password_mismatch", lang)
+    if new == current:
+        raise _refuse("password_unchanged", lang)
+    problem = password_problems(new, account, lang)
+    if problem is not None:
+        raise AccountRefused(problem, fr=password_problems(new, account, "fr"))
+    account.set_password(new)
+    account.must_change_password = False
+    with transaction.atomic():
+        account.save(update_fields=["password", "must_change_password"])
+        journal_store.append(
+            "user.password_changed", account.get_username(), None, {"user": account.get_username()}
+        )
+
+
 def reset_password(name: str, password: str, actor: str, lang: Lang) -> Account:
     """Give `name` a new password (checked like any other): its open sessions end."""
     account = _account(name, lang)

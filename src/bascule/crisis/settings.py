@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bascule.crisis.middleware.LanguageMiddleware",
+    "bascule.crisis.middleware.PasswordChangeRequired",
     "bascule.crisis.middleware.RefuseNulCharactersMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
