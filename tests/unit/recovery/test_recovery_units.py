@@ -193,3 +193,30 @@ def test_a_bar_too_short_for_its_name_shows_the_id_the_engineer_types() -> None:
     assert bar_label(NAMED, "srv-lab01", 100.0) == "Laboratoire"
     assert bar_label(NAMED, "esx-tl-01", 60.0) == "esx-tl-01"  # the name would read "Hôte ES…"
     assert bar_label(NAMED, "esx-tl-01", 30.0) == "Hôte…"  # not even the id fits
+
+
+PLAN_THEN_CTRL_C = """
+import os, signal, time
+from bascule.hospital.loading import load_map
+from bascule.recovery import plan
+from bascule.scenario import load_scenario
+demo = load_map("demo")
+plan(demo, load_scenario("ransomware", demo), time_limit=1.0)  # CP-SAT searches
+try:
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(5)  # the signal interrupts it at once
+except KeyboardInterrupt:
+    raise SystemExit(7)
+"""
+
+
+def test_ctrl_c_after_a_plan_is_still_pythons_to_handle() -> None:
+    """CP-SAT must not leave its SIGINT handling behind: a server that planned once (demo --serve,
+    a re-plan in serve) would then be killed by Ctrl-C instead of stopping in order."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", PLAN_THEN_CTRL_C], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 7, (done.returncode, done.stderr[-500:])
