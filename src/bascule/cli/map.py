@@ -64,6 +64,8 @@ register_messages(
     },
 )
 
+# Every list section of the map (hospital.validation.SECTIONS): a section left out here would be
+# missing from the summary the cell reads to know its map is whole.
 _SECTIONS = (
     "sites",
     "segments",
@@ -75,6 +77,8 @@ _SECTIONS = (
     "procedures",
     "teams",
     "facilities",
+    "contacts",
+    "activities",
 )
 
 

@@ -54,8 +54,10 @@ register_messages(
             "en": "Demo crisis cell: {url}",
         },
         "demo_account": {
-            "fr": "Compte : {name} — mot de passe à usage unique (remplacé à chaque lancement) : {password}",
-            "en": "Account: {name} — one-time password (replaced at every start): {password}",
+            "fr": "Compte : {name} — mot de passe provisoire (à changer à la première connexion, "
+            "remplacé à chaque lancement) : {password}",
+            "en": "Account: {name} — provisional password (to change at first sign-in, replaced at "
+            "every start): {password}",
         },
     },
 )
@@ -272,7 +274,8 @@ def serve_demo(
     incident = wiring.demo_incident(scenario, language)
     prepared_plan(store, incident.id, "bascule-demo")
     password = secrets.token_urlsafe(15)  # a new one at every start, never written down
-    wiring.account_book().set_password(DEMO_ACCOUNT, "director", password, "cli")
+    # Printed on a terminal, so known to whoever saw it: its holder must choose their own at first sign-in.
+    wiring.account_book().set_password(DEMO_ACCOUNT, "director", password, "cli", provisional=True)
     url = f"http://{host}:{port}/incidents/{incident.id}/"
     console.print(t("serve.demo_url", language, url=url))
     console.print(t("serve.demo_account", language, name=DEMO_ACCOUNT, password=password))

@@ -71,6 +71,28 @@ def set_active(name: str, active: bool, actor: str, lang: Lang) -> Account:
     return account
 
 
+def change_own_password(account: Account, current: str, new: str, again: str, lang: Lang) -> None:
+    """The account's holder chooses their own password: the current one proves it is them, the new
+    one is typed twice, checked like any other, and differs from the current one. It lifts the
+    must-change flag; the holder's other sessions end (the session carries a hash of it)."""
+    if not account.check_password(current):
+        raise _refuse("password_current_wrong", lang)
+    if new != again:
+        raise _refuse("password_mismatch", lang)
+    if new == current:
+        raise _refuse("password_unchanged", lang)
+    problem = password_problems(new, account, lang)
+    if problem is not None:
+        raise AccountRefused(problem, fr=password_problems(new, account, "fr"))
+    account.set_password(new)
+    account.must_change_password = False
+    with transaction.atomic():
+        account.save(update_fields=["password", "must_change_password"])
+        journal_store.append(
+            "user.password_changed", account.get_username(), None, {"user": account.get_username()}
+        )
+
+
 def reset_password(name: str, password: str, actor: str, lang: Lang) -> Account:
     """Give `name` a new password (checked like any other): its open sessions end."""
     account = _account(name, lang)
@@ -88,28 +110,41 @@ def reset_password(name: str, password: str, actor: str, lang: Lang) -> Account:
 class Lockout:
     """An account name or an address that failed to sign in too often, recently."""
 
-    kind: str  # "username" or "address"
+    kind: str  # "username" (locked from `address` only) or "address" (locked for every name)
     value: str
     failures: int
     last: datetime
+    address: str = ""
 
 
 def lockouts() -> list[Lockout]:
-    """The account names and addresses locked out now (django-axes' records, read-only)."""
+    """The account names locked at an address, and the addresses locked for every name, now
+    (django-axes' records, read-only; the limits are in settings and bascule.crisis.lockout)."""
     from axes.models import AccessAttempt
 
     recent = AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
-    found: list[Lockout] = []
-    for kind, field in (("username", "username"), ("address", "ip_address")):
-        rows = (
-            recent.exclude(**{f"{field}__isnull": True})
-            .values(field)
-            .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-            .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
-            .order_by(field)
-        )
-        found += [Lockout(kind, str(row[field]), int(row["failures"]), row["last"]) for row in rows]
-    return found
+    pairs = (
+        recent.exclude(username__isnull=True)
+        .values("username", "ip_address")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("username", "ip_address")
+    )
+    addresses = (
+        recent.values("ip_address")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.BASCULE_ADDRESS_FAILURE_LIMIT)
+        .order_by("ip_address")
+    )
+    return [
+        *(
+            Lockout(
+                "username", str(row["username"]), int(row["failures"]), row["last"], str(row["ip_address"])
+            )
+            for row in pairs
+        ),
+        *(Lockout("address", str(row["ip_address"]), int(row["failures"]), row["last"]) for row in addresses),
+    ]
 
 
 def unlock(kind: str, value: str, actor: str, lang: Lang) -> int:

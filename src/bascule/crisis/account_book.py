@@ -55,16 +55,20 @@ class DjangoAccountBook:
     def unlock(self, kind: str, value: str, actor: str, lang: Lang) -> int:
         return account_admin.unlock(kind, value, actor, lang)
 
-    def set_password(self, name: str, role: str, password: str, actor: str) -> None:
-        account = Account.objects.filter(username=name).first()
-        if account is None:
-            self.add(name, role, password, actor)
-            return
-        account.set_password(password)
-        account.is_active = True
+    def set_password(
+        self, name: str, role: str, password: str, actor: str, *, provisional: bool = False
+    ) -> None:
         with transaction.atomic():
+            account = Account.objects.filter(username=name).first()
+            if account is None:
+                self.add(name, role, password, actor)
+                account = Account.objects.get(username=name)
+            else:
+                account.set_password(password)
+                journal_store.append("user.password_set", actor, None, {"user": name})
+            account.is_active = True
+            account.must_change_password = provisional
             account.save()
-            journal_store.append("user.password_set", actor, None, {"user": name})
 
 
 BOOK = DjangoAccountBook()

@@ -284,6 +284,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "no_lockout": ("Aucun accès bloqué.", "No access is locked."),
     "lock_username": ("compte", "account"),
     "lock_address": ("adresse", "address"),
+    "lock_from": ("depuis {address}", "from {address}"),
     "failures": ("échecs", "failures"),
     "unlock": ("Débloquer", "Unlock"),
     "locked_title": ("Connexion bloquée", "Sign-in locked"),
@@ -308,6 +309,28 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "User name refused: unaccented letters, digits and . @ + - _ only, 150 at most.",
     ),
     "password_refused": ("Mot de passe refusé : {rules}", "Password refused: {rules}"),
+    "password_current_wrong": (
+        "Le mot de passe actuel n'est pas le bon ; tapez celui avec lequel vous vous êtes connecté.",
+        "The current password is wrong; type the one you signed in with.",
+    ),
+    "password_mismatch": (
+        "Les deux nouveaux mots de passe diffèrent ; tapez le même deux fois.",
+        "The two new passwords differ; type the same one twice.",
+    ),
+    "password_unchanged": (
+        "Le nouveau mot de passe est l'ancien ; choisissez-en un autre.",
+        "The new password is the old one; choose another.",
+    ),
+    "change_password_title": ("Choisir votre mot de passe", "Choose your password"),
+    "change_password_why": (
+        "Ce compte a un mot de passe provisoire, affiché à son lancement : choisissez le vôtre avant de "
+        "continuer.",
+        "This account has a provisional password, printed when it was started: choose your own before "
+        "going on.",
+    ),
+    "current_password": ("Mot de passe actuel", "Current password"),
+    "new_password_again": ("Nouveau mot de passe, encore", "New password, again"),
+    "change_password": ("Changer de mot de passe", "Change password"),
     "password_too_short": ("il faut au moins 10 caractères.", "it needs at least 10 characters."),
     "password_too_common": ("il est trop courant.", "it is too common."),
     "password_too_similar": ("il ressemble trop à l'identifiant.", "it is too close to the user name."),
@@ -359,6 +382,7 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "user.disabled": ("Compte désactivé", "Account disabled"),
     "user.enabled": ("Compte réactivé", "Account enabled"),
     "user.password_reset": ("Mot de passe changé par un administrateur", "Password set by an administrator"),
+    "user.password_changed": ("Mot de passe changé par son titulaire", "Password changed by its holder"),
     "login.locked": ("Connexion bloquée (trop d'échecs)", "Sign-in locked (too many failures)"),
     "login.unlocked": ("Connexion débloquée", "Sign-in unlocked"),
 }

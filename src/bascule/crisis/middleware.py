@@ -1,14 +1,16 @@
-"""Idle session expiry and the reader's language."""
+"""Idle session expiry, a provisional password that must be changed, and the reader's language."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import resolve_url
+from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
 
 _SEEN = "crisis_seen"
 _STARTED = "crisis_started"
@@ -43,6 +45,29 @@ class SessionExpiryMiddleware:
             if response["Location"].startswith(login):
                 return HttpResponse(status=200, headers={"HX-Redirect": f"{login}?next={request.path}"})
         return response
+
+
+class PasswordChangeRequired:
+    """An account whose password someone else knows (`must_change_password`: the demo's, printed on
+    a terminal) reaches nothing but the password change page, sign-out and the language switch
+    until its holder has chosen their own; a screen's poll is sent there whole (HX-Redirect)."""
+
+    _ALLOWED = ("crisis:change_password", "crisis:logout", "crisis:language")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        held = user.is_authenticated and getattr(user, "must_change_password", False)
+        if held and request.path not in {reverse(name) for name in self._ALLOWED}:
+            target = reverse("crisis:change_password")
+            if request.headers.get("HX-Request"):
+                return HttpResponse(status=200, headers={"HX-Redirect": target})
+            if request.method == "GET":
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
+        return self.get_response(request)
 
 
 class LanguageMiddleware:

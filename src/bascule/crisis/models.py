@@ -20,6 +20,9 @@ class Account(AbstractUser):
     username = models.CharField(max_length=150, unique=True, validators=[username_validator])
     role = models.CharField(max_length=20, choices=[(r.value, r.value) for r in Role], default=Role.OBSERVER)
     lang = models.CharField(max_length=2, choices=[("fr", "fr"), ("en", "en")], blank=True, default="")
+    # A password someone else knows (the demo's, printed on a terminal): every page sends the account
+    # to the password change page until its holder has chosen their own (crisis.middleware).
+    must_change_password = models.BooleanField(default=False)
 
 
 class Incident(models.Model):

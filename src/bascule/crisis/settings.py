@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bascule.crisis.middleware.LanguageMiddleware",
+    "bascule.crisis.middleware.PasswordChangeRequired",
     "bascule.crisis.middleware.RefuseNulCharactersMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -80,17 +81,20 @@ TEMPLATES = [
 
 DATABASES = {"default": database_settings(os.environ, DATA_DIR)}
 
-# django-axes checks every sign-in first: an account, or an address, that failed too often is
-# refused for a while, even with the right password, until the time is up or an admin unlocks it.
+# django-axes checks every sign-in first: an account name tried too often from one address, or an
+# address that failed too often, is refused for a while, even with the right password, until the
+# time is up or an admin unlocks it (bascule.crisis.lockout says why the name alone is never locked).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = 10
+AXES_FAILURE_LIMIT = 10  # one account name from one address
+BASCULE_ADDRESS_FAILURE_LIMIT = 30  # one address, whatever the names it tries
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-# Locked by account name and, separately, by address: spraying names from one laptop stops, and so
-# does guessing one account's password from many.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked by account name AND address, and by address alone at the higher limit: guessing a password
+# or spraying names from one laptop stops, but no one can lock the director out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "bascule.crisis.lockout.NameAtAddressHandler"
 AXES_RESET_ON_SUCCESS = True
 # Attempts made while locked are not stored: a loop of them grows nothing and does not extend the lock.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

@@ -46,6 +46,7 @@ urlpatterns = [
     path("login/", accounts.login_view, name="login"),
     path("logout/", accounts.logout_view, name="logout"),
     path("language/", accounts.set_language, name="language"),
+    path("password/", accounts.change_password, name="change_password"),
     path("users/", accounts.users, name="users"),
     path("users/add/", accounts.add_user, name="add_user"),
     path("users/disable/", accounts.disable_user, name="disable_user"),

@@ -1,8 +1,11 @@
 """Where everything of a restoration Gantt chart goes, in pixels: drawn later as SVG or PNG.
 
-One row per team member, a bar per task labelled with its node id, a vertical marker where each
+One row per team member, a bar per task labelled with its node's name, a vertical marker where each
 priority 1 and 2 care process comes back, a "now" marker when re-planning, the hours axis and a
-legend. The layout is pure arithmetic on the plan, so both renderers draw the same chart.
+legend. People read names, not map ids: a bar's tooltip adds the id ("Laboratoire (lims)") for the
+engineer who restores it, and a bar too short for its name shows its id. Names longer than their
+room are cut with an ellipsis. The layout is pure
+arithmetic on the plan, so both renderers draw the same chart.
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bascule.hospital.model import HospitalMap
+from bascule.hospital.naming import label_of
 from bascule.i18n import Lang, t
 from bascule.recovery import texts as _texts  # noqa: F401  (registers the chart's words)
 from bascule.recovery.plan import Plan
 
 Anchor = Literal["start", "middle", "end"]
 
-LABEL_WIDTH = 170.0
+LABEL_WIDTH = 230.0
 CHART_WIDTH = 1000.0
 MARGIN = 20.0
 ROW_HEIGHT = 26.0
@@ -25,6 +29,7 @@ BAR_HEIGHT = 18.0
 TITLE_HEIGHT = 34.0
 MARKER_LABEL_LINE = 14.0
 MARKER_LABEL_LINES = 3
+MARKER_LABEL_WIDTH = 300.0  # the room of a care process's name beside its marker
 AXIS_HEIGHT = 40.0
 LEGEND_HEIGHT = 30.0
 CHAR_WIDTH = 0.56  # of the font size, for fitting labels in bars
@@ -89,10 +94,42 @@ def hours_text(value: float) -> str:
     return f"{value:g}"
 
 
+def text_width(content: str, size: float) -> float:
+    """The width a label of `size` takes, estimated (the SVG is drawn by the browser's font)."""
+    return len(content) * size * CHAR_WIDTH
+
+
+def fitted(content: str, size: float, room: float) -> str:
+    """`content` if it fits in `room` pixels, else its longest start that fits followed by "…"; ""
+    when fewer than three letters and the ellipsis fit (a stub like "H…" names nothing)."""
+    if text_width(content, size) <= room:
+        return content
+    letters = int(room / (size * CHAR_WIDTH)) - 1
+    return content[:letters].rstrip() + "…" if letters >= 3 else ""
+
+
+def bar_label(hospital_map: HospitalMap, node_id: str, room: float) -> str:
+    """A task's bar label: its name when it fits; else its id when that fits (twelve "Hôte ESX…"
+    bars say nothing, "esx-tl-01" is what the engineer types); else the name cut to fit."""
+    name = label_of(hospital_map, node_id)
+    if text_width(name, 9) <= room:
+        return name
+    if text_width(node_id, 9) <= room:
+        return node_id
+    return fitted(name, 9, room)
+
+
+def engineer_label(hospital_map: HospitalMap, node_id: str) -> str:
+    """A node as an engineer looks it up: "Laboratoire (lims)"; the id alone when it has no name."""
+    node = hospital_map.nodes.get(node_id)
+    label = node.label if node is not None else node_id
+    return f"{label} ({node_id})" if label != node_id else node_id
+
+
 def lay_out(plan: Plan, hospital_map: HospitalMap, lang: Lang) -> Chart:
     teams = [team for team in hospital_map.teams if any(task.team == team.id for task in plan.tasks)]
-    rows = [(team.id, member) for team in teams for member in range(team.members)]
-    row_of = {row: i for i, row in enumerate(rows)}
+    rows = [(team, member) for team in teams for member in range(team.members)]
+    row_of = {(team.id, member): i for i, (team, member) in enumerate(rows)}
     colour_of = {team.id: TEAM_COLOURS[i % len(TEAM_COLOURS)] for i, team in enumerate(teams)}
     markers = sorted(
         (p.eta_hours, p.priority, p.process)
@@ -122,15 +159,17 @@ def lay_out(plan: Plan, hospital_map: HospitalMap, lang: Lang) -> Chart:
             bold=True,
         )
     ]
-    for i, (team_id, member) in enumerate(rows):
+    for i, (team, member) in enumerate(rows):
         y = top + i * ROW_HEIGHT
         if i % 2 == 0:
             boxes.append(Box(left, y, CHART_WIDTH, ROW_HEIGHT, "#f4f4f4", "#f4f4f4"))
+        number_room = text_width(t("plan.gantt_member", lang, team="", number=member + 1), 11)
+        team_name = fitted(team.name or team.id, 11, LABEL_WIDTH - 8 - number_room)
         labels.append(
             Label(
                 left - 8,
                 y + ROW_HEIGHT / 2 + 4,
-                t("plan.gantt_member", lang, team=team_id, number=member + 1),
+                t("plan.gantt_member", lang, team=team_name, number=member + 1),
                 11,
                 anchor="end",
             )
@@ -150,13 +189,15 @@ def lay_out(plan: Plan, hospital_map: HospitalMap, lang: Lang) -> Chart:
     for task in plan.tasks:
         y = top + row_of[task.team, task.member] * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2
         x, bar = x_of(task.start), max(1.0, (task.end - task.start) * scale)
-        brings = ", ".join(task.brings_back)
-        tooltip = f"{task.node}: {hours_text(task.start)}–{hours_text(task.end)} h" + (
-            f" → {brings}" if brings else ""
+        brings = ", ".join(label_of(hospital_map, process) for process in task.brings_back)
+        tooltip = (
+            f"{engineer_label(hospital_map, task.node)}: {hours_text(task.start)}–{hours_text(task.end)} h"
+            + (f" → {brings}" if brings else "")
         )
         boxes.append(Box(x, y, bar, BAR_HEIGHT, colour_of[task.team], "#ffffff", tooltip))
-        if len(task.node) * 9 * CHAR_WIDTH + 6 <= bar:
-            labels.append(Label(x + 3, y + BAR_HEIGHT / 2 + 3.5, task.node, 9, "#ffffff"))
+        name = bar_label(hospital_map, task.node, bar - 6)
+        if name:
+            labels.append(Label(x + 3, y + BAR_HEIGHT / 2 + 3.5, name, 9, "#ffffff"))
     if plan.at > 0:
         x = x_of(plan.at)
         lines.append(Line(x, top - 4, x, chart_bottom, NOW_COLOUR, dashed=True, width=1.5))
@@ -171,9 +212,12 @@ def lay_out(plan: Plan, hospital_map: HospitalMap, lang: Lang) -> Chart:
         colour = PRIORITY_COLOURS[min(priority for priority, _ in group)]
         line_top = top - 4 - MARKER_LABEL_LINE * (i % MARKER_LABEL_LINES)
         lines.append(Line(x, line_top, x, chart_bottom, colour, dashed=True, width=1.5))
-        names = [process for _, process in sorted(group)]
-        shown = names[0] + (f" +{len(names) - 1}" if len(names) > 1 else "")
-        near_edge = x > left + CHART_WIDTH - 160
+        names = [label_of(hospital_map, process) for _, process in sorted(group)]
+        more = f" +{len(names) - 1}" if len(names) > 1 else ""
+        shown = (
+            fitted(names[0], 10, MARKER_LABEL_WIDTH - text_width(f"{hours_text(eta)} h: {more}", 10)) + more
+        )
+        near_edge = x > left + CHART_WIDTH - MARKER_LABEL_WIDTH
         labels.append(
             Label(
                 x - 2 if near_edge else x + 2,

@@ -95,7 +95,8 @@ def load_map_text(text: str, *, source: str = "<map>", is_json: bool = False) ->
                 fr_problems=[f"{source} : imbriqué trop profondément pour être une carte"],
             ) from None
         if problems:
-            raise MapError(source, _locate(problems, text, source))
+            english, french = _locate(problems, text, source)
+            raise MapError(source, english, fr_problems=french)
         return build_map(document, source)
 
 
@@ -128,19 +129,23 @@ def _parse(text: str, source: str, is_json: bool) -> Any:
         ) from None
 
 
-def _locate(problems: list[Problem], text: str, source: str) -> list[str]:
+def _locate(problems: list[Problem], text: str, source: str) -> tuple[list[str], list[str]]:
+    """Each problem with its file:line and path, in English and in French, in file order."""
     root = _compose(text)
-    located: list[tuple[int, str]] = []
+    located: list[tuple[int, str, str]] = []
     for problem in problems:
         line = _line_of(root, problem.path)
         where = f"{source}:{line}" if line else source
-        message = problem.message
+        message, french = problem.message, problem.fr
         if problem.also is not None:
-            also_line = _line_of(root, problem.also)
-            message += f" (first defined at line {also_line}, {render_path(problem.also)})"
-        located.append((line or 0, f"{where} {render_path(problem.path)}: {message}"))
+            also_line, also_path = _line_of(root, problem.also), render_path(problem.also)
+            message += f" (first defined at line {also_line}, {also_path})"
+            french += f" (défini d'abord à la ligne {also_line}, {also_path})"
+        path = render_path(problem.path)
+        located.append((line or 0, f"{where} {path}: {message}", f"{where} {path} : {french}"))
     # In file order, so that the user fixes them top to bottom.
-    return [text for _, text in sorted(located, key=lambda pair: pair[0])]
+    ordered = sorted(located, key=lambda entry: entry[0])
+    return [english for _, english, _ in ordered], [french for _, _, french in ordered]
 
 
 def _compose(text: str) -> yaml.Node | None:

@@ -1,7 +1,7 @@
 """Checks a raw map document (parsed YAML/JSON) and lists every problem at once.
 
-Each problem carries the path of the offending value (`("processes", 3, "needs", 1)`); the
-loader turns paths into file:line locations. Nothing here builds model objects: a document
+Each problem carries the path of the offending value (`("processes", 3, "needs", 1)`) and its
+sentence in English and in French; the loader turns paths into file:line locations. Nothing here builds model objects: a document
 with no problems is safe to build.
 """
 
@@ -11,9 +11,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bascule.hospital.naming import did_you_mean
+from bascule.hospital.cycles import find_cycles, has_cycle
 from bascule.hospital.value_checks import (
     Checker,
+    Said,
     _is_anything,
     _is_count,
     _is_country,
@@ -30,6 +31,7 @@ from bascule.hospital.value_checks import (
     _is_text_list,
     _is_timezone,
     _type_name,
+    hint,
 )
 
 Path = tuple[str | int, ...]
@@ -38,11 +40,17 @@ FORMAT_VERSION = 1
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with the map, at `path`; `also` points at a related place (duplicates)."""
+    """One thing wrong with the map, at `path`, said in English (`message`) and French (`fr`);
+    `also` points at a related place (duplicates)."""
 
     path: Path
     message: str
+    fr: str
     also: Path | None = None
+
+    @classmethod
+    def at(cls, path: Path, said: Said, also: Path | None = None) -> Problem:
+        return cls(path, said.en, said.fr, also)
 
 
 def render_path(path: Path) -> str:
@@ -123,42 +131,55 @@ GUARD_FIELDS: dict[str, Checker] = {
 NODE_SECTIONS = ("assets", "applications", "processes")
 _NEEDABLE = frozenset(("assets", "applications"))
 _SINGULAR = {
-    "sites": "a site",
-    "segments": "a segment",
-    "suppliers": "a supplier",
-    "units": "a care unit",
-    "assets": "an asset",
-    "applications": "an application",
-    "processes": "a care process",
-    "procedures": "a procedure",
-    "teams": "a team",
-    "facilities": "a facility",
-    "contacts": "a contact",
-    "activities": "an activity type",
+    "sites": Said("a site", "un site"),
+    "segments": Said("a segment", "un segment"),
+    "suppliers": Said("a supplier", "un fournisseur"),
+    "units": Said("a care unit", "une unité de soins"),
+    "assets": Said("an asset", "un équipement"),
+    "applications": Said("an application", "une application"),
+    "processes": Said("a care process", "un processus de soins"),
+    "procedures": Said("a procedure", "une procédure"),
+    "teams": Said("a team", "une équipe"),
+    "facilities": Said("a facility", "un établissement"),
+    "contacts": Said("a contact", "un contact"),
+    "activities": Said("an activity type", "un type d'activité"),
 }
+_NEEDABLE_NAME = Said("an asset or application", "un équipement ou une application")
 # Which section a reference must point into: field -> (sections, what to call them).
-REFERENCES: dict[str, tuple[tuple[str, ...], str]] = {
-    "site": (("sites",), "a site"),
-    "segment": (("segments",), "a segment"),
-    "supplier": (("suppliers",), "a supplier"),
-    "fallback": (("procedures",), "a procedure"),
-    "units": (("units",), "a care unit"),
-    "processes": (("processes",), "a care process"),
-    "optional": (("assets", "applications"), "an asset or application"),
-    "needs": (("assets", "applications"), "an asset or application"),
+REFERENCES: dict[str, tuple[tuple[str, ...], Said]] = {
+    "site": (("sites",), _SINGULAR["sites"]),
+    "segment": (("segments",), _SINGULAR["segments"]),
+    "supplier": (("suppliers",), _SINGULAR["suppliers"]),
+    "fallback": (("procedures",), _SINGULAR["procedures"]),
+    "units": (("units",), _SINGULAR["units"]),
+    "processes": (("processes",), _SINGULAR["processes"]),
+    "optional": (("assets", "applications"), _NEEDABLE_NAME),
+    "needs": (("assets", "applications"), _NEEDABLE_NAME),
 }
 
 
 def validate(document: Any) -> list[Problem]:
     """Every problem of a raw map document, in document order."""
     if not isinstance(document, dict):
-        return [Problem((), f"a map must be a mapping of sections, not {_type_name(document)}")]
+        return [
+            Problem(
+                (),
+                f"a map must be a mapping of sections, not {_type_name(document)}",
+                f"une carte doit être un dictionnaire de sections, pas {_type_name(document, 'fr')}",
+            )
+        ]
     problems = list(_check_top(document))
     ids: dict[str, tuple[str, Path]] = {}
     for section, fields in SECTIONS.items():
         entries = document.get(section, [])
         if not isinstance(entries, list):
-            problems.append(Problem((section,), f"must be a list, not {_type_name(entries)}"))
+            problems.append(
+                Problem(
+                    (section,),
+                    f"must be a list, not {_type_name(entries)}",
+                    f"doit être une liste, pas {_type_name(entries, 'fr')}",
+                )
+            )
             continue
         for index, entry in enumerate(entries):
             problems.extend(_check_entry(section, index, entry, fields, ids))
@@ -168,9 +189,7 @@ def validate(document: Any) -> list[Problem]:
     resolved, owners, members = _scan_references(document, ids)
     if not resolved:
         problems.extend(_check_references(document, ids))
-    if not any(p.message.startswith("unknown id") for p in problems) and _has_cycle(
-        len(ids), owners, members
-    ):
+    if not any(p.message.startswith("unknown id") for p in problems) and has_cycle(len(ids), owners, members):
         problems.extend(_check_cycles(document, ids))
     return problems
 
@@ -195,11 +214,15 @@ def _check_skills(document: dict[str, Any]) -> Iterator[Problem]:
                 continue
             if set(skills) & set(held):
                 continue
-            named = ", ".join(f'"{skill}"{did_you_mean(skill, held)}' for skill in skills)
+            hints = [hint(skill, held) for skill in skills]
+            named = ", ".join(f'"{skill}"{near.en}' for skill, near in zip(skills, hints, strict=True))
+            nommees = ", ".join(f"« {skill} »{near.fr}" for skill, near in zip(skills, hints, strict=True))
             yield Problem(
                 (section, index, "skills"),
                 f"no team has any of the skills {named}, so no team could restore it; "
                 "give one of them to a team in teams",
+                f"aucune équipe n'a l'une des compétences {nommees}, aucune ne pourrait donc le restaurer ; "
+                "donnez-en une à une équipe dans teams",
             )
 
 
@@ -222,6 +245,8 @@ def _check_unit_locations(document: dict[str, Any]) -> Iterator[Problem]:
                     ("units", index, "locations", position),
                     f'location "{code}" is already covered by unit "{claimed[code]}"; '
                     "a location belongs to one unit",
+                    f"l'emplacement « {code} » est déjà couvert par l'unité « {claimed[code]} » ; "
+                    "un emplacement appartient à une seule unité",
                 )
             claimed.setdefault(code, unit["id"])
 
@@ -285,68 +310,46 @@ def _scan_references(
     return resolved, owners, needed
 
 
-# Up to this many "needs" edges a plain topological sort is quicker than importing scipy (a third
-# of a second, paid by every command that loads a map, the station viewer's start among them).
-SMALL_GRAPH_EDGES = 20_000
-
-
-def _has_cycle(count: int, owners: list[int], needed: list[int]) -> bool:
-    """A cycle exists when some strongly connected component has more than one node, or a node needs itself."""
-    if not owners:
-        return False
-    if any(o == n for o, n in zip(owners, needed, strict=True)):
-        return True
-    if len(owners) <= SMALL_GRAPH_EDGES:
-        return _has_cycle_small(count, owners, needed)
-    import numpy as np
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    graph = coo_matrix((np.ones(len(owners), dtype=np.int8), (owners, needed)), shape=(count, count))
-    components, _ = connected_components(graph.tocsr(), directed=True, connection="strong")
-    return bool(components < count)
-
-
-def _has_cycle_small(count: int, owners: list[int], needed: list[int]) -> bool:
-    """Kahn's topological sort: the nodes never freed of what they need lie on or behind a cycle."""
-    waiting = [0] * count
-    needers: list[list[int]] = [[] for _ in range(count)]
-    for owner, member in zip(owners, needed, strict=True):
-        waiting[owner] += 1
-        needers[member].append(owner)
-    free = [node for node in range(count) if waiting[node] == 0]
-    freed = 0
-    while free:
-        node = free.pop()
-        freed += 1
-        for owner in needers[node]:
-            waiting[owner] -= 1
-            if waiting[owner] == 0:
-                free.append(owner)
-    return freed < count
-
-
 def _check_top(document: dict[str, Any]) -> Iterator[Problem]:
     known = ["bascule", "hospital", "guard", *SECTIONS]  # a list: suggestions must not depend on hash order
     for key in document:
         if key not in known:
-            hint = did_you_mean(str(key), known)
+            near = hint(str(key), known)
+            sections = ", ".join(sorted(known))
             yield Problem(
-                (str(key),), f'unknown section "{key}"{hint}; sections are {", ".join(sorted(known))}'
+                (str(key),),
+                f'unknown section "{key}"{near.en}; sections are {sections}',
+                f"section inconnue « {key} »{near.fr} ; les sections sont {sections}",
             )
     if "bascule" not in document:
-        yield Problem((), f"the format marker is missing: add `bascule: {FORMAT_VERSION}` at the top")
+        yield Problem(
+            (),
+            f"the format marker is missing: add `bascule: {FORMAT_VERSION}` at the top",
+            f"le marqueur de format manque : ajoutez `bascule: {FORMAT_VERSION}` en tête",
+        )
     elif document["bascule"] != FORMAT_VERSION:
         version = document["bascule"]
-        yield Problem(("bascule",), f"format {version!r} is not supported; this Bascule reads format 1")
+        yield Problem(
+            ("bascule",),
+            f"format {version!r} is not supported; this Bascule reads format 1",
+            f"le format {version!r} n'est pas pris en charge ; ce Bascule lit le format 1",
+        )
     guard = document.get("guard")
     if guard is not None and not isinstance(guard, dict):
-        yield Problem(("guard",), f"must be a mapping of thresholds, not {_type_name(guard)}")
+        yield Problem(
+            ("guard",),
+            f"must be a mapping of thresholds, not {_type_name(guard)}",
+            f"doit être un dictionnaire de seuils, pas {_type_name(guard, 'fr')}",
+        )
     elif guard is not None:
         yield from _check_fields(("guard",), guard, GUARD_FIELDS, ())
     hospital = document.get("hospital")
     if not isinstance(hospital, dict):
-        yield Problem(("hospital",), "the hospital is missing: add `hospital: {id: ..., name: ...}`")
+        yield Problem(
+            ("hospital",),
+            "the hospital is missing: add `hospital: {id: ..., name: ...}`",
+            "l'hôpital manque : ajoutez `hospital: {id: ..., name: ...}`",
+        )
         return
     yield from _check_fields(("hospital",), hospital, HOSPITAL_FIELDS, ("id",))
 
@@ -357,15 +360,20 @@ def _check_fields(
     for key, value in entry.items():
         checker = fields.get(key)
         if checker is None:
-            hint = did_you_mean(str(key), fields)
-            yield Problem((*path, str(key)), f'unknown key "{key}"{hint}; allowed: {", ".join(fields)}')
+            near = hint(str(key), fields)
+            allowed = ", ".join(fields)
+            yield Problem(
+                (*path, str(key)),
+                f'unknown key "{key}"{near.en}; allowed: {allowed}',
+                f"clé inconnue « {key} »{near.fr} ; clés permises : {allowed}",
+            )
             continue
         error = checker(value)
         if error:
-            yield Problem((*path, key), error)
+            yield Problem.at((*path, key), error)
     for key in required:
         if key not in entry:
-            yield Problem(path, f'"{key}" is required')
+            yield Problem(path, f'"{key}" is required', f"« {key} » est obligatoire")
 
 
 def _check_entry(
@@ -373,14 +381,18 @@ def _check_entry(
 ) -> Iterator[Problem]:
     path: Path = (section, index)
     if not isinstance(entry, dict):
-        yield Problem(path, f"must be a mapping with an id, not {_type_name(entry)}")
+        yield Problem(
+            path,
+            f"must be a mapping with an id, not {_type_name(entry)}",
+            f"doit être un dictionnaire avec un id, pas {_type_name(entry, 'fr')}",
+        )
         return
     yield from _check_fields(path, entry, fields, REQUIRED.get(section, ("id",)))
     entry_id = entry.get("id")
     if isinstance(entry_id, str) and entry_id.strip():
         if entry_id in ids:
             _, first = ids[entry_id]
-            yield Problem((*path, "id"), f'duplicate id "{entry_id}"', also=first)
+            yield Problem((*path, "id"), f'duplicate id "{entry_id}"', f"id « {entry_id} » en double", first)
         else:
             ids[entry_id] = (section, (*path, "id"))
     if section in NODE_SECTIONS and "needs" in entry:
@@ -389,7 +401,11 @@ def _check_entry(
 
 def _check_needs_shape(path: Path, needs: Any) -> Iterator[Problem]:
     if not isinstance(needs, list):
-        yield Problem(path, f"must be a list of requirements, not {_type_name(needs)}")
+        yield Problem(
+            path,
+            f"must be a list of requirements, not {_type_name(needs)}",
+            f"doit être une liste de besoins, pas {_type_name(needs, 'fr')}",
+        )
         return
     for index, requirement in enumerate(needs):
         if type(requirement) is str:
@@ -399,6 +415,8 @@ def _check_needs_shape(path: Path, needs: Any) -> Iterator[Problem]:
             yield Problem(
                 where,
                 f"must be an id, {{any: [ids]}} or {{at_least: K, of: [ids]}}, not {_type_name(requirement)}",
+                f"doit être un id, {{any: [ids]}} ou {{at_least: K, of: [ids]}}, "
+                f"pas {_type_name(requirement, 'fr')}",
             )
             continue
         keys = set(requirement)
@@ -410,17 +428,23 @@ def _check_needs_shape(path: Path, needs: Any) -> Iterator[Problem]:
             key = "of"
         else:
             yield Problem(
-                where, f"must be {{any: [ids]}} or {{at_least: K, of: [ids]}}; found keys {sorted(keys)}"
+                where,
+                f"must be {{any: [ids]}} or {{at_least: K, of: [ids]}}; found keys {sorted(keys)}",
+                f"doit être {{any: [ids]}} ou {{at_least: K, of: [ids]}} ; clés trouvées {sorted(keys)}",
             )
             continue
         if not isinstance(members, list) or not members or not all(isinstance(m, str) for m in members):
-            yield Problem((*where, key), "must be a non-empty list of ids")
+            yield Problem(
+                (*where, key), "must be a non-empty list of ids", "doit être une liste d'ids non vide"
+            )
             continue
         if key == "of":
             least = requirement["at_least"]
             if isinstance(least, bool) or not isinstance(least, int) or not 1 <= least <= len(members):
                 yield Problem(
-                    (*where, "at_least"), f"must be a whole number from 1 to {len(members)}, not {least!r}"
+                    (*where, "at_least"),
+                    f"must be a whole number from 1 to {len(members)}, not {least!r}",
+                    f"doit être un nombre entier de 1 à {len(members)}, pas {least!r}",
                 )
 
 
@@ -471,10 +495,15 @@ def _check_references(document: dict[str, Any], ids: dict[str, tuple[str, Path]]
         sections, wanted = REFERENCES[field]
         if target not in ids:
             candidates = [i for i, (section, _) in ids.items() if section in sections]
-            yield Problem(path, f'unknown id "{target}"{did_you_mean(target, candidates)}')
+            near = hint(target, candidates)
+            yield Problem(path, f'unknown id "{target}"{near.en}', f"id inconnu « {target} »{near.fr}")
         elif ids[target][0] not in sections:
             actual = _SINGULAR[ids[target][0]]
-            yield Problem(path, f'"{target}" is {actual}, but {field} must name {wanted}')
+            yield Problem(
+                path,
+                f'"{target}" is {actual.en}, but {field} must name {wanted.en}',
+                f"« {target} » est {actual.fr}, mais {field} doit nommer {wanted.fr}",
+            )
 
 
 def _check_cycles(document: dict[str, Any], ids: dict[str, tuple[str, Path]]) -> Iterator[Problem]:
@@ -499,67 +528,4 @@ def _check_cycles(document: dict[str, Any], ids: dict[str, tuple[str, Path]]) ->
             where[entry["id"]] = (section, index, "needs")
     for cycle in find_cycles(edges):
         chain = " -> ".join([*cycle, cycle[0]])
-        yield Problem(where[cycle[0]], f"dependency cycle: {chain}")
-
-
-def find_cycles(edges: Mapping[str, list[str]]) -> list[list[str]]:
-    """One cycle per strongly connected component that has one (iterative Tarjan + a walk)."""
-    index_of: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    components: list[list[str]] = []
-    counter = 0
-    for root in edges:
-        if root in index_of:
-            continue
-        work: list[tuple[str, int]] = [(root, 0)]
-        while work:
-            node, child_index = work.pop()
-            if child_index == 0:
-                index_of[node] = low[node] = counter
-                counter += 1
-                stack.append(node)
-                on_stack.add(node)
-            children = edges.get(node, [])
-            if child_index < len(children):
-                work.append((node, child_index + 1))
-                child = children[child_index]
-                if child not in index_of:
-                    work.append((child, 0))
-                elif child in on_stack:
-                    low[node] = min(low[node], index_of[child])
-                continue
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index_of[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                if len(component) > 1 or node in edges.get(node, []):
-                    components.append(component)
-    return [_walk_cycle(component, edges) for component in components]
-
-
-def _walk_cycle(component: list[str], edges: Mapping[str, list[str]]) -> list[str]:
-    """A simple cycle inside a strongly connected component, starting at its first-declared node."""
-    members = set(component)
-    start = min(component, key=list(edges).index)
-    path = [start]
-    seen = {start}
-    node = start
-    while True:
-        successors = [c for c in edges[node] if c in members]
-        if start in successors:
-            return path
-        following = next((c for c in successors if c not in seen), successors[0])
-        if following in seen:
-            return path[path.index(following) :]
-        path.append(following)
-        seen.add(following)
-        node = following
+        yield Problem(where[cycle[0]], f"dependency cycle: {chain}", f"cycle de dépendances : {chain}")

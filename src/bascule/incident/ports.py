@@ -159,8 +159,11 @@ class AccountBook(Protocol):
 
     def any_active(self) -> bool: ...
 
-    def set_password(self, name: str, role: str, password: str, actor: str) -> None:
-        """Give the account this password (made with `role` if it does not exist), active again."""
+    def set_password(
+        self, name: str, role: str, password: str, actor: str, *, provisional: bool = False
+    ) -> None:
+        """Give the account this password (made with `role` if it does not exist), active again;
+        a `provisional` one (printed for someone else to type) must be changed at the next sign-in."""
         ...
 
     def set_active(self, name: str, active: bool, actor: str, lang: Lang) -> None:

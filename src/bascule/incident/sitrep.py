@@ -3,11 +3,12 @@ report, decisions, open actions and ETAs, composed once and stored as it was pre
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bascule.hospital.naming import named_chain
+from bascule.hospital.naming import label_of, named_chain
 from bascule.i18n import Lang, t
 from bascule.impact import Impact
 from bascule.incident.hits import current_impact, incident_of
@@ -54,6 +55,14 @@ def compose(store: IncidentStore, incident: Incident, lang: Lang, default_zone: 
         line += f" — {t('sitrep.because', lang)}: {named_chain(hospital, impact.via(process.id))}"
         down_lines.append(line)
 
+    def names_in_order(item_ids: Iterable[str]) -> str:
+        return ", ".join(label_of(hospital, item_id) for item_id in item_ids)
+
+    def names(process_ids: Iterable[str]) -> str:
+        """Care processes by name, most urgent first (the order the report lists them in)."""
+        rank = {process.id: i for i, process in enumerate(impact.process_order)}
+        return names_in_order(sorted(process_ids, key=lambda pid: (rank.get(pid, len(rank)), pid)))
+
     change_lines: list[str] = []
     if previous is None:
         change_lines.append(t("sitrep.sitrep_first", lang))
@@ -62,16 +71,16 @@ def compose(store: IncidentStore, incident: Incident, lang: Lang, default_zone: 
         down_now = {pid for pid, s in sections.items() if s in ("uncovered", "fallback")}
         down_before = {pid for pid, s in before.items() if s in ("uncovered", "fallback")}
         if down_now - down_before:
-            change_lines.append(
-                t("sitrep.sitrep_newly_down", lang, ids=", ".join(sorted(down_now - down_before)))
-            )
+            change_lines.append(t("sitrep.sitrep_newly_down", lang, ids=names(down_now - down_before)))
         if down_before - down_now:
-            change_lines.append(t("sitrep.sitrep_back", lang, ids=", ".join(sorted(down_before - down_now))))
+            change_lines.append(t("sitrep.sitrep_back", lang, ids=names(down_before - down_now)))
         declared, lifted = repository.hits_changed_since(incident.id, since)
         if declared:
-            change_lines.append(t("sitrep.sitrep_declared", lang, ids=", ".join(h.target for h in declared)))
+            change_lines.append(
+                t("sitrep.sitrep_declared", lang, ids=names_in_order(h.target for h in declared))
+            )
         if lifted:
-            change_lines.append(t("sitrep.sitrep_lifted", lang, ids=", ".join(h.target for h in lifted)))
+            change_lines.append(t("sitrep.sitrep_lifted", lang, ids=names_in_order(h.target for h in lifted)))
         if not change_lines:
             change_lines.append(t("sitrep.sitrep_nochange", lang))
 
@@ -105,7 +114,7 @@ def compose(store: IncidentStore, incident: Incident, lang: Lang, default_zone: 
 
     hits = hits_of(repository.active_hits(incident.id))
     declared_lines = [
-        f"{t(f'sitrep.kind_{kind}', lang)}: {', '.join(ids)}"
+        f"{t(f'sitrep.kind_{kind}', lang)}: {names_in_order(ids)}"
         for kind, ids in (("node", hits.down), ("segment", hits.isolate), ("supplier", hits.suppliers))
         if ids
     ]

@@ -189,6 +189,9 @@ def solve(
     solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
     solver.parameters.num_workers = WORKERS
     solver.parameters.random_seed = 1
+    # CP-SAT's own Ctrl-C handler restores the C default when it is done, behind Python's back: a
+    # later Ctrl-C then killed a server (demo --serve, a serve that re-planned) instead of stopping it.
+    solver.parameters.catch_sigint_signal = False
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

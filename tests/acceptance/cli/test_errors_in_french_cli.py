@@ -88,6 +88,30 @@ def test_an_invalid_map_is_headed_in_french(tmp_path: Path, capsys: pytest.Captu
     assert len(lines) == 2
 
 
+@pytest.mark.parametrize(
+    ("args", "environ"),
+    [(["--lang", "fr"], {}), ([], {"BASCULE_LANG": "fr"}), ([], {"LANG": "fr_FR.UTF-8"})],
+)
+def test_an_invalid_maps_located_problems_are_in_french(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], environ: dict[str, str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "bascule: 1\nhospital: {id: h, name: H}\n"
+        "assets:\n  - {id: dc01, restore_hours: soon}\n  - {id: ad, needs: [dc1], colour: red}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(["map", "check", str(bad), *args], environ, capsys)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"Erreur : La carte {bad} a 3 problèmes ; corrigez-les et réessayez :",
+        f"  {bad}:4 assets[0].restore_hours : doit être un nombre, pas du texte",
+        f"  {bad}:5 assets[1].colour : clé inconnue « colour » ; clés permises : id, name, needs, optional, "
+        "segment, supplier, restore_hours, skills, kind, count, site",
+        f"  {bad}:5 assets[1].needs[0] : id inconnu « dc1 » (vouliez-vous dire « dc01 » ?)",
+    ]
+
+
 def test_the_installed_command_speaks_french_under_a_french_locale(tmp_path: Path) -> None:
     environ = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "BASCULE_LANG")}
     environ["PYTHONPATH"] = str(Path(bascule.__file__).resolve().parents[1])  # this checkout's Bascule

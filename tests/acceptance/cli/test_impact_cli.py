@@ -192,6 +192,20 @@ def test_map_check_reports_weak_spots(small_map: Path, capsys: pytest.CaptureFix
     assert "Single points of failure (4)" in out and "Care processes without a fallback procedure (1):" in out
 
 
+def test_map_check_counts_every_section_of_the_map(capsys: pytest.CaptureFixture[str]) -> None:
+    from bascule.hospital.validation import SECTIONS
+
+    code, out, _ = run(["map", "check", "demo", "--json"], capsys)
+    assert code == 0
+    counts = json.loads(out)["counts"]
+    assert set(counts) == set(SECTIONS)  # a new section cannot be left out of the summary
+    assert counts["contacts"] == 3 and counts["activities"] >= 1  # SAMU, ambulances, ARS
+    code, out, _ = run(["map", "check", "demo", "--lang", "fr"], capsys)
+    assert code == 0
+    rows = [[cell.strip() for cell in line.split("│")[1:3]] for line in out.splitlines()]
+    assert ["contacts", "3"] in rows
+
+
 def test_demo_map_is_named_demo(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["impact", "demo", "--scenario", "pathology-supplier", "--json"], capsys)
     assert code == 0

@@ -1,6 +1,6 @@
 """`bascule demo --serve` as a new user meets it: the demo incident served, an account made and its
-one-time password printed, the demo's continuity store behind the Activity tab, and where the data
-lives. `bascule serve` says where its data lives too."""
+provisional password printed (to be changed at the first sign-in), the demo's continuity store
+behind the Activity tab, and where the data lives. `bascule serve` says where its data lives too."""
 
 from __future__ import annotations
 
@@ -92,8 +92,32 @@ def signed_in(base: str, name: str, password: str) -> Iterator[httpx.Client]:
         yield client
 
 
+CHOSEN = "Mot-de-passe-choisi-par-moi-5"
+
+
+def choose_own_password(client: httpx.Client, printed: str) -> None:
+    """The first sign-in with the printed password leads to the password change; once made, on."""
+    held = client.get("/incidents/1/")
+    assert held.status_code == 302 and held.headers["Location"] == "/password/?next=%2Fincidents%2F1%2F"
+    assert "provisional password" in client.get(held.headers["Location"]).text
+    changed = client.post(
+        "/password/",
+        data={
+            "current": printed,
+            "new": CHOSEN,
+            "again": CHOSEN,
+            "next": "/incidents/1/",
+            "csrfmiddlewaretoken": client.cookies["csrftoken"],
+        },
+    )
+    assert changed.status_code == 302 and changed.headers["Location"] == "/incidents/1/"
+
+
 def printed_password(printed: str) -> str:
-    found = re.search(r"Account: demo .* one-time password \(replaced at every start\): (\S+)", printed)
+    found = re.search(
+        r"Account: demo .* provisional password \(to change at first sign-in, replaced at every start\): (\S+)",
+        printed,
+    )
     assert found, printed
     return found.group(1)
 
@@ -104,6 +128,7 @@ def test_the_demo_opens_ready_to_sign_in_with_its_activity(demo_out: Path) -> No
         assert f"Crisis cell data: {(demo_out / 'crisis').resolve()}" in printed
         assert f"Continuity store (Activity tab): {(demo_out / 'store.sqlite').resolve()}" in printed
         with signed_in(base, "demo", printed_password(printed)) as client:
+            choose_own_password(client, printed_password(printed))
             board = client.get("/incidents/1/")
             assert board.status_code == 200
             assert "Ransomware" in board.text and 'data-section="uncovered"' in board.text
@@ -142,7 +167,8 @@ def test_each_start_replaces_the_password(demo_out: Path) -> None:
                 },
             )
             assert stale.status_code == 200, "the previous one-time password still signs in"
-        with signed_in(base, "demo", second) as client:
+        with signed_in(base, "demo", second) as client:  # provisional again, though changed before
+            choose_own_password(client, second)
             assert client.get("/incidents/1/").status_code == 200
 
 

@@ -5,16 +5,24 @@ order, in a fresh folder where the repository's `tests/` is at hand (its corpus 
 exports is what the pages show) and `docs/` (the example files the pages include), with `.venv/bin` (so `bascule`) first on the PATH. Each line must exit 0, or the exit code its trailing comment names
 (`# exit 4`). Blocks not marked are shown, not run: a page must mark every block that holds a
 `bascule` command, or this test fails.
+
+A line whose trailing comment says `until Ctrl-C` starts a server (`bascule serve`, `bascule demo
+--serve`): it runs until the page at the address it prints answers, then gets Ctrl-C (SIGINT) as a
+person would give it, and must then stop in order: exit 0, no traceback.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -30,9 +38,13 @@ RUN_PAGES = (
     "docs/triage.md",
     "docs/downtime-records.md",
     "docs/station.md",
+    "docs/crisis.md",
 )
 _BLOCK = re.compile(r"(?P<mark><!-- run -->\n)?```(?P<lang>sh|bash|console)\n(?P<body>.*?)```", re.DOTALL)
 _EXPECTED_EXIT = re.compile(r"#\s*exit (\d+)\s*$")
+_SERVES = re.compile(r"#.*until Ctrl-C\s*$")
+_ADDRESS = re.compile(r"http://[0-9.]+:\d+/")
+_SERVER_START_SECONDS = 240  # `bascule demo --serve` first runs the whole demo
 
 
 def runnable_blocks(page: Path) -> list[list[str]]:
@@ -70,6 +82,9 @@ def test_the_commands_of_a_page_run_as_written(page: str, tmp_path: Path) -> Non
     (tmp_path / "docs").symlink_to(ROOT / "docs")  # the pages' example files
     for block in runnable_blocks(ROOT / page):
         for line in block:
+            if _SERVES.search(line):
+                serve_until_ctrl_c(page, line, tmp_path, environment)
+                continue
             expected = _EXPECTED_EXIT.search(line)
             result = subprocess.run(
                 ["bash", "-c", line],
@@ -85,6 +100,47 @@ def test_the_commands_of_a_page_run_as_written(page: str, tmp_path: Path) -> Non
                 f"{page}: `{line}` exited {result.returncode}\n{result.stderr}"
             )
             assert "Traceback" not in result.stderr, f"{page}: `{line}`\n{result.stderr}"
+
+
+def serve_until_ctrl_c(page: str, line: str, folder: Path, environment: dict[str, str]) -> None:
+    """Run a server line until the address it prints answers its login page, then press Ctrl-C."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        # Its own process group, as a terminal's foreground job: Ctrl-C reaches bash and the server.
+        process = subprocess.Popen(
+            ["bash", "-c", line], cwd=folder, env=environment, stdout=out, stderr=err, start_new_session=True
+        )
+
+        def said() -> tuple[str, str]:
+            out.seek(0)
+            err.seek(0)
+            return out.read().decode(errors="replace"), err.read().decode(errors="replace")
+
+        try:
+            deadline = time.monotonic() + _SERVER_START_SECONDS
+            while True:
+                printed, errors = said()
+                address = _ADDRESS.search(printed)
+                if address:
+                    try:
+                        answer = httpx.get(address[0] + "login/", timeout=2)
+                        assert answer.status_code == 200, (
+                            f"{page}: `{line}`: its login page answered {answer.status_code}"
+                        )
+                        break
+                    except httpx.TransportError:
+                        pass
+                assert process.poll() is None, f"{page}: `{line}` stopped with {process.returncode}\n{errors}"
+                assert time.monotonic() < deadline, f"{page}: `{line}` did not serve\n{printed}\n{errors}"
+                time.sleep(0.3)
+            os.killpg(process.pid, signal.SIGINT)
+            code = process.wait(timeout=60)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        printed, errors = said()
+        assert code == 0, f"{page}: `{line}` exited {code} after Ctrl-C\n{errors}"
+        assert "Traceback" not in errors, f"{page}: `{line}`\n{errors}"
 
 
 _EXAMPLE = re.compile(r"<!-- example: (?P<path>\S+) -->\n```(?:yaml|json)\n(?P<body>.*?)```", re.DOTALL)

@@ -138,7 +138,10 @@ def test_gantt_files(map_file: Path, tmp_path: Path, capsys: pytest.CaptureFixtu
     if suffix == ".svg":
         root = ET.parse(target).getroot()
         texts = [element.text for element in root.iter("{http://www.w3.org/2000/svg}text")]
-        assert "ehr" in texts and any(text and text == "6 h: transfusion +1" for text in texts)
+        # Names, not map ids: the bar of "ehr" reads "Records", the marker names the care process.
+        assert "Records" in texts and "ehr" not in texts and "6 h: Transfusion +1" in texts
+        tooltips = [element.text for element in root.iter("{http://www.w3.org/2000/svg}title")]
+        assert any(tip and tip.startswith("Records (ehr): ") for tip in tooltips)
     else:
         with Image.open(target) as image:
             assert image.format == "PNG" and image.width > 1000

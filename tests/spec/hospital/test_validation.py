@@ -30,12 +30,13 @@ procedures: [{id: paper, title: Paper, steps: [Call]}]
 """
 
 
-def problems_of(tmp_path: Path, text: str, name: str = "map.yaml") -> list[str]:
+def problems_of(tmp_path: Path, text: str, name: str = "map.yaml", lang: str = "en") -> list[str]:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     with pytest.raises(MapError) as caught:
         load_map(path)
-    return [p.replace(str(tmp_path) + "/", "") for p in caught.value.problems]
+    said = caught.value.french_problems if lang == "fr" else caught.value.problems
+    return [p.replace(str(tmp_path) + "/", "") for p in said]
 
 
 def test_the_good_map_loads(tmp_path: Path) -> None:
@@ -190,6 +191,60 @@ def test_each_mistake_is_located(tmp_path: Path, mistake: str, text: str, expect
     assert problems_of(tmp_path, text) == expected
 
 
+FRENCH = {
+    "unknown id with a suggestion": [
+        "map.yaml:13 processes[0].needs[0] : id inconnu « lism » (vouliez-vous dire « lims » ?)"
+    ],
+    "duplicate id across sections": [
+        "map.yaml:14 processes[0].fallback : « lims » est une application, mais fallback doit nommer une procédure",
+        "map.yaml:15 procedures[0].id : id « lims » en double (défini d'abord à la ligne 9, applications[0].id)",
+    ],
+    "cycle shown as its chain": [
+        "map.yaml:6 assets[0].needs : cycle de dépendances : dc01 -> lims -> ad -> dc01"
+    ],
+    "bad priority": [
+        "map.yaml:12 processes[0].priority : doit valoir 1 (vital), 2 (urgent), 3 (important) ou 4 (différable), pas 7"
+    ],
+    "missing priority": ["map.yaml:11 processes[0] : « priority » est obligatoire"],
+    "wrong type": ["map.yaml:6 assets[0].restore_hours : doit être un nombre, pas du texte"],
+    "a process is never needed": [
+        "map.yaml:9 applications[0].needs[1] : « transfusion » est un processus de soins, mais needs doit nommer "
+        "un équipement ou une application"
+    ],
+    "missing format marker": [
+        "map.yaml:1 (top) : le marqueur de format manque : ajoutez `bascule: 1` en tête"
+    ],
+    "a guard floor that is not a share": [
+        "map.yaml:16 guard.floors : alerts : doit être une part entre 0 et 1 (0.3 pour 30 %), pas du texte"
+    ],
+    "a skill no team has (plan would stop on it)": [
+        "map.yaml:6 assets[0].skills : aucune équipe n'a l'une des compétences « wndows » (vouliez-vous dire "
+        "« windows » ?), « vmware », aucune ne pourrait donc le restaurer ; donnez-en une à une équipe dans teams"
+    ],
+    "malformed YAML": ["map.yaml:13 : YAML mal formé : did not find expected ',' or ']'"],
+}
+# English words of the sentences the map checks write: none may reach a French reader.
+ENGLISH = ("must ", "unknown", "required", "allowed", "duplicate", "did you mean", "first defined", "found")
+
+
+@pytest.mark.parametrize(("mistake", "expected"), FRENCH.items(), ids=list(FRENCH))
+def test_each_mistake_is_located_in_french(tmp_path: Path, mistake: str, expected: list[str]) -> None:
+    text = next(text for name, text, _ in CASES if name == mistake)
+    assert problems_of(tmp_path, text, lang="fr") == expected
+
+
+@pytest.mark.parametrize(("mistake", "text", "english"), CASES, ids=[c[0] for c in CASES])
+def test_no_located_problem_is_left_in_english(
+    tmp_path: Path, mistake: str, text: str, english: list[str]
+) -> None:
+    french = problems_of(tmp_path, text, lang="fr")
+    assert len(french) == len(english)
+    for sentence in french:
+        # The quoted ids and YAML keys stay as the map writes them; the words around them are French.
+        words = sentence.split(": ", 1)[-1].split(" : ", 1)[-1]
+        assert not any(word in words for word in ENGLISH), sentence
+
+
 def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
     text = GOOD.replace("needs: [lims]", "needs: [lism]").replace("priority: 1", "priority: 0")
     problems = problems_of(tmp_path, text)
@@ -238,7 +293,7 @@ def test_the_small_graph_cycle_check_agrees_with_the_large_one(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Below SMALL_GRAPH_EDGES a pure-Python sort (no scipy import at every map load) decides."""
-    from bascule.hospital import validation
+    from bascule.hospital import cycles
 
     chance = random.Random(seed)
     count = chance.randint(2, 30)
@@ -246,8 +301,8 @@ def test_the_small_graph_cycle_check_agrees_with_the_large_one(
     if seed % 2:  # half of them acyclic: edges only from a higher node to a lower one
         edges = [(max(a, b), min(a, b)) for a, b in edges if a != b] or [(1, 0)]
     owners, needed = [a for a, _ in edges], [b for _, b in edges]
-    small = validation._has_cycle(count, owners, needed)
-    monkeypatch.setattr(validation, "SMALL_GRAPH_EDGES", 0)
-    assert validation._has_cycle(count, owners, needed) == small
+    small = cycles.has_cycle(count, owners, needed)
+    monkeypatch.setattr(cycles, "SMALL_GRAPH_EDGES", 0)
+    assert cycles.has_cycle(count, owners, needed) == small
     if seed % 2:
         assert not small

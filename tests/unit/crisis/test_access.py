@@ -16,7 +16,7 @@ from bascule.crisis.testing import SAMPLE_MAP
 
 PUBLIC = {"login"}
 # Signed-in users may do these for themselves whatever their role.
-SELF_SERVICE = {"logout", "language"}
+SELF_SERVICE = {"logout", "language", "change_password"}
 READ_ONLY = {
     "home",
     "triage",

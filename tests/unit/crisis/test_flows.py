@@ -61,7 +61,12 @@ class IncidentTest(CrisisTestCase):
         upload.name = "bad.yaml"
         response = self.client.post(reverse("crisis:open_incident"), {"title": "x", "map_file": upload})
         assert response.status_code == 400
-        assert "lism" in response.content.decode()
+        page = html.unescape(response.content.decode())
+        # Located, and in the page's language (French by default), like the rest of the page.
+        assert (
+            "bad.yaml:18 processes[0].needs[0] : id inconnu « lism » (vouliez-vous dire « lims » ?)" in page
+        )
+        assert "unknown id" not in page
         assert not Incident.objects.exists()
 
     def test_declare_search_and_lift(self) -> None:
@@ -261,8 +266,8 @@ class ActionsAndReportsTest(CrisisTestCase):
         second = self.client.post(make, {"lang": "en"})
         report = SituationReport.objects.order_by("-id").first()
         assert report is not None and report.lang == "en"
-        assert any("Newly down: transfusion" in line for line in report.content["change_lines"])
-        assert "Declared since: pathlab" in report.content["change_lines"]
+        assert "Newly down: Transfusion sanguine" in report.content["change_lines"]
+        assert "Declared since: Laboratoire partenaire" in report.content["change_lines"]
         last = JournalRecord.objects.order_by("-seq").first()
         assert (
             last is not None
@@ -301,6 +306,24 @@ class RestorationTest(CrisisTestCase):
         assert self.client.post(mark, {"node": "ehr", "state": "done"}).status_code == 400
         self.client.force_login(self.medical)
         assert self.client.post(mark, {"node": "san", "state": "done"}).status_code == 403
+
+    def test_task_lists_name_what_they_bring_back(self) -> None:
+        incident = self.open_incident()
+        self.declare(incident, "node", "san")
+        self.declare(incident, "node", "ehr")
+        self.client.post(reverse("crisis:replan", args=[incident.pk]))
+        url = reverse("crisis:restoration", args=[incident.pk])
+        page = self.client.get(url).content.decode()
+        # The engineers' list: the name, and the id they look the node up by.
+        assert '<strong>Dossier patient</strong> <span class="muted">(ehr)</span>' in page
+        brings_back = [line for line in page.splitlines() if 'class="muted">→ ' in line]
+        assert brings_back and all("Admissions" in line and "Pharmacie" in line for line in brings_back)
+        assert not any("admissions" in line or "pharmacy" in line for line in brings_back)
+        self.client.force_login(self.it)
+        self.client.post(reverse("crisis:mark_task", args=[incident.pk]), {"node": "ehr", "state": "done"})
+        page = self.client.get(url).content.decode()
+        done = page[page.index("<h2>Tâches terminées") :]
+        assert 'Dossier patient <span class="muted">(ehr)</span> · it1' in done
 
     def test_drawings_escape_the_names_of_the_map(self) -> None:
         self.client.force_login(self.director)

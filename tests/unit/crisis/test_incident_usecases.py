@@ -297,7 +297,14 @@ def test_a_sitrep_says_what_changed_since_the_last_one(store: IncidentStore) -> 
     assert first.content["journal_head"] != "0"
     hit_cases.declare_hit(store, incident.id, "director1", "supplier", "pathlab")
     second = sitrep.make_sitrep(store, incident.id, "director1", "en", UTC)
-    assert any("pathlab" in line for line in second.content["change_lines"])
+    # What changed, by the names people know (the supplier's and the care process's), not map ids.
+    assert "Declared since: Laboratoire partenaire" in second.content["change_lines"]
+    assert "Newly down: Transfusion sanguine" in second.content["change_lines"]
+    assert not any("pathlab" in line or "transfusion" in line for line in second.content["change_lines"])
+    assert second.content["declared_lines"] == [
+        "compromised: san",  # a node without a name keeps its id
+        "supplier down: Laboratoire partenaire",
+    ]
     assert [line.payload["sitrep"] for line in store.journal.entries(incident.id, "sitrep.made")] == [
         first.id,
         second.id,

@@ -1,6 +1,7 @@
-"""Guessing passwords: 30 wrong ones in a row lock the account and the address, a right password is
-then refused, every failure is journaled with the account and the address, and an administrator
-unlocks. An administrator also disables accounts and sets new passwords: sessions end."""
+"""Guessing passwords: 10 wrong ones lock the account name at the address they come from, 30 from one
+address lock the address for every name; a right password is then refused there, but nobody can lock
+an account out from elsewhere. Every failure is journaled with the account and the address, and an
+administrator unlocks. An administrator also disables accounts and sets new passwords: sessions end."""
 
 from __future__ import annotations
 
@@ -37,16 +38,38 @@ class LockoutTest(TestCase):
     def guess(self, name: str, times: int, address: str = ATTACKER) -> list[int]:
         return [sign_in(Client(), name, f"wrong-{n}", address) for n in range(times)]
 
-    def test_thirty_wrong_passwords_lock_the_account_and_the_address(self) -> None:
-        statuses = self.guess("director1", 30)
-        assert statuses[0] == 200 and 429 in statuses
-        # The right password is refused, from the same address and from another one.
+    def test_ten_wrong_passwords_lock_the_name_at_that_address_only(self) -> None:
+        statuses = self.guess("director1", 10)
+        assert statuses[:9] == [200] * 9 and statuses[9] == 429
+        # The right password is refused from the guessing address...
         assert sign_in(Client(), "director1", GOOD, ATTACKER) == 429
-        assert sign_in(Client(), "director1", GOOD, ELSEWHERE) == 429
-        # The address is locked for every account, the account from every address.
+        # ...but the director, at the cell's desk, still signs in: a stranger cannot lock them out.
+        assert sign_in(Client(), "director1", GOOD, ELSEWHERE) == 302
+        # Another account from the guessing address is not locked by 10 failures on one name.
+        assert sign_in(Client(), "it1", GOOD, ATTACKER) == 302
+
+    def test_thirty_failures_from_one_address_lock_it_for_every_name(self) -> None:
+        spray = [sign_in(Client(), name, "wrong", ATTACKER) for n in range(9) for name in ("a", "b", "c")]
+        assert set(spray) == {200}  # 27 failures, 9 per name: nothing locked yet
+        # A valid account signing in from there clears its own failures, not the address's.
+        assert sign_in(Client(), "it1", GOOD, ATTACKER) == 302
+        assert self.guess("d", 3) == [200, 200, 429]  # the 30th failure from the address
         assert sign_in(Client(), "it1", GOOD, ATTACKER) == 429
-        # Someone else, elsewhere, still signs in.
+        assert sign_in(Client(), "admin1", GOOD, ATTACKER) == 429
         assert sign_in(Client(), "it1", GOOD, ELSEWHERE) == 302
+        admin = Client()
+        admin.force_login(Account.objects.get(username="admin1"))
+        page = html.unescape(admin.get(reverse("crisis:users")).content.decode())
+        assert "adresse" in page and ATTACKER in page
+
+    def test_guessing_from_many_addresses_locks_only_those_addresses(self) -> None:
+        for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+            assert self.guess("director1", 10, address)[-1] == 429
+        assert sign_in(Client(), "director1", GOOD, ELSEWHERE) == 302
+        admin = Client()
+        admin.force_login(Account.objects.get(username="admin1"))
+        page = html.unescape(admin.get(reverse("crisis:users")).content.decode())
+        assert page.count('director1 <span class="muted">(depuis 10.0.0.') == 3
 
     def test_the_lockout_page_speaks_the_reader_language(self) -> None:
         self.guess("director1", 12)
@@ -86,16 +109,18 @@ class LockoutTest(TestCase):
         assert record.payload == {"user": None, "address": ATTACKER}
 
     def test_an_admin_unlocks_the_account_and_the_address(self) -> None:
-        self.guess("guest", 12)
-        self.guess("director1", 30, ELSEWHERE)
+        for name in ("guest", "guest2", "guest3"):
+            self.guess(name, 10)  # 30 from ATTACKER: the address is locked for every name
+        self.guess("director1", 12, ELSEWHERE)  # director1 is locked at ELSEWHERE
         admin = Client()
         admin.force_login(Account.objects.get(username="admin1"))
         page = html.unescape(admin.get(reverse("crisis:users")).content.decode())
-        assert "director1" in page and ATTACKER in page and "Débloquer" in page
-        assert sign_in(Client(), "director1", GOOD, "10.2.2.2") == 429
+        assert f'director1 <span class="muted">(depuis {ELSEWHERE})</span>' in page
+        assert ATTACKER in page and "Débloquer" in page
+        assert sign_in(Client(), "director1", GOOD, ELSEWHERE) == 429
         response = admin.post(reverse("crisis:unlock"), {"kind": "username", "value": "director1"})
         assert response.status_code == 302
-        assert sign_in(Client(), "director1", GOOD, "10.2.2.2") == 302
+        assert sign_in(Client(), "director1", GOOD, ELSEWHERE) == 302
         assert sign_in(Client(), "it1", GOOD, ATTACKER) == 429
         admin.post(reverse("crisis:unlock"), {"kind": "address", "value": ATTACKER})
         assert sign_in(Client(), "it1", GOOD, ATTACKER) == 302
@@ -111,7 +136,7 @@ class LockoutTest(TestCase):
             director.post(reverse("crisis:unlock"), {"kind": "username", "value": "director1"}).status_code
             == 403
         )
-        assert sign_in(Client(), "director1", GOOD, ELSEWHERE) == 429
+        assert sign_in(Client(), "director1", GOOD, ATTACKER) == 429
 
     def test_unlocking_nothing_is_one_sentence(self) -> None:
         admin = Client()

@@ -8,7 +8,7 @@ import pytest
 
 from bascule.cli.plan import parse_started
 from bascule.errors import UserError
-from bascule.gantt.layout import lay_out, nice_step
+from bascule.gantt.layout import bar_label, fitted, lay_out, nice_step
 from bascule.hospital.model import Asset, CareProcess, Hospital, HospitalMap, Requirement, Team
 from bascule.recovery import Plan, plan
 from bascule.recovery.availability import availability, earliest_availability, objective
@@ -142,3 +142,81 @@ def test_hosts_of_one_cluster_are_interchangeable_but_not_a_host_needed_by_name(
 def test_a_stored_plan_reads_back_as_the_same_document() -> None:
     document = plan(MAP, down=["a", "b", "c"], time_limit=1.0).to_json()
     assert Plan.from_json(document).to_json() == document
+
+
+NAMED = HospitalMap(
+    hospital=Hospital("u", "Unit"),
+    assets=(
+        Asset(id="srv-lab01", name="Laboratoire", restore_hours=6.0, skills=("windows",)),
+        Asset(id="esx-tl-01", name="Hôte ESXi 01 du site des Tilleuls, baie 3", restore_hours=0.5),
+    ),
+    processes=(
+        CareProcess(
+            id="transfusion", name="Transfusion sanguine", priority=1, needs=(Requirement.of("srv-lab01"),)
+        ),
+        CareProcess(id="beds", name="Gestion des lits", priority=2, needs=(Requirement.of("esx-tl-01"),)),
+    ),
+    teams=(Team("team-infra", 1, ("windows",), "Postes de travail, systèmes, virtualisation et sauvegarde"),),
+)
+
+
+def test_the_chart_names_what_the_map_names_and_keeps_ids_for_the_engineers_tooltip() -> None:
+    result = plan(NAMED, down=["srv-lab01", "esx-tl-01"], time_limit=1.0)
+    chart = lay_out(result, NAMED, "fr")
+    contents = [label.content for label in chart.labels]
+    assert "Laboratoire" in contents and "6.5 h: Transfusion sanguine" in contents
+    assert not any(word in text for text in contents for word in ("srv-lab01", "transfusion", "team-infra"))
+    # A name longer than its room is cut with an ellipsis, not drawn over the chart's edge.
+    member = next(text for text in contents if text.endswith("n°1"))
+    assert member.startswith("Postes de travail") and "…" in member
+    assert len(member) * 11 * 0.56 <= 230 - 8
+    tooltips = [box.tooltip for box in chart.boxes if box.tooltip]
+    assert any(
+        tip.startswith("Laboratoire (srv-lab01): ") and tip.endswith("→ Transfusion sanguine")
+        for tip in tooltips
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "room", "shown"),
+    [
+        ("Laboratoire", 100.0, "Laboratoire"),  # fits: as it is
+        ("Laboratoire", 40.0, "Labora…"),  # 40 / (9 * 0.56) = 7 characters, the last one "…"
+        ("Laboratoire", 20.0, ""),  # 3 characters: "La…" names nothing, so nothing
+    ],
+)
+def test_labels_are_cut_to_their_room(content: str, room: float, shown: str) -> None:
+    assert fitted(content, 9, room) == shown
+
+
+def test_a_bar_too_short_for_its_name_shows_the_id_the_engineer_types() -> None:
+    assert bar_label(NAMED, "srv-lab01", 100.0) == "Laboratoire"
+    assert bar_label(NAMED, "esx-tl-01", 60.0) == "esx-tl-01"  # the name would read "Hôte ES…"
+    assert bar_label(NAMED, "esx-tl-01", 30.0) == "Hôte…"  # not even the id fits
+
+
+PLAN_THEN_CTRL_C = """
+import os, signal, time
+from bascule.hospital.loading import load_map
+from bascule.recovery import plan
+from bascule.scenario import load_scenario
+demo = load_map("demo")
+plan(demo, load_scenario("ransomware", demo), time_limit=1.0)  # CP-SAT searches
+try:
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(5)  # the signal interrupts it at once
+except KeyboardInterrupt:
+    raise SystemExit(7)
+"""
+
+
+def test_ctrl_c_after_a_plan_is_still_pythons_to_handle() -> None:
+    """CP-SAT must not leave its SIGINT handling behind: a server that planned once (demo --serve,
+    a re-plan in serve) would then be killed by Ctrl-C instead of stopping in order."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", PLAN_THEN_CTRL_C], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 7, (done.returncode, done.stderr[-500:])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_logged_in, user_logged_out
@@ -68,8 +69,36 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if lang in ("fr", "en"):
         Account.objects.filter(pk=request.user.pk).update(lang=lang)
         request.session["lang"] = lang
-    target = request.POST.get("next", "/")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+    return redirect(_local(request.POST.get("next", "/")))
+
+
+def _local(target: str) -> str:
+    """`target` when it is a path on this site, else the home page (no open redirect)."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+def change_password(request: HttpRequest) -> HttpResponse:
+    """Any signed-in holder chooses their own password; an account with a provisional one (the
+    demo's) is sent here by every page until it has (crisis.middleware.PasswordChangeRequired)."""
+    account = request.user
+    context: dict[str, Any] = {
+        "must_change": account.must_change_password,
+        "next": _local(request.POST.get("next") or request.GET.get("next", "/")),
+        "errors": [],
+    }
+    if request.method != "POST":
+        return render(request, "crisis/change_password.html", context)
+    form = request.POST
+    try:
+        account_admin.change_own_password(
+            account, form.get("current", ""), form.get("new", ""), form.get("again", ""), lang_of(request)
+        )
+    except account_admin.AccountRefused as refused:
+        return render(
+            request, "crisis/change_password.html", {**context, "errors": [str(refused)]}, status=400
+        )
+    update_session_auth_hash(request, account)  # this session goes on; the holder's others end
+    return redirect(context["next"])
 
 
 @receiver(user_logged_in)

@@ -13,7 +13,7 @@ from bascule.crisis import engine, forms
 from bascule.crisis.models import Hit, Incident
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed, requires
-from bascule.crisis.views.common import actor, get_incident, refuse, render_live, text
+from bascule.crisis.views.common import actor, get_incident, lang_of, refuse, render_live, text
 from bascule.errors import UserError
 from bascule.hospital.loading import demo_map_path
 from bascule.hospital.model import HospitalMap
@@ -71,7 +71,7 @@ def open_incident(request: HttpRequest) -> HttpResponse:
         try:
             parse_map(map_text, source)
         except UserError as error:
-            errors.append(text(request, "map_refused") + " " + str(error))
+            errors.append(text(request, "map_refused") + " " + error.in_lang(lang_of(request)))
     if errors:
         may_open = allowed(getattr(request.user, "role", ""), Action.OPEN_INCIDENT)
 

@@ -25,6 +25,7 @@ from bascule.crisis.views.common import (
 )
 from bascule.errors import UserError
 from bascule.gantt import gantt_svg
+from bascule.hospital.naming import label_of
 from bascule.incident import restoration as restoration_cases
 from bascule.incident.refusals import MissingField, ReturnTimeOutOfRange, UnknownTarget
 from bascule.recovery.plan import Plan
@@ -38,18 +39,32 @@ def restoration(request: HttpRequest, incident_id: int) -> HttpResponse:
         progress = {p.node: p for p in incident.progress.all()}
         hospital = engine.hospital_map(incident)
         returns = return_rows(incident, hospital)
+        done = [
+            {"name": label_of(hospital, p.node), "progress": p}
+            for p in progress.values()
+            if p.state == TaskProgress.DONE
+        ]
         if stored is None:
             return {
                 "stored": None,
                 "declared": bool(engine.active_hits(incident)),
-                "done": progress,
+                "done": done,
                 "returns": returns,
             }
         plan_json = stored.plan_json
         states = {n: p.state for n, p in progress.items()}
         teams: dict[str, list[dict[str, Any]]] = {}
         for task in plan_json["tasks"]:
-            teams.setdefault(task["team"], []).append({**task, "state": states.get(task["node"], "planned")})
+            teams.setdefault(task["team"], []).append(
+                {
+                    **task,
+                    "state": states.get(task["node"], "planned"),
+                    # The task list is the engineers' view: the name, and the id they look it up by.
+                    "name": label_of(hospital, task["node"]),
+                    "brings_back_names": [label_of(hospital, p) for p in task["brings_back"]],
+                }
+            )
+        team_names = {team.id: team.name or team.id for team in hospital.teams}
         processes = hospital.nodes
         etas = sorted(
             (
@@ -59,15 +74,14 @@ def restoration(request: HttpRequest, incident_id: int) -> HttpResponse:
             ),
             key=lambda e: (getattr(e["process"], "priority", 4), e["eta"] if e["eta"] is not None else 1e9),
         )
-        done = [p for p in progress.values() if p.state == TaskProgress.DONE]
         return {
             "stored": stored,
             "svg": gantt_svg(Plan.from_json(plan_json), hospital, lang_of(request)),
-            "teams": sorted(teams.items()),
+            "teams": [(team_names.get(team, team), tasks) for team, tasks in sorted(teams.items())],
             "etas": etas,
             "done": done,
             "stale": made_before_change(incident, stored.created_at),
-            "blocked": plan_json.get("blocked", []),
+            "blocked": [label_of(hospital, node) for node in plan_json.get("blocked", [])],
             "returns": returns,
         }
 
