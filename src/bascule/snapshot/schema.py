@@ -140,7 +140,15 @@ ALTER TABLE locations ADD COLUMN identifiers TEXT NOT NULL DEFAULT '';
 ALTER TABLE allergies ADD COLUMN verification TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# Version 5 (identity matching of downtime registrations, issue 16): every name of a patient
+# (official, usual, maiden...) as a JSON list, every phone as a JSON list, the home postcode.
+_V5 = """
+ALTER TABLE patients ADD COLUMN names TEXT NOT NULL DEFAULT '';
+ALTER TABLE patients ADD COLUMN phones TEXT NOT NULL DEFAULT '';
+ALTER TABLE patients ADD COLUMN postcode TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
