@@ -41,6 +41,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "downtime_ids",
     "triage",
     "notify",
+    "reconcile",
 )
 
 

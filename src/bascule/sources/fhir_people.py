@@ -79,7 +79,7 @@ def _all_names(resource: Mapping[str, Any]) -> tuple[PersonName, ...]:
         given = _words(name.get("given"), "name.given")
         if not family and not given:
             continue
-        entry = PersonName(family=family, given=given, use=use if use in NAME_USES else None)  # type: ignore[arg-type]
+        entry = PersonName(family=family, given=given, use=next((u for u in NAME_USES if u == use), None))
         if entry not in found:
             found.append(entry)
     return tuple(found)
