@@ -9,6 +9,7 @@ EVERY name the store keeps (official, usual, maiden...) and with the parts of a 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +20,7 @@ from stdnum.fr import nir
 from stdnum.gb import nhs
 
 from bascule.clinical.records import Patient
-from bascule.lookup.folding import fold
+from bascule.lookup import folding
 from bascule.reconcile.registration import Registration
 
 FamilyLevel = Literal["exact", "other_name", "part", "close", "disagree", "missing"]
@@ -72,6 +73,8 @@ for _index, _group in enumerate(_NICKNAMES):
     for _name in _group:
         _NICKNAME_GROUPS[_name] = _NICKNAME_GROUPS.get(_name, frozenset()) | {_index}
 _NOT_DIGIT = re.compile(r"\D")
+# Names repeat (a population has a few thousand distinct ones): fold each once.
+fold = functools.lru_cache(maxsize=1 << 16)(folding.fold)
 
 
 def digits(text: str | None) -> str:
@@ -95,6 +98,7 @@ def national_key(text: str | None) -> str | None:
     return found or None
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def national_is_valid(number: str) -> bool:
     """Its check digits hold as a French NIR (INS) or a British NHS number."""
     return bool(nir.is_valid(number) or nhs.is_valid(number))
@@ -119,7 +123,6 @@ class StoredPerson:
     birth_date: date | None
     sex: str
     national: str | None
-    national_valid: bool
     phones: frozenset[str]
     postcode: str | None
 
@@ -142,7 +145,6 @@ class StoredPerson:
             birth_date=patient.birth_date,
             sex=patient.sex,
             national=number,
-            national_valid=number is not None and national_is_valid(number),
             phones=frozenset(phones),
             postcode=postcode_key(patient.postcode),
         )
@@ -273,7 +275,7 @@ def compare(written: Written, stored: StoredPerson) -> Comparison:
         national: NationalLevel = "missing"
     elif written.national == stored.national:
         national = "exact"
-    elif written.national_valid and stored.national_valid:
+    elif written.national_valid and national_is_valid(stored.national):
         national = "disagree"
     else:
         national = "invalid"  # a miscopied number: its check digits fail, it says nothing

@@ -20,6 +20,7 @@ its family's Soundex with the given name's first letters, or its given name with
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -81,6 +82,7 @@ def probability(weight: float, population: int) -> float:
     return 1 / (1 + 2 ** (-log_odds))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def soundex(word: str) -> str:
     """American Soundex of a folded word (letters only): "Robert" and "Rupert" give R163."""
     letters = [char for char in word if "a" <= char <= "z"]
