@@ -14,9 +14,6 @@ from bascule.cli.context import make_console
 from bascule.cli.options import JsonOption, output_lang
 from bascule.clinical.records import Patient
 from bascule.i18n import t
-from bascule.reconcile.decision import DECISIONS, REASONS
-from bascule.reconcile.interchange import read_registrations
-from bascule.reconcile.match import counts, match_registrations
 from bascule.snapshot.store import ContinuityStore
 
 i18n.register(
@@ -53,6 +50,8 @@ LangOption = Annotated[str | None, typer.Option("--lang", metavar="fr|en", help=
 
 
 def _reason(code: str, language: str) -> str:
+    from bascule.reconcile.decision import REASONS
+
     english, french = REASONS[code]
     return french if language == "fr" else english
 
@@ -62,6 +61,11 @@ def match_command(
     store: StoreOption, downtime: DowntimeOption, json_: JsonOption = False, lang: LangOption = None
 ) -> None:
     """Match each downtime registration to a stored patient: auto, review or new."""
+    # Imported here: the string-similarity and check-digit libraries load only for this command.
+    from bascule.reconcile.decision import DECISIONS
+    from bascule.reconcile.interchange import read_registrations
+    from bascule.reconcile.match import counts, match_registrations
+
     language = output_lang(lang)
     registrations = read_registrations(downtime)
     with ContinuityStore.open(store, readonly=True) as opened:

@@ -35,7 +35,8 @@ NEWBORN_WORDS = frozenset(
     {"bebe", "baby", "bb", "nn", "nouveau ne", "nouveau", "newborn", "infant", "fille", "garcon"}
 )
 _FAMILY_CLOSE = 0.92  # Jaro-Winkler on folded family names: one typo in a name of 5+ letters
-# Short forms a person gives for their given name (folded): either side may hold either form.
+# Short forms a person gives for their given name (folded): either side may hold either form. No
+# group mixes a man's and a woman's name (Alexander and Alexandra would be a twin's, not a nickname).
 _NICKNAMES: tuple[tuple[str, ...], ...] = (
     ("robert", "bob", "rob", "bobby", "robbie"),
     ("william", "bill", "will", "billy", "liam"),
@@ -48,10 +49,10 @@ _NICKNAMES: tuple[tuple[str, ...], ...] = (
     ("edward", "ed", "eddie", "ted", "ned"),
     ("michael", "mike", "mick", "micky"),
     ("christopher", "chris", "kit"),
-    ("alexander", "alex", "sandy", "alexandre", "alexandra", "sacha", "sasha"),
+    ("alexander", "alex", "sandy", "alexandre", "sacha", "sasha"),
     ("daniel", "dan", "danny"),
     ("anthony", "tony", "antoine"),
-    ("joseph", "joe", "jo", "jose"),
+    ("joseph", "joe", "jose"),
     ("jennifer", "jen", "jenny"),
     ("rebecca", "becky", "becca"),
     ("samuel", "sam", "sammy"),
@@ -65,7 +66,6 @@ _NICKNAMES: tuple[tuple[str, ...], ...] = (
     ("jean pierre", "jp"),
     ("jean claude", "jc"),
     ("marie therese", "maite"),
-    ("francois", "francis"),
     ("guillaume", "william"),
 )
 _NICKNAME_GROUPS: dict[str, frozenset[int]] = {}

@@ -3,7 +3,8 @@
 A wrong merge puts one patient's drugs and results in another's record: a patient-safety incident.
 So "auto" needs all of: the best candidate's probability at least AUTO_PROBABILITY, the second best
 below SECOND_BELOW, a family name and a given name that agree (exactly, as another stored name,
-as a part of a compound name, or by one typo or a known nickname), the same birth date, and no
+as a part of a compound name, or by one typo or a known nickname, these two only with the sex
+written and agreeing), the same birth date, and no
 hard blocker or lookalike. Hard blockers: a disagreeing given name, birth date (a swapped day and
 month, a wrong digit or an unknown date too), sex, family name, or a valid national number that
 differs. Lookalikes, which send a merge to review whatever the score: a newborn (no given name
@@ -38,6 +39,10 @@ REASONS: dict[str, tuple[str, str]] = {
     "family_disagrees": ("the family name differs", "le nom de famille diffère"),
     "given_disagrees": ("the given name differs", "le prénom diffère"),
     "given_missing": ("the given name is unknown", "le prénom est inconnu"),
+    "given_uncertain": (
+        "the given name is close but the sex is not written to tell a man's name from a woman's",
+        "le prénom est proche mais le sexe n'est pas écrit pour distinguer prénom masculin et féminin",
+    ),
     "family_missing": ("the family name is unknown", "le nom de famille est inconnu"),
     "birth_date_disagrees": ("the birth date differs", "la date de naissance diffère"),
     "birth_date_swapped": (
@@ -90,6 +95,10 @@ def _blockers(written: Written, best: Candidate) -> list[str]:
         found.append("family_missing")
     if levels.given == "disagree":
         found.append("given_disagrees")
+    elif levels.given in ("close", "nickname") and levels.sex != "agree":
+        # Louis and Louise, René and Renée are one letter apart: without the sex, a twin of the
+        # other sex would pass for a typo.
+        found.append("given_uncertain")
     elif levels.given == "missing" and not written.newborn:
         found.append("given_missing")
     if levels.birth_date == "swapped":

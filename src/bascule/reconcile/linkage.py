@@ -4,14 +4,13 @@ A pair's match weight is the sum over fields of log2(m / u), where m is the prob
 level among true matches and u among non-matches; an unknown field weighs nothing. The weight plus
 the prior's log-odds gives the probability that the pair is the same person.
 
-m comes from the error rates of the generated test set (testset.py, which follows published
-downtime and registration error rates: about 3 % of names typed with one error, 2 % of birth dates
-with day and month swapped, 2 % with one wrong digit, 10-20 % of fields left blank on paper, a
-third of married women giving the other family name); u from how often two different people agree
-by chance in a population of 20,000 (a birth date: about 1 in 30,000 pairs; a family name: about 1 in
-200 in France and Britain, where the commonest name holds under 1 %; a phone: household sharing
-only). The prior is the share of registrations expected to be known patients (0.8) spread over the
-population.
+m follows the error rates of the generated test set (testset.ERROR_RATES: about 3 % of names typed
+with one error, 1.5 % of birth dates with day and month swapped, 1.5 % with one wrong digit, 2 %
+without a date, a third of married women giving the other family name); these rates are our
+assumptions, to be replaced by a hospital's own once it has reconciled a real outage. u is how often
+two different people agree by chance in a population of 20,000 (a birth date: about 1 in 30,000
+pairs; a family name: about 1 in 200; a phone: household sharing only). The prior is the share of
+registrations expected to be known patients (0.8) spread over the population.
 
 Blocking keeps the pairs worth scoring: a registration is compared only with patients sharing its
 national number, a phone, its (swapped) birth date, its family name's Soundex with the birth year,

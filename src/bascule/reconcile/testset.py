@@ -43,12 +43,15 @@ ERROR_RATES: dict[str, float] = {
     "hard_case_known": 0.03,  # known registrations whose patient has a lookalike in the store
     "new_patient": 0.20,
 }
-# Ranges kept for drama and tests: ARCEP (France) and Ofcom (United Kingdom), 10,000 and 1,000 each.
+# Ranges kept for drama and tests, each number whole but its last digits: ARCEP (France, +33 1 99 00
+# xx xx and five more, 10,000 each) and Ofcom (United Kingdom, 0113 496 0xxx and nineteen more,
+# 1,000 each). 80,000 numbers in all: a bigger population has fewer phones, never a real one.
 _FR_RANGES = ("+3319900", "+3326191", "+3335301", "+3346571", "+3353649", "+3363998")
 _GB_RANGES = (
-    "+44113496", "+44114496", "+44115496", "+44116496", "+44117496", "+44118496", "+44121496",
-    "+44131496", "+44141496", "+44151496", "+44161496", "+44191498", "+44207946", "+442896496",
-    "+44292018", "+44163296", "+44770090", "+44808157", "+44909879", "+44306999",
+    "+441134960", "+441144960", "+441154960", "+441164960", "+441174960", "+441184960",
+    "+441214960", "+441314960", "+441414960", "+441514960", "+441614960", "+441914980",
+    "+442079460", "+442896496", "+442920180", "+441632960", "+447700900", "+448081570",
+    "+449098790", "+443069990",
 )  # fmt: skip
 _NEWBORN = {"fr": "Bébé", "gb": "Baby"}
 _NICKNAMES = {"Robert": "Bob", "William": "Bill", "James": "Jim", "Elizabeth": "Liz", "Thomas": "Tom",
@@ -81,17 +84,16 @@ class _People:
         self.today = today
         self.serial = 0
         self._phones: dict[str, list[str]] = {}
-        for lang, ranges in (("fr", _FR_RANGES), ("gb", _GB_RANGES)):
-            width = 12 - len(ranges[0]) + (1 if lang == "fr" else 2)
-            pool = [f"{prefix}{n:0{13 - len(prefix) if lang == 'gb' else 4}d}" for prefix in ranges
-                    for n in range(10 ** (13 - len(prefix)) if lang == "gb" else 10_000)]  # fmt: skip
-            del width
+        for lang, ranges, width in (("fr", _FR_RANGES, 4), ("gb", _GB_RANGES, 3)):
+            pool = [f"{prefix}{n:0{width}d}" for prefix in ranges for n in range(10**width)]
             self.rng.shuffle(pool)
             self._phones[lang] = pool
         self._numbers: set[str] = set()
 
-    def phone(self, lang: str) -> str:
-        return self._phones[lang].pop()
+    def phone(self, lang: str) -> str | None:
+        """A number no one else in the set has; None once the fictional ranges are used up."""
+        pool = self._phones[lang]
+        return pool.pop() if pool else None
 
     def national(self, lang: str, sex: Sex, born: date) -> str:
         while True:
@@ -137,9 +139,12 @@ class _People:
         age = (self.today - born).days // 365
         if drawn == "female" and age >= 25 and rng.random() < 0.35:
             names.append(PersonName(self.family(lang), given, "maiden"))
-        phones = [phone] if phone else ([self.phone(lang)] if rng.random() < 0.85 else [])
+        drawn_phones: list[str | None] = (
+            [phone] if phone else ([self.phone(lang)] if rng.random() < 0.85 else [])
+        )
         if rng.random() < 0.25:
-            phones.append(self.phone(lang))
+            drawn_phones.append(self.phone(lang))
+        phones = [number for number in drawn_phones if number is not None]
         number = self.national(lang, drawn, born) if rng.random() < 0.93 else None
         self.serial += 1
         return Patient(

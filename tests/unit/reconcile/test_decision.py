@@ -168,3 +168,16 @@ def test_nobody_plausible_is_new_and_names_no_patient() -> None:
 
 def test_an_empty_store_makes_everyone_new() -> None:
     assert one(WRITTEN, []) == Match("D1", None, "new", 0.0, ("no_candidate",))
+
+
+def test_a_given_name_one_letter_from_the_other_sex_needs_the_sex_written() -> None:
+    louis = patient(
+        "p4", "Bernard", "Louis", date(1990, 4, 5), "male", phone="+33639980007", phones=("+33639980007",)
+    )
+    louise = Registration(
+        downtime_id="D5", family="Bernard", given="Louise", birth_date=date(1990, 4, 5), phone="0639980007"
+    )
+    found = one(louise, [louis, *crowd()])
+    assert (found.decision, found.reasons) == ("review", ("given_uncertain",))
+    assert one(replace(louise, sex="female"), [louis, *crowd()]).decision == "review"
+    assert one(replace(louise, given="Louiss", sex="male"), [louis, *crowd()]).decision == "auto"
