@@ -20,6 +20,9 @@ ActivityKind = Literal["consultation", "imaging", "surgery"]
 Urgency = Literal["routine", "urgent", "emergency"]
 AbnormalFlag = Literal["N", "L", "H", "LL", "HH", "A", "AA"]
 NationalSystem = Literal["INS", "NHS", "other"]
+# FHIR HumanName.use: who the patient is called on paper can be any of these (a married woman's
+# maiden name, a usual name differing from the official one).
+NameUse = Literal["official", "usual", "maiden", "old", "nickname", "anonymous", "temp"]
 
 SEXES: tuple[Sex, ...] = ("female", "male", "other", "unknown")
 LOCATION_KINDS: tuple[LocationKind, ...] = ("site", "unit", "room", "bed", "other")
@@ -27,6 +30,7 @@ ACTIVITY_KINDS: tuple[ActivityKind, ...] = ("consultation", "imaging", "surgery"
 URGENCIES: tuple[Urgency, ...] = ("routine", "urgent", "emergency")
 ABNORMAL_FLAGS: tuple[AbnormalFlag, ...] = ("N", "L", "H", "LL", "HH", "A", "AA")
 NATIONAL_SYSTEMS: tuple[NationalSystem, ...] = ("INS", "NHS", "other")
+NAME_USES: tuple[NameUse, ...] = ("official", "usual", "maiden", "old", "nickname", "anonymous", "temp")
 COMPARATORS: tuple[str, ...] = ("<", "<=", ">=", ">")
 # An allergy the source has not confirmed: still printed (the safe side), marked as unconfirmed.
 UNCONFIRMED_ALLERGY: tuple[str, ...] = ("unconfirmed", "presumed", "provisional")
@@ -72,11 +76,27 @@ class Record:
         _require(bool(self.version), f"record {self.id} needs a version")
 
 
+@dataclass(frozen=True, slots=True)
+class PersonName:
+    """One name a person is known by (FHIR HumanName, an HL7 PID-5 repetition): a downtime form may
+    carry any of them, so identity matching compares with every one. `use` None: not said."""
+
+    family: str
+    given: str = ""
+    use: NameUse | None = None
+
+    def __post_init__(self) -> None:
+        _require(bool(self.family or self.given), "a name needs a family or a given name")
+        _require(self.use in (None, *NAME_USES), "unknown name use")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Patient(Record):
     """Who the patient is: local MRN, national number (INS in France, NHS number in England).
 
-    `prefix` and `suffix` are the name's ("Mr", "Jr"): a suffix tells a father from his son."""
+    `prefix` and `suffix` are the name's ("Mr", "Jr"): a suffix tells a father from his son.
+    `names` keeps every name the source gave (the printed one included), `phones` every phone and
+    `postcode` the home address's: what identity matching of downtime registrations needs."""
 
     family: str
     given: str = ""
@@ -89,6 +109,9 @@ class Patient(Record):
     national_system: NationalSystem | None = None
     phone: str | None = None
     email: str | None = None
+    names: tuple[PersonName, ...] = ()
+    phones: tuple[str, ...] = ()
+    postcode: str | None = None
 
     def __post_init__(self) -> None:
         Record.__post_init__(self)

@@ -27,6 +27,7 @@ from bascule.clinical.records import (
     LabResult,
     MedicationOrder,
     Patient,
+    PersonName,
     Practitioner,
     Problem,
     Stay,
@@ -104,6 +105,27 @@ def _decode_places(text: str) -> tuple[StayPlace, ...]:
     )
 
 
+def _encode_names(names: tuple[PersonName, ...]) -> str:
+    """A patient's names as a JSON list ('' for none, the default of the column)."""
+    if not names:
+        return ""
+    return json.dumps(
+        [
+            {key: value for key, value in (("use", n.use), ("family", n.family), ("given", n.given)) if value}
+            for n in names
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _decode_names(text: str) -> tuple[PersonName, ...]:
+    return tuple(
+        PersonName(family=item.get("family", ""), given=item.get("given", ""), use=item.get("use"))
+        for item in (json.loads(text) if text else [])
+    )
+
+
 def _identity(value: Any) -> Any:
     return value
 
@@ -171,6 +193,8 @@ def _codecs(hint: Any) -> tuple[Encoder, Encoder]:
         return (_encode_lines, _decode_lines)
     elif base == tuple[str, ...]:
         pair = (_encode_texts, _decode_texts)
+    elif base == tuple[PersonName, ...]:
+        pair = (_encode_names, _decode_names)
     elif typing.get_origin(base) is tuple and typing.get_args(base)[0] is StayPlace:
         pair = (_encode_places, _decode_places)
     elif typing.get_origin(base) is tuple:

@@ -155,7 +155,15 @@ CREATE INDEX downtime_entries_number ON downtime_entries (downtime_number);
 CREATE INDEX downtime_entries_patient ON downtime_entries (patient);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+# Version 6 (identity matching of downtime registrations, issue 16): every name of a patient
+# (official, usual, maiden...) as a JSON list, every phone as a JSON list, the home postcode.
+_V6 = """
+ALTER TABLE patients ADD COLUMN names TEXT NOT NULL DEFAULT '';
+ALTER TABLE patients ADD COLUMN phones TEXT NOT NULL DEFAULT '';
+ALTER TABLE patients ADD COLUMN postcode TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -116,12 +116,29 @@ def _patient(p: Patient) -> Resource:
             "id": p.id,
             "meta": _meta(p),
             "identifier": identifiers,
-            "name": _name(p.family, p.given, p.prefix, p.suffix),
+            "name": _name(p.family, p.given, p.prefix, p.suffix) + _other_names(p),
             "gender": p.sex,
             "birthDate": p.birth_date.isoformat() if p.birth_date else None,
-            "telecom": _telecom(p.phone, p.email),
+            "telecom": _patient_telecom(p),
+            "address": [{"use": "home", "postalCode": p.postcode}] if p.postcode else None,
         }
     )
+
+
+def _other_names(p: Patient) -> list[Resource]:
+    """The patient's names besides the printed one (a maiden name...), as the source gave them."""
+    return [
+        _compact({"use": name.use, "family": name.family, "given": name.given.split()})
+        for name in p.names
+        if (name.use, name.family, name.given) != ("official", p.family, p.given)
+    ]
+
+
+def _patient_telecom(p: Patient) -> list[Resource]:
+    phones = [p.phone] if p.phone else []
+    phones += [phone for phone in p.phones if phone not in phones]
+    points = [{"system": "phone", "value": phone} for phone in phones]
+    return points + ([{"system": "email", "value": p.email}] if p.email else [])
 
 
 def _location(place: CareLocation) -> Resource:

@@ -12,8 +12,10 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from bascule.clinical.records import (
+    NAME_USES,
     NationalSystem,
     Patient,
+    PersonName,
     Practitioner,
 )
 from bascule.sources.fhir_codes import (
@@ -61,7 +63,49 @@ def patient_record(resource: Mapping[str, Any], rid: str, version: str, reading:
         national_system=system,
         phone=telecom(resource, "phone"),
         email=telecom(resource, "email"),
+        names=_all_names(resource),
+        phones=_phones(resource),
+        postcode=_postcode(resource),
     )
+
+
+def _all_names(resource: Mapping[str, Any]) -> tuple[PersonName, ...]:
+    """Every name with a family or a given name, in the source's order, without repeats."""
+    found: list[PersonName] = []
+    for item in as_list(resource.get("name"), "name"):
+        name = as_object(item, "name")
+        use = as_text(name.get("use"), "name.use")
+        family = (as_text(name.get("family"), "name.family") or "").strip()
+        given = _words(name.get("given"), "name.given")
+        if not family and not given:
+            continue
+        entry = PersonName(family=family, given=given, use=next((u for u in NAME_USES if u == use), None))
+        if entry not in found:
+            found.append(entry)
+    return tuple(found)
+
+
+def _phones(resource: Mapping[str, Any]) -> tuple[str, ...]:
+    """Every phone number (home, mobile, work), in the source's order, without repeats."""
+    found: list[str] = []
+    for point in as_list(resource.get("telecom"), "telecom"):
+        entry = as_object(point, "telecom")
+        value = (as_text(entry.get("value"), "telecom.value") or "").strip()
+        if entry.get("system") in ("phone", "sms") and value and value not in found:
+            found.append(value)
+    return tuple(found)
+
+
+def _postcode(resource: Mapping[str, Any]) -> str | None:
+    """The home address's postal code, else the first address's that has one (an old one last)."""
+    ranked: list[tuple[int, int, str]] = []
+    for index, item in enumerate(as_list(resource.get("address"), "address")):
+        address = as_object(item, "address")
+        code = (as_text(address.get("postalCode"), "address.postalCode") or "").strip()
+        if code:
+            use = as_text(address.get("use"), "address.use")
+            ranked.append(({"home": 0, None: 1, "old": 3}.get(use, 2), index, code))
+    return min(ranked)[2] if ranked else None
 
 
 def practitioner_record(

@@ -12,7 +12,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from typing import Protocol
 
-from bascule.clinical.records import Allergy, ClinicalRecord, NationalSystem, Patient, Practitioner, Stay
+from bascule.clinical.records import (
+    Allergy,
+    ClinicalRecord,
+    NameUse,
+    NationalSystem,
+    Patient,
+    PersonName,
+    Practitioner,
+    Stay,
+)
 from bascule.clinical.settings import HospitalSettings
 from bascule.sources.hl7_segments import Refused, Segment, time_field
 
@@ -25,6 +34,16 @@ _NATIONAL_AUTHORITIES: dict[str, NationalSystem] = {
 }
 # The identifier types that name the hospital's record number, best first (HL7 table 0203).
 _MRN_TYPES = ("MR", "PI", "")
+# HL7 table 0200 (name type, XPN-7) -> FHIR HumanName.use: a birth name is the French "nom de naissance".
+_NAME_USES: dict[str, NameUse] = {
+    "L": "official",
+    "M": "maiden",
+    "B": "maiden",
+    "D": "usual",
+    "N": "nickname",
+    "S": "anonymous",
+    "T": "temp",
+}
 _SEXES = {"F": "female", "M": "male", "O": "other", "U": "unknown", "A": "other", "N": "unknown"}
 # HL7 table 0127 (allergen type) -> FHIR AllergyIntolerance.category.
 _ALLERGY_CATEGORIES = {
@@ -160,6 +179,11 @@ def read_patient(pid: Segment, context: Context) -> Patient:
         phone = phone or (known.phone if known else None)
         email = email or (known.email if known else None)
     sex = _SEXES.get(pid.component(8).upper()) or ("unknown" if pid.is_null(8) or not known else known.sex)
+    names = _names(pid) or (known.names if known else ())
+    phones = _phones(pid) or (() if pid.is_null(13) or not known else known.phones)
+    postcode = next((code for item in pid.repetitions(11) if (code := pid.component(11, 5, item))), None)
+    if postcode is None and not pid.is_null(11) and known is not None:
+        postcode = known.postcode
     # The MRN never becomes an id (ids reach logs and the journal): a keyed digest of it does.
     patient_id = known.id if known is not None else patient_id_of(context.lookup, mrn)
     try:
@@ -175,9 +199,41 @@ def read_patient(pid: Segment, context: Context) -> Patient:
             national_system=system,
             phone=phone,
             email=email,
+            names=names,
+            phones=phones,
+            postcode=postcode,
         )
     except ValueError as invalid:
         raise Refused("AR", f"PID: {invalid_reason(invalid, patient_id)}") from None
+
+
+def _names(pid: Segment) -> tuple[PersonName, ...]:
+    """Every PID-5 repetition (legal, maiden, display...) as a name, without repeats."""
+    found: list[PersonName] = []
+    for item in pid.repetitions(5):
+        family, given = pid.component(5, 1, item), pid.component(5, 2, item)
+        if family or given:
+            kind = pid.component(5, 7, item).upper()
+            name = PersonName(family=family, given=given, use=_NAME_USES.get(kind))
+            if name not in found:
+                found.append(name)
+    return tuple(found)
+
+
+def _phones(pid: Segment) -> tuple[str, ...]:
+    """Every phone of PID-13 (home) and PID-14 (business), e-mail addresses left out."""
+    found: list[str] = []
+    for number in (13, 14):
+        for point in pid.repetitions(number):
+            if (
+                pid.component(number, 3, point).lower() == "internet"
+                or pid.component(number, 2, point) == "NET"
+            ):
+                continue
+            phone = pid.component(number, 1, point) or pid.component(number, 12, point)
+            if phone and phone not in found:
+                found.append(phone)
+    return tuple(found)
 
 
 def _birth_date(pid: Segment, context: Context, known: Patient | None) -> date | None:

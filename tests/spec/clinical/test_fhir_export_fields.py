@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bascule.clinical import Activity, Allergy, LabResult, Patient, Problem
-from bascule.clinical.records import NO_KNOWN_ALLERGY, ClinicalRecord
+from bascule.clinical.records import NO_KNOWN_ALLERGY, ClinicalRecord, PersonName
 from bascule.sources.fhir_export import to_resource
 from bascule.sources.fhir_records import to_record
 
@@ -21,7 +21,9 @@ RECORDS: list[ClinicalRecord] = [
     LabResult(id="r3", code="2524-7", label="Lactate", absent_reason="not-performed", **RESULT),
     LabResult(id="r4", code="x", label="Sampled", absent_reason="see-source", **RESULT),
     LabResult(id="r5", code="y", label="Consent", value_boolean=True, status="preliminary", **RESULT),
-    Patient(id="p1", version=V, family="Smith", given="John", prefix="Mr", suffix="Jr.", mrn="M1"),
+    Patient(id="p1", version=V, family="Smith", given="John", prefix="Mr", suffix="Jr.", mrn="M1",
+            names=(PersonName("Smith", "John", "official"), PersonName("Smyth", "John", "old")),
+            phone="+33199000001", phones=("+33199000001", "+33639980002"), postcode="91100"),
     Allergy(id="a1", version=V, patient_id="p1", substance="Penicillins", code="764146007", category="medication,food", reaction="Hives, Anaphylaxis", severity="severe", kind="allergy", criticality="high"),
     Allergy(id="a2", version=V, patient_id="p1", substance="Latex", status="refuted"),
     Allergy(id="a3", version=V, patient_id="p1", substance="No known allergy", code="716186003", status=NO_KNOWN_ALLERGY),

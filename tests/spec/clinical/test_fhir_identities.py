@@ -279,3 +279,40 @@ def test_a_newborn_with_a_given_name_only_is_kept_and_reported() -> None:
     )
     assert isinstance(patient, Patient) and patient.family == "Baby Girl"
     assert reading.warnings == ["name.family is missing, the given names are printed as the name"]
+
+
+def test_every_name_every_phone_and_the_home_postcode_are_kept_for_matching() -> None:
+    resource = {
+        "resourceType": "Patient",
+        "id": "p1",
+        "name": [
+            {"use": "official", "family": "Martin", "given": ["Claire", "Anne"]},
+            {"use": "maiden", "family": "Dupont", "given": ["Claire"]},
+            {"use": "official", "family": "Martin", "given": ["Claire", "Anne"]},
+        ],
+        "telecom": [
+            {"system": "phone", "use": "home", "value": "01 60 00 00 01"},
+            {"system": "email", "value": "c@example.org"},
+            {"system": "phone", "use": "mobile", "value": "06 12 34 56 78"},
+        ],
+        "address": [
+            {"use": "old", "postalCode": "75011"},
+            {"use": "home", "postalCode": "91100"},
+        ],
+    }
+    patient = to_record(resource, DEFAULT)
+    assert isinstance(patient, Patient)
+    assert [(n.use, n.family, n.given) for n in patient.names] == [
+        ("official", "Martin", "Claire Anne"),
+        ("maiden", "Dupont", "Claire"),
+    ]
+    assert patient.phones == ("01 60 00 00 01", "06 12 34 56 78")
+    assert patient.phone == "01 60 00 00 01"
+    assert patient.postcode == "91100"
+
+
+def test_a_patient_without_address_or_phone_has_none() -> None:
+    patient = to_record({"resourceType": "Patient", "id": "p1", "name": [{"family": "Doe"}]}, DEFAULT)
+    assert isinstance(patient, Patient)
+    assert (patient.phones, patient.postcode) == ((), None)
+    assert [(n.use, n.family) for n in patient.names] == [(None, "Doe")]

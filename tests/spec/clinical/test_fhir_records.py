@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bascule.clinical import Activity, DoseLine, LabResult, MedicationOrder, Patient, Stay
-from bascule.clinical.records import StayPlace
+from bascule.clinical.records import PersonName, StayPlace
 from bascule.sources.fhir_fields import MalformedResource
 from bascule.sources.fhir_records import to_record
 
@@ -42,6 +42,8 @@ def test_a_patient() -> None:
         national_system="NHS",
         phone="+447700900001",
         email="m@example.org",
+        names=(PersonName("Dupont", "Marie Anne"),),
+        phones=("+447700900001",),
     )
 
 

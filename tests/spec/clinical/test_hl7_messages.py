@@ -158,3 +158,20 @@ def test_an_abo_group_and_an_rh_type_sent_apart_are_kept_as_the_census_joins_the
     )
     _patient, abo, rh = interpret(raw, EmptyStore(), HospitalSettings()).records
     assert (abo.value_text, rh.value_text) == ("A", "+")  # type: ignore[union-attr]
+
+
+def test_every_pid5_name_every_phone_and_the_postcode_are_kept_for_matching() -> None:
+    raw = (
+        b"MSH|^~\\&|PAS|H|B|H|20260310081500||ADT^A08|C1|P|2.5\r"
+        b"PID|1||77^^^H^MR||MARTIN^Claire^^^^^L~DUPONT^Claire^^^^^M||19800101|F|||"
+        b"1 rue des Lilas^^Corbeil^^91100^FRA||0160000001^PRN^PH~^NET^Internet^c@example.org|0612345678"
+    )
+    (patient,) = interpret(raw, EmptyStore(), HospitalSettings(timezone="Europe/Paris")).records
+    assert isinstance(patient, Patient)
+    assert patient.family == "MARTIN"
+    assert [(n.use, n.family, n.given) for n in patient.names] == [
+        ("official", "MARTIN", "Claire"),
+        ("maiden", "DUPONT", "Claire"),
+    ]
+    assert patient.phones == ("0160000001", "0612345678")
+    assert patient.postcode == "91100"

@@ -12,6 +12,7 @@ from bascule.clinical import (
     LabResult,
     MedicationOrder,
     Patient,
+    PersonName,
     Practitioner,
     Stay,
     version_stamp,
@@ -348,3 +349,34 @@ def test_records_withdrawn_by_the_source_are_not_shown(store: ContinuityStore) -
         datetime(2026, 3, 10, 0, tzinfo=UTC), datetime(2026, 3, 10, 9, tzinfo=UTC)
     )
     assert [d.given_at for d in doses] == [None]
+
+
+def test_every_name_phone_and_the_postcode_are_kept(store: ContinuityStore) -> None:
+    claire = Patient(
+        id="p1",
+        version=V1,
+        family="Martin",
+        given="Claire",
+        names=(PersonName("Martin", "Claire", "official"), PersonName("Lefèvre", "Claire Anne", "maiden")),
+        phone="+33639980001",
+        phones=("+33639980001", "+33199000002"),
+        postcode="91100",
+    )
+    store.write([claire])
+    assert store.get(Patient, "p1") == claire
+
+
+def test_a_store_of_schema_4_keeps_its_patients_with_no_names_phones_or_postcode(tmp_path: Path) -> None:
+    path = tmp_path / "v4.sqlite"
+    connection = sqlite3.connect(path, isolation_level=None)
+    migrate(connection, target=4)
+    connection.execute(
+        "INSERT INTO patients (id, version, family, given, sex, phone) VALUES ('p1', ?, 'Martin', 'Claire', 'female', '+33639980001')",
+        (V1,),
+    )
+    connection.close()
+    with ContinuityStore.open(path) as opened:
+        patient = opened.get(Patient, "p1")
+    assert patient is not None
+    assert (patient.family, patient.phone) == ("Martin", "+33639980001")
+    assert (patient.names, patient.phones, patient.postcode) == ((), (), None)

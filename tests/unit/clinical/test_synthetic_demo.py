@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bascule.clinical import Patient
+from bascule.sources.fhir_records import to_record
 from bascule.sources.synthetic.hospital import SyntheticHospital, generate
 from bascule.sources.synthetic.units import fallback_units, map_units
 
@@ -83,3 +85,17 @@ def test_each_kind_of_unit_holds_its_own_patients() -> None:
             assert age == 0 and stay["period"]["start"] >= patient["birthDate"]
         else:
             assert age >= 70
+
+
+def test_some_patients_have_a_maiden_name_a_second_phone_and_every_one_a_postcode(
+    hospital: SyntheticHospital,
+) -> None:
+    patients = [to_record(resource, "unused") for resource in hospital.resources["Patient"]]
+    assert all(isinstance(p, Patient) for p in patients)
+    people = [p for p in patients if isinstance(p, Patient)]
+    maiden = [p for p in people if any(name.use == "maiden" for name in p.names)]
+    two_phones = [p for p in people if len(p.phones) >= 2]
+    assert 0.05 < len(maiden) / len(people) < 0.25
+    assert all(p.sex == "female" for p in maiden)
+    assert 0.10 < len(two_phones) / len(people) < 0.40
+    assert all(p.postcode for p in people)

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from faker import Faker
@@ -73,6 +74,11 @@ class _Generator:
         self.rng = random.Random(seed)
         self.fake = Faker("fr_FR" if lang == "fr" else "en_GB")
         self.fake.seed_instance(seed)
+        # Identity details (maiden names, second phones, postcodes) draw from their own streams, so
+        # that adding them left every other generated value as it was.
+        self.identity_rng = random.Random(seed + 1)
+        self.identity_fake = Faker("fr_FR" if lang == "fr" else "en_GB")
+        self.identity_fake.seed_instance(seed + 1)
         self.lang = lang
         self.now = now
         self.zone = ZoneInfo(ZONES[lang])
@@ -151,9 +157,29 @@ class _Generator:
                 identifier=identifiers,
                 gender="female" if female else "male",
                 birthDate=born.isoformat(),
+                **self.identity_details(family, given, female, age, telecom),
             )
         )
         return _Person(rid, family, given, born)
+
+    def identity_details(
+        self, family: str, given: str, female: bool, age: int, telecom: list[dict[str, str]]
+    ) -> dict[str, Any]:
+        """What identity matching meets in real records: a married woman's maiden name (about a third
+        of women over 25), a second (landline) phone for a quarter of patients, a home postcode."""
+        extra: dict[str, Any] = {
+            "address": [{"use": "home", "postalCode": self.identity_fake.postcode()}],
+        }
+        if female and age >= 25 and self.identity_rng.random() < 0.35:
+            maiden = self.identity_fake.last_name()
+            extra["name"] = [
+                {"use": "official", "family": family, "given": given.split(" ")},
+                {"use": "maiden", "family": maiden, "given": given.split(" ")},
+            ]
+        if self.identity_rng.random() < 0.25:
+            landline = phone_number(self.identity_rng, self.lang, mobile=False)
+            telecom.append({"system": "phone", "value": landline, "use": "home"})
+        return extra
 
     # -- clinical content ----------------------------------------------------------------------------
 

@@ -1,0 +1,10 @@
+"""Reconciliation of what was done on paper during an outage with the record (issue 16).
+
+registration.py   a downtime registration: who a ward admitted under a downtime number   (pure)
+interchange.py    the JSON Lines interchange format of registrations (read, write)    (adapter)
+comparison.py     one registration against one stored patient, field by field         (pure)
+linkage.py        Fellegi-Sunter weights, blocking, candidates and their probability  (pure)
+decision.py       auto / review / new, with the hard cases that block an automatic merge (pure)
+match.py          the use-case: match_registrations(registrations, patients)           (application)
+testset.py        a generated matching test set with ground truth (tests and the bench)
+"""
