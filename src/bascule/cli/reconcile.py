@@ -129,23 +129,45 @@ def match_command(
 
 @reconcile_app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="A station's export (entries-*.jsonl.age).")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="A station's export (entries-*.jsonl.age, with its .minisig) or registrations typed from paper (.jsonl).",
+        ),
+    ],
     store: Annotated[Path, typer.Option("--store", metavar="STORE", help="The continuity store.")],
     identity: Annotated[
-        Path, typer.Option("--identity", metavar="CELL.age", help="The cell's age identity.")
-    ],
+        Path | None,
+        typer.Option("--identity", metavar="CELL.age", help="The cell's age identity (station exports)."),
+    ] = None,
     trust: Annotated[
-        list[Path],
-        typer.Option("--trust", metavar="STATION.pub", help="A station's public key (repeatable)."),
-    ],
+        list[Path] | None,
+        typer.Option(
+            "--trust", metavar="STATION.pub", help="A station's public key (repeatable; station exports)."
+        ),
+    ] = None,
     lang: LangOption = None,
 ) -> None:
-    """Take in a station's entries: signature, decryption, chain, each entry checked; idempotent."""
-    from bascule.downtime.entries_import import import_export, read_export
+    """Take in a station's entries (signature, decryption, chain, each entry checked) or paper
+    registrations (JSON Lines, refused whole on any bad line); importing twice changes nothing."""
+    from bascule.downtime.entries_import import import_export, import_paper, read_export
+    from bascule.errors import UserError
     from bascule.snapshot.keys import load_identities, load_public_key
 
-    export = read_export(file, load_identities(identity), [load_public_key(path) for path in trust])
-    result = import_export(store, export, file.name, datetime.now(UTC))
+    now = datetime.now(UTC)
+    if file.name.endswith(".age"):
+        if identity is None or not trust:
+            raise UserError(
+                "A station's export needs the cell's identity (--identity) and the station's key (--trust).",
+                fr="Un export de poste demande l'identité de la cellule (--identity) et la clé du poste (--trust).",
+            )
+        export = read_export(file, load_identities(identity), [load_public_key(path) for path in trust])
+        result = import_export(store, export, file.name, now)
+    else:
+        from bascule.reconcile.interchange import read_registrations
+
+        result = import_paper(store, read_registrations(file), file.name, now)
     make_console().print(
         t(
             "reconcile.imported",

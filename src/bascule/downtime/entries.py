@@ -64,7 +64,7 @@ def _f(name: str, kind: FieldType, required: bool = False, **extra: object) -> F
 # The fields of each kind; `at` is when the act happened (recorded_at is when it was written down).
 FIELDS: Mapping[EntryKind, tuple[Field, ...]] = {
     "registration": (
-        _f("family", "text", True),
+        _f("family", "text"),
         _f("given", "text"),
         _f("birth_date", "date"),
         _f("sex", "code", codes=SEXES),
@@ -249,6 +249,11 @@ def checked_data(kind: str, raw: Mapping[str, object]) -> dict[str, Value]:
 
 
 def _check_safety(kind: str, data: Mapping[str, Value]) -> None:
+    if kind == "registration" and data.get("family") is None and data.get("given") is None:
+        raise _refuse(
+            "A registration needs a name (family or given).",
+            "Un enregistrement doit porter un nom (nom ou prénom).",
+        )
     if kind == "vitals" and all(data.get(name) is None for name in MEASURES):
         raise _refuse(
             "A vital signs entry needs at least one measure.",

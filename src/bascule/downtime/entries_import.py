@@ -9,6 +9,8 @@ same code, or tampering): the whole export is refused (exit 3) and nothing is wr
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -20,8 +22,10 @@ import pyrage
 
 from bascule.chained_log import Head, verify_chain
 from bascule.downtime.accounting import AllocatedNumber, EntrySeen
-from bascule.downtime.entries import Entry, entry_from_line
+from bascule.downtime.entries import Entry, PatientRef, downtime_number, entry_from_line, make_entry
 from bascule.errors import NotFoundError, UserError
+from bascule.reconcile.interchange import registration_object
+from bascule.reconcile.registration import Registration
 from bascule.snapshot.minisign import PublicKey, Signature, SignatureMismatch, key_id_text, prehash
 from bascule.snapshot.store import ContinuityStore
 from bascule.station.recording import ENTRY_FIELDS, EXPORT_FORMAT, EXPORT_VERSION
@@ -132,13 +136,7 @@ def read_export(
 
 def import_export(store_path: Path, export: StationExport, source: str, now: datetime) -> Imported:
     """Write the export's entries the store does not hold yet, in one transaction."""
-    if not store_path.is_file():
-        raise NotFoundError(
-            f"There is no continuity store at {store_path}; check the path.",
-            fr=f"Il n'y a pas de base de continuité à {store_path} ; vérifiez le chemin.",
-        )
-    with ContinuityStore.open(store_path) as store:  # opened for writing once: its schema is current
-        hospital = store.hospital_id
+    hospital = _ensure_store(store_path)
     if hospital and hospital != export.hospital:
         raise _refused(
             f"The export is from hospital {export.hospital!r}, the store is {hospital!r}.",
@@ -159,6 +157,40 @@ def import_export(store_path: Path, export: StationExport, source: str, now: dat
     return Imported(export.station, new, len(export.entries) - new)
 
 
+def _ensure_store(store_path: Path) -> str:
+    """The store's hospital, once its schema is current (opened for writing once)."""
+    if not store_path.is_file():
+        raise NotFoundError(
+            f"There is no continuity store at {store_path}; check the path.",
+            fr=f"Il n'y a pas de base de continuité à {store_path} ; vérifiez le chemin.",
+        )
+    with ContinuityStore.open(store_path) as store:
+        return store.hospital_id
+
+
+def _insert_row(
+    connection: sqlite3.Connection, key: str, digest: str, entry: Entry, source: str, now: datetime
+) -> None:
+    connection.execute(
+        "INSERT INTO downtime_entries (id, version, station, sequence, author, recorded_at, kind, "
+        "patient, downtime_number, data, source, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            key,
+            digest,
+            entry.station,
+            entry.sequence,
+            entry.author,
+            entry.recorded_at.isoformat(),
+            entry.kind,
+            entry.patient.patient_id,
+            entry.patient.downtime_id,
+            json.dumps(dict(entry.data), sort_keys=True, ensure_ascii=False),
+            source,
+            now.isoformat(),
+        ),
+    )
+
+
 def _insert(connection: sqlite3.Connection, export: StationExport, source: str, now: datetime) -> int:
     known = dict(
         connection.execute("SELECT id, version FROM downtime_entries WHERE station = ?", (export.station,))
@@ -175,24 +207,7 @@ def _insert(connection: sqlite3.Connection, export: StationExport, source: str, 
                 f"La saisie {entry.key} est déjà enregistrée avec un autre contenu : deux histoires sous "
                 "un même code de poste ; rien n'a été importé.",
             )
-        connection.execute(
-            "INSERT INTO downtime_entries (id, version, station, sequence, author, recorded_at, kind, "
-            "patient, downtime_number, data, source, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                entry.key,
-                digest,
-                entry.station,
-                entry.sequence,
-                entry.author,
-                entry.recorded_at.isoformat(),
-                entry.kind,
-                entry.patient.patient_id,
-                entry.patient.downtime_id,
-                json.dumps(dict(entry.data), sort_keys=True, ensure_ascii=False),
-                source,
-                now.isoformat(),
-            ),
-        )
+        _insert_row(connection, entry.key, digest, entry, source, now)
         new += 1
     return new
 
@@ -223,3 +238,86 @@ def ledger(store_path: Path) -> tuple[list[AllocatedNumber], list[EntrySeen]]:
     finally:
         connection.close()
     return numbers, entries
+
+
+PAPER = "PAPER"  # the station code of registrations typed from paper forms (interchange JSON Lines)
+
+
+def paper_entries(registrations: Sequence[Registration], now: datetime) -> list[tuple[Entry, str]]:
+    """Each registration as a `registration` entry of the PAPER station, with the digest of what it
+    says (sequence 0 until stored). A downtime number whose check character is wrong refuses the
+    whole file: the form would be filed under someone else."""
+    entries = []
+    for line, registration in enumerate(registrations, start=1):
+        try:
+            number = downtime_number(registration.downtime_id)
+        except UserError:
+            raise _refused(
+                f"Registration {line}: its downtime number is not written like one or its check character is "
+                "wrong; correct the file (nothing was imported).",
+                f"Enregistrement {line} : son numéro dégradé n'a pas la bonne forme ou sa lettre de contrôle est "
+                "fausse ; corrigez le fichier (rien n'a été importé).",
+            ) from None
+        data = {
+            name: value
+            for name, value in registration_object(registration).items()
+            if name in ("family", "given", "birth_date", "sex", "national_id", "phone", "postcode", "unit")
+        }
+        recorded = registration.recorded_at or now
+        entry = make_entry(
+            station=PAPER,
+            sequence=1,
+            author=f"paper:{registration.station or '-'}"[:64],
+            recorded_at=recorded,
+            kind="registration",
+            patient=PatientRef(downtime_id=number),
+            data=data,
+        )
+        said = registration_object(registration)  # what the form says: a missing time is not "now"
+        digest = hashlib.sha256(json.dumps(said, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        entries.append((entry, digest))
+    return entries
+
+
+def import_paper(
+    store_path: Path, registrations: Sequence[Registration], source: str, now: datetime
+) -> Imported:
+    """Registrations typed from paper, one per downtime number (`PAPER:<number>`): importing the same
+    file twice changes nothing; the same number saying something else refuses the file (exit 3)."""
+    entries = paper_entries(registrations, now)
+    _ensure_store(store_path)
+    connection = sqlite3.connect(store_path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA busy_timeout = 10000")
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            known = dict(
+                connection.execute("SELECT id, version FROM downtime_entries WHERE station = ?", (PAPER,))
+            )
+            last = connection.execute(
+                "SELECT coalesce(max(sequence), 0) FROM downtime_entries WHERE station = ?", (PAPER,)
+            ).fetchone()[0]
+            new = 0
+            for entry, digest in entries:
+                key = f"{PAPER}:{entry.patient.downtime_id}"
+                had = known.get(key)
+                if had == digest:
+                    continue
+                if had is not None:
+                    raise _refused(
+                        f"Downtime number {entry.patient.downtime_id} was already imported from paper with other "
+                        "details: a person must compare the two forms; nothing was imported.",
+                        f"Le numéro dégradé {entry.patient.downtime_id} a déjà été importé du papier avec d'autres "
+                        "informations : une personne doit comparer les deux fiches ; rien n'a été importé.",
+                    )
+                last += 1
+                _insert_row(connection, key, digest, dataclasses.replace(entry, sequence=last), source, now)
+                known[key] = digest
+                new += 1
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+    return Imported(PAPER, new, len(entries) - new)
