@@ -72,8 +72,12 @@ reconcile_app = typer.Typer(
 
 StoreOption = Annotated[Path, typer.Option("--store", metavar="FILE", help="The continuity store.")]
 DowntimeOption = Annotated[
-    Path,
-    typer.Option("--downtime", metavar="FILE", help="Downtime registrations (JSON Lines, contract 6)."),
+    Path | None,
+    typer.Option(
+        "--downtime",
+        metavar="FILE",
+        help="Downtime registrations (JSON Lines, contract 6); without it, those imported into the store.",
+    ),
 ]
 LangOption = Annotated[str | None, typer.Option("--lang", metavar="fr|en", help="Language of the output.")]
 
@@ -87,18 +91,24 @@ def _reason(code: str, language: str) -> str:
 
 @reconcile_app.command("match")
 def match_command(
-    store: StoreOption, downtime: DowntimeOption, json_: JsonOption = False, lang: LangOption = None
+    store: StoreOption, downtime: DowntimeOption = None, json_: JsonOption = False, lang: LangOption = None
 ) -> None:
     """Match each downtime registration to a stored patient: auto, review or new."""
     # Imported here: the string-similarity and check-digit libraries load only for this command.
     from bascule.reconcile.decision import DECISIONS
     from bascule.reconcile.interchange import read_registrations
-    from bascule.reconcile.match import counts, match_registrations
+    from bascule.reconcile.match import counts, match_registrations, with_disagreements
 
     language = output_lang(lang)
-    registrations = read_registrations(downtime)
+    disagreeing: set[str] = set()
+    if downtime is not None:
+        registrations = read_registrations(downtime)
+    else:
+        from bascule.downtime.entries_import import registrations_in_store
+
+        registrations, disagreeing = registrations_in_store(store)
     with ContinuityStore.open(store, readonly=True) as opened:
-        matches = match_registrations(registrations, opened.records(Patient))
+        matches = with_disagreements(match_registrations(registrations, opened.records(Patient)), disagreeing)
     if json_:
         typer.echo(
             json.dumps({"matches": [match.to_json() for match in matches]}, ensure_ascii=False, indent=1)

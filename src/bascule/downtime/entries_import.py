@@ -15,7 +15,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pyrage
@@ -321,3 +321,41 @@ def import_paper(
     finally:
         connection.close()
     return Imported(PAPER, new, len(entries) - new)
+
+
+def registrations_in_store(store_path: Path) -> tuple[list[Registration], set[str]]:
+    """One registration per downtime number recorded in the store (from stations or paper), and the
+    numbers whose registrations disagree (the first one recorded is kept for matching)."""
+    _ensure_store(store_path)
+    connection = sqlite3.connect(f"{store_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        found = connection.execute(
+            "SELECT downtime_number, data, recorded_at, station FROM downtime_entries "
+            "WHERE kind = 'registration' ORDER BY recorded_at, id"
+        ).fetchall()
+    finally:
+        connection.close()
+    by_number: dict[str, list[tuple[dict[str, str], str, str]]] = {}
+    for number, data, recorded_at, station in found:
+        by_number.setdefault(number, []).append((json.loads(data), recorded_at, station))
+    registrations, disagreeing = [], set()
+    for number, forms in by_number.items():
+        details, recorded_at, station = forms[0]
+        if any(other != details for other, _, _ in forms[1:]):
+            disagreeing.add(number)
+        registrations.append(
+            Registration(
+                downtime_id=number,
+                family=details.get("family"),
+                given=details.get("given"),
+                birth_date=date.fromisoformat(details["birth_date"]) if details.get("birth_date") else None,
+                sex=details.get("sex"),  # type: ignore[arg-type]
+                national_id=details.get("national_id"),
+                phone=details.get("phone"),
+                postcode=details.get("postcode"),
+                unit=details.get("unit"),
+                recorded_at=datetime.fromisoformat(recorded_at),
+                station=station,
+            )
+        )
+    return registrations, disagreeing

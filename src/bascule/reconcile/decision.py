@@ -33,6 +33,10 @@ NEW_BELOW = 0.05
 _PARENT_GAP_YEARS = 14
 
 REASONS: dict[str, tuple[str, str]] = {
+    "registrations_differ": (
+        "two registrations of this downtime number say different things",
+        "deux enregistrements de ce numéro dégradé ne disent pas la même chose",
+    ),
     "no_candidate": ("no stored patient is plausible", "aucun patient connu n'est plausible"),
     "low_score": ("the best score is too low for a merge", "le meilleur score est trop bas pour fusionner"),
     "second_candidate": ("a second candidate is close", "un second candidat est proche"),

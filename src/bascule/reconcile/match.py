@@ -73,3 +73,15 @@ def counts(matches: Iterable[Match]) -> dict[Decision, int]:
     for match in matches:
         found[match.decision] += 1
     return found
+
+
+def with_disagreements(matches: Iterable[Match], disagreeing: set[str]) -> list[Match]:
+    """A downtime number registered twice (a station and a paper form) with different details is
+    never merged automatically: which form is right is a person's call."""
+    checked = []
+    for match in matches:
+        if match.downtime_id in disagreeing:
+            reasons = (*match.reasons, "registrations_differ")
+            match = Match(match.downtime_id, match.patient_id, "review", match.score, reasons)
+        checked.append(match)
+    return checked

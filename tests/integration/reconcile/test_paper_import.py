@@ -127,3 +127,54 @@ def test_a_miscopied_number_or_a_bad_line_refuses_the_file(store: Path, tmp_path
     bad.write_text(json.dumps({"downtime_id": SECOND, "family": "Ok"}) + "\n{not json\n", encoding="utf-8")
     assert main(["reconcile", "import", str(bad), "--store", str(store)]) == 2
     assert rows(store) == []
+
+
+def test_match_the_registrations_imported_into_the_store(store: Path, tmp_path: Path) -> None:
+    """Without --downtime, `reconcile match` matches what the stations and the paper brought in; a
+    number registered twice with different details goes to review, whatever the scores say."""
+    import contextlib
+    import io
+
+    from bascule.clinical.records import Patient
+    from bascule.snapshot.store import ContinuityStore
+
+    with ContinuityStore.open(store, readonly=True) as opened:
+        known = next(
+            p for p in opened.records(Patient) if p.birth_date and p.given and p.sex in ("female", "male")
+        )
+    written = {
+        "family": known.family,
+        "given": known.given,
+        "birth_date": known.birth_date.isoformat(),
+        "sex": known.sex,
+    }  # type: ignore[union-attr]
+    assert (
+        main(
+            [
+                "reconcile",
+                "import",
+                str(
+                    write(
+                        tmp_path / "a.jsonl",
+                        {"downtime_id": FIRST, **written},
+                        {"downtime_id": SECOND, **written},
+                    )
+                ),
+                "--store",
+                str(store),
+            ]
+        )
+        == 0
+    )
+    with sqlite3.connect(store) as db:  # a station's registration of SECOND that says another birth date
+        db.execute(
+            "INSERT INTO downtime_entries VALUES ('URG1:1', 'h', 'URG1', 1, 'nadia', '2026-12-06T03:00:00+01:00', "
+            "'registration', NULL, ?, ?, 'test', '2026-12-06T04:00:00+00:00')",
+            (SECOND, json.dumps({**written, "birth_date": "1901-01-01"})),
+        )
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["reconcile", "match", "--store", str(store), "--json"]) == 0
+    matches = {m["downtime_id"]: m for m in json.loads(out.getvalue())["matches"]}
+    assert matches[FIRST]["decision"] == "auto" and matches[FIRST]["patient_id"] == known.id
+    assert matches[SECOND]["decision"] == "review" and "registrations_differ" in matches[SECOND]["reasons"]
