@@ -39,6 +39,15 @@ i18n.register(
             "fr": "{total} enregistrements : {auto} rapprochés automatiquement, {review} à revoir, {new} nouveaux.",
             "en": "{total} registrations: {auto} matched automatically, {review} to review, {new} new.",
         },
+        "confirmed": {
+            "fr": "{number} relié à {patient}.",
+            "en": "{number} linked to {patient}.",
+        },
+        "unlinked": {"fr": "Lien de {number} défait.", "en": "Link of {number} undone."},
+        "waiting": {
+            "fr": "{count} numéro(s) attendent une décision.",
+            "en": "{count} number(s) wait for a decision.",
+        },
         "status_numbers": {
             "fr": "Numéros dégradés alloués : {total} ({states}).",
             "en": "Downtime numbers handed out: {total} ({states}).",
@@ -91,7 +100,16 @@ def _reason(code: str, language: str) -> str:
 
 @reconcile_app.command("match")
 def match_command(
-    store: StoreOption, downtime: DowntimeOption = None, json_: JsonOption = False, lang: LangOption = None
+    store: StoreOption,
+    downtime: DowntimeOption = None,
+    json_: JsonOption = False,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save", help="Link the numbers decided auto in the store (the rest wait for a person)."
+        ),
+    ] = False,
+    lang: LangOption = None,
 ) -> None:
     """Match each downtime registration to a stored patient: auto, review or new."""
     # Imported here: the string-similarity and check-digit libraries load only for this command.
@@ -109,6 +127,10 @@ def match_command(
         registrations, disagreeing = registrations_in_store(store)
     with ContinuityStore.open(store, readonly=True) as opened:
         matches = with_disagreements(match_registrations(registrations, opened.records(Patient)), disagreeing)
+    if save:
+        from bascule.downtime.links import save_auto
+
+        save_auto(store, matches, datetime.now(UTC))
     if json_:
         typer.echo(
             json.dumps({"matches": [match.to_json() for match in matches]}, ensure_ascii=False, indent=1)
@@ -241,6 +263,76 @@ def status_command(
         )
     if not accounting.all_done:
         raise typer.Exit(EXIT_NOT_DONE)
+
+
+NumberOption = Annotated[str, typer.Option("--downtime-id", metavar="NUMBER", help="The downtime number.")]
+ByOption = Annotated[str, typer.Option("--by", metavar="NAME", help="Who decides.")]
+
+
+@reconcile_app.command("confirm")
+def confirm_command(
+    store: StoreOption,
+    number: NumberOption,
+    by: ByOption,
+    patient: Annotated[
+        str | None, typer.Option("--patient", metavar="ID", help="The store's patient this number is.")
+    ] = None,
+    new: Annotated[bool, typer.Option("--new", help="A new patient: to be created in the EHR.")] = False,
+    lang: LangOption = None,
+) -> None:
+    """A person's decision on a downtime number: a known patient (--patient) or a new one (--new)."""
+    from bascule.downtime.links import confirm
+    from bascule.errors import UserError
+
+    if (patient is None) == (not new):
+        raise UserError(
+            "Say who the number is: --patient ID or --new, one of them.",
+            fr="Dites qui est ce numéro : --patient ID ou --new, l'un des deux.",
+        )
+    link = confirm(store, number, patient, by, datetime.now(UTC))
+    make_console().print(
+        t("reconcile.confirmed", output_lang(lang), number=link.downtime_id, patient=link.patient_id or "new")
+    )
+
+
+@reconcile_app.command("unlink")
+def unlink_command(store: StoreOption, number: NumberOption, by: ByOption, lang: LangOption = None) -> None:
+    """Undo a link (refused once entries reached the EHR under it)."""
+    from bascule.downtime.links import unlink
+
+    unlink(store, number, by)
+    make_console().print(t("reconcile.unlinked", output_lang(lang), number=number))
+
+
+@reconcile_app.command("worklist")
+def worklist_command(store: StoreOption, json_: JsonOption = False, lang: LangOption = None) -> None:
+    """What a person must still decide: the registrations not linked yet, review first."""
+    from bascule.downtime.entries_import import registrations_in_store
+    from bascule.downtime.links import links, worklist
+    from bascule.reconcile.match import match_registrations, with_disagreements
+
+    language = output_lang(lang)
+    registrations, disagreeing = registrations_in_store(store)
+    with ContinuityStore.open(store, readonly=True) as opened:
+        matches = with_disagreements(match_registrations(registrations, opened.records(Patient)), disagreeing)
+    waiting = worklist(matches, links(store))
+    if json_:
+        typer.echo(json.dumps({"worklist": [m.to_json() for m in waiting]}, ensure_ascii=False, indent=1))
+        return
+    table = Table(show_edge=False)
+    for column in ("col_downtime", "col_decision", "col_patient", "col_score", "col_reasons"):
+        table.add_column(t(f"reconcile.{column}", language))
+    for match in waiting:
+        table.add_row(
+            match.downtime_id,
+            t(f"reconcile.{match.decision}", language),
+            match.patient_id or "-",
+            f"{match.score:.4f}",
+            "; ".join(_reason(code, language) for code in match.reasons),
+        )
+    console = make_console()
+    console.print(table)
+    console.print(t("reconcile.waiting", language, count=len(waiting)))
 
 
 def register(app: typer.Typer) -> None:

@@ -3,8 +3,8 @@
 Pure: from the numbers allocated (the registry) and the entries imported from the stations, the
 state of each number and the tally of entries. A number allocated but never seen is `missing`:
 the ward must find its paper. An entry under a number never allocated, or entries under a number
-whose registration never arrived, need a person (`attention`). An entry is `imported` until the
-write-back to the recovered EHR acknowledges it; only then is it `sent`.
+whose registration never arrived, need a person (`attention`). An entry is `waiting` (its number linked to no one), `ready`
+(its patient known), `sent` once the recovered EHR acknowledged it, or `refused`.
 """
 
 from __future__ import annotations

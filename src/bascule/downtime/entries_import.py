@@ -213,31 +213,44 @@ def _insert(connection: sqlite3.Connection, export: StationExport, source: str, 
 
 
 def ledger(store_path: Path) -> tuple[list[AllocatedNumber], list[EntrySeen]]:
-    """The numbers handed out and the entries imported, as the store holds them."""
-    if not store_path.is_file():
-        raise NotFoundError(
-            f"There is no continuity store at {store_path}; check the path.",
-            fr=f"Il n'y a pas de base de continuité à {store_path} ; vérifiez le chemin.",
-        )
-    with ContinuityStore.open(store_path):  # its schema brought up to date once
-        pass
+    """The numbers handed out and the entries imported, as the store holds them: a number is
+    reconciled once linked (or mapped to an MRN in the registry); an entry is `sent` once the EHR
+    acknowledged it, `refused` when it said no, `ready` when its patient is known, else `waiting`
+    (its downtime number not yet linked to anyone)."""
+    _ensure_store(store_path)
     connection = sqlite3.connect(f"{store_path.resolve().as_uri()}?mode=ro", uri=True)
     try:
+        linked = {row[0] for row in connection.execute("SELECT id FROM downtime_links")}
         numbers = [
-            AllocatedNumber(f"{record_id}-{check}", unit, mapped is not None)
+            AllocatedNumber(
+                f"{record_id}-{check}", unit, mapped is not None or f"{record_id}-{check}" in linked
+            )
             for record_id, check, unit, mapped in connection.execute(
                 "SELECT id, check_char, unit, mapped_mrn FROM downtime_ids ORDER BY id"
             )
         ]
         entries = [
-            EntrySeen(key, station, kind, number)
-            for key, station, kind, number in connection.execute(
-                "SELECT id, station, kind, downtime_number FROM downtime_entries ORDER BY station, sequence"
+            EntrySeen(key, station, kind, number, _entry_state(sent, patient, number, linked))
+            for key, station, kind, number, patient, sent in connection.execute(
+                "SELECT e.id, e.station, e.kind, e.downtime_number, e.patient, s.state FROM downtime_entries e "
+                "LEFT JOIN downtime_sent s ON s.id = e.id ORDER BY e.station, e.sequence"
             )
         ]
+        unallocated_linked = linked - {n.text for n in numbers}
     finally:
         connection.close()
+    numbers += [AllocatedNumber(text, "", True) for text in sorted(unallocated_linked)]
     return numbers, entries
+
+
+def _entry_state(sent: str | None, patient: str | None, number: str | None, linked: set[str]) -> str:
+    if sent == "acknowledged":
+        return "sent"
+    if sent == "refused":
+        return "refused"
+    if patient is not None or (number is not None and number in linked):
+        return "ready"
+    return "waiting"
 
 
 PAPER = "PAPER"  # the station code of registrations typed from paper forms (interchange JSON Lines)

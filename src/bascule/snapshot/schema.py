@@ -28,6 +28,8 @@ RECORD_TABLES: tuple[str, ...] = (
     "practitioners",
     "downtime_ids",
     "downtime_entries",
+    "downtime_links",
+    "downtime_sent",
 )
 
 META_KEYS: tuple[str, ...] = ("schema_version", "hospital_id", "source", "data_time", "refreshed_at")
@@ -163,7 +165,21 @@ ALTER TABLE patients ADD COLUMN phones TEXT NOT NULL DEFAULT '';
 ALTER TABLE patients ADD COLUMN postcode TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# Version 7 (issue 16): who each downtime number turned out to be, and what reached the recovered
+# EHR. `downtime_links`: one row per number, `patient` the store's patient id (NULL: a new patient),
+# `decision` auto (matching alone) or confirmed / new (a person, `decided_by`). `downtime_sent`: one
+# row per entry sent, `state` acknowledged or refused (with the EHR's reason). Record tables: sealed
+# and guarded like the rest.
+_V7 = """
+CREATE TABLE downtime_links (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    patient TEXT, decision TEXT NOT NULL, score REAL, decided_by TEXT NOT NULL, decided_at TEXT NOT NULL);
+CREATE TABLE downtime_sent (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    state TEXT NOT NULL, target TEXT NOT NULL, reference TEXT, reason TEXT, at TEXT NOT NULL);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

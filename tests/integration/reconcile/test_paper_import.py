@@ -178,3 +178,54 @@ def test_match_the_registrations_imported_into_the_store(store: Path, tmp_path: 
     matches = {m["downtime_id"]: m for m in json.loads(out.getvalue())["matches"]}
     assert matches[FIRST]["decision"] == "auto" and matches[FIRST]["patient_id"] == known.id
     assert matches[SECOND]["decision"] == "review" and "registrations_differ" in matches[SECOND]["reasons"]
+
+
+def test_links_auto_saved_confirmed_never_changed_silently(store: Path, tmp_path: Path) -> None:
+    import contextlib
+    import io
+
+    from bascule.clinical.records import Patient
+    from bascule.snapshot.store import ContinuityStore
+
+    with ContinuityStore.open(store, readonly=True) as opened:
+        patients = [
+            p for p in opened.records(Patient) if p.birth_date and p.given and p.sex in ("female", "male")
+        ]
+    known, other = patients[0], patients[1]
+    written = {
+        "family": known.family,
+        "given": known.given,
+        "birth_date": known.birth_date.isoformat(),
+        "sex": known.sex,
+    }  # type: ignore[union-attr]
+    forms = write(
+        tmp_path / "a.jsonl",
+        {"downtime_id": FIRST, **written},
+        {"downtime_id": SECOND, "family": "Zzyzx", "given": "Qwerty"},
+    )
+    assert main(["reconcile", "import", str(forms), "--store", str(store)]) == 0
+    assert main(["reconcile", "match", "--store", str(store), "--save"]) == 0
+
+    def worklist() -> list[str]:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(["reconcile", "worklist", "--store", str(store), "--json"]) == 0
+        return [m["downtime_id"] for m in json.loads(out.getvalue())["worklist"]]
+
+    assert worklist() == [SECOND]  # FIRST was linked by matching alone
+    base = ["reconcile", "confirm", "--store", str(store), "--by", "dr-lambert"]
+    assert main([*base, "--downtime-id", SECOND, "--patient", "no-such-patient"]) == 2
+    assert main([*base, "--downtime-id", SECOND]) == 2  # neither --patient nor --new
+    assert main([*base, "--downtime-id", SECOND, "--new"]) == 0
+    assert worklist() == []
+    assert main([*base, "--downtime-id", FIRST, "--patient", other.id]) == 3  # linked: never changed silently
+    assert (
+        main(["reconcile", "unlink", "--store", str(store), "--downtime-id", FIRST, "--by", "dr-lambert"])
+        == 0
+    )
+    assert main([*base, "--downtime-id", FIRST, "--patient", other.id]) == 0
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["reconcile", "status", "--store", str(store), "--json"])
+    report = json.loads(out.getvalue())
+    assert report["entries"]["by_state"] == {"ready": 2}

@@ -256,7 +256,7 @@ def test_status_accounts_for_every_number_and_entry(world: StationWorld, tmp_pat
     assert report["numbers"]["by_state"]["registered"] == 1
     assert report["entries"] == {
         "total": 3,
-        "by_state": {"imported": 3},
+        "by_state": {"waiting": 3},
         "by_station": {"3EST1": 3},
         "by_kind": {"registration": 1, "note": 2},
     }
