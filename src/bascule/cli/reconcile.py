@@ -221,11 +221,9 @@ def status_command(
     """Account for every downtime number handed out and every entry recorded; exit 4 until all is done."""
     import json
 
-    from bascule.downtime.accounting import account
-    from bascule.downtime.entries_import import ledger
+    from bascule.reconcile.worklist import accounting as account_for
 
-    numbers, entries = ledger(store)
-    accounting = account(numbers, entries)
+    accounting = account_for(store)
     language = output_lang(lang)
     if as_json:
         print(json.dumps(accounting.to_json(), ensure_ascii=False))
@@ -281,15 +279,15 @@ def confirm_command(
     lang: LangOption = None,
 ) -> None:
     """A person's decision on a downtime number: a known patient (--patient) or a new one (--new)."""
-    from bascule.downtime.links import confirm
     from bascule.errors import UserError
+    from bascule.reconcile.worklist import decide
 
     if (patient is None) == (not new):
         raise UserError(
             "Say who the number is: --patient ID or --new, one of them.",
             fr="Dites qui est ce numéro : --patient ID ou --new, l'un des deux.",
         )
-    link = confirm(store, number, patient, by, datetime.now(UTC))
+    link = decide(store, number, patient, by, datetime.now(UTC))
     make_console().print(
         t("reconcile.confirmed", output_lang(lang), number=link.downtime_id, patient=link.patient_id or "new")
     )
@@ -307,15 +305,10 @@ def unlink_command(store: StoreOption, number: NumberOption, by: ByOption, lang:
 @reconcile_app.command("worklist")
 def worklist_command(store: StoreOption, json_: JsonOption = False, lang: LangOption = None) -> None:
     """What a person must still decide: the registrations not linked yet, review first."""
-    from bascule.downtime.entries_import import registrations_in_store
-    from bascule.downtime.links import links, worklist
-    from bascule.reconcile.match import match_registrations, with_disagreements
+    from bascule.reconcile.worklist import worklist
 
     language = output_lang(lang)
-    registrations, disagreeing = registrations_in_store(store)
-    with ContinuityStore.open(store, readonly=True) as opened:
-        matches = with_disagreements(match_registrations(registrations, opened.records(Patient)), disagreeing)
-    waiting = worklist(matches, links(store))
+    waiting = [item.match for item in worklist(store)]
     if json_:
         typer.echo(json.dumps({"worklist": [m.to_json() for m in waiting]}, ensure_ascii=False, indent=1))
         return
