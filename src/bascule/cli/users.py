@@ -32,7 +32,10 @@ def register(app: typer.Typer) -> None:
     def add(
         name: Annotated[str, typer.Argument(help="User name (letters, digits, . @ + - _).")],
         role: Annotated[
-            str, typer.Option("--role", help="director, it, medical, communications, observer or admin.")
+            str,
+            typer.Option(
+                "--role", help="director, it, medical, communications, observer, identity or admin."
+            ),
         ],
         password_file: Annotated[
             Path | None,

@@ -18,6 +18,9 @@ class Role(StrEnum):
     COMMUNICATIONS = "communications"
     OBSERVER = "observer"
     ADMIN = "admin"
+    # Identity vigilance (identitovigilance): who a downtime number turned out to be is decided by
+    # a person trained for it, not by whoever runs the cell: a wrong link is a patient-safety incident.
+    IDENTITY = "identity"
 
 
 class Action(StrEnum):
@@ -31,6 +34,7 @@ class Action(StrEnum):
     MANAGE_ACTIONS = "manage_actions"
     MAKE_SITREP = "make_sitrep"
     MANAGE_USERS = "manage_users"
+    DECIDE_IDENTITY = "decide_identity"
 
 
 _ALL_CELL = frozenset({Role.DIRECTOR, Role.IT, Role.MEDICAL, Role.COMMUNICATIONS})
@@ -46,6 +50,8 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = {
     Action.MANAGE_ACTIONS: _ALL_CELL,
     Action.MAKE_SITREP: frozenset({Role.DIRECTOR, Role.COMMUNICATIONS, Role.MEDICAL}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+    # Also who may read the reconciliation worklist: it shows names, birth dates and MRNs.
+    Action.DECIDE_IDENTITY: frozenset({Role.IDENTITY}),
 }
 
 
