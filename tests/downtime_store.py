@@ -47,6 +47,7 @@ def _people(store: Path) -> tuple[Patient, Patient]:
 
 
 def make_downtime_world(folder: Path) -> DowntimeWorld:
+    folder.mkdir(parents=True, exist_ok=True)
     store = folder / "store.sqlite"
     units = [unit for unit in map_units("demo") if unit.id == "urgences"]
     store_hospital(generate(7, "fr", units, datetime(2026, 12, 6, 3, 0, tzinfo=UTC)), store, "chvo")

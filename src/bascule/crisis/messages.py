@@ -385,6 +385,7 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "user.password_changed": ("Mot de passe changé par son titulaire", "Password changed by its holder"),
     "login.locked": ("Connexion bloquée (trop d'échecs)", "Sign-in locked (too many failures)"),
     "login.unlocked": ("Connexion débloquée", "Sign-in unlocked"),
+    "identity.decided": ("Identité d'un numéro dégradé décidée", "Identity of a downtime number decided"),
 }
 
 # The names of the journal's payload fields as the journal page shows them (the entry keeps the key).
@@ -415,6 +416,8 @@ _PAYLOAD_KEYS: dict[str, tuple[str, str]] = {
     "username": ("compte", "account"),
     "address": ("adresse", "address"),
     "records": ("enregistrements", "records"),
+    "downtime_id": ("numéro_dégradé", "downtime_id"),
+    "patient": ("patient", "patient"),
 }
 
 # The words of situation reports belong to the application layer, which composes them; the pages

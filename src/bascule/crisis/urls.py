@@ -8,7 +8,16 @@ from django.shortcuts import render
 from django.urls import include, path
 
 from bascule.crisis import messages as _messages  # noqa: F401  (registers the catalogue)
-from bascule.crisis.views import accounts, actions, board, incidents, journal, restoration, sitreps
+from bascule.crisis.views import (
+    accounts,
+    actions,
+    board,
+    incidents,
+    journal,
+    reconciliation,
+    restoration,
+    sitreps,
+)
 from bascule.crisis.views import triage as triage_views
 from bascule.i18n import t
 
@@ -39,6 +48,8 @@ incident_patterns = [
     path("triage/", triage_views.triage_page, name="triage"),
     path("triage/approve/", triage_views.approve_group, name="triage_approve"),
     path("triage/exception/", triage_views.approve_exception, name="triage_exception"),
+    path("reconciliation/", reconciliation.reconciliation_page, name="reconciliation"),
+    path("reconciliation/decide/", reconciliation.decide, name="reconcile_decide"),
 ]
 
 urlpatterns = [

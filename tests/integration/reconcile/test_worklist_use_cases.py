@@ -8,11 +8,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from tests.downtime_store import NOW, STRANGER, DowntimeWorld, copy_world, make_downtime_world
 
 from bascule.downtime.links import links, unlink
 from bascule.errors import UserError
 from bascule.reconcile.worklist import decide, status, worklist
-from tests.downtime_store import NOW, STRANGER, DowntimeWorld, copy_world, make_downtime_world
 
 
 @pytest.fixture(scope="module")

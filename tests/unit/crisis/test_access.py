@@ -20,6 +20,7 @@ SELF_SERVICE = {"logout", "language", "change_password"}
 READ_ONLY = {
     "home",
     "triage",
+    "reconciliation",
     "users",
     "board",
     "impact_json",
