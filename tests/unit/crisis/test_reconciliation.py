@@ -97,6 +97,15 @@ class ReconciliationPageTest(TestCase):
         )  # no candidate: no link
         assert 'class="differs"' in page
         assert "jamais vu" in page and self.world.missing_number in page  # the status panel too
+        for english in (
+            "Reconciliation",
+            "Worklist",
+            "To review",
+            "New patient",
+            "the given name differs",
+            "female",
+        ):
+            assert english not in page, english
 
     def test_the_worklist_in_english(self) -> None:
         page = self.read(Role.IDENTITY, "en")
