@@ -9,9 +9,10 @@ chain, another hospital, two histories under one station code): nothing is writt
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -20,7 +21,10 @@ from bascule import i18n
 from bascule.cli.context import make_console
 from bascule.cli.options import JsonOption, output_lang
 from bascule.clinical.records import Patient
-from bascule.i18n import t
+from bascule.i18n import Lang, t
+
+if TYPE_CHECKING:
+    from bascule.reconcile.match import Match
 from bascule.snapshot.store import ContinuityStore
 
 i18n.register(
@@ -98,6 +102,22 @@ def _reason(code: str, language: str) -> str:
     return french if language == "fr" else english
 
 
+def _matches_table(matches: Iterable[Match], language: Lang) -> Table:
+    """One row per match: number, decision, candidate, score, reasons in the reader's language."""
+    table = Table(show_edge=False)
+    for column in ("col_downtime", "col_decision", "col_patient", "col_score", "col_reasons"):
+        table.add_column(t(f"reconcile.{column}", language))
+    for match in matches:
+        table.add_row(
+            match.downtime_id,
+            t(f"reconcile.{match.decision}", language),
+            match.patient_id or "-",
+            f"{match.score:.4f}",
+            "; ".join(_reason(code, language) for code in match.reasons),
+        )
+    return table
+
+
 @reconcile_app.command("match")
 def match_command(
     store: StoreOption,
@@ -137,17 +157,7 @@ def match_command(
         )
         return
     console = make_console()
-    table = Table(show_edge=False)
-    for column in ("col_downtime", "col_decision", "col_patient", "col_score", "col_reasons"):
-        table.add_column(t(f"reconcile.{column}", language))
-    for match in matches:
-        table.add_row(
-            match.downtime_id,
-            t(f"reconcile.{match.decision}", language),
-            match.patient_id or "-",
-            f"{match.score:.4f}",
-            "; ".join(_reason(code, language) for code in match.reasons),
-        )
+    table = _matches_table(matches, language)
     console.print(table)
     found = counts(matches)
     totals = Table(show_edge=False)
@@ -312,17 +322,7 @@ def worklist_command(store: StoreOption, json_: JsonOption = False, lang: LangOp
     if json_:
         typer.echo(json.dumps({"worklist": [m.to_json() for m in waiting]}, ensure_ascii=False, indent=1))
         return
-    table = Table(show_edge=False)
-    for column in ("col_downtime", "col_decision", "col_patient", "col_score", "col_reasons"):
-        table.add_column(t(f"reconcile.{column}", language))
-    for match in waiting:
-        table.add_row(
-            match.downtime_id,
-            t(f"reconcile.{match.decision}", language),
-            match.patient_id or "-",
-            f"{match.score:.4f}",
-            "; ".join(_reason(code, language) for code in match.reasons),
-        )
+    table = _matches_table(waiting, language)
     console = make_console()
     console.print(table)
     console.print(t("reconcile.waiting", language, count=len(waiting)))
