@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from tests.stations import sealed_station as make_sealed_station
 
 from bascule.cli import main
 from bascule.clinical.records import Patient
@@ -45,27 +46,7 @@ def sealed_station(tmp_path_factory: pytest.TempPathFactory) -> SealedStation:
     store_hospital(generate(7, "fr", units, data_time), store_path, "chvo")
     with ContinuityStore.open(store_path) as store:
         store.write([TEST_PATIENT, *TWINS])
-    run("keys", "new", "cell", "--dir", cell)
-    run("keys", "new", "station", "--dir", cell)
-    seal = ("--to", cell / "station.age.pub", "--sign", cell / "cell.key", "--out", cell / "bundles")
-    run("snapshot", "seal", "--store", store_path, *seal, "--map", "demo")
-    root = cell / "station"
-    run(
-        "station",
-        "init",
-        root,
-        "--hospital",
-        "chvo",
-        "--trust",
-        cell / "cell.pub",
-        "--identity",
-        cell / "station.age",
-    )
-    for bundle in (cell / "bundles").glob("bascule-*"):
-        shutil.copy(bundle, root / "inbox")
-    password = cell / "password.txt"
-    password.write_text("correct horse battery staple\n")
-    run("station", "users", "add", root, "nadia", "--role", "nurse", "--password-file", password)
+    root = make_sealed_station(cell, store_path, {"nadia": "nurse"})
     run("station", "check", root, "--no-self-test")
     return SealedStation(root, cell)
 

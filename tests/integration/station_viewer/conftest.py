@@ -6,7 +6,6 @@ pinned keys, and its local accounts. `StationWorld.app()` gives the viewer's WSG
 from __future__ import annotations
 
 import io
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -16,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from tests.stations import PASSWORD, sealed_station
 
 from bascule.cli import main
 from bascule.clinical.records import Allergy, Patient, Stay
@@ -32,7 +32,6 @@ from bascule.station.viewer.library import Library
 from bascule.station.viewer.web import StationApp
 
 UNITS = ("urgences", "reanimation", "cardiologie")
-PASSWORD = "correct horse battery staple"
 HOSTILE = "<script>alert('x')</script>"
 
 
@@ -118,39 +117,7 @@ def station_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StationW
     store_path = cell / "store.sqlite"
     store_hospital(generate(42, "fr", units, data_time), store_path, "chvo")
     hostile_id, retracted = _extra_records(store_path, data_time)
-    run("keys", "new", "cell", "--dir", cell)
-    run("keys", "new", "station", "--dir", cell)
-    run(
-        "snapshot",
-        "seal",
-        "--store",
-        store_path,
-        "--to",
-        cell / "station.age.pub",
-        "--sign",
-        cell / "cell.key",
-        "--out",
-        cell / "bundles",
-        "--map",
-        "demo",
-    )
-    run(
-        "station",
-        "init",
-        root,
-        "--hospital",
-        "chvo",
-        "--trust",
-        cell / "cell.pub",
-        "--identity",
-        cell / "station.age",
-    )
-    for bundle in (cell / "bundles").glob("bascule-*"):
-        shutil.copy(bundle, root / "inbox")
-    password = cell / "password.txt"
-    password.write_text(PASSWORD + "\n")
-    for name, role in (("nadia", "nurse"), ("denis", "doctor"), ("ines", "admin")):
-        run("station", "users", "add", root, name, "--role", role, "--password-file", password)
+    sealed_station(cell, store_path, {"nadia": "nurse", "denis": "doctor", "ines": "admin"})
     with ContinuityStore.open(store_path, readonly=True) as store:
         census = store.census(at=data_time)
         entry = next(e for unit in census for e in unit.patients)

@@ -305,23 +305,11 @@ def test_a_station_with_no_bundle_yet_says_so_and_shows_nothing(
 ) -> None:
     import dataclasses
 
-    from tests.integration.station_viewer.conftest import PASSWORD, run
+    from tests.stations import init_station
 
     root = tmp_path / "empty-station"
     cell = station_world.cell
-    run(
-        "station",
-        "init",
-        root,
-        "--hospital",
-        "chvo",
-        "--trust",
-        cell / "cell.pub",
-        "--identity",
-        cell / "station.age",
-    )
-    (tmp_path / "pw").write_text(PASSWORD)
-    run("station", "users", "add", root, "nadia", "--role", "nurse", "--password-file", tmp_path / "pw")
+    init_station(cell, root, {"nadia": "nurse"})
     client = Client(dataclasses.replace(station_world, root=root).app())
     client.login("nadia")
     page = client.get("/")
