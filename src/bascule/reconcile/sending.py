@@ -74,7 +74,7 @@ class SendReport:
         }
 
 
-class Unreachable(UserError):
+class TargetUnreachable(UserError):
     """The target could not be reached or answered as no EHR would: nothing more is sent (exit 3)."""
 
     exit_code = EXIT_UNREACHABLE
@@ -82,7 +82,7 @@ class Unreachable(UserError):
 
 class Receiver(Protocol):
     """Where entries go. `deliver` sends the entries of one patient and returns one answer per entry,
-    or raises `Unreachable` (nothing of this item may be recorded as sent)."""
+    or raises `TargetUnreachable` (nothing of this item may be recorded as sent)."""
 
     label: str
 
@@ -182,8 +182,8 @@ def _answers(bundle: FhirBundle, responses: list[Any]) -> list[Answer]:
     return answers
 
 
-def _unreachable(label: str, why: str) -> Unreachable:
-    return Unreachable(
+def _unreachable(label: str, why: str) -> TargetUnreachable:
+    return TargetUnreachable(
         f"The EHR at {label} cannot be reached or did not answer as a FHIR server ({why}); what was "
         "acknowledged is recorded, run the same command again once it is back.",
         fr=f"Le DPI à {label} est injoignable ou n'a pas répondu comme un serveur FHIR ({why}) ; ce qui a été "
@@ -211,9 +211,9 @@ class MllpReceiver:
                 raise self._unreachable(type(error).__name__) from None
         return self.connection
 
-    def _unreachable(self, why: str) -> Unreachable:
+    def _unreachable(self, why: str) -> TargetUnreachable:
         self.close()
-        return Unreachable(
+        return TargetUnreachable(
             f"The HL7 receiver at {self.label} cannot be reached or broke off ({why}); what was acknowledged "
             "is recorded, run the same command again once it is back.",
             fr=f"Le récepteur HL7 à {self.label} est injoignable ou a coupé ({why}) ; ce qui a été acquitté est "
@@ -248,7 +248,7 @@ class MllpReceiver:
             self.connection = None
 
 
-def read_ack(message: Hl7Message, text: str, unreachable: Callable[[str], Unreachable]) -> Answer:
+def read_ack(message: Hl7Message, text: str, unreachable: Callable[[str], TargetUnreachable]) -> Answer:
     """AA/CA: acknowledged; AE/AR/CE/CR: refused with MSA-3 or ERR's text. An answer to another
     message (MSA-2) is not an answer to this one."""
     import hl7

@@ -23,7 +23,7 @@ from bascule.downtime.links import confirm
 from bascule.downtime.numbers import DowntimeNumber
 from bascule.errors import UserError
 from bascule.reconcile.registration import Registration
-from bascule.reconcile.sending import FhirReceiver, Unreachable, read_ack, receiver_for, send
+from bascule.reconcile.sending import FhirReceiver, TargetUnreachable, read_ack, receiver_for, send
 from bascule.reconcile.writeback import Hl7Message
 from bascule.snapshot.store import ContinuityStore
 
@@ -178,7 +178,7 @@ def test_one_resource_refused_inside_a_transaction_response_refuses_its_entry_on
 def test_an_ehr_that_does_not_answer_stops_the_run_and_records_nothing(
     store: Path, answer: Callable[[httpx.Request], httpx.Response]
 ) -> None:
-    with pytest.raises(Unreachable) as raised:
+    with pytest.raises(TargetUnreachable) as raised:
         send(store, FhirReceiver(BASE, httpx.MockTransport(answer)), NOW)
     assert raised.value.exit_code == 3 and raised.value.french
     assert SECRET_FAMILY not in str(raised.value)
@@ -207,15 +207,15 @@ def message() -> Hl7Message:
 
 
 def test_an_ack_is_read_by_its_code_and_must_answer_this_message() -> None:
-    def unreachable(why: str) -> Unreachable:
-        return Unreachable(why, fr=why)
+    def unreachable(why: str) -> TargetUnreachable:
+        return TargetUnreachable(why, fr=why)
 
     accepted = read_ack(message(), "MSH|^~\\&|EHR|||||||ACK|1|P|2.5\rMSA|AA|ABC123", unreachable)
     assert (accepted.state, accepted.reference) == ("acknowledged", "ABC123")
     error = "MSH|^~\\&|EHR|||||||ACK|1|P|2.5\rMSA|AE|ABC123|Unknown patient\rERR||||E||||PID-3 not found"
     refused = read_ack(message(), error, unreachable)
     assert (refused.state, refused.reason) == ("refused", "Unknown patient; PID-3 not found")
-    with pytest.raises(Unreachable):
+    with pytest.raises(TargetUnreachable):
         read_ack(message(), "MSH|^~\\&|EHR|||||||ACK|1|P|2.5\rMSA|AA|OTHER", unreachable)
-    with pytest.raises(Unreachable):
+    with pytest.raises(TargetUnreachable):
         read_ack(message(), "garbage", unreachable)
