@@ -66,6 +66,7 @@ i18n.register(
             "fr": "Pas encore terminé : tout n'est pas rendu au dossier.",
             "en": "Not finished yet: not everything is back in the record.",
         },
+        "sending": {"fr": "Envoi au DPI", "en": "Sending to the EHR"},
         "sent": {
             "fr": "Vers {target} : {sent} saisie(s) acquittée(s) maintenant, {already} déjà, {refused} refusée(s), "
             "{waiting} en attente d'un lien.",
@@ -369,7 +370,18 @@ def send_command(
             fr="Dites où envoyer : --fhir URL ou --mllp HÔTE:PORT, l'un des deux.",
         )
     target = fhir if fhir is not None else f"mllp://{mllp}"
-    report = send(store, target, datetime.now(UTC), retry_refused=retry_refused)
+    if json_:
+        report = send(store, target, datetime.now(UTC), retry_refused=retry_refused)
+    else:
+        from rich.progress import Progress
+
+        with Progress(console=make_console(), transient=True) as progress:
+            task = progress.add_task(t("reconcile.sending", output_lang(lang)), total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            report = send(store, target, datetime.now(UTC), retry_refused=retry_refused, progress=advance)
     if json_:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False))
     else:

@@ -103,6 +103,7 @@ def test_every_entry_arrives_once_and_a_second_sending_changes_nothing(
         want = expected(ready.store)
         assert arrivals(peer) == want
         created = {r["id"] for r in everything(peer)}
+        assert peer.validate(everything(peer)) == []  # valid FHIR R4, as Medplum's validator reads it
         code, again = send(ready.store, peer, capsys)
         assert (code, again["sent"], again["already_sent"]) == (0, 0, len(ready.keys))
         assert arrivals(peer) == want

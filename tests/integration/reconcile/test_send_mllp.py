@@ -151,6 +151,22 @@ def test_every_entry_arrives_once_and_a_refusal_waits_for_retry(
         map(control_id, refused), 2
     )  # the same control id: the EHR can tell a resend
     assert set(receiver.accepted) == wanted and set(receiver.accepted.values()) == {1}
+    capsys.readouterr()
+    argv = [
+        "reconcile",
+        "send",
+        "--store",
+        str(ready.store),
+        "--mllp",
+        f"127.0.0.1:{receiver.port}",
+        "--lang",
+        "fr",
+    ]
+    assert main(argv) == 0
+    assert (
+        f"0 saisie(s) acquittée(s) maintenant, {len(ready.keys)} déjà, 0 refusée(s)"
+        in capsys.readouterr().out
+    )
 
 
 def acknowledged(store: Path) -> int:
