@@ -115,12 +115,9 @@ class FhirReceiver:
     def __init__(
         self, base_url: str, transport: httpx.BaseTransport | None = None, timeout: float = 60
     ) -> None:
-        parts = urlsplit(base_url)
-        self.label = urlunsplit((parts.scheme, parts.hostname or "", parts.path, "", "")).rstrip("/")
-        if parts.port:
-            self.label = urlunsplit(
-                (parts.scheme, f"{parts.hostname}:{parts.port}", parts.path, "", "")
-            ).rstrip("/")
+        parts = urlsplit(base_url)  # the label drops any user:password written in the URL
+        netloc = f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname or ""
+        self.label = urlunsplit((parts.scheme, netloc, parts.path, "", "")).rstrip("/")
         self.base_url = base_url.rstrip("/")
         self.client = httpx.Client(
             transport=transport, timeout=timeout, headers={"Content-Type": "application/fhir+json"}
