@@ -3,7 +3,8 @@ station's export of entries, `match` downtime registrations to the store's patie
 
 Exit codes of `import`: 0 done (entries already held are skipped); 2 usage; 3 refused (signature,
 chain, another hospital, two histories under one station code): nothing is written. Of `status`:
-0 everything is back in the record; 4 not yet (numbers missing, entries not sent).
+0 everything is back in the record; 4 not yet (numbers missing, entries not sent). Of `send`: 0 every
+entry acknowledged; 2 usage; 3 the target cannot be reached; 4 some entries refused or waiting.
 """
 
 from __future__ import annotations
@@ -69,6 +70,13 @@ i18n.register(
             "fr": "Pas encore terminé : tout n'est pas rendu au dossier.",
             "en": "Not finished yet: not everything is back in the record.",
         },
+        "sending": {"fr": "Envoi au DPI", "en": "Sending to the EHR"},
+        "sent": {
+            "fr": "Vers {target} : {sent} saisie(s) acquittée(s) maintenant, {already} déjà, {refused} refusée(s), "
+            "{waiting} en attente d'un lien.",
+            "en": "To {target}: {sent} entry(ies) acknowledged now, {already} before, {refused} refused, "
+            "{waiting} waiting for a link.",
+        },
         "imported": {
             "fr": "{station} : {new} saisie(s) nouvelle(s), {already} déjà connue(s), dans {store}.",
             "en": "{station}: {new} new entry(ies), {already} already held, in {store}.",
@@ -79,7 +87,7 @@ i18n.register(
 EXIT_NOT_DONE = 4
 reconcile_app = typer.Typer(
     name="reconcile",
-    help="Get what was done during the outage back into the record: import, match, status.",
+    help="Get what was done during the outage back into the record: import, match, send, status.",
     no_args_is_help=True,
 )
 
@@ -326,6 +334,63 @@ def worklist_command(store: StoreOption, json_: JsonOption = False, lang: LangOp
     console = make_console()
     console.print(table)
     console.print(t("reconcile.waiting", language, count=len(waiting)))
+
+
+@reconcile_app.command("send")
+def send_command(
+    store: StoreOption,
+    fhir: Annotated[
+        str | None, typer.Option("--fhir", metavar="URL", help="The recovered EHR's FHIR R4 base URL.")
+    ] = None,
+    mllp: Annotated[
+        str | None,
+        typer.Option("--mllp", metavar="HOST:PORT", help="The recovered EHR's HL7 v2 MLLP receiver."),
+    ] = None,
+    retry_refused: Annotated[
+        bool, typer.Option("--retry-refused", help="Send again the entries the EHR refused before.")
+    ] = False,
+    json_: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Send the entries whose patient is known to the recovered EHR (FHIR or HL7 v2), each once;
+    exit 4 while some are refused or wait for a link."""
+    from bascule.errors import UserError
+    from bascule.reconcile.sending import send
+
+    if (fhir is None) == (mllp is None):
+        raise UserError(
+            "Say where to send: --fhir URL or --mllp HOST:PORT, one of them.",
+            fr="Dites où envoyer : --fhir URL ou --mllp HÔTE:PORT, l'un des deux.",
+        )
+    target = fhir if fhir is not None else f"mllp://{mllp}"
+    if json_:
+        report = send(store, target, datetime.now(UTC), retry_refused=retry_refused)
+    else:
+        from rich.progress import Progress
+
+        with Progress(console=make_console(), transient=True) as progress:
+            task = progress.add_task(t("reconcile.sending", output_lang(lang)), total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            report = send(store, target, datetime.now(UTC), retry_refused=retry_refused, progress=advance)
+    if json_:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        make_console().print(
+            t(
+                "reconcile.sent",
+                output_lang(lang),
+                target=report.target,
+                sent=report.sent,
+                already=report.already,
+                refused=report.refused + report.still_refused,
+                waiting=report.waiting,
+            )
+        )
+    if not report.all_sent:
+        raise typer.Exit(EXIT_NOT_DONE)
 
 
 def register(app: typer.Typer) -> None:

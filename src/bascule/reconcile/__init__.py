@@ -7,4 +7,6 @@ linkage.py        Fellegi-Sunter weights, blocking, candidates and their probabi
 decision.py       auto / review / new, with the hard cases that block an automatic merge (pure)
 match.py          the use-case: match_registrations(registrations, patients)           (application)
 testset.py        a generated matching test set with ground truth (tests and the bench)
+writeback.py      entries as FHIR R4 transaction bundles or HL7 v2.5 messages, resend-safe  (pure)
+sending.py        the use-case send(store, target, now) and its FHIR and MLLP receivers (adapters)
 """
