@@ -125,6 +125,7 @@ class PaperFormsTest(TestCase):
         assert 'type="datetime-local"' in page and "Europe/Paris" in page
         assert 'name="csrfmiddlewaretoken"' in page
         assert "Aucune saisie pour l'instant." in page
+        assert ": agent de saisie" in page  # the role in the header, in French
         for english in ("Systolic", "Time of the act", "Record the entry", "Vital signs"):
             assert english not in page, english
         # A kind nobody knows shows the registration form; codes are offered in the reader's words.
