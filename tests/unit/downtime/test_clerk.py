@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from tests.downtime_store import DowntimeWorld, copy_world, make_downtime_world
 
 from bascule.cli import main
 from bascule.downtime.clerk import SAISIE, record_typed, registered_otherwise, typed_by, version
+from bascule.downtime.entries import CELL_CODES, check_new_station_code
+from bascule.downtime.entries_import import PAPER, StationExport, import_export
 from bascule.downtime.numbers import DowntimeNumber
 from bascule.errors import UserError
 from bascule.reconcile.worklist import worklist
@@ -148,3 +151,22 @@ def test_typed_entries_are_accounted_for_by_reconcile_status(world: DowntimeWorl
     assert code == 4
     assert report["entries"]["by_station"][SAISIE] == 2
     assert world.missing_number not in report["numbers"]["missing"]  # its paper was typed: no longer lost
+
+
+def test_no_station_may_take_the_cells_own_codes() -> None:
+    assert {PAPER, SAISIE} == CELL_CODES
+    assert check_new_station_code("3EST1") == "3EST1"
+    for code in CELL_CODES:
+        with pytest.raises(UserError, match="crisis cell's own") as refused:
+            check_new_station_code(code)
+        assert refused.value.french
+
+
+def test_an_export_from_a_station_coded_like_the_cell_is_refused_whole(world: DowntimeWorld) -> None:
+    entry = record_typed(world.store, "note", world.new_number, {"text": "x"}, "clerk", NOW)
+    before = rows(world.store)
+    stranger = StationExport(SAISIE, "chvo", ((replace(entry, sequence=2, author="nurse"), "f" * 64),))
+    with pytest.raises(UserError, match="crisis cell's own code") as refused:
+        import_export(world.store, stranger, "entries-SAISIE-2.jsonl.age", NOW)
+    assert refused.value.exit_code == 3 and refused.value.french
+    assert rows(world.store) == before
