@@ -20,10 +20,10 @@ from tests.downtime_store import DowntimeWorld, copy_world, make_downtime_world
 from bascule.cli import main
 from bascule.downtime.clerk import SAISIE, record_typed, registered_otherwise, typed_by, version
 from bascule.downtime.entries import CELL_CODES, check_new_station_code
-from bascule.downtime.entries_import import PAPER, StationExport, import_export
+from bascule.downtime.entries_import import PAPER, StationExport, import_export, ledger
 from bascule.downtime.numbers import DowntimeNumber
 from bascule.errors import UserError
-from bascule.reconcile.worklist import worklist
+from bascule.reconcile.worklist import decide, worklist
 
 NOW = datetime(2026, 12, 6, 5, 0, tzinfo=UTC)
 
@@ -170,3 +170,14 @@ def test_an_export_from_a_station_coded_like_the_cell_is_refused_whole(world: Do
         import_export(world.store, stranger, "entries-SAISIE-2.jsonl.age", NOW)
     assert refused.value.exit_code == 3 and refused.value.french
     assert rows(world.store) == before
+
+
+def test_a_typed_entry_is_ready_to_send_once_its_number_is_linked(world: DowntimeWorld) -> None:
+    record_typed(
+        world.store, "vitals", world.auto_number, {"at": "2026-12-06T03:10+01:00", "pain": "3"}, "clerk", NOW
+    )
+    ready = [e for e in ledger(world.store)[1] if e.key == "SAISIE:1"]
+    assert [e.state for e in ready] == ["waiting"]
+    decide(world.store, world.auto_number, world.known.id, "civ1", NOW)
+    ready = [e for e in ledger(world.store)[1] if e.key == "SAISIE:1"]
+    assert [e.state for e in ready] == ["ready"]
