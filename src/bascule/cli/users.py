@@ -34,7 +34,8 @@ def register(app: typer.Typer) -> None:
         role: Annotated[
             str,
             typer.Option(
-                "--role", help="director, it, medical, communications, observer, identity or admin."
+                "--role",
+                help="director, it, medical, communications, observer, identity, saisie (the clerk) or admin.",
             ),
         ],
         password_file: Annotated[

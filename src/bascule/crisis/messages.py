@@ -386,6 +386,7 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "login.locked": ("Connexion bloquée (trop d'échecs)", "Sign-in locked (too many failures)"),
     "login.unlocked": ("Connexion débloquée", "Sign-in unlocked"),
     "identity.decided": ("Identité d'un numéro dégradé décidée", "Identity of a downtime number decided"),
+    "paper.typed": ("Fiche papier saisie", "Paper form typed"),
 }
 
 # The names of the journal's payload fields as the journal page shows them (the entry keeps the key).
@@ -418,6 +419,7 @@ _PAYLOAD_KEYS: dict[str, tuple[str, str]] = {
     "records": ("enregistrements", "records"),
     "downtime_id": ("numéro_dégradé", "downtime_id"),
     "patient": ("patient", "patient"),
+    "entry": ("saisie", "entry"),
 }
 
 # The words of situation reports belong to the application layer, which composes them; the pages

@@ -21,6 +21,9 @@ class Role(StrEnum):
     # Identity vigilance (identitovigilance): who a downtime number turned out to be is decided by
     # a person trained for it, not by whoever runs the cell: a wrong link is a patient-safety incident.
     IDENTITY = "identity"
+    # The clerk (saisie) types the wards' paper forms by downtime number after the outage: patient
+    # data goes in, so it is a role of its own, not one more thing any member of the cell may do.
+    CLERK = "saisie"
 
 
 class Action(StrEnum):
@@ -35,6 +38,7 @@ class Action(StrEnum):
     MAKE_SITREP = "make_sitrep"
     MANAGE_USERS = "manage_users"
     DECIDE_IDENTITY = "decide_identity"
+    TYPE_PAPER_FORMS = "type_paper_forms"
 
 
 _ALL_CELL = frozenset({Role.DIRECTOR, Role.IT, Role.MEDICAL, Role.COMMUNICATIONS})
@@ -52,6 +56,8 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = {
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
     # Also who may read the reconciliation worklist: it shows names, birth dates and MRNs.
     Action.DECIDE_IDENTITY: frozenset({Role.IDENTITY}),
+    # Also who may open the typing page: what was typed comes back on it (names, birth dates).
+    Action.TYPE_PAPER_FORMS: frozenset({Role.CLERK}),
 }
 
 
@@ -62,10 +68,12 @@ def allowed(role: str, action: Action) -> bool:
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 
-def requires(action: Action) -> Callable[[View], View]:
+def requires(action: Action, *, form: bool = False) -> Callable[[View], View]:
     """Refuse the view with 403 unless the signed-in user's role may do `action`.
 
-    The view also only accepts POST: every mutation is a form post protected by CSRF.
+    The view also only accepts POST: every mutation is a form post protected by CSRF. A `form`
+    view also answers GET with its form, which only the same roles may see (it may show what they
+    typed); its POST is the mutation.
     """
 
     def decorate(view: View) -> View:
@@ -74,8 +82,8 @@ def requires(action: Action) -> Callable[[View], View]:
             role = getattr(request.user, "role", "")
             if not allowed(role, action):
                 return render(request, "crisis/forbidden.html", status=403)
-            if request.method != "POST":
-                return HttpResponse(status=405, headers={"Allow": "POST"})
+            if request.method != "POST" and not (form and request.method in ("GET", "HEAD")):
+                return HttpResponse(status=405, headers={"Allow": "GET, POST" if form else "POST"})
             return view(request, *args, **kwargs)
 
         guarded.crisis_action = action  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from bascule.crisis.views import (
     board,
     incidents,
     journal,
+    paper,
     reconciliation,
     restoration,
     sitreps,
@@ -50,6 +51,7 @@ incident_patterns = [
     path("triage/exception/", triage_views.approve_exception, name="triage_exception"),
     path("reconciliation/", reconciliation.reconciliation_page, name="reconciliation"),
     path("reconciliation/decide/", reconciliation.decide, name="reconcile_decide"),
+    path("reconciliation/paper/", paper.paper_forms, name="paper_forms"),
 ]
 
 urlpatterns = [

@@ -45,6 +45,10 @@ ADMINISTRATION_STATUSES = ("given", "not-given")
 FLAGS = ("N", "L", "H", "LL", "HH", "A", "AA")
 STATION_CODE = re.compile(r"[A-Z0-9]{1,8}")  # as a downtime number writes it (downtime.numbers)
 MAX_TEXT = 2000
+# Station codes the crisis cell records under itself: PAPER (registrations imported from an
+# interchange file) and SAISIE (paper forms typed in the crisis app). A station given one of them
+# would collide with those entries, so no station may take them.
+CELL_CODES = frozenset({"PAPER", "SAISIE"})
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,17 @@ def check_station_code(code: str) -> str:
         raise _refuse(
             f"The station code {code!r} is not usable: 1 to 8 capital letters or digits, as on its downtime numbers (e.g. 3EST1).",
             f"Le code de poste {code!r} n'est pas utilisable : 1 à 8 majuscules ou chiffres, comme sur ses numéros dégradés (ex. 3EST1).",
+        )
+    return code
+
+
+def check_new_station_code(code: str) -> str:
+    """A code a station may take: well formed and none of the cell's own (CELL_CODES)."""
+    check_station_code(code)
+    if code in CELL_CODES:
+        raise _refuse(
+            f"The station code {code} is the crisis cell's own (paper forms); choose another.",
+            f"Le code de poste {code} est celui de la cellule de crise (fiches papier) ; choisissez-en un autre.",
         )
     return code
 

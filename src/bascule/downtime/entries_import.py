@@ -22,7 +22,14 @@ import pyrage
 
 from bascule.chained_log import Head, verify_chain
 from bascule.downtime.accounting import AllocatedNumber, EntrySeen
-from bascule.downtime.entries import Entry, PatientRef, downtime_number, entry_from_line, make_entry
+from bascule.downtime.entries import (
+    CELL_CODES,
+    Entry,
+    PatientRef,
+    downtime_number,
+    entry_from_line,
+    make_entry,
+)
 from bascule.errors import NotFoundError, UserError
 from bascule.reconcile.interchange import registration_object
 from bascule.reconcile.registration import Registration
@@ -136,6 +143,13 @@ def read_export(
 
 def import_export(store_path: Path, export: StationExport, source: str, now: datetime) -> Imported:
     """Write the export's entries the store does not hold yet, in one transaction."""
+    if export.station in CELL_CODES:
+        raise _refused(
+            f"The export is from a station coded {export.station}, the crisis cell's own code for paper "
+            "forms: its entries would collide with them; nothing was imported.",
+            f"L'export vient d'un poste codé {export.station}, le code de la cellule de crise pour les fiches "
+            "papier : ses saisies se mêleraient aux leurs ; rien n'a été importé.",
+        )
     hospital = _ensure_store(store_path)
     if hospital and hospital != export.hospital:
         raise _refused(

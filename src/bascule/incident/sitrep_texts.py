@@ -32,6 +32,7 @@ SITREP_TEXTS: dict[str, tuple[str, str]] = {
     "role_observer": ("observateur", "observer"),
     "role_admin": ("administrateur", "administrator"),
     "role_identity": ("identitovigilance", "identity officer"),
+    "role_saisie": ("agent de saisie", "clerk"),
     "act_open": ("À FAIRE", "OPEN"),
     "act_in_progress": ("EN COURS", "IN PROGRESS"),
     "act_done": ("FAIT", "DONE"),

@@ -25,7 +25,14 @@ from pathlib import Path
 import pyrage
 
 from bascule.chained_log import ChainedLog
-from bascule.downtime.entries import Entry, PatientRef, check_station_code, entry_from_line, make_entry
+from bascule.downtime.entries import (
+    Entry,
+    PatientRef,
+    check_new_station_code,
+    check_station_code,
+    entry_from_line,
+    make_entry,
+)
 from bascule.durable import SHARED, write_atomically
 from bascule.errors import UserError
 from bascule.snapshot.freshness import format_instant
@@ -83,7 +90,7 @@ class StationRecording:
 
     def set_up(self, code: str) -> Path:
         """Give the station its code and signing key; the public key's path (for the cell)."""
-        check_station_code(code)
+        check_new_station_code(code)
         existing = self.code
         if existing is not None:
             raise UserError(

@@ -139,6 +139,8 @@ def test_a_station_that_does_not_record_yet_says_how(world: StationWorld, tmp_pa
         ]
     )
     assert code == 2 and not (tmp_path / "o").exists()
+    for cells in ("SAISIE", "PAPER"):  # the crisis cell's own codes for paper forms
+        assert main(["station", "recording", str(world.root), "--code", cells]) == 2
     run("station", "recording", world.root, "--code", "3EST1")
     assert main(["station", "recording", str(world.root), "--code", "OTHER"]) == 2  # a code is for good
 

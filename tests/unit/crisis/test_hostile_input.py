@@ -126,6 +126,7 @@ GOOD_POSTS: dict[str, dict[str, str]] = {
     "triage_approve": {"day": "2030-01-01", "unit": "u1", "kind": "surgery", "decision": "postpone"},
     "triage_exception": {"activity": "a1", "back": "?day=2030-01-01"},
     "reconcile_decide": {"downtime_id": "CHVO-URG1-00001-B", "patient": "p1", "decision": "patient"},
+    "paper_forms": {"kind": "note", "downtime_id": "CHVO-URG1-00001-B", "text": "x"},
 }
 
 # Safe to repeat many times but slow (it re-plans): one hostile post is enough.

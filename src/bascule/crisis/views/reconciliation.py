@@ -55,6 +55,7 @@ i18n.register(
         },
         "attention": {"fr": "À examiner", "en": "To look at"},
         "worklist": {"fr": "Liste de travail", "en": "Worklist"},
+        "paper_forms": {"fr": "Saisie des fiches papier", "en": "Typing paper forms"},
         "worklist_reserved": {
             "fr": "La liste de travail montre l'identité des patients : elle est réservée à l'identitovigilance.",
             "en": "The worklist shows who the patients are: it is for the identity officer only.",
@@ -177,6 +178,7 @@ def reconciliation_page(request: HttpRequest, incident_id: int) -> HttpResponse:
         "txt": _texts(lang),
         "store": None,
         "may_decide": may_decide,
+        "may_type": allowed(getattr(request.user, "role", ""), Action.TYPE_PAPER_FORMS),
     }
     store = store_path()
     if store is not None and store.is_file():
