@@ -33,6 +33,10 @@ NEW_BELOW = 0.05
 _PARENT_GAP_YEARS = 14
 
 REASONS: dict[str, tuple[str, str]] = {
+    "another_registration": (
+        "another downtime number may be the same new person: creating both would make a duplicate",
+        "un autre numéro dégradé est peut-être la même nouvelle personne : les créer tous deux ferait un doublon",
+    ),
     "registrations_differ": (
         "two registrations of this downtime number say different things",
         "deux enregistrements de ce numéro dégradé ne disent pas la même chose",

@@ -63,8 +63,55 @@ def match_with_index(registrations: Sequence[Registration], index: PatientIndex)
 
 
 def match_registrations(registrations: Sequence[Registration], patients: Iterable[Patient]) -> list[Match]:
-    """One Match per registration, in order."""
-    return match_with_index(registrations, PatientIndex(patients))
+    """One Match per registration, in order. A registration no stored patient matches is also
+    compared with the other registrations: two downtime numbers given to one new person would
+    otherwise become two records in the EHR, so each such pair goes to review."""
+    return with_lookalikes(match_with_index(registrations, PatientIndex(patients)), registrations)
+
+
+def _as_patient(registration: Registration) -> Patient:
+    return Patient(
+        id=f"downtime:{registration.downtime_id}",
+        version="1",
+        family=registration.family or "",
+        given=registration.given or "",
+        birth_date=registration.birth_date,
+        sex=registration.sex or "unknown",
+        phones=(registration.phone,) if registration.phone else (),
+        postcode=registration.postcode,
+    )
+
+
+def with_lookalikes(matches: Sequence[Match], registrations: Sequence[Registration]) -> list[Match]:
+    """Matches where a registration with no stored patient looks like another registration (a
+    plausible candidate among the registrations themselves) go to review, with its reason."""
+    unmatched = {m.downtime_id for m in matches if m.patient_id is None}
+    if len(registrations) < 2 or not unmatched:
+        return list(matches)
+    among = PatientIndex(_as_patient(r) for r in registrations if r.family)
+    alike: set[str] = set()
+    for registration in registrations:
+        if registration.downtime_id not in unmatched:
+            continue
+        written = Written.of(registration)
+        others = [
+            c
+            for c in among.candidates(written)
+            if c.person.patient_id != f"downtime:{registration.downtime_id}"
+        ]
+        verdict = decide(written, others)
+        if verdict.decision != "new":
+            alike.add(registration.downtime_id)
+            if verdict.candidate is not None:
+                alike.add(verdict.candidate.person.patient_id.removeprefix("downtime:"))
+    checked = []
+    for match in matches:
+        if match.downtime_id in alike and match.patient_id is None:
+            match = Match(
+                match.downtime_id, None, "review", match.score, (*match.reasons, "another_registration")
+            )
+        checked.append(match)
+    return checked
 
 
 def counts(matches: Iterable[Match]) -> dict[Decision, int]:

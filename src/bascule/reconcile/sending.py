@@ -27,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from bascule.downtime.entries import PatientRef, Value, make_entry
+from bascule.durable import held_lock
 from bascule.errors import NotFoundError, UserError
 from bascule.reconcile.writeback import FhirBundle, Hl7Message, Outgoing, fhir_bundle, hl7_message
 from bascule.snapshot.store import ContinuityStore
@@ -346,13 +347,17 @@ def _by_patient(outgoing: Sequence[Outgoing]) -> Iterator[list[Outgoing]]:
             yield items[start : start + MAX_ENTRIES_PER_BUNDLE]
 
 
-@contextmanager
-def _store(store_path: Path) -> Iterator[sqlite3.Connection]:
+def _check_store(store_path: Path) -> None:
     if not store_path.is_file():
         raise NotFoundError(
             f"There is no continuity store at {store_path}; check the path.",
             fr=f"Il n'y a pas de base de continuité à {store_path} ; vérifiez le chemin.",
         )
+
+
+@contextmanager
+def _store(store_path: Path) -> Iterator[sqlite3.Connection]:
+    _check_store(store_path)
     with ContinuityStore.open(store_path):  # its schema brought up to date
         pass
     connection = sqlite3.connect(store_path, isolation_level=None)
@@ -398,10 +403,15 @@ def send(
     progress: Callable[[int, int], None] | None = None,
 ) -> SendReport:
     """Send every entry whose patient is known and that the EHR has not acknowledged yet."""
+    _check_store(store_path)  # before its lock file is made beside it
     receiver = receiver_for(target) if isinstance(target, str) else target
     sent = refused = 0
     try:
-        with _store(store_path) as connection:
+        # One sending at a time per store: a second run waits, then finds what the first sent.
+        with (
+            held_lock(store_path.with_name(store_path.name + ".send-lock")),
+            _store(store_path) as connection,
+        ):
             plan = _plan(connection, retry_refused)
             total = len(plan.outgoing)
             for items in _by_patient(plan.outgoing):
