@@ -1,25 +1,31 @@
-"""The whole loop of issue 16, end to end, through the command line as a hospital runs it: numbers
-handed out for the outage, two ward stations record on their own (a patient of the bundle, a new
-patient under a downtime number, an existing patient registered again under one), each exports, the
-crisis cell imports both (twice), matches, a person decides what matching left, everything is sent to
-the recovered EHR's HL7 interface (a real MLLP receiver), and `reconcile status` is all green."""
+"""The whole loop of issue 16, end to end, as a hospital runs it: the director declares the outage in
+the crisis cell's web application, numbers are handed out, two ward stations record on their own (a
+patient of the bundle, a new patient under a downtime number, an existing patient registered again
+under one), each exports, the crisis cell imports both (twice) and matches, the identity officer
+decides what matching left on the web worklist (Chromium), everything is sent to the recovered EHR's
+HL7 interface (a real MLLP receiver), and `reconcile status` is all green."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
+from tests.integration.crisis.test_browser import CHROMIUM, LAUNCH_ARGS, PASSWORD
 from tests.integration.reconcile.test_send_mllp import Receiver
 from tests.integration.station_viewer.conftest import StationWorld, run, station_world  # noqa: F401 (fixture)
+from tests.peers import require_peer
 
 from bascule.cli import main
 from bascule.clinical.records import Patient
+from bascule.crisis.testing import add_user, live_server
 from bascule.downtime.entries import PatientRef
 from bascule.downtime.numbers import DowntimeNumber
 from bascule.snapshot.store import ContinuityStore
@@ -44,14 +50,58 @@ def status(store: Path) -> tuple[int, dict[str, object]]:
     return code, json.loads(out.getvalue())
 
 
+@pytest.fixture()
+def crisis(station_world: StationWorld, tmp_path: Path) -> Iterator[tuple[str, Path]]:  # noqa: F811
+    """A real `bascule serve` of the crisis cell, reading the store the test fills (a copy of the
+    hospital's continuity store)."""
+    require_peer("Chromium", CHROMIUM.exists(), "apt install chromium")
+    store = tmp_path / "store.sqlite"
+    shutil.copy(station_world.cell / "store.sqlite", store)
+    data = tmp_path / "crisis-data"
+    data.mkdir()
+    env = {**os.environ, "BASCULE_CRISIS_STORE": str(store)}
+    for name, role in (("director1", "director"), ("civ1", "identity")):
+        add_user(data, name, role, PASSWORD, env)
+    with live_server(data, env) as url:
+        yield url, store
+
+
+@pytest.fixture()
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def log_in(browser: Any, url: str, name: str) -> Any:
+    page = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR").new_page()
+    page.goto(url + "/")
+    page.fill("#id_username", name)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(url + "/")
+    return page
+
+
 def test_from_the_outage_back_into_the_record(
     station_world: StationWorld,  # noqa: F811 (the fixture imported above)
     tmp_path: Path,
     receiver: Receiver,
+    crisis: tuple[str, Path],
+    browser: Any,
 ) -> None:
     world = station_world
-    store = tmp_path / "store.sqlite"
-    shutil.copy(world.cell / "store.sqlite", store)
+    url, store = crisis
+    # The outage is declared in the crisis cell's application.
+    director = log_in(browser, url, "director1")
+    director.fill("input[name=title]", "Panne du DPI")
+    director.check("input[name=demo]")
+    director.click("form[action$='/incidents/open/'] button")
+    director.wait_for_selector(".summary")
+    reconciliation = director.url + "reconciliation/"
     with ContinuityStore.open(store, readonly=True) as opened:
         known = next(
             p
@@ -135,7 +185,14 @@ def test_from_the_outage_back_into_the_record(
     waiting = {m["downtime_id"]: m for m in json.loads(out.getvalue())["worklist"]}
     assert known_number not in waiting  # the existing patient, registered again: linked by matching
     assert waiting[new_number]["decision"] in ("new", "review")
-    run("reconcile", "confirm", "--store", store, "--downtime-id", new_number, "--new", "--by", "dr-lambert")
+    # The identity officer decides on the web worklist: a new patient.
+    officer = log_in(browser, url, "civ1")
+    officer.goto(reconciliation)
+    item = f"article[data-downtime='{new_number}']"
+    officer.wait_for_selector(item)
+    officer.click(f"{item} button[value=new]")
+    officer.wait_for_selector("[data-section=worklist]")
+    assert officer.locator(item).count() == 0
     # Back into the record.
     target = f"127.0.0.1:{receiver.port}"
     run("reconcile", "send", "--store", store, "--mllp", target)
