@@ -233,7 +233,7 @@ class PatientIndex:
 
     @staticmethod
     def _how(query: Query, level: int) -> How:
-        if level == _LEVEL["identifier"] or query.names:
+        if level == _LEVEL["identifier"] or query.names or query.either:
             return _NAME_HOW[level]
         return "identifier" if query.identifiers else "birth_date"
 
@@ -244,7 +244,15 @@ class PatientIndex:
             allowed = _narrowed(allowed, self._identifiers.get(identifier, ()))
         for birth_date in query.birth_dates:
             allowed = _narrowed(allowed, self._birth_dates.get(birth_date, ()))
+        either_levels: dict[int, int] = {}
+        for name, identifier in query.either:  # an identifier if some patient has it, else a name word
+            by_identifier = dict.fromkeys(self._identifiers.get(identifier, ()), _LEVEL["identifier"])
+            matched = by_identifier or self._word_levels(name)
+            allowed = _narrowed(allowed, tuple(matched))
+            either_levels = {p: max(either_levels.get(p, 0), v) for p, v in matched.items()}
         if not query.names:
+            if query.either:
+                return {p: either_levels[p] for p in allowed or ()}
             level = _LEVEL["identifier"] if query.identifiers else _LEVEL["birth_date"]
             return dict.fromkeys(allowed or (), level)
         levels: dict[int, int] | None = None

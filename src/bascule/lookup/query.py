@@ -29,16 +29,19 @@ class Query:
     """Folded name words, birth dates and identifier words: every one must match a patient.
 
     `whole_identifier` is the whole text as one identifier (None when it holds no digit): a patient
-    whose identifier it is matches whatever the words say."""
+    whose identifier it is matches whatever the words say. `either` holds the words that mix letters
+    and digits and are no date: a name word or an identifier, whichever a patient has (Synthea writes
+    names as "Ortega812"; an MRN may be "A12345")."""
 
     names: tuple[str, ...] = ()
     birth_dates: tuple[date, ...] = ()
     identifiers: tuple[str, ...] = ()
     whole_identifier: str | None = None
+    either: tuple[tuple[str, str], ...] = ()  # (folded name word, identifier)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.names or self.birth_dates or self.identifiers)
+        return not (self.names or self.birth_dates or self.identifiers or self.either)
 
 
 def normalise_identifier(text: str) -> str:
@@ -67,6 +70,7 @@ def parse_query(text: str) -> Query:
     names: list[str] = []
     dates: list[date] = []
     identifiers: list[str] = []
+    either: list[tuple[str, str]] = []
     for word in text.split():
         if not any(char.isdigit() for char in word):
             names.extend(fold(word).split())
@@ -75,11 +79,16 @@ def parse_query(text: str) -> Query:
         elif _DATE_BEING_TYPED.match(word):
             continue
         elif identifier := normalise_identifier(word):
-            identifiers.append(identifier)
+            folded = fold(word).split()
+            if len(folded) == 1 and any(char.isalpha() for char in word):
+                either.append((folded[0], identifier))
+            else:
+                identifiers.append(identifier)
     has_digit = any(char.isdigit() for char in text)
     return Query(
         names=tuple(names),
         birth_dates=tuple(dates),
         identifiers=tuple(identifiers),
         whole_identifier=normalise_identifier(text) if has_digit else None,
+        either=tuple(either),
     )

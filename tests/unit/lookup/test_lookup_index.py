@@ -291,3 +291,13 @@ def test_a_card_is_always_found_by_its_exact_family_name(
     index = PatientIndex(cards)
     card = data.draw(st.sampled_from(cards))
     assert card in [hit.card for hit in index.search(card.family, limit=len(cards))]
+
+
+def test_a_name_with_digits_is_found_when_no_patient_has_it_as_an_identifier() -> None:
+    """Synthea writes names as "Ortega812": a word of letters and digits that is nobody's MRN, bed
+    or number is read as a name word."""
+    index = PatientIndex(
+        [inpatient("a", "Ortega812", "Marcus832", bed="1"), inpatient("b", "Ortega", "Luis", bed="2")]
+    )
+    assert [hit.card.id for hit in index.search("Ortega812 Marcus832")] == ["a"]
+    assert [hit.card.id for hit in index.search("ortega812")] == ["a"]
