@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -71,6 +72,7 @@ class StationRecording:
         self.hospital = load_state(layout).hospital
         self.settings_path = layout.private / "recording.json"
         self.key_path = layout.private / "sign.key"
+        self._cached: tuple[tuple[int, int, int], tuple[Entry, ...]] | None = None
         self.log = ChainedLog(
             layout.private / "entries.jsonl", layout.private / "entries.head", ENTRY_FIELDS, 16 * 1024
         )
@@ -128,7 +130,19 @@ class StationRecording:
         return dataclasses.replace(checked, sequence=head.seq)
 
     def entries(self) -> list[Entry]:
-        return [entry_from_line(line) for line in self.log.lines()]
+        """Every entry, read and checked again only when the log changed since the last call: the
+        viewer asks at every patient page and search, the log only grows when someone records."""
+        try:
+            status = os.stat(self.log.path)
+            key = (status.st_ino, status.st_size, status.st_mtime_ns)
+        except FileNotFoundError:
+            return []
+        cached = self._cached
+        if cached is not None and cached[0] == key:
+            return list(cached[1])
+        read = tuple(entry_from_line(line) for line in self.log.lines())
+        self._cached = (key, read)
+        return list(read)
 
     def export(self, recipient: Path, out: Path, now: datetime) -> Exported:
         code = self._code_or_refuse()

@@ -81,18 +81,15 @@ class Library:
     @contextlib.contextmanager
     def leased(self) -> Iterator[OpenedBundle | None]:
         """The bundle shown, kept open (not wiped) until the block ends, or None before the first."""
-        with self._lock:
+        with self._lock:  # taken under the lock: a swap cannot retire it in between
             shown = self._shown
             if shown is not None:
-                lease = shown.leased()
-                lease.__enter__()
-        if shown is None:
-            yield None
-            return
+                shown.acquire()
         try:
             yield shown
         finally:
-            lease.__exit__(None, None, None)
+            if shown is not None:
+                shown.release()
 
     def refresh(self) -> Status:
         """Check the inbox now; open and show a newer accepted bundle. Never raises on a bad bundle:

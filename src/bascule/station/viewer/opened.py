@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -87,18 +86,17 @@ class OpenedBundle:
         unit = self.units.get(unit_id)
         return unit.name if unit is not None else unit_id
 
-    @contextlib.contextmanager
-    def leased(self) -> Iterator[OpenedBundle]:
+    def acquire(self) -> None:
+        """One more reader: the bundle stays open until it releases."""
         with self._lock:
             self._leases += 1
-        try:
-            yield self
-        finally:
-            with self._lock:
-                self._leases -= 1
-                last = self._retired and self._leases == 0
-            if last:
-                self._close()
+
+    def release(self) -> None:
+        with self._lock:
+            self._leases -= 1
+            last = self._retired and self._leases == 0
+        if last:
+            self._close()
 
     def retire(self) -> None:
         """No new reader will lease it; closed (wiped) when the last reader is done."""
