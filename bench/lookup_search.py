@@ -114,7 +114,8 @@ def time_store_reading(cards: list[PatientCard], folder: Path) -> tuple[float, f
     return reading, time.perf_counter() - started
 
 
-def _typo(word: str, chance: random.Random) -> str:
+def typo(word: str, chance: random.Random) -> str:
+    """The word with one slip a hurried hand makes: two letters swapped, one dropped, changed or added."""
     where = chance.randrange(len(word) - 1)
     kind = chance.choice(("swap", "drop", "change", "add"))
     if kind == "swap":
@@ -133,7 +134,7 @@ def make_queries(cards: list[PatientCard], count: int, seed: int) -> list[tuple[
     makers: list[tuple[str, Callable[[PatientCard], str]]] = [
         ("prefix", lambda card: card.family[: chance.randint(3, 6)].lower()),
         ("prefix", lambda card: card.family[: chance.randint(3, 6)]),
-        ("typo", lambda card: _typo(card.family.lower(), chance) if len(card.family) >= 5 else card.family),
+        ("typo", lambda card: typo(card.family.lower(), chance) if len(card.family) >= 5 else card.family),
         ("full_name", lambda card: f"{card.given} {card.family}"),
         ("name_and_date", lambda card: f"{card.family} {card.birth_date:%d/%m/%Y}"),
         ("iso_date", lambda card: f"{card.birth_date:%Y-%m-%d}"),

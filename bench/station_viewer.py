@@ -51,6 +51,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
 
 from bascule.cli import main as bascule  # noqa: E402
 from bascule.cli.synth import _hospital_facts  # noqa: E402
@@ -61,6 +62,7 @@ from bascule.sources.synthetic.hospital import generate  # noqa: E402
 from bascule.sources.synthetic.to_store import store_hospital  # noqa: E402
 from bascule.sources.synthetic.units import map_units  # noqa: E402
 from bascule.station.viewer.library import Library  # noqa: E402
+from bench.lookup_search import typo  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "station.json"
 TARGETS = {
@@ -150,19 +152,6 @@ def make_station(folder: Path, *, bed_scale: float = BED_SCALE, units: int | Non
 # ---- what a ward types ----------------------------------------------------------------------------
 
 
-def _typo(word: str, chance: random.Random) -> str:
-    where = chance.randrange(len(word) - 1)
-    kind = chance.choice(("swap", "drop", "change", "add"))
-    if kind == "swap":
-        return word[:where] + word[where + 1] + word[where] + word[where + 2 :]
-    if kind == "drop":
-        return word[:where] + word[where + 1 :]
-    letter = chance.choice("abcdefghijklmnopqrstuvwxyz")
-    if kind == "change":
-        return word[:where] + letter + word[where + 1 :]
-    return word[:where] + letter + word[where:]
-
-
 def _born(patient: Patient, form: str) -> str:
     born: date | None = patient.birth_date
     return format(born, form) if born else patient.family
@@ -177,7 +166,7 @@ def make_queries(
         ("prefix", lambda p: p.family[: chance.randint(3, 6)].lower()),
         ("prefix", lambda p: p.family[: chance.randint(3, 6)]),
         ("prefix", lambda p: p.family[: chance.randint(3, 6)].upper()),
-        ("typo", lambda p: _typo(p.family.lower(), chance) if len(p.family) >= 5 else p.family),
+        ("typo", lambda p: typo(p.family.lower(), chance) if len(p.family) >= 5 else p.family),
         ("full_name", lambda p: f"{p.family} {p.given}"),
         ("birth_date", lambda p: _born(p, "%d/%m/%Y")),
         ("iso_date", lambda p: _born(p, "%Y-%m-%d")),

@@ -13,7 +13,8 @@ if str(ROOT) not in sys.path:
 from tests.peers import require_peer  # noqa: E402 (needs the root on the path)
 
 # Key fixtures and store builders shared by the sealing tests of every kind (one copy).
-pytest_plugins = ("tests.unit.sealing.sealing_stores",)
+# The crisis application in Chromium (its `browser` fixture), for the crisis and reconciliation tests.
+pytest_plugins = ("tests.unit.sealing.sealing_stores", "tests.crisis_browser")
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,12 @@ bundle of a store, a station with the pinned key, the bundle delivered to its in
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 from bascule.cli import main
 
@@ -58,3 +62,11 @@ def sealed_station(cell: Path, store: Path, accounts: dict[str, str]) -> Path:
     for bundle in (cell / "bundles").glob("bascule-*"):
         shutil.copy(bundle, root / "inbox")
     return root
+
+
+def json_answer(*argv: str | Path) -> tuple[int, Any]:
+    """Run a command whose --json answer is one object on stdout: (exit code, the object)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main([str(a) for a in argv])
+    return code, json.loads(out.getvalue())

@@ -7,9 +7,6 @@ HL7 interface (a real MLLP receiver), and `reconcile status` is all green."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -18,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.integration.crisis.test_browser import CHROMIUM, LAUNCH_ARGS, PASSWORD
+from tests.crisis_browser import CHROMIUM, PASSWORD, login
 from tests.integration.reconcile.test_send_mllp import Receiver
 from tests.integration.station_viewer.conftest import StationWorld, run, station_world  # noqa: F401 (fixture)
 from tests.peers import require_peer
+from tests.stations import json_answer
 
-from bascule.cli import main
 from bascule.clinical.records import Patient
 from bascule.crisis.testing import add_user, live_server
 from bascule.downtime.entries import PatientRef
@@ -43,11 +40,8 @@ def receiver() -> Iterator[Receiver]:
     started.stop()
 
 
-def status(store: Path) -> tuple[int, dict[str, object]]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(["reconcile", "status", "--store", str(store), "--json"])
-    return code, json.loads(out.getvalue())
+def status(store: Path) -> tuple[int, Any]:
+    return json_answer("reconcile", "status", "--store", store, "--json")
 
 
 @pytest.fixture()
@@ -66,26 +60,6 @@ def crisis(station_world: StationWorld, tmp_path: Path) -> Iterator[tuple[str, P
         yield url, store
 
 
-@pytest.fixture()
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def log_in(browser: Any, url: str, name: str) -> Any:
-    page = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR").new_page()
-    page.goto(url + "/")
-    page.fill("#id_username", name)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(url + "/")
-    return page
-
-
 def test_from_the_outage_back_into_the_record(
     station_world: StationWorld,  # noqa: F811 (the fixture imported above)
     tmp_path: Path,
@@ -96,7 +70,7 @@ def test_from_the_outage_back_into_the_record(
     world = station_world
     url, store = crisis
     # The outage is declared in the crisis cell's application.
-    director = log_in(browser, url, "director1")
+    director = login(browser, url, "director1")
     director.fill("input[name=title]", "Panne du DPI")
     director.check("input[name=demo]")
     director.click("form[action$='/incidents/open/'] button")
@@ -179,14 +153,13 @@ def test_from_the_outage_back_into_the_record(
     }
     # Matching links what is sure; a person decides the rest from the worklist.
     run("reconcile", "match", "--store", store, "--save")
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        assert main(["reconcile", "worklist", "--store", str(store), "--json"]) == 0
-    waiting = {m["downtime_id"]: m for m in json.loads(out.getvalue())["worklist"]}
+    code, answer = json_answer("reconcile", "worklist", "--store", store, "--json")
+    assert code == 0
+    waiting = {m["downtime_id"]: m for m in answer["worklist"]}
     assert known_number not in waiting  # the existing patient, registered again: linked by matching
     assert waiting[new_number]["decision"] in ("new", "review")
     # The identity officer decides on the web worklist: a new patient.
-    officer = log_in(browser, url, "civ1")
+    officer = login(browser, url, "civ1")
     officer.goto(reconciliation)
     item = f"article[data-downtime='{new_number}']"
     officer.wait_for_selector(item)

@@ -9,24 +9,12 @@ import json
 import os
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from tests.crisis_browser import ARTIFACTS, CHROMIUM, PASSWORD, login, shot
 
 from bascule.crisis.testing import add_user, live_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parents[2] / "_artifacts" / "crisis"
-PASSWORD = "Un-mot-de-passe-solide-1"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # The board polls every 2 s; allow for a loaded machine on top of the 5 s promise.
 CHANGE_SEEN_MS = 8000
 
@@ -44,33 +32,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         add_user(data, name, role, PASSWORD, env)
     with live_server(data, env) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def login(browser: object, server: str, name: str) -> object:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR")  # type: ignore[attr-defined]
-    page = context.new_page()
-    page.goto(server + "/")
-    assert "/login/" in page.url
-    page.fill("#id_username", name)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(server + "/")
-    return page
-
-
-def shot(page: object, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
 def test_main_flows(browser: object, server: str) -> None:

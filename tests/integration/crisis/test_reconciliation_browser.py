@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.crisis_browser import CHROMIUM, PASSWORD, login, shot
 from tests.downtime_store import DowntimeWorld, make_downtime_world
-from tests.integration.crisis.test_browser import CHROMIUM, LAUNCH_ARGS, PASSWORD, shot
 
 from bascule.crisis.testing import add_user, live_server
 from bascule.downtime.links import links
@@ -35,27 +35,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, world: DowntimeWorld) -> It
         add_user(data, name, role, PASSWORD, env)
     with live_server(data, env) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def login(browser: object, server: str, name: str) -> object:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR")  # type: ignore[attr-defined]
-    page = context.new_page()
-    page.goto(server + "/")
-    page.fill("#id_username", name)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(server + "/")
-    return page
 
 
 def test_the_identity_officer_works_through_the_worklist(

@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from tests.stations import json_answer
 
 from bascule.cli import main
 from bascule.downtime.numbers import DowntimeNumber
@@ -132,8 +133,6 @@ def test_a_miscopied_number_or_a_bad_line_refuses_the_file(store: Path, tmp_path
 def test_match_the_registrations_imported_into_the_store(store: Path, tmp_path: Path) -> None:
     """Without --downtime, `reconcile match` matches what the stations and the paper brought in; a
     number registered twice with different details goes to review, whatever the scores say."""
-    import contextlib
-    import io
 
     from bascule.clinical.records import Patient
     from bascule.snapshot.store import ContinuityStore
@@ -172,17 +171,14 @@ def test_match_the_registrations_imported_into_the_store(store: Path, tmp_path: 
             "'registration', NULL, ?, ?, 'test', '2026-12-06T04:00:00+00:00')",
             (SECOND, json.dumps({**written, "birth_date": "1901-01-01"})),
         )
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        assert main(["reconcile", "match", "--store", str(store), "--json"]) == 0
-    matches = {m["downtime_id"]: m for m in json.loads(out.getvalue())["matches"]}
+    code, answer = json_answer("reconcile", "match", "--store", store, "--json")
+    assert code == 0
+    matches = {m["downtime_id"]: m for m in answer["matches"]}
     assert matches[FIRST]["decision"] == "auto" and matches[FIRST]["patient_id"] == known.id
     assert matches[SECOND]["decision"] == "review" and "registrations_differ" in matches[SECOND]["reasons"]
 
 
 def test_links_auto_saved_confirmed_never_changed_silently(store: Path, tmp_path: Path) -> None:
-    import contextlib
-    import io
 
     from bascule.clinical.records import Patient
     from bascule.snapshot.store import ContinuityStore
@@ -207,10 +203,9 @@ def test_links_auto_saved_confirmed_never_changed_silently(store: Path, tmp_path
     assert main(["reconcile", "match", "--store", str(store), "--save"]) == 0
 
     def worklist() -> list[str]:
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            assert main(["reconcile", "worklist", "--store", str(store), "--json"]) == 0
-        return [m["downtime_id"] for m in json.loads(out.getvalue())["worklist"]]
+        code, answer = json_answer("reconcile", "worklist", "--store", store, "--json")
+        assert code == 0
+        return [m["downtime_id"] for m in answer["worklist"]]
 
     assert worklist() == [SECOND]  # FIRST was linked by matching alone
     base = ["reconcile", "confirm", "--store", str(store), "--by", "dr-lambert"]
@@ -224,8 +219,5 @@ def test_links_auto_saved_confirmed_never_changed_silently(store: Path, tmp_path
         == 0
     )
     assert main([*base, "--downtime-id", FIRST, "--patient", other.id]) == 0
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        main(["reconcile", "status", "--store", str(store), "--json"])
-    report = json.loads(out.getvalue())
+    _, report = json_answer("reconcile", "status", "--store", store, "--json")
     assert report["entries"]["by_state"] == {"ready": 2}

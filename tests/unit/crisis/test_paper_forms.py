@@ -6,26 +6,20 @@ the journal holds ids only; a second registration saying otherwise is stored and
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import html
 import json
 import sqlite3
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar
 
-from django.test import Client, TestCase, override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
-from tests.downtime_store import DowntimeWorld, copy_world, make_downtime_world
+from tests.unit.crisis.outage_case import OutageTestCase
 
-from bascule.crisis.models import Account, Incident, JournalRecord
+from bascule.crisis.models import JournalRecord
 from bascule.crisis.roles import Role
-from bascule.crisis.testing import SAMPLE_MAP
 from bascule.downtime.clerk import record_typed
 
-_FOLDER = Path(tempfile.mkdtemp(prefix="bascule-paper-web-"))
-_WORLD: list[DowntimeWorld] = []
 NOW = datetime(2026, 12, 6, 5, 0, tzinfo=UTC)
 VITALS = {
     "kind": "vitals",
@@ -34,12 +28,6 @@ VITALS = {
     "systolic": "120",
     "diastolic": "80",
 }
-
-
-def base_world() -> DowntimeWorld:
-    if not _WORLD:
-        _WORLD.append(make_downtime_world(_FOLDER / "base"))
-    return _WORLD[0]
 
 
 def typed(store: Path) -> list[tuple[str, str, str, str, str]]:
@@ -51,26 +39,9 @@ def typed(store: Path) -> list[tuple[str, str, str, str, str]]:
 
 
 @override_settings(TIME_ZONE="Europe/Paris")
-class PaperFormsTest(TestCase):
-    accounts: ClassVar[dict[Role, Account]]
-    incident: ClassVar[Incident]
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        cls.accounts = {role: Account.objects.create(username=f"u-{role.value}", role=role) for role in Role}
-        cls.incident = Incident.objects.create(
-            title="Panne DPI",
-            map_source="test.yaml",
-            map_text=SAMPLE_MAP,
-            map_sha256=hashlib.sha256(SAMPLE_MAP.encode()).hexdigest(),
-            opened_by=cls.accounts[Role.DIRECTOR],
-        )
-
+class PaperFormsTest(OutageTestCase):
     def setUp(self) -> None:
-        self.world = copy_world(base_world(), _FOLDER / self.id())
-        settings = override_settings(CRISIS_STORE=str(self.world.store))
-        settings.enable()
-        self.addCleanup(settings.disable)
+        super().setUp()
         self.page = reverse("crisis:paper_forms", kwargs={"incident_id": self.incident.pk})
 
     def as_clerk(self, lang: str = "fr") -> None:

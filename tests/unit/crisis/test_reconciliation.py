@@ -6,49 +6,21 @@ from __future__ import annotations
 
 import hashlib
 import html
-import tempfile
-from pathlib import Path
-from typing import ClassVar
 
 from django.test import TestCase, override_settings
 from django.urls import reverse
-from tests.downtime_store import STRANGER, DowntimeWorld, copy_world, make_downtime_world
+from tests.downtime_store import STRANGER
+from tests.unit.crisis.outage_case import OutageTestCase
 
 from bascule.crisis.models import Account, Incident, JournalRecord
 from bascule.crisis.roles import Role
 from bascule.crisis.testing import SAMPLE_MAP
 from bascule.downtime.links import links
 
-_FOLDER = Path(tempfile.mkdtemp(prefix="bascule-reconcile-web-"))
-_WORLD: list[DowntimeWorld] = []
 
-
-def base_world() -> DowntimeWorld:
-    if not _WORLD:
-        _WORLD.append(make_downtime_world(_FOLDER / "base"))
-    return _WORLD[0]
-
-
-class ReconciliationPageTest(TestCase):
-    accounts: ClassVar[dict[Role, Account]]
-    incident: ClassVar[Incident]
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        cls.accounts = {role: Account.objects.create(username=f"u-{role.value}", role=role) for role in Role}
-        cls.incident = Incident.objects.create(
-            title="Panne DPI",
-            map_source="test.yaml",
-            map_text=SAMPLE_MAP,
-            map_sha256=hashlib.sha256(SAMPLE_MAP.encode()).hexdigest(),
-            opened_by=cls.accounts[Role.DIRECTOR],
-        )
-
+class ReconciliationPageTest(OutageTestCase):
     def setUp(self) -> None:
-        self.world = copy_world(base_world(), _FOLDER / self.id())
-        settings = override_settings(CRISIS_STORE=str(self.world.store))
-        settings.enable()
-        self.addCleanup(settings.disable)
+        super().setUp()
         self.page = reverse("crisis:reconciliation", kwargs={"incident_id": self.incident.pk})
         self.decide_url = reverse("crisis:reconcile_decide", kwargs={"incident_id": self.incident.pk})
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import sqlite3
 from dataclasses import replace
@@ -16,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from tests.downtime_store import DowntimeWorld, copy_world, make_downtime_world
+from tests.stations import json_answer
 
-from bascule.cli import main
 from bascule.downtime.clerk import SAISIE, record_typed, registered_otherwise, typed_by, version
 from bascule.downtime.entries import CELL_CODES, check_new_station_code
 from bascule.downtime.entries_import import PAPER, StationExport, import_export, ledger
@@ -144,10 +143,7 @@ def test_a_missing_store_is_one_sentence(tmp_path: Path) -> None:
 def test_typed_entries_are_accounted_for_by_reconcile_status(world: DowntimeWorld) -> None:
     record_typed(world.store, "note", world.new_number, {"text": "x"}, "clerk", NOW)
     record_typed(world.store, "note", world.missing_number, {"text": "y"}, "clerk", NOW)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(["reconcile", "status", "--store", str(world.store), "--json"])
-    report = json.loads(out.getvalue())
+    code, report = json_answer("reconcile", "status", "--store", world.store, "--json")
     assert code == 4
     assert report["entries"]["by_station"][SAISIE] == 2
     assert world.missing_number not in report["numbers"]["missing"]  # its paper was typed: no longer lost
