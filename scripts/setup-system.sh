@@ -9,7 +9,7 @@ set -euo pipefail
 
 packages=(
   age minisign poppler-utils postgresql chromium kannel kannel-extras fonts-dejavu-core
-  sqlite3 systemd desktop-file-utils cups-daemon cups-client
+  sqlite3 systemd desktop-file-utils cups-daemon cups-client jq
 )
 # Node.js and npm only run the tests' FHIR peer installer; any distribution of them will do.
 if ! command -v npm >/dev/null 2>&1; then

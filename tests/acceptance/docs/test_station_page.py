@@ -119,7 +119,7 @@ def test_the_station_page_runs_with_the_viewer_serving(tmp_path: Path) -> None:
         assert same_shape(shown, answered), (example["file"], shape(shown), shape(answered))
     hits = json.loads((tmp_path / "hits.json").read_text(encoding="utf-8"))
     patient = json.loads((tmp_path / "patient.json").read_text(encoding="utf-8"))
-    assert hits["patients"][0]["id"] == patient["id"]  # the typo the page shows finds the patient it opens
+    assert hits["patients"][0]["id"] == patient["id"]  # the search the page shows finds the patient it opens
     assert patient["allergies"], "the page's example patient has an allergy to show"
     run_line("bascule station audit station/ --out after.jsonl", tmp_path, environment)
     logged = [
