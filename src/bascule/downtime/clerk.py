@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from bascule.downtime.entries import Entry, EntryKind, PatientRef, downtime_number, make_entry
-from bascule.downtime.entries_import import _ensure_store, _insert_row, registrations_in_store
+from bascule.downtime.entries_import import insert_row, registrations_in_store
+from bascule.downtime.side_store import connected, writing
 
 SAISIE = "SAISIE"  # the station code of everything typed from paper in the crisis cell
 SOURCE = "crisis:saisie"
@@ -61,25 +61,14 @@ def record_typed(
         patient=PatientRef(downtime_id=number),
         data=data,
     )
-    _ensure_store(store_path)
-    connection = sqlite3.connect(store_path, isolation_level=None)
-    try:
-        connection.execute("PRAGMA busy_timeout = 10000")
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            last = connection.execute(
-                "SELECT coalesce(max(sequence), 0) FROM downtime_entries WHERE station = ?", (SAISIE,)
-            ).fetchone()[0]
-            entry = Entry(
-                SAISIE, int(last) + 1, draft.author, draft.recorded_at, draft.kind, draft.patient, draft.data
-            )
-            _insert_row(connection, entry.key, version(entry), entry, SOURCE, now)
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
-    finally:
-        connection.close()
+    with writing(store_path) as connection:
+        last = connection.execute(
+            "SELECT coalesce(max(sequence), 0) FROM downtime_entries WHERE station = ?", (SAISIE,)
+        ).fetchone()[0]
+        entry = Entry(
+            SAISIE, int(last) + 1, draft.author, draft.recorded_at, draft.kind, draft.patient, draft.data
+        )
+        insert_row(connection, entry.key, version(entry), entry, SOURCE, now)
     return entry
 
 
@@ -91,14 +80,10 @@ def registered_otherwise(store_path: Path, downtime_id: str) -> bool:
 
 def typed_by(store_path: Path, author: str, limit: int = 20) -> list[TypedSeen]:
     """The author's last typed entries, newest first (ids, kinds and numbers only)."""
-    _ensure_store(store_path)
-    connection = sqlite3.connect(f"{store_path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
+    with connected(store_path, readonly=True) as connection:
         rows = connection.execute(
             "SELECT id, kind, downtime_number, recorded_at FROM downtime_entries "
             "WHERE station = ? AND author = ? ORDER BY sequence DESC LIMIT ?",
             (SAISIE, author, limit),
         ).fetchall()
-    finally:
-        connection.close()
     return [TypedSeen(key, kind, number, datetime.fromisoformat(at)) for key, kind, number, at in rows]

@@ -30,11 +30,11 @@ from bascule.downtime.entries import (
     entry_from_line,
     make_entry,
 )
-from bascule.errors import NotFoundError, UserError
+from bascule.downtime.side_store import connected, current_store, writing
+from bascule.errors import UserError
 from bascule.reconcile.interchange import registration_object
 from bascule.reconcile.registration import Registration
 from bascule.snapshot.minisign import PublicKey, Signature, SignatureMismatch, key_id_text, prehash
-from bascule.snapshot.store import ContinuityStore
 from bascule.station.recording import ENTRY_FIELDS, EXPORT_FORMAT, EXPORT_VERSION
 
 EXIT_REFUSED = 3
@@ -150,39 +150,18 @@ def import_export(store_path: Path, export: StationExport, source: str, now: dat
             f"L'export vient d'un poste codé {export.station}, le code de la cellule de crise pour les fiches "
             "papier : ses saisies se mêleraient aux leurs ; rien n'a été importé.",
         )
-    hospital = _ensure_store(store_path)
+    hospital = current_store(store_path)
     if hospital and hospital != export.hospital:
         raise _refused(
             f"The export is from hospital {export.hospital!r}, the store is {hospital!r}.",
             f"L'export vient de l'hôpital {export.hospital!r}, la base est {hospital!r}.",
         )
-    connection = sqlite3.connect(store_path, isolation_level=None)
-    try:
-        connection.execute("PRAGMA busy_timeout = 10000")
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            new = _insert(connection, export, source, now)
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
-    finally:
-        connection.close()
+    with writing(store_path) as connection:
+        new = _insert(connection, export, source, now)
     return Imported(export.station, new, len(export.entries) - new)
 
 
-def _ensure_store(store_path: Path) -> str:
-    """The store's hospital, once its schema is current (opened for writing once)."""
-    if not store_path.is_file():
-        raise NotFoundError(
-            f"There is no continuity store at {store_path}; check the path.",
-            fr=f"Il n'y a pas de base de continuité à {store_path} ; vérifiez le chemin.",
-        )
-    with ContinuityStore.open(store_path) as store:
-        return store.hospital_id
-
-
-def _insert_row(
+def insert_row(
     connection: sqlite3.Connection, key: str, digest: str, entry: Entry, source: str, now: datetime
 ) -> None:
     connection.execute(
@@ -221,7 +200,7 @@ def _insert(connection: sqlite3.Connection, export: StationExport, source: str, 
                 f"La saisie {entry.key} est déjà enregistrée avec un autre contenu : deux histoires sous "
                 "un même code de poste ; rien n'a été importé.",
             )
-        _insert_row(connection, entry.key, digest, entry, source, now)
+        insert_row(connection, entry.key, digest, entry, source, now)
         new += 1
     return new
 
@@ -231,9 +210,7 @@ def ledger(store_path: Path) -> tuple[list[AllocatedNumber], list[EntrySeen]]:
     reconciled once linked (or mapped to an MRN in the registry); an entry is `sent` once the EHR
     acknowledged it, `refused` when it said no, `ready` when its patient is known, else `waiting`
     (its downtime number not yet linked to anyone)."""
-    _ensure_store(store_path)
-    connection = sqlite3.connect(f"{store_path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
+    with connected(store_path, readonly=True) as connection:
         linked = {row[0] for row in connection.execute("SELECT id FROM downtime_links")}
         numbers = [
             AllocatedNumber(
@@ -251,8 +228,6 @@ def ledger(store_path: Path) -> tuple[list[AllocatedNumber], list[EntrySeen]]:
             )
         ]
         unallocated_linked = linked - {n.text for n in numbers}
-    finally:
-        connection.close()
     numbers += [AllocatedNumber(text, "", True) for text in sorted(unallocated_linked)]
     return numbers, entries
 
@@ -312,56 +287,41 @@ def import_paper(
     """Registrations typed from paper, one per downtime number (`PAPER:<number>`): importing the same
     file twice changes nothing; the same number saying something else refuses the file (exit 3)."""
     entries = paper_entries(registrations, now)
-    _ensure_store(store_path)
-    connection = sqlite3.connect(store_path, isolation_level=None)
-    try:
-        connection.execute("PRAGMA busy_timeout = 10000")
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            known = dict(
-                connection.execute("SELECT id, version FROM downtime_entries WHERE station = ?", (PAPER,))
-            )
-            last = connection.execute(
-                "SELECT coalesce(max(sequence), 0) FROM downtime_entries WHERE station = ?", (PAPER,)
-            ).fetchone()[0]
-            new = 0
-            for entry, digest in entries:
-                key = f"{PAPER}:{entry.patient.downtime_id}"
-                had = known.get(key)
-                if had == digest:
-                    continue
-                if had is not None:
-                    raise _refused(
-                        f"Downtime number {entry.patient.downtime_id} was already imported from paper with other "
-                        "details: a person must compare the two forms; nothing was imported.",
-                        f"Le numéro dégradé {entry.patient.downtime_id} a déjà été importé du papier avec d'autres "
-                        "informations : une personne doit comparer les deux fiches ; rien n'a été importé.",
-                    )
-                last += 1
-                _insert_row(connection, key, digest, dataclasses.replace(entry, sequence=last), source, now)
-                known[key] = digest
-                new += 1
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
-    finally:
-        connection.close()
+    with writing(store_path) as connection:
+        known = dict(
+            connection.execute("SELECT id, version FROM downtime_entries WHERE station = ?", (PAPER,))
+        )
+        last = connection.execute(
+            "SELECT coalesce(max(sequence), 0) FROM downtime_entries WHERE station = ?", (PAPER,)
+        ).fetchone()[0]
+        new = 0
+        for entry, digest in entries:
+            key = f"{PAPER}:{entry.patient.downtime_id}"
+            had = known.get(key)
+            if had == digest:
+                continue
+            if had is not None:
+                raise _refused(
+                    f"Downtime number {entry.patient.downtime_id} was already imported from paper with other "
+                    "details: a person must compare the two forms; nothing was imported.",
+                    f"Le numéro dégradé {entry.patient.downtime_id} a déjà été importé du papier avec d'autres "
+                    "informations : une personne doit comparer les deux fiches ; rien n'a été importé.",
+                )
+            last += 1
+            insert_row(connection, key, digest, dataclasses.replace(entry, sequence=last), source, now)
+            known[key] = digest
+            new += 1
     return Imported(PAPER, new, len(entries) - new)
 
 
 def registrations_in_store(store_path: Path) -> tuple[list[Registration], set[str]]:
     """One registration per downtime number recorded in the store (from stations or paper), and the
     numbers whose registrations disagree (the first one recorded is kept for matching)."""
-    _ensure_store(store_path)
-    connection = sqlite3.connect(f"{store_path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
+    with connected(store_path, readonly=True) as connection:
         found = connection.execute(
             "SELECT downtime_number, data, recorded_at, station FROM downtime_entries "
             "WHERE kind = 'registration' ORDER BY recorded_at, id"
         ).fetchall()
-    finally:
-        connection.close()
     by_number: dict[str, list[tuple[dict[str, str], str, str]]] = {}
     for number, data, recorded_at, station in found:
         by_number.setdefault(number, []).append((json.loads(data), recorded_at, station))

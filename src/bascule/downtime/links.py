@@ -10,17 +10,16 @@ its own act (`unlink`), for a person, with their name.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 from bascule.downtime.entries import downtime_number
+from bascule.downtime.side_store import connected, writing
 from bascule.errors import NotFoundError, UserError
 from bascule.reconcile.match import Match
-from bascule.snapshot.store import ContinuityStore
 
 LinkDecision = Literal["auto", "confirmed", "new"]
 EXIT_CONFLICT = 3
@@ -36,31 +35,8 @@ class Link:
     decided_at: datetime
 
 
-@contextmanager
-def _writing(store_path: Path) -> Iterator[sqlite3.Connection]:
-    if not store_path.is_file():
-        raise NotFoundError(
-            f"There is no continuity store at {store_path}; check the path.",
-            fr=f"Il n'y a pas de base de continuité à {store_path} ; vérifiez le chemin.",
-        )
-    with ContinuityStore.open(store_path):  # its schema brought up to date
-        pass
-    connection = sqlite3.connect(store_path, isolation_level=None)
-    try:
-        connection.execute("PRAGMA busy_timeout = 10000")
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
-    finally:
-        connection.close()
-
-
 def links(store_path: Path) -> dict[str, Link]:
-    with _writing(store_path) as connection:
+    with connected(store_path, readonly=True) as connection:
         rows = connection.execute(
             "SELECT id, patient, decision, score, decided_by, decided_at FROM downtime_links"
         ).fetchall()
@@ -88,7 +64,7 @@ def _insert(connection: sqlite3.Connection, link: Link) -> None:
 def save_auto(store_path: Path, matches: Iterable[Match], now: datetime) -> int:
     """Link the numbers matching decided `auto` and nobody linked yet; how many were linked."""
     made = 0
-    with _writing(store_path) as connection:
+    with writing(store_path) as connection:
         known = {row[0] for row in connection.execute("SELECT id FROM downtime_links")}
         for match in matches:
             if match.decision != "auto" or match.downtime_id in known or match.patient_id is None:
@@ -105,7 +81,7 @@ def confirm(store_path: Path, number: str, patient_id: str | None, by: str, now:
     number = downtime_number(number)
     if not by.strip():
         raise UserError("Say who decides (--by NAME).", fr="Dites qui décide (--by NOM).")
-    with _writing(store_path) as connection:
+    with writing(store_path) as connection:
         if (
             patient_id is not None
             and not connection.execute("SELECT 1 FROM patients WHERE id = ?", (patient_id,)).fetchone()
@@ -132,7 +108,7 @@ def confirm(store_path: Path, number: str, patient_id: str | None, by: str, now:
 
 def unlink(store_path: Path, number: str, by: str) -> None:
     number = downtime_number(number)
-    with _writing(store_path) as connection:
+    with writing(store_path) as connection:
         sent = connection.execute(
             "SELECT count(*) FROM downtime_sent s JOIN downtime_entries e ON e.id = s.id "
             "WHERE e.downtime_number = ? AND s.state = 'acknowledged'",

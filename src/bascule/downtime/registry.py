@@ -7,14 +7,12 @@ allocated it and when, and later the real MRN it was reconciled with. No patient
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bascule.downtime.numbers import MAX_SEQUENCE, DowntimeNumber, normalise_code
+from bascule.downtime.side_store import connected, transaction
 from bascule.errors import NotFoundError, UserError
 from bascule.hospital.naming import did_you_mean
 from bascule.snapshot.store import ContinuityStore
@@ -49,24 +47,6 @@ class Allocation:
 
 def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-@contextmanager
-def _connection(store_path: Path) -> Iterator[sqlite3.Connection]:
-    if not store_path.is_file():
-        raise NotFoundError(
-            f"There is no continuity store at {store_path}; check the path.",
-            fr=f"Il n'y a pas de base de continuité à {store_path} ; vérifiez le chemin.",
-        )
-    # Opening it once for writing brings its schema up to date (the downtime_ids table).
-    with ContinuityStore.open(store_path):
-        pass
-    connection = sqlite3.connect(store_path, isolation_level=None)
-    connection.execute("PRAGMA busy_timeout = 10000")
-    try:
-        yield connection
-    finally:
-        connection.close()
 
 
 def _check_unit(store_path: Path, unit: str) -> None:
@@ -104,10 +84,9 @@ def allocate(
             fr=f"Allouez entre 1 et {MAX_PER_ALLOCATION} numéros à la fois (demandé : {count}).",
         )
     moment = at or datetime.now(UTC)
-    with _connection(store_path) as connection:
+    with connected(store_path) as connection:
         _check_unit(store_path, unit)
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(connection):
             row = connection.execute(
                 "SELECT max(sequence) FROM downtime_ids WHERE site = ? AND station = ?",
                 (site_code, station_code),
@@ -131,16 +110,12 @@ def allocate(
                 "allocated_at, allocated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
     return Allocation(site_code, station_code, unit, first, last, moment, allocated_by)
 
 
 def allocations(store_path: Path, unit: str | None = None) -> list[Allocation]:
     """Every range handed out, by site, station and first number (one unit's if given)."""
-    with _connection(store_path) as connection:
+    with connected(store_path) as connection:
         rows = connection.execute(
             """SELECT site, station, unit, min(sequence), max(sequence), allocated_at, allocated_by,
                       count(mapped_mrn)
@@ -158,7 +133,7 @@ def allocations(store_path: Path, unit: str | None = None) -> list[Allocation]:
 def record_mapping(store_path: Path, number: DowntimeNumber, mrn: str, at: datetime | None = None) -> None:
     """Reconciliation: the real MRN of the patient who was given this downtime number."""
     moment = _stamp(at or datetime.now(UTC))
-    with _connection(store_path) as connection:
+    with connected(store_path) as connection:
         changed = connection.execute(
             "UPDATE downtime_ids SET mapped_mrn = ?, mapped_at = ?, version = ? WHERE id = ?",
             (mrn, moment, moment, number.record_id),

@@ -17,7 +17,6 @@ import logging
 import socket
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,10 +26,10 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from bascule.downtime.entries import PatientRef, Value, make_entry
+from bascule.downtime.side_store import connected, require_store, transaction
 from bascule.durable import held_lock
-from bascule.errors import NotFoundError, UserError
+from bascule.errors import UserError
 from bascule.reconcile.writeback import FhirBundle, Hl7Message, Outgoing, fhir_bundle, hl7_message
-from bascule.snapshot.store import ContinuityStore
 
 log = logging.getLogger("bascule.reconcile.send")
 SentState = Literal["acknowledged", "refused"]
@@ -347,31 +346,9 @@ def _by_patient(outgoing: Sequence[Outgoing]) -> Iterator[list[Outgoing]]:
             yield items[start : start + MAX_ENTRIES_PER_BUNDLE]
 
 
-def _check_store(store_path: Path) -> None:
-    if not store_path.is_file():
-        raise NotFoundError(
-            f"There is no continuity store at {store_path}; check the path.",
-            fr=f"Il n'y a pas de base de continuité à {store_path} ; vérifiez le chemin.",
-        )
-
-
-@contextmanager
-def _store(store_path: Path) -> Iterator[sqlite3.Connection]:
-    _check_store(store_path)
-    with ContinuityStore.open(store_path):  # its schema brought up to date
-        pass
-    connection = sqlite3.connect(store_path, isolation_level=None)
-    try:
-        connection.execute("PRAGMA busy_timeout = 10000")
-        yield connection
-    finally:
-        connection.close()
-
-
 def _record(connection: sqlite3.Connection, answers: Sequence[Answer], target: str, now: datetime) -> None:
     """The answers of one item, in one transaction of their own."""
-    connection.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(connection):
         for answer in answers:
             connection.execute(
                 "INSERT INTO downtime_sent (id, version, state, target, reference, reason, at) "
@@ -388,10 +365,6 @@ def _record(connection: sqlite3.Connection, answers: Sequence[Answer], target: s
                     now.isoformat(),
                 ),
             )
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
 
 
 def send(
@@ -403,14 +376,14 @@ def send(
     progress: Callable[[int, int], None] | None = None,
 ) -> SendReport:
     """Send every entry whose patient is known and that the EHR has not acknowledged yet."""
-    _check_store(store_path)  # before its lock file is made beside it
+    require_store(store_path)  # before its lock file is made beside it
     receiver = receiver_for(target) if isinstance(target, str) else target
     sent = refused = 0
     try:
         # One sending at a time per store: a second run waits, then finds what the first sent.
         with (
             held_lock(store_path.with_name(store_path.name + ".send-lock")),
-            _store(store_path) as connection,
+            connected(store_path) as connection,
         ):
             plan = _plan(connection, retry_refused)
             total = len(plan.outgoing)
