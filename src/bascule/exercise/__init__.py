@@ -1,0 +1,1 @@
+"""Exercises: scripts that play an attack on the hospital map, their runs and after-action reports."""
