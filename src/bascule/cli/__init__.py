@@ -43,6 +43,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "triage",
     "notify",
     "reconcile",
+    "exercise",
+    "exercise_run",
 )
 
 # The modules that make a whole command group, for a group whose commands must start fast: `bascule

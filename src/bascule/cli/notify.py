@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import dataclasses
 import time
 from pathlib import Path
 from typing import Annotated
@@ -68,6 +69,11 @@ i18n.register(
         },
         "state": {"fr": "État", "en": "State"},
         "count": {"fr": "Messages", "en": "Messages"},
+        "exercise_prefix": {"fr": "[EXERCICE]", "en": "[EXERCISE]"},
+        "exercise_to_file": {
+            "fr": "EXERCICE (incident {incident}) : aucun message n'est remis à {gateway} ; ils sont écrits dans {file}.",
+            "en": "EXERCISE (incident {incident}): no message is handed to {gateway}; they are written to {file}.",
+        },
     },
 )
 
@@ -173,8 +179,14 @@ def register(app: typer.Typer) -> None:
             country=country,
             unit_names=run.unit_names,
         )
+        opened = crisis.repository.incident(incident) if crisis is not None and incident is not None else None
+        exercise = opened.id if opened is not None and opened.exercise else None
+        if exercise is not None:
+            # An exercise's messages say so, and only ever go to a file (see `notify send`).
+            mark = t("notify_cli.exercise_prefix", language)
+            messages = [dataclasses.replace(m, subject=f"{mark} {m.subject}", body=f"{mark} {m.body}") for m in messages]
         with Outbox.open(outbox) as box:
-            added, already = box.enqueue(messages, time.time())
+            added, already = box.enqueue(messages, time.time(), exercise_incident=exercise)
         console = make_console()
         if unreachable:
             table = Table(title=t("notify_cli.invalid_title", language), title_justify="left")
@@ -268,6 +280,12 @@ def register(app: typer.Typer) -> None:
         box = Outbox.open(outbox, create=False)
         receiver: Receiver | None = None
         chosen: Gateway
+        exercise = box.exercise_incident()
+        if exercise is not None and gateway != "file":
+            # Whatever the configuration: no message of an exercise reaches a patient.
+            file = file or box.path.with_name(box.path.name + ".exercise.jsonl")
+            typer.echo(t("notify_cli.exercise_to_file", language, incident=exercise, gateway=gateway, file=file), err=True)
+            gateway = "file"
         try:
             if gateway == "kannel":
                 from bascule.notify.gateways.kannel import KannelGateway, KannelSettings

@@ -41,6 +41,8 @@ class Incident(models.Model):
     # Moved by every change of the situation (hits, tasks, return times, notes, actions), not by making
     # a plan or a report: one made before it is out of date (bascule.crisis.repository.DjangoRepository.bump).
     changed_at = models.DateTimeField(auto_now=True)
+    # An exercise, played on purpose: every page, printed page, report and message says so.
+    exercise = models.BooleanField(default=False)
 
 
 class Hit(models.Model):
@@ -150,3 +152,67 @@ class SituationReport(models.Model):
     created_by = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     lang = models.CharField(max_length=2)
     content = models.JSONField()
+
+
+class StartedProcedure(models.Model):
+    """A care process the cell switched to its fallback procedure (once per incident)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="procedures")
+    process = models.CharField(max_length=128)
+    procedure = models.CharField(max_length=128)
+    started_at = models.DateTimeField(auto_now_add=True)
+    started_by = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=["incident", "process"], name="one_start_per_process"),)
+
+
+class ExerciseRun(models.Model):
+    """The exercise an incident plays: the script as kept (a JSON document), and its clock."""
+
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, related_name="exercise_run")
+    script_id = models.CharField(max_length=128)
+    document = models.JSONField()
+    script_sha256 = models.CharField(max_length=64)
+    speed = models.FloatField(default=1.0)
+    automatic = models.BooleanField(default=True)
+    started_at = models.DateTimeField()
+    # [[start, end or null], ...] in ISO 8601: the clock stands still in each.
+    pauses = models.JSONField(default=list, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+
+class InjectRelease(models.Model):
+    run = models.ForeignKey(ExerciseRun, on_delete=models.CASCADE, related_name="releases")
+    inject_id = models.CharField(max_length=128)
+    minute = models.FloatField()
+    automatic = models.BooleanField(default=False)
+    released_at = models.DateTimeField(auto_now_add=True)
+    released_by = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=["run", "inject_id"], name="one_release_per_inject"),)
+
+
+class DecisionMark(models.Model):
+    """The facilitator's word on an expected decision (the last one counts)."""
+
+    run = models.ForeignKey(ExerciseRun, on_delete=models.CASCADE, related_name="marks")
+    decision_id = models.CharField(max_length=128)
+    minute = models.FloatField()
+    met = models.BooleanField(default=True)
+    marked_at = models.DateTimeField(auto_now_add=True)
+    marked_by = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+
+
+class ImprovementAction(models.Model):
+    """An improvement written at an exercise; carried to the next exercise on the same map."""
+
+    run = models.ForeignKey(ExerciseRun, on_delete=models.CASCADE, related_name="improvements")
+    text = models.CharField(max_length=300)
+    owner_role = models.CharField(max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    carried_to = models.ForeignKey(
+        Incident, on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )

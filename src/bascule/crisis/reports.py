@@ -146,5 +146,26 @@ def sitrep_pdf(content: Mapping[str, Any], lang: Lang) -> bytes:
     if checkpoint:
         line = t("crisis.journal_checkpoint", lang, **checkpoint)
         story.append(Paragraph(escape(line), styles["Code"]))
-    _doc(buffer, title).build(story)
+    if content.get("exercise"):
+        mark = exercise_marker(lang)
+        _doc(buffer, title).build(story, onFirstPage=mark, onLaterPages=mark)
+    else:
+        _doc(buffer, title).build(story)
     return buffer.getvalue()
+
+
+def exercise_marker(lang: Lang) -> Any:
+    """A page callback that writes EXERCICE (EXERCISE) at the head and the foot of every page, in
+    red: a page of an exercise found on a desk must never be taken for a real incident's."""
+    words = t("crisis.exercise_mark", lang)
+
+    def mark(canvas: Any, document: Any) -> None:
+        width, height = document.pagesize
+        canvas.saveState()
+        canvas.setFillColor(colors.HexColor("#b00020"))
+        canvas.setFont("Helvetica-Bold", 11)
+        canvas.drawCentredString(width / 2, height - 0.9 * cm, words)
+        canvas.drawCentredString(width / 2, 0.6 * cm, words)
+        canvas.restoreState()
+
+    return mark

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from bascule.crisis import journal_store, models
+from bascule.crisis.exercise_repository import DjangoExercises
 from bascule.incident.model import (
     CellAction,
     CellNote,
@@ -24,6 +25,7 @@ from bascule.incident.model import (
     JournalCheckpoint,
     JournalLine,
     Sitrep,
+    StartedProcedure,
     StoredPlan,
     TaskProgress,
 )
@@ -50,6 +52,7 @@ def incident_value(row: models.Incident) -> Incident:
         supplier_back={str(k): float(v) for k, v in dict(row.supplier_back).items()},
         changed_at=row.changed_at,
         closed_at=row.closed_at,
+        exercise=row.exercise,
     )
 
 
@@ -99,6 +102,7 @@ class DjangoRepository:
             opened_by=_account(actor),
             reconnect=dict(draft.reconnect),
             supplier_back=dict(draft.supplier_back),
+            exercise=draft.exercise,
         )
         return incident_value(row)
 
@@ -130,6 +134,9 @@ class DjangoRepository:
 
     def active_hits(self, incident_id: int) -> list[Hit]:
         return [hit_value(r) for r in self._hits(incident_id).filter(lifted_at__isnull=True).order_by("id")]
+
+    def all_hits(self, incident_id: int) -> list[Hit]:
+        return [hit_value(r) for r in self._hits(incident_id).order_by("id")]
 
     def hits_changed_since(self, incident_id: int, moment: datetime) -> tuple[list[Hit], list[Hit]]:
         hits = self._hits(incident_id)
@@ -245,6 +252,25 @@ class DjangoRepository:
         )
         return _sitrep_value(row) if row is not None else None
 
+    def start_procedure(
+        self, incident_id: int, process: str, procedure: str, actor: str
+    ) -> StartedProcedure | None:
+        try:
+            with transaction.atomic():
+                row = models.StartedProcedure.objects.create(
+                    incident_id=incident_id, process=process, procedure=procedure, started_by=_account(actor)
+                )
+        except IntegrityError:
+            return None
+        return StartedProcedure(row.process, row.procedure, row.started_at, actor)
+
+    def started_procedures(self, incident_id: int) -> list[StartedProcedure]:
+        rows = models.StartedProcedure.objects.filter(incident_id=incident_id).select_related("started_by")
+        return [
+            StartedProcedure(r.process, r.procedure, r.started_at, r.started_by.username)
+            for r in rows.order_by("id")
+        ]
+
 
 class DjangoJournal:
     """The crisis journal of the database; appends join the caller's transaction."""
@@ -256,7 +282,11 @@ class DjangoJournal:
 
     def entries(self, incident_id: int, name: str) -> Sequence[JournalLine]:
         rows = models.JournalRecord.objects.filter(incident_id_ref=incident_id, name=name).order_by("seq")
-        return [JournalLine(r.name, r.actor, dict(r.payload)) for r in rows]
+        return [JournalLine(r.name, r.actor, dict(r.payload), r.created) for r in rows]
+
+    def incident_entries(self, incident_id: int) -> Sequence[JournalLine]:
+        rows = models.JournalRecord.objects.filter(incident_id_ref=incident_id).order_by("seq")
+        return [JournalLine(r.name, r.actor, dict(r.payload), r.created) for r in rows]
 
     def head(self) -> str:
         head = models.JournalRecord.objects.order_by("-seq").values_list("seq", "hash").first()
@@ -279,6 +309,7 @@ class DjangoStore:
     def __init__(self) -> None:
         self._repository = DjangoRepository()
         self._journal = DjangoJournal()
+        self._exercises = DjangoExercises()
 
     @property
     def repository(self) -> DjangoRepository:
@@ -287,6 +318,10 @@ class DjangoStore:
     @property
     def journal(self) -> DjangoJournal:
         return self._journal
+
+    @property
+    def exercises(self) -> DjangoExercises:
+        return self._exercises
 
     @contextmanager
     def unit_of_work(self) -> Iterator[None]:

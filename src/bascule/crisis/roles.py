@@ -24,6 +24,9 @@ class Role(StrEnum):
     # The clerk (saisie) types the wards' paper forms by downtime number after the outage: patient
     # data goes in, so it is a role of its own, not one more thing any member of the cell may do.
     CLERK = "saisie"
+    # The facilitator (animateur) of an exercise releases injects, pauses the clock and judges the
+    # decisions expected of the players: never a player, and never anyone in a real incident.
+    FACILITATOR = "facilitator"
 
 
 class Action(StrEnum):
@@ -39,6 +42,8 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"
     DECIDE_IDENTITY = "decide_identity"
     TYPE_PAPER_FORMS = "type_paper_forms"
+    START_PROCEDURE = "start_procedure"
+    RUN_EXERCISE = "run_exercise"
 
 
 _ALL_CELL = frozenset({Role.DIRECTOR, Role.IT, Role.MEDICAL, Role.COMMUNICATIONS})
@@ -58,6 +63,10 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = {
     Action.DECIDE_IDENTITY: frozenset({Role.IDENTITY}),
     # Also who may open the typing page: what was typed comes back on it (names, birth dates).
     Action.TYPE_PAPER_FORMS: frozenset({Role.CLERK}),
+    # Switching a care process to paper is the medical lead's call, or the director's.
+    Action.START_PROCEDURE: frozenset({Role.DIRECTOR, Role.MEDICAL}),
+    # Also who may see the exercise's script ahead of the players (injects to come, expected decisions).
+    Action.RUN_EXERCISE: frozenset({Role.FACILITATOR}),
 }
 
 

@@ -12,6 +12,7 @@ from bascule.crisis.views import (
     accounts,
     actions,
     board,
+    exercise,
     incidents,
     journal,
     paper,
@@ -52,6 +53,14 @@ incident_patterns = [
     path("reconciliation/", reconciliation.reconciliation_page, name="reconciliation"),
     path("reconciliation/decide/", reconciliation.decide, name="reconcile_decide"),
     path("reconciliation/paper/", paper.paper_forms, name="paper_forms"),
+    path("procedures/start/", board.start_procedure, name="start_procedure"),
+    path("exercise/", exercise.exercise_page, name="exercise"),
+    path("exercise/release/", exercise.release, name="exercise_release"),
+    path("exercise/clock/", exercise.clock, name="exercise_clock"),
+    path("exercise/mark/", exercise.mark, name="exercise_mark"),
+    path("exercise/improve/", exercise.improve, name="exercise_improve"),
+    path("exercise/report/", exercise.report_html, name="exercise_report"),
+    path("exercise/report.pdf", exercise.report_pdf, name="exercise_report_pdf"),
 ]
 
 urlpatterns = [

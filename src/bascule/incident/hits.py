@@ -50,9 +50,12 @@ def open_incident(
     map_source: str,
     map_text: str,
     scenario: Scenario | None = None,
+    *,
+    exercise: bool = False,
 ) -> Incident:
     """Open an incident on the map in `map_text` (a MapError lists its problems); a scenario,
-    when given, is declared at once in the name of `actor`."""
+    when given, is declared at once in the name of `actor`. An `exercise` is marked as such on
+    every page, report and message."""
     if not title.strip():
         raise MissingField("title")
     hospital = parse_map(map_text, map_source)
@@ -66,10 +69,14 @@ def open_incident(
         lang=hospital.hospital.lang,
         reconnect=dict(scenario.reconnect) if scenario else {},
         supplier_back=dict(scenario.supplier_back) if scenario else {},
+        exercise=exercise,
     )
     with store.unit_of_work():
         incident = store.repository.add_incident(draft, actor)
-        store.journal.append("incident.opened", actor, incident.id, {"map_sha256": incident.map_sha256})
+        opened: dict[str, str | bool] = {"map_sha256": incident.map_sha256}
+        if exercise:
+            opened["exercise"] = True
+        store.journal.append("incident.opened", actor, incident.id, opened)
         if scenario is not None:
             targets: list[tuple[HitKind, str]] = [(NODE, n) for n in scenario.down]
             targets += [(SEGMENT, s) for s in scenario.isolate]

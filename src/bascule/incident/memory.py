@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bascule.exercise.record import ExerciseClock, Improvement, Mark, Release
 from bascule.incident.model import (
     CellAction,
     CellNote,
+    ExerciseRun,
     Hit,
     HitKind,
     Incident,
@@ -25,6 +27,7 @@ from bascule.incident.model import (
     JournalCheckpoint,
     JournalLine,
     Sitrep,
+    StartedProcedure,
     StoredPlan,
     TaskProgress,
 )
@@ -42,6 +45,13 @@ class _State:
     sitreps: list[tuple[int, Sitrep]] = field(default_factory=list)
     journal: list[tuple[int | None, JournalLine]] = field(default_factory=list)
     accounts: set[str] = field(default_factory=set)
+    # Accounts that sign what an exercise does itself: they exist, but may not be given work.
+    system_accounts: set[str] = field(default_factory=set)
+    procedures: list[tuple[int, StartedProcedure]] = field(default_factory=list)
+    exercises: dict[int, ExerciseRun] = field(default_factory=dict)
+    releases: list[tuple[int, Release]] = field(default_factory=list)
+    marks: list[tuple[int, Mark]] = field(default_factory=list)
+    improvements: list[tuple[int, Improvement, int | None]] = field(default_factory=list)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -63,6 +73,10 @@ class MemoryStore:
 
     @property
     def journal(self) -> MemoryStore:
+        return self
+
+    @property
+    def exercises(self) -> MemoryStore:
         return self
 
     def now(self) -> datetime:
@@ -97,6 +111,7 @@ class MemoryStore:
             reconnect=dict(draft.reconnect),
             supplier_back=dict(draft.supplier_back),
             changed_at=now,
+            exercise=draft.exercise,
         )
         self.state.incidents[incident.id] = incident
         return incident
@@ -128,6 +143,9 @@ class MemoryStore:
 
     def active_hits(self, incident_id: int) -> list[Hit]:
         return [h for h in self._hits(incident_id) if h.active]
+
+    def all_hits(self, incident_id: int) -> list[Hit]:
+        return self._hits(incident_id)
 
     def hits_changed_since(self, incident_id: int, moment: datetime) -> tuple[list[Hit], list[Hit]]:
         hits = self._hits(incident_id)
@@ -222,6 +240,85 @@ class MemoryStore:
         reports = [r for i, r in self.state.sitreps if i == incident_id]
         return reports[-1] if reports else None
 
+    def start_procedure(
+        self, incident_id: int, process: str, procedure: str, actor: str
+    ) -> StartedProcedure | None:
+        if any(p.process == process for p in self.started_procedures(incident_id)):
+            return None
+        started = StartedProcedure(process, procedure, self.now(), actor)
+        self.state.procedures.append((incident_id, started))
+        return started
+
+    def started_procedures(self, incident_id: int) -> list[StartedProcedure]:
+        return [p for i, p in self.state.procedures if i == incident_id]
+
+    # The exercises.
+
+    def ensure_actor(self, name: str) -> None:
+        self.state.system_accounts.add(name)
+
+    def add_exercise(
+        self,
+        incident_id: int,
+        script_id: str,
+        document: Mapping[str, Any],
+        script_sha256: str,
+        clock: ExerciseClock,
+        automatic: bool,
+    ) -> ExerciseRun:
+        run = ExerciseRun(incident_id, script_id, copy.deepcopy(dict(document)), script_sha256, clock, automatic)
+        self.state.exercises[incident_id] = run
+        return run
+
+    def exercise(self, incident_id: int) -> ExerciseRun | None:
+        return self.state.exercises.get(incident_id)
+
+    def set_clock(self, incident_id: int, clock: ExerciseClock) -> ExerciseRun:
+        run = dataclasses.replace(self.state.exercises[incident_id], clock=clock)
+        self.state.exercises[incident_id] = run
+        return run
+
+    def add_release(
+        self, incident_id: int, inject_id: str, minute: float, actor: str, automatic: bool
+    ) -> Release | None:
+        if any(r.inject_id == inject_id for r in self.releases(incident_id)):
+            return None
+        release = Release(inject_id, minute, actor, automatic)
+        self.state.releases.append((incident_id, release))
+        return release
+
+    def releases(self, incident_id: int) -> list[Release]:
+        return [r for i, r in self.state.releases if i == incident_id]
+
+    def add_mark(self, incident_id: int, decision_id: str, minute: float, actor: str, met: bool) -> Mark:
+        mark = Mark(decision_id, minute, actor, met)
+        self.state.marks.append((incident_id, mark))
+        return mark
+
+    def marks(self, incident_id: int) -> list[Mark]:
+        return [m for i, m in self.state.marks if i == incident_id]
+
+    def add_improvement(self, incident_id: int, text: str, owner_role: str, actor: str) -> Improvement:
+        improvement = Improvement(self.state.new_id(), text, owner_role)
+        self.state.improvements.append((incident_id, improvement, None))
+        return improvement
+
+    def improvements(self, incident_id: int) -> list[Improvement]:
+        return [m for i, m, _ in self.state.improvements if i == incident_id]
+
+    def carry_improvement(self, improvement_id: int, to_incident_id: int) -> None:
+        self.state.improvements = [
+            (i, m, to_incident_id if m.id == improvement_id else carried)
+            for i, m, carried in self.state.improvements
+        ]
+
+    def uncarried_improvements(self, map_sha256: str) -> list[tuple[int, Improvement]]:
+        return [
+            (i, m)
+            for i, m, carried in self.state.improvements
+            if carried is None and self.state.incidents[i].map_sha256 == map_sha256
+        ]
+
     # The journal.
 
     def append(
@@ -229,10 +326,14 @@ class MemoryStore:
     ) -> None:
         # The same refusals as the real journal (ids only), so the twin fails where it would.
         entry = JournalEntry(len(self.state.journal) + 1, name, self.now(), actor, incident_id, payload)
-        self.state.journal.append((incident_id, JournalLine(name, actor, dict(entry.payload))))
+        line = JournalLine(name, actor, dict(entry.payload), entry.created)
+        self.state.journal.append((incident_id, line))
 
     def entries(self, incident_id: int, name: str) -> Sequence[JournalLine]:
         return [line for i, line in self.state.journal if i == incident_id and line.name == name]
+
+    def incident_entries(self, incident_id: int) -> Sequence[JournalLine]:
+        return [line for i, line in self.state.journal if i == incident_id]
 
     def head(self) -> str:
         return f"{len(self.state.journal)}:memory" if self.state.journal else "0"

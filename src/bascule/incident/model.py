@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Literal
 
+from bascule.exercise.record import ExerciseClock
 from bascule.impact import Hits
 from bascule.scenario import Scenario
 
@@ -42,6 +43,8 @@ class IncidentDraft:
     lang: str
     reconnect: Mapping[str, float] = field(default_factory=dict)
     supplier_back: Mapping[str, float] = field(default_factory=dict)
+    # An exercise: played on purpose, marked as such on every page, report and message.
+    exercise: bool = False
 
     def __post_init__(self) -> None:
         if not self.title.strip():
@@ -65,6 +68,7 @@ class Incident:
     supplier_back: Mapping[str, float]
     changed_at: datetime
     closed_at: datetime | None = None
+    exercise: bool = False
 
     def hours_at(self, moment: datetime) -> float:
         """Hours since the incident opened (never negative)."""
@@ -175,6 +179,31 @@ class JournalLine:
     name: str
     actor: str
     payload: Mapping[str, Any]
+    created: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StartedProcedure:
+    """The fallback procedure of care process `process` started by the cell."""
+
+    process: str
+    procedure: str
+    started_at: datetime
+    started_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseRun:
+    """The exercise an incident plays: its script (as the document the database keeps, see
+    `bascule.exercise.loading.to_document`), the clock, and whether the clock releases injects by
+    itself (`automatic`) or the facilitator does."""
+
+    incident_id: int
+    script_id: str
+    document: Mapping[str, Any]
+    script_sha256: str
+    clock: ExerciseClock
+    automatic: bool = True
 
 
 def hits_of(active: tuple[Hit, ...] | list[Hit]) -> Hits:

@@ -17,10 +17,12 @@ from datetime import datetime, tzinfo
 from typing import Any, Protocol
 
 from bascule.clinical.views import ScheduledActivity
+from bascule.exercise.record import ExerciseClock, Improvement, Mark, Release
 from bascule.i18n import Lang
 from bascule.incident.model import (
     CellAction,
     CellNote,
+    ExerciseRun,
     Hit,
     HitKind,
     Incident,
@@ -28,6 +30,7 @@ from bascule.incident.model import (
     JournalCheckpoint,
     JournalLine,
     Sitrep,
+    StartedProcedure,
     StoredPlan,
     TaskProgress,
 )
@@ -57,6 +60,10 @@ class IncidentRepository(Protocol):
         ...
 
     def active_hits(self, incident_id: int) -> list[Hit]: ...
+
+    def all_hits(self, incident_id: int) -> list[Hit]:
+        """Every hit of the incident, lifted or not, in id order."""
+        ...
 
     def hits_changed_since(self, incident_id: int, moment: datetime) -> tuple[list[Hit], list[Hit]]:
         """The hits declared after `moment`, and those lifted after it, in id order."""
@@ -106,6 +113,14 @@ class IncidentRepository(Protocol):
 
     def add_sitrep(self, incident_id: int, lang: str, content: Mapping[str, Any], actor: str) -> Sitrep: ...
 
+    def start_procedure(
+        self, incident_id: int, process: str, procedure: str, actor: str
+    ) -> StartedProcedure | None:
+        """Record that a care process runs on its fallback procedure; None when it already does."""
+        ...
+
+    def started_procedures(self, incident_id: int) -> list[StartedProcedure]: ...
+
     def latest_sitrep(self, incident_id: int) -> Sitrep | None: ...
 
 
@@ -120,6 +135,10 @@ class Journal(Protocol):
         """The incident's entries called `name`, in journal order."""
         ...
 
+    def incident_entries(self, incident_id: int) -> Sequence[JournalLine]:
+        """Every entry of the incident, in journal order, with its time."""
+        ...
+
     def head(self) -> str:
         """`seq:hash` of the last entry ("0" for an empty journal), printed on situation reports."""
         ...
@@ -130,11 +149,66 @@ class Journal(Protocol):
         ...
 
 
+class ExerciseRepository(Protocol):
+    """The exercise an incident plays: its run, the injects released, the facilitator's marks and
+    the improvement actions. Times of the exercise are minutes of its clock."""
+
+    def ensure_actor(self, name: str) -> None:
+        """Make `name` an account that signs what the exercise itself does (no password, cannot sign
+        in, cannot be given work), if it is not one already."""
+        ...
+
+    def add_exercise(
+        self,
+        incident_id: int,
+        script_id: str,
+        document: Mapping[str, Any],
+        script_sha256: str,
+        clock: ExerciseClock,
+        automatic: bool,
+    ) -> ExerciseRun: ...
+
+    def exercise(self, incident_id: int) -> ExerciseRun | None: ...
+
+    def set_clock(self, incident_id: int, clock: ExerciseClock) -> ExerciseRun:
+        """Keep the clock's pauses and end (its start and speed never change)."""
+        ...
+
+    def add_release(
+        self, incident_id: int, inject_id: str, minute: float, actor: str, automatic: bool
+    ) -> Release | None:
+        """The inject released now, or None when it already was (two releases make one)."""
+        ...
+
+    def releases(self, incident_id: int) -> list[Release]:
+        """In the order they were released."""
+        ...
+
+    def add_mark(self, incident_id: int, decision_id: str, minute: float, actor: str, met: bool) -> Mark: ...
+
+    def marks(self, incident_id: int) -> list[Mark]: ...
+
+    def add_improvement(self, incident_id: int, text: str, owner_role: str, actor: str) -> Improvement: ...
+
+    def improvements(self, incident_id: int) -> list[Improvement]: ...
+
+    def carry_improvement(self, improvement_id: int, to_incident_id: int) -> None:
+        """Mark an improvement as given to the next exercise (as one of its actions)."""
+        ...
+
+    def uncarried_improvements(self, map_sha256: str) -> list[tuple[int, Improvement]]:
+        """(incident id, improvement) of earlier exercises on this map not yet carried to a later one."""
+        ...
+
+
 class IncidentStore(Protocol):
     """A repository and a journal that change together (see the module's docstring)."""
 
     @property
     def repository(self) -> IncidentRepository: ...
+
+    @property
+    def exercises(self) -> ExerciseRepository: ...
 
     @property
     def journal(self) -> Journal: ...

@@ -85,3 +85,59 @@ class ReturnTimeOutOfRange(UserError):
         )
         self.hours = hours
         self.limit_hours = limit_hours
+
+
+class NotAnExercise(UserError):
+    def __init__(self, incident_id: int) -> None:
+        super().__init__(
+            f"Incident {incident_id} is not an exercise; exercises are started with `bascule exercise start`.",
+            fr=f"L'incident {incident_id} n'est pas un exercice ; un exercice se lance avec `bascule exercise start`.",
+        )
+        self.incident_id = incident_id
+
+
+class ExerciseOver(UserError):
+    def __init__(self, incident_id: int) -> None:
+        super().__init__(
+            f"The exercise of incident {incident_id} has ended; nothing more can be released or paused.",
+            fr=f"L'exercice de l'incident {incident_id} est terminé ; plus rien ne peut être envoyé ni mis en pause.",
+        )
+        self.incident_id = incident_id
+
+
+class AlreadyReleased(UserError):
+    def __init__(self, inject_id: str) -> None:
+        super().__init__(
+            f"The inject {inject_id} was already released.", fr=f"L'inject {inject_id} a déjà été envoyé."
+        )
+        self.inject_id = inject_id
+
+
+class ClockState(UserError):
+    """Pausing a paused clock, resuming a running one."""
+
+    def __init__(self, paused: bool) -> None:
+        if paused:
+            super().__init__("The exercise clock is already paused.", fr="L'horloge de l'exercice est déjà en pause.")
+        else:
+            super().__init__("The exercise clock is already running.", fr="L'horloge de l'exercice tourne déjà.")
+        self.paused = paused
+
+
+class NotDown(UserError):
+    """A fallback procedure is started for a care process that is down and has one."""
+
+    def __init__(self, process: str) -> None:
+        super().__init__(
+            f"{process} is not down, or has no fallback procedure to start.",
+            fr=f"{process} n'est pas à l'arrêt, ou n'a pas de procédure dégradée à déclencher.",
+        )
+        self.process = process
+
+
+class AlreadyStarted(UserError):
+    def __init__(self, procedure: str) -> None:
+        super().__init__(
+            f"The procedure {procedure} is already started.", fr=f"La procédure {procedure} est déjà déclenchée."
+        )
+        self.procedure = procedure

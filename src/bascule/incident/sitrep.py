@@ -130,6 +130,8 @@ def compose(store: IncidentStore, incident: Incident, lang: Lang, default_zone: 
             "time": full(checkpoint.time, zone),
         },
         "declared_lines": declared_lines,
+        # An exercise's report says so on every page: it must never be taken for a real one.
+        "exercise": incident.exercise,
         "title": incident.title,
         "made_at": full(store.now(), zone),
         "summary_text": t("sitrep.summary", lang, **summary),

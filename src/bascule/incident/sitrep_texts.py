@@ -33,6 +33,7 @@ SITREP_TEXTS: dict[str, tuple[str, str]] = {
     "role_admin": ("administrateur", "administrator"),
     "role_identity": ("identitovigilance", "identity officer"),
     "role_saisie": ("agent de saisie", "clerk"),
+    "role_facilitator": ("animateur d'exercice", "exercise facilitator"),
     "act_open": ("À FAIRE", "OPEN"),
     "act_in_progress": ("EN COURS", "IN PROGRESS"),
     "act_done": ("FAIT", "DONE"),

@@ -58,6 +58,11 @@ CREATE TABLE IF NOT EXISTS delivery_reports (
     received_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS delivery_reports_key ON delivery_reports (key);
+-- One row when the outbox holds an exercise's messages: they go to the file gateway only.
+CREATE TABLE IF NOT EXISTS exercise (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    incident INTEGER NOT NULL
+);
 """
 STATES = ("queued", "sending", "sent", "delivered", "undelivered", "failed", "unreachable")
 # Kannel delivery-report values: 1 delivered, 2 not delivered, 4 buffered, 8 taken by the SMSC,
@@ -195,10 +200,32 @@ class Outbox:
 
     # -- queueing ----------------------------------------------------------------------------------
 
-    def enqueue(self, messages: Iterable[NewMessage], now: float) -> tuple[int, int]:
-        """Add messages whose key is new; (added, already there)."""
+    def exercise_incident(self) -> int | None:
+        """The exercise whose messages this outbox holds, or None for a real incident's outbox."""
+        with self._lock:
+            row = self._connection.execute("SELECT incident FROM exercise").fetchone()
+        return int(row[0]) if row is not None else None
+
+    def enqueue(
+        self, messages: Iterable[NewMessage], now: float, *, exercise_incident: int | None = None
+    ) -> tuple[int, int]:
+        """Add messages whose key is new; (added, already there). An exercise's messages
+        (`exercise_incident`) go only into an outbox of that exercise, and real ones never into it:
+        an exercise outbox is sent to the file gateway only, whatever gateway is asked for."""
         added = seen = 0
         with self._write() as db:
+            marked = db.execute("SELECT incident FROM exercise").fetchone()
+            holds = db.execute("SELECT count(*) FROM messages").fetchone()[0]
+            current = int(marked[0]) if marked is not None else None
+            if (holds or current is not None) and current != exercise_incident:
+                raise UserError(
+                    f"The outbox {self.path} holds {'the messages of exercise ' + str(current) if current else 'real messages'}; "
+                    f"queue {'an exercise' if exercise_incident else 'real messages'} into another outbox file.",
+                    fr=f"La file d'envoi {self.path} contient {'les messages de l’exercice ' + str(current) if current else 'des messages réels'} ; "
+                    f"mettez {'un exercice' if exercise_incident else 'des messages réels'} dans un autre fichier.",
+                )
+            if exercise_incident is not None and current is None:
+                db.execute("INSERT INTO exercise (id, incident) VALUES (1, ?)", (exercise_incident,))
             for m in messages:
                 state = "queued" if m.channel != "none" else "unreachable"
                 cursor = db.execute(

@@ -102,3 +102,9 @@ def details(context: Any, payload: Any) -> str:
             shown = str(value)
         parts.append(f"{name}={shown}")
     return " ".join(parts)
+
+
+@register.filter
+def get_item(mapping: Any, key: str) -> Any:
+    """`mapping[key]`, or None (templates cannot index a dict by a variable)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

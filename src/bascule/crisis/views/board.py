@@ -8,10 +8,15 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from bascule.crisis import engine
 from bascule.crisis.models import Incident
-from bascule.crisis.views.common import get_incident, lang_of, made_before_change, render_live
+from bascule.crisis.repository import STORE
+from bascule.crisis.roles import Action, allowed, requires
+from bascule.crisis.views.common import actor, get_incident, lang_of, made_before_change, refuse, render_live
+from bascule.errors import UserError
+from bascule.incident import procedures
 from bascule.hospital.model import CareProcess, HospitalMap
 from bascule.i18n import Lang
 from bascule.impact import Impact
@@ -88,13 +93,28 @@ def board(request: HttpRequest, incident_id: int) -> HttpResponse:
             "sections": sections,
             "summary": impact.summary(),
             "hospital": hospital,
+            "started_procedures": {
+                p.process: p for p in incident.procedures.select_related("started_by").order_by("id")
+            },
             # Only worth saying when an ETA is shown.
             "etas_stale": etas_stale
             if any(r["has_eta"] for rows in sections.values() for r in rows)
             else None,
         }
 
-    return render_live(request, incident, "crisis/board.html", "crisis/board_live.html", build)
+    extra = {"may_start": allowed(getattr(request.user, "role", ""), Action.START_PROCEDURE)}
+    return render_live(request, incident, "crisis/board.html", "crisis/board_live.html", build, extra)
+
+
+@requires(Action.START_PROCEDURE)
+def start_procedure(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """The cell switches a care process that is down to its fallback procedure (paper)."""
+    incident = get_incident(incident_id)
+    try:
+        procedures.start_procedure(STORE, incident.pk, actor(request), request.POST.get("process", "")[:128])
+    except UserError as error:
+        return refuse(request, error.in_lang(lang_of(request)), 400)
+    return redirect("crisis:board", incident_id=incident.pk)
 
 
 def infrastructure(request: HttpRequest, incident_id: int) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.shortcuts import render
 
 from bascule.crisis import journal_store
 from bascule.crisis.models import Incident
+from bascule.errors import UserError
 from bascule.i18n import Lang, t
 from bascule.incident.restoration import Planning
 from bascule.journal import PayloadValue
@@ -68,6 +69,9 @@ def render_live(
     `build()` computes the fragment's context only when something changed. Without an incident
     (the list of incidents) the version is that of every incident together.
     """
+    strip: dict[str, Any] | None = None
+    if incident is not None and incident.exercise:
+        incident, strip = exercise_tick(incident, lang_of(request))
     if incident is not None:
         key, changed_at = live_key(incident), incident.changed_at
     else:
@@ -88,6 +92,7 @@ def render_live(
         "changed_at": changed_at,
         "live_key": key,
         "live_template_inner": live,
+        "exercise_strip": strip,
         **build(),
         **(extra or {}),
     }
@@ -95,6 +100,43 @@ def render_live(
     response["ETag"] = f'"{key}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def exercise_tick(incident: Incident, lang: Lang) -> tuple[Incident, dict[str, Any] | None]:
+    """Release the injects whose minute has come (every page of an exercise polls: no timer is
+    needed), and what the strip on every live region shows: the clock and the last message."""
+    from bascule.crisis.repository import STORE
+    from bascule.exercise.model import text_in
+    from bascule.incident import exercise as exercises
+
+    try:
+        if exercises.release_due(STORE, incident.pk):
+            incident.refresh_from_db()
+        exercise = exercises.exercise_of(STORE, incident.pk)
+    except UserError:
+        return incident, None
+    releases = STORE.exercises.releases(incident.pk)
+    last = max(releases, key=lambda r: r.minute, default=None)
+    inject = exercise.script.inject(last.inject_id) if last is not None else None
+    minute = exercises.minute_now(STORE, exercise)
+    return incident, {
+        "minute": clock_text(minute),
+        "minute_value": minute,
+        "speed": exercise.clock.speed,
+        "running": not (exercise.clock.paused or exercise.ended),
+        "paused": exercise.clock.paused,
+        "ended": exercise.ended,
+        "last": inject is not None,
+        "last_minute": clock_text(last.minute) if last is not None else "",
+        "last_channel": t(f"crisis.ch_{inject.channel}", lang) if inject is not None else "",
+        "last_sender": text_in(inject.sender, lang) if inject is not None else "",
+    }
+
+
+def clock_text(minute: float) -> str:
+    """T+hh:mm of an exercise minute."""
+    whole = int(minute)
+    return f"T+{whole // 60:02d}:{whole % 60:02d}"
 
 
 def refuse(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:

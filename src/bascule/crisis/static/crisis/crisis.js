@@ -12,6 +12,15 @@
       var t = Date.parse(el.getAttribute("data-since"));
       if (!isNaN(t)) el.textContent = fmt(Math.max(0, (now - t) / 1000));
     });
+    // The exercise clock runs between polls (a poll answers 204 when nothing changed).
+    document.querySelectorAll("[data-exercise-clock]").forEach(function (el) {
+      if (!el.hasAttribute("data-rendered")) el.setAttribute("data-rendered", String(now));
+      if (el.getAttribute("data-running") !== "1") return;
+      var minute = parseFloat(el.getAttribute("data-minute")) +
+        (now - parseFloat(el.getAttribute("data-rendered"))) / 60000 * parseFloat(el.getAttribute("data-speed"));
+      var whole = Math.floor(minute), h = Math.floor(whole / 60), m = whole % 60;
+      el.textContent = "T+" + (h < 10 ? "0" : "") + h + ":" + (m < 10 ? "0" : "") + m;
+    });
     var live = document.querySelector("[data-live]");
     if (live && now - lastOk > 10000) {
       document.body.classList.add("stale");
