@@ -3,6 +3,7 @@
     BasculeError                 root: anything Bascule raises deliberately
     └── UserError                the user can fix it; printed as one sentence, no traceback
         ├── MapError             a hospital map is invalid (carries every problem found)
+        ├── ScriptError          an exercise script is invalid (carries every problem found)
         ├── ScenarioError        a scenario names something the map does not have
         └── NotFoundError        a file, scenario or record that does not exist
 
@@ -42,18 +43,25 @@ class UserError(BasculeError):
         return self.message
 
 
-class MapError(UserError):
-    """A hospital map that cannot be used; `problems` lists every one found, each located."""
+class _ProblemsError(UserError):
+    """A file that cannot be used; `problems` lists every one found, each located, in English and
+    (`french_problems`) in French. `what`/`quoi` name the file: "map", "carte"."""
 
     def __init__(
-        self, source: str, problems: Sequence[str], *, fr_problems: Sequence[str] | None = None
+        self,
+        source: str,
+        problems: Sequence[str],
+        *,
+        fr_problems: Sequence[str] | None,
+        what: str,
+        quoi: str,
     ) -> None:
         count = len(problems)
         noun = "problem" if count == 1 else "problems"
         nom = "problème" if count == 1 else "problèmes"
         super().__init__(
-            f"The map {source} has {count} {noun}; fix them and try again:",
-            fr=f"La carte {source} a {count} {nom} ; corrigez-les et réessayez :",
+            f"The {what} {source} has {count} {noun}; fix them and try again:",
+            fr=f"{quoi} {source} a {count} {nom} ; corrigez-les et réessayez :",
         )
         self.source = source
         self.problems = list(problems)
@@ -67,6 +75,27 @@ class MapError(UserError):
         wording was given in French."""
         problems = self.french_problems if lang == "fr" else self.problems
         return "\n".join([super().in_lang(lang), *(f"  {p}" for p in problems)])
+
+
+class MapError(_ProblemsError):
+    """A hospital map that cannot be used; `problems` lists every one found, each located."""
+
+    def __init__(
+        self, source: str, problems: Sequence[str], *, fr_problems: Sequence[str] | None = None
+    ) -> None:
+        super().__init__(source, problems, fr_problems=fr_problems, what="map", quoi="La carte")
+
+
+class ScriptError(_ProblemsError):
+    """An exercise script that cannot be played; `problems` lists every one found, each located
+    (`file:line path: message`), the map's ids included."""
+
+    def __init__(
+        self, source: str, problems: Sequence[str], *, fr_problems: Sequence[str] | None = None
+    ) -> None:
+        super().__init__(
+            source, problems, fr_problems=fr_problems, what="exercise script", quoi="Le script d'exercice"
+        )
 
 
 class ScenarioError(UserError):

@@ -35,10 +35,11 @@ from bascule.hospital.model import (
     Supplier,
     Team,
 )
-from bascule.hospital.validation import GUARD_SHARES, Problem, render_path, validate
+from bascule.hospital.validation import GUARD_SHARES, validate
+from bascule.located import YAML_LOADER, locate
 
 DEMO = "demo"
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Loader = YAML_LOADER
 
 
 def demo_map_path() -> Path:
@@ -95,7 +96,7 @@ def load_map_text(text: str, *, source: str = "<map>", is_json: bool = False) ->
                 fr_problems=[f"{source} : imbriqué trop profondément pour être une carte"],
             ) from None
         if problems:
-            english, french = _locate(problems, text, source)
+            english, french = locate(problems, text, source)
             raise MapError(source, english, fr_problems=french)
         return build_map(document, source)
 
@@ -127,56 +128,6 @@ def _parse(text: str, source: str, is_json: bool) -> Any:
             [f"{source}: malformed YAML: {error}"],
             fr_problems=[f"{source} : YAML mal formé : {error}"],
         ) from None
-
-
-def _locate(problems: list[Problem], text: str, source: str) -> tuple[list[str], list[str]]:
-    """Each problem with its file:line and path, in English and in French, in file order."""
-    root = _compose(text)
-    located: list[tuple[int, str, str]] = []
-    for problem in problems:
-        line = _line_of(root, problem.path)
-        where = f"{source}:{line}" if line else source
-        message, french = problem.message, problem.fr
-        if problem.also is not None:
-            also_line, also_path = _line_of(root, problem.also), render_path(problem.also)
-            message += f" (first defined at line {also_line}, {also_path})"
-            french += f" (défini d'abord à la ligne {also_line}, {also_path})"
-        path = render_path(problem.path)
-        located.append((line or 0, f"{where} {path}: {message}", f"{where} {path} : {french}"))
-    # In file order, so that the user fixes them top to bottom.
-    ordered = sorted(located, key=lambda entry: entry[0])
-    return [english for _, english, _ in ordered], [french for _, _, french in ordered]
-
-
-def _compose(text: str) -> yaml.Node | None:
-    try:
-        return yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError:
-        return None
-
-
-def _line_of(root: yaml.Node | None, path: tuple[str | int, ...]) -> int | None:
-    """The 1-based line of the deepest node along `path` that exists (a key's own line at the end)."""
-    node = root
-    line: int | None = node.start_mark.line + 1 if node is not None else None
-    for position, part in enumerate(path):
-        child: yaml.Node | None = None
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.value == part:
-                    last = position == len(path) - 1
-                    line = int(key.start_mark.line) + 1
-                    child = None if last else value
-                    if last:
-                        return line
-                    break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            child = node.value[part]
-            line = int(child.start_mark.line) + 1
-        if child is None:
-            break
-        node = child
-    return line
 
 
 def _text_tuple(values: Any) -> tuple[str, ...]:
