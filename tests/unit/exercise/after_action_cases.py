@@ -7,7 +7,7 @@ carries the laboratory (P2, fallback), `srv-b` in segment `lan` carries imaging 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bascule.exercise.model import Criterion, Effects, ExerciseScript, ExpectedDecision, Inject
 from bascule.exercise.record import (
@@ -128,7 +128,7 @@ def small_record(marks: tuple[Mark, ...] = (), acts: tuple[CellAct, ...] | None 
     return ExerciseRecord(
         incident_id=7,
         script=SCRIPT,
-        clock=ExerciseClock(STARTED, speed=2.0),
+        clock=ExerciseClock(STARTED, speed=2.0, ended_at=STARTED + timedelta(minutes=60)),
         end_minute=120,
         releases=(Release("i1", 10, "facilitator"), Release("i2", 30, "clock", automatic=True)),
         acts=default_acts if acts is None else acts,
