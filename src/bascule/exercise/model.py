@@ -29,7 +29,16 @@ CHANNELS: tuple[str, ...] = (PHONE, EMAIL, PRESS, WARD, SUPPLIER_NOTICE)
 # declaring a node down, isolating a segment, declaring a supplier down, lifting a hit, starting a
 # fallback procedure (by process id), making a situation report, approving a triage group with this
 # decision (cancel, maintain, divert), or recording a decision whose text holds one of the words.
-CRITERIA: tuple[str, ...] = ("down", "isolate", "supplier", "lift", "procedure", "sitrep", "triage", "decision")
+CRITERIA: tuple[str, ...] = (
+    "down",
+    "isolate",
+    "supplier",
+    "lift",
+    "procedure",
+    "sitrep",
+    "triage",
+    "decision",
+)
 
 
 def _texts_ok(texts: Mapping[str, str]) -> bool:
@@ -64,7 +73,9 @@ class Effects:
 
     @property
     def empty(self) -> bool:
-        return not (self.down or self.isolate or self.suppliers or self.reconnect or self.supplier_back or self.lift)
+        return not (
+            self.down or self.isolate or self.suppliers or self.reconnect or self.supplier_back or self.lift
+        )
 
 
 @dataclass(frozen=True, slots=True)
