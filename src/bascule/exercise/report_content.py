@@ -95,7 +95,7 @@ def report_content(report: AfterAction, hospital: HospitalMap, lang: Lang) -> Re
         lang=lang,
         banner=say("exercise"),
         heading=say("title"),
-        title=record.title or record.script.title_in(lang),
+        title=record.script.title_in(lang),
         incident=say("incident", number=record.incident_id),
         facts=tuple(facts),
         times_note=say("times_note", zone=getattr(zone, "key", "UTC")),

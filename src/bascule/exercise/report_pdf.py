@@ -80,7 +80,7 @@ def _story(content: ReportContent, styles: Styles, width: float) -> list[Flowabl
         _table_or(
             [say("priority"), say("actual"), say("reference"), say("excess")],
             content.uncovered,
-            [width - 105 * mm, 35 * mm, 35 * mm, 35 * mm],
+            [width - 120 * mm, 40 * mm, 40 * mm, 40 * mm],
             styles,
             "",
             extra=[("ALIGN", (1, 1), (-1, -1), "RIGHT")],
