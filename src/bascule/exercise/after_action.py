@@ -323,7 +323,9 @@ def _decision_result(
         last = marks[-1]
         met_at, how = (last.minute, "facilitator") if last.met else (None, "facilitator")
     if met_at is None:
-        return DecisionResult(decision, MISSED, start, due, None, how)
+        # Not met, and not yet due when the exercise stopped: the players never had the time.
+        outcome = NOT_PLAYED if due > record.end_minute and how is None else MISSED
+        return DecisionResult(decision, outcome, start, due, None, how)
     delay = max(0.0, met_at - due)
     return DecisionResult(decision, ON_TIME if met_at <= due else LATE, start, due, met_at, how, delay)
 
@@ -421,3 +423,10 @@ class _Run:
                     first[process.id] = start
         order = {p.id: i for i, p in enumerate(self.hospital.processes)}
         return dict(sorted(first.items(), key=lambda item: order[item[0]]))
+
+
+def decision_results(record: ExerciseRecord) -> tuple[DecisionResult, ...]:
+    """Where each expected decision stands in the record (no plan needed: the facilitator's page
+    asks at every change)."""
+    released = _first_releases(record)
+    return tuple(_decision_result(d, released, record) for d in record.script.expected)

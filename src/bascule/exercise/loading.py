@@ -29,7 +29,7 @@ from bascule.exercise.checks import (
 )
 from bascule.exercise.map_checks import check_against_map
 from bascule.exercise.model import Criterion, Effects, ExerciseScript, ExpectedDecision, Inject
-from bascule.hospital.loading import DEMO, load_map
+from bascule.hospital.loading import DEMO, demo_map_path, load_map
 from bascule.hospital.model import HospitalMap
 from bascule.hospital.naming import did_you_mean
 from bascule.hospital.validation import Problem
@@ -361,3 +361,11 @@ def from_document(document: Mapping[str, Any]) -> ExerciseScript:
     if problems:
         _refuse(problems, "", source)
     return build_script(fields, source)
+
+
+def script_map_path(script: ExerciseScript, base_dir: Path | None = None) -> Path:
+    """The file of the map the script is played on (see `script_map`)."""
+    if script.map_ref == DEMO:
+        return demo_map_path()
+    folder = base_dir if base_dir is not None else Path(script.source).parent
+    return folder / script.map_ref

@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bascule.exercise.after_action import AfterAction, after_action
+from bascule.errors import ScriptError
 from bascule.exercise.loading import from_document, to_document
+from bascule.exercise.map_checks import check_against_map
 from bascule.exercise.model import ExerciseScript, Inject, text_in
 from bascule.exercise.record import (
     CellAct,
@@ -29,9 +31,11 @@ from bascule.exercise.record import (
     Release,
 )
 from bascule.hospital.model import HospitalMap
+from bascule.i18n import Lang
 from bascule.incident.cell import MAX_ACTION_TITLE
 from bascule.incident.hits import incident_of, open_incident
-from bascule.incident.maps import incident_map
+from bascule.hospital.validation import render_path
+from bascule.incident.maps import incident_map, parse_map
 from bascule.incident.model import NODE, SEGMENT, SUPPLIER, ExerciseRun, HitKind, Incident
 from bascule.incident.ports import IncidentStore
 from bascule.incident.refusals import (
@@ -86,9 +90,17 @@ def start_exercise(
     """Open an incident in exercise mode on the script's map, declare its starting scenario in the
     exercise's name, start the clock and give the open improvement actions of earlier exercises on
     the same map to the cell as actions. The injects at minute 0 are released by `release_due`."""
+    # The script was checked against its own map when loaded; it is played on this one.
+    problems = check_against_map(script, parse_map(map_text, map_source), inline_scenario=True)
+    if problems:
+        raise ScriptError(
+            script.source,
+            [f"{render_path(p.path)}: {p.message}" for p in problems],
+            fr_problems=[f"{render_path(p.path)} : {p.fr}" for p in problems],
+        )
     document = to_document(script)
     digest = script_digest(document)
-    lang = "fr"
+    lang: Lang = "fr"
     heading = title.strip() or f"EXERCICE — {text_in(script.title, lang)}"
     with store.unit_of_work():
         store.exercises.ensure_actor(EXERCISE_ACTOR)
@@ -175,7 +187,12 @@ def _return_time(
 
 def _apply(store: IncidentStore, incident: Incident, inject: Inject) -> None:
     effects = inject.effects
-    for kind, targets in ((NODE, effects.down), (SEGMENT, effects.isolate), (SUPPLIER, effects.suppliers)):
+    declared: tuple[tuple[HitKind, tuple[str, ...]], ...] = (
+        (NODE, effects.down),
+        (SEGMENT, effects.isolate),
+        (SUPPLIER, effects.suppliers),
+    )
+    for kind, targets in declared:
         for target in targets:
             _declare(store, incident, kind, target, inject.id)
     for segment, hours in effects.reconnect.items():

@@ -134,17 +134,17 @@ def test_a_run_stopped_at_once_has_full_continuity_and_procedures() -> None:
     record = small_record()
     empty = type(record)(record.incident_id, record.script, record.clock, end_minute=0)
     report = after_action(empty, SMALL_MAP, restoration=RESTORATION)
-    # end 0: no minute at all; e1 follows the start: played, missed; the others wait for injects.
+    # end 0: no minute at all; e1 follows the start but was not yet due: not played, like the others.
     assert [d.outcome for d in report.decisions] == [
-        "missed",
+        "not_played",
         "not_played",
         "not_played",
         "not_played",
         "not_played",
     ]
     assert (report.readiness.continuity, report.readiness.procedures) == (1.0, 1.0)
-    # D = 0: 100 x (0 + 0.3 + 0.2) = 50
-    assert report.score == 50
+    # Nothing played: D = 1, so 100 x (0.5 + 0.3 + 0.2) = 100
+    assert report.score == 100
 
 
 @pytest.mark.parametrize(

@@ -65,7 +65,6 @@ def exercise_page(request: HttpRequest, incident_id: int) -> HttpResponse:
         if facilitator:
             record = exercises.exercise_record(STORE, incident_id)
             outcomes = decision_results(record)
-            now = record.end_minute
             context |= {
                 "coming": [
                     {
@@ -82,8 +81,7 @@ def exercise_page(request: HttpRequest, incident_id: int) -> HttpResponse:
                         "outcome": outcome,
                         # Not met yet, and not yet due: still to play, not missed.
                         "state": "pending"
-                        if outcome.outcome == "missed" and outcome.due_at is not None and outcome.due_at > now
-                        and outcome.how is None
+                        if outcome.outcome == "not_played" and outcome.released_at is not None
                         else outcome.outcome,
                         "text": text_in(outcome.decision.text, lang),
                         "due": clock_text(outcome.due_at) if outcome.due_at is not None else "",
