@@ -20,6 +20,9 @@ from typing import IO
 import httpx
 
 from bascule.durable import write_atomically
+from bascule.exercise.model import Criterion, Effects, ExerciseScript, ExpectedDecision, Inject
+from bascule.impact import Hits
+from bascule.scenario import Scenario
 
 SAMPLE_MAP = """\
 bascule: 1
@@ -52,6 +55,51 @@ teams:
   - {id: infra, members: 2, skills: [windows, storage]}
   - {id: apps, members: 1, skills: [ehr]}
 """
+
+def sample_script() -> ExerciseScript:
+    """An exercise on SAMPLE_MAP: the pathology partner goes down at the start; at minute 30 the LAN must be isolated; at
+    minute 60 the partner says it is back in 48 h; at minute 90 the data centre is hit."""
+    return ExerciseScript(
+        id="lab-test",
+        title={"fr": "Laboratoire à l'arrêt", "en": "Laboratory down"},
+        map_ref="demo",
+        scenario=Scenario(name="lab", hits=Hits(suppliers=("pathlab",))),
+        duration_minutes=120,
+        injects=(
+            Inject("call", 0, "phone", {"fr": "Le laboratoire ne répond plus.", "en": "The lab is silent."}),
+            Inject("lan", 30, "email", {"fr": "Poste chiffré au bloc.", "en": "Encrypted PC in theatre."}),
+            Inject(
+                "back",
+                60,
+                "supplier",
+                {"fr": "Retour estimé dans 48 h.", "en": "Back in 48 h."},
+                effects=Effects(supplier_back={"pathlab": 48.0}),
+            ),
+            Inject(
+                "dc",
+                90,
+                "ward",
+                {"fr": "Plus de dossier patient.", "en": "No patient record."},
+                effects=Effects(down=("san",)),
+            ),
+        ),
+        expected=(
+            ExpectedDecision(
+                "paper-blood", {"fr": "Transfusion sur papier", "en": "Paper transfusion"}, 20,
+                after="call", criterion=Criterion("procedure", ("transfusion",)),
+            ),
+            ExpectedDecision(
+                "isolate", {"fr": "Isoler le LAN clinique", "en": "Isolate the clinical LAN"}, 30,
+                after="lan", criterion=Criterion("isolate", ("clinical-lan",)),
+            ),
+            ExpectedDecision(
+                "o-neg", {"fr": "Passer en O négatif", "en": "Switch to O negative"}, 45,
+                criterion=Criterion("decision", ("O négatif", "O-neg")),
+            ),
+            ExpectedDecision("press", {"fr": "Répondre à la presse", "en": "Answer the press"}, 60),
+        ),
+    )
+
 
 _POSTGRES_TOOLS = ("initdb", "pg_ctl")
 

@@ -254,6 +254,7 @@ def release_due(store: IncidentStore, incident_id: int) -> list[Release]:
         return []
     done: list[Release] = []
     with store.unit_of_work():
+        store.exercises.ensure_actor(EXERCISE_ACTOR)
         for inject in due:
             release = _release(store, exercise, inject, EXERCISE_ACTOR, inject.minute, automatic=True)
             if release is not None:

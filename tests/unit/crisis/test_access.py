@@ -9,10 +9,20 @@ from typing import Any
 
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from bascule.crisis.models import Account, CellAction, Hit, Incident, JournalRecord, SituationReport
+from bascule.crisis.models import (
+    Account,
+    CellAction,
+    ExerciseRun,
+    Hit,
+    Incident,
+    JournalRecord,
+    SituationReport,
+)
 from bascule.crisis.roles import PERMISSIONS, Role
-from bascule.crisis.testing import SAMPLE_MAP
+from bascule.crisis.testing import SAMPLE_MAP, sample_script
+from bascule.exercise.loading import to_document
 
 PUBLIC = {"login"}
 # Signed-in users may do these for themselves whatever their role.
@@ -38,6 +48,9 @@ READ_ONLY = {
     "sitrep_pdf",
     "journal_csv",
     "journal_pdf",
+    "exercise",
+    "exercise_report",
+    "exercise_report_pdf",
 }
 
 
@@ -77,6 +90,16 @@ class IncidentWorld:
             map_text=SAMPLE_MAP,
             map_sha256=hashlib.sha256(SAMPLE_MAP.encode()).hexdigest(),
             opened_by=opener,
+            # An exercise, so that its pages exist too (an incident that is none answers 404 there).
+            exercise=True,
+        )
+        script = sample_script()
+        ExerciseRun.objects.create(
+            incident=cls.incident,
+            script_id=script.id,
+            document=to_document(script),
+            script_sha256="0" * 64,
+            started_at=timezone.now(),
         )
         cls.hit = Hit.objects.create(incident=cls.incident, kind=Hit.NODE, target="san", declared_by=opener)
         cls.action = CellAction.objects.create(

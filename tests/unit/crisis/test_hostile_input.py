@@ -127,6 +127,11 @@ GOOD_POSTS: dict[str, dict[str, str]] = {
     "triage_exception": {"activity": "a1", "back": "?day=2030-01-01"},
     "reconcile_decide": {"downtime_id": "CHVO-URG1-00001-B", "patient": "p1", "decision": "patient"},
     "paper_forms": {"kind": "note", "downtime_id": "CHVO-URG1-00001-B", "text": "x"},
+    "start_procedure": {"process": "transfusion"},
+    "exercise_release": {"inject": "lan"},
+    "exercise_clock": {"move": "pause"},
+    "exercise_mark": {"decision": "isolate", "met": "1"},
+    "exercise_improve": {"text": "Fiche réflexe presse", "owner_role": "communications"},
 }
 
 # Safe to repeat many times but slow (it re-plans): one hostile post is enough.
