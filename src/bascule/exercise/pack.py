@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib import colors
@@ -143,7 +144,15 @@ def duration_label(minutes: float) -> str:
     return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
-def render_pack(script: ExerciseScript, hospital_map: HospitalMap, lang: Lang, paper: Paper = "a4") -> bytes:
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """A table-top pack: the PDF and its number of pages."""
+
+    pdf: bytes
+    pages: int
+
+
+def render_pack(script: ExerciseScript, hospital_map: HospitalMap, lang: Lang, paper: Paper = "a4") -> Pack:
     """The facilitator's sheet and the inject cards of `script`, played on `hospital_map`, as PDF."""
     styles = make_styles()
     out = io.BytesIO()
@@ -154,8 +163,9 @@ def render_pack(script: ExerciseScript, hospital_map: HospitalMap, lang: Lang, p
         PageBreak(),
         *_cards(script, lang, styles, width, _card_height(paper)),
     ]
-    document.build(story, canvasmaker=_canvas_for(script.title_in(lang), lang))
-    return out.getvalue()
+    pages: list[int] = []
+    document.build(story, canvasmaker=_canvas_for(script.title_in(lang), lang, pages))
+    return Pack(out.getvalue(), pages[-1])
 
 
 def _card_height(paper: Paper) -> float:
@@ -462,7 +472,7 @@ class _CutLine(Flowable):  # type: ignore[misc]
         canvas.restoreState()
 
 
-def _canvas_for(title: str, lang: Lang) -> type[Canvas]:
+def _canvas_for(title: str, lang: Lang, pages: list[int]) -> type[Canvas]:
     """A canvas that writes EXERCICE / EXERCISE and the page count on every page at save time."""
     faces = typefaces()
 
@@ -481,6 +491,7 @@ def _canvas_for(title: str, lang: Lang) -> type[Canvas]:
                 self.__dict__.update(state)
                 _draw_frame(self, faces, title, lang, number, total)
                 Canvas.showPage(self)
+            pages.append(total)
             Canvas.save(self)
 
     return ExerciseCanvas
