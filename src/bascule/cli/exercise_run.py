@@ -13,6 +13,7 @@ import typer
 from bascule.cli.context import environment
 from bascule.cli.exercise import exercise_app
 from bascule.cli.options import output_lang
+from bascule.cli.reader_language import reader_language
 from bascule.cli.serve import DataOption, DbOption
 from bascule.durable import write_atomically
 from bascule.errors import UserError
@@ -21,7 +22,7 @@ from bascule.i18n import register as register_texts
 from bascule.incident.ports import IncidentStore
 
 register_texts(
-    "exercise_cli",
+    "exercise_run",
     {
         key: {"fr": fr, "en": en}
         for key, (fr, en) in {
@@ -29,7 +30,7 @@ register_texts(
                 "Exercice lancé : incident {incident} « {title} » (scénario {script}, vitesse ×{speed:g}, {mode}). "
                 "Servez l'application de crise (bascule serve --data …) ; la page de l'animateur est "
                 "/incidents/{incident}/exercise/.",
-                "Exercise started: incident {incident} \"{title}\" (script {script}, speed ×{speed:g}, {mode}). "
+                'Exercise started: incident {incident} "{title}" (script {script}, speed ×{speed:g}, {mode}). '
                 "Serve the crisis app (bascule serve --data …); the facilitator's page is "
                 "/incidents/{incident}/exercise/.",
             ),
@@ -101,22 +102,30 @@ def _actor(name: str | None) -> str:
 
 
 def _lang(value: str | None) -> Lang:
-    return output_lang(value) if value is not None else output_lang(environment().get("BASCULE_LANG") or "fr")
+    """--lang, else the reader's (BASCULE_LANG, the locale)."""
+    return output_lang(value) if value is not None else reader_language([], environment().variables)
 
 
 def register(app: typer.Typer) -> None:
     """Add the commands that run an exercise to the `exercise` group (`bascule.cli.exercise` adds
     the group itself, registered before this module)."""
+
     @exercise_app.command("start")
     def start(
-        script: Annotated[str, typer.Argument(metavar="SCRIPT", help="An embedded script's name or a script file.")],
+        script: Annotated[
+            str, typer.Argument(metavar="SCRIPT", help="An embedded script's name or a script file.")
+        ],
         speed: Annotated[
-            float, typer.Option("--speed", help="Exercise minutes per real minute (10: a 2-hour script in 12 min).")
+            float,
+            typer.Option("--speed", help="Exercise minutes per real minute (10: a 2-hour script in 12 min)."),
         ] = 1.0,
         manual: Annotated[
-            bool, typer.Option("--manual", help="The facilitator releases every message; the clock releases none.")
+            bool,
+            typer.Option("--manual", help="The facilitator releases every message; the clock releases none."),
         ] = False,
-        title: Annotated[str, typer.Option("--title", help="The incident's title (default: the script's).")] = "",
+        title: Annotated[
+            str, typer.Option("--title", help="The incident's title (default: the script's).")
+        ] = "",
         as_name: ActorOption = None,
         data: DataOption = None,
         db: DbOption = None,
@@ -147,10 +156,10 @@ def register(app: typer.Typer) -> None:
         )
         release_due(store, exercise.incident.id)
         language = _lang(lang)
-        mode = t(f"exercise_cli.{'manual' if manual else 'automatic'}", language)
+        mode = t(f"exercise_run.{'manual' if manual else 'automatic'}", language)
         typer.echo(
             t(
-                "exercise_cli.started",
+                "exercise_run.started",
                 language,
                 incident=exercise.incident.id,
                 title=exercise.incident.title,
@@ -161,7 +170,7 @@ def register(app: typer.Typer) -> None:
         )
         carried = len(store.repository.open_actions(exercise.incident.id))
         if carried:
-            typer.echo(t("exercise_cli.carried", language, count=carried))
+            typer.echo(t("exercise_run.carried", language, count=carried))
 
     @exercise_app.command("status")
     def status(
@@ -190,23 +199,30 @@ def register(app: typer.Typer) -> None:
                 "automatic": exercise.run.automatic,
                 "state": state,
                 "released": [
-                    {"inject": r.inject_id, "minute": round(r.minute, 2), "by": r.released_by, "automatic": r.automatic}
+                    {
+                        "inject": r.inject_id,
+                        "minute": round(r.minute, 2),
+                        "by": r.released_by,
+                        "automatic": r.automatic,
+                    }
                     for r in released
                 ],
-                "coming": [i.id for i in exercise.script.injects if i.id not in {r.inject_id for r in released}],
+                "coming": [
+                    i.id for i in exercise.script.injects if i.id not in {r.inject_id for r in released}
+                ],
             }
             typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
             return
         language = _lang(lang)
         typer.echo(
             t(
-                "exercise_cli.status",
+                "exercise_run.status",
                 language,
                 incident=incident,
                 title=exercise.incident.title,
                 minute=clock_text(minute),
                 duration=clock_text(exercise.script.duration_minutes),
-                state=t(f"exercise_cli.{state}", language),
+                state=t(f"exercise_run.{state}", language),
                 released=len(released),
                 coming=len(exercise.script.injects) - len(released),
             )
@@ -226,7 +242,9 @@ def register(app: typer.Typer) -> None:
 
         store = _store(data, db)
         done = release_inject(store, incident, _actor(as_name), inject)
-        typer.echo(t("exercise_cli.released", _lang(lang), inject=done.inject_id, minute=clock_text(done.minute)))
+        typer.echo(
+            t("exercise_run.released", _lang(lang), inject=done.inject_id, minute=clock_text(done.minute))
+        )
 
     def _clock_command(move: str) -> None:
         @exercise_app.command(move)
@@ -250,7 +268,12 @@ def register(app: typer.Typer) -> None:
             state = "ended" if done.ended else "paused" if done.clock.paused else "running"
             minute = exercises.minute_now(store, done)
             typer.echo(
-                t("exercise_cli.clock", language, state=t(f"exercise_cli.{state}", language), minute=clock_text(minute))
+                t(
+                    "exercise_run.clock",
+                    language,
+                    state=t(f"exercise_run.{state}", language),
+                    minute=clock_text(minute),
+                )
             )
 
         command.__doc__ = {
@@ -275,7 +298,16 @@ def register(app: typer.Typer) -> None:
         """Record an improvement action; the next exercise on the same map starts with it as an action."""
         from bascule.incident.exercise import add_improvement
 
-        roles = ("director", "it", "medical", "communications", "observer", "identity", "saisie", "facilitator")
+        roles = (
+            "director",
+            "it",
+            "medical",
+            "communications",
+            "observer",
+            "identity",
+            "saisie",
+            "facilitator",
+        )
         if role not in roles:
             raise UserError(
                 f"--role {role!r} is not a role; use one of {', '.join(roles)}.",
@@ -283,7 +315,7 @@ def register(app: typer.Typer) -> None:
             )
         store = _store(data, db)
         made = add_improvement(store, incident, _actor(as_name), text, role, roles)
-        typer.echo(t("exercise_cli.improved", _lang(lang), id=made.id))
+        typer.echo(t("exercise_run.improved", _lang(lang), id=made.id))
 
     @exercise_app.command("report")
     def report(
@@ -322,5 +354,4 @@ def register(app: typer.Typer) -> None:
             write_atomically(out, report_html(figures, hospital, language).encode("utf-8"))
         if json_output:
             typer.echo(json.dumps(report_json(figures), ensure_ascii=False, indent=2))
-        typer.echo(t("exercise_cli.report", language, path=out, score=figures.score))
-
+        typer.echo(t("exercise_run.report", language, path=out, score=figures.score))

@@ -6,9 +6,9 @@ written to the file the user names (CSV or PDF), never to the terminal.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
-import dataclasses
 import time
 from pathlib import Path
 from typing import Annotated
@@ -184,7 +184,10 @@ def register(app: typer.Typer) -> None:
         if exercise is not None:
             # An exercise's messages say so, and only ever go to a file (see `notify send`).
             mark = t("notify_cli.exercise_prefix", language)
-            messages = [dataclasses.replace(m, subject=f"{mark} {m.subject}", body=f"{mark} {m.body}") for m in messages]
+            messages = [
+                dataclasses.replace(m, subject=f"{mark} {m.subject}", body=f"{mark} {m.body}")
+                for m in messages
+            ]
         with Outbox.open(outbox) as box:
             added, already = box.enqueue(messages, time.time(), exercise_incident=exercise)
         console = make_console()
@@ -284,7 +287,10 @@ def register(app: typer.Typer) -> None:
         if exercise is not None and gateway != "file":
             # Whatever the configuration: no message of an exercise reaches a patient.
             file = file or box.path.with_name(box.path.name + ".exercise.jsonl")
-            typer.echo(t("notify_cli.exercise_to_file", language, incident=exercise, gateway=gateway, file=file), err=True)
+            typer.echo(
+                t("notify_cli.exercise_to_file", language, incident=exercise, gateway=gateway, file=file),
+                err=True,
+            )
             gateway = "file"
         try:
             if gateway == "kannel":

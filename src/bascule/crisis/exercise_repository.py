@@ -93,7 +93,11 @@ class DjangoExercises:
         try:
             with transaction.atomic():
                 models.InjectRelease.objects.create(
-                    run=run, inject_id=inject_id, minute=minute, automatic=automatic, released_by=_account(actor)
+                    run=run,
+                    inject_id=inject_id,
+                    minute=minute,
+                    automatic=automatic,
+                    released_by=_account(actor),
                 )
         except IntegrityError:
             return None
@@ -101,7 +105,9 @@ class DjangoExercises:
 
     def releases(self, incident_id: int) -> list[Release]:
         rows = models.InjectRelease.objects.filter(run__incident_id=incident_id).select_related("released_by")
-        return [Release(r.inject_id, r.minute, r.released_by.username, r.automatic) for r in rows.order_by("id")]
+        return [
+            Release(r.inject_id, r.minute, r.released_by.username, r.automatic) for r in rows.order_by("id")
+        ]
 
     def add_mark(self, incident_id: int, decision_id: str, minute: float, actor: str, met: bool) -> Mark:
         run = models.ExerciseRun.objects.get(incident_id=incident_id)

@@ -56,6 +56,7 @@ teams:
   - {id: apps, members: 1, skills: [ehr]}
 """
 
+
 def sample_script() -> ExerciseScript:
     """An exercise on SAMPLE_MAP: the pathology partner goes down at the start; at minute 30 the LAN must be isolated; at
     minute 60 the partner says it is back in 48 h; at minute 90 the data centre is hit."""
@@ -85,15 +86,23 @@ def sample_script() -> ExerciseScript:
         ),
         expected=(
             ExpectedDecision(
-                "paper-blood", {"fr": "Transfusion sur papier", "en": "Paper transfusion"}, 20,
-                after="call", criterion=Criterion("procedure", ("transfusion",)),
+                "paper-blood",
+                {"fr": "Transfusion sur papier", "en": "Paper transfusion"},
+                20,
+                after="call",
+                criterion=Criterion("procedure", ("transfusion",)),
             ),
             ExpectedDecision(
-                "isolate", {"fr": "Isoler le LAN clinique", "en": "Isolate the clinical LAN"}, 30,
-                after="lan", criterion=Criterion("isolate", ("clinical-lan",)),
+                "isolate",
+                {"fr": "Isoler le LAN clinique", "en": "Isolate the clinical LAN"},
+                30,
+                after="lan",
+                criterion=Criterion("isolate", ("clinical-lan",)),
             ),
             ExpectedDecision(
-                "o-neg", {"fr": "Passer en O négatif", "en": "Switch to O negative"}, 45,
+                "o-neg",
+                {"fr": "Passer en O négatif", "en": "Switch to O negative"},
+                45,
                 criterion=Criterion("decision", ("O négatif", "O-neg")),
             ),
             ExpectedDecision("press", {"fr": "Répondre à la presse", "en": "Answer the press"}, 60),

@@ -154,6 +154,8 @@ def _procedure_title(procedures: Mapping[str, FallbackProcedure], procedure_id: 
 def _decision_row(result: DecisionResult, lang: Lang) -> tuple[str, str, str, str, str]:
     if result.outcome == LATE:
         outcome = t("after_action.late", lang, minutes=number(round(result.delay or 0), lang))
+    elif result.outcome == "not_played" and result.released_at is not None:
+        outcome = t("after_action.not_due", lang)
     else:
         outcome = t(f"after_action.{result.outcome}", lang)
     how = t(f"after_action.{result.how}", lang) if result.how else "—"

@@ -44,7 +44,12 @@ def report_json(figures: AfterAction) -> dict[str, Any]:
             for u in figures.uncovered
         ],
         "procedures_started": [
-            {"process": p.process, "procedure": p.procedure, "minute": _minute(p.minute), "delay": _minute(p.delay)}
+            {
+                "process": p.process,
+                "procedure": p.procedure,
+                "minute": _minute(p.minute),
+                "delay": _minute(p.delay),
+            }
             for p in figures.procedures_started
         ],
         "procedures_not_started": list(figures.not_started),

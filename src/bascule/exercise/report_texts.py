@@ -45,6 +45,7 @@ REPORT_TEXTS: dict[str, tuple[str, str]] = {
     "late": ("en retard de {minutes} min", "{minutes} min late"),
     "missed": ("MANQUÉE", "MISSED"),
     "not_played": ("non jouée (inject non diffusé)", "not played (inject never released)"),
+    "not_due": ("non jouée (pas encore échue à la fin)", "not played (not yet due at the end)"),
     "auto": ("automatique", "automatic"),
     "facilitator": ("animateur", "facilitator"),
     "no_decisions": ("Le scénario n'attendait aucune décision.", "The script expected no decision."),

@@ -14,8 +14,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bascule.exercise.after_action import AfterAction, after_action
 from bascule.errors import ScriptError
+from bascule.exercise.after_action import AfterAction, after_action
 from bascule.exercise.loading import from_document, to_document
 from bascule.exercise.map_checks import check_against_map
 from bascule.exercise.model import ExerciseScript, Inject, text_in
@@ -31,10 +31,10 @@ from bascule.exercise.record import (
     Release,
 )
 from bascule.hospital.model import HospitalMap
+from bascule.hospital.validation import render_path
 from bascule.i18n import Lang
 from bascule.incident.cell import MAX_ACTION_TITLE
 from bascule.incident.hits import incident_of, open_incident
-from bascule.hospital.validation import render_path
 from bascule.incident.maps import incident_map, parse_map
 from bascule.incident.model import NODE, SEGMENT, SUPPLIER, ExerciseRun, HitKind, Incident
 from bascule.incident.ports import IncidentStore
@@ -140,7 +140,12 @@ def start_exercise(
                 "action.created",
                 actor,
                 incident.id,
-                {"action": action.id, "owner": None, "role": improvement.owner_role, "improvement": improvement.id},
+                {
+                    "action": action.id,
+                    "owner": None,
+                    "role": improvement.owner_role,
+                    "improvement": improvement.id,
+                },
             )
         incident = store.repository.bump(incident.id)
     return Exercise(incident, run, script)
@@ -164,7 +169,9 @@ def minute_now(store: IncidentStore, exercise: Exercise) -> float:
     return exercise.clock.minute_at(store.now())
 
 
-def _declare(store: IncidentStore, incident: Incident, kind: HitKind, target: str, inject: str | None) -> None:
+def _declare(
+    store: IncidentStore, incident: Incident, kind: HitKind, target: str, inject: str | None
+) -> None:
     hit = store.repository.add_hit(incident.id, kind, target, EXERCISE_ACTOR)
     if hit is None:
         return  # the players declared it already: the effect is there
@@ -201,9 +208,15 @@ def _apply(store: IncidentStore, incident: Incident, inject: Inject) -> None:
         _return_time(store, incident, SUPPLIER, supplier, hours, inject.id)
     lifted = set(effects.lift)
     for hit in store.repository.active_hits(incident.id):
-        if hit.target in lifted and store.repository.lift_hit(incident.id, hit.id, EXERCISE_ACTOR) is not None:
+        if (
+            hit.target in lifted
+            and store.repository.lift_hit(incident.id, hit.id, EXERCISE_ACTOR) is not None
+        ):
             store.journal.append(
-                "hit.lifted", EXERCISE_ACTOR, incident.id, {"kind": hit.kind, "target": hit.target, "inject": inject.id}
+                "hit.lifted",
+                EXERCISE_ACTOR,
+                incident.id,
+                {"kind": hit.kind, "target": hit.target, "inject": inject.id},
             )
 
 
@@ -264,10 +277,14 @@ def release_due(store: IncidentStore, incident_id: int) -> list[Release]:
     return done
 
 
-def _set_clock(store: IncidentStore, exercise: Exercise, clock: ExerciseClock, actor: str, name: str) -> Exercise:
+def _set_clock(
+    store: IncidentStore, exercise: Exercise, clock: ExerciseClock, actor: str, name: str
+) -> Exercise:
     with store.unit_of_work():
         run = store.exercises.set_clock(exercise.incident.id, clock)
-        store.journal.append(name, actor, exercise.incident.id, {"minute": round(clock.minute_at(store.now()), 2)})
+        store.journal.append(
+            name, actor, exercise.incident.id, {"minute": round(clock.minute_at(store.now()), 2)}
+        )
         incident = store.repository.bump(exercise.incident.id)
     return Exercise(incident, run, exercise.script)
 
@@ -316,7 +333,9 @@ def mark_decision(store: IncidentStore, incident_id: int, actor: str, decision_i
     if not any(d.id == decision_id for d in exercise.script.expected):
         raise UnknownTarget(decision_id)
     with store.unit_of_work():
-        mark = store.exercises.add_mark(exercise.incident.id, decision_id, minute_now(store, exercise), actor, met)
+        mark = store.exercises.add_mark(
+            exercise.incident.id, decision_id, minute_now(store, exercise), actor, met
+        )
         store.journal.append(
             "exercise.marked", actor, exercise.incident.id, {"decision": decision_id, "met": met}
         )

@@ -266,7 +266,9 @@ class MemoryStore:
         clock: ExerciseClock,
         automatic: bool,
     ) -> ExerciseRun:
-        run = ExerciseRun(incident_id, script_id, copy.deepcopy(dict(document)), script_sha256, clock, automatic)
+        run = ExerciseRun(
+            incident_id, script_id, copy.deepcopy(dict(document)), script_sha256, clock, automatic
+        )
         self.state.exercises[incident_id] = run
         return run
 

@@ -118,9 +118,13 @@ class ClockState(UserError):
 
     def __init__(self, paused: bool) -> None:
         if paused:
-            super().__init__("The exercise clock is already paused.", fr="L'horloge de l'exercice est déjà en pause.")
+            super().__init__(
+                "The exercise clock is already paused.", fr="L'horloge de l'exercice est déjà en pause."
+            )
         else:
-            super().__init__("The exercise clock is already running.", fr="L'horloge de l'exercice tourne déjà.")
+            super().__init__(
+                "The exercise clock is already running.", fr="L'horloge de l'exercice tourne déjà."
+            )
         self.paused = paused
 
 
@@ -138,6 +142,7 @@ class NotDown(UserError):
 class AlreadyStarted(UserError):
     def __init__(self, procedure: str) -> None:
         super().__init__(
-            f"The procedure {procedure} is already started.", fr=f"La procédure {procedure} est déjà déclenchée."
+            f"The procedure {procedure} is already started.",
+            fr=f"La procédure {procedure} est déjà déclenchée.",
         )
         self.procedure = procedure

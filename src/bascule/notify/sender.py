@@ -89,7 +89,9 @@ def send_all(
     """Reconcile, then send every due message of the gateway's channels; returns what happened.
     An exercise's outbox is handed to the file gateway only: no real message leaves in an exercise."""
     if outbox.exercise_incident() is not None and gateway.name != "file":
-        raise GatewayStopped(f"the outbox holds an exercise's messages, which only the file gateway takes, not {gateway.name}")
+        raise GatewayStopped(
+            f"the outbox holds an exercise's messages, which only the file gateway takes, not {gateway.name}"
+        )
     report = SendReport()
     started = time.monotonic()
     reconcile(outbox, gateway, settings, report)

@@ -79,7 +79,9 @@ def test_an_exercise_opens_an_incident_in_exercise_mode_with_its_scenario_declar
     assert incident is not None and incident.exercise
     assert incident.title.startswith("EXERCICE")
     hits = crisis.repository.active_hits(incident.id)
-    assert [(h.kind, h.target, h.declared_by) for h in hits] == [("supplier", "pathlab", exercises.EXERCISE_ACTOR)]
+    assert [(h.kind, h.target, h.declared_by) for h in hits] == [
+        ("supplier", "pathlab", exercises.EXERCISE_ACTOR)
+    ]
     names = [line.name for line in crisis.journal.incident_entries(incident.id)]
     assert names[:3] == ["incident.opened", "exercise.started", "hit.declared"]
     # The system account may not be given work, and a real incident is not an exercise.
@@ -147,8 +149,13 @@ def test_a_script_naming_what_the_map_lacks_is_refused_before_anything_is_kept(
     crisis, _ = store
     bad = script()
     broken = ExerciseScript(
-        **{f: getattr(bad, f) for f in ("id", "title", "map_ref", "scenario", "duration_minutes", "expected")},
-        injects=(*bad.injects[:3], Inject("dc", 90, "ward", {"fr": "x"}, effects=Effects(supplier_back={"nowhere": 1.0}))),
+        **{
+            f: getattr(bad, f) for f in ("id", "title", "map_ref", "scenario", "duration_minutes", "expected")
+        },
+        injects=(
+            *bad.injects[:3],
+            Inject("dc", 90, "ward", {"fr": "x"}, effects=Effects(supplier_back={"nowhere": 1.0})),
+        ),
     )
     with pytest.raises(ScriptError) as refused:
         exercises.start_exercise(crisis, "facilitator1", broken, "sample.yaml", SAMPLE_MAP)
@@ -188,7 +195,9 @@ def test_the_record_tells_the_players_acts_from_the_scripts_and_the_report_score
     clock.advance(5)  # minute 60: the decision, due by 45: late
     cell.record_decision(crisis, incident_id, "medical1", "Transfusions en O NEGATIF pour les urgences")
     exercises.mark_decision(crisis, incident_id, "facilitator1", "press", met=False)
-    exercises.add_improvement(crisis, incident_id, "facilitator1", "Fiche réflexe presse", "communications", ("communications",))
+    exercises.add_improvement(
+        crisis, incident_id, "facilitator1", "Fiche réflexe presse", "communications", ("communications",)
+    )
     record = exercises.exercise_record(crisis, incident_id)
     assert record.end_minute == pytest.approx(60)
     assert {(a.kind, a.target, a.actor) for a in record.acts} >= {

@@ -16,10 +16,10 @@ from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed, requires
 from bascule.crisis.views.common import actor, get_incident, lang_of, made_before_change, refuse, render_live
 from bascule.errors import UserError
-from bascule.incident import procedures
 from bascule.hospital.model import CareProcess, HospitalMap
 from bascule.i18n import Lang
 from bascule.impact import Impact
+from bascule.incident import procedures
 from bascule.triage.diversion import what_to_do_now
 
 SECTIONS = ("uncovered", "fallback", "degraded", "up")

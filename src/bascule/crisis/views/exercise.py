@@ -110,7 +110,9 @@ def _run(request: HttpRequest, incident_id: int, change: Any) -> HttpResponse:
 @requires(Action.RUN_EXERCISE)
 def release(request: HttpRequest, incident_id: int) -> HttpResponse:
     inject = request.POST.get("inject", "")[:128]
-    return _run(request, incident_id, lambda: exercises.release_inject(STORE, incident_id, actor(request), inject))
+    return _run(
+        request, incident_id, lambda: exercises.release_inject(STORE, incident_id, actor(request), inject)
+    )
 
 
 @requires(Action.RUN_EXERCISE)
@@ -122,7 +124,9 @@ def clock(request: HttpRequest, incident_id: int) -> HttpResponse:
     }
     move = moves.get(request.POST.get("move", ""))
     if move is None:
-        return refuse(request, UserError("Pause, resume or end.", fr="Pause, reprise ou fin.").in_lang(lang_of(request)))
+        return refuse(
+            request, UserError("Pause, resume or end.", fr="Pause, reprise ou fin.").in_lang(lang_of(request))
+        )
     return _run(request, incident_id, lambda: move(STORE, incident_id, actor(request)))
 
 
@@ -131,7 +135,9 @@ def mark(request: HttpRequest, incident_id: int) -> HttpResponse:
     decision = request.POST.get("decision", "")[:128]
     met = request.POST.get("met") == "1"
     return _run(
-        request, incident_id, lambda: exercises.mark_decision(STORE, incident_id, actor(request), decision, met)
+        request,
+        incident_id,
+        lambda: exercises.mark_decision(STORE, incident_id, actor(request), decision, met),
     )
 
 
@@ -170,7 +176,9 @@ def report_html(request: HttpRequest, incident_id: int) -> HttpResponse:
     if isinstance(made, HttpResponse):
         return made
     figures, hospital = made
-    return HttpResponse(report_page(figures, hospital, lang_of(request)), content_type="text/html; charset=utf-8")
+    return HttpResponse(
+        report_page(figures, hospital, lang_of(request)), content_type="text/html; charset=utf-8"
+    )
 
 
 def report_pdf(request: HttpRequest, incident_id: int) -> HttpResponse:
@@ -178,6 +186,8 @@ def report_pdf(request: HttpRequest, incident_id: int) -> HttpResponse:
     if isinstance(made, HttpResponse):
         return made
     figures, hospital = made
-    response = HttpResponse(report_document(figures, hospital, lang_of(request)), content_type="application/pdf")
+    response = HttpResponse(
+        report_document(figures, hospital, lang_of(request)), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="exercise-{incident_id}-report.pdf"'
     return response
