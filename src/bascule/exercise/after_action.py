@@ -324,7 +324,7 @@ def _decision_result(
         met_at, how = (last.minute, "facilitator") if last.met else (None, "facilitator")
     if met_at is None:
         # Not met, and not yet due when the exercise stopped: the players never had the time.
-        outcome = NOT_PLAYED if due > record.end_minute and how is None else MISSED
+        outcome: Outcome = NOT_PLAYED if due > record.end_minute and how is None else MISSED
         return DecisionResult(decision, outcome, start, due, None, how)
     delay = max(0.0, met_at - due)
     return DecisionResult(decision, ON_TIME if met_at <= due else LATE, start, due, met_at, how, delay)
