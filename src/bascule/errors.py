@@ -45,7 +45,8 @@ class UserError(BasculeError):
 
 class _ProblemsError(UserError):
     """A file that cannot be used; `problems` lists every one found, each located, in English and
-    (`french_problems`) in French. `what`/`quoi` name the file: "map", "carte"."""
+    (`french_problems`) in French. `what` names the file in English ("map"), `fr` in French, with
+    its article ("La carte")."""
 
     def __init__(
         self,
@@ -54,14 +55,14 @@ class _ProblemsError(UserError):
         *,
         fr_problems: Sequence[str] | None,
         what: str,
-        quoi: str,
+        fr: str,
     ) -> None:
         count = len(problems)
         noun = "problem" if count == 1 else "problems"
         nom = "problème" if count == 1 else "problèmes"
         super().__init__(
             f"The {what} {source} has {count} {noun}; fix them and try again:",
-            fr=f"{quoi} {source} a {count} {nom} ; corrigez-les et réessayez :",
+            fr=f"{fr} {source} a {count} {nom} ; corrigez-les et réessayez :",
         )
         self.source = source
         self.problems = list(problems)
@@ -83,7 +84,7 @@ class MapError(_ProblemsError):
     def __init__(
         self, source: str, problems: Sequence[str], *, fr_problems: Sequence[str] | None = None
     ) -> None:
-        super().__init__(source, problems, fr_problems=fr_problems, what="map", quoi="La carte")
+        super().__init__(source, problems, fr_problems=fr_problems, what="map", fr="La carte")
 
 
 class ScriptError(_ProblemsError):
@@ -94,7 +95,7 @@ class ScriptError(_ProblemsError):
         self, source: str, problems: Sequence[str], *, fr_problems: Sequence[str] | None = None
     ) -> None:
         super().__init__(
-            source, problems, fr_problems=fr_problems, what="exercise script", quoi="Le script d'exercice"
+            source, problems, fr_problems=fr_problems, what="exercise script", fr="Le script d'exercice"
         )
 
 

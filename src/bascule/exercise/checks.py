@@ -130,8 +130,10 @@ def _document(document: dict[str, Any]) -> Iterator[Problem]:
             if isinstance(inject.get("id"), str):
                 release.setdefault(inject["id"], at)
     expected = yield from _list(document, "expected")
+    # Without a list of injects, no `after` can be checked: the list's own problem says why.
+    known = release if isinstance(document.get("injects"), list) else None
     for index, decision in enumerate(expected):
-        yield from _expected(decision, index, seen, release, duration)
+        yield from _expected(decision, index, seen, known, duration)
 
 
 def _keys(
@@ -343,7 +345,7 @@ def _expected(
     decision: dict[str, Any],
     index: int,
     seen: dict[str, Path],
-    release: Mapping[str, float],
+    release: Mapping[str, float] | None,
     duration: float | None,
 ) -> Iterator[Problem]:
     path: Path = ("expected", index)
@@ -355,8 +357,8 @@ def _expected(
     after = decision.get("after")
     start: float | None = 0.0
     if after is not None:
-        start = release.get(after) if isinstance(after, str) else None
-        if start is None:
+        start = release.get(after) if isinstance(after, str) and release is not None else None
+        if start is None and release is not None:
             said = hint(str(after), release)
             yield problem(
                 (*path, "after"),
