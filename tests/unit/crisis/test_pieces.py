@@ -15,6 +15,7 @@ from bascule.crisis.demo import DEMO_ACTOR, demo_incident
 from bascule.crisis.journal_store import verify_chain
 from bascule.crisis.models import Account, JournalRecord
 from bascule.crisis.repository import STORE
+from bascule.exercise.model import CHANNELS
 from bascule.hospital.loading import load_map
 from bascule.scenario import load_scenario
 
@@ -37,12 +38,23 @@ class DemoIncidentTest(TestCase):
         assert verify_chain() is None
 
 
+# The values the templates add to a key's prefix.
+BUILT_KEYS: dict[str, tuple[str, ...]] = {
+    "ch_": CHANNELS,
+    "ex_outcome_": ("on_time", "late", "missed", "not_played", "pending"),
+    "how_": ("auto", "facilitator"),
+}
+
+
 def used_keys() -> set[str]:
     keys: set[str] = set()
     for path in [*TEMPLATES.rglob("*.html"), *SOURCES.rglob("*.py")]:
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".html":
-            keys |= set(re.findall(r'{% tr ["\']([a-z0-9_]+)["\']', text))
+            keys |= set(re.findall(r'{% tr ["\']([a-z0-9_]+)["\'](?!\|)', text))
+            # A key built from a prefix and a value ({% tr "ch_"|add:inject.channel %}): every value.
+            for prefix in re.findall(r'{% tr ["\']([a-z0-9_]+)["\']\|add:', text):
+                keys |= {prefix + value for value in BUILT_KEYS[prefix]}
         keys |= set(re.findall(r'text\(request, "([a-z0-9_]+)"', text))
         keys |= set(re.findall(r't\(\s*"crisis\.([a-z0-9_]+)"', text))
     return keys
