@@ -43,6 +43,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "triage",
     "notify",
     "reconcile",
+    "readiness",
 )
 
 # The modules that make a whole command group, for a group whose commands must start fast: `bascule
