@@ -5,8 +5,10 @@ Findings, each with a severity (critical, high, medium, low):
   P2 high, P3 medium, P4 low);
 - `single_point`: a node, segment or supplier whose loss alone takes down a P1 or P2 process
   (severity of the most vital process it takes down);
-- `no_team`: an asset or application whose skills no team has (severity of the most vital process
-  whose path holds it; low when none does);
+- `no_teams`: the map names no restoration team, so nothing could be restored (critical); `no_team`:
+  an asset or application no team can restore (a loaded map cannot have one, validation refuses
+  it; a map built in Python can) (severity of the most vital process whose path holds it; low when
+  none does);
 - `single_person`: an asset or application on a P1 process's path that only one person can restore
   (the teams able to restore it have one member in all) (high);
 - `station_no_bundle`, `station_stale`, `station_quarantined`: a station given with `--station`

@@ -19,6 +19,7 @@ SEVERITY_OF_PRIORITY: Mapping[int, Severity] = {1: "critical", 2: "high", 3: "me
 Kind = Literal[
     "no_fallback",
     "single_point",
+    "no_teams",
     "no_team",
     "single_person",
     "station_no_bundle",
@@ -31,6 +32,7 @@ Kind = Literal[
 KINDS: tuple[Kind, ...] = (
     "no_fallback",
     "single_point",
+    "no_teams",
     "no_team",
     "single_person",
     "station_no_bundle",

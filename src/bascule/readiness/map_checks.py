@@ -161,10 +161,9 @@ class MapReview:
 
     @cached_property
     def unrestorable(self) -> tuple[Node, ...]:
-        """Assets and applications that need skills no team has."""
-        return tuple(
-            n for n in (*self.map.assets, *self.map.applications) if n.skills and self.restorers[n.id] == 0
-        )
+        """Assets and applications no team can restore (validation refuses skills no team has, so
+        on a loaded map these are every node when the map names no team at all)."""
+        return tuple(n for n in (*self.map.assets, *self.map.applications) if self.restorers[n.id] == 0)
 
     @cached_property
     def single_restorer(self) -> tuple[Node, ...]:
@@ -214,7 +213,9 @@ class MapReview:
             found.append(
                 Finding("single_point", SEVERITY_OF_PRIORITY[taken[0].priority], candidate.id, facts)
             )
-        for node in self.unrestorable:
+        if not self.map.teams and self.unrestorable:  # one finding, not one per node
+            found.append(Finding("no_teams", "critical", self.map.hospital.id, {"nodes": len(self.unrestorable)}))
+        for node in self.unrestorable if self.map.teams else ():
             priority = self.best_priority(node)
             severity: Severity = "low" if priority is None else SEVERITY_OF_PRIORITY[priority]
             found.append(Finding("no_team", severity, node.id, {"skills": node.skills, "priority": priority}))

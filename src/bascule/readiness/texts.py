@@ -18,6 +18,7 @@ register(
         "severity_low": {"fr": "faible", "en": "low"},
         "kind_no_fallback": {"fr": "sans procédure dégradée", "en": "no fallback"},
         "kind_single_point": {"fr": "point unique de défaillance", "en": "single point of failure"},
+        "kind_no_teams": {"fr": "aucune équipe de restauration", "en": "no restoration team"},
         "kind_no_team": {"fr": "aucune équipe compétente", "en": "no team can restore"},
         "kind_single_person": {"fr": "une seule personne", "en": "one person only"},
         "kind_station_no_bundle": {"fr": "poste sans paquet", "en": "station without bundle"},
@@ -32,6 +33,10 @@ register(
         "detail_single_point": {
             "fr": "Sa perte seule ({what}) arrête {processes}.",
             "en": "Losing it alone ({what}) takes down {processes}.",
+        },
+        "detail_no_teams": {
+            "fr": "La carte ne nomme aucune équipe : aucun de ses {nodes} éléments ne peut être restauré par un plan.",
+            "en": "The map names no team: none of its {nodes} nodes can be restored by a plan.",
         },
         "detail_no_team": {
             "fr": "Aucune équipe n'a la compétence pour le restaurer ({skills}).",
