@@ -214,7 +214,9 @@ class MapReview:
                 Finding("single_point", SEVERITY_OF_PRIORITY[taken[0].priority], candidate.id, facts)
             )
         if not self.map.teams and self.unrestorable:  # one finding, not one per node
-            found.append(Finding("no_teams", "critical", self.map.hospital.id, {"nodes": len(self.unrestorable)}))
+            found.append(
+                Finding("no_teams", "critical", self.map.hospital.id, {"nodes": len(self.unrestorable)})
+            )
         for node in self.unrestorable if self.map.teams else ():
             priority = self.best_priority(node)
             severity: Severity = "low" if priority is None else SEVERITY_OF_PRIORITY[priority]

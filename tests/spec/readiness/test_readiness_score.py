@@ -208,4 +208,7 @@ def test_the_age_limits_are_the_ones_given() -> None:
     assert assess_readiness(load_map_text(SOUND), upkeep).findings == ()
     kit = KitFacts("kit-u1.pdf", NOW - timedelta(days=2))
     upkeep = Upkeep(now=NOW, kits=[kit], kit_max_age=timedelta(days=1))
-    assert [f.kind for f in assess_readiness(load_map_text(SOUND), upkeep).findings] == ["kit_missing", "kit_old"]
+    assert [f.kind for f in assess_readiness(load_map_text(SOUND), upkeep).findings] == [
+        "kit_missing",
+        "kit_old",
+    ]
