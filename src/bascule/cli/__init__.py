@@ -45,6 +45,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "reconcile",
     "exercise",
     "exercise_run",
+    "readiness",
 )
 
 # The modules that make a whole command group, for a group whose commands must start fast: `bascule
