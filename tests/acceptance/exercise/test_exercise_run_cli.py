@@ -33,15 +33,21 @@ def journal_count(folder: Path) -> int:
         return int(db.execute("SELECT count(*) FROM crisis_journalrecord").fetchone()[0])
 
 
-def test_an_exercise_from_start_to_report(cell: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, _ = run(capsys, "exercise", "start", "ransomware-night", "--speed", "30", "--as", "anim1", "--data", str(cell))
+def test_an_exercise_from_start_to_report(
+    cell: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = run(
+        capsys, "exercise", "start", "ransomware-night", "--speed", "30", "--as", "anim1", "--data", str(cell)
+    )
     assert code == 0 and "Exercise started: incident" in out
     incident = out.split("incident ")[1].split(" ")[0]
     code, out, _ = run(capsys, "exercise", "status", "--incident", incident, "--data", str(cell), "--json")
     state = json.loads(out)
     assert state["state"] == "running" and state["released"] and state["coming"]
     coming = state["coming"][-1]
-    code, out, _ = run(capsys, "exercise", "release", coming, "--incident", incident, "--as", "anim1", "--data", str(cell))
+    code, out, _ = run(
+        capsys, "exercise", "release", coming, "--incident", incident, "--as", "anim1", "--data", str(cell)
+    )
     assert code == 0 and f"Inject {coming} released" in out
     code, _, err = run(capsys, "exercise", "release", coming, "--incident", incident, "--data", str(cell))
     assert code == 2 and err.strip() == f"Error: The inject {coming} was already released."
@@ -51,7 +57,20 @@ def test_an_exercise_from_start_to_report(cell: Path, capsys: pytest.CaptureFixt
     assert code == 2 and "has ended" in err and err.count("\n") == 1
     assert journal_count(cell) == before
     report = tmp_path / "report.pdf"
-    code, out, _ = run(capsys, "exercise", "report", "--incident", incident, "--data", str(cell), "--out", str(report), "--json", "--lang", "en")
+    code, out, _ = run(
+        capsys,
+        "exercise",
+        "report",
+        "--incident",
+        incident,
+        "--data",
+        str(cell),
+        "--out",
+        str(report),
+        "--json",
+        "--lang",
+        "en",
+    )
     figures = json.loads(out[: out.rindex("}") + 1])
     assert code == 0 and report.read_bytes().startswith(b"%PDF")
     assert 0 <= figures["score"] <= 100 and figures["script"] == "ransomware-night"
@@ -67,7 +86,10 @@ def test_an_exercise_from_start_to_report(cell: Path, capsys: pytest.CaptureFixt
         (("exercise", "status", "--incident", "999"), "There is no incident 999"),
         (("exercise", "improve", "x", "--incident", "1", "--role", "king"), "--role 'king' is not a role"),
         (("exercise", "report", "--incident", "1", "--out", "report.txt"), "must end in .pdf or .html"),
-        (("exercise", "report", "--incident", "1", "--out", "missing/report.pdf"), "does not exist; create it first"),
+        (
+            ("exercise", "report", "--incident", "1", "--out", "missing/report.pdf"),
+            "does not exist; create it first",
+        ),
     ],
 )
 def test_refusals_are_one_sentence_and_change_nothing(

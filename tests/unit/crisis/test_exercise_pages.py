@@ -24,7 +24,9 @@ def pdf_text(data: bytes) -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "doc.pdf"
         path.write_bytes(data)
-        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        )
     return [page for page in text.stdout.split("\f") if page.strip()]
 
 
@@ -63,7 +65,9 @@ class ExercisePagesTest(TestCase):
 
     def test_players_see_the_injects_received_never_those_to_come_nor_what_is_expected(self) -> None:
         self.client.force_login(self.facilitator)
-        response = self.client.post(reverse("crisis:exercise_release", args=[self.incident.pk]), {"inject": "lan"})
+        response = self.client.post(
+            reverse("crisis:exercise_release", args=[self.incident.pk]), {"inject": "lan"}
+        )
         assert response.status_code == 302
         player = self.page("exercise", self.director)
         assert "Poste chiffré au bloc." in player
@@ -82,7 +86,9 @@ class ExercisePagesTest(TestCase):
             ("exercise_clock", {"move": "pause"}),
             ("exercise_mark", {"decision": "press", "met": "1"}),
         ):
-            assert self.client.post(reverse(f"crisis:{name}", args=[self.incident.pk]), data).status_code == 403
+            assert (
+                self.client.post(reverse(f"crisis:{name}", args=[self.incident.pk]), data).status_code == 403
+            )
         assert STORE.exercises.releases(self.incident.pk) == []
         self.client.force_login(self.facilitator)
         clock = reverse("crisis:exercise_clock", args=[self.incident.pk])
