@@ -70,6 +70,17 @@ STATES = ("queued", "sending", "sent", "delivered", "undelivered", "failed", "un
 DLR_DELIVERED, DLR_UNDELIVERED, DLR_BUFFERED, DLR_SMSC_ACK, DLR_SMSC_REJECT = 1, 2, 4, 8, 16
 
 
+class ExerciseOnlyToFile(Exception):
+    """An exercise's outbox was asked to lease messages to a gateway other than the file gateway."""
+
+    def __init__(self, incident: int, gateway: str) -> None:
+        super().__init__(
+            f"the outbox holds the messages of exercise {incident}, which only the file gateway takes, "
+            f"not {gateway}"
+        )
+        self.incident = incident
+
+
 def message_key(activity_id: str, decision: str, version: str) -> str:
     """The idempotency key: the same activity, decision and version always give the same key."""
     return hashlib.sha256(f"{activity_id}\x1f{decision}\x1f{version}".encode()).hexdigest()[:32]
@@ -218,11 +229,13 @@ class Outbox:
             holds = db.execute("SELECT count(*) FROM messages").fetchone()[0]
             current = int(marked[0]) if marked is not None else None
             if (holds or current is not None) and current != exercise_incident:
+                held = "real messages" if current is None else f"the messages of exercise {current}"
+                held_fr = "des messages réels" if current is None else f"les messages de l’exercice {current}"
                 raise UserError(
-                    f"The outbox {self.path} holds {'the messages of exercise ' + str(current) if current else 'real messages'}; "
-                    f"queue {'an exercise' if exercise_incident else 'real messages'} into another outbox file.",
-                    fr=f"La file d'envoi {self.path} contient {'les messages de l’exercice ' + str(current) if current else 'des messages réels'} ; "
-                    f"mettez {'un exercice' if exercise_incident else 'des messages réels'} dans un autre fichier.",
+                    f"The outbox {self.path} holds {held}; queue "
+                    f"{'real messages' if exercise_incident is None else 'an exercise'} into another outbox file.",
+                    fr=f"La file d'envoi {self.path} contient {held_fr} ; mettez "
+                    f"{'des messages réels' if exercise_incident is None else 'un exercice'} dans un autre fichier.",
                 )
             if exercise_incident is not None and current is None:
                 db.execute("INSERT INTO exercise (id, incident) VALUES (1, ?)", (exercise_incident,))
@@ -265,6 +278,11 @@ class Outbox:
         wanted = sorted(channels)
         marks = ", ".join("?" for _ in wanted)
         with self._write() as db:
+            # Checked in the same transaction as the lease: an exercise queued into this outbox
+            # while a sender runs can never have a message leased to Kannel or SMTP.
+            marked = db.execute("SELECT incident FROM exercise").fetchone()
+            if marked is not None and gateway != "file":
+                raise ExerciseOnlyToFile(int(marked[0]), gateway)
             rows = db.execute(
                 f"SELECT {_COLUMNS} FROM messages WHERE state = 'queued' AND next_attempt_at <= ? "
                 f"AND channel IN ({marks}) ORDER BY next_attempt_at, id LIMIT ?",

@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from bascule.notify.gateways.base import Gateway, GatewayRefused, PermanentFailure, TransientFailure
-from bascule.notify.outbox import Outbox, OutboxMessage
+from bascule.notify.outbox import ExerciseOnlyToFile, Outbox, OutboxMessage
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +88,9 @@ def send_all(
 ) -> SendReport:
     """Reconcile, then send every due message of the gateway's channels; returns what happened.
     An exercise's outbox is handed to the file gateway only: no real message leaves in an exercise."""
-    if outbox.exercise_incident() is not None and gateway.name != "file":
-        raise GatewayStopped(
-            f"the outbox holds an exercise's messages, which only the file gateway takes, not {gateway.name}"
-        )
+    exercise = outbox.exercise_incident()
+    if exercise is not None and gateway.name != "file":
+        raise GatewayStopped(str(ExerciseOnlyToFile(exercise, gateway.name)))
     report = SendReport()
     started = time.monotonic()
     reconcile(outbox, gateway, settings, report)
@@ -119,9 +118,12 @@ def _send_batches(
     progress: Callable[[int], None] | None,
 ) -> None:
     while True:
-        batch = outbox.claim(
-            settings.batch, gateway.name, gateway.channels, settings.lease_seconds, time.time()
-        )
+        try:
+            batch = outbox.claim(
+                settings.batch, gateway.name, gateway.channels, settings.lease_seconds, time.time()
+            )
+        except ExerciseOnlyToFile as exercise:  # an exercise was queued into it while sending
+            raise GatewayStopped(str(exercise)) from None
         if not batch:
             waiting, due = outbox.pending(gateway.channels)
             if waiting == 0 or due is None:
