@@ -4,21 +4,26 @@ crisis database: every refusal is one sentence and exit 2, and changes nothing."
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from bascule.cli import main
-from bascule.crisis.testing import add_user
+from bascule.crisis.testing import add_user, bascule_command
 
 PASSWORD = "Une-phrase-de-passe-pour-animer-1"
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args), {"LANG": "en_GB.UTF-8"})
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    """The command in its own process: Django is configured once per process, for one data folder."""
+    environment = {**os.environ, "LANG": "en_GB.UTF-8", "BASCULE_LANG": ""}
+    done = subprocess.run(
+        [*bascule_command(), *args], capture_output=True, text=True, env=environment, timeout=300, check=False
+    )
+    return done.returncode, done.stdout, done.stderr
 
 
 @pytest.fixture(scope="module")
@@ -102,11 +107,24 @@ def test_refusals_are_one_sentence_and_change_nothing(
     assert (journal_count(cell) if list(cell.glob("*.sqlite3")) else 0) == before
 
 
-def test_a_real_incident_is_not_an_exercise(cell: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from bascule.crisis.repository import STORE
-    from bascule.crisis.testing import SAMPLE_MAP
-    from bascule.incident import hits
+OPEN_REAL_INCIDENT = """
+import sys
+from pathlib import Path
+from bascule.incident import hits, wiring
+from bascule.crisis.testing import SAMPLE_MAP
+store = wiring.crisis_store({}, Path(sys.argv[1]))
+print(hits.open_incident(store, "anim1", "Incident réel", "sample.yaml", SAMPLE_MAP).id)
+"""
 
-    real = hits.open_incident(STORE, "anim1", "Incident réel", "sample.yaml", SAMPLE_MAP)
-    code, _, err = run(capsys, "exercise", "release", "x", "--incident", str(real.id), "--data", str(cell))
-    assert code == 2 and f"Incident {real.id} is not an exercise" in err
+
+def test_a_real_incident_is_not_an_exercise(cell: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    opened = subprocess.run(
+        [sys.executable, "-c", OPEN_REAL_INCIDENT, str(cell)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    real = opened.stdout.strip()
+    code, _, err = run(capsys, "exercise", "release", "x", "--incident", real, "--data", str(cell))
+    assert code == 2 and f"Incident {real} is not an exercise" in err
