@@ -35,6 +35,22 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "exercise_tag": ("EXERCICE", "EXERCISE"),
     "nav_exercise": ("Exercice", "Exercise"),
+    "ex_start_title": ("Lancer un exercice", "Start an exercise"),
+    "ex_script": (
+        "Scénario d'exercice (sur la cartographie de démonstration)",
+        "Exercise script (on the demo map)",
+    ),
+    "ex_speed_label": (
+        "Vitesse (minutes d'exercice par minute réelle)",
+        "Speed (exercise minutes per real minute)",
+    ),
+    "ex_manual_label": ("Je libère moi-même chaque message", "I release every message myself"),
+    "ex_start_hint": (
+        "Les scripts d'un établissement, sur sa propre cartographie, se lancent avec "
+        "« bascule exercise start SCRIPT ».",
+        'A hospital\'s own scripts, on its own map, are started with "bascule exercise start SCRIPT".',
+    ),
+    "ex_start": ("Lancer l'exercice", "Start the exercise"),
     "exercise_title": ("Exercice", "Exercise"),
     "ex_strip": ("Horloge de l'exercice", "Exercise clock"),
     "ex_last_inject": ("dernier message reçu", "last message received"),

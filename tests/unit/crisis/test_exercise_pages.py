@@ -136,3 +136,24 @@ class ExercisePagesTest(TestCase):
         assert pdf.status_code == 200 and all("EXERCICE" in p for p in pdf_text(pdf.content))
         self.client.force_login(self.admin)
         assert self.client.get(reverse("crisis:exercise_report", args=[self.incident.pk])).status_code == 403
+
+    def test_the_facilitator_starts_an_embedded_exercise_from_the_home_page(self) -> None:
+        self.client.force_login(self.director)
+        assert "Lancer un exercice" not in self.client.get(reverse("crisis:home")).content.decode()
+        start = reverse("crisis:start_exercise")
+        assert self.client.post(start, {"script": "containment", "speed": "10"}).status_code == 403
+        self.client.force_login(self.facilitator)
+        home = self.client.get(reverse("crisis:home")).content.decode()
+        assert "Lancer un exercice" in home and 'value="group-pcs-blocked"' in home
+        assert self.client.post(start, {"script": "containment", "speed": "0"}).status_code == 400
+        assert self.client.post(start, {"script": "../secret", "speed": "10"}).status_code == 400
+        before = Incident.objects.count()
+        started = self.client.post(start, {"script": "containment", "speed": "10"})
+        assert started.status_code == 302 and Incident.objects.count() == before + 1
+        incident = Incident.objects.order_by("-pk").first()
+        assert (
+            incident is not None
+            and incident.exercise
+            and started["Location"].endswith(f"/incidents/{incident.pk}/exercise/")
+        )
+        assert STORE.exercises.releases(incident.pk)  # the messages of minute 0 are out

@@ -128,6 +128,7 @@ GOOD_POSTS: dict[str, dict[str, str]] = {
     "reconcile_decide": {"downtime_id": "CHVO-URG1-00001-B", "patient": "p1", "decision": "patient"},
     "paper_forms": {"kind": "note", "downtime_id": "CHVO-URG1-00001-B", "text": "x"},
     "start_procedure": {"process": "transfusion"},
+    "start_exercise": {"script": "containment", "speed": "10"},
     "exercise_release": {"inject": "lan"},
     "exercise_clock": {"move": "pause"},
     "exercise_mark": {"decision": "isolate", "met": "1"},

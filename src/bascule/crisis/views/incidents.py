@@ -14,6 +14,7 @@ from bascule.crisis.models import Hit, Incident
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed, requires
 from bascule.crisis.views.common import actor, get_incident, lang_of, refuse, render_live, text
+from bascule.crisis.views.exercise_start import embedded_scripts
 from bascule.errors import UserError
 from bascule.hospital.loading import demo_map_path
 from bascule.hospital.model import HospitalMap
@@ -34,7 +35,13 @@ def home(request: HttpRequest) -> HttpResponse:
         return {"incidents": _incidents_with_summaries()}
 
     may_open = allowed(getattr(request.user, "role", ""), Action.OPEN_INCIDENT)
-    extra = {"errors": [], "may_open": may_open}
+    may_exercise = allowed(getattr(request.user, "role", ""), Action.RUN_EXERCISE)
+    extra = {
+        "errors": [],
+        "may_open": may_open,
+        "may_exercise": may_exercise,
+        "scripts": embedded_scripts(lang_of(request)) if may_exercise else [],
+    }
     return render_live(request, None, "crisis/home.html", "crisis/home_live.html", build, extra)
 
 
