@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -231,9 +230,10 @@ def test_a_facilitator_and_two_players_run_an_accelerated_exercise(
     for decision in ("isolate-admin-lan", "no-ransom", "provisional-identities", "call-staff"):
         facilitator.wait_for_selector(f"tr[data-decision='{decision}'].ex-on_time")  # type: ignore[attr-defined]
     shot(facilitator, "exercise-facilitator")
-    facilitator.once("dialog", lambda dialog: dialog.accept())  # type: ignore[attr-defined]
-    facilitator.click("button[name=move][value=end]")  # type: ignore[attr-defined]
-    facilitator.wait_for_selector(".ex-state:has-text('TERMINÉ')")  # type: ignore[attr-defined]
+    # At minute 20 the exercise ends on its own: the players' strip says so, the end button goes.
+    director.wait_for_selector(".exercise-strip:has-text('TERMINÉ')", timeout=SEEN_MS)  # type: ignore[attr-defined]
+    facilitator.wait_for_selector(".ex-state:has-text('TERMINÉ')", timeout=SEEN_MS)  # type: ignore[attr-defined]
+    assert facilitator.locator("button[name=move]").count() == 0  # type: ignore[attr-defined]
 
     # The report: the page, then the PDF.
     facilitator.goto(base + "exercise/report/")  # type: ignore[attr-defined]
@@ -245,6 +245,8 @@ def test_a_facilitator_and_two_players_run_an_accelerated_exercise(
         "Rappeler du personnel de nuit",
     ):
         assert words in report
+    # Played: the script's 20 minutes, not the minutes until someone looked.
+    assert re.search(r"Durée jouée\s+T\+00:20", report), report[:600]
     shot(facilitator, "exercise-report")
     with facilitator.expect_download() as download:  # type: ignore[attr-defined]
         facilitator.evaluate(  # type: ignore[attr-defined]
