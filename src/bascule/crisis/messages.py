@@ -99,6 +99,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "They become actions of the cell at the next exercise on this map.",
     ),
     "ex_improvement": ("Ce qu'il faut améliorer", "What to improve"),
+    "ex_improvement_add": ("Noter une action d'amélioration", "Record an improvement action"),
     "ex_owner_role": ("Rôle responsable", "Role in charge"),
     "ex_report_html": ("Rapport de retour d'expérience (page)", "After-action report (page)"),
     "ex_report_pdf": ("Rapport de retour d'expérience (PDF)", "After-action report (PDF)"),

@@ -48,11 +48,9 @@ def _story(content: ReportContent, styles: Styles, width: float) -> list[Flowabl
             extra=[("BACKGROUND", (0, 0), (0, -1), colors.Color(0.88, 0.88, 0.88))],
         )
     )
-    story.append(Paragraph(text(content.times_note), styles.small))
+    story.append(_note(content.times_note, styles.small))
     story.append(_heading(say("score"), styles))
-    story.append(
-        KeepTogether([_score_box(content, styles, width), Paragraph(text(content.formula), styles.small)])
-    )
+    story.append(KeepTogether([_score_box(content, styles, width), _note(content.formula, styles.small)]))
 
     story.append(_heading(say("decisions"), styles))
     story.append(
@@ -86,7 +84,7 @@ def _story(content: ReportContent, styles: Styles, width: float) -> list[Flowabl
             extra=[("ALIGN", (1, 1), (-1, -1), "RIGHT")],
         )
     )
-    story.append(Paragraph(text(content.uncovered_note), styles.small))
+    story.append(_note(content.uncovered_note, styles.small))
     story.append(_heading(say("procedures"), styles))
     story.append(
         _table_or(
@@ -97,7 +95,7 @@ def _story(content: ReportContent, styles: Styles, width: float) -> list[Flowabl
             say("no_procedure_started"),
         )
     )
-    story.extend(Paragraph(text(note), styles.body) for note in content.procedure_notes)
+    story.extend(_note(note, styles.body) for note in content.procedure_notes)
     story.append(_heading(say("improvements"), styles))
     story.append(
         _table_or(
@@ -109,6 +107,11 @@ def _story(content: ReportContent, styles: Styles, width: float) -> list[Flowabl
         )
     )
     return story
+
+
+def _note(words: str, style: ParagraphStyle) -> Paragraph:
+    """A sentence under a table or a box, a little apart from it (not touching its last line)."""
+    return Paragraph(text(words), ParagraphStyle(f"{style.name}-note", parent=style, spaceBefore=1.5 * mm))
 
 
 def _heading(words: str, styles: Styles) -> Paragraph:

@@ -255,12 +255,20 @@ def release_inject(store: IncidentStore, incident_id: int, actor: str, inject_id
 
 def release_due(store: IncidentStore, incident_id: int) -> list[Release]:
     """Release, in the clock's name, every inject whose minute has come (an automatic exercise,
-    running); each is recorded at its own minute, whenever it is noticed. Called by every reader of
-    the exercise (pages polling, the CLI), so nothing needs a timer; two readers at once release once."""
+    running); each is recorded at its own minute, whenever it is noticed. Once the clock has reached
+    the script's duration, the exercise ends there on its own (manual or not). Called by every reader
+    of the exercise (pages polling, the CLI), so nothing needs a timer; two readers at once release once."""
     exercise = exercise_of(store, incident_id)
-    if not exercise.run.automatic or exercise.ended or exercise.clock.paused:
+    if exercise.ended or exercise.clock.paused:
         return []
     now = minute_now(store, exercise)
+    done = _release_on_time(store, exercise, now) if exercise.run.automatic else []
+    if now >= exercise.script.duration_minutes:
+        _end_on_time(store, incident_id)
+    return done
+
+
+def _release_on_time(store: IncidentStore, exercise: Exercise, now: float) -> list[Release]:
     released = {r.inject_id for r in store.exercises.releases(exercise.incident.id)}
     due = [i for i in exercise.script.injects if i.minute <= now and i.id not in released]
     if not due:
@@ -275,6 +283,22 @@ def release_due(store: IncidentStore, incident_id: int) -> list[Release]:
         if done:
             store.repository.bump(exercise.incident.id)
     return done
+
+
+def _end_on_time(store: IncidentStore, incident_id: int) -> None:
+    """End the exercise at the moment its clock reached the script's duration, in the clock's name
+    (not when someone happened to look: the minutes after it are not played)."""
+    with store.unit_of_work():
+        exercise = exercise_of(store, incident_id)
+        if exercise.ended:
+            return  # another reader ended it first
+        ended_at = exercise.clock.moment_of(exercise.script.duration_minutes, store.now())
+        if ended_at is None:
+            return
+        store.exercises.ensure_actor(EXERCISE_ACTOR)
+        _set_clock(
+            store, exercise, replace(exercise.clock, ended_at=ended_at), EXERCISE_ACTOR, "exercise.ended"
+        )
 
 
 def _set_clock(
@@ -297,6 +321,9 @@ def pause_exercise(store: IncidentStore, incident_id: int, actor: str) -> Exerci
     if exercise.clock.paused:
         raise ClockState(paused=True)
     release_due(store, incident_id)
+    exercise = exercise_of(store, incident_id)  # it may have just reached its end
+    if exercise.ended:
+        raise ExerciseOver(exercise.incident.id)
     clock = replace(exercise.clock, pauses=(*exercise.clock.pauses, Pause(store.now())))
     return _set_clock(store, exercise, clock, actor, "exercise.paused")
 
@@ -318,6 +345,9 @@ def end_exercise(store: IncidentStore, incident_id: int, actor: str) -> Exercise
     if exercise.ended:
         raise ExerciseOver(exercise.incident.id)
     release_due(store, incident_id)
+    exercise = exercise_of(store, incident_id)
+    if exercise.ended:
+        return exercise  # the clock reached the script's duration: it ended there on its own
     now = store.now()
     pauses = exercise.clock.pauses
     if exercise.clock.paused:

@@ -119,6 +119,40 @@ def test_the_clock_releases_injects_at_their_own_minute_and_applies_their_effect
     assert san[0].payload["inject"] == "dc" and san[0].actor == exercises.EXERCISE_ACTOR
 
 
+@pytest.mark.parametrize("automatic", [True, False])
+def test_the_exercise_ends_on_its_own_when_its_clock_reaches_the_scripts_duration(automatic: bool) -> None:
+    clock = Clock()
+    crisis = MemoryStore(clock=clock, accounts=ACCOUNTS)
+    exercise = start(crisis, speed=10.0, automatic=automatic)
+    incident_id = exercise.incident.id
+    started = clock.now
+    clock.advance(8.5)  # minute 85 of 120: still running
+    exercises.release_due(crisis, incident_id)
+    assert not exercises.exercise_of(crisis, incident_id).ended
+    clock.advance(7.5)  # minute 160 by the wall clock: the exercise stopped at 120
+    released = exercises.release_due(crisis, incident_id)
+    ended = exercises.exercise_of(crisis, incident_id)
+    assert ended.ended and ended.clock.ended_at == started + timedelta(minutes=12)
+    assert exercises.minute_now(crisis, ended) == pytest.approx(120)
+    assert [r.inject_id for r in released] == ([] if not automatic else ["dc"])
+    endings = [e for e in crisis.journal.incident_entries(incident_id) if e.name == "exercise.ended"]
+    assert [(e.actor, e.payload["minute"]) for e in endings] == [(exercises.EXERCISE_ACTOR, 120)]
+    assert exercises.release_due(crisis, incident_id) == []
+    with pytest.raises(ExerciseOver):
+        exercises.pause_exercise(crisis, incident_id, "facilitator1")
+
+
+def test_the_facilitator_ending_after_the_duration_ends_it_at_the_duration() -> None:
+    clock = Clock()
+    crisis = MemoryStore(clock=clock, accounts=ACCOUNTS)
+    exercise = start(crisis, speed=10.0)
+    clock.advance(20)  # nobody looked since minute 0
+    ended = exercises.end_exercise(crisis, exercise.incident.id, "facilitator1")
+    assert ended.ended and exercises.minute_now(crisis, ended) == pytest.approx(120)
+    endings = [e for e in crisis.journal.incident_entries(exercise.incident.id) if e.name == "exercise.ended"]
+    assert len(endings) == 1
+
+
 def test_the_facilitator_releases_an_inject_early_once_and_nothing_after_the_end(
     store: tuple[IncidentStore, Clock | None],
 ) -> None:
