@@ -169,6 +169,14 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "process's capability key).",
     ),
     "now_call": ("Appeler la coordination :", "Call the coordination:"),
+    # An important or deferrable process whose patients need no other facility (billing, ...): the
+    # SAMU is not whom to call about it.
+    "now_wait": (
+        "Aucun patient à réorienter : consignez l'activité sur papier et reportez ce qui peut "
+        "l'être jusqu'au retour des systèmes.",
+        "No patient to divert: record the activity on paper and postpone what can be until the "
+        "systems are back.",
+    ),
     "now_no_contact": (
         "Aucun contact SAMU ni coordination ambulancière dans la cartographie (section contacts) : "
         "appelez le 15 ou le 112.",

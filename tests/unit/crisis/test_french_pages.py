@@ -231,8 +231,9 @@ class UncoveredProcessTest(DemoIncidentCase):
         assert 'href="tel:0199002010"' in stroke
         assert stroke.index('data-contact="samu-91"') < stroke.index('data-contact="atsu-91"')
         assert 'data-contact="ars-idf"' not in stroke  # the regional agency is not who takes patients
-        billing = board.split('data-what-now="billing"')[1].split("</div>\n    </div>")[0]
-        assert "La cartographie ne dit pas quelle capacité" in billing
+        billing = board.split('data-what-now="billing"')[1].split("data-process=")[0].split("</section>")[0]
+        # A deferrable process with no patient to take elsewhere: no SAMU to call about billing.
+        assert "Aucun patient à réorienter" in billing and "SAMU" not in billing
         # Processes on a fallback procedure run on it: no "what to do now" card.
         assert 'data-what-now="transfusion"' not in board
 
