@@ -114,20 +114,20 @@ class World:
     store: Path
 
 
-def _station(cell: Path, data_time: datetime) -> tuple[Path, Path]:
+def _station(cell: Path, data_time: datetime, check_exit: int) -> tuple[Path, Path]:
     units = [unit for unit in map_units("demo") if unit.id == "cardiologie"]
     store = cell / "store.sqlite"
     store_hospital(generate(7, "fr", units, data_time.replace(microsecond=0)), store, "chvo")
     root = sealed_station(cell, store, {})
-    main(["station", "check", str(root), "--no-self-test"], environ={})
+    assert main(["station", "check", str(root), "--no-self-test"], environ={}) == check_exit
     return root, store
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     now = datetime.now(UTC)
-    fresh, store = _station(tmp_path_factory.mktemp("fresh"), now - timedelta(minutes=10))
-    stale, _ = _station(tmp_path_factory.mktemp("stale"), now - timedelta(hours=5))
+    fresh, store = _station(tmp_path_factory.mktemp("fresh"), now - timedelta(minutes=10), 0)
+    stale, _ = _station(tmp_path_factory.mktemp("stale"), now - timedelta(hours=5), 4)  # accepted, but stale
     cell = fresh.parent
     unchecked = init_station(cell, tmp_path_factory.mktemp("unchecked") / "station", {})
     return World(fresh, stale, unchecked, store)
