@@ -21,7 +21,7 @@ from bascule.hospital.value_checks import _type_name, hint
 
 FORMAT_KEY: Final = "bascule_exercise"
 FORMAT_VERSION: Final = 1
-TRIAGE_DECISIONS: tuple[str, ...] = ("cancel", "maintain", "divert")
+TRIAGE_DECISIONS: tuple[str, ...] = ("cancel", "postpone", "maintain", "divert")
 
 # Every key of each part of a script, required ones first; the docs' table follows these.
 TOP_REQUIRED = (FORMAT_KEY, "id", "title", "map", "scenario", "duration", "injects", "expected")

@@ -28,7 +28,7 @@ CHANNELS: tuple[str, ...] = (PHONE, EMAIL, PRESS, WARD, SUPPLIER_NOTICE)
 # What a participant's act must be for an expected decision to be met without the facilitator:
 # declaring a node down, isolating a segment, declaring a supplier down, lifting a hit, starting a
 # fallback procedure (by process id), making a situation report, approving a triage group with this
-# decision (cancel, maintain, divert), or recording a decision whose text holds one of the words.
+# decision (cancel, postpone, maintain, divert), or recording a decision whose text holds one of the words.
 CRITERIA: tuple[str, ...] = (
     "down",
     "isolate",
@@ -106,8 +106,8 @@ class Inject:
 class Criterion:
     """How an expected decision is recognised in what the cell did: `kind` is one of CRITERIA;
     `targets` the ids (or, for `decision`, the words, any of which is enough; for `triage`, the
-    triage decision: cancel, maintain or divert). An expected decision with no criterion is marked
-    met by the facilitator only."""
+    triage decision: cancel, postpone, maintain or divert). An expected decision with no criterion
+    is marked met by the facilitator only."""
 
     kind: str
     targets: tuple[str, ...] = ()

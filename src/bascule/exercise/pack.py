@@ -117,6 +117,7 @@ i18n.register(
         },
         "by_judgement": {"fr": "Jugement de l'animateur", "en": "Facilitator's judgement"},
         "triage_cancel": {"fr": "annuler", "en": "cancel"},
+        "triage_postpone": {"fr": "reporter", "en": "postpone"},
         "triage_maintain": {"fr": "maintenir", "en": "maintain"},
         "triage_divert": {"fr": "orienter ailleurs", "en": "divert"},
         "or": {"fr": " ou ", "en": " or "},

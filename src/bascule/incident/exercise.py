@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from bascule.errors import ScriptError
 from bascule.exercise.after_action import AfterAction, after_action
@@ -36,7 +37,7 @@ from bascule.i18n import Lang
 from bascule.incident.cell import MAX_ACTION_TITLE
 from bascule.incident.hits import incident_of, open_incident
 from bascule.incident.maps import incident_map, parse_map
-from bascule.incident.model import NODE, SEGMENT, SUPPLIER, ExerciseRun, HitKind, Incident
+from bascule.incident.model import NODE, SEGMENT, SUPPLIER, ExerciseRun, Hit, HitKind, Incident
 from bascule.incident.ports import IncidentStore
 from bascule.incident.refusals import (
     AlreadyReleased,
@@ -424,19 +425,46 @@ def _acts(store: IncidentStore, exercise: Exercise) -> list[CellAct]:
     return acts
 
 
+def _effect_minutes(
+    store: IncidentStore, exercise: Exercise, releases: Sequence[Release]
+) -> dict[tuple[str, str, str], list[float]]:
+    """When the effects of the injects took hold on the exercise clock: ("declared" or "lifted",
+    kind, target) -> the minutes of the releases that did it, in journal order. The clock releases
+    an inject at its own minute whenever it is noticed; its hits count from that minute too."""
+    released = {r.inject_id: r.minute for r in releases}
+    minutes: dict[tuple[str, str, str], list[float]] = {}
+    for line in store.journal.incident_entries(exercise.incident.id):
+        inject = line.payload.get("inject")
+        if line.actor != EXERCISE_ACTOR or inject not in released:
+            continue
+        what = "lifted" if line.name == "hit.lifted" else "declared"
+        if line.name in ("hit.declared", "isolation.confirmed", "hit.lifted"):
+            key = (what, str(line.payload["kind"]), str(line.payload["target"]))
+            minutes.setdefault(key, []).append(released[str(inject)])
+    return minutes
+
+
 def exercise_record(store: IncidentStore, incident_id: int) -> ExerciseRecord:
     """Everything the after-action report needs of the run, up to now (or to its end)."""
     exercise = exercise_of(store, incident_id)
     clock, incident = exercise.clock, exercise.incident
+    releases = tuple(store.exercises.releases(incident.id))
+    effects = _effect_minutes(store, exercise, releases)
+
+    def minute(what: str, hit: Hit, moment: datetime, by: str | None) -> float:
+        pending = effects.get((what, hit.kind, hit.target)) if by == EXERCISE_ACTOR else None
+        return pending.pop(0) if pending else clock.minute_at(moment)
+
+    ordered = sorted(store.repository.all_hits(incident.id), key=lambda h: (h.declared_at, h.id))
     hits = tuple(
         HitSpan(
             h.kind,
             h.target,
-            clock.minute_at(h.declared_at),
-            clock.minute_at(h.lifted_at) if h.lifted_at is not None else None,
+            minute("declared", h, h.declared_at, h.declared_by),
+            minute("lifted", h, h.lifted_at, h.lifted_by) if h.lifted_at is not None else None,
             scripted=h.declared_by == EXERCISE_ACTOR,
         )
-        for h in store.repository.all_hits(incident.id)
+        for h in ordered
     )
     procedures = tuple(
         ProcedureStart(p.process, clock.minute_at(p.started_at), p.started_by)
@@ -449,7 +477,7 @@ def exercise_record(store: IncidentStore, incident_id: int) -> ExerciseRecord:
         script=exercise.script,
         clock=clock,
         end_minute=minute_now(store, exercise),
-        releases=tuple(store.exercises.releases(incident.id)),
+        releases=releases,
         acts=tuple(acts),
         marks=tuple(store.exercises.marks(incident.id)),
         hits=hits,

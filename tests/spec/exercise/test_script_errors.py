@@ -184,7 +184,7 @@ CASES = [
         ),
         [
             'script.yaml:23 expected[0].when.triage: unknown triage decision "divrt" (did you mean "divert"?); '
-            "use one of cancel, maintain, divert",
+            "use one of cancel, postpone, maintain, divert",
             "script.yaml:27 expected[1].when: must be one criterion, such as {isolate: tl-clinical-lan}; one of "
             "down, isolate, supplier, lift, procedure, sitrep, triage, decision",
         ],
