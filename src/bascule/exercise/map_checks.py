@@ -50,6 +50,8 @@ def _problems(script: ExerciseScript, hospital_map: HospitalMap, inline_scenario
                 ("scenario",), error.message.rstrip("."), (error.french or error.message).rstrip(".")
             )
     hit = {*scenario.down, *scenario.isolate, *scenario.suppliers}
+    # Hit from the start and never lifted: the cell cannot declare it again (an active hit is refused).
+    held = hit - {target for inject in script.injects for target in inject.effects.lift}
     everything_hit = hit | {target for inject in script.injects for target in _hits(inject.effects)}
     for index, inject in enumerate(script.injects):
         yield from _effects(("injects", index, "effects"), inject.effects, nodes, segments, suppliers, hit)
@@ -60,6 +62,15 @@ def _problems(script: ExerciseScript, hospital_map: HospitalMap, inline_scenario
         if criterion is None:
             continue
         path: Path = ("expected", index, "when", criterion.kind)
+        if criterion.kind in ("down", "isolate", "supplier") and set(criterion.targets) <= held:
+            yield problem(
+                path,
+                "everything it names is hit by the starting scenario, and the cell cannot declare it "
+                "again: this decision can never be met (expect a decision's words instead)",
+                "tout ce qu'elle nomme est touché dès le scénario de départ, et la cellule ne peut pas le "
+                "déclarer à nouveau : cette décision ne peut jamais être prise (attendez plutôt des mots "
+                "d'une décision)",
+            )
         if criterion.kind == "down":
             yield from _not_processes(path, criterion.targets, processes)
             yield from _ids(path, [t for t in criterion.targets if t not in processes], nodes, "node", "nœud")

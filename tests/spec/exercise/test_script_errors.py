@@ -34,9 +34,9 @@ expected:
     within: 20m
     when: {procedure: transfusion}
   - id: declare
-    text: {fr: "Déclarer", en: "Declare"}
+    text: {fr: "Isoler", en: "Isolate"}
     within: 1h30
-    when: {supplier: biolab}
+    when: {isolate: tl-partners}
 """
 
 
@@ -69,7 +69,7 @@ CASES = [
     ),
     (
         "criterion supplier with a suggestion",
-        GOOD.replace("{supplier: biolab}", "{supplier: biolabs}"),
+        GOOD.replace("{isolate: tl-partners}", "{supplier: biolabs}"),
         [
             'script.yaml:27 expected[1].when.supplier[0]: the map has no supplier "biolabs" (did you mean "biolab"?)'
         ],
@@ -84,10 +84,19 @@ CASES = [
     ),
     (
         "down criterion naming a care process",
-        GOOD.replace("{supplier: biolab}", "{down: transfusion}"),
+        GOOD.replace("{isolate: tl-partners}", "{down: transfusion}"),
         [
             'script.yaml:27 expected[1].when.down[0]: "transfusion" is a care process: the cell declares '
             "assets and applications down, processes follow"
+        ],
+    ),
+    (
+        "a criterion the cell can never meet: what the scenario hits from the start",
+        GOOD.replace("{isolate: tl-partners}", "{supplier: biolab}"),
+        [
+            "script.yaml:27 expected[1].when.supplier: everything it names is hit by the starting scenario, "
+            "and the cell cannot declare it again: this decision can never be met (expect a decision's words "
+            "instead)"
         ],
     ),
     (
@@ -180,7 +189,7 @@ CASES = [
     (
         "unknown triage decision and a criterion that is two",
         GOOD.replace("{procedure: transfusion}", "{triage: divrt}").replace(
-            "{supplier: biolab}", "{supplier: biolab, sitrep: true}"
+            "{isolate: tl-partners}", "{supplier: biolab, sitrep: true}"
         ),
         [
             'script.yaml:23 expected[0].when.triage: unknown triage decision "divrt" (did you mean "divert"?); '
