@@ -17,6 +17,7 @@ from bascule.cli.reader_language import reader_language
 from bascule.cli.serve import DataOption, DbOption
 from bascule.durable import write_atomically
 from bascule.errors import UserError
+from bascule.exercise.model import clock_label
 from bascule.i18n import Lang, t
 from bascule.i18n import register as register_texts
 from bascule.incident.ports import IncidentStore
@@ -73,11 +74,6 @@ ActorOption = Annotated[
     ),
 ]
 LangOpt = Annotated[str | None, typer.Option("--lang", metavar="fr|en", help="Language of the output.")]
-
-
-def clock_text(minute: float) -> str:
-    whole = int(minute)
-    return f"T+{whole // 60:02d}:{whole % 60:02d}"
 
 
 def _store(data: Path | None, db: Path | None) -> IncidentStore:
@@ -220,8 +216,8 @@ def register(app: typer.Typer) -> None:
                 language,
                 incident=incident,
                 title=exercise.incident.title,
-                minute=clock_text(minute),
-                duration=clock_text(exercise.script.duration_minutes),
+                minute=clock_label(minute),
+                duration=clock_label(exercise.script.duration_minutes),
                 state=t(f"exercise_run.{state}", language),
                 released=len(released),
                 coming=len(exercise.script.injects) - len(released),
@@ -243,7 +239,7 @@ def register(app: typer.Typer) -> None:
         store = _store(data, db)
         done = release_inject(store, incident, _actor(as_name), inject)
         typer.echo(
-            t("exercise_run.released", _lang(lang), inject=done.inject_id, minute=clock_text(done.minute))
+            t("exercise_run.released", _lang(lang), inject=done.inject_id, minute=clock_label(done.minute))
         )
 
     def _clock_command(move: str) -> None:
@@ -272,7 +268,7 @@ def register(app: typer.Typer) -> None:
                     "exercise_run.clock",
                     language,
                     state=t(f"exercise_run.{state}", language),
-                    minute=clock_text(minute),
+                    minute=clock_label(minute),
                 )
             )
 

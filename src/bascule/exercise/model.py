@@ -45,6 +45,13 @@ def _texts_ok(texts: Mapping[str, str]) -> bool:
     return bool(texts) and all(k in ("fr", "en") and v.strip() for k, v in texts.items())
 
 
+def clock_label(minute: float) -> str:
+    """A minute of the exercise clock as every page, card and report shows it: "T+01:05". A clock
+    reads the minute it is in (minute 14.9 is T+00:14), everywhere alike."""
+    whole = max(0, math.floor(minute))
+    return f"T+{whole // 60:02d}:{whole % 60:02d}"
+
+
 def text_in(texts: Mapping[str, str], lang: Lang) -> str:
     """The text in `lang`, else in the other language."""
     return texts.get(lang) or texts.get("en") or texts.get("fr") or ""

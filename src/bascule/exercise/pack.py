@@ -20,13 +20,23 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from bascule import i18n
-from bascule.exercise.model import Criterion, ExerciseScript, ExpectedDecision, Inject, text_in
+from bascule.exercise.model import Criterion, ExerciseScript, ExpectedDecision, Inject, clock_label, text_in
 from bascule.hospital.model import HospitalMap
 from bascule.hospital.naming import label_of
 from bascule.i18n import Lang, t
 from bascule.impact import assess
 from bascule.kits.fonts import Typefaces, typefaces
-from bascule.kits.frame import FOOTER, HEADER, MARGIN, PAPERS, Paper, Styles, kit_document, make_styles
+from bascule.kits.frame import (
+    FOOTER,
+    HEADER,
+    MARGIN,
+    PAPERS,
+    Paper,
+    Styles,
+    framed_canvas,
+    kit_document,
+    make_styles,
+)
 from bascule.kits.tables import banner, grid_table, text
 
 CARDS_PER_PAGE = 3
@@ -132,9 +142,8 @@ i18n.register(
 
 
 def minute_label(minutes: float) -> str:
-    """The exercise clock as people read it: "T+0:45", "T+2:10"."""
-    whole = round(minutes)
-    return f"T+{whole // 60}:{whole % 60:02d}"
+    """The exercise clock as people read it, as the app and the report show it: "T+00:45"."""
+    return clock_label(minutes)
 
 
 def duration_label(minutes: float) -> str:
@@ -476,26 +485,9 @@ class _CutLine(Flowable):  # type: ignore[misc]
 def _canvas_for(title: str, lang: Lang, pages: list[int]) -> type[Canvas]:
     """A canvas that writes EXERCICE / EXERCISE and the page count on every page at save time."""
     faces = typefaces()
-
-    class ExerciseCanvas(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._finished: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # ReportLab calls it by this name
-            self._finished.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._finished)
-            for number, state in enumerate(self._finished, 1):
-                self.__dict__.update(state)
-                _draw_frame(self, faces, title, lang, number, total)
-                Canvas.showPage(self)
-            pages.append(total)
-            Canvas.save(self)
-
-    return ExerciseCanvas
+    return framed_canvas(
+        lambda canvas, number, total: _draw_frame(canvas, faces, title, lang, number, total), pages
+    )
 
 
 def _draw_frame(canvas: Any, faces: Typefaces, title: str, lang: Lang, number: int, total: int) -> None:

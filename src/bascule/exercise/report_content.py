@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bascule.exercise import report_texts as _texts  # noqa: F401  (registers the report's words)
 from bascule.exercise.after_action import LATE, AfterAction, DecisionResult, TimelineEntry
-from bascule.exercise.model import text_in
+from bascule.exercise.model import clock_label, text_in
 from bascule.exercise.report_texts import REPORT_TEXTS
 from bascule.hospital.model import FallbackProcedure, HospitalMap
 from bascule.hospital.naming import label_of
@@ -20,11 +20,8 @@ from bascule.kits.moments import full
 
 
 def at_minute(minute: float | None) -> str:
-    """T+00:35 for minute 35 of the exercise clock (to the nearest minute); "—" for none."""
-    if minute is None:
-        return "—"
-    total = math.floor(minute + 0.5)
-    return f"T+{total // 60:02d}:{total % 60:02d}"
+    """T+00:35 for minute 35 of the exercise clock (`clock_label`); "—" for none."""
+    return "—" if minute is None else clock_label(minute)
 
 
 def signed_minutes(value: float) -> str:

@@ -18,7 +18,16 @@ from bascule.exercise.report_content import ReportContent, report_content
 from bascule.hospital.model import HospitalMap
 from bascule.i18n import Lang
 from bascule.kits.fonts import Typefaces, typefaces
-from bascule.kits.frame import HEADER, MARGIN, Paper, Styles, content_width, kit_document, make_styles
+from bascule.kits.frame import (
+    HEADER,
+    MARGIN,
+    Paper,
+    Styles,
+    content_width,
+    framed_canvas,
+    kit_document,
+    make_styles,
+)
 from bascule.kits.tables import grid_table, text
 
 
@@ -158,28 +167,9 @@ def _score_box(content: ReportContent, styles: Styles, width: float) -> Table:
 
 
 def _canvas_for(content: ReportContent) -> type[Canvas]:
+    """Draws the header and footer once the page count is known (as the kits do)."""
     faces = typefaces()
-
-    class ExerciseCanvas(Canvas):  # type: ignore[misc]
-        """Draws the header and footer once the page count is known (as the kits do)."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._finished: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # ReportLab calls it by this name
-            self._finished.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._finished)
-            for number, state in enumerate(self._finished, 1):
-                self.__dict__.update(state)
-                _draw_frame(self, content, faces, number, total)
-                Canvas.showPage(self)
-            Canvas.save(self)
-
-    return ExerciseCanvas
+    return framed_canvas(lambda canvas, number, total: _draw_frame(canvas, content, faces, number, total))
 
 
 def _draw_frame(canvas: Any, content: ReportContent, faces: Typefaces, number: int, total: int) -> None:

@@ -7,6 +7,7 @@ keeps each finished page aside and draws them all at the end.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -104,11 +105,14 @@ class PatientMark(Flowable):  # type: ignore[misc]
         self.canv.patient = (self.name, self.mrn, self.bed) if self.name else None
 
 
-def canvas_for(facts: PageFacts) -> type[Canvas]:
-    """A canvas class that draws this kit's header and footer on every page at save time."""
-    faces = typefaces()
+def framed_canvas(
+    draw_frame: Callable[[Any, int, int], None], counted: list[int] | None = None
+) -> type[Canvas]:
+    """A canvas class that keeps its pages until saved, then draws `draw_frame(canvas, number,
+    total)` on each (a header and footer that know the page count: "page 2 of 5"); the page count
+    is appended to `counted` when given. Kits, exercise packs and after-action reports use it."""
 
-    class KitCanvas(Canvas):  # type: ignore[misc]
+    class FramedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.patient: tuple[str, str | None, str | None] | None = None
@@ -122,12 +126,20 @@ def canvas_for(facts: PageFacts) -> type[Canvas]:
             total = len(self._finished)
             for number, state in enumerate(self._finished, 1):
                 self.__dict__.update(state)
-                _draw_frame(self, facts, faces, number, total)
+                draw_frame(self, number, total)
                 Canvas.showPage(self)
             self.page_count = total
+            if counted is not None:
+                counted.append(total)
             Canvas.save(self)
 
-    return KitCanvas
+    return FramedCanvas
+
+
+def canvas_for(facts: PageFacts) -> type[Canvas]:
+    """A canvas class that draws this kit's header and footer on every page at save time."""
+    faces = typefaces()
+    return framed_canvas(lambda canvas, number, total: _draw_frame(canvas, facts, faces, number, total))
 
 
 def _draw_frame(canvas: Any, facts: PageFacts, faces: Typefaces, number: int, total: int) -> None:

@@ -106,7 +106,7 @@ def exercise_tick(incident: Incident, lang: Lang) -> tuple[Incident, dict[str, A
     """Release the injects whose minute has come (every page of an exercise polls: no timer is
     needed), and what the strip on every live region shows: the clock and the last message."""
     from bascule.crisis.repository import STORE
-    from bascule.exercise.model import text_in
+    from bascule.exercise.model import clock_label, text_in
     from bascule.incident import exercise as exercises
 
     try:
@@ -120,23 +120,17 @@ def exercise_tick(incident: Incident, lang: Lang) -> tuple[Incident, dict[str, A
     inject = exercise.script.inject(last.inject_id) if last is not None else None
     minute = exercises.minute_now(STORE, exercise)
     return incident, {
-        "minute": clock_text(minute),
+        "minute": clock_label(minute),
         "minute_value": minute,
         "speed": exercise.clock.speed,
         "running": not (exercise.clock.paused or exercise.ended),
         "paused": exercise.clock.paused,
         "ended": exercise.ended,
         "last": inject is not None,
-        "last_minute": clock_text(last.minute) if last is not None else "",
+        "last_minute": clock_label(last.minute) if last is not None else "",
         "last_channel": t(f"crisis.ch_{inject.channel}", lang) if inject is not None else "",
         "last_sender": text_in(inject.sender, lang) if inject is not None else "",
     }
-
-
-def clock_text(minute: float) -> str:
-    """T+hh:mm of an exercise minute."""
-    whole = int(minute)
-    return f"T+{whole // 60:02d}:{whole % 60:02d}"
 
 
 def refuse(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:

@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, Role, allowed, requires
-from bascule.crisis.views.common import actor, clock_text, get_incident, lang_of, refuse, render_live
+from bascule.crisis.views.common import actor, get_incident, lang_of, refuse, render_live
 from bascule.errors import UserError
 from bascule.exercise.after_action import decision_results
-from bascule.exercise.model import text_in
+from bascule.exercise.model import clock_label, text_in
 from bascule.exercise.report_html import report_html as report_page
 from bascule.exercise.report_pdf import report_pdf as report_document
 from bascule.incident import exercise as exercises
@@ -41,7 +41,7 @@ def exercise_page(request: HttpRequest, incident_id: int) -> HttpResponse:
         received = [
             {
                 "inject": inject,
-                "minute": clock_text(released[inject.id].minute),
+                "minute": clock_label(released[inject.id].minute),
                 "sender": text_in(inject.sender, lang),
                 "text": text_in(inject.text, lang),
             }
@@ -54,8 +54,8 @@ def exercise_page(request: HttpRequest, incident_id: int) -> HttpResponse:
         context: dict[str, Any] = {
             "script_title": script.title_in(lang),
             "briefing": text_in(script.briefing, lang),
-            "minute": clock_text(exercises.minute_now(STORE, exercise)),
-            "duration": clock_text(script.duration_minutes),
+            "minute": clock_label(exercises.minute_now(STORE, exercise)),
+            "duration": clock_label(script.duration_minutes),
             "paused": exercise.clock.paused,
             "ended": exercise.ended,
             "speed": exercise.clock.speed,
@@ -69,7 +69,7 @@ def exercise_page(request: HttpRequest, incident_id: int) -> HttpResponse:
                 "coming": [
                     {
                         "inject": i,
-                        "minute": clock_text(i.minute),
+                        "minute": clock_label(i.minute),
                         "text": text_in(i.text, lang),
                         "notes": text_in(i.facilitator_notes, lang),
                     }
@@ -84,8 +84,8 @@ def exercise_page(request: HttpRequest, incident_id: int) -> HttpResponse:
                         if outcome.outcome == "not_played" and outcome.released_at is not None
                         else outcome.outcome,
                         "text": text_in(outcome.decision.text, lang),
-                        "due": clock_text(outcome.due_at) if outcome.due_at is not None else "",
-                        "met": clock_text(outcome.met_at) if outcome.met_at is not None else "",
+                        "due": clock_label(outcome.due_at) if outcome.due_at is not None else "",
+                        "met": clock_label(outcome.met_at) if outcome.met_at is not None else "",
                     }
                     for outcome in outcomes
                 ],
