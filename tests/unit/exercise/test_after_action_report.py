@@ -124,7 +124,8 @@ def test_the_pdf_holds_the_facts_with_exercise_on_every_page(lang: str, tmp_path
 
 
 @pytest.mark.parametrize(
-    ("minute", "shown"), [(0, "T+00:00"), (35, "T+00:35"), (125.4, "T+02:05"), (59.6, "T+00:59"), (-0.5, "T+00:00")]
+    ("minute", "shown"),
+    [(0, "T+00:00"), (35, "T+00:35"), (125.4, "T+02:05"), (59.6, "T+00:59"), (-0.5, "T+00:00")],
 )
 def test_minutes_read_as_t_plus(minute: float, shown: str) -> None:
     assert at_minute(minute) == shown
