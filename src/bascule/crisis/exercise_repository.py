@@ -13,6 +13,7 @@ from bascule.crisis import models
 from bascule.crisis.roles import Role
 from bascule.exercise.record import ExerciseClock, Improvement, Mark, Pause, Release
 from bascule.incident.model import ExerciseRun
+from bascule.incident.refusals import ExerciseOver
 
 
 def _account(name: str) -> models.Account:
@@ -81,6 +82,8 @@ class DjangoExercises:
 
     def set_clock(self, incident_id: int, clock: ExerciseClock) -> ExerciseRun:
         row = models.ExerciseRun.objects.select_for_update().get(incident_id=incident_id)
+        if row.ended_at is not None:
+            raise ExerciseOver(incident_id)
         row.pauses = [[p.start.isoformat(), p.end.isoformat() if p.end else None] for p in clock.pauses]
         row.ended_at = clock.ended_at
         row.save(update_fields=["pauses", "ended_at"])

@@ -297,9 +297,12 @@ def _end_on_time(store: IncidentStore, incident_id: int) -> None:
         if ended_at is None:
             return
         store.exercises.ensure_actor(EXERCISE_ACTOR)
-        _set_clock(
-            store, exercise, replace(exercise.clock, ended_at=ended_at), EXERCISE_ACTOR, "exercise.ended"
-        )
+        try:
+            _set_clock(
+                store, exercise, replace(exercise.clock, ended_at=ended_at), EXERCISE_ACTOR, "exercise.ended"
+            )
+        except ExerciseOver:
+            return  # another process ended it between our reading and our writing: one end only
 
 
 def _set_clock(

@@ -31,6 +31,7 @@ from bascule.incident.model import (
     StoredPlan,
     TaskProgress,
 )
+from bascule.incident.refusals import ExerciseOver
 from bascule.journal import JournalEntry, PayloadValue
 
 
@@ -276,6 +277,8 @@ class MemoryStore:
         return self.state.exercises.get(incident_id)
 
     def set_clock(self, incident_id: int, clock: ExerciseClock) -> ExerciseRun:
+        if self.state.exercises[incident_id].clock.ended_at is not None:
+            raise ExerciseOver(incident_id)
         run = dataclasses.replace(self.state.exercises[incident_id], clock=clock)
         self.state.exercises[incident_id] = run
         return run

@@ -171,7 +171,9 @@ class ExerciseRepository(Protocol):
     def exercise(self, incident_id: int) -> ExerciseRun | None: ...
 
     def set_clock(self, incident_id: int, clock: ExerciseClock) -> ExerciseRun:
-        """Keep the clock's pauses and end (its start and speed never change)."""
+        """Keep the clock's pauses and end (its start and speed never change). A clock that has
+        ended never changes again: refused with ExerciseOver, read under a lock, so that two
+        writers at once (two servers on one PostgreSQL) end an exercise once."""
         ...
 
     def add_release(

@@ -265,3 +265,17 @@ def test_improvements_become_actions_of_the_next_exercise_on_the_same_map(
     assert titles == [f"Amélioration (exercice {first.incident.id}) : Tester l'annuaire de crise"]
     third = start(crisis)
     assert crisis.repository.open_actions(third.incident.id) == []  # given once
+
+
+def test_an_ended_clock_never_changes_again_in_either_store(
+    store: tuple[IncidentStore, Clock | None],
+) -> None:
+    """What keeps two servers on one database from ending an exercise twice: the store itself
+    refuses to change a clock that has ended (read under a lock in the database)."""
+    crisis, _ = store
+    exercise = start(crisis)
+    ended = exercises.end_exercise(crisis, exercise.incident.id, "facilitator1")
+    with pytest.raises(ExerciseOver), crisis.unit_of_work():
+        crisis.exercises.set_clock(exercise.incident.id, ended.clock)
+    names = [line.name for line in crisis.journal.incident_entries(exercise.incident.id)]
+    assert names.count("exercise.ended") == 1
