@@ -284,7 +284,7 @@ def register(app: typer.Typer) -> None:
         receiver: Receiver | None = None
         chosen: Gateway
         exercise = box.exercise_incident()
-        if exercise is not None and gateway != "file":
+        if exercise is not None and gateway in ("kannel", "smtp"):
             # Whatever the configuration: no message of an exercise reaches a patient.
             file = file or box.path.with_name(box.path.name + ".exercise.jsonl")
             typer.echo(
