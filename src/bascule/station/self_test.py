@@ -234,11 +234,13 @@ def _served(app: StationApp) -> Iterator[int]:
     try:
         yield int(server.effective_port)
     finally:
-        # Closed from the server's own loop (its trigger), as its sockets belong to that thread; an
-        # empty socket map ends the loop. waitress has no public stop for a server run in a thread.
+        # The worker threads first: a task may still be finishing its answer, and it pulls the
+        # trigger when done; closed under it, waitress printed a traceback (seen on a loaded machine).
+        server.task_dispatcher.shutdown(timeout=HTTP_TIMEOUT_SECONDS)
+        # Then the sockets, from the server's own loop (its trigger), as they belong to that thread;
+        # an empty socket map ends the loop. waitress has no public stop for a server run in a thread.
         server.trigger.pull_trigger(lambda: close_all(server._map, ignore_all=True))
         thread.join(timeout=HTTP_TIMEOUT_SECONDS)
-        server.task_dispatcher.shutdown()
 
 
 def _get(port: int, path: str) -> tuple[int, str]:
