@@ -8,9 +8,10 @@ Merging with `--into` (decided for issue 18, documented in docs/inventory.md):
   that `--into` lacks;
 - an item `--into` already has keeps every field, with the inventory's value taking the place of a
   field only where the inventory states one (the inventory is the truth for what it says, the map
-  for what the inventory leaves blank); its `needs` are the map's plus the inventory's (requirement
-  groups and hand-added ids are kept: a re-import never drops a need); fields the inventory never
-  states (`optional`, ...) are the map's;
+  for what the inventory leaves blank); fields the inventory never states (`optional`, ...) are the
+  map's; its `needs` are the map's plus the inventory's, except that on an item an earlier import
+  brought, the plain ids follow the inventory (they came from it) while requirement groups
+  (`{any: ...}`, `{at_least: ...}`) are kept;
 - an asset or application of `--into` that the inventory does not have is kept when it is
   hand-written, and removed when an earlier import brought it (the draft's header comment lists
   the imported ids: `imported_ids`).
@@ -27,6 +28,7 @@ import yaml
 
 from bascule.hospital.validation import FORMAT_VERSION, Path, Problem, render_path, validate
 from bascule.inventory.items import ASSET, Inventory, InventoryItem, Origin, SourceProblem
+from bascule.located import compose, line_of
 
 ITEM_SECTIONS: Final = ("assets", "applications")
 _ORDER: Final = (
@@ -111,17 +113,25 @@ def item_entry(item: InventoryItem) -> dict[str, Any]:
     return entry
 
 
-def _merged(stated: dict[str, Any], hand: Mapping[str, Any], section: str) -> dict[str, Any]:
+def _merged(
+    stated: dict[str, Any], hand: Mapping[str, Any], section: str, reimported: bool
+) -> dict[str, Any]:
     entry = dict(hand)
     if section != "assets":  # moved from assets: asset-only fields would not validate
         for field in ("kind", "count", "site"):
             entry.pop(field, None)
+    kept = list(hand.get("needs") or ())
+    if reimported:  # its plain ids came from the inventory: they follow it; groups are hand-written
+        kept = [need for need in kept if not isinstance(need, str)]
+    mentioned = {need for need in kept if isinstance(need, str)}
+    needs = kept + [need for need in stated.get("needs", ()) if need not in mentioned]
     for field, value in stated.items():
-        if field == "needs":
-            mentioned = {need for need in hand.get("needs") or () if isinstance(need, str)}
-            entry["needs"] = list(hand.get("needs") or ()) + [n for n in value if n not in mentioned]
-        else:
+        if field != "needs":
             entry[field] = value
+    if needs:
+        entry["needs"] = needs  # in its place when the map had needs
+    else:
+        entry.pop("needs", None)
     return entry
 
 
@@ -166,7 +176,7 @@ def draft_document(
                     placed[section].append(hand)
                 continue
             target = "assets" if item.kind == ASSET else "applications"
-            placed[target].append(_merged(item_entry(item), hand, target))
+            placed[target].append(_merged(item_entry(item), hand, target, item.id in previously))
     merged = {entry["id"] for entries in placed.values() for entry in entries if isinstance(entry, Mapping)}
     for item in inventory.items:
         if item.id not in merged:
@@ -189,6 +199,7 @@ def build_draft(
     into: Mapping[str, Any] | None = None,
     *,
     into_source: str | None = None,
+    into_text: str | None = None,
     imported: Iterable[str] = (),
 ) -> Draft:
     """The draft with every problem: the source's own, then the map's, located at the item's origin
@@ -201,9 +212,17 @@ def build_draft(
                 origins.setdefault(named, item.origin)
     problems = list(inventory.problems)
     draft_place = Origin(into_source or inventory.source or "draft")
+    places = _places_in(into or {})
+    into_root = compose(into_text) if into_text is not None and into_source is not None else None
     for problem in validate(document):
-        where = _origin_of(document, problem.path, origins, draft_place)
-        problems.append(_located(where, problem))
+        entry_id = _entry_id(document, problem.path)
+        if entry_id in origins:
+            problems.append(_located(origins[entry_id], problem.path, problem))
+        elif entry_id in places and into_root is not None and into_source is not None:
+            path = (*places[entry_id], *problem.path[2:])
+            problems.append(_located(Origin(into_source, line_of(into_root, path)), path, problem))
+        else:
+            problems.append(_located(draft_place, problem.path, problem))
     warnings = [
         SourceProblem(
             origins.get(entry["id"], draft_place),
@@ -223,21 +242,30 @@ def build_draft(
     )
 
 
-def _origin_of(
-    document: Mapping[str, Any], path: Path, origins: Mapping[str, Origin], default: Origin
-) -> Origin:
+def _entry_id(document: Mapping[str, Any], path: Path) -> str | None:
+    """The id of the section entry `path` points into, if any."""
     if len(path) >= 2 and isinstance(path[1], int):
         entries = document.get(str(path[0]))
         if isinstance(entries, list) and path[1] < len(entries) and isinstance(entries[path[1]], Mapping):
             entry_id = entries[path[1]].get("id")
-            if isinstance(entry_id, str) and entry_id in origins:
-                return origins[entry_id]
-    return default
+            return entry_id if isinstance(entry_id, str) else None
+    return None
 
 
-def _located(where: Origin, problem: Problem) -> SourceProblem:
-    path = render_path(problem.path)
-    return SourceProblem(where, f"{path}: {problem.message}", f"{path} : {problem.fr}")
+def _places_in(into: Mapping[str, Any]) -> dict[str, tuple[str, int]]:
+    """Where each entry of `--into` sits: (section, index)."""
+    places: dict[str, tuple[str, int]] = {}
+    for section, entries in into.items():
+        if isinstance(entries, list):
+            for index, entry in enumerate(entries):
+                if isinstance(entry, Mapping) and isinstance(entry.get("id"), str):
+                    places.setdefault(entry["id"], (str(section), index))
+    return places
+
+
+def _located(where: Origin, path: Path, problem: Problem) -> SourceProblem:
+    rendered = render_path(path)
+    return SourceProblem(where, f"{rendered}: {problem.message}", f"{rendered} : {problem.fr}")
 
 
 def render_draft(draft: Draft, lang: str = "en") -> str:
