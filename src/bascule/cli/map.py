@@ -19,7 +19,7 @@ from bascule.hospital.loading import load_map
 from bascule.hospital.model import HospitalMap
 from bascule.i18n import Lang, t
 from bascule.i18n import register as register_messages
-from bascule.resilience import SinglePointOfFailure, single_points_of_failure
+from bascule.resilience import SinglePointOfFailure, single_points_of_failure, unneeded_applications
 
 if TYPE_CHECKING:
     from bascule.inventory.map_diff import MapDiff
@@ -58,6 +58,10 @@ register_messages(
         "no_spof": {
             "fr": "Aucun élément ne peut à lui seul arrêter un processus vital (P1).",
             "en": "No single node can take down a vital (P1) process on its own.",
+        },
+        "unneeded": {
+            "fr": "Applications dont aucun processus de soins n'a besoin ({count}) : à la cellule de décider",
+            "en": "Applications no care process needs ({count}): the cell should decide",
         },
         "col_node": {"fr": "Élément", "en": "Node"},
         "col_stops": {"fr": "Arrête", "en": "Takes down"},
@@ -115,6 +119,7 @@ def map_summary(hospital_map: HospitalMap, weak_spots: list[SinglePointOfFailure
         },
         "without_fallback": [p.id for p in hospital_map.processes if p.fallback is None],
         "single_points_of_failure": {w.node: list(w.processes) for w in weak_spots},
+        "unneeded_applications": unneeded_applications(hospital_map),
     }
 
 
@@ -147,6 +152,11 @@ def print_summary(hospital_map: HospitalMap, summary: dict[str, Any], lang: Lang
             console.print(f"  • {escape(process.label)} ({process_id})")
     else:
         console.print(t("map.all_fallback", lang))
+    unneeded = summary["unneeded_applications"]
+    if unneeded:
+        console.print(t("map.unneeded", lang, count=len(unneeded)), style="bold yellow")
+        for application_id in unneeded:
+            console.print(f"  • {escape(hospital_map.nodes[application_id].label)} ({application_id})")
     weak = summary["single_points_of_failure"]
     if not weak:
         console.print(t("map.no_spof", lang))
