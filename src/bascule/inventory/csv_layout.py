@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any, Final
 
 from bascule.errors import UserError
+from bascule.hospital.model import Asset, HospitalMap
 from bascule.hospital.naming import did_you_mean
 from bascule.inventory.items import KINDS, Inventory, InventoryItem, NamedThing, Origin, SourceProblem
 
@@ -311,3 +312,33 @@ def _free_id(wanted: str, taken: set[str]) -> str:
     while candidate in taken:
         candidate, number = f"{wanted}-{number}", number + 1
     return candidate
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def write_csv(hospital_map: HospitalMap) -> str:
+    """The map's assets and applications in our layout (comma, LF, UTF-8). A CSV holds plain ids
+    only: requirement groups (`{any: ...}`) and `optional` stay hand-written in the map (`--into`)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for node in (*hospital_map.assets, *hospital_map.applications):
+        is_asset = isinstance(node, Asset)
+        needs = [r.members[0] for r in node.needs if not r.grouped]
+        writer.writerow(
+            [
+                node.id,
+                node.name,
+                "asset" if is_asset else "application",
+                node.kind if isinstance(node, Asset) else "",
+                (node.site or "") if isinstance(node, Asset) else "",
+                node.segment or "",
+                node.supplier or "",
+                LIST_SEPARATOR.join(needs),
+                f"{node.restore_hours:g}",
+                LIST_SEPARATOR.join(node.skills),
+                str(node.count) if isinstance(node, Asset) and node.count != 1 else "",
+            ]
+        )
+    return buffer.getvalue()
