@@ -189,7 +189,8 @@ def draft_document(
         elif section in into:
             document[section] = into[section]
     for key, value in into.items():
-        document.setdefault(key, value)
+        if key not in ITEM_SECTIONS:  # those were merged above (an emptied one stays out)
+            document.setdefault(key, value)
     return document
 
 
