@@ -11,6 +11,7 @@ Default (documented in docs/inventory-glpi.md):
       skip_states: []            # GLPI statuses left out ("Rebut", "Retired", ...)
       types: {}                  # GLPI type -> map type word ({"Serveur": server, "Switch": switch})
       site_level: 1              # which level of GLPI's location tree is a site (1: the top)
+      export_list: ""            # a CSV list export's itemtype (Computer, Software, ...); "" = from its columns
 """
 
 from __future__ import annotations
@@ -33,7 +34,16 @@ DEFAULT_TYPE: Mapping[str, str] = {
     "Appliance": "service",
     "DatabaseInstance": "database",
 }
-_KEYS = ("assets", "applications", "application_types", "skip_types", "skip_states", "types", "site_level")
+_KEYS = (
+    "assets",
+    "applications",
+    "application_types",
+    "skip_types",
+    "skip_states",
+    "types",
+    "site_level",
+    "export_list",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +55,7 @@ class GlpiMapping:
     skip_states: frozenset[str] = frozenset()
     types: Mapping[str, str] = field(default_factory=dict)
     site_level: int = 1
+    export_list: str = ""
 
     def __post_init__(self) -> None:
         both = set(self.assets) & set(self.applications)
@@ -124,6 +135,12 @@ def glpi_mapping(mapping: Mapping[str, Any] | None) -> GlpiMapping:
             "In the mapping, glpi.site_level is a whole number from 1 (the top of GLPI's locations).",
             fr="Dans le mapping, glpi.site_level est un entier à partir de 1 (le haut des lieux de GLPI).",
         )
+    export_list = section.get("export_list") or ""
+    if not isinstance(export_list, str):
+        raise UserError(
+            "In the mapping, glpi.export_list is a GLPI itemtype such as Computer or Software.",
+            fr="Dans le mapping, glpi.export_list est un type d'objet GLPI comme Computer ou Software.",
+        )
     assets = _names(section, "assets")
     applications = _names(section, "applications")
     return GlpiMapping(
@@ -134,4 +151,5 @@ def glpi_mapping(mapping: Mapping[str, Any] | None) -> GlpiMapping:
         skip_states=frozenset(n.casefold() for n in _names(section, "skip_states") or ()),
         types={k.casefold(): v for k, v in types.items()},
         site_level=site_level,
+        export_list=export_list,
     )
