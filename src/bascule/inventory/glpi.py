@@ -96,6 +96,13 @@ class _Reading:
             segment=slug(network),
         )
 
+    def unreadable(self, obj: str) -> None:
+        self.problem(
+            obj,
+            "lacks the itemtype or number of one of its items; it was left out.",
+            "n'a pas le type ou le numéro de l'un de ses objets ; elle est écartée.",
+        )
+
     def need(self, obj: str, needing: tuple[str, int], needed: tuple[str, int]) -> None:
         """`needing` needs `needed`, said by GLPI object `obj`; a side not imported is reported."""
         for side in (needing, needed):
@@ -142,10 +149,9 @@ def _ref(row: Mapping[str, Any], itemtype_key: str, id_key: str) -> tuple[str, i
     itemtype, number = row.get(itemtype_key), row.get(id_key)
     if not isinstance(itemtype, str) or not itemtype:
         return None
-    try:
-        return itemtype, int(str(number))
-    except ValueError:
-        return None
+    if isinstance(number, bool) or not isinstance(number, int | str) or not str(number).isdigit():
+        return None  # a relation without a usable number names nothing
+    return itemtype, int(number)
 
 
 def _rows(
@@ -199,13 +205,16 @@ def read_glpi_api(
         if "Appliance" in reading.mapping.itemtypes:
             for link in _rows(glpi, reading, "Appliance_Item"):
                 part = _ref(link, "itemtype", "items_id")
-                if part is not None:
-                    reading.need(
-                        f"Appliance_Item/{link['id']}", ("Appliance", int(link["appliances_id"])), part
-                    )
+                appliance = _ref({**link, "itemtype": "Appliance"}, "itemtype", "appliances_id")
+                if part is not None and appliance is not None:
+                    reading.need(f"Appliance_Item/{link['id']}", appliance, part)
+                else:
+                    reading.unreadable(f"Appliance_Item/{link['id']}")
         for relation in _rows(glpi, reading, "ImpactRelation"):
             source = _ref(relation, "itemtype_source", "items_id_source")
             impacted = _ref(relation, "itemtype_impacted", "items_id_impacted")
             if source is not None and impacted is not None:
                 reading.need(f"ImpactRelation/{relation['id']}", impacted, source)
+            else:
+                reading.unreadable(f"ImpactRelation/{relation['id']}")
     return reading.inventory(f"{SOURCE}:{shown_url(api_root(url))}")

@@ -230,6 +230,45 @@ def test_an_itemtype_this_glpi_does_not_serve_is_reported_and_the_rest_read() ->
     )
 
 
+def test_a_relation_without_its_items_is_reported_and_left_out() -> None:
+    replay = GlpiReplay()
+    broken_impacts = [
+        {
+            "id": 1,
+            "itemtype_source": "Computer",
+            "items_id_source": "abc",
+            "itemtype_impacted": "Software",
+            "items_id_impacted": 1,
+        },
+        {
+            "id": 2,
+            "itemtype_source": "",
+            "items_id_source": 3,
+            "itemtype_impacted": "Software",
+            "items_id_impacted": 1,
+        },
+        {
+            "id": 3,
+            "itemtype_source": "Computer",
+            "items_id_source": 3,
+            "itemtype_impacted": "Software",
+            "items_id_impacted": 1,
+        },
+    ]
+    replay.answers["ImpactRelation"] = lambda request: GlpiReplay.page(broken_impacts, request)
+    replay.answers["Appliance_Item"] = lambda request: GlpiReplay.page(
+        [{"id": 9, "itemtype": "Software", "items_id": 1}], request
+    )
+    inventory = read(replay)
+    assert by_id(inventory)["dxcare"].needs == ("srv-dpi-app",)
+    assert by_id(inventory)["dossier-patient-informatise"].needs == ()
+    assert [p.located() for p in inventory.problems if "lacks" in p.message] == [
+        "glpi:Appliance_Item/9: lacks the itemtype or number of one of its items; it was left out.",
+        "glpi:ImpactRelation/1: lacks the itemtype or number of one of its items; it was left out.",
+        "glpi:ImpactRelation/2: lacks the itemtype or number of one of its items; it was left out.",
+    ]
+
+
 def _refused(replay: GlpiReplay, **tokens: str) -> UserError:
     with pytest.raises(UserError) as raised:
         read(replay, **tokens)
