@@ -100,8 +100,8 @@ def _netbox_errors(where: str) -> Iterator[None]:
         raise _not_netbox(where) from None
     except requests.exceptions.Timeout:
         raise UserError(
-            f"NetBox at {where} did not answer within {TIMEOUT_SECONDS:.0f} s; try again later.",
-            fr=f"NetBox à {where} n'a pas répondu en {TIMEOUT_SECONDS:.0f} s ; réessayez plus tard.",
+            f"NetBox at {where} did not answer within {TIMEOUT_SECONDS:g} s; try again later.",
+            fr=f"NetBox à {where} n'a pas répondu en {TIMEOUT_SECONDS:g} s ; réessayez plus tard.",
         ) from None
     except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, ValueError):
         raise UserError(
@@ -203,7 +203,8 @@ class _Reader:
         self.sites: dict[int, NamedThing] = {}
         self.segments: dict[tuple[str, int], NamedThing] = {}
         self.suppliers: dict[tuple[str, int], NamedThing] = {}
-        self.networks: list[tuple[Network, str]] = []
+        # segment by network, per prefix length: the longest prefix holding an IP in a few lookups
+        self.networks: dict[tuple[int, int], dict[Network, str]] = {}
 
     def read(self, answers: Mapping[str, list[Record]]) -> Inventory:
         self._named(answers)
@@ -258,8 +259,9 @@ class _Reader:
                 prefix = record["prefix"]
                 segment = NamedThing(segment_ids.take(prefix, origin, "prefix"), prefix, self._site(record))
                 self.segments["prefix", record["id"]] = segment
-            self.networks.append((ipaddress.ip_network(record["prefix"], strict=False), segment.id))
-        self.networks.sort(key=lambda network: -network[0].prefixlen)
+            network = ipaddress.ip_network(record["prefix"], strict=False)
+            self.networks.setdefault((network.version, network.prefixlen), {}).setdefault(network, segment.id)
+        self.networks = dict(sorted(self.networks.items(), key=lambda length: -length[0][1]))
         sources = [("tenancy.tenant", "tenants")] if self.rules.tenants_are_suppliers else []
         if self.rules.providers_are_suppliers:
             sources.append(("circuits.provider", "providers"))
@@ -279,7 +281,12 @@ class _Reader:
         if not address:
             return ""
         ip = ipaddress.ip_interface(address["address"]).ip
-        return next((segment for network, segment in self.networks if ip in network), "")
+        for (version, length), segments in self.networks.items():
+            if version == ip.version:
+                segment = segments.get(ipaddress.ip_network((ip, length), strict=False))
+                if segment:
+                    return segment
+        return ""
 
     def _supplier(self, kind: str, reference: Record | None) -> str:
         thing = self.suppliers.get((kind, reference["id"])) if reference else None

@@ -4,7 +4,7 @@ It does what pynetbox relies on: `Authorization: Token ...` checked (a wrong tok
 403 {"detail": "Invalid token"}), list endpoints /api/<app>/<endpoint>/ paged by limit/offset with
 `count`, `next` and `previous` (limit 0 or above `max_page_size` gives `max_page_size`, as NetBox's
 MAX_PAGE_SIZE), 404 for anything else. `failure` switches every answer to a failure: "unauthorized"
-(401), "forbidden" (403, no permission), "server-error" (500), "garbage" (200, an HTML page),
+(401), "forbidden" (403, no permission), "rate-limited" (429), "server-error" (500), "garbage" (200, an HTML page),
 "wrong-json" (200, JSON that is not a list answer).
 
 Answers are `{"dcim/devices": [record, ...], ...}`; tests/corpus/netbox/<app>.<endpoint>.json
@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "netbox"
 TOKEN = "0123456789abcdef0123456789abcdef01234567"
-FAILURES = ("unauthorized", "forbidden", "server-error", "garbage", "wrong-json")
+FAILURES = ("unauthorized", "forbidden", "rate-limited", "server-error", "garbage", "wrong-json")
 
 
 def load_recorded() -> dict[str, list[dict[str, Any]]]:
@@ -56,6 +56,8 @@ class NetboxReplay:
             return _json(403, {"detail": "Invalid token"})
         if self.failure == "forbidden":
             return _json(403, {"detail": "You do not have permission to perform this action."})
+        if self.failure == "rate-limited":
+            return _json(429, {"detail": "Request was throttled."})
         if self.failure == "server-error":
             return 500, "text/html", b"<h1>Server Error (500)</h1>"
         if self.failure == "garbage":

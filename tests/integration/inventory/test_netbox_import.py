@@ -15,6 +15,7 @@ import pytest
 from tests.integration.inventory.netbox_replay import TOKEN, NetboxReplay, load_recorded, serving
 
 from bascule.errors import UserError
+from bascule.inventory import netbox as netbox_module
 from bascule.inventory.items import Inventory, InventoryItem, NamedThing, Origin
 from bascule.inventory.netbox import read_netbox
 
@@ -144,6 +145,7 @@ WRONG_TOKEN = "ffffffffffffffffffffffffffffffffffffffff"
         ("unauthorized", TOKEN, "", "refused the token; set BASCULE_NETBOX_TOKEN", "a refusé le jeton"),
         ("forbidden", TOKEN, "", "may not read everything", "ne peut pas tout lire"),
         (None, TOKEN, "/netbox", "has no NetBox API; give NetBox's root address", "n'a pas d'API NetBox"),
+        ("rate-limited", TOKEN, "", "refused the request (HTTP 429)", "a refusé la requête (HTTP 429)"),
         ("server-error", TOKEN, "", "failed (HTTP 500); try again later", "a échoué (HTTP 500)"),
         ("garbage", TOKEN, "", "did not answer as NetBox's REST API does", "n'a pas répondu comme"),
         ("wrong-json", TOKEN, "", "did not answer as NetBox's REST API does", "n'a pas répondu comme"),
@@ -186,3 +188,25 @@ def assert_one_sentence(error: UserError, english: str, french: str, token: str)
     assert english in error.in_lang("en")
     assert french in error.in_lang("fr")
     assert error.exit_code == 2
+
+
+def test_the_longest_prefix_gives_the_segment(recorded: dict[str, list[dict[str, object]]]) -> None:
+    prefixes = recorded["ipam/prefixes"]
+    half = {**prefixes[0], "id": 99, "prefix": "10.1.10.128/25", "display": "10.1.10.128/25", "vlan": None}
+    with serving(NetboxReplay({**recorded, "ipam/prefixes": [*prefixes, half]})) as replay:
+        items = by_id(read_netbox(replay.url, TOKEN, None))
+    assert items["vm-dpi-app-01"].segment == "10-1-10-128-25"  # 10.1.10.151
+    assert items["srv-sil-01"].segment == "serveurs"  # 10.1.10.23
+
+
+def test_a_netbox_that_stops_answering_ends_the_import(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(netbox_module, "TIMEOUT_SECONDS", 0.2)
+    with socket.socket() as silent:  # connections are queued by the kernel and never answered
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        with pytest.raises(UserError) as raised:
+            read_netbox(url, TOKEN, None)
+    assert_one_sentence(
+        raised.value, "did not answer within 0.2 s; try again later", "n'a pas répondu en", TOKEN
+    )
