@@ -274,6 +274,11 @@ class _Reader:
 
     def _site(self, record: Record) -> str:
         site = record.get("site")
+        # NetBox 4.2 replaced a prefix's, a cluster's and a circuit termination's site by a scope
+        if not site and record.get("scope_type") == "dcim.site":
+            site = record.get("scope")
+        if not site and record.get("termination_type") == "dcim.site":
+            site = record.get("termination")
         return self.sites[site["id"]].id if site and site["id"] in self.sites else ""
 
     def _segment(self, record: Record) -> str:

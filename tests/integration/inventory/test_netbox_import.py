@@ -210,3 +210,27 @@ def test_a_netbox_that_stops_answering_ends_the_import(monkeypatch: pytest.Monke
     assert_one_sentence(
         raised.value, "did not answer within 0.2 s; try again later", "n'a pas répondu en", TOKEN
     )
+
+
+def test_sites_given_as_netbox_4_2_scopes(recorded: dict[str, list[dict[str, object]]]) -> None:
+    def scoped(record: dict[str, object], kind: str) -> dict[str, object]:
+        return {key: value for key, value in record.items() if key != "site"} | {
+            f"{kind}_type": "dcim.site",
+            kind: record["site"],
+        }
+
+    circuit = recorded["circuits/circuits"][4]
+    answers = {
+        **recorded,
+        "ipam/prefixes": [scoped(record, "scope") for record in recorded["ipam/prefixes"]],
+        "virtualization/clusters": [
+            scoped(record, "scope") for record in recorded["virtualization/clusters"]
+        ],
+        "circuits/circuits": [{**circuit, "termination_a": scoped(circuit["termination_a"], "termination")}],
+    }
+    with serving(NetboxReplay(answers)) as replay:
+        inventory = read_netbox(replay.url, TOKEN, None)
+    assert inventory.segments[-1] == NamedThing("10-2-10-0-24", "10.2.10.0/24", "clinique-sud")
+    items = by_id(inventory)
+    assert items["hyper-v-clinique"].site == "clinique-sud"
+    assert items["sfr-business-sfr-l2-99102"].site == "clinique-sud"
