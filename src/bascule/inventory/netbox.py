@@ -108,6 +108,13 @@ def _netbox_errors(where: str) -> Iterator[None]:
             f"{where} is not a URL; give NetBox's address, like https://netbox.example.",
             fr=f"{where} n'est pas une URL ; donnez l'adresse de NetBox, comme https://netbox.example.",
         ) from None
+    except requests.exceptions.SSLError:
+        raise UserError(
+            f"The TLS connection to NetBox at {where} failed; if its certificate comes from your own "
+            "authority, set REQUESTS_CA_BUNDLE to that authority's certificate file.",
+            fr=f"La connexion TLS à NetBox à {where} a échoué ; si son certificat vient de votre propre "
+            "autorité, donnez à REQUESTS_CA_BUNDLE le fichier du certificat de cette autorité.",
+        ) from None
     except requests.exceptions.RequestException:
         raise UserError(
             f"Cannot reach NetBox at {where}; check the address and that NetBox is running.",

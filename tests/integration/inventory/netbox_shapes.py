@@ -86,7 +86,15 @@ class Answers:
         )  # fmt: skip
 
     def ip(self, address: str) -> Record:
-        return self.add("ipam/ip-addresses", {"display": address, "family": 4, "address": address})
+        return self.add(
+            "ipam/ip-addresses",
+            {
+                "display": address,
+                "family": {"value": 4, "label": "IPv4"},
+                "address": address,
+                "description": "",
+            },
+        )
 
     def cluster(self, name: str, kind: str, site: Record) -> Record:
         return self.add(
@@ -159,10 +167,12 @@ class Answers:
 
 
 def brief(record: Record, *fields: str) -> Record:
-    """A nested (brief) serialization: id, url, display and the named fields."""
-    return {"id": record["id"], "url": record["url"], "display": record["display"]} | {
-        name: record[name] for name in fields
-    }
+    """A nested (brief) serialization: id, url, display, the named fields and description."""
+    return (
+        {"id": record["id"], "url": record["url"], "display": record["display"]}
+        | {name: record[name] for name in fields}
+        | {"description": record.get("description", "")}
+    )
 
 
 def hospital() -> Answers:

@@ -234,3 +234,11 @@ def test_sites_given_as_netbox_4_2_scopes(recorded: dict[str, list[dict[str, obj
     items = by_id(inventory)
     assert items["hyper-v-clinique"].site == "clinique-sud"
     assert items["sfr-business-sfr-l2-99102"].site == "clinique-sud"
+
+
+def test_a_tls_failure_says_how_to_trust_the_certificate(
+    recorded: dict[str, list[dict[str, object]]],
+) -> None:
+    with serving(NetboxReplay(recorded)) as replay, pytest.raises(UserError) as raised:
+        read_netbox(replay.url.replace("http://", "https://"), TOKEN, None)  # it speaks plain HTTP
+    assert_one_sentence(raised.value, "The TLS connection to NetBox at https://", "REQUESTS_CA_BUNDLE", TOKEN)
