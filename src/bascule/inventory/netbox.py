@@ -29,6 +29,8 @@ from bascule.errors import UserError
 from bascule.inventory.items import ASSET, Inventory, InventoryItem, NamedThing, Origin, SourceProblem
 from bascule.inventory.netbox_mapping import NetboxMapping, parse_mapping
 
+__all__ = ["TOKEN_VARIABLE", "read_netbox", "slugify"]
+
 TOKEN_VARIABLE: Final = "BASCULE_NETBOX_TOKEN"
 SOURCE: Final = "netbox"
 TIMEOUT_SECONDS: Final = 60.0
@@ -103,7 +105,7 @@ def _netbox_errors(where: str) -> Iterator[None]:
             f"NetBox at {where} did not answer within {TIMEOUT_SECONDS:g} s; try again later.",
             fr=f"NetBox à {where} n'a pas répondu en {TIMEOUT_SECONDS:g} s ; réessayez plus tard.",
         ) from None
-    except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, ValueError):
+    except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema):
         raise UserError(
             f"{where} is not a URL; give NetBox's address, like https://netbox.example.",
             fr=f"{where} n'est pas une URL ; donnez l'adresse de NetBox, comme https://netbox.example.",
@@ -120,6 +122,8 @@ def _netbox_errors(where: str) -> Iterator[None]:
             f"Cannot reach NetBox at {where}; check the address and that NetBox is running.",
             fr=f"Impossible de joindre NetBox à {where} ; vérifiez l'adresse et que NetBox tourne.",
         ) from None
+    except (KeyError, TypeError, ValueError, AttributeError):  # JSON, but not NetBox's list answers
+        raise _not_netbox(where) from None
 
 
 def _refused(where: str, status: int, body: str) -> UserError:

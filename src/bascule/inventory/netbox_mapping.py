@@ -17,6 +17,8 @@ from typing import Any, Final, Literal
 
 from bascule.errors import UserError
 
+__all__ = ["DEFAULT_ROLE_TYPES", "DEFAULT_SKIP_ROLES", "NetboxMapping", "parse_mapping"]
+
 SupplierSource = Literal["providers", "tenants", "both", "none"]
 SUPPLIER_SOURCES: Final[tuple[SupplierSource, ...]] = ("providers", "tenants", "both", "none")
 

@@ -5,7 +5,7 @@ It does what pynetbox relies on: `Authorization: Token ...` checked (a wrong tok
 `count`, `next` and `previous` (limit 0 or above `max_page_size` gives `max_page_size`, as NetBox's
 MAX_PAGE_SIZE), 404 for anything else. `failure` switches every answer to a failure: "unauthorized"
 (401), "forbidden" (403, no permission), "rate-limited" (429), "server-error" (500), "garbage" (200, an HTML page),
-"wrong-json" (200, JSON that is not a list answer).
+"wrong-json" (200, JSON that is not a list answer), "json-list" (200, a JSON list of numbers).
 
 Answers are `{"dcim/devices": [record, ...], ...}`; tests/corpus/netbox/<app>.<endpoint>.json
 holds the recorded ones (NetBox 4.1 serializers), `load_recorded()` reads them.
@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "netbox"
 TOKEN = "0123456789abcdef0123456789abcdef01234567"
-FAILURES = ("unauthorized", "forbidden", "rate-limited", "server-error", "garbage", "wrong-json")
+FAILURES = ("unauthorized", "forbidden", "rate-limited", "server-error", "garbage", "wrong-json", "json-list")
 
 
 def load_recorded() -> dict[str, list[dict[str, Any]]]:
@@ -64,6 +64,8 @@ class NetboxReplay:
             return 200, "text/html", b"<html><body>Welcome to nginx!</body></html>"
         if self.failure == "wrong-json":
             return _json(200, {"status": "ok"})
+        if self.failure == "json-list":
+            return _json(200, [1, 2, 3])
         key = path.removeprefix("/api/").strip("/")
         if not path.startswith("/api/") or key not in self.answers:
             return _json(404, {"detail": "Not found."})

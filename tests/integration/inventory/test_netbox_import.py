@@ -149,6 +149,7 @@ WRONG_TOKEN = "ffffffffffffffffffffffffffffffffffffffff"
         ("server-error", TOKEN, "", "failed (HTTP 500); try again later", "a échoué (HTTP 500)"),
         ("garbage", TOKEN, "", "did not answer as NetBox's REST API does", "n'a pas répondu comme"),
         ("wrong-json", TOKEN, "", "did not answer as NetBox's REST API does", "n'a pas répondu comme"),
+        ("json-list", TOKEN, "", "did not answer as NetBox's REST API does", "n'a pas répondu comme"),
     ],
 )
 def test_each_failure_is_one_sentence_without_the_token(
