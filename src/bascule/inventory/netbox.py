@@ -17,7 +17,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -29,7 +29,7 @@ from bascule.errors import UserError
 from bascule.inventory.items import ASSET, Inventory, InventoryItem, NamedThing, Origin, SourceProblem
 from bascule.inventory.netbox_mapping import NetboxMapping, parse_mapping
 
-__all__ = ["TOKEN_VARIABLE", "read_netbox", "slugify"]
+__all__ = ["ENDPOINTS", "TOKEN_VARIABLE", "read_netbox", "slugify"]
 
 TOKEN_VARIABLE: Final = "BASCULE_NETBOX_TOKEN"
 SOURCE: Final = "netbox"
@@ -39,8 +39,17 @@ Record = Mapping[str, Any]
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def read_netbox(url: str, token: str, mapping: Mapping[str, Any] | None = None) -> Inventory:
-    """Everything NetBox at `url` (its root, e.g. https://netbox.example) lists, as an Inventory."""
+def read_netbox(
+    url: str,
+    token: str,
+    mapping: Mapping[str, Any] | None = None,
+    *,
+    progress: Callable[[str, int], None] | None = None,
+) -> Inventory:
+    """Everything NetBox at `url` (its root, e.g. https://netbox.example) lists, as an Inventory.
+
+    `progress(endpoint, count)` is called after each endpoint is read ("dcim/devices", 40), for a
+    progress bar: there are `len(ENDPOINTS)` of them."""
     rules = parse_mapping(mapping)
     where = _shown(url)
     if not token:
@@ -50,15 +59,19 @@ def read_netbox(url: str, token: str, mapping: Mapping[str, Any] | None = None) 
         )
     api = pynetbox.api(url.rstrip("/"), token=token)
     api.http_session = _TimedSession()
+    answers: dict[str, list[Record]] = {}
     with _netbox_errors(where):
-        answers = {name: _records(getattr(getattr(api, app), endpoint)) for name, app, endpoint in _ENDPOINTS}
+        for name, app, endpoint in ENDPOINTS:
+            answers[name] = _records(getattr(getattr(api, app), endpoint))
+            if progress is not None:
+                progress(f"{app}/{endpoint.replace('_', '-')}", len(answers[name]))
     try:
         return _Reader(rules, where).read(answers)
     except (KeyError, TypeError, ValueError, AttributeError):
         raise _not_netbox(where) from None
 
 
-_ENDPOINTS: Final = (
+ENDPOINTS: Final = (
     ("sites", "dcim", "sites"),
     ("devices", "dcim", "devices"),
     ("clusters", "virtualization", "clusters"),

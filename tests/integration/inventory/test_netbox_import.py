@@ -112,6 +112,16 @@ def test_pages_are_followed_as_pynetbox_does(
     assert len([r for r in one_page.requests if r.startswith("/api/dcim/devices/")]) == 1
 
 
+def test_progress_is_told_after_each_endpoint(netbox: NetboxReplay) -> None:
+    told: list[tuple[str, int]] = []
+    read_netbox(netbox.url, TOKEN, None, progress=lambda endpoint, count: told.append((endpoint, count)))
+    assert told == [
+        ("dcim/sites", 2), ("dcim/devices", 40), ("virtualization/clusters", 3),
+        ("virtualization/virtual-machines", 20), ("ipam/vlans", 6), ("ipam/prefixes", 8),
+        ("tenancy/tenants", 3), ("circuits/providers", 2), ("circuits/circuits", 5),
+    ]  # fmt: skip
+
+
 def test_tenants_as_suppliers_and_roles_mapped(netbox: NetboxReplay) -> None:
     mapping = {"suppliers": "both", "roles": {"server": "physical-server"}, "skip_roles": ["hypervisor"]}
     inventory = read_netbox(netbox.url + "/", TOKEN, mapping)
