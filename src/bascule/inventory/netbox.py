@@ -249,9 +249,9 @@ class _Reader:
             cluster_ids[record["id"]] = item.id
             items.append(item)
         for record in answers["vms"]:
-            cluster = record.get("cluster")
-            needs = [cluster_ids[cluster["id"]]] if cluster and cluster["id"] in cluster_ids else []
-            site = record.get("site") or (clusters.get(cluster["id"], {}).get("site") if cluster else None)
+            cluster = clusters.get((record.get("cluster") or {}).get("id"))
+            needs = [cluster_ids[cluster["id"]]] if cluster else []
+            site = self._site(record) or (self._site(cluster) if cluster else "")
             items.append(self._asset("virtualization.virtualmachine", record, "vm", needs=needs, site=site))
         for record in answers["circuits"]:
             items.append(self._circuit(record))
@@ -328,21 +328,27 @@ class _Reader:
         asset_type: str,
         *,
         needs: list[str] | tuple[str, ...] = (),
-        site: Record | None = None,
+        site: str = "",
     ) -> InventoryItem:
         origin = _origin(kind, record)
         name = record.get("name") or ""
+        item_id = self.item_ids.take(name, origin, f"{kind.rpartition('.')[2]}-{record['id']}")
         if not name:
             self.problems.append(
-                SourceProblem(origin, "this object has no name", fr="cet objet n'a pas de nom")
+                SourceProblem(
+                    origin,
+                    f"this object has no name in NetBox; it is {item_id} here until you give it one",
+                    fr=f"cet objet n'a pas de nom dans NetBox ; il est {item_id} ici tant que vous ne lui en "
+                    "donnez pas",
+                )
             )
         return InventoryItem(
-            id=self.item_ids.take(name, origin, f"{kind.rpartition('.')[2]}-{record['id']}"),
+            id=item_id,
             kind=ASSET,
             origin=origin,
             name=name,
             type=asset_type,
-            site=self._site({"site": site} if site else record),
+            site=site or self._site(record),
             segment=self._segment(record),
             supplier=self._supplier("tenants", record.get("tenant")),
             needs=tuple(needs),

@@ -93,9 +93,12 @@ def test_same_names_get_suffixes_and_problems(inventory: Inventory) -> None:
     assert [problem.located() for problem in inventory.problems] == [
         "netbox:dcim.device/23: id srv-pacs-01 is already netbox:dcim.device/22's; this one is srv-pacs-01-2",
         "netbox:dcim.device/32: id srv-pacs-01 is already netbox:dcim.device/22's; this one is srv-pacs-01-3",
-        "netbox:dcim.device/35: this object has no name",
+        "netbox:dcim.device/35: this object has no name in NetBox; it is device-35 here until you give it one",
     ]
-    assert inventory.problems[2].located("fr") == "netbox:dcim.device/35: cet objet n'a pas de nom"
+    assert inventory.problems[2].located("fr") == (
+        "netbox:dcim.device/35: cet objet n'a pas de nom dans NetBox ; il est device-35 ici tant que vous ne "
+        "lui en donnez pas"
+    )
 
 
 def test_pages_are_followed_as_pynetbox_does(
@@ -237,6 +240,9 @@ def test_sites_given_as_netbox_4_2_scopes(recorded: dict[str, list[dict[str, obj
         "virtualization/clusters": [
             scoped(record, "scope") for record in recorded["virtualization/clusters"]
         ],
+        "virtualization/virtual-machines": [
+            {**record, "site": None} for record in recorded["virtualization/virtual-machines"]
+        ],
         "circuits/circuits": [{**circuit, "termination_a": scoped(circuit["termination_a"], "termination")}],
     }
     with serving(NetboxReplay(answers)) as replay:
@@ -244,6 +250,7 @@ def test_sites_given_as_netbox_4_2_scopes(recorded: dict[str, list[dict[str, obj
     assert inventory.segments[-1] == NamedThing("10-2-10-0-24", "10.2.10.0/24", "clinique-sud")
     items = by_id(inventory)
     assert items["hyper-v-clinique"].site == "clinique-sud"
+    assert items["vm-clinique-ad"].site == "clinique-sud"  # its cluster's scope
     assert items["sfr-business-sfr-l2-99102"].site == "clinique-sud"
 
 
