@@ -1,4 +1,5 @@
-"""Weak spots of a map before anything happens: single points of failure. Pure.
+"""Weak spots of a map before anything happens: single points of failure, and applications no
+care process needs. Pure.
 
 A single point of failure is an asset or application whose loss alone takes down a
 priority-1 care process. Only ancestors of priority-1 processes can be one, so only they are
@@ -31,6 +32,20 @@ def vital_ancestors(hospital_map: HospitalMap) -> list[str]:
                 seen.add(needed)
                 stack.append(needed)
     return [n.id for n in hospital_map.nodes.values() if n.id in seen and isinstance(n, Asset | Application)]
+
+
+def unneeded_applications(hospital_map: HospitalMap) -> list[str]:
+    """Applications that no care process needs or uses optionally, directly or through other nodes,
+    in map order: the crisis cell should decide (a need forgotten, or nothing to restore first)."""
+    used: set[str] = set()
+    stack = [p.id for p in hospital_map.processes]
+    while stack:
+        node = hospital_map.nodes[stack.pop()]
+        for needed in (*node.required_ids(), *node.optional):
+            if needed not in used:
+                used.add(needed)
+                stack.append(needed)
+    return [a.id for a in hospital_map.applications if a.id not in used]
 
 
 def single_points_of_failure(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -12,15 +13,18 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from bascule.cli.context import make_console
+from bascule.cli.context import environment, make_console
 from bascule.cli.options import JsonOption, LangOption, MapArgument, output_lang
 from bascule.hospital.loading import load_map
 from bascule.hospital.model import HospitalMap
 from bascule.i18n import Lang, t
 from bascule.i18n import register as register_messages
-from bascule.resilience import SinglePointOfFailure, single_points_of_failure
+from bascule.resilience import SinglePointOfFailure, single_points_of_failure, unneeded_applications
 
-map_app = typer.Typer(help="Check and draw a hospital map.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from bascule.inventory.map_diff import MapDiff
+
+map_app = typer.Typer(help="Check, draw, import and compare hospital maps.", no_args_is_help=True)
 
 register_messages(
     "map",
@@ -55,8 +59,26 @@ register_messages(
             "fr": "Aucun élément ne peut à lui seul arrêter un processus vital (P1).",
             "en": "No single node can take down a vital (P1) process on its own.",
         },
+        "unneeded": {
+            "fr": "Applications dont aucun processus de soins n'a besoin ({count}) : à la cellule de décider",
+            "en": "Applications no care process needs ({count}): the cell should decide",
+        },
         "col_node": {"fr": "Élément", "en": "Node"},
         "col_stops": {"fr": "Arrête", "en": "Takes down"},
+        "imported": {
+            "fr": "{out} écrit : {assets} équipements, {applications} applications lus dans {source}.",
+            "en": "Wrote {out}: {assets} assets, {applications} applications read from {source}.",
+        },
+        "draft_problems": {
+            "fr": "Brouillon écrit avec {count} problème(s), listés en tête du fichier :",
+            "en": "Draft written with {count} problem(s), listed at the top of the file:",
+        },
+        "warnings": {"fr": "À vérifier ({count}) :", "en": "To check ({count}):"},
+        "diff_equal": {"fr": "Aucun changement.", "en": "No change."},
+        "diff_added": {"fr": "Ajoutés ({count}) :", "en": "Added ({count}):"},
+        "diff_removed": {"fr": "Retirés ({count}) :", "en": "Removed ({count}):"},
+        "diff_needed": {"fr": "encore nécessaire à : {processes}", "en": "still needed by: {processes}"},
+        "diff_changed": {"fr": "Modifiés ({count}) :", "en": "Changed ({count}):"},
         "searching": {
             "fr": "Recherche des points uniques de défaillance",
             "en": "Looking for single points of failure",
@@ -97,6 +119,7 @@ def map_summary(hospital_map: HospitalMap, weak_spots: list[SinglePointOfFailure
         },
         "without_fallback": [p.id for p in hospital_map.processes if p.fallback is None],
         "single_points_of_failure": {w.node: list(w.processes) for w in weak_spots},
+        "unneeded_applications": unneeded_applications(hospital_map),
     }
 
 
@@ -129,6 +152,11 @@ def print_summary(hospital_map: HospitalMap, summary: dict[str, Any], lang: Lang
             console.print(f"  • {escape(process.label)} ({process_id})")
     else:
         console.print(t("map.all_fallback", lang))
+    unneeded = summary["unneeded_applications"]
+    if unneeded:
+        console.print(t("map.unneeded", lang, count=len(unneeded)), style="bold yellow")
+        for application_id in unneeded:
+            console.print(f"  • {escape(hospital_map.nodes[application_id].label)} ({application_id})")
     weak = summary["single_points_of_failure"]
     if not weak:
         console.print(t("map.no_spof", lang))
@@ -158,6 +186,127 @@ def check_command(map_path: MapArgument, as_json: JsonOption = False, lang: Lang
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
     print_summary(hospital_map, summary, language, console)
+
+
+OutOption = Annotated[Path, typer.Option("--out", metavar="MAP.yaml", help="Where to write the map.")]
+MappingOption = Annotated[
+    Path | None,
+    typer.Option("--mapping", metavar="M.yaml", help="Mapping file: a csv:, glpi: or netbox: section."),
+]
+IntoOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--into", metavar="EXISTING.yaml", help="A map whose hand-written sections and fields are kept."
+    ),
+]
+HospitalOption = Annotated[
+    str | None,
+    typer.Option("--hospital", metavar="ID", help="Hospital id (without --into; default: the file's stem)."),
+]
+NameOption = Annotated[
+    str | None, typer.Option("--name", metavar="NAME", help="Hospital name (without --into).")
+]
+DraftOption = Annotated[
+    bool, typer.Option("--draft", help="Write the map even when it does not validate, problems at its top.")
+]
+
+
+@map_app.command("import")
+def import_command(
+    source: Annotated[
+        str,
+        typer.Argument(metavar="SOURCE", help="A CSV (our layout or a GLPI export), glpi:URL or netbox:URL."),
+    ],
+    out: OutOption,
+    mapping: MappingOption = None,
+    into: IntoOption = None,
+    hospital: HospitalOption = None,
+    name: NameOption = None,
+    draft: DraftOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Draft a map from an inventory; nothing is written unless it validates (or --draft)."""
+    from bascule.durable import ORDINARY, write_atomically
+    from bascule.inventory.importing import (
+        default_header,
+        import_map,
+        load_mapping,
+        read_inventory,
+        refuse_if_invalid,
+    )
+
+    language = output_lang(lang)
+    inventory = read_inventory(source, load_mapping(mapping), environment().variables)
+    result = import_map(inventory, default_header(source, out, hospital, name), into, lang=language)
+    if not draft:
+        refuse_if_invalid(result, out)
+    write_atomically(out, result.text.encode("utf-8"), ORDINARY)
+    console = make_console()
+    document = result.draft.document
+    console.print(
+        t(
+            "map.imported",
+            language,
+            out=out,
+            assets=len(document.get("assets") or []),
+            applications=len(document.get("applications") or []),
+            source=inventory.source or source,
+        )
+    )
+    if result.draft.problems:
+        console.print(t("map.draft_problems", language, count=len(result.draft.problems)), style="bold red")
+        for problem in result.draft.problems:
+            console.print(f"  {escape(problem.located(language))}")
+    if result.draft.warnings:
+        console.print(t("map.warnings", language, count=len(result.draft.warnings)), style="bold yellow")
+        for warning in result.draft.warnings:
+            console.print(f"  {escape(warning.located(language))}")
+    if result.diff is not None:
+        print_diff(result.diff, language, console)
+
+
+def print_diff(diff: MapDiff, lang: Lang, console: Console) -> None:
+    if diff.equal:
+        console.print(t("map.diff_equal", lang))
+        return
+    if diff.added:
+        console.print(t("map.diff_added", lang, count=len(diff.added)), style="bold green")
+        console.print(f"  {', '.join(diff.added)}")
+    if diff.removed:
+        console.print(t("map.diff_removed", lang, count=len(diff.removed)), style="bold red")
+        for removed in diff.removed:
+            needed = diff.needed_by.get(removed)
+            also = f" — {t('map.diff_needed', lang, processes=', '.join(needed))}" if needed else ""
+            console.print(f"  {escape(removed)}{also}")
+    if diff.changed:
+        console.print(t("map.diff_changed", lang, count=len(diff.changed)), style="bold yellow")
+        for changed, fields in diff.changed.items():
+            said = "; ".join(f"{name}: {_shown(old)} → {_shown(new)}" for name, (old, new) in fields.items())
+            console.print(f"  {escape(changed)}: {escape(said)}")
+
+
+def _shown(value: object) -> str:
+    return "—" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+@map_app.command("diff")
+def diff_command(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The map before.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The map after.")],
+    as_json: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """What changed between two maps: exit 0 when equal, 1 when they differ, 2 on errors."""
+    from bascule.inventory.importing import map_document
+    from bascule.inventory.map_diff import diff_maps
+
+    diff = diff_maps(map_document(old), map_document(new))
+    if as_json:
+        typer.echo(json.dumps(diff.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print_diff(diff, output_lang(lang), make_console())
+    if not diff.equal:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
