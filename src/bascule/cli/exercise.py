@@ -55,7 +55,8 @@ ReaderLangOption = Annotated[
 ]
 
 
-def _reader_lang(value: str | None) -> Lang:
+def reader_lang(value: str | None) -> Lang:
+    """--lang, else the reader's language (BASCULE_LANG, then the locale)."""
     if value is not None:
         return parse_lang(value)
     return reader_language([], environment().variables)
@@ -67,7 +68,7 @@ def check_command(script: ScriptArgument, lang: ReaderLangOption = None) -> None
     from bascule.exercise.loading import load_script
     from bascule.exercise.pack import duration_label
 
-    language = _reader_lang(lang)
+    language = reader_lang(lang)
     loaded = load_script(script)
     make_console().print(
         t(
@@ -91,7 +92,7 @@ def list_command(lang: ReaderLangOption = None) -> None:
     from bascule.exercise.pack import duration_label
     from bascule.hospital.loading import DEMO, load_map
 
-    language = _reader_lang(lang)
+    language = reader_lang(lang)
     demo = load_map(DEMO)
     table = Table(
         t("exercise_cli.col_id", language),

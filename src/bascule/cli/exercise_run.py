@@ -11,15 +11,14 @@ from typing import Annotated
 import typer
 
 from bascule.cli.context import environment
-from bascule.cli.exercise import exercise_app
+from bascule.cli.exercise import exercise_app, reader_lang
 from bascule.cli.options import output_lang
-from bascule.cli.reader_language import reader_language
 from bascule.cli.serve import DataOption, DbOption
 from bascule.durable import write_atomically
 from bascule.errors import UserError
 from bascule.exercise.model import clock_label
-from bascule.i18n import Lang, t
 from bascule.i18n import register as register_texts
+from bascule.i18n import t
 from bascule.incident.ports import IncidentStore
 
 register_texts(
@@ -97,11 +96,6 @@ def _actor(name: str | None) -> str:
     return name
 
 
-def _lang(value: str | None) -> Lang:
-    """--lang, else the reader's (BASCULE_LANG, the locale)."""
-    return output_lang(value) if value is not None else reader_language([], environment().variables)
-
-
 def register(app: typer.Typer) -> None:
     """Add the commands that run an exercise to the `exercise` group (`bascule.cli.exercise` adds
     the group itself, registered before this module)."""
@@ -151,7 +145,7 @@ def register(app: typer.Typer) -> None:
             title=title,
         )
         release_due(store, exercise.incident.id)
-        language = _lang(lang)
+        language = reader_lang(lang)
         mode = t(f"exercise_run.{'manual' if manual else 'automatic'}", language)
         typer.echo(
             t(
@@ -209,7 +203,7 @@ def register(app: typer.Typer) -> None:
             }
             typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
             return
-        language = _lang(lang)
+        language = reader_lang(lang)
         typer.echo(
             t(
                 "exercise_run.status",
@@ -239,7 +233,12 @@ def register(app: typer.Typer) -> None:
         store = _store(data, db)
         done = release_inject(store, incident, _actor(as_name), inject)
         typer.echo(
-            t("exercise_run.released", _lang(lang), inject=done.inject_id, minute=clock_label(done.minute))
+            t(
+                "exercise_run.released",
+                reader_lang(lang),
+                inject=done.inject_id,
+                minute=clock_label(done.minute),
+            )
         )
 
     def _clock_command(move: str) -> None:
@@ -260,7 +259,7 @@ def register(app: typer.Typer) -> None:
                 "end": exercises.end_exercise,
             }[move]
             done = change(store, incident, _actor(as_name))
-            language = _lang(lang)
+            language = reader_lang(lang)
             state = "ended" if done.ended else "paused" if done.clock.paused else "running"
             minute = exercises.minute_now(store, done)
             typer.echo(
@@ -311,7 +310,7 @@ def register(app: typer.Typer) -> None:
             )
         store = _store(data, db)
         made = add_improvement(store, incident, _actor(as_name), text, role, roles)
-        typer.echo(t("exercise_run.improved", _lang(lang), id=made.id))
+        typer.echo(t("exercise_run.improved", reader_lang(lang), id=made.id))
 
     @exercise_app.command("report")
     def report(

@@ -42,11 +42,11 @@ from __future__ import annotations
 
 import itertools
 import math
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from bascule.clinical.allergy_conflicts import plain
 from bascule.exercise.model import ExpectedDecision
 from bascule.exercise.record import CellAct, ExerciseRecord, HitSpan, Improvement
 from bascule.hospital.model import PRIORITY_WEIGHTS, HospitalMap
@@ -284,10 +284,8 @@ def _first_releases(record: ExerciseRecord) -> dict[str, float]:
     return released
 
 
-def folded(text: str) -> str:
-    """Lower case without accents: "Dérivation AVC" -> "derivation avc"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+# Lower case without accents ("Dérivation AVC" -> "derivation avc"), as allergy substances are read.
+folded = plain
 
 
 def act_meets(act: CellAct, decision: ExpectedDecision) -> bool:

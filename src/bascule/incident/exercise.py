@@ -158,7 +158,24 @@ def exercise_of(store: IncidentStore, incident_id: int) -> Exercise:
     run = store.exercises.exercise(incident.id)
     if run is None or not incident.exercise:
         raise NotAnExercise(incident.id)
-    return Exercise(incident, run, from_document(run.document))
+    return Exercise(incident, run, _script_of(run))
+
+
+# Scripts as built from the documents the database keeps, by digest: every page of an exercise asks
+# for its script at every poll (every 2 s per screen), and a script never changes once started.
+_SCRIPTS: dict[tuple[str, str], ExerciseScript] = {}
+_SCRIPTS_KEPT = 32
+
+
+def _script_of(run: ExerciseRun) -> ExerciseScript:
+    key = (run.script_id, run.script_sha256)
+    script = _SCRIPTS.get(key)
+    if script is None:
+        script = from_document(run.document)
+        if len(_SCRIPTS) >= _SCRIPTS_KEPT:
+            _SCRIPTS.clear()
+        _SCRIPTS[key] = script
+    return script
 
 
 def is_exercise(store: IncidentStore, incident_id: int) -> bool:

@@ -15,8 +15,6 @@ is one UserError sentence; the token is never in it.
 from __future__ import annotations
 
 import ipaddress
-import re
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Final
@@ -27,6 +25,7 @@ import requests
 
 from bascule.errors import UserError
 from bascule.inventory.items import ASSET, Inventory, InventoryItem, NamedThing, Origin, SourceProblem
+from bascule.inventory.naming import IdAllocator, slug
 from bascule.inventory.netbox_mapping import NetboxMapping, parse_mapping
 
 __all__ = ["ENDPOINTS", "TOKEN_VARIABLE", "read_netbox", "slugify"]
@@ -176,27 +175,23 @@ def _not_netbox(where: str) -> UserError:
     )
 
 
-def slugify(name: str) -> str:
-    """Lowercase ASCII letters, digits and single hyphens: "Baie SAN n°2" -> "baie-san-n2"."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+# NetBox's names become ids as GLPI's do (one slug, one way to make them unique).
+slugify = slug
 
 
 class _Ids:
     """Unique slug ids in one namespace: a collision gets a numeric suffix and a problem."""
 
     def __init__(self, problems: list[SourceProblem]) -> None:
-        self._taken: dict[str, Origin] = {}
+        self._allocator = IdAllocator()
+        self._first: dict[str, Origin] = {}
         self._problems = problems
 
     def take(self, name: str, origin: Origin, fallback: str) -> str:
-        wanted = slugify(name) or fallback
-        chosen, number = wanted, 1
-        while chosen in self._taken:
-            number += 1
-            chosen = f"{wanted}-{number}"
-        if chosen != wanted:
-            first = self._taken[wanted]
+        chosen, collided = self._allocator.allocate(name, fallback)
+        if collided:
+            wanted = slug(name) or slug(fallback)
+            first = self._first[wanted]
             self._problems.append(
                 SourceProblem(
                     origin,
@@ -204,7 +199,7 @@ class _Ids:
                     fr=f"l'id {wanted} est déjà celui de {first} ; celui-ci est {chosen}",
                 )
             )
-        self._taken[chosen] = origin
+        self._first[chosen] = origin
         return chosen
 
 

@@ -3,6 +3,8 @@ hospital's own scripts, on its own map, are started with `bascule exercise start
 
 from __future__ import annotations
 
+import functools
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
@@ -15,9 +17,11 @@ from bascule.i18n import Lang
 from bascule.incident import exercise as exercises
 
 
-def embedded_scripts(lang: Lang) -> list[tuple[str, str]]:
-    """(name, title) of every embedded script, for the facilitator's choice."""
-    return [(name, load_script(name).title_in(lang)) for name in embedded_script_names()]
+@functools.cache
+def embedded_scripts(lang: Lang) -> tuple[tuple[str, str], ...]:
+    """(name, title) of every embedded script, for the facilitator's choice: read once per process
+    (they ship with Bascule and never change), not at every poll of the home page."""
+    return tuple((name, load_script(name).title_in(lang)) for name in embedded_script_names())
 
 
 @requires(Action.RUN_EXERCISE)
