@@ -60,6 +60,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "ex_speed": ("vitesse", "speed"),
     "ex_manual": ("messages envoyés par l'animateur", "messages released by the facilitator"),
     "ex_pause": ("Mettre en pause", "Pause"),
+    "ex_move_unknown": ("Choisissez pause, reprise ou fin.", "Choose pause, resume or end."),
     "ex_resume": ("Reprendre", "Resume"),
     "ex_end": ("Terminer l'exercice", "End the exercise"),
     "ex_end_confirm": (

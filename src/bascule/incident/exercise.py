@@ -92,7 +92,8 @@ def start_exercise(
     exercise's name, start the clock and give the open improvement actions of earlier exercises on
     the same map to the cell as actions. The injects at minute 0 are released by `release_due`."""
     # The script was checked against its own map when loaded; it is played on this one.
-    problems = check_against_map(script, parse_map(map_text, map_source), inline_scenario=True)
+    hospital = parse_map(map_text, map_source)
+    problems = check_against_map(script, hospital, inline_scenario=True)
     if problems:
         raise ScriptError(
             script.source,
@@ -101,8 +102,9 @@ def start_exercise(
         )
     document = to_document(script)
     digest = script_digest(document)
-    lang: Lang = "fr"
-    heading = title.strip() or f"EXERCICE — {text_in(script.title, lang)}"
+    # The incident's words are the hospital's (its map's language), as its journal and reports are.
+    lang: Lang = hospital.hospital.lang
+    heading = title.strip() or f"{'EXERCICE' if lang == 'fr' else 'EXERCISE'} — {text_in(script.title, lang)}"
     with store.unit_of_work():
         store.exercises.ensure_actor(EXERCISE_ACTOR)
         incident = open_incident(store, actor, heading, map_source, map_text, exercise=True)
@@ -127,7 +129,11 @@ def start_exercise(
         for earlier, improvement in store.exercises.uncarried_improvements(incident.map_sha256):
             if earlier == incident.id:
                 continue
-            prefix = f"Amélioration (exercice {earlier}) : "
+            prefix = (
+                f"Amélioration (exercice {earlier}) : "
+                if lang == "fr"
+                else f"Improvement (exercise {earlier}): "
+            )
             action = store.repository.add_action(
                 incident.id,
                 (prefix + improvement.text)[:MAX_ACTION_TITLE],

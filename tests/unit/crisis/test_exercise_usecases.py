@@ -279,3 +279,17 @@ def test_an_ended_clock_never_changes_again_in_either_store(
         crisis.exercises.set_clock(exercise.incident.id, ended.clock)
     names = [line.name for line in crisis.journal.incident_entries(exercise.incident.id)]
     assert names.count("exercise.ended") == 1
+
+
+def test_an_exercise_speaks_its_hospitals_language() -> None:
+    """The incident's title and the improvement actions carried over are in the map's language."""
+    crisis = MemoryStore(clock=Clock(), accounts=ACCOUNTS)
+    english = SAMPLE_MAP.replace("lang: fr", "lang: en")
+    first = exercises.start_exercise(crisis, "facilitator1", script(), "sample.yaml", english)
+    assert first.incident.title == "EXERCISE — Laboratory down"
+    exercises.add_improvement(
+        crisis, first.incident.id, "facilitator1", "Test the phone tree", "director", ("director",)
+    )
+    second = exercises.start_exercise(crisis, "facilitator1", script(), "sample.yaml", english)
+    titles = [a.title for a in crisis.repository.open_actions(second.incident.id)]
+    assert titles == [f"Improvement (exercise {first.incident.id}): Test the phone tree"]

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, Role, allowed, requires
-from bascule.crisis.views.common import actor, get_incident, lang_of, refuse, render_live
+from bascule.crisis.views.common import actor, get_incident, lang_of, refuse, render_live, text
 from bascule.errors import UserError
 from bascule.exercise.after_action import decision_results
 from bascule.exercise.model import clock_label, text_in
@@ -124,9 +124,7 @@ def clock(request: HttpRequest, incident_id: int) -> HttpResponse:
     }
     move = moves.get(request.POST.get("move", ""))
     if move is None:
-        return refuse(
-            request, UserError("Pause, resume or end.", fr="Pause, reprise ou fin.").in_lang(lang_of(request))
-        )
+        return refuse(request, text(request, "ex_move_unknown"))
     return _run(request, incident_id, lambda: move(STORE, incident_id, actor(request)))
 
 
