@@ -226,21 +226,21 @@ def _answers(app: StationApp, sequence: int) -> SelfTestCheck:
 @contextlib.contextmanager
 def _served(app: StationApp) -> Iterator[int]:
     import waitress
-    from waitress.wasyncore import close_all
+
+    from bascule.station.viewer import serving
 
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=2, ident="bascule-self-test")
-    thread = threading.Thread(target=server.run, name="station-self-test", daemon=True)
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=serving.run_until, args=(server, stop), name="station-self-test", daemon=True
+    )
     thread.start()
     try:
         yield int(server.effective_port)
     finally:
-        # The worker threads first: a task may still be finishing its answer, and it pulls the
-        # trigger when done; closed under it, waitress printed a traceback (seen on a loaded machine).
-        server.task_dispatcher.shutdown(timeout=HTTP_TIMEOUT_SECONDS)
-        # Then the sockets, from the server's own loop (its trigger), as they belong to that thread;
-        # an empty socket map ends the loop. waitress has no public stop for a server run in a thread.
-        server.trigger.pull_trigger(lambda: close_all(server._map, ignore_all=True))
+        stop.set()
         thread.join(timeout=HTTP_TIMEOUT_SECONDS)
+        serving.close(server, timeout=HTTP_TIMEOUT_SECONDS)
 
 
 def _get(port: int, path: str) -> tuple[int, str]:

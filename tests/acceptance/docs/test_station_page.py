@@ -110,7 +110,12 @@ def test_the_station_page_runs_with_the_viewer_serving(tmp_path: Path) -> None:
                 run_line(line, tmp_path, environment, inside)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        finally:
+            if server.poll() is None:  # not stopped by SIGTERM: the test fails, no process is left behind
+                server.kill()
+                server.wait()
     assert server.returncode == 0, log.read_text(errors="replace")  # SIGTERM: a clean stop
 
     for example in shapes:

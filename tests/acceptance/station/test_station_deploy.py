@@ -285,7 +285,12 @@ def serving(station: Path, tmp_path: Path) -> Iterator[int]:
         yield server.pid
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        finally:
+            if server.poll() is None:  # not stopped by SIGTERM: the test fails, no process is left behind
+                server.kill()
+                server.wait()
 
 
 def test_the_kiosk_opens_a_running_station_in_chromium(serving: int, tmp_path: Path) -> None:

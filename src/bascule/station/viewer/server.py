@@ -22,6 +22,7 @@ from bascule.station.access_log import AccessLog
 from bascule.station.accounts import StationAccounts
 from bascule.station.recording import StationRecording
 from bascule.station.state import Layout, load_state
+from bascule.station.viewer import serving
 from bascule.station.viewer.library import Library, Status
 from bascule.station.viewer.web import StationApp
 
@@ -30,10 +31,6 @@ log = logging.getLogger(__name__)
 DEFAULT_PORT = 8765
 DEFAULT_IDLE = timedelta(minutes=10)
 DEFAULT_EVERY = timedelta(seconds=30)
-
-
-class Stop(Exception):
-    """A signal asked the server to stop."""
 
 
 def serve(
@@ -90,19 +87,17 @@ def serve(
         threading.Thread(target=sweep, name="station-sessions", daemon=True).start()
 
         def interrupted(signum: int, frame: FrameType | None) -> None:
-            raise Stop()
+            stop.set()  # only that: an exception raised here could land in any of waitress's handlers
 
         previous = {sig: signal.signal(sig, interrupted) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
             if on_ready is not None:
                 on_ready(int(server.effective_port), status)
-            server.run()
-        except Stop:
-            pass
+            serving.run_until(server, stop)
         finally:
             stop.set()
+            serving.close(server, timeout=5)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-            server.close()
     finally:
         library.close()  # the opened copy is wiped
