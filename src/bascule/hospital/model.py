@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
+from bascule.hospital.laboratory import Laboratory
+
 if TYPE_CHECKING:
     from bascule.hospital.graph import CompiledGraph
 
@@ -288,6 +290,7 @@ class HospitalMap:
     contacts: tuple[Contact, ...] = ()
     units: tuple[CareUnit, ...] = ()
     activities: tuple[ActivityType, ...] = ()
+    laboratory: Laboratory = field(default_factory=Laboratory)
     guard: GuardSettings = field(default_factory=GuardSettings)
     source: str = field(default="<memory>", compare=False)
 
