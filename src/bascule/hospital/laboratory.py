@@ -6,6 +6,7 @@ the blood supplier). An extension of contract 1: the map's optional `laboratory:
 
 ```yaml
 laboratory:
+  process: critical-lab-results
   late_after_hours: 4
   tests:
     - {id: test-troponin, name: "Troponine", priority: critical, runners: [an-urg-01, chu-bievre], daily: 120}
@@ -72,9 +73,14 @@ class BloodPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Laboratory:
-    """The map's `laboratory:` section; empty when the map has none."""
+    """The map's `laboratory:` section; empty when the map has none.
+
+    `process`: the care process of laboratory analyses (the laboratory system's); while it is up
+    the full menu applies, and the downtime menu only when it is down. None: the downtime menu
+    applies whenever anything is declared hit."""
 
     tests: tuple[DowntimeTest, ...] = ()
+    process: str | None = None
     late_after_hours: float = DEFAULT_LATE_AFTER_HOURS
     blood_bank: BloodPolicy = field(default_factory=BloodPolicy)
 

@@ -15,6 +15,13 @@ from typing import Any
 import yaml
 
 from bascule.errors import MapError, NotFoundError
+from bascule.hospital.laboratory import (
+    DEFAULT_LATE_AFTER_HOURS,
+    DEFAULT_O_POSITIVE_WOMEN_FROM_AGE,
+    BloodPolicy,
+    DowntimeTest,
+    Laboratory,
+)
 from bascule.hospital.memory import collector_paused
 from bascule.hospital.model import (
     DEFAULT_RESTORE_HOURS,
@@ -251,6 +258,7 @@ def build_map(document: dict[str, Any], source: str = "<map>") -> HospitalMap:
             for e in section("activities")
         ),
         guard=_guard(document.get("guard") or {}),
+        laboratory=_laboratory(document.get("laboratory") or {}),
         source=source,
     )
 
@@ -262,4 +270,30 @@ def _guard(section: dict[str, Any]) -> GuardSettings:
         **shares,
         floors=None if floors is None else tuple((str(k), float(v)) for k, v in floors.items()),
         slack=section.get("slack"),
+    )
+
+
+def _laboratory(section: dict[str, Any]) -> Laboratory:
+    bank = section.get("blood_bank") or {}
+    return Laboratory(
+        tests=tuple(
+            DowntimeTest(
+                e["id"],
+                e.get("name", ""),
+                e.get("priority", "routine"),
+                _text_tuple(e.get("runners")),
+                e.get("daily", 0),
+                e.get("tube", ""),
+            )
+            for e in section.get("tests") or ()
+        ),
+        process=section.get("process"),
+        late_after_hours=float(section.get("late_after_hours", DEFAULT_LATE_AFTER_HOURS)),
+        blood_bank=BloodPolicy(
+            supplier=bank.get("supplier"),
+            o_positive_women_from_age=bank.get(
+                "o_positive_women_from_age", DEFAULT_O_POSITIVE_WOMEN_FROM_AGE
+            ),
+            thresholds=tuple((str(key), int(units)) for key, units in (bank.get("thresholds") or {}).items()),
+        ),
     )

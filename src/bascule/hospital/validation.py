@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bascule.hospital.cycles import find_cycles, has_cycle
+from bascule.hospital.laboratory_checks import check_laboratory
 from bascule.hospital.value_checks import (
     Checker,
     Said,
@@ -130,7 +131,7 @@ GUARD_FIELDS: dict[str, Checker] = {
 }
 NODE_SECTIONS = ("assets", "applications", "processes")
 _NEEDABLE = frozenset(("assets", "applications"))
-_SINGULAR = {
+SINGULAR = {
     "sites": Said("a site", "un site"),
     "segments": Said("a segment", "un segment"),
     "suppliers": Said("a supplier", "un fournisseur"),
@@ -143,16 +144,17 @@ _SINGULAR = {
     "facilities": Said("a facility", "un établissement"),
     "contacts": Said("a contact", "un contact"),
     "activities": Said("an activity type", "un type d'activité"),
+    "tests": Said("a laboratory test", "un examen de laboratoire"),
 }
 _NEEDABLE_NAME = Said("an asset or application", "un équipement ou une application")
 # Which section a reference must point into: field -> (sections, what to call them).
 REFERENCES: dict[str, tuple[tuple[str, ...], Said]] = {
-    "site": (("sites",), _SINGULAR["sites"]),
-    "segment": (("segments",), _SINGULAR["segments"]),
-    "supplier": (("suppliers",), _SINGULAR["suppliers"]),
-    "fallback": (("procedures",), _SINGULAR["procedures"]),
-    "units": (("units",), _SINGULAR["units"]),
-    "processes": (("processes",), _SINGULAR["processes"]),
+    "site": (("sites",), SINGULAR["sites"]),
+    "segment": (("segments",), SINGULAR["segments"]),
+    "supplier": (("suppliers",), SINGULAR["suppliers"]),
+    "fallback": (("procedures",), SINGULAR["procedures"]),
+    "units": (("units",), SINGULAR["units"]),
+    "processes": (("processes",), SINGULAR["processes"]),
     "optional": (("assets", "applications"), _NEEDABLE_NAME),
     "needs": (("assets", "applications"), _NEEDABLE_NAME),
 }
@@ -183,6 +185,7 @@ def validate(document: Any) -> list[Problem]:
             continue
         for index, entry in enumerate(entries):
             problems.extend(_check_entry(section, index, entry, fields, ids))
+    problems.extend(check_laboratory(document, ids))
     problems.extend(_check_unit_locations(document))
     problems.extend(_check_skills(document))
     # Fast paths first: large maps are nearly always right, and paths are only built for mistakes.
@@ -311,7 +314,13 @@ def _scan_references(
 
 
 def _check_top(document: dict[str, Any]) -> Iterator[Problem]:
-    known = ["bascule", "hospital", "guard", *SECTIONS]  # a list: suggestions must not depend on hash order
+    known = [
+        "bascule",
+        "hospital",
+        "guard",
+        *SECTIONS,
+        "laboratory",
+    ]  # a list: suggestions must not depend on hash order
     for key in document:
         if key not in known:
             near = hint(str(key), known)
@@ -342,7 +351,7 @@ def _check_top(document: dict[str, Any]) -> Iterator[Problem]:
             f"doit être un dictionnaire de seuils, pas {_type_name(guard, 'fr')}",
         )
     elif guard is not None:
-        yield from _check_fields(("guard",), guard, GUARD_FIELDS, ())
+        yield from check_fields(("guard",), guard, GUARD_FIELDS, ())
     hospital = document.get("hospital")
     if not isinstance(hospital, dict):
         yield Problem(
@@ -351,10 +360,10 @@ def _check_top(document: dict[str, Any]) -> Iterator[Problem]:
             "l'hôpital manque : ajoutez `hospital: {id: ..., name: ...}`",
         )
         return
-    yield from _check_fields(("hospital",), hospital, HOSPITAL_FIELDS, ("id",))
+    yield from check_fields(("hospital",), hospital, HOSPITAL_FIELDS, ("id",))
 
 
-def _check_fields(
+def check_fields(
     path: Path, entry: dict[str, Any], fields: Mapping[str, Checker], required: tuple[str, ...]
 ) -> Iterator[Problem]:
     for key, value in entry.items():
@@ -387,7 +396,7 @@ def _check_entry(
             f"doit être un dictionnaire avec un id, pas {_type_name(entry, 'fr')}",
         )
         return
-    yield from _check_fields(path, entry, fields, REQUIRED.get(section, ("id",)))
+    yield from check_fields(path, entry, fields, REQUIRED.get(section, ("id",)))
     entry_id = entry.get("id")
     if isinstance(entry_id, str) and entry_id.strip():
         if entry_id in ids:
@@ -498,7 +507,7 @@ def _check_references(document: dict[str, Any], ids: dict[str, tuple[str, Path]]
             near = hint(target, candidates)
             yield Problem(path, f'unknown id "{target}"{near.en}', f"id inconnu « {target} »{near.fr}")
         elif ids[target][0] not in sections:
-            actual = _SINGULAR[ids[target][0]]
+            actual = SINGULAR[ids[target][0]]
             yield Problem(
                 path,
                 f'"{target}" is {actual.en}, but {field} must name {wanted.en}',

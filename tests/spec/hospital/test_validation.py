@@ -104,7 +104,7 @@ CASES = [
         GOOD + "servers: []\n",
         [
             'map.yaml:16 servers: unknown section "servers"; sections are activities, applications, assets, bascule, '
-            "contacts, facilities, guard, hospital, procedures, processes, segments, sites, suppliers, teams, units"
+            "contacts, facilities, guard, hospital, laboratory, procedures, processes, segments, sites, suppliers, teams, units"
         ],
     ),
     (
