@@ -19,7 +19,7 @@ from bascule.hospital.model import Application, Asset, CareProcess, HospitalMap,
 
 ASSET_KINDS = {"server", "storage", "network", "service", "workstations", "link", "security", "telephony"}
 VITAL_CAPABILITIES = ("emergency", "transfusion", "imaging", "surgery", "maternity", "icu")
-CAPABILITIES = {*VITAL_CAPABILITIES, "dialysis", "oncology", "psychiatry", "stroke"}
+CAPABILITIES = {*VITAL_CAPABILITIES, "dialysis", "oncology", "psychiatry", "stroke", "laboratory"}
 FICTIONAL_PHONE = re.compile(r"^(01 99 00 \d\d \d\d|\+33 1 99 00 \d\d \d\d)$")
 
 
@@ -243,6 +243,19 @@ def test_facilities_offer_known_capabilities_and_cover_the_vital_ones(demo: Hosp
         assert set(facility.capabilities) <= CAPABILITIES, facility.id
         offered |= set(facility.capabilities)
     assert offered == CAPABILITIES
+
+
+def test_the_laboratory_menu_is_run_by_analysers_and_partner_laboratories(demo: HospitalMap) -> None:
+    assets = {asset.id for asset in demo.assets}
+    partners = {f.id for f in demo.facilities if "laboratory" in f.capabilities}
+    laboratory = demo.laboratory
+    assert 12 <= len(laboratory.tests) <= 16
+    assert laboratory.process in {p.id for p in demo.processes}
+    assert laboratory.blood_bank.supplier == "efs"
+    for test in laboratory.tests:
+        assert set(test.runners) <= assets | partners, test.id
+    runners = {runner for test in laboratory.tests for runner in test.runners}
+    assert runners & assets and runners & partners
 
 
 def test_phone_numbers_are_in_the_fictional_range(demo: HospitalMap) -> None:
