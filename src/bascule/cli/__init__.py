@@ -46,6 +46,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "exercise",
     "exercise_run",
     "readiness",
+    "lab",
+    "lab_menu",
 )
 
 # The modules that make a whole command group, for a group whose commands must start fast: `bascule
