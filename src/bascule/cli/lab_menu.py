@@ -21,8 +21,8 @@ from bascule.cli.options import (
     map_and_scenario,
     output_lang,
 )
+from bascule.i18n import Lang, t
 from bascule.i18n import register as register_messages
-from bascule.i18n import t
 from bascule.impact import assess
 from bascule.laboratory.menu import Menu, MenuLine, reduced_menu
 
@@ -61,7 +61,7 @@ def _label(line: MenuLine) -> str:
     return f"{line.test.name} ({line.id})" if line.test.name else line.id
 
 
-def menu_json(menu: Menu, lang: str) -> dict[str, object]:
+def menu_json(menu: Menu, lang: Lang) -> dict[str, object]:
     return {
         "tests": [
             {

@@ -15,29 +15,34 @@ from typing import Literal
 
 from bascule.hospital.laboratory import DowntimeTest
 from bascule.hospital.model import HospitalMap
+from bascule.i18n import Lang, t
 from bascule.impact import Impact
+from bascule.laboratory import texts as _texts  # noqa: F401  (registers the laboratory's sentences)
 
 TestState = Literal["full", "downtime", "off"]
 TEST_STATES: tuple[TestState, ...] = ("full", "downtime", "off")
 
 
+WhyKey = Literal["full", "downtime", "no_runner", "runners_down"]
+
+
 @dataclass(frozen=True, slots=True)
 class MenuLine:
-    """One test of the map's menu, as it stands now; `why_en`/`why_fr`: one sentence each."""
+    """One test of the map's menu, as it stands now; `why` says it in one sentence."""
 
     test: DowntimeTest
     state: TestState
     runners_up: tuple[str, ...]
     runners_down: tuple[str, ...]
-    why_en: str
-    why_fr: str
+    why_key: WhyKey
 
     @property
     def id(self) -> str:
         return self.test.id
 
-    def why(self, lang: str) -> str:
-        return self.why_fr if lang == "fr" else self.why_en
+    def why(self, lang: Lang) -> str:
+        shown = self.runners_up if self.why_key == "downtime" else self.runners_down
+        return t(f"laboratory.why_{self.why_key}", lang, runners=", ".join(shown), daily=self.test.daily)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,39 +87,7 @@ def reduced_menu(hospital: HospitalMap, impact: Impact) -> Menu:
 
 def _line(test: DowntimeTest, restricted: bool, up: tuple[str, ...], down: tuple[str, ...]) -> MenuLine:
     if not restricted:
-        return MenuLine(
-            test,
-            "full",
-            up,
-            down,
-            "The laboratory system works: the full menu applies.",
-            "Le système du laboratoire fonctionne : le menu complet s'applique.",
-        )
+        return MenuLine(test, "full", up, down, "full")
     if up:
-        named = ", ".join(up)
-        return MenuLine(
-            test,
-            "downtime",
-            up,
-            down,
-            f"On the downtime menu: run by {named}, {test.daily} a day.",
-            f"Au menu dégradé : réalisé par {named}, {test.daily} par jour.",
-        )
-    if not test.runners:
-        return MenuLine(
-            test,
-            "off",
-            up,
-            down,
-            "No analyser or partner laboratory runs it without the laboratory system.",
-            "Aucun automate ni laboratoire partenaire ne le réalise sans le système du laboratoire.",
-        )
-    named = ", ".join(down)
-    return MenuLine(
-        test,
-        "off",
-        up,
-        down,
-        f"All that run it are down: {named}.",
-        f"Tout ce qui le réalise est hors service : {named}.",
-    )
+        return MenuLine(test, "downtime", up, down, "downtime")
+    return MenuLine(test, "off", up, down, "runners_down" if test.runners else "no_runner")

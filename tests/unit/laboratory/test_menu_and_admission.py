@@ -67,7 +67,7 @@ def test_with_the_supplier_hit_the_tests_with_a_runner_up_are_on_the_downtime_me
     }
     hba1c = menu.line("test-hba1c")
     assert hba1c is not None
-    assert hba1c.why_en == "No analyser or partner laboratory runs it without the laboratory system."
+    assert hba1c.why("en") == "No analyser or partner laboratory runs it without the laboratory system."
     assert [line.id for line in menu.off_menu] == ["test-hba1c"]
 
 
@@ -79,8 +79,8 @@ def test_an_analyser_down_or_isolated_takes_its_tests_off_unless_another_runs_th
     gas = menu.line("test-gas")
     assert gas is not None and gas.state == "off"
     assert gas.runners_up == () and gas.runners_down == ("an-gas",)
-    assert gas.why_en == "All that run it are down: an-gas."
-    assert gas.why_fr == "Tout ce qui le réalise est hors service : an-gas."
+    assert gas.why("en") == "All that run it are down: an-gas."
+    assert gas.why("fr") == "Tout ce qui le réalise est hors service : an-gas."
     k = menu.line("test-k")
     assert k is not None and k.runners_up == ("an-chem",)
     assert k.why("fr") == "Au menu dégradé : réalisé par an-chem, 2 par jour."
@@ -102,10 +102,10 @@ def test_admission_accepts_under_the_cap_then_refuses_at_it(hospital: HospitalMa
     menu = menu_under(hospital, suppliers=("pathlab",))
     first = admit(menu, "test-k", 1)
     assert first.accepted and first.reason is None
-    assert first.en == "Accepted: test-k, 2 of 2 today, run by an-gas, an-chem."
+    assert first.sentence("en") == "Accepted: test-k, 2 of 2 today, run by an-gas, an-chem."
     refused = admit(menu, "test-k", 2)
     assert not refused.accepted and refused.reason == "cap_reached"
-    assert refused.en == "Refused: test-k is at its downtime cap, 2 of 2 today."
+    assert refused.sentence("en") == "Refused: test-k is at its downtime cap, 2 of 2 today."
     assert (
         refused.sentence("fr")
         == "Refusé : test-k a atteint son plafond du mode dégradé, 2 sur 2 aujourd'hui."
@@ -120,9 +120,12 @@ def test_a_cap_of_zero_takes_no_request(hospital: HospitalMap) -> None:
 def test_admission_refuses_a_test_not_on_the_menu_with_a_suggestion(hospital: HospitalMap) -> None:
     refused = admit(menu_under(hospital, suppliers=("pathlab",)), "test-kk", 0)
     assert not refused.accepted and refused.reason == "not_on_menu"
-    assert refused.en == 'Refused: "test-kk" is not on the laboratory\'s menu (did you mean "test-k"?).'
     assert (
-        refused.fr
+        refused.sentence("en")
+        == 'Refused: "test-kk" is not on the laboratory\'s menu (did you mean "test-k"?).'
+    )
+    assert (
+        refused.sentence("fr")
         == "Refusé : « test-kk » n'est pas au menu du laboratoire (vouliez-vous dire « test-k » ?)."
     )
 
@@ -131,11 +134,20 @@ def test_admission_refuses_a_test_whose_runners_are_all_down_naming_them(hospita
     menu = menu_under(hospital, suppliers=("pathlab",), down=("an-gas",))
     refused = admit(menu, "test-gas", 0)
     assert not refused.accepted and refused.reason == "no_runner"
-    assert refused.en == "Refused: nothing runs test-gas now; down: an-gas."
-    assert admit(menu, "test-hba1c", 0).reason == "no_runner"
+    assert refused.sentence("en") == "Refused: nothing runs test-gas now; down: an-gas."
+    nothing = admit(menu, "test-hba1c", 0)
+    assert nothing.reason == "no_runner"
+    assert nothing.sentence("en") == (
+        "Refused: no analyser or partner laboratory runs test-hba1c without the laboratory system."
+    )
+
+
+def test_a_negative_count_is_a_caller_mistake(hospital: HospitalMap) -> None:
+    with pytest.raises(ValueError, match="must not be negative"):
+        admit(menu_under(hospital), "test-k", -1)
 
 
 def test_on_the_full_menu_the_cap_does_not_apply(hospital: HospitalMap) -> None:
     admission = admit(menu_under(hospital), "test-k", 50)
     assert admission.accepted
-    assert admission.en == "Accepted: test-k, the laboratory system works."
+    assert admission.sentence("en") == "Accepted: test-k, the laboratory system works."

@@ -1,0 +1,52 @@
+"""The laboratory's sentences about its menu and requests, in French and English."""
+
+from __future__ import annotations
+
+from bascule.i18n import register
+
+register(
+    "laboratory",
+    {
+        "why_full": {
+            "fr": "Le système du laboratoire fonctionne : le menu complet s'applique.",
+            "en": "The laboratory system works: the full menu applies.",
+        },
+        "why_downtime": {
+            "fr": "Au menu dégradé : réalisé par {runners}, {daily} par jour.",
+            "en": "On the downtime menu: run by {runners}, {daily} a day.",
+        },
+        "why_no_runner": {
+            "fr": "Aucun automate ni laboratoire partenaire ne le réalise sans le système du laboratoire.",
+            "en": "No analyser or partner laboratory runs it without the laboratory system.",
+        },
+        "why_runners_down": {
+            "fr": "Tout ce qui le réalise est hors service : {runners}.",
+            "en": "All that run it are down: {runners}.",
+        },
+        "accepted_full": {
+            "fr": "Accepté : {test}, le système du laboratoire fonctionne.",
+            "en": "Accepted: {test}, the laboratory system works.",
+        },
+        "accepted_downtime": {
+            "fr": "Accepté : {test}, {count} sur {cap} aujourd'hui, réalisé par {runners}.",
+            "en": "Accepted: {test}, {count} of {cap} today, run by {runners}.",
+        },
+        "refused_not_on_menu": {
+            "fr": "Refusé : « {test} » n'est pas au menu du laboratoire{near}.",
+            "en": 'Refused: "{test}" is not on the laboratory\'s menu{near}.',
+        },
+        "near": {"fr": " (vouliez-vous dire « {test} » ?)", "en": ' (did you mean "{test}"?)'},
+        "refused_no_runner": {
+            "fr": "Refusé : rien ne réalise {test} maintenant ; hors service : {runners}.",
+            "en": "Refused: nothing runs {test} now; down: {runners}.",
+        },
+        "refused_no_runner_at_all": {
+            "fr": "Refusé : aucun automate ni laboratoire partenaire ne réalise {test} sans le système du laboratoire.",
+            "en": "Refused: no analyser or partner laboratory runs {test} without the laboratory system.",
+        },
+        "refused_cap_reached": {
+            "fr": "Refusé : {test} a atteint son plafond du mode dégradé, {count} sur {cap} aujourd'hui.",
+            "en": "Refused: {test} is at its downtime cap, {count} of {cap} today.",
+        },
+    },
+)
