@@ -38,6 +38,10 @@ register_messages(
         "count": {"fr": "Nombre", "en": "Count"},
         "workstations": {"fr": "postes de travail (somme des parcs)", "en": "workstations (sum of pools)"},
         "beds": {"fr": "lits (unités de soins)", "en": "beds (care units)"},
+        "lab_tests": {
+            "fr": "examens au menu dégradé du laboratoire",
+            "en": "tests on the laboratory's downtime menu",
+        },
         "priorities": {"fr": "Processus de soins par priorité", "en": "Care processes by priority"},
         "priority_1": {"fr": "P1 vital", "en": "P1 vital"},
         "priority_2": {"fr": "P2 urgent", "en": "P2 urgent"},
@@ -113,6 +117,7 @@ def map_summary(hospital_map: HospitalMap, weak_spots: list[SinglePointOfFailure
         "asset_kinds": dict(sorted(kinds.items())),
         "workstations": sum(a.count for a in hospital_map.assets if a.kind == "workstations"),
         "beds": sum(u.beds for u in hospital_map.units),
+        "laboratory_tests": len(hospital_map.laboratory.tests),
         "processes_by_priority": {
             str(level): [p.id for p in hospital_map.processes if p.priority == level]
             for level in (1, 2, 3, 4)
@@ -136,6 +141,7 @@ def print_summary(hospital_map: HospitalMap, summary: dict[str, Any], lang: Lang
         contents.add_row(section, str(count))
     contents.add_row(t("map.workstations", lang), str(summary["workstations"]))
     contents.add_row(t("map.beds", lang), str(summary["beds"]))
+    contents.add_row(t("map.lab_tests", lang), str(summary["laboratory_tests"]))
     console.print(contents)
     console.print(t("map.priorities", lang), style="bold")
     priorities = Table(header_style="bold")

@@ -94,3 +94,9 @@ def test_a_missing_scenario_or_a_bad_map_exits_2(tmp_path: Path, capsys: pytest.
     )
     code, _, err = run(["lab", "menu", str(bad)], capsys)
     assert code == 2 and 'unknown id "x"' in err
+
+
+def test_map_check_counts_the_laboratory_tests(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["map", "check", "demo", "--json"], capsys)
+    assert code == 0
+    assert json.loads(out)["laboratory_tests"] == 14
