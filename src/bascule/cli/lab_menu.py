@@ -21,6 +21,7 @@ from bascule.cli.options import (
     map_and_scenario,
     output_lang,
 )
+from bascule.hospital.naming import label_of
 from bascule.i18n import Lang, t
 from bascule.i18n import register as register_messages
 from bascule.impact import assess
@@ -108,7 +109,7 @@ def lab_menu_command(
         table.add_row(
             _label(line),
             t(f"lab_menu.priority_{line.test.priority}", language),
-            ", ".join(line.runners_up),
+            "\n".join(label_of(hospital_map, runner) for runner in line.runners_up),
             str(line.test.daily) if menu.restricted else "",
         )
     console.print(table)

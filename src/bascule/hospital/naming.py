@@ -43,16 +43,16 @@ def missing(kind: str, wanted: Iterable[str], known: Sequence[str], where: str =
 
 
 def label_of(hospital: HospitalMap, item_id: str) -> str:
-    """What people call a node, segment or supplier of the map: its name, else its id."""
+    """What people call a node, segment, supplier or facility of the map: its name, else its id."""
     node = hospital.nodes.get(item_id)
     if node is not None:
         return node.label
     for segment in hospital.segments:
         if segment.id == item_id:
             return segment.name or segment.id
-    for supplier in hospital.suppliers:
-        if supplier.id == item_id:
-            return supplier.name or supplier.id
+    for named in (*hospital.suppliers, *hospital.facilities):
+        if named.id == item_id:
+            return named.name or named.id
     return item_id
 
 
