@@ -251,6 +251,12 @@ class DjangoRepository:
         ).select_related("owner_user", "created_by")
         return [_action_value(r) for r in rows.order_by("due_at", "id")]
 
+    def actions(self, incident_id: int) -> list[CellAction]:
+        rows = models.CellAction.objects.filter(incident_id=incident_id).select_related(
+            "owner_user", "created_by"
+        )
+        return [_action_value(r) for r in rows.order_by("status", "due_at", "id")]
+
     def add_sitrep(self, incident_id: int, lang: str, content: Mapping[str, Any], actor: str) -> Sitrep:
         row = models.SituationReport.objects.create(
             incident_id=incident_id, created_by=_account(actor), lang=lang, content=dict(content)

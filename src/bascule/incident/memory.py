@@ -244,6 +244,10 @@ class MemoryStore:
             if i == incident_id and a.status in ("open", "in_progress")
         ]
 
+    def actions(self, incident_id: int) -> list[CellAction]:
+        mine = [a for i, a in self.state.actions.values() if i == incident_id]
+        return sorted(mine, key=lambda a: (a.status, a.due_at is not None, a.due_at or self.now(), a.id))
+
     def add_sitrep(self, incident_id: int, lang: str, content: Mapping[str, Any], actor: str) -> Sitrep:
         report = Sitrep(self.state.new_id(), lang, content, self.now(), actor)
         self.state.sitreps.append((incident_id, report))

@@ -121,6 +121,10 @@ class IncidentRepository(Protocol):
 
     def open_actions(self, incident_id: int) -> list[CellAction]: ...
 
+    def actions(self, incident_id: int) -> list[CellAction]:
+        """Every action of the incident, by status, then due date (none first), then id."""
+        ...
+
     def add_sitrep(self, incident_id: int, lang: str, content: Mapping[str, Any], actor: str) -> Sitrep: ...
 
     def start_procedure(

@@ -16,6 +16,7 @@ from bascule.hospital.model import HospitalMap
 from bascule.impact import Impact
 from bascule.incident import maps
 from bascule.incident.model import (
+    CellAction,
     CellNote,
     Hit,
     Incident,
@@ -33,6 +34,8 @@ __all__ = [
     "JournalPage",
     "LatestPlan",
     "Situation",
+    "actions",
+    "active_hits",
     "current_impact",
     "find_incident",
     "incident_map",
@@ -109,12 +112,17 @@ def incident_map(incident: Incident) -> HospitalMap:
     return maps.incident_map(incident)
 
 
+def active_hits(store: IncidentStore, incident_id: int) -> list[Hit]:
+    """What is hit now, in the order it was declared."""
+    return store.repository.active_hits(incident_id)
+
+
 def current_impact(store: IncidentStore, incident: Incident) -> Impact:
     return situation(store, incident).impact
 
 
 def situation(store: IncidentStore, incident: Incident) -> Situation:
-    active = tuple(store.repository.active_hits(incident.id))
+    active = tuple(active_hits(store, incident.id))
     hospital = maps.incident_map(incident)
     impact = maps.impact_of(hospital, hits_of(list(active)), incident.map_sha256)
     return Situation(incident, hospital, active, impact)
@@ -138,6 +146,11 @@ def journal_page(store: IncidentStore, incident_id: int) -> JournalPage:
         tuple(store.repository.latest_notes(incident_id, JOURNAL_PAGE_NOTES)),
         store.journal.count(),
     )
+
+
+def actions(store: IncidentStore, incident_id: int) -> list[CellAction]:
+    """The crisis cell's actions, by status, then due date, then id."""
+    return store.repository.actions(incident_id)
 
 
 def sitreps(store: IncidentStore, incident_id: int) -> list[Sitrep]:

@@ -140,3 +140,19 @@ def test_reports_newest_first_by_incident_and_language(store: IncidentStore) -> 
     shown = reading.sitrep(store, incident.id, english.id)
     assert shown is not None and shown.lang == "en" and shown.created_by == "director1"
     assert reading.sitrep(store, other.id, english.id) is None
+
+
+def test_actions_by_status_then_due_date_undated_first(store: IncidentStore) -> None:
+    incident = hit_cases.open_incident(store, "director1", "t", "chtest.yaml", SAMPLE_MAP)
+    other = hit_cases.open_incident(store, "director1", "other", "chtest.yaml", SAMPLE_MAP)
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    later = soon + timedelta(hours=1)
+    late = cell.add_action(store, incident.id, "director1", "late", owner_user="it1", due_at=later)
+    undated = cell.add_action(store, incident.id, "director1", "undated", owner_user="it1")
+    early = cell.add_action(store, incident.id, "director1", "early", owner_user="it1", due_at=soon)
+    done = cell.add_action(store, incident.id, "director1", "done", owner_user="it1")
+    cell.add_action(store, other.id, "director1", "elsewhere", owner_user="it1")
+    assert cell.set_action_status(store, incident.id, "director1", done.id, "done")
+    listed = reading.actions(store, incident.id)
+    assert [a.id for a in listed] == [done.id, undated.id, early.id, late.id]
+    assert listed[1].owner_user == "it1" and listed[0].status == "done"
