@@ -39,6 +39,12 @@ def journal_rows(records: Iterable[JournalRecord]) -> Iterable[tuple[str, ...]]:
         )
 
 
+def whole_journal() -> Iterable[JournalRecord]:
+    """Every entry of the crisis journal, in order: what the exports list."""
+    records: Iterable[JournalRecord] = JournalRecord.objects.order_by("seq")
+    return records
+
+
 def journal_csv(records: Iterable[JournalRecord]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
 from bascule.crisis import journal_store, models
@@ -22,6 +22,7 @@ from bascule.incident.model import (
     HitKind,
     Incident,
     IncidentDraft,
+    IncidentsVersion,
     JournalCheckpoint,
     JournalLine,
     Sitrep,
@@ -114,6 +115,12 @@ class DjangoRepository:
         rows = models.Incident.objects.select_related("opened_by").order_by("-opened_at", "-id")
         return [incident_value(row) for row in rows]
 
+    def incidents_version(self) -> IncidentsVersion:
+        totals = models.Incident.objects.aggregate(
+            count=Count("id"), versions=Sum("version"), changed=Max("changed_at")
+        )
+        return IncidentsVersion(totals["count"], totals["versions"] or 0, totals["changed"])
+
     def bump(self, incident_id: int, situation: bool = True) -> Incident:
         changes: dict[str, Any] = {"version": F("version") + 1}
         if situation:
@@ -204,6 +211,13 @@ class DjangoRepository:
             rows = rows.filter(created_at__gt=since)
         return [CellNote(r.pk, r.kind, r.text, r.created_at, r.author.username) for r in rows.order_by("id")]
 
+    def latest_notes(self, incident_id: int, limit: int) -> list[CellNote]:
+        rows = models.Note.objects.filter(incident_id=incident_id).select_related("author")
+        return [
+            CellNote(r.pk, r.kind, r.text, r.created_at, r.author.username)
+            for r in rows.order_by("-created_at", "-id")[:limit]
+        ]
+
     def active_account(self, name: str) -> bool:
         return bool(name) and models.Account.objects.filter(username=name, is_active=True).exists()
 
@@ -237,6 +251,12 @@ class DjangoRepository:
         ).select_related("owner_user", "created_by")
         return [_action_value(r) for r in rows.order_by("due_at", "id")]
 
+    def actions(self, incident_id: int) -> list[CellAction]:
+        rows = models.CellAction.objects.filter(incident_id=incident_id).select_related(
+            "owner_user", "created_by"
+        )
+        return [_action_value(r) for r in rows.order_by("status", "due_at", "id")]
+
     def add_sitrep(self, incident_id: int, lang: str, content: Mapping[str, Any], actor: str) -> Sitrep:
         row = models.SituationReport.objects.create(
             incident_id=incident_id, created_by=_account(actor), lang=lang, content=dict(content)
@@ -248,6 +268,18 @@ class DjangoRepository:
             models.SituationReport.objects.filter(incident_id=incident_id)
             .select_related("created_by")
             .order_by("-id")
+            .first()
+        )
+        return _sitrep_value(row) if row is not None else None
+
+    def sitreps(self, incident_id: int) -> list[Sitrep]:
+        rows = models.SituationReport.objects.filter(incident_id=incident_id).select_related("created_by")
+        return [_sitrep_value(r) for r in rows.order_by("-id")]
+
+    def sitrep(self, incident_id: int, report_id: int) -> Sitrep | None:
+        row = (
+            models.SituationReport.objects.filter(pk=report_id, incident_id=incident_id)
+            .select_related("created_by")
             .first()
         )
         return _sitrep_value(row) if row is not None else None
@@ -282,11 +314,18 @@ class DjangoJournal:
 
     def entries(self, incident_id: int, name: str) -> Sequence[JournalLine]:
         rows = models.JournalRecord.objects.filter(incident_id_ref=incident_id, name=name).order_by("seq")
-        return [JournalLine(r.name, r.actor, dict(r.payload), r.created) for r in rows]
+        return [JournalLine(r.name, r.actor, dict(r.payload), r.created, r.seq) for r in rows]
 
     def incident_entries(self, incident_id: int) -> Sequence[JournalLine]:
         rows = models.JournalRecord.objects.filter(incident_id_ref=incident_id).order_by("seq")
-        return [JournalLine(r.name, r.actor, dict(r.payload), r.created) for r in rows]
+        return [JournalLine(r.name, r.actor, dict(r.payload), r.created, r.seq) for r in rows]
+
+    def latest_incident_entries(self, incident_id: int, limit: int) -> Sequence[JournalLine]:
+        rows = models.JournalRecord.objects.filter(incident_id_ref=incident_id).order_by("-seq")[:limit]
+        return [JournalLine(r.name, r.actor, dict(r.payload), r.created, r.seq) for r in rows]
+
+    def count(self) -> int:
+        return int(models.JournalRecord.objects.count())
 
     def head(self) -> str:
         head = models.JournalRecord.objects.order_by("-seq").values_list("seq", "hash").first()

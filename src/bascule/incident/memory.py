@@ -24,6 +24,7 @@ from bascule.incident.model import (
     HitKind,
     Incident,
     IncidentDraft,
+    IncidentsVersion,
     JournalCheckpoint,
     JournalLine,
     Sitrep,
@@ -123,6 +124,14 @@ class MemoryStore:
     def all_incidents(self) -> list[Incident]:
         return sorted(self.state.incidents.values(), key=lambda i: (i.opened_at, i.id), reverse=True)
 
+    def incidents_version(self) -> IncidentsVersion:
+        incidents = self.state.incidents.values()
+        return IncidentsVersion(
+            len(incidents),
+            sum(i.version for i in incidents),
+            max((i.changed_at for i in incidents), default=None),
+        )
+
     def bump(self, incident_id: int, situation: bool = True) -> Incident:
         incident = self.state.incidents[incident_id]
         changed_at = self.now() if situation else incident.changed_at
@@ -202,6 +211,9 @@ class MemoryStore:
             if i == incident_id and n.kind == kind and (since is None or n.created_at > since)
         ]
 
+    def latest_notes(self, incident_id: int, limit: int) -> list[CellNote]:
+        return [n for i, n in reversed(self.state.notes) if i == incident_id][:limit]
+
     def active_account(self, name: str) -> bool:
         return name in self.state.accounts
 
@@ -232,6 +244,10 @@ class MemoryStore:
             if i == incident_id and a.status in ("open", "in_progress")
         ]
 
+    def actions(self, incident_id: int) -> list[CellAction]:
+        mine = [a for i, a in self.state.actions.values() if i == incident_id]
+        return sorted(mine, key=lambda a: (a.status, a.due_at is not None, a.due_at or self.now(), a.id))
+
     def add_sitrep(self, incident_id: int, lang: str, content: Mapping[str, Any], actor: str) -> Sitrep:
         report = Sitrep(self.state.new_id(), lang, content, self.now(), actor)
         self.state.sitreps.append((incident_id, report))
@@ -240,6 +256,12 @@ class MemoryStore:
     def latest_sitrep(self, incident_id: int) -> Sitrep | None:
         reports = [r for i, r in self.state.sitreps if i == incident_id]
         return reports[-1] if reports else None
+
+    def sitreps(self, incident_id: int) -> list[Sitrep]:
+        return [r for i, r in reversed(self.state.sitreps) if i == incident_id]
+
+    def sitrep(self, incident_id: int, report_id: int) -> Sitrep | None:
+        return next((r for i, r in self.state.sitreps if i == incident_id and r.id == report_id), None)
 
     def start_procedure(
         self, incident_id: int, process: str, procedure: str, actor: str
@@ -331,7 +353,7 @@ class MemoryStore:
     ) -> None:
         # The same refusals as the real journal (ids only), so the twin fails where it would.
         entry = JournalEntry(len(self.state.journal) + 1, name, self.now(), actor, incident_id, payload)
-        line = JournalLine(name, actor, dict(entry.payload), entry.created)
+        line = JournalLine(name, actor, dict(entry.payload), entry.created, entry.seq)
         self.state.journal.append((incident_id, line))
 
     def entries(self, incident_id: int, name: str) -> Sequence[JournalLine]:
@@ -339,6 +361,12 @@ class MemoryStore:
 
     def incident_entries(self, incident_id: int) -> Sequence[JournalLine]:
         return [line for i, line in self.state.journal if i == incident_id]
+
+    def latest_incident_entries(self, incident_id: int, limit: int) -> Sequence[JournalLine]:
+        return [line for i, line in reversed(self.state.journal) if i == incident_id][:limit]
+
+    def count(self) -> int:
+        return len(self.state.journal)
 
     def head(self) -> str:
         return f"{len(self.state.journal)}:memory" if self.state.journal else "0"

@@ -180,6 +180,21 @@ class JournalLine:
     actor: str
     payload: Mapping[str, Any]
     created: datetime | None = None
+    # Its place in the whole journal (1, 2, ...), as the journal page and `journal verify` number it.
+    seq: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentsVersion:
+    """Every incident together, as the list of incidents polls it: one change anywhere changes `key`."""
+
+    count: int
+    versions: int
+    changed_at: datetime | None
+
+    @property
+    def key(self) -> str:
+        return f"all.{self.count}.{self.versions}"
 
 
 @dataclass(frozen=True, slots=True)

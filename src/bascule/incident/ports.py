@@ -27,6 +27,7 @@ from bascule.incident.model import (
     HitKind,
     Incident,
     IncidentDraft,
+    IncidentsVersion,
     JournalCheckpoint,
     JournalLine,
     Sitrep,
@@ -46,6 +47,11 @@ class IncidentRepository(Protocol):
 
     def all_incidents(self) -> list[Incident]:
         """Every incident, the most recently opened first."""
+        ...
+
+    def incidents_version(self) -> IncidentsVersion:
+        """How many incidents, the sum of their versions and the last change: one small query, what
+        the list of incidents polls every 2 s."""
         ...
 
     def bump(self, incident_id: int, situation: bool = True) -> Incident:
@@ -93,6 +99,10 @@ class IncidentRepository(Protocol):
 
     def notes(self, incident_id: int, kind: str, since: datetime | None = None) -> list[CellNote]: ...
 
+    def latest_notes(self, incident_id: int, limit: int) -> list[CellNote]:
+        """The last `limit` notes and decisions together, the newest first."""
+        ...
+
     def active_account(self, name: str) -> bool:
         """Whether `name` is an account that may be given work."""
         ...
@@ -111,6 +121,10 @@ class IncidentRepository(Protocol):
 
     def open_actions(self, incident_id: int) -> list[CellAction]: ...
 
+    def actions(self, incident_id: int) -> list[CellAction]:
+        """Every action of the incident, by status, then due date (none first), then id."""
+        ...
+
     def add_sitrep(self, incident_id: int, lang: str, content: Mapping[str, Any], actor: str) -> Sitrep: ...
 
     def start_procedure(
@@ -122,6 +136,14 @@ class IncidentRepository(Protocol):
     def started_procedures(self, incident_id: int) -> list[StartedProcedure]: ...
 
     def latest_sitrep(self, incident_id: int) -> Sitrep | None: ...
+
+    def sitreps(self, incident_id: int) -> list[Sitrep]:
+        """Every report of the incident, the newest first."""
+        ...
+
+    def sitrep(self, incident_id: int, report_id: int) -> Sitrep | None:
+        """The report `report_id` when it belongs to the incident."""
+        ...
 
 
 class Journal(Protocol):
@@ -137,6 +159,14 @@ class Journal(Protocol):
 
     def incident_entries(self, incident_id: int) -> Sequence[JournalLine]:
         """Every entry of the incident, in journal order, with its time."""
+        ...
+
+    def latest_incident_entries(self, incident_id: int, limit: int) -> Sequence[JournalLine]:
+        """The last `limit` entries of the incident, the newest first, each with its `seq`."""
+        ...
+
+    def count(self) -> int:
+        """How many entries the whole journal holds."""
         ...
 
     def head(self) -> str:

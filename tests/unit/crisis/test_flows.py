@@ -130,6 +130,27 @@ class IncidentTest(CrisisTestCase):
         assert changed.content.decode().lstrip().startswith('<div id="live"')
         assert 'data-section="uncovered"' in changed.content.decode()
 
+    def test_an_unchanged_poll_reads_the_incidents_once(self) -> None:
+        """Fifty screens poll every 2 s: a poll that finds nothing new costs one small query about
+        incidents (beside the session and the account of the signed-in user), whatever the page."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        incident = self.open_incident()
+        self.declare(incident, "node", "san")
+        for url in (
+            reverse("crisis:board", args=[incident.pk]),
+            reverse("crisis:journal", args=[incident.pk]),
+            reverse("crisis:restoration", args=[incident.pk]),
+            reverse("crisis:home"),
+        ):
+            key = self.client.get(url)["ETag"].strip('"')
+            with CaptureQueriesContext(connection) as queries:
+                assert self.client.get(url, {"live": "1", "since": key}).status_code == 204
+            read = [q["sql"] for q in queries.captured_queries if "django_session" not in q["sql"]]
+            read = [sql for sql in read if not sql.startswith('SELECT "crisis_account"')]
+            assert len(read) == 1 and '"crisis_incident"' in read[0], (url, read)
+
     def test_home_and_what_if_refresh_too(self) -> None:
         incident = self.open_incident()
         home = self.client.get(reverse("crisis:home"))

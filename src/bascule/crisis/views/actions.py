@@ -9,11 +9,12 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from bascule.crisis import forms
-from bascule.crisis.models import Account, CellAction
+from bascule.crisis.account_book import BOOK
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, Role, allowed, requires
 from bascule.crisis.views.common import actor, get_incident, refuse, render_live, text
-from bascule.incident import cell
+from bascule.incident import cell, reading
+from bascule.incident.model import ACTION_STATUSES
 from bascule.incident.refusals import InvalidField, MissingField, UnknownTarget
 
 
@@ -21,7 +22,7 @@ def actions_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
 
     def build() -> dict[str, Any]:
-        rows = incident.actions.select_related("owner_user").order_by("status", "due_at", "id")
+        rows = reading.actions(STORE, incident.id)
         now = timezone.now()
         return {
             "rows": [
@@ -32,9 +33,9 @@ def actions_page(request: HttpRequest, incident_id: int) -> HttpResponse:
 
     extra = {
         "may_manage": allowed(getattr(request.user, "role", ""), Action.MANAGE_ACTIONS),
-        "accounts": Account.objects.filter(is_active=True).order_by("username"),
+        "accounts": [name for name, _role, active in BOOK.listing() if active],
         "roles": [r.value for r in Role],
-        "statuses": [s for s, _ in CellAction.STATUSES],
+        "statuses": list(ACTION_STATUSES),
     }
     return render_live(request, incident, "crisis/actions.html", "crisis/actions_live.html", build, extra)
 
@@ -50,7 +51,7 @@ def add_action(request: HttpRequest, incident_id: int) -> HttpResponse:
     try:
         cell.add_action(
             STORE,
-            incident.pk,
+            incident.id,
             actor(request),
             title,
             request.POST.get("owner_user", ""),
@@ -62,14 +63,14 @@ def add_action(request: HttpRequest, incident_id: int) -> HttpResponse:
         return refuse(request, text(request, f"{refusal.field}_missing"), 400)
     except InvalidField:
         return refuse(request, text(request, "due_invalid"), 400)
-    return redirect("crisis:actions", incident_id=incident.pk)
+    return redirect("crisis:actions", incident_id=incident.id)
 
 
 @requires(Action.MANAGE_ACTIONS)
 def set_action_status(request: HttpRequest, incident_id: int, action_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
     try:
-        cell.set_action_status(STORE, incident.pk, actor(request), action_id, request.POST.get("status", ""))
+        cell.set_action_status(STORE, incident.id, actor(request), action_id, request.POST.get("status", ""))
     except UnknownTarget as refusal:
         return refuse(request, text(request, "unknown_target", target=refusal.target[:30]), 400)
-    return redirect("crisis:actions", incident_id=incident.pk)
+    return redirect("crisis:actions", incident_id=incident.id)

@@ -4,22 +4,19 @@ the dependency drawing. Every part polls and refreshes within a few seconds of a
 from __future__ import annotations
 
 import importlib
-from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from bascule.crisis import engine
-from bascule.crisis.models import Incident
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed, requires
-from bascule.crisis.views.common import actor, get_incident, lang_of, made_before_change, refuse, render_live
+from bascule.crisis.views.common import actor, get_incident, lang_of, refuse, render_live
 from bascule.errors import UserError
 from bascule.hospital.model import CareProcess, HospitalMap
 from bascule.i18n import Lang
 from bascule.impact import Impact
-from bascule.incident import procedures
+from bascule.incident import procedures, reading
 from bascule.triage.diversion import what_to_do_now
 
 SECTIONS = ("uncovered", "fallback", "degraded", "up")
@@ -70,32 +67,21 @@ def node_rows(hospital: HospitalMap, impact: Impact) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (rank[r["status"]], r["node"].id))
 
 
-def _etas(incident: Incident) -> tuple[dict[str, float | None], datetime | None]:
-    """The latest plan's ETAs, and the last change when that plan was made before it."""
-    stored = incident.plans.order_by("-id").first()
-    if stored is None:
-        return {}, None
-    processes = stored.plan_json.get("processes", {})
-    return {pid: p.get("eta_hours") for pid, p in processes.items()}, made_before_change(
-        incident, stored.created_at
-    )
-
-
 def board(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
 
     def build() -> dict[str, Any]:
-        hospital = engine.hospital_map(incident)
-        impact = engine.current_impact(incident)
-        etas, etas_stale = _etas(incident)
+        now = reading.situation(STORE, incident)
+        hospital, impact = now.hospital, now.impact
+        latest = reading.latest_plan(STORE, incident)
+        etas = dict(latest.etas) if latest is not None else {}
+        etas_stale = latest.stale_since if latest is not None else None
         sections = process_rows(hospital, impact, etas)
         return {
             "sections": sections,
             "summary": impact.summary(),
             "hospital": hospital,
-            "started_procedures": {
-                p.process: p for p in incident.procedures.select_related("started_by").order_by("id")
-            },
+            "started_procedures": {p.process: p for p in STORE.repository.started_procedures(incident.id)},
             # Only worth saying when an ETA is shown.
             "etas_stale": etas_stale
             if any(r["has_eta"] for rows in sections.values() for r in rows)
@@ -111,18 +97,18 @@ def start_procedure(request: HttpRequest, incident_id: int) -> HttpResponse:
     """The cell switches a care process that is down to its fallback procedure (paper)."""
     incident = get_incident(incident_id)
     try:
-        procedures.start_procedure(STORE, incident.pk, actor(request), request.POST.get("process", "")[:128])
+        procedures.start_procedure(STORE, incident.id, actor(request), request.POST.get("process", "")[:128])
     except UserError as error:
         return refuse(request, error.in_lang(lang_of(request)), 400)
-    return redirect("crisis:board", incident_id=incident.pk)
+    return redirect("crisis:board", incident_id=incident.id)
 
 
 def infrastructure(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
 
     def build() -> dict[str, Any]:
-        hospital = engine.hospital_map(incident)
-        return {"rows": node_rows(hospital, engine.current_impact(incident)), "hospital": hospital}
+        now = reading.situation(STORE, incident)
+        return {"rows": node_rows(now.hospital, now.impact), "hospital": now.hospital}
 
     return render_live(
         request, incident, "crisis/infrastructure.html", "crisis/infrastructure_live.html", build
@@ -133,8 +119,8 @@ def suppliers(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
 
     def build() -> dict[str, Any]:
-        hospital = engine.hospital_map(incident)
-        impact = engine.current_impact(incident)
+        now = reading.situation(STORE, incident)
+        hospital, impact = now.hospital, now.impact
         hit = set(impact.hits.suppliers)
         rows = [
             {
@@ -166,8 +152,7 @@ def diagram(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
 
     def build() -> dict[str, Any]:
-        return {
-            "svg": drawing(engine.hospital_map(incident), engine.current_impact(incident), lang_of(request))
-        }
+        now = reading.situation(STORE, incident)
+        return {"svg": drawing(now.hospital, now.impact, lang_of(request))}
 
     return render_live(request, incident, "crisis/diagram.html", "crisis/diagram_live.html", build)

@@ -8,14 +8,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Count, Max, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from bascule.crisis import journal_store
-from bascule.crisis.models import Incident
+from bascule.crisis.repository import STORE
 from bascule.errors import UserError
 from bascule.i18n import Lang, t
+from bascule.incident import reading
+from bascule.incident.model import Incident
 from bascule.incident.restoration import Planning
 from bascule.journal import PayloadValue
 
@@ -40,7 +41,7 @@ def text(request: HttpRequest, key: str, **params: object) -> str:
 
 
 def get_incident(incident_id: int) -> Incident:
-    incident: Incident | None = Incident.objects.filter(pk=incident_id).first()
+    incident = reading.find_incident(STORE, incident_id)
     if incident is None:
         raise Http404("no such incident")
     return incident
@@ -49,11 +50,7 @@ def get_incident(incident_id: int) -> Incident:
 def made_before_change(incident: Incident, made_at: datetime) -> datetime | None:
     """The last change of the situation when it came after `made_at` (a plan, a report): the page
     says it is out of date; None when it is current."""
-    return incident.changed_at if made_at < incident.changed_at else None
-
-
-def live_key(incident: Incident) -> str:
-    return f"{incident.pk}.{incident.version}"
+    return reading.made_before_change(incident, made_at)
 
 
 def render_live(
@@ -70,16 +67,14 @@ def render_live(
     (the list of incidents) the version is that of every incident together.
     """
     strip: dict[str, Any] | None = None
+    changed_at: datetime | None
     if incident is not None and incident.exercise:
         incident, strip = exercise_tick(incident, lang_of(request))
     if incident is not None:
-        key, changed_at = live_key(incident), incident.changed_at
+        key, changed_at = reading.live_key(incident), incident.changed_at
     else:
-        totals = Incident.objects.aggregate(
-            count=Count("id"), versions=Sum("version"), changed=Max("changed_at")
-        )
-        key = f"all.{totals['count']}.{totals['versions'] or 0}"
-        changed_at = totals["changed"]
+        every = reading.incidents_version(STORE)
+        key, changed_at = every.key, every.changed_at
     polling = request.GET.get("live") == "1"
     if polling and request.GET.get("since") == key:
         return HttpResponse(status=204, headers={"ETag": f'"{key}"', "Cache-Control": "no-store"})
@@ -105,17 +100,16 @@ def render_live(
 def exercise_tick(incident: Incident, lang: Lang) -> tuple[Incident, dict[str, Any] | None]:
     """Release the injects whose minute has come (every page of an exercise polls: no timer is
     needed), and what the strip on every live region shows: the clock and the last message."""
-    from bascule.crisis.repository import STORE
     from bascule.exercise.model import clock_label, text_in
     from bascule.incident import exercise as exercises
 
     try:
-        if exercises.release_due(STORE, incident.pk):
-            incident.refresh_from_db()
-        exercise = exercises.exercise_of(STORE, incident.pk)
+        if exercises.release_due(STORE, incident.id):
+            incident = reading.find_incident(STORE, incident.id) or incident
+        exercise = exercises.exercise_of(STORE, incident.id)
     except UserError:
         return incident, None
-    releases = STORE.exercises.releases(incident.pk)
+    releases = STORE.exercises.releases(incident.id)
     last = max(releases, key=lambda r: r.minute, default=None)
     inject = exercise.script.inject(last.inject_id) if last is not None else None
     minute = exercises.minute_now(STORE, exercise)
@@ -148,4 +142,4 @@ def record(
     request: HttpRequest, name: str, incident: Incident | None, payload: Mapping[str, PayloadValue]
 ) -> None:
     """Write one journal entry in the name of the signed-in user."""
-    journal_store.append(name, request.user.get_username(), incident.pk if incident else None, payload)
+    journal_store.append(name, request.user.get_username(), incident.id if incident else None, payload)

@@ -9,8 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from bascule.crisis import engine, forms
-from bascule.crisis.models import Hit, Incident
+from bascule.crisis import forms
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed, requires
 from bascule.crisis.views.common import actor, get_incident, lang_of, refuse, render_live, text
@@ -20,14 +19,16 @@ from bascule.hospital.loading import demo_map_path
 from bascule.hospital.model import HospitalMap
 from bascule.hospital.naming import label_of
 from bascule.incident import hits as declarations
+from bascule.incident import reading
 from bascule.incident.maps import parse_map
+from bascule.incident.model import NODE, SEGMENT, SUPPLIER, Incident
 from bascule.incident.refusals import AlreadyHit, ConfirmationNeeded, NotAnId, UnknownTarget
 
 _MAX_MAP_BYTES = 20 * 1024 * 1024
 
 
 def _incidents_with_summaries() -> list[tuple[Incident, dict[str, int]]]:
-    return [(i, engine.current_impact(i).summary()) for i in Incident.objects.order_by("-opened_at", "-id")]
+    return reading.incidents_with_summaries(STORE)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -48,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def impact_json(request: HttpRequest, incident_id: int) -> JsonResponse:
     """The incident's current impact as contract 2's document, for other tools of the cell."""
     incident = get_incident(incident_id)
-    response = JsonResponse(engine.current_impact(incident).to_json())
+    response = JsonResponse(reading.current_impact(STORE, incident).to_json())
     response["Cache-Control"] = "no-store"
     return response
 
@@ -114,10 +115,8 @@ def hits_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
 
     def build() -> dict[str, Any]:
-        hits = (
-            incident.hits.filter(lifted_at__isnull=True).select_related("declared_by").order_by("declared_at")
-        )
-        names = _labels(engine.hospital_map(incident))
+        hits = reading.active_hits(STORE, incident.id)
+        names = _labels(reading.incident_map(incident))
         return {
             "hits": [(hit, _kind_label(request, hit.kind), names.get(hit.target, hit.target)) for hit in hits]
         }
@@ -130,16 +129,16 @@ def hits_page(request: HttpRequest, incident_id: int) -> HttpResponse:
 def search(request: HttpRequest, incident_id: int) -> HttpResponse:
     """Nodes, segments and suppliers whose id or name contains what was typed (htmx fragment)."""
     incident = get_incident(incident_id)
-    hospital = engine.hospital_map(incident)
+    hospital = reading.incident_map(incident)
     query = request.GET.get("q", "").strip().lower()
-    active = set(incident.hits.filter(lifted_at__isnull=True).values_list("kind", "target"))
+    active = {(hit.kind, hit.target) for hit in reading.active_hits(STORE, incident.id)}
     candidates: list[tuple[str, str, str]] = []
     if query:
         for node in hospital.nodes.values():
             if not hasattr(node, "priority"):
-                candidates.append((Hit.NODE, node.id, node.label))
-        candidates += [(Hit.SEGMENT, s.id, s.name or s.id) for s in hospital.segments]
-        candidates += [(Hit.SUPPLIER, s.id, s.name or s.id) for s in hospital.suppliers]
+                candidates.append((NODE, node.id, node.label))
+        candidates += [(SEGMENT, s.id, s.name or s.id) for s in hospital.segments]
+        candidates += [(SUPPLIER, s.id, s.name or s.id) for s in hospital.suppliers]
     matches = [
         {
             "kind": kind,
@@ -171,36 +170,36 @@ def declare(request: HttpRequest, incident_id: int) -> HttpResponse:
     target = request.POST.get("target", "").strip()
     # An isolation is only declared after its what-if was seen and confirmed, by those who may.
     if (
-        kind == Hit.SEGMENT
+        kind == SEGMENT
         and not allowed(getattr(request.user, "role", ""), Action.CONFIRM_ISOLATION)
-        and declarations.is_known(engine.hospital_map(incident), kind, target)
+        and declarations.is_known(reading.incident_map(incident), kind, target)
     ):
         return render(request, "crisis/forbidden.html", status=403)
     try:
         declarations.declare_hit(
-            STORE, incident.pk, actor(request), kind, target, confirmed=request.POST.get("confirmed") == "1"
+            STORE, incident.id, actor(request), kind, target, confirmed=request.POST.get("confirmed") == "1"
         )
     except UnknownTarget as refusal:
         return refuse(request, text(request, "unknown_target", target=refusal.target), 400)
     except NotAnId as refusal:
         return refuse(request, text(request, "not_an_id", target=refusal.target), 400)
     except ConfirmationNeeded:
-        return redirect(reverse("crisis:whatif", args=[incident.pk]) + "?" + urlencode({"segment": target}))
+        return redirect(reverse("crisis:whatif", args=[incident.id]) + "?" + urlencode({"segment": target}))
     except AlreadyHit:
         return refuse(request, text(request, "already_hit", target=target), 409)
-    return redirect("crisis:hits", incident_id=incident.pk)
+    return redirect("crisis:hits", incident_id=incident.id)
 
 
 def whatif(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
     segment = request.GET.get("segment", "")
-    hospital = engine.hospital_map(incident)
-    if not declarations.is_known(hospital, Hit.SEGMENT, segment):
+    hospital = reading.incident_map(incident)
+    if not declarations.is_known(hospital, SEGMENT, segment):
         return refuse(request, text(request, "unknown_target", target=segment[:128]), 400)
 
     def build() -> dict[str, Any]:
         # Recomputed whenever the incident changes: the comparison is always against what is hit now.
-        comparison = declarations.isolation_what_if(STORE, incident.pk, segment)
+        comparison = declarations.isolation_what_if(STORE, incident.id, segment)
         processes = [
             {
                 "process": p,
@@ -228,5 +227,5 @@ def whatif(request: HttpRequest, incident_id: int) -> HttpResponse:
 @requires(Action.LIFT_HIT)
 def lift(request: HttpRequest, incident_id: int, hit_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
-    declarations.lift_hit(STORE, incident.pk, hit_id, actor(request))
-    return redirect("crisis:hits", incident_id=incident.pk)
+    declarations.lift_hit(STORE, incident.id, hit_id, actor(request))
+    return redirect("crisis:hits", incident_id=incident.id)

@@ -171,7 +171,7 @@ def paper_forms(request: HttpRequest, incident_id: int) -> HttpResponse:
                 incident,
                 {"entry": entry.key, "downtime_id": entry.patient.downtime_id, "kind": entry.kind},
             )
-            return redirect(_page_url(incident.pk, kind=kind, done=entry.key))
+            return redirect(_page_url(incident.id, kind=kind, done=entry.key))
     mine = clerk.typed_by(store, actor(request))
     done = next((seen for seen in mine if seen.key == request.GET.get("done")), None)
     context.update(

@@ -241,4 +241,4 @@ def decide(request: HttpRequest, incident_id: int) -> HttpResponse:
         incident,
         {"downtime_id": link.downtime_id, "patient": link.patient_id, "decision": link.decision},
     )
-    return redirect("crisis:reconciliation", incident_id=incident.pk)
+    return redirect("crisis:reconciliation", incident_id=incident.id)

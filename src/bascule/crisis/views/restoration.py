@@ -9,15 +9,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from bascule.crisis import engine, forms
-from bascule.crisis.models import Hit, Incident, TaskProgress
+from bascule.crisis import forms
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed, requires
 from bascule.crisis.views.common import (
     actor,
     get_incident,
     lang_of,
-    made_before_change,
     planning,
     refuse,
     render_live,
@@ -26,7 +24,9 @@ from bascule.crisis.views.common import (
 from bascule.errors import UserError
 from bascule.gantt import gantt_svg
 from bascule.hospital.naming import label_of
+from bascule.incident import reading
 from bascule.incident import restoration as restoration_cases
+from bascule.incident.model import DONE, SEGMENT, SUPPLIER, Incident
 from bascule.incident.refusals import MissingField, ReturnTimeOutOfRange, UnknownTarget
 from bascule.recovery.plan import Plan
 
@@ -35,22 +35,21 @@ def restoration(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
 
     def build() -> dict[str, Any]:
-        stored = incident.plans.order_by("-id").first()
-        progress = {p.node: p for p in incident.progress.all()}
-        hospital = engine.hospital_map(incident)
+        latest = reading.latest_plan(STORE, incident)
+        progress = {p.node: p for p in STORE.repository.progress(incident.id)}
+        hospital = reading.incident_map(incident)
         returns = return_rows(incident, hospital)
         done = [
-            {"name": label_of(hospital, p.node), "progress": p}
-            for p in progress.values()
-            if p.state == TaskProgress.DONE
+            {"name": label_of(hospital, p.node), "progress": p} for p in progress.values() if p.state == DONE
         ]
-        if stored is None:
+        if latest is None:
             return {
                 "stored": None,
-                "declared": bool(engine.active_hits(incident)),
+                "declared": bool(reading.active_hits(STORE, incident.id)),
                 "done": done,
                 "returns": returns,
             }
+        stored = latest.plan
         plan_json = stored.plan_json
         states = {n: p.state for n, p in progress.items()}
         teams: dict[str, list[dict[str, Any]]] = {}
@@ -80,7 +79,7 @@ def restoration(request: HttpRequest, incident_id: int) -> HttpResponse:
             "teams": [(team_names.get(team, team), tasks) for team, tasks in sorted(teams.items())],
             "etas": etas,
             "done": done,
-            "stale": made_before_change(incident, stored.created_at),
+            "stale": latest.stale_since,
             "blocked": [label_of(hospital, node) for node in plan_json.get("blocked", [])],
             "returns": returns,
         }
@@ -89,7 +88,7 @@ def restoration(request: HttpRequest, incident_id: int) -> HttpResponse:
     extra = {
         "may_mark": may_mark,
         # The form is outside the live part: polls do not need its choices.
-        "return_choices": return_rows(incident, engine.hospital_map(incident))
+        "return_choices": return_rows(incident, reading.incident_map(incident))
         if may_mark and request.GET.get("live") != "1"
         else [],
     }
@@ -101,8 +100,8 @@ def restoration(request: HttpRequest, incident_id: int) -> HttpResponse:
 def return_rows(incident: Incident, hospital: Any) -> list[dict[str, Any]]:
     """The isolated segments and hit suppliers, each with when it is expected back (hours or None)."""
     names = {s.id: s.name or s.id for s in (*hospital.segments, *hospital.suppliers)}
-    expected = {Hit.SEGMENT: dict(incident.reconnect), Hit.SUPPLIER: dict(incident.supplier_back)}
-    hits = incident.hits.filter(lifted_at__isnull=True, kind__in=[Hit.SEGMENT, Hit.SUPPLIER]).order_by("id")
+    expected = {SEGMENT: dict(incident.reconnect), SUPPLIER: dict(incident.supplier_back)}
+    hits = [hit for hit in reading.active_hits(STORE, incident.id) if hit.kind in expected]
     return [
         {
             "kind": hit.kind,
@@ -118,10 +117,10 @@ def return_rows(incident: Incident, hospital: Any) -> list[dict[str, Any]]:
 def replan_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
     try:
-        restoration_cases.replan(STORE, incident.pk, actor(request), planning())
+        restoration_cases.replan(STORE, incident.id, actor(request), planning())
     except UserError as error:
         return refuse(request, str(error))
-    return redirect("crisis:restoration", incident_id=incident.pk)
+    return redirect("crisis:restoration", incident_id=incident.id)
 
 
 @requires(Action.MARK_TASK)
@@ -131,7 +130,7 @@ def mark_task(request: HttpRequest, incident_id: int) -> HttpResponse:
     try:
         restoration_cases.mark_task(
             STORE,
-            incident.pk,
+            incident.id,
             actor(request),
             node,
             request.POST.get("state", ""),
@@ -142,7 +141,7 @@ def mark_task(request: HttpRequest, incident_id: int) -> HttpResponse:
         return refuse(request, text(request, "unknown_target", target=refusal.target), 400)
     except UserError as error:
         return refuse(request, str(error))
-    return redirect("crisis:restoration", incident_id=incident.pk)
+    return redirect("crisis:restoration", incident_id=incident.id)
 
 
 @requires(Action.MARK_TASK)
@@ -152,7 +151,7 @@ def set_return_time(request: HttpRequest, incident_id: int) -> HttpResponse:
     try:
         hours, at = forms.return_time(request.POST.get("hours", ""), request.POST.get("at", ""))
         restoration_cases.set_return_time(
-            STORE, incident.pk, actor(request), kind, target, hours, at, planning()
+            STORE, incident.id, actor(request), kind, target, hours, at, planning()
         )
     except forms.Refused as refused:
         return refuse(request, text(request, refused.key, **refused.params), 400)
@@ -164,4 +163,4 @@ def set_return_time(request: HttpRequest, incident_id: int) -> HttpResponse:
         return refuse(request, text(request, "return_out_of_range", days=int(refusal.limit_hours // 24)), 400)
     except UserError as error:
         return refuse(request, str(error))
-    return redirect("crisis:restoration", incident_id=incident.pk)
+    return redirect("crisis:restoration", incident_id=incident.id)

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from bascule.crisis import forms, reports
-from bascule.crisis.models import SituationReport
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed, requires
 from bascule.crisis.views.common import (
@@ -22,14 +21,16 @@ from bascule.crisis.views.common import (
     text,
 )
 from bascule.i18n import parse_lang
+from bascule.incident import reading
 from bascule.incident import sitrep as sitrep_cases
+from bascule.incident.model import Sitrep
 
 
 def sitreps_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
 
     def build() -> dict[str, Any]:
-        reports = list(incident.sitreps.select_related("created_by").order_by("-id"))
+        reports = reading.sitreps(STORE, incident.id)
         latest_stale = made_before_change(incident, reports[0].created_at) if reports else None
         return {"reports": reports, "latest_stale": latest_stale}
 
@@ -45,15 +46,13 @@ def make_sitrep(request: HttpRequest, incident_id: int) -> HttpResponse:
     except forms.Refused as refused:
         return refuse(request, text(request, refused.key), 400)
     report = sitrep_cases.make_sitrep(
-        STORE, incident.pk, actor(request), lang, timezone.get_current_timezone()
+        STORE, incident.id, actor(request), lang, timezone.get_current_timezone()
     )
-    return redirect("crisis:sitrep", incident_id=incident.pk, report_id=report.id)
+    return redirect("crisis:sitrep", incident_id=incident.id, report_id=report.id)
 
 
-def _report(incident_id: int, report_id: int) -> SituationReport:
-    report: SituationReport | None = SituationReport.objects.filter(
-        pk=report_id, incident_id=incident_id
-    ).first()
+def _report(incident_id: int, report_id: int) -> Sitrep:
+    report = reading.sitrep(STORE, incident_id, report_id)
     if report is None:
         raise Http404("no such report")
     return report

@@ -89,10 +89,10 @@ def triage_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     store = store_path()
     if store is None or not store.is_file():
         return render(request, "crisis/triage.html", context)
-    window = _window(incident.pk, store)
+    window = _window(incident.id, store)
     proposals, units, zone, start = window.proposals, window.unit_names, window.zone, window.start
     wanted = {key: request.GET.get(key, "") for key in ("day", "unit", "kind")}
-    approved = pipeline.approved_groups(STORE, incident.pk)
+    approved = pipeline.approved_groups(STORE, incident.id)
     groups = []
     for (day, unit, kind), members in by_day_unit_kind(proposals, zone).items():
         if (wanted["day"] and wanted["day"] != day.isoformat()) or (
@@ -171,9 +171,9 @@ def approve_group(request: HttpRequest, incident_id: int) -> HttpResponse:
     day, unit, kind, decision = (request.POST.get(k, "") for k in ("day", "unit", "kind", "decision"))
     if store is None or not store.is_file():
         return refuse(request, text(request, "bad_request"))
-    window = _window(incident.pk, store)
+    window = _window(incident.id, store)
     try:
-        pipeline.approve_group(STORE, incident.pk, actor(request), window, day, unit, kind, decision)
+        pipeline.approve_group(STORE, incident.id, actor(request), window, day, unit, kind, decision)
     except UserError:
         return refuse(request, text(request, "bad_request"))
     return redirect(
@@ -189,10 +189,10 @@ def approve_exception(request: HttpRequest, incident_id: int) -> HttpResponse:
     store = store_path()
     if not role or store is None or not store.is_file():
         return refuse(request, text(request, "bad_request"))
-    window = _window(incident.pk, store)
+    window = _window(incident.id, store)
     try:
         pipeline.approve_exception(
-            STORE, incident.pk, actor(request), role, request.POST.get("activity", ""), window
+            STORE, incident.id, actor(request), role, request.POST.get("activity", ""), window
         )
     except UserError:
         return refuse(request, text(request, "bad_request"))
