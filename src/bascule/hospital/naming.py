@@ -50,9 +50,12 @@ def label_of(hospital: HospitalMap, item_id: str) -> str:
     for segment in hospital.segments:
         if segment.id == item_id:
             return segment.name or segment.id
-    for named in (*hospital.suppliers, *hospital.facilities):
-        if named.id == item_id:
-            return named.name or named.id
+    for supplier in hospital.suppliers:
+        if supplier.id == item_id:
+            return supplier.name or supplier.id
+    for facility in hospital.facilities:
+        if facility.id == item_id:
+            return facility.name or facility.id
     return item_id
 
 
