@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-NOT_BENCHMARKS = {"run.py", "reference_impact.py", "__init__.py"}
+NOT_BENCHMARKS = {"run.py", "reference_impact.py", "memory_diagnosis.py", "__init__.py"}
 # Short names for benchmarks whose script says more (`run.py lookup` runs lookup_search.py,
 # `run.py station` runs station_viewer.py).
 ALIASES = {"lookup": "lookup_search", "station": "station_viewer"}
