@@ -16,7 +16,7 @@ from bascule.clinical.dosage import DoseLine
 
 Sex = Literal["female", "male", "other", "unknown"]
 LocationKind = Literal["site", "unit", "room", "bed", "other"]
-ActivityKind = Literal["consultation", "imaging", "surgery"]
+ActivityKind = Literal["consultation", "imaging", "surgery", "blood-test"]
 Urgency = Literal["routine", "urgent", "emergency"]
 AbnormalFlag = Literal["N", "L", "H", "LL", "HH", "A", "AA"]
 NationalSystem = Literal["INS", "NHS", "other"]
@@ -26,7 +26,7 @@ NameUse = Literal["official", "usual", "maiden", "old", "nickname", "anonymous",
 
 SEXES: tuple[Sex, ...] = ("female", "male", "other", "unknown")
 LOCATION_KINDS: tuple[LocationKind, ...] = ("site", "unit", "room", "bed", "other")
-ACTIVITY_KINDS: tuple[ActivityKind, ...] = ("consultation", "imaging", "surgery")
+ACTIVITY_KINDS: tuple[ActivityKind, ...] = ("consultation", "imaging", "surgery", "blood-test")
 URGENCIES: tuple[Urgency, ...] = ("routine", "urgent", "emergency")
 ABNORMAL_FLAGS: tuple[AbnormalFlag, ...] = ("N", "L", "H", "LL", "HH", "A", "AA")
 NATIONAL_SYSTEMS: tuple[NationalSystem, ...] = ("INS", "NHS", "other")

@@ -155,7 +155,7 @@ def _is_med_times(value: Any) -> Said | None:
     return None
 
 
-ACTIVITY_KINDS = ("consultation", "imaging", "surgery")
+ACTIVITY_KINDS = ("consultation", "imaging", "surgery", "blood-test")
 ACTIVITY_URGENCIES = ("routine", "urgent", "emergency")
 ACTIVITY_DECISIONS = ("maintain", "postpone", "cancel", "divert")
 

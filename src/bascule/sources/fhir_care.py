@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from bascule.clinical.records import (
+    ACTIVITY_KINDS,
     NO_KNOWN_ALLERGY,
     Activity,
     ActivityKind,
@@ -204,17 +205,19 @@ _IMAGING_WORDS = ("imag", "radio", "scan", "irm", "mri", "echo", "x-ray", "scann
 
 
 _SURGERY_WORDS = ("surg", "chirur", "operat", "bloc", "theatre")
+# Outpatient and GP phlebotomy: rationed to the urgent ones while the laboratory runs on its
+# downtime menu (issue 19).
+_BLOOD_TEST_WORDS = (
+    "phlebotomy", "venepuncture", "venipuncture", "blood test", "blood draw", "prise de sang",
+    "prélèvement sanguin", "prelevement sanguin", "bilan sanguin",
+)  # fmt: skip
 
 
 def _activity_kind(resource: Mapping[str, Any]) -> ActivityKind:
     for item in as_list(resource.get("serviceCategory"), "serviceCategory"):
         for coding in as_list(as_object(item, "serviceCategory").get("coding"), "serviceCategory.coding"):
             entry = as_object(coding, "serviceCategory.coding")
-            if entry.get("system") == ACTIVITY_KIND_SYSTEM and entry.get("code") in (
-                "consultation",
-                "imaging",
-                "surgery",
-            ):
+            if entry.get("system") == ACTIVITY_KIND_SYSTEM and entry.get("code") in ACTIVITY_KINDS:
                 return entry["code"]  # type: ignore[no-any-return]
     words = (
         " ".join(
@@ -224,6 +227,8 @@ def _activity_kind(resource: Mapping[str, Any]) -> ActivityKind:
         + " "
         + (as_text(resource.get("description"), "description") or "").lower()
     )
+    if any(word in words for word in _BLOOD_TEST_WORDS):
+        return "blood-test"
     if any(word in words for word in _IMAGING_WORDS):
         return "imaging"
     if any(word in words for word in _SURGERY_WORDS):

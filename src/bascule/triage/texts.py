@@ -21,6 +21,8 @@ i18n.register(
         "kinds_consultation": {"fr": "consultations", "en": "consultations"},
         "kinds_imaging": {"fr": "examens d'imagerie", "en": "imaging exams"},
         "kinds_surgery": {"fr": "interventions", "en": "operations"},
+        "kind_blood-test": {"fr": "prise de sang", "en": "blood test"},
+        "kinds_blood-test": {"fr": "prises de sang", "en": "blood tests"},
         "to_decision": {"fr": "{count} {what} à {decision}", "en": "{count} {what} to {decision}"},
         "by_exception": {
             "fr": "{count} maintenue(s) par exception",
@@ -57,7 +59,7 @@ i18n.register(
 )
 
 COUNTED_DECISIONS = ("postpone", "cancel", "divert")
-KINDS = ("consultation", "imaging", "surgery")
+KINDS = ("consultation", "imaging", "surgery", "blood-test")
 
 
 def decision_text(decision: str, lang: Lang) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bascule.clinical.records import ACTIVITY_KINDS
 from bascule.errors import MapError
 from bascule.hospital.loading import load_map
 
@@ -27,9 +28,9 @@ CASES = [
      'map.yaml:7 activities[0].units[0]: unknown id "consul" (did you mean "consult"?)'),
     ("unknown kind", "  - {id: a, kinds: [consultaton]}",
      'map.yaml:7 activities[0].kinds: unknown kind of activity "consultaton" (did you mean '
-     '"consultation"?); kinds are consultation, imaging, surgery'),
+     '"consultation"?); kinds are consultation, imaging, surgery, blood-test'),
     ("no kind", "  - {id: a, kinds: []}",
-     "map.yaml:7 activities[0].kinds: must name at least one kind of activity: consultation, imaging, surgery"),
+     "map.yaml:7 activities[0].kinds: must name at least one kind of activity: consultation, imaging, surgery, blood-test"),
     ("kinds missing", "  - {id: a}", 'map.yaml:7 activities[0]: "kinds" is required'),
     ("bad decision", "  - {id: a, kinds: [surgery], policy: {routine: cancell}}",
      'map.yaml:7 activities[0].policy: routine: unknown decision "cancell" (did you mean "cancel"?); '
@@ -71,4 +72,4 @@ def test_a_misspelt_section_suggests_activities(tmp_path: Path) -> None:
 
 def test_the_demo_map_covers_every_kind_of_activity() -> None:
     kinds = {kind for activity_type in load_map("demo").activities for kind in activity_type.kinds}
-    assert kinds == {"consultation", "imaging", "surgery"}
+    assert kinds == set(ACTIVITY_KINDS)
