@@ -443,6 +443,31 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Requête illisible : rechargez la page et recommencez.",
         "Unreadable request: reload the page and try again.",
     ),
+    # the laboratory in downtime (issue 19)
+    "nav_lab": ("Laboratoire", "Laboratory"),
+    "lab_full": (
+        "Le laboratoire fonctionne normalement : tous ses examens sont disponibles.",
+        "The laboratory works normally: all its tests are available.",
+    ),
+    "lab_restricted": (
+        "Menu dégradé : seuls ces examens sont faits, dans la limite de leur nombre par jour. "
+        "Une demande hors menu ou au-delà du nombre est refusée à la demande, avec sa raison.",
+        "Downtime menu: only these tests are run, up to their number a day. "
+        "A request off the menu or past the number is refused when made, with its reason.",
+    ),
+    "lab_test": ("Examen", "Test"),
+    "lab_priority": ("Priorité", "Priority"),
+    "lab_runners": ("Réalisé par", "Run by"),
+    "lab_daily": ("Par jour", "A day"),
+    "lab_off": ("Hors menu", "Off the menu"),
+    "lab_why": ("Pourquoi", "Why"),
+    "lab_none": (
+        "La carte ne décrit pas le menu dégradé du laboratoire (section laboratory).",
+        "The map does not describe the laboratory's downtime menu (its laboratory section).",
+    ),
+    "lab_priority_critical": ("critique", "critical"),
+    "lab_priority_urgent": ("urgent", "urgent"),
+    "lab_priority_routine": ("courant", "routine"),
 }
 
 # What each journal entry's name means to a reader (the entry itself keeps the id).

@@ -37,6 +37,7 @@ READ_ONLY = {
     "infrastructure",
     "suppliers",
     "diagram",
+    "laboratory",
     "hits",
     "search",
     "whatif",

@@ -166,6 +166,7 @@ class DemoIncidentCase(TestCase):
             "actions",
             "sitreps",
             "triage",
+            "laboratory",
         ]
         urls = [reverse(f"crisis:{name}", args=[incident]) for name in names]
         urls += [

@@ -1,0 +1,70 @@
+"""The laboratory's page (issue 19): the demo hospital's reduced menu under the incident's hits,
+following them as they are declared and lifted; read by every role."""
+
+from __future__ import annotations
+
+import re
+
+from django.test import TestCase
+from django.urls import reverse
+
+from bascule.crisis.models import Account
+from bascule.crisis.repository import STORE
+from bascule.crisis.roles import Role
+from bascule.hospital.loading import demo_map_path, load_map
+from bascule.incident import hits as hit_cases
+from bascule.incident import reading
+from bascule.scenario import Scenario, load_scenario
+
+
+def shown_tests(page: str) -> tuple[set[str], set[str]]:
+    on = set(re.findall(r'<tr data-test="([^"]+)">', page))
+    off = set(re.findall(r'<tr data-test="([^"]+)" data-off="1">', page))
+    return on, off
+
+
+class LaboratoryPageTest(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.observer = Account.objects.create(username="obs", role=Role.OBSERVER)
+        cls.director = Account.objects.create(username="dir", role=Role.DIRECTOR)
+
+    def open(self, scenario: Scenario) -> int:
+        demo = demo_map_path().read_text(encoding="utf-8")
+        incident = hit_cases.open_incident(STORE, "dir", "Synnovis", "demo", demo, scenario)
+        return incident.id
+
+    def page(self, incident_id: int) -> str:
+        self.client.force_login(self.observer)
+        response = self.client.get(reverse("crisis:laboratory", args=[incident_id]))
+        assert response.status_code == 200
+        return response.content.decode()
+
+    def test_the_pathology_supplier_hit_shrinks_the_menu_and_lifting_it_restores_it(self) -> None:
+        hospital = load_map("demo")
+        incident_id = self.open(load_scenario("pathology-supplier", hospital))
+        page = self.page(incident_id)
+        on, off = shown_tests(page)
+        assert 'data-lab-state="restricted"' in page
+        # By hand from the demo map: HbA1c has no runner without the LIMS; the 13 others have one.
+        assert off == {"test-hba1c"}
+        assert on == {t.id for t in hospital.laboratory.tests} - {"test-hba1c"}
+        assert "Automate délocalisé de troponine" in page or "troponine" in page.lower()
+        assert "CHU de la Bièvre" in page  # runners by name, not id
+
+        # The point-of-care troponin analyser goes down too: troponin still runs at the partner lab.
+        hit_cases.declare_hit(STORE, incident_id, "dir", "node", "an-urg-tropo")
+        on, off = shown_tests(self.page(incident_id))
+        assert "test-troponin" in on
+
+        # Every hit lifted: the full menu, no cap shown.
+        for hit in reading.active_hits(STORE, incident_id):
+            hit_cases.lift_hit(STORE, incident_id, hit.id, "dir")
+        page = self.page(incident_id)
+        assert 'data-lab-state="full"' in page and shown_tests(page)[1] == set()
+
+    def test_a_map_without_a_laboratory_section_says_so(self) -> None:
+        from bascule.crisis.testing import SAMPLE_MAP
+
+        incident = hit_cases.open_incident(STORE, "dir", "Test", "sample", SAMPLE_MAP, Scenario())
+        assert "ne décrit pas le menu dégradé" in self.page(incident.id)
