@@ -1,0 +1,1 @@
+"""The laboratory and the blood bank in downtime (issue 19)."""
