@@ -20,6 +20,7 @@ from bascule.errors import UserError
 from bascule.laboratory.blood.units import BloodUnit
 
 Kind = Literal["received", "issued", "returned", "expired", "destroyed"]
+KINDS: tuple[Kind, ...] = ("received", "issued", "returned", "expired", "destroyed")
 State = Literal["in_stock", "issued", "expired", "destroyed"]
 RecipientKind = Literal["mrn", "downtime"]
 
