@@ -46,6 +46,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "exercise",
     "exercise_run",
     "readiness",
+    "blood",
 )
 
 # The modules that make a whole command group, for a group whose commands must start fast: `bascule
