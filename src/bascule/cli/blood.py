@@ -40,6 +40,7 @@ i18n.register(
             "en": "{line}: {units} unit(s), soonest expiry {expiry}, threshold {threshold}, {days} day(s) of stock{below}",
         },
         "below": {"fr": " — SOUS LE SEUIL", "en": " — BELOW THRESHOLD"},
+        "sheet": {"fr": "Fiche : {path}.", "en": "Sheet: {path}."},
     },
 )
 
@@ -259,6 +260,30 @@ def stock_command(
             markup=False,
         )
     console.print(t("blood.alert", language, level=report.alert.level if report.alert else "normal"))
+
+
+@blood_app.command("sheet")
+def sheet_command(
+    store: StoreOption,
+    out: Annotated[Path, typer.Option("--out", metavar="FILE.pdf", help="Where to write the sheet.")],
+    map_path: MapOption = "demo",
+    lang: LangOption = None,
+) -> None:
+    """One A4 page for the crisis cell and the blood supplier: stock, thresholds, alert, whom to call."""
+    from bascule.laboratory.blood.sheet import write_blood_sheet
+
+    hospital_map = load_map(map_path)
+    language = output_lang(lang, hospital_map)
+    if not out.parent.is_dir():
+        raise UserError(
+            f"The folder {out.parent} does not exist; create it first.",
+            fr=f"Le dossier {out.parent} n'existe pas ; créez-le d'abord.",
+        )
+    policy = hospital_map.laboratory.blood_bank
+    report = bank.stock_report(store, policy, _now())
+    supplier = next((s for s in hospital_map.suppliers if s.id == policy.supplier), None)
+    write_blood_sheet(report, supplier, out, language)
+    make_console().print(t("blood.sheet", language, path=out))
 
 
 def register(app: typer.Typer) -> None:

@@ -105,3 +105,16 @@ def test_a_refusal_exits_2_and_changes_nothing(
     assert code == 2, out + err
     assert words in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert blood_rows(store) == before
+
+
+def test_the_sheet_is_written_and_a_missing_folder_refused(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        ["blood", "sheet", "--store", store, "--out", tmp_path / "sheet.pdf", "--lang", "en"], capsys
+    )
+    assert code == 0, err
+    assert (tmp_path / "sheet.pdf").read_bytes().startswith(b"%PDF")
+    code, _, err = run(["blood", "sheet", "--store", store, "--out", tmp_path / "nowhere" / "s.pdf"], capsys)
+    assert code == 2 and "does not exist" in err
+    assert not (tmp_path / "nowhere").exists()
