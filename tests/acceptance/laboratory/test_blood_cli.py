@@ -89,6 +89,36 @@ REFUSED = {
     "no O+": (["emergency", "--mrn", "1", "--sex", "M", "--age", "40"], "No O+"),
     "nothing to return": (["return", "--unit", "FR123 26 000001"], "nothing to return"),
     "bad level": (["alert", "--level", "orange"], "alert level"),
+    "destroy without reason": (["destroy", "--unit", "FR123 26 000001", "--reason", " "], "Say why"),
+    "expired on receipt": (
+        [
+            "receive",
+            "--unit",
+            "FR123 26 000009",
+            "--component",
+            "plasma",
+            "--group",
+            "O-",
+            "--expires",
+            "2020-01-01T00:00+00:00",
+        ],
+        "already expired",
+    ),
+    "expiry without offset": (
+        [
+            "receive",
+            "--unit",
+            "FR123 26 000009",
+            "--component",
+            "plasma",
+            "--group",
+            "O-",
+            "--expires",
+            "2030-01-01",
+        ],
+        "not an expiry",
+    ),
+    "missing delivery": (["receive", "--delivery", "nowhere.csv"], "Cannot read"),
 }
 
 

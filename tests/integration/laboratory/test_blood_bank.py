@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ from tests.blood_bank import NOW, POLICY, blood_rows, empty_store, make_unit
 from bascule.errors import UserError
 from bascule.laboratory.blood import bank
 from bascule.laboratory.blood.ledger import RETURN_WITHIN, parse_recipient
+from bascule.snapshot.census import record_tables
 
 PATIENT = parse_recipient(mrn="880001")
 
@@ -103,3 +105,12 @@ def test_a_refusal_changes_nothing(store: Path, case: str) -> None:
     with pytest.raises(UserError, match=message):
         action(store)
     assert blood_rows(store) == before
+
+
+def test_sealing_sees_the_blood_tables(store: Path) -> None:
+    connection = sqlite3.connect(store)
+    try:
+        connection.text_factory = bytes  # as the sealing reads a store
+        assert {"blood_units", "blood_movements", "blood_alerts"} <= set(record_tables(connection))
+    finally:
+        connection.close()
