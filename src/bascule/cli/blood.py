@@ -19,7 +19,7 @@ from bascule.hospital.laboratory import BloodPolicy
 from bascule.hospital.loading import load_map
 from bascule.i18n import t
 from bascule.laboratory.blood import bank
-from bascule.laboratory.blood.alerts import parse_level
+from bascule.laboratory.blood.alerts import level_name, parse_level
 from bascule.laboratory.blood.ledger import parse_recipient
 from bascule.laboratory.blood.units import BloodUnit, parse_component, parse_donation_number, parse_group
 
@@ -208,7 +208,7 @@ def alert_command(
     """Record the national blood supply alert level announced by the supplier."""
     parsed = parse_level(level)
     bank.set_alert(store, parsed, _by(by), _now(), note)
-    make_console().print(t("blood.alert", output_lang(lang), level=parsed))
+    make_console().print(t("blood.alert", output_lang(lang), level=level_name(parsed, output_lang(lang))))
 
 
 @blood_app.command("stock")
@@ -259,7 +259,13 @@ def stock_command(
             ),
             markup=False,
         )
-    console.print(t("blood.alert", language, level=report.alert.level if report.alert else "normal"))
+    console.print(
+        t(
+            "blood.alert",
+            language,
+            level=level_name(report.alert.level if report.alert else "normal", language),
+        )
+    )
 
 
 @blood_app.command("sheet")

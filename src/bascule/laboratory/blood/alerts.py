@@ -10,6 +10,16 @@ from datetime import datetime
 from typing import Literal
 
 from bascule.errors import UserError
+from bascule.i18n import Lang, register, t
+
+register(
+    "blood_alert",
+    {
+        "normal": {"fr": "normal", "en": "normal"},
+        "amber": {"fr": "ambre (tension)", "en": "amber"},
+        "red": {"fr": "rouge", "en": "red"},
+    },
+)
 
 AlertLevel = Literal["normal", "amber", "red"]
 ALERT_LEVELS: tuple[AlertLevel, ...] = ("normal", "amber", "red")
@@ -31,6 +41,10 @@ class SupplyAlert:
     at: datetime
     by: str
     note: str = ""
+
+
+def level_name(level: AlertLevel, lang: Lang) -> str:
+    return t(f"blood_alert.{level}", lang)
 
 
 def current_level(alerts: Iterable[SupplyAlert]) -> SupplyAlert | None:

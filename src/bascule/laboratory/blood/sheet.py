@@ -17,6 +17,7 @@ from bascule.durable import SHARED, durable_temp, put_in_place
 from bascule.hospital.model import Supplier
 from bascule.i18n import Lang, register, t
 from bascule.kits.fonts import typefaces
+from bascule.laboratory.blood.alerts import level_name
 from bascule.laboratory.blood.bank import StockReport
 
 register(
@@ -74,7 +75,7 @@ def _draw(canvas: Canvas, report: StockReport, supplier: Supplier | None, lang: 
     level = report.alert.level if report.alert else "normal"
     canvas.setFont(faces.bold, 12)
     canvas.setFillColor(red if level != "normal" else black)
-    canvas.drawString(x, y, t("blood_sheet.alert", lang, level=level.upper()))
+    canvas.drawString(x, y, t("blood_sheet.alert", lang, level=level_name(level, lang).upper()))
     canvas.setFillColor(black)
     y -= 10 * mm
     columns = (0, 42 * mm, 60 * mm, 105 * mm, 122 * mm, 145 * mm)
