@@ -30,6 +30,9 @@ RECORD_TABLES: tuple[str, ...] = (
     "downtime_entries",
     "downtime_links",
     "downtime_sent",
+    "blood_units",
+    "blood_movements",
+    "blood_alerts",
 )
 
 META_KEYS: tuple[str, ...] = ("schema_version", "hospital_id", "source", "data_time", "refreshed_at")
@@ -179,7 +182,23 @@ CREATE TABLE downtime_sent (
     state TEXT NOT NULL, target TEXT NOT NULL, reference TEXT, reason TEXT, at TEXT NOT NULL);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+# The blood bank in downtime (issue 19): units, their movements (the traceability chain: a
+# movement's id is the donation number and its rank, "FR123 26 123456#2") and the supply alerts.
+_V9 = """
+CREATE TABLE blood_units (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    component TEXT NOT NULL, blood_group TEXT NOT NULL, expires_at TEXT NOT NULL, received_at TEXT NOT NULL);
+CREATE TABLE blood_movements (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    donation TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL, by_whom TEXT NOT NULL,
+    recipient_kind TEXT, recipient TEXT, emergency INTEGER NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX blood_movements_donation ON blood_movements (donation);
+CREATE TABLE blood_alerts (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    level TEXT NOT NULL, at TEXT NOT NULL, by_whom TEXT NOT NULL, note TEXT NOT NULL);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V9)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

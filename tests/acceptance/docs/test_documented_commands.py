@@ -43,6 +43,7 @@ RUN_PAGES = (
     "docs/readiness.md",
     "docs/inventory.md",
     "docs/laboratory.md",
+    "docs/blood-bank.md",
 )
 _BLOCK = re.compile(r"(?P<mark><!-- run -->\n)?```(?P<lang>sh|bash|console)\n(?P<body>.*?)```", re.DOTALL)
 _EXPECTED_EXIT = re.compile(r"#\s*exit (\d+)\s*$")

@@ -1,0 +1,71 @@
+"""A blood unit as the blood bank receives it: its donation number, component, group and expiry.
+
+Donation numbers are written ISBT 128 style, `FR123 26 123456`: the collecting facility (a letter
+then 4 letters or digits), the year of collection (2 digits) and the serial (6 digits). Spaces may
+be missing or doubled on input; the unit is stored with the number written with single spaces.
+Anything else is refused: a mistyped number would break the traceability chain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from bascule.errors import UserError
+from bascule.hospital.laboratory import ABO_RHD, COMPONENTS, Component
+
+_DONATION = re.compile(r"^([A-Z][A-Z0-9]{4})\s*([0-9]{2})\s*([0-9]{6})$")
+
+
+def parse_donation_number(text: str) -> str:
+    """`text` written as `FR123 26 123456`; UserError for anything else."""
+    match = _DONATION.match(text.strip().upper())
+    if match is None:
+        raise UserError(
+            f"{text!r} is not a donation number written like FR123 26 123456.",
+            fr=f"{text!r} n'est pas un numéro de don écrit comme FR123 26 123456.",
+        )
+    return " ".join(match.groups())
+
+
+def parse_component(text: str) -> Component:
+    for component in COMPONENTS:
+        if text.strip().lower() == component:
+            return component
+    raise UserError(
+        f"Unknown blood component {text!r}: use one of {', '.join(COMPONENTS)}.",
+        fr=f"Composant sanguin inconnu {text!r} : utilisez {', '.join(COMPONENTS)}.",
+    )
+
+
+def parse_group(text: str) -> str:
+    """An ABO/RhD group such as "O-" or "AB+" (also written "O neg", "o pos")."""
+    cleaned = text.strip().upper().replace(" ", "").replace("NEG", "-").replace("POS", "+")
+    if cleaned not in ABO_RHD:
+        raise UserError(
+            f"{text!r} is not a full ABO/RhD group: use one of {', '.join(ABO_RHD)}.",
+            fr=f"{text!r} n'est pas un groupe ABO/RhD complet : utilisez {', '.join(ABO_RHD)}.",
+        )
+    return cleaned
+
+
+@dataclass(frozen=True, slots=True)
+class BloodUnit:
+    """One bag. Every component carries its full ABO/RhD group: red cells must, and plasma and
+    platelets are matched on it too; a unit whose group is not known is not received."""
+
+    donation: str
+    component: Component
+    group: str
+    expires: datetime
+    received: datetime
+
+    def __post_init__(self) -> None:
+        if parse_donation_number(self.donation) != self.donation:
+            raise ValueError("donation numbers are stored as parse_donation_number writes them")
+        if self.component not in COMPONENTS or self.group not in ABO_RHD:
+            raise ValueError("component and group come from COMPONENTS and ABO_RHD")
+
+    def expired_at(self, when: datetime) -> bool:
+        return when >= self.expires
