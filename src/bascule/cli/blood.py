@@ -220,7 +220,8 @@ def stock_command(
 ) -> None:
     """Stock by component and group, thresholds, days of stock, alert level."""
     language = output_lang(lang)
-    report = bank.stock_report(store, _policy(map_path), _now())
+    hospital_map = load_map(map_path)
+    report = bank.stock_report(store, hospital_map.laboratory.blood_bank, _now())
     if as_json:
         document = {
             "at": report.at.isoformat(),
@@ -244,15 +245,20 @@ def stock_command(
         }
         typer.echo(json.dumps(document, indent=2))
         return
+    from bascule.laboratory.blood.sheet import line_name
+
     console = make_console()
+    zone = hospital_map.hospital.zone()
     for line in report.lines:
         console.print(
             t(
                 "blood.line",
                 language,
-                line=line.key,
+                line=line_name(line.component, line.group, language),
                 units=line.units,
-                expiry=f"{line.soonest_expiry:%Y-%m-%d %H:%M}" if line.soonest_expiry else "-",
+                expiry=f"{line.soonest_expiry.astimezone(zone):%Y-%m-%d %H:%M}"
+                if line.soonest_expiry
+                else "-",
                 threshold=line.threshold if line.threshold is not None else "-",
                 days=f"{line.days_of_stock:.1f}" if line.days_of_stock is not None else "-",
                 below=t("blood.below", language) if line.below_threshold else "",
@@ -288,7 +294,7 @@ def sheet_command(
     policy = hospital_map.laboratory.blood_bank
     report = bank.stock_report(store, policy, _now())
     supplier = next((s for s in hospital_map.suppliers if s.id == policy.supplier), None)
-    write_blood_sheet(report, supplier, out, language)
+    write_blood_sheet(report, supplier, out, language, hospital_map.hospital.zone())
     make_console().print(t("blood.sheet", language, path=out))
 
 

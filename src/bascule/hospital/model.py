@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
+from zoneinfo import ZoneInfo
 
 from bascule.hospital.laboratory import Laboratory
 
@@ -65,6 +67,10 @@ class Hospital:
     country: str | None = None  # ISO 3166 code for phone numbers written without one
     mrn_systems: tuple[str, ...] = ()  # identifier systems that carry the hospital's MRN
     med_times: tuple[tuple[str, tuple[str, ...]], ...] = ()  # timing code -> standard times HH:MM
+
+    def zone(self, default: tzinfo = UTC) -> tzinfo:
+        """The zone every time shown or printed is in: the map's, else `default`."""
+        return ZoneInfo(self.timezone) if self.timezone else default
 
 
 @dataclass(frozen=True, slots=True)

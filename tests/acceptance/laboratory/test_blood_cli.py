@@ -57,7 +57,7 @@ def test_units_go_in_and_out_of_stock(store: Path, capsys: pytest.CaptureFixture
     assert run(["blood", "return", "--store", store, "--unit", "FR123 26 000001"], capsys)[0] == 0
     assert run(["blood", "alert", "--store", store, "--level", "red", "--note", "EFS"], capsys)[0] == 0
     code, out, _ = run(["blood", "stock", "--store", store, "--lang", "fr"], capsys)
-    assert code == 0 and "red_cells O- : 2 unité(s)" in out and "rouge" in out
+    assert code == 0 and "Globules rouges O- : 2 unité(s)" in out and "rouge" in out
     assert stock(store, capsys)["red_cells O+"]["units"] == 0
     assert run(["blood", "expire", "--store", store], capsys)[0] == 0
 

@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from tests.blood_bank import NOW, POLICY, empty_store, make_unit
@@ -22,7 +23,7 @@ EFS = Supplier("efs", "EFS Île-de-France", "+33 1 00 00 00 00")
 
 def sheet_text(report: bank.StockReport, folder: Path, lang: str = "en") -> str:
     target = folder / "sheet.pdf"
-    write_blood_sheet(report, EFS, target, "fr" if lang == "fr" else "en")
+    write_blood_sheet(report, EFS, target, "fr" if lang == "fr" else "en", ZoneInfo("Europe/Paris"))
     require_peer(
         "pdftotext (poppler-utils)", shutil.which("pdftotext") is not None, "scripts/setup-system.sh"
     )
@@ -43,7 +44,7 @@ def test_o_negative_below_threshold_is_on_the_sheet(tmp_path: Path) -> None:
     bank.set_alert(store, "amber", "amina", NOW)
     report = bank.stock_report(store, POLICY, NOW)
     text = sheet_text(report, tmp_path)
-    o_neg = next(line for line in text.splitlines() if "red_cells O-" in line)
+    o_neg = next(line for line in text.splitlines() if "Red cells O-" in line)
     assert "BELOW THRESHOLD" in o_neg and " 2 " in o_neg
     assert "O- 1, O+ 0" in text and "AMBER" in text
     assert "EFS Île-de-France" in text and "+33 1 00 00 00 00" in text
