@@ -468,6 +468,26 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "lab_priority_critical": ("critique", "critical"),
     "lab_priority_urgent": ("urgent", "urgent"),
     "lab_priority_routine": ("courant", "routine"),
+    "blood_title": ("Banque du sang", "Blood bank"),
+    "blood_alert": ("Alerte nationale d'approvisionnement : {level}", "National supply alert: {level}"),
+    "blood_line": ("Ligne", "Line"),
+    "blood_units": ("Unités", "Units"),
+    "blood_expiry": ("1re péremption", "Soonest expiry"),
+    "blood_threshold": ("Seuil", "Threshold"),
+    "blood_days": ("Jours de stock", "Days of stock"),
+    "blood_below": ("SOUS LE SEUIL", "BELOW THRESHOLD"),
+    "blood_emergency": (
+        "Culots O délivrés en urgence (24 h) : O- {neg}, O+ {pos}",
+        "Emergency group O red cells issued (24 h): O- {neg}, O+ {pos}",
+    ),
+    "blood_sheet": (
+        "Fiche d'une page (PDF) pour la cellule et le fournisseur",
+        "One-page sheet (PDF) for the cell and the supplier",
+    ),
+    "blood_no_store": (
+        "Aucun magasin de continuité n'est configuré (BASCULE_CRISIS_STORE) : pas de stock de sang à montrer.",
+        "No continuity store is configured (BASCULE_CRISIS_STORE): no blood stock to show.",
+    ),
 }
 
 # What each journal entry's name means to a reader (the entry itself keeps the id).

@@ -31,6 +31,7 @@ incident_patterns = [
     path("suppliers/", board.suppliers, name="suppliers"),
     path("diagram/", board.diagram, name="diagram"),
     path("laboratory/", laboratory.laboratory, name="laboratory"),
+    path("laboratory/blood-sheet.pdf", laboratory.blood_sheet, name="blood_sheet"),
     path("impact.json", incidents.impact_json, name="impact_json"),
     path("hits/", incidents.hits_page, name="hits"),
     path("hits/search/", incidents.search, name="search"),

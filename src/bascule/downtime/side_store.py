@@ -29,6 +29,23 @@ def current_store(store_path: Path) -> str:
         return store.hospital_id
 
 
+def store_version(store_path: Path, tables: tuple[str, ...]) -> str:
+    """A token that changes with every row added to `tables` (append-only tables: a change of
+    state is a new row), for pages that poll: one read-only query, no migration check. "-" when the
+    store or a table is missing."""
+    counts = ", ".join(f'(SELECT count(*) FROM "{table}")' for table in tables)
+    try:
+        connection = sqlite3.connect(f"{store_path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return "-"
+    try:
+        return ".".join(str(n) for n in connection.execute(f"SELECT {counts}").fetchone())
+    except sqlite3.Error:
+        return "-"
+    finally:
+        connection.close()
+
+
 @contextmanager
 def connected(store_path: Path, *, readonly: bool = False) -> Iterator[sqlite3.Connection]:
     """A connection to the (current) store: read-only, or read-write in autocommit mode."""

@@ -68,3 +68,59 @@ class LaboratoryPageTest(TestCase):
 
         incident = hit_cases.open_incident(STORE, "dir", "Test", "sample", SAMPLE_MAP, Scenario())
         assert "ne décrit pas le menu dégradé" in self.page(incident.id)
+
+
+class BloodOnTheLaboratoryPageTest(TestCase):
+    """With the continuity store configured, the page shows the blood stock against the map's
+    thresholds and follows every write to the store; the one-page sheet downloads as PDF."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.observer = Account.objects.create(username="obs", role=Role.OBSERVER)
+
+    def test_o_negative_below_its_threshold_is_marked_and_the_poll_sees_new_units(self) -> None:
+        import tempfile
+        from datetime import UTC, datetime
+        from pathlib import Path
+
+        from django.test import override_settings
+        from tests.blood_bank import empty_store, make_unit
+
+        from bascule.laboratory.blood import bank
+
+        folder = Path(tempfile.mkdtemp(prefix="bascule-lab-page-"))
+        store = empty_store(folder)
+        now = datetime.now(UTC)
+        for serial in range(1, 4):  # 3 O- units: the demo map's threshold for O- is 8
+            bank.receive(store, make_unit(serial, "O-", at=now), "labo1")
+        demo = demo_map_path().read_text(encoding="utf-8")
+        incident = hit_cases.open_incident(
+            STORE, "obs", "Synnovis", "demo", demo, load_scenario("pathology-supplier", load_map("demo"))
+        )
+        url = reverse("crisis:laboratory", args=[incident.id])
+        self.client.force_login(self.observer)
+        with override_settings(CRISIS_STORE=str(store)):
+            page = self.client.get(url).content.decode()
+            assert re.search(
+                r'<tr data-stock="red_cells O-" data-below="1"><td><strong>Globules rouges O-', page
+            )
+            assert 'data-blood-alert="normal"' in page
+            key = re.search(r'"since": "([^"]+)"', page)
+            assert key is not None
+            assert self.client.get(url, {"live": "1", "since": key[1]}).status_code == 204
+            for serial in range(4, 12):  # 11 O- units: above the threshold now
+                bank.receive(store, make_unit(serial, "O-", at=now), "labo1")
+            polled = self.client.get(url, {"live": "1", "since": key[1]})
+            assert polled.status_code == 200
+            assert 'data-stock="red_cells O-">' in polled.content.decode()
+            sheet = self.client.get(reverse("crisis:blood_sheet", args=[incident.id]))
+            assert sheet.status_code == 200 and sheet["Content-Type"] == "application/pdf"
+            assert sheet.content.startswith(b"%PDF")
+
+    def test_without_a_store_the_page_says_so_and_the_sheet_is_not_found(self) -> None:
+        demo = demo_map_path().read_text(encoding="utf-8")
+        incident = hit_cases.open_incident(STORE, "obs", "Test", "demo", demo, Scenario())
+        self.client.force_login(self.observer)
+        page = self.client.get(reverse("crisis:laboratory", args=[incident.id])).content.decode()
+        assert "pas de stock de sang" in page
+        assert self.client.get(reverse("crisis:blood_sheet", args=[incident.id])).status_code == 404

@@ -60,11 +60,13 @@ def render_live(
     live: str,
     build: Any,
     extra: Mapping[str, Any] | None = None,
+    also: str = "",
 ) -> HttpResponse:
     """A page whose `live` fragment polls every 2 s; an unchanged poll answers 204 at once.
 
     `build()` computes the fragment's context only when something changed. Without an incident
-    (the list of incidents) the version is that of every incident together.
+    (the list of incidents) the version is that of every incident together. `also`: the version of
+    what else the page shows (the continuity store's, for the laboratory's page).
     """
     strip: dict[str, Any] | None = None
     changed_at: datetime | None
@@ -75,6 +77,8 @@ def render_live(
     else:
         every = reading.incidents_version(STORE)
         key, changed_at = every.key, every.changed_at
+    if also:
+        key = f"{key}.{also}"
     polling = request.GET.get("live") == "1"
     if polling and request.GET.get("since") == key:
         return HttpResponse(status=204, headers={"ETag": f'"{key}"', "Cache-Control": "no-store"})
