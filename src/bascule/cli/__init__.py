@@ -48,6 +48,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "readiness",
     "lab",
     "lab_menu",
+    "lab_samples",
 )
 
 # The modules that make a whole command group, for a group whose commands must start fast: `bascule
