@@ -1,4 +1,4 @@
-"""`bascule lab collect|scan|run|result|confirm|late|samples`: samples tracked on paper and
+"""`bascule lab collect|scan|run|result|confirm|late|samples|labels|manifest`: samples tracked on paper and
 barcode and results without the laboratory system (issue 19). A USB barcode scanner types a code
 and Enter: `lab scan` without codes reads one per line from stdin and answers each line."""
 
@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -25,11 +26,14 @@ from bascule.cli.options import (
 )
 from bascule.errors import UserError
 from bascule.hospital.loading import load_map
+from bascule.hospital.model import HospitalMap
+from bascule.hospital.naming import label_of
 from bascule.i18n import Lang, t
 from bascule.i18n import register as register_messages
 from bascule.impact import assess
 from bascule.laboratory.menu import reduced_menu
 from bascule.laboratory.samples import log
+from bascule.laboratory.samples.labels import write_manifest, write_sample_labels
 from bascule.laboratory.samples.sample import Sample, state_fr
 
 register_messages(
@@ -68,6 +72,7 @@ register_messages(
             "en": "{count} sample(s) without a result after {hours} h; {missing} missing in transport.",
         },
         "none": {"fr": "Aucun échantillon.", "en": "No sample."},
+        "written": {"fr": "{path} écrit ({pages} page(s)).", "en": "{path} written ({pages} page(s))."},
     },
 )
 
@@ -368,6 +373,54 @@ def samples_command(
         console.print(
             f"{sample.number}  {sample.test}  {sample.priority}  {_state(sample.state, language)}  {sample.unit}"
         )
+
+
+OutOption = Annotated[Path, typer.Option("--out", metavar="FILE", help="The PDF to write.")]
+
+
+def _zone(hospital_map: HospitalMap) -> tzinfo | None:
+    return ZoneInfo(hospital_map.hospital.timezone) if hospital_map.hospital.timezone else None
+
+
+def _names(hospital_map: HospitalMap) -> dict[str, str]:
+    return {test.id: test.name for test in hospital_map.laboratory.tests if test.name}
+
+
+@lab_app.command("labels")
+def labels_command(
+    store: StoreOption,
+    out: OutOption,
+    codes: CodesArgument = None,
+    map_path: MapOption = "demo",
+    lang: LangOption = None,
+) -> None:
+    """Print the labels of samples (number and barcode, patient reference, test, time, unit)."""
+    hospital_map = load_map(map_path)
+    language = output_lang(lang, hospital_map)
+    found = log.samples_by_number(store, codes or [])
+    if not found:
+        raise UserError("Name the samples to label.", fr="Indiquez les échantillons à étiqueter.")
+    pages = write_sample_labels(found, _names(hospital_map), out, language, _zone(hospital_map))
+    typer.echo(t("lab_samples.written", language, path=out, pages=pages))
+
+
+@lab_app.command("manifest")
+def manifest_command(
+    store: StoreOption,
+    run: Annotated[str, typer.Argument(metavar="RUN")],
+    out: OutOption,
+    map_path: MapOption = "demo",
+    lang: LangOption = None,
+) -> None:
+    """Print a run's manifest: destination, departure, its samples (no names), signature lines."""
+    hospital_map = load_map(map_path)
+    language = output_lang(lang, hospital_map)
+    value, aboard = log.run_and_samples(store, run)
+    destination = label_of(hospital_map, value.destination)
+    pages = write_manifest(
+        value, aboard, _names(hospital_map), destination, out, language, _zone(hospital_map)
+    )
+    typer.echo(t("lab_samples.written", language, path=out, pages=pages))
 
 
 def register(app: typer.Typer) -> None:
