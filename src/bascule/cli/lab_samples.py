@@ -1,4 +1,4 @@
-"""`bascule lab collect|scan|run|result|confirm|late|samples|labels|manifest`: samples tracked on paper and
+"""`bascule lab collect|scan|run|result|confirm|late|samples|results|labels|manifest`: samples tracked on paper and
 barcode and results without the laboratory system (issue 19). A USB barcode scanner types a code
 and Enter: `lab scan` without codes reads one per line from stdin and answers each line."""
 
@@ -72,6 +72,11 @@ register_messages(
             "en": "{count} sample(s) without a result after {hours} h; {missing} missing in transport.",
         },
         "none": {"fr": "Aucun échantillon.", "en": "No sample."},
+        "awaiting": {
+            "fr": "{count} valeur(s) critique(s) en attente de confirmation par une deuxième personne.",
+            "en": "{count} critical value(s) awaiting a second person's confirmation.",
+        },
+        "no_result": {"fr": "Aucun résultat.", "en": "No result."},
         "written": {"fr": "{path} écrit ({pages} page(s)).", "en": "{path} written ({pages} page(s))."},
     },
 )
@@ -373,6 +378,42 @@ def samples_command(
         console.print(
             f"{sample.number}  {sample.test}  {sample.priority}  {_state(sample.state, language)}  {sample.unit}"
         )
+
+
+@lab_app.command("results")
+def results_command(
+    store: StoreOption,
+    patient: Annotated[
+        str, typer.Option("--patient", metavar="REF", help="The patient's MRN or downtime number.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    lang: LangOption = None,
+) -> None:
+    """What a ward sees of a patient's results: released values; critical ones only once confirmed."""
+    language = output_lang(lang)
+    view = log.results_for_patient(store, patient)
+    rows = [
+        {
+            "sample": r.sample,
+            "test": r.test,
+            "value": r.current_value,
+            "unit": r.current_unit,
+            "flag": r.current_flag,
+            "entered_at": r.entered_at.isoformat(),
+            "amended": bool(r.amendments),
+        }
+        for r in view.released
+    ]
+    if as_json:
+        document = {"results": rows, "awaiting_confirmation": view.awaiting_confirmation}
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        typer.echo(f"{row['sample']}  {row['test']}  {row['value']} {row['unit']}  {row['flag']}")
+    if view.awaiting_confirmation:
+        typer.echo(t("lab_samples.awaiting", language, count=view.awaiting_confirmation))
+    elif not rows:
+        typer.echo(t("lab_samples.no_result", language))
 
 
 OutOption = Annotated[Path, typer.Option("--out", metavar="FILE", help="The PDF to write.")]

@@ -111,7 +111,15 @@ def test_a_day_through_the_cli(
         capsys,
     )
     assert code == 0 and "held until a second person confirms" in out
+    code, out, _ = run(["lab", "results", "--store", str(store), "--patient", "MRN-77", "--json"], capsys)
+    assert json.loads(out) == {"results": [], "awaiting_confirmation": 1}
     assert run(["lab", "confirm", "--store", str(store), bievre, "--as", "bio2"], capsys)[0] == 0
+    code, out, _ = run(["lab", "results", "--store", str(store), "--patient", "MRN-77", "--json"], capsys)
+    document = json.loads(out)
+    assert document["awaiting_confirmation"] == 0
+    assert [(r["sample"], r["value"], r["flag"]) for r in document["results"]] == [
+        (bievre, "6.9", "critical")
+    ]
     code, out, _ = run(
         ["lab", "late", "--store", str(store), "--json", "--when", "2026-12-06T14:00+01:00"], capsys
     )
