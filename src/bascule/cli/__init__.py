@@ -49,6 +49,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "lab",
     "lab_menu",
     "blood",
+    "lab_samples",
 )
 
 # The modules that make a whole command group, for a group whose commands must start fast: `bascule

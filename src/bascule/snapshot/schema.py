@@ -30,6 +30,10 @@ RECORD_TABLES: tuple[str, ...] = (
     "downtime_entries",
     "downtime_links",
     "downtime_sent",
+    "lab_samples",
+    "lab_sample_events",
+    "lab_runs",
+    "lab_downtime_results",
     "blood_units",
     "blood_movements",
     "blood_alerts",
@@ -182,7 +186,38 @@ CREATE TABLE downtime_sent (
     state TEXT NOT NULL, target TEXT NOT NULL, reference TEXT, reason TEXT, at TEXT NOT NULL);
 """
 
-# The blood bank in downtime (issue 19): units, their movements (the traceability chain: a
+# Version 8 (issue 19): samples tracked on paper and barcode, results without the laboratory
+# system. `lab_samples`: one row per sample number (`sequence` the store's counter), its state,
+# the lab that received it, its transport run and whether it was scanned on arrival. `patient` is
+# an MRN or a downtime number, never a name. `lab_sample_events`: one row per scan. `lab_runs`:
+# transport runs to mutual-aid laboratories. `lab_downtime_results`: one row per sample resulted
+# (`id` the sample number), read by the reconciliation; `amendments` a JSON list.
+_V8 = """
+CREATE TABLE lab_samples (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL, sequence INTEGER NOT NULL UNIQUE,
+    patient TEXT NOT NULL, test TEXT NOT NULL, priority TEXT NOT NULL, unit TEXT NOT NULL,
+    collected_at TEXT NOT NULL, collected_by TEXT NOT NULL, state TEXT NOT NULL,
+    lab TEXT, run TEXT, arrived INTEGER NOT NULL DEFAULT 0, reason TEXT);
+CREATE INDEX lab_samples_test ON lab_samples (test, collected_at);
+CREATE INDEX lab_samples_patient ON lab_samples (patient);
+CREATE TABLE lab_sample_events (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    sample TEXT NOT NULL, state TEXT NOT NULL, actor TEXT NOT NULL, place TEXT NOT NULL, at TEXT NOT NULL,
+    reason TEXT);
+CREATE INDEX lab_sample_events_sample ON lab_sample_events (sample);
+CREATE TABLE lab_runs (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    destination TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+    departed_at TEXT, received_at TEXT);
+CREATE TABLE lab_downtime_results (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    patient TEXT NOT NULL, test TEXT NOT NULL, value TEXT NOT NULL, unit TEXT NOT NULL, flag TEXT NOT NULL,
+    entered_by TEXT NOT NULL, entered_at TEXT NOT NULL, channel TEXT NOT NULL, read_back INTEGER NOT NULL,
+    confirmed_by TEXT, confirmed_at TEXT, amendments TEXT NOT NULL DEFAULT '[]');
+CREATE INDEX lab_downtime_results_patient ON lab_downtime_results (patient);
+"""
+
+# Version 9: the blood bank in downtime (issue 19): units, their movements (the traceability chain: a
 # movement's id is the donation number and its rank, "FR123 26 123456#2") and the supply alerts.
 _V9 = """
 CREATE TABLE blood_units (
@@ -198,7 +233,7 @@ CREATE TABLE blood_alerts (
     level TEXT NOT NULL, at TEXT NOT NULL, by_whom TEXT NOT NULL, note TEXT NOT NULL);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V9)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,103 @@
+"""Sample labels and a run's manifest on paper, read back with pdftotext: the patient reference
+whole (a 44-character one too), the barcode's number, the manifest's count and no name."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from tests.peers import require_peer
+
+from bascule.cli import main
+from bascule.snapshot.store import ContinuityStore
+
+pytestmark = pytest.mark.integration
+LONG_REF = "0f8e2a4c-9b1d-4e7a-8c3f-2d6b5a9e1c47-LONGUUID"
+
+
+def printed(pdf: Path) -> str:
+    require_peer(
+        "pdftotext (poppler-utils)", shutil.which("pdftotext") is not None, "scripts/setup-system.sh"
+    )
+    out = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True
+    )
+    return re.sub(r"\s+", " ", out.stdout.decode())
+
+
+def bascule(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args, environ={"USER": "ide1"})
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_labels_and_manifest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "store.sqlite"
+    ContinuityStore.open(store).close()
+    numbers = []
+    for ref in ("123456", LONG_REF):
+        code, out, err = bascule(
+            [
+                "lab",
+                "collect",
+                "--store",
+                str(store),
+                "--patient",
+                ref,
+                "--test",
+                "test-troponin",
+                "--unit",
+                "urgences",
+                "--when",
+                "2026-12-06T08:00+01:00",
+                "--lang",
+                "en",
+            ],
+            capsys,
+        )
+        assert code == 0, err
+        numbers.append(out.split(":")[0])
+    labels = tmp_path / "labels.pdf"
+    assert (
+        bascule(
+            ["lab", "labels", "--store", str(store), "--out", str(labels), *numbers, "--lang", "en"], capsys
+        )[0]
+        == 0
+    )
+    text = printed(labels)
+    assert all(number in text for number in numbers)
+    assert "Patient: 123456" in text and "Troponine" in text and "Collected 06/12 08:00 · urgences" in text
+    assert LONG_REF in text.replace(" ", "")
+    assert bascule(["lab", "run", "start", "--store", str(store), "ch-yvette"], capsys)[0] == 0
+    assert bascule(["lab", "run", "add", "--store", str(store), "RUN-0001", *numbers], capsys)[0] == 0
+    manifest = tmp_path / "manifest.pdf"
+    code, _, err = bascule(
+        ["lab", "manifest", "--store", str(store), "RUN-0001", "--out", str(manifest), "--lang", "en"], capsys
+    )
+    assert code == 0, err
+    text = printed(manifest)
+    assert "Run manifest RUN-0001" in text and "Destination: Centre hospitalier de l'Yvette" in text
+    assert "2 sample(s)" in text and "Handed over by" in text and "Received by" in text
+    assert all(number in text for number in numbers)
+
+
+@pytest.mark.parametrize(
+    ("args", "sentence"),
+    [
+        (["lab", "labels"], "Name the samples"),
+        (["lab", "labels", "S000001-4"], "No sample S000001-4"),
+        (["lab", "manifest", "RUN-0001"], "no transport run"),
+    ],
+)
+def test_paper_refusals_write_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], sentence: str
+) -> None:
+    store = tmp_path / "store.sqlite"
+    ContinuityStore.open(store).close()
+    out = tmp_path / "x.pdf"
+    code, _, err = bascule([*args, "--store", str(store), "--out", str(out)], capsys)
+    assert code == 2 and sentence in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
