@@ -31,9 +31,14 @@ def current_store(store_path: Path) -> str:
 
 def store_version(store_path: Path, tables: tuple[str, ...]) -> str:
     """A token that changes with every row added to `tables` (append-only tables: a change of
-    state is a new row), for pages that poll: one read-only query, no migration check. "-" when the
-    store or a table is missing."""
-    counts = ", ".join(f'(SELECT count(*) FROM "{table}")' for table in tables)
+    state is a new row; "table.column" counts the rows where the column is filled), for pages that
+    poll: one read-only query, no migration check. "-" when the store or a table is missing."""
+    counts = ", ".join(
+        f'(SELECT count("{name.partition(".")[2]}") FROM "{name.partition(".")[0]}")'
+        if "." in name
+        else f'(SELECT count(*) FROM "{name}")'
+        for name in tables
+    )
     try:
         connection = sqlite3.connect(f"{store_path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:

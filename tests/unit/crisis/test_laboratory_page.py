@@ -124,3 +124,72 @@ class BloodOnTheLaboratoryPageTest(TestCase):
         page = self.client.get(reverse("crisis:laboratory", args=[incident.id])).content.decode()
         assert "pas de stock de sang" in page
         assert self.client.get(reverse("crisis:blood_sheet", args=[incident.id])).status_code == 404
+
+
+class SamplesOnTheBoardTest(TestCase):
+    """Issue 19: the count of samples not resulted after the map's hours, and of those lost in
+    transport, is always on the board; the laboratory's page lists each by number (no patient)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.observer = Account.objects.create(username="obs", role=Role.OBSERVER)
+
+    def test_late_and_lost_samples_are_counted_on_the_board_and_listed_on_the_laboratory_page(self) -> None:
+        import tempfile
+        from datetime import UTC, datetime, timedelta
+        from pathlib import Path
+
+        from django.test import override_settings
+
+        from bascule.impact import assess
+        from bascule.laboratory.menu import reduced_menu
+        from bascule.laboratory.samples import log
+        from bascule.snapshot.store import ContinuityStore
+
+        hospital = load_map("demo")
+        scenario = load_scenario("pathology-supplier", hospital)
+        menu = reduced_menu(hospital, assess(hospital, scenario.hits))
+        store = Path(tempfile.mkdtemp(prefix="bascule-lab-board-")) / "store.sqlite"
+        ContinuityStore.open(store).close()
+        now = datetime.now(UTC)
+        old, recent = now - timedelta(hours=5), now - timedelta(minutes=30)
+
+        def collect(at: datetime, test: str = "test-kalium") -> str:
+            sample = log.collect(
+                store,
+                hospital,
+                menu,
+                patient="MRN-SECRET-77",
+                test_id=test,
+                unit="urgences",
+                by="ide1",
+                at=at,
+            )
+            return sample.number
+
+        late = [collect(old) for _ in range(3)]  # 5 h ago, never resulted: late (the demo says 4 h)
+        collect(recent)  # 30 min ago: not late yet
+        resulted = collect(old)
+        log.scan(store, [resulted], "received", actor="tech", place="lab", at=old + timedelta(hours=1))
+        log.enter_result(
+            store, resulted, value="4.1", unit="mmol/L", flag="normal", by="tech", at=old + timedelta(hours=2)
+        )
+        travelling = [collect(old, "test-lipase") for _ in range(2)]
+        log.scan(store, travelling, "sent", actor="ide1", place="urgences", at=old)
+        run = log.start_run(store, hospital, "chu-bievre", by="coursier", at=old)
+        log.add_to_run(store, run.id, travelling, actor="coursier", at=old)
+        log.depart(store, run.id, at=old)
+        log.receive_run(store, run.id, travelling[:1], actor="bievre", at=old + timedelta(hours=1))
+
+        demo = demo_map_path().read_text(encoding="utf-8")
+        incident = hit_cases.open_incident(STORE, "obs", "Synnovis", "demo", demo, scenario)
+        self.client.force_login(self.observer)
+        with override_settings(CRISIS_STORE=str(store)):
+            board = self.client.get(reverse("crisis:board", args=[incident.id])).content.decode()
+            # Late: the 3 never sent and the 2 of the run (one lost, one received but not resulted).
+            assert 'data-lab-late="5" data-lab-lost="1"' in board
+            assert "5 prélèvement(s) sans résultat après 4 h, 1 perdu(s) en transport" in board
+            page = self.client.get(reverse("crisis:laboratory", args=[incident.id])).content.decode()
+            assert set(re.findall(r'data-late="([^"]+)"', page)) == {*late, *travelling}
+            assert re.findall(r'data-lost="([^"]+)"', page) == [travelling[1]]
+            assert "MRN-SECRET-77" not in page and "MRN-SECRET-77" not in board  # ids only

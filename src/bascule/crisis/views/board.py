@@ -12,6 +12,8 @@ from django.shortcuts import redirect
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Action, allowed, requires
 from bascule.crisis.views.common import actor, get_incident, lang_of, refuse, render_live
+from bascule.crisis.views.laboratory import laboratory_version, samples_summary
+from bascule.crisis.views.triage import store_path
 from bascule.errors import UserError
 from bascule.hospital.model import CareProcess, HospitalMap
 from bascule.i18n import Lang
@@ -69,6 +71,7 @@ def node_rows(hospital: HospitalMap, impact: Impact) -> list[dict[str, Any]]:
 
 def board(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident(incident_id)
+    store = store_path()
 
     def build() -> dict[str, Any]:
         now = reading.situation(STORE, incident)
@@ -82,6 +85,10 @@ def board(request: HttpRequest, incident_id: int) -> HttpResponse:
             "summary": impact.summary(),
             "hospital": hospital,
             "started_procedures": {p.process: p for p in STORE.repository.started_procedures(incident.id)},
+            # Always on the board once the laboratory tracks samples: none goes untracked.
+            "lab_samples": samples_summary(store, hospital, listed=False)
+            if store is not None and hospital.laboratory.tests
+            else None,
             # Only worth saying when an ETA is shown.
             "etas_stale": etas_stale
             if any(r["has_eta"] for rows in sections.values() for r in rows)
@@ -89,7 +96,15 @@ def board(request: HttpRequest, incident_id: int) -> HttpResponse:
         }
 
     extra = {"may_start": allowed(getattr(request.user, "role", ""), Action.START_PROCEDURE)}
-    return render_live(request, incident, "crisis/board.html", "crisis/board_live.html", build, extra)
+    return render_live(
+        request,
+        incident,
+        "crisis/board.html",
+        "crisis/board_live.html",
+        build,
+        extra,
+        laboratory_version(store),
+    )
 
 
 @requires(Action.START_PROCEDURE)

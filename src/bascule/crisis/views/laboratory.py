@@ -8,6 +8,7 @@ declared or lifted and every write to the store."""
 from __future__ import annotations
 
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,9 +28,66 @@ from bascule.laboratory.blood import bank
 from bascule.laboratory.blood.alerts import level_name
 from bascule.laboratory.blood.sheet import line_name, write_blood_sheet
 from bascule.laboratory.menu import reduced_menu
+from bascule.laboratory.samples import log as sample_log
+from bascule.laboratory.samples.sample import Sample
 
-# What the page shows from the continuity store; each table only grows (a change of state is a row).
-LABORATORY_TABLES = ("blood_units", "blood_movements", "blood_alerts")
+# What the pages show from the continuity store; each table grows with every change (a change of a
+# blood unit's or a sample's state is a new row, a result confirmed a new non-empty confirmation).
+LABORATORY_TABLES = (
+    "blood_units",
+    "blood_movements",
+    "blood_alerts",
+    "lab_samples",
+    "lab_sample_events",
+    "lab_runs",
+    "lab_runs.departed_at",
+    "lab_runs.received_at",
+    "lab_downtime_results",
+    "lab_downtime_results.confirmed_by",
+)
+
+
+def laboratory_version(store: Path | None) -> str:
+    """The live key's part for the continuity store: its laboratory rows, and the minute, since a
+    sample becomes late by the clock alone. Empty without a store."""
+    if store is None:
+        return ""
+    return f"{store_version(store, LABORATORY_TABLES)}.{int(time.time() // 60)}"
+
+
+def samples_summary(store: Path, hospital: HospitalMap, *, listed: bool) -> dict[str, Any]:
+    """The samples not resulted `late_after_hours` after collection and those lost in transport
+    (counts for the board; `listed`: each of them, by number, for the laboratory's page). Ids only:
+    the patient reference is not shown here."""
+    try:
+        late = sample_log.late_samples(store, hospital, datetime.now(UTC))
+        lost = sample_log.lost_in_transport(store)
+    except UserError as error:
+        return {"problem": str(error)}
+    zone = hospital.hospital.zone()
+
+    def row(sample: Sample) -> dict[str, Any]:
+        return {
+            "number": sample.number,
+            "test": _test_name(hospital, sample.test),
+            "unit": sample.unit,
+            "state": sample.state,
+            "lab": label_of(hospital, sample.lab) if sample.lab else "",
+            "collected_at": sample.collected_at.astimezone(zone),
+        }
+
+    return {
+        "hours": f"{hospital.laboratory.late_after_hours:g}",
+        "late_count": len(late),
+        "lost_count": len(lost),
+        "late": [row(s) for s in sorted(late, key=lambda s: s.collected_at)] if listed else [],
+        "lost": [row(s) for s in lost] if listed else [],
+    }
+
+
+def _test_name(hospital: HospitalMap, test_id: str) -> str:
+    test = hospital.laboratory.test(test_id)
+    return test.name or test.id if test is not None else test_id
 
 
 def laboratory(request: HttpRequest, incident_id: int) -> HttpResponse:
@@ -54,11 +112,11 @@ def laboratory(request: HttpRequest, incident_id: int) -> HttpResponse:
             "on_menu": [row(line) for line in menu.on_menu],
             "off_menu": [row(line) for line in menu.off_menu],
             "blood": _blood(store, now.hospital, lang) if store is not None else None,
+            "samples": samples_summary(store, now.hospital, listed=True) if store is not None else None,
         }
 
     page, live = "crisis/laboratory.html", "crisis/laboratory_live.html"
-    also = store_version(store, LABORATORY_TABLES) if store else ""
-    return render_live(request, incident, page, live, build, also=also)
+    return render_live(request, incident, page, live, build, also=laboratory_version(store))
 
 
 def _blood(store: Path, hospital: HospitalMap, lang: Lang) -> dict[str, Any]:
