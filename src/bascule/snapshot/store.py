@@ -13,7 +13,7 @@ import hmac
 import secrets
 import sqlite3
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -32,6 +32,7 @@ from bascule.snapshot.rows import MAPPINGS
 from bascule.snapshot.schema import RECORD_TABLES, SCHEMA_VERSION, SchemaTooNew, current_version, migrate
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,6 +399,11 @@ class ContinuityStore:
     def unplaced_stay_ids(self) -> list[str]:
         """The stay ids of `unplaced()`, for reports and logs that may carry ids only."""
         return [entry.stay_id for entry in queries.unplaced(self._connection)]
+
+    def read(self, query: Callable[[sqlite3.Connection], T]) -> T:
+        """`query` run on this store's connection: a read for a capability whose tables live in the
+        store (the laboratory's, for one) without this class knowing them."""
+        return query(self._connection)
 
     def chart(
         self, patient_id: str, at: datetime | None = None, results_since: timedelta = timedelta(days=7)

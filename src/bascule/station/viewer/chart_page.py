@@ -70,6 +70,20 @@ class ResultShown:
 
 
 @dataclass(frozen=True)
+class DowntimeResultShown:
+    """A result the laboratory gave while its system was down (issue 19): released ones only."""
+
+    sample: str
+    test: str
+    value: str
+    unit: str
+    flag: str
+    time: datetime
+    by_phone: bool
+    confirmed_by: str | None
+
+
+@dataclass(frozen=True)
 class PatientShown:
     card: PatientCard
     sex: str
@@ -84,6 +98,8 @@ class PatientShown:
     problems: tuple[str, ...]
     attending: str | None
     admitted_at: datetime | None
+    downtime_results: tuple[DowntimeResultShown, ...] = ()
+    awaiting_confirmation: int = 0  # critical values entered, not yet confirmed: not shown
 
 
 def _current(order: MedicationOrder, at: datetime) -> bool:

@@ -169,6 +169,17 @@ register(
         "time": {"fr": "Heure", "en": "Time"},
         "given": {"fr": "Donné", "en": "Given"},
         "results": {"fr": "Résultats (72 h)", "en": "Results (72 h)"},
+        "downtime_results": {
+            "fr": "Résultats rendus sans le système du laboratoire",
+            "en": "Results given without the laboratory system",
+        },
+        "sample": {"fr": "Prélèvement", "en": "Sample"},
+        "by_phone": {"fr": "par téléphone, relu", "en": "by phone, read back"},
+        "confirmed_by": {"fr": "critique, confirmé par {who}", "en": "critical, confirmed by {who}"},
+        "awaiting_confirmation": {
+            "fr": "{count} valeur(s) critique(s) attend(ent) la confirmation d'une seconde personne au laboratoire : appelez le laboratoire.",
+            "en": "{count} critical value(s) await confirmation by a second person at the laboratory: call the laboratory.",
+        },
         "test": {"fr": "Examen", "en": "Test"},
         "value": {"fr": "Valeur", "en": "Value"},
         "range": {"fr": "Normes", "en": "Range"},

@@ -10,7 +10,7 @@ import logging
 import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Any
@@ -34,6 +34,7 @@ from bascule.station.viewer.chart_page import (
     patient_json,
     patient_shown,
 )
+from bascule.station.viewer.downtime_results import downtime_results
 from bascule.station.viewer.http import Request, Response, as_json, html, redirect
 from bascule.station.viewer.library import Library, Status
 from bascule.station.viewer.opened import OpenedBundle
@@ -416,7 +417,10 @@ class StationApp:
             doses = store.medication_schedule(
                 start, start + DOSES_AHEAD, card.unit_id, patient_id=patient_id, places=bundle.places
             )
-        return patient_shown(card, chart, doses, at, lang, bundle.zone)
+        shown = patient_shown(card, chart, doses, at, lang, bundle.zone)
+        references = [ref for ref in (card.mrn, *card.downtime_numbers) if ref]
+        given, awaiting = downtime_results(store, references, self.map)
+        return replace(shown, downtime_results=given, awaiting_confirmation=awaiting)
 
     # ---- API --------------------------------------------------------------------------------------
 

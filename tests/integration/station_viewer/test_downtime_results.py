@@ -1,0 +1,68 @@
+"""Issue 19: results the laboratory gives while its system is down reach the ward's station with
+the next bundle: released ones under the patient's chart (a phoned critical value once a second
+person confirmed it), the unconfirmed ones counted with the instruction to call the laboratory."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+from tests.integration.station_viewer.conftest import Client, StationWorld
+
+from bascule.hospital.loading import load_map
+from bascule.impact import assess
+from bascule.laboratory.menu import reduced_menu
+from bascule.laboratory.samples import log
+from bascule.snapshot.bundle import signature_path
+
+
+def test_the_wards_station_shows_the_laboratorys_downtime_results(
+    station_world: StationWorld, tmp_path: Path
+) -> None:
+    # Its own station and its own cell (keys, bundles, the seal guard's memory): the results added
+    # here must not look, to the shared cell's guard, like rows deleted from its next seal.
+    root, cell = tmp_path / "station", tmp_path / "cell"
+    shutil.copytree(station_world.root, root, symlinks=True)
+    shutil.copytree(station_world.cell, cell, symlinks=True, ignore=shutil.ignore_patterns("station"))
+    world = dataclasses.replace(station_world, root=root, cell=cell, clock_at=[])
+    store = cell / "store.sqlite"
+    mrn = world.inpatient.mrn
+    assert mrn is not None
+    hospital = load_map("demo")
+    menu = reduced_menu(hospital, assess(hospital))
+    at = world.data_time - timedelta(hours=2)
+
+    def resulted(test: str, value: str, unit: str, flag: str, phoned: bool = False) -> str:
+        number = log.collect(
+            store, hospital, menu, patient=mrn, test_id=test, unit="urgences", by="ide1", at=at
+        ).number
+        log.scan(store, [number], "received", actor="tech1", place="lab", at=at + timedelta(minutes=20))
+        log.enter_result(
+            store, number, value=value, unit=unit, flag=flag, by="tech1", at=at + timedelta(minutes=50),
+            channel="phone" if phoned else "lab", read_back=phoned,
+        )  # fmt: skip
+        return number
+
+    potassium = resulted("test-kalium", "4.1", "mmol/L", "normal")
+    troponin = resulted("test-troponin", "2.5", "µg/L", "critical", phoned=True)
+    haemoglobin = resulted("test-hb", "5.9", "g/dL", "critical")  # never confirmed
+    log.confirm_result(store, troponin, by="bio2", at=at + timedelta(minutes=55))
+
+    archive = world.seal_again(store)
+    shutil.copy(archive, world.root / "inbox")
+    shutil.copy(signature_path(archive), world.root / "inbox")
+    client = Client(world.app())
+    client.login("nadia")
+    page = client.get(f"/patients/{world.inpatient.id}").text
+
+    assert "Résultats rendus sans le système du laboratoire" in page
+    assert f'data-sample="{potassium}"' in page and "4.1 mmol/L" in page
+    assert (
+        f'data-sample="{troponin}"' in page and "confirmé par bio2" in page and "par téléphone, relu" in page
+    )
+    assert (
+        f'data-sample="{haemoglobin}"' not in page and "5.9" not in page
+    )  # critical, unconfirmed: not shown
+    assert 'data-awaiting="1"' in page and "appelez le laboratoire" in page
