@@ -86,3 +86,8 @@ class Laboratory:
 
     def test(self, test_id: str) -> DowntimeTest | None:
         return next((test for test in self.tests if test.id == test_id), None)
+
+    def test_name(self, test_id: str) -> str:
+        """What people call a test: its name, else its id (also for an id the menu no longer has)."""
+        test = self.test(test_id)
+        return (test.name or test.id) if test is not None else test_id

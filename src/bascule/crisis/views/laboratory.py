@@ -69,7 +69,7 @@ def samples_summary(store: Path, hospital: HospitalMap, *, listed: bool) -> dict
     def row(sample: Sample) -> dict[str, Any]:
         return {
             "number": sample.number,
-            "test": _test_name(hospital, sample.test),
+            "test": hospital.laboratory.test_name(sample.test),
             "unit": sample.unit,
             "state": sample.state,
             "lab": label_of(hospital, sample.lab) if sample.lab else "",
@@ -83,11 +83,6 @@ def samples_summary(store: Path, hospital: HospitalMap, *, listed: bool) -> dict
         "late": [row(s) for s in sorted(late, key=lambda s: s.collected_at)] if listed else [],
         "lost": [row(s) for s in lost] if listed else [],
     }
-
-
-def _test_name(hospital: HospitalMap, test_id: str) -> str:
-    test = hospital.laboratory.test(test_id)
-    return test.name or test.id if test is not None else test_id
 
 
 def laboratory(request: HttpRequest, incident_id: int) -> HttpResponse:

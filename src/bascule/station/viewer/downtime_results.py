@@ -36,7 +36,7 @@ def downtime_results(
     shown = tuple(
         DowntimeResultShown(
             sample=result.sample,
-            test=_test_name(hospital, result.test),
+            test=hospital.laboratory.test_name(result.test),
             value=result.current_value,
             unit=result.current_unit,
             flag=result.current_flag,
@@ -47,8 +47,3 @@ def downtime_results(
         for result in released
     )
     return shown, sum(1 for r in found if not r.released)
-
-
-def _test_name(hospital: HospitalMap, test_id: str) -> str:
-    test = hospital.laboratory.test(test_id)
-    return (test.name or test.id) if test is not None else test_id
