@@ -249,13 +249,15 @@ class DjangoRepository:
         rows = models.CellAction.objects.filter(
             incident_id=incident_id, status__in=[models.CellAction.OPEN, models.CellAction.IN_PROGRESS]
         ).select_related("owner_user", "created_by")
-        return [_action_value(r) for r in rows.order_by("due_at", "id")]
+        return [_action_value(r) for r in rows.order_by(F("due_at").asc(nulls_first=True), "id")]
 
     def actions(self, incident_id: int) -> list[CellAction]:
         rows = models.CellAction.objects.filter(incident_id=incident_id).select_related(
             "owner_user", "created_by"
         )
-        return [_action_value(r) for r in rows.order_by("status", "due_at", "id")]
+        # Undated actions first, on SQLite and PostgreSQL alike (PostgreSQL puts NULLs last).
+        by_due = F("due_at").asc(nulls_first=True)
+        return [_action_value(r) for r in rows.order_by("status", by_due, "id")]
 
     def add_sitrep(self, incident_id: int, lang: str, content: Mapping[str, Any], actor: str) -> Sitrep:
         row = models.SituationReport.objects.create(
