@@ -67,6 +67,7 @@ register(
         "asset_link": {"en": "link", "fr": "liaison"},
         "asset_security": {"en": "security", "fr": "sécurité"},
         "asset_telephony": {"en": "telephony", "fr": "téléphonie"},
+        "asset_analyser": {"en": "analyser", "fr": "automate"},
         "kind_process": {"en": "care process", "fr": "processus de soins"},
         "column_asset": {"en": "INFRASTRUCTURE", "fr": "INFRASTRUCTURE"},
         "column_application": {"en": "APPLICATIONS", "fr": "APPLICATIONS"},

@@ -197,7 +197,8 @@ def draw_box(box: Box, rect: Rect, impact: ImpactView | None, lang: Lang) -> str
     words = status_words(box, impact, lang)
     if box.priority is None:
         detail = fit(box_detail(box, lang), w - 22, DETAIL_SIZE)
-        parts.append(text(x + 14, y + 38, detail, DETAIL_SIZE, fill=MUTED, class_="detail"))
+        if detail:  # a group of one kind in no segment, with no supplier, has nothing more to say
+            parts.append(text(x + 14, y + 38, detail, DETAIL_SIZE, fill=MUTED, class_="detail"))
         if words:
             parts += _status_line(box, words, x, y + 59, w)
     else:
