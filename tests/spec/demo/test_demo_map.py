@@ -17,7 +17,17 @@ import pytest
 from bascule.hospital.loading import demo_map_path, load_map
 from bascule.hospital.model import Application, Asset, CareProcess, HospitalMap, Node
 
-ASSET_KINDS = {"server", "storage", "network", "service", "workstations", "link", "security", "telephony", "analyser"}
+ASSET_KINDS = {
+    "server",
+    "storage",
+    "network",
+    "service",
+    "workstations",
+    "link",
+    "security",
+    "telephony",
+    "analyser",
+}
 VITAL_CAPABILITIES = ("emergency", "transfusion", "imaging", "surgery", "maternity", "icu")
 CAPABILITIES = {*VITAL_CAPABILITIES, "dialysis", "oncology", "psychiatry", "stroke", "laboratory"}
 FICTIONAL_PHONE = re.compile(r"^(01 99 00 \d\d \d\d|\+33 1 99 00 \d\d \d\d)$")
