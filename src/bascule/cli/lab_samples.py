@@ -116,6 +116,11 @@ def _when(value: str | None) -> datetime:
     return moment if moment.tzinfo else moment.astimezone()
 
 
+def _codes(given: list[str] | None) -> list[str]:
+    """The codes on the command line, else one per line from stdin (a USB scanner types into it)."""
+    return given if given else [line.strip() for line in sys.stdin if line.strip()]
+
+
 def _state(state: str, lang: Lang) -> str:
     return state_fr(state) if lang == "fr" else state
 
@@ -182,7 +187,7 @@ def scan_command(
 ) -> None:
     """Scan samples at a step; without CODE, one code per line from stdin (a barcode scanner)."""
     language = output_lang(lang)
-    read = codes if codes else [line.strip() for line in sys.stdin if line.strip()]
+    read = _codes(codes)
     answers = log.scan(store, read, step, actor=_by(by), place=place, at=_when(when), reason=reason)
     for answer in answers:
         text = answer.french if language == "fr" else answer.message
@@ -222,7 +227,7 @@ def run_add_command(
 ) -> None:
     """Scan samples into an open run (they become sent); without CODE, read stdin."""
     language = output_lang(lang)
-    read = codes if codes else [line.strip() for line in sys.stdin if line.strip()]
+    read = _codes(codes)
     added = log.add_to_run(store, run, read, actor=_by(by), at=_when(when))
     typer.echo(t("lab_samples.run_added", language, count=len(added), run=run.upper()))
 
@@ -250,7 +255,7 @@ def run_receive_command(
 ) -> None:
     """The run arrives: the samples scanned on arrival are received, the others missing."""
     language = output_lang(lang)
-    read = codes if codes is not None else [line.strip() for line in sys.stdin if line.strip()]
+    read = _codes(codes)
     arrived, missing = log.receive_run(store, run, read, actor=_by(by), at=_when(when))
     typer.echo(
         t("lab_samples.run_received", language, run=run.upper(), arrived=len(arrived), missing=len(missing))

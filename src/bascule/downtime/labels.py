@@ -16,9 +16,7 @@ from bascule.downtime.numbers import DowntimeNumber
 from bascule.durable import SHARED, durable_temp, put_in_place
 from bascule.i18n import Lang, register, t
 from bascule.kits.fonts import typefaces
-
-COLUMNS, ROWS = 3, 8
-LABEL_WIDTH, LABEL_HEIGHT = 70 * mm, 37 * mm
+from bascule.kits.label_sheet import LABEL_WIDTH, on_labels, pages_for
 
 register(
     "downtime_labels",
@@ -42,19 +40,8 @@ def write_label_sheets(numbers: Sequence[DowntimeNumber], unit: str, target: Pat
 def _draw_labels(canvas: Canvas, numbers: Sequence[DowntimeNumber], unit: str, lang: Lang) -> int:
     faces = typefaces()
     canvas.setTitle(t("downtime_labels.title", lang))
-    page_width, page_height = A4
-    left = (page_width - COLUMNS * LABEL_WIDTH) / 2
-    top = page_height - (page_height - ROWS * LABEL_HEIGHT) / 2
-    per_page = COLUMNS * ROWS
-    pages = 0
-    for index, number in enumerate(numbers):
-        slot = index % per_page
-        if slot == 0 and index:
-            canvas.showPage()
-        if slot == 0:
-            pages += 1
-        x = left + (slot % COLUMNS) * LABEL_WIDTH + 4 * mm
-        y = top - (slot // COLUMNS + 1) * LABEL_HEIGHT + 3 * mm
+    for number, left, bottom in on_labels(canvas, numbers):
+        x, y = left + 4 * mm, bottom + 3 * mm
         canvas.setFont(faces.regular, 7.5)
         canvas.drawString(x, y + 29 * mm, t("downtime_labels.number", lang))
         canvas.setFont(faces.bold, 14)
@@ -70,4 +57,4 @@ def _draw_labels(canvas: Canvas, numbers: Sequence[DowntimeNumber], unit: str, l
         canvas.line(x + 11 * mm, y + 3 * mm, x + LABEL_WIDTH - 8 * mm, y + 3 * mm)
     canvas.showPage()
     canvas.save()
-    return pages
+    return pages_for(len(numbers))

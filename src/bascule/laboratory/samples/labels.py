@@ -23,11 +23,10 @@ from reportlab.pdfgen.canvas import Canvas
 from bascule.durable import PRIVATE, durable_temp, put_in_place
 from bascule.i18n import Lang, register, t
 from bascule.kits.fonts import typefaces
+from bascule.kits.label_sheet import LABEL_WIDTH, on_labels, pages_for
 from bascule.laboratory.samples.runs import Run
 from bascule.laboratory.samples.sample import Sample
 
-COLUMNS, ROWS = 3, 8
-LABEL_WIDTH, LABEL_HEIGHT = 70 * mm, 37 * mm
 SMALLEST = 5.0
 
 register(
@@ -89,20 +88,9 @@ def _draw_labels(
 ) -> int:
     faces = typefaces()
     canvas.setTitle(t("lab_labels.title", lang))
-    page_width, page_height = A4
-    left = (page_width - COLUMNS * LABEL_WIDTH) / 2
-    top = page_height - (page_height - ROWS * LABEL_HEIGHT) / 2
-    per_page = COLUMNS * ROWS
     room = LABEL_WIDTH - 8 * mm
-    pages = 0
-    for index, sample in enumerate(samples):
-        slot = index % per_page
-        if slot == 0 and index:
-            canvas.showPage()
-        if slot == 0:
-            pages += 1
-        x = left + (slot % COLUMNS) * LABEL_WIDTH + 4 * mm
-        y = top - (slot // COLUMNS + 1) * LABEL_HEIGHT + 2 * mm
+    for sample, left, bottom in on_labels(canvas, samples):
+        x, y = left + 4 * mm, bottom + 2 * mm
         canvas.setFont(faces.bold, 15)
         canvas.drawString(x, y + 28 * mm, sample.number)
         Code128(sample.number, barHeight=8 * mm, barWidth=0.3 * mm, quiet=False).drawOn(
@@ -124,7 +112,7 @@ def _draw_labels(
             canvas.drawString(x, y + (4 - row * 2.2) * mm, line)
     canvas.showPage()
     canvas.save()
-    return max(pages, 1)
+    return pages_for(len(samples))
 
 
 def write_manifest(
