@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import cast
 from zoneinfo import ZoneInfo
@@ -23,7 +23,7 @@ from bascule.laboratory.samples import store as tables
 from bascule.laboratory.samples.numbers import parse_sample_number, sample_number
 from bascule.laboratory.samples.results import Result, amend, confirm, new_result
 from bascule.laboratory.samples.runs import Run, missing_in_transport, require_run_state
-from bascule.laboratory.samples.sample import SCAN_STEPS, Outcome, Sample, SampleState, advance
+from bascule.laboratory.samples.sample import FINAL_STATES, SCAN_STEPS, Outcome, Sample, SampleState, advance
 
 LANG_OF_ERRORS = "en"
 
@@ -362,13 +362,26 @@ def all_samples(store_path: Path) -> list[Sample]:
 def late_samples(store_path: Path, hospital: HospitalMap, now: datetime) -> list[Sample]:
     """Samples not resulted `late_after_hours` (the map's) after collection."""
     hours = hospital.laboratory.late_after_hours
-    return [s for s in all_samples(store_path) if s.late(now, hours)]
+    # The store picks the candidates (the board asks every minute, the log grows by hundreds a day);
+    # the domain's rule decides.
+    final = tuple(sorted(FINAL_STATES))
+    marks = ", ".join("?" for _ in final)
+    with connected(store_path, readonly=True) as connection:
+        candidates = tables.samples(
+            connection,
+            where=f"WHERE state NOT IN ({marks}) AND collected_at <= ?",
+            args=(*final, tables.stamp(now - timedelta(hours=hours))),
+        )
+    return [s for s in candidates if s.late(now, hours)]
 
 
 def lost_in_transport(store_path: Path) -> list[Sample]:
     """Samples of received runs never scanned on arrival."""
     with connected(store_path, readonly=True) as connection:
-        return missing_in_transport(tables.runs(connection), tables.samples(connection))
+        candidates = tables.samples(
+            connection, where="WHERE state = 'sent' AND run IS NOT NULL AND arrived = 0"
+        )
+        return missing_in_transport(tables.runs(connection), candidates)
 
 
 def run_and_samples(store_path: Path, run_id: str) -> tuple[Run, list[Sample]]:
