@@ -4,12 +4,16 @@ without the laboratory system, by whom and how many a day, then those off the me
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from bascule.cli.context import make_console
 from bascule.cli.lab import lab_app
+from bascule.cli.lab_samples import AsOption
 from bascule.cli.options import (
     DownOption,
     IsolateOption,
@@ -18,6 +22,7 @@ from bascule.cli.options import (
     MapArgument,
     ScenarioOption,
     SupplierOption,
+    acting,
     map_and_scenario,
     output_lang,
 )
@@ -26,6 +31,7 @@ from bascule.i18n import Lang, t
 from bascule.i18n import register as register_messages
 from bascule.impact import assess
 from bascule.laboratory.menu import Menu, MenuLine, reduced_menu
+from bascule.laboratory.publication import publish_menu
 
 register_messages(
     "lab_menu",
@@ -51,9 +57,10 @@ register_messages(
             "fr": "{on} examen(s) au menu, {off} hors menu.",
             "en": "{on} test(s) on the menu, {off} off it.",
         },
-        "priority_critical": {"fr": "critique", "en": "critical"},
-        "priority_urgent": {"fr": "urgent", "en": "urgent"},
-        "priority_routine": {"fr": "courant", "en": "routine"},
+        "published": {
+            "fr": "Menu publié aux services par {by} : les postes des services l'afficheront au prochain envoi.",
+            "en": "Menu published to the wards by {by}: their stations show it from the next bundle.",
+        },
     },
 )
 
@@ -88,11 +95,23 @@ def lab_menu_command(
     scenario: ScenarioOption = None,
     as_json: JsonOption = False,
     lang: LangOption = None,
+    publish: Annotated[
+        Path | None,
+        typer.Option(
+            "--publish",
+            metavar="STORE",
+            help="Also publish this menu to the wards: their stations show it from the next bundle of this store.",
+        ),
+    ] = None,
+    by: AsOption = None,
 ) -> None:
     """Show the laboratory's menu under these hits: the tests still run, by whom, how many a day."""
     hospital_map, chosen = map_and_scenario(map_path, scenario, down, isolate, supplier)
     language = output_lang(lang, hospital_map)
     menu = reduced_menu(hospital_map, assess(hospital_map, chosen.hits))
+    if publish is not None:
+        published = publish_menu(publish, menu, by=acting(by), at=datetime.now().astimezone())
+        typer.echo(t("lab_menu.published", language, by=published.by), err=as_json)
     if as_json:
         typer.echo(json.dumps(menu_json(menu, language), ensure_ascii=False, indent=2))
         return
@@ -108,7 +127,7 @@ def lab_menu_command(
     for line in menu.on_menu:
         table.add_row(
             _label(line),
-            t(f"lab_menu.priority_{line.test.priority}", language),
+            t(f"laboratory.priority_{line.test.priority}", language),
             "\n".join(label_of(hospital_map, runner) for runner in line.runners_up),
             str(line.test.daily) if menu.restricted else "",
         )

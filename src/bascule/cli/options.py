@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bascule.cli.context import environment
 from bascule.errors import UserError
 from bascule.hospital.loading import load_map
 from bascule.hospital.model import HospitalMap
@@ -88,3 +89,8 @@ def read_password(password_file: Path | None) -> str:
             f"Cannot read a password from {password_file}; put it on the first line.",
             fr=f"Impossible de lire un mot de passe dans {password_file} ; mettez-le sur la première ligne.",
         ) from None
+
+
+def acting(name: str | None) -> str:
+    """Who does it: the name given, else the login, else "unknown" (recorded, never guessed further)."""
+    return name or environment().get("USER") or environment().get("LOGNAME") or "unknown"

@@ -71,4 +71,26 @@ LABORATORY_TEXTS: dict[str, tuple[str, str]] = {
         "Aucun magasin de continuité n'est configuré (BASCULE_CRISIS_STORE) : pas de stock de sang à montrer.",
         "No continuity store is configured (BASCULE_CRISIS_STORE): no blood stock to show.",
     ),
+    "lab_publication_title": ("Le menu vu par les services", "The menu the wards see"),
+    "lab_publication_none": (
+        "Aucun menu n'a été publié aux services : leurs postes disent d'appeler le laboratoire avant de prélever.",
+        "No menu has been published to the wards: their stations tell them to call the laboratory before sampling.",
+    ),
+    "lab_publication_current": (
+        "Publié le {at} par {by} : c'est le menu ci-dessus. Les postes l'affichent dès le prochain envoi.",
+        "Published on {at} by {by}: the menu above. The stations show it from the next bundle.",
+    ),
+    "lab_publication_stale": (
+        "Publié le {at} par {by}, mais il n'est plus à jour : les services voient un autre menu que celui-ci. Publiez-le de nouveau.",
+        "Published on {at} by {by}, but out of date: the wards see another menu than this one. Publish it again.",
+    ),
+    "lab_publish_button": ("Publier ce menu aux services", "Publish this menu to the wards"),
+    "lab_publish_no_store": (
+        "Aucune base de continuité n'est configurée (BASCULE_CRISIS_STORE) : le menu ne peut pas être publié aux services.",
+        "No continuity store is configured (BASCULE_CRISIS_STORE): the menu cannot be published to the wards.",
+    ),
+    "lab_published_decision": (
+        "Menu du laboratoire publié aux services : {on} examen(s) au menu, {off} hors menu.",
+        "Laboratory menu published to the wards: {on} test(s) on the menu, {off} off it.",
+    ),
 }

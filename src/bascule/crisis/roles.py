@@ -44,6 +44,7 @@ class Action(StrEnum):
     TYPE_PAPER_FORMS = "type_paper_forms"
     START_PROCEDURE = "start_procedure"
     RUN_EXERCISE = "run_exercise"
+    PUBLISH_LAB_MENU = "publish_lab_menu"
 
 
 _ALL_CELL = frozenset({Role.DIRECTOR, Role.IT, Role.MEDICAL, Role.COMMUNICATIONS})
@@ -67,6 +68,8 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = {
     Action.START_PROCEDURE: frozenset({Role.DIRECTOR, Role.MEDICAL}),
     # Also who may see the exercise's script ahead of the players (injects to come, expected decisions).
     Action.RUN_EXERCISE: frozenset({Role.FACILITATOR}),
+    # Telling every ward which tests it may still request is a medical call, or the director's.
+    Action.PUBLISH_LAB_MENU: frozenset({Role.DIRECTOR, Role.MEDICAL}),
 }
 
 

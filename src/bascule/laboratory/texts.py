@@ -7,6 +7,9 @@ from bascule.i18n import register
 register(
     "laboratory",
     {
+        "priority_critical": {"fr": "critique", "en": "critical"},
+        "priority_urgent": {"fr": "urgent", "en": "urgent"},
+        "priority_routine": {"fr": "courant", "en": "routine"},
         "why_full": {
             "fr": "Le système du laboratoire fonctionne : le menu complet s'applique.",
             "en": "The laboratory system works: the full menu applies.",

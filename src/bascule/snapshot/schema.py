@@ -37,6 +37,7 @@ RECORD_TABLES: tuple[str, ...] = (
     "blood_units",
     "blood_movements",
     "blood_alerts",
+    "lab_menus",
 )
 
 META_KEYS: tuple[str, ...] = ("schema_version", "hospital_id", "source", "data_time", "refreshed_at")
@@ -233,7 +234,16 @@ CREATE TABLE blood_alerts (
     level TEXT NOT NULL, at TEXT NOT NULL, by_whom TEXT NOT NULL, note TEXT NOT NULL);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
+# Version 10 (issue 19): the laboratory's menu as published to the wards, so that their stations,
+# which do not know the incident's hits, show the tests they may still request. One row per
+# publication (`id` its time); `lines` a JSON list of {id, state, runners_up, runners_down, why}.
+_V10 = """
+CREATE TABLE lab_menus (
+    id TEXT PRIMARY KEY, version TEXT NOT NULL,
+    published_at TEXT NOT NULL, published_by TEXT NOT NULL, restricted INTEGER NOT NULL, lines TEXT NOT NULL);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

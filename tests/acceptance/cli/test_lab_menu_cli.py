@@ -100,3 +100,36 @@ def test_map_check_counts_the_laboratory_tests(capsys: pytest.CaptureFixture[str
     code, out, _ = run(["map", "check", "demo", "--json"], capsys)
     assert code == 0
     assert json.loads(out)["laboratory_tests"] == 14
+
+
+def test_the_menu_is_published_to_the_wards_through_the_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bascule.hospital.loading import load_map
+    from bascule.laboratory.publication import latest_menu
+    from bascule.snapshot.store import ContinuityStore
+
+    store = tmp_path / "store.sqlite"
+    ContinuityStore.open(store).close()
+    args = ["lab", "menu", "demo", "--scenario", SCENARIO, "--down", "an-dds-groupage"]
+    code, out, _ = run([*args, "--publish", str(store), "--as", "dr.costa"], capsys)
+    assert code == 0 and "Menu publié aux services par dr.costa" in out
+    published = latest_menu(store)
+    assert published is not None and published.by == "dr.costa"
+    menu = published.as_menu(load_map("demo"))
+    assert {line.id for line in menu.off_menu} == {"test-hba1c", "test-crossmatch"}
+
+    # --json keeps standard output the JSON document: the confirmation goes to standard error.
+    code, out, err = run([*args, "--json", "--publish", str(store), "--as", "dr.costa"], capsys)
+    assert code == 0 and json.loads(out)["tests"] and "dr.costa" in err
+
+
+def test_publishing_to_a_file_that_is_not_a_store_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_a_store = tmp_path / "notes.txt"
+    not_a_store.write_text("hello\n", encoding="utf-8")
+    code, _, err = run(["lab", "menu", "demo", "--scenario", SCENARIO, "--publish", str(not_a_store)], capsys)
+    assert code == 2 and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not_a_store.read_text(encoding="utf-8") == "hello\n"

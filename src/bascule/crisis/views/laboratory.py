@@ -16,7 +16,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from bascule.crisis.repository import STORE
+from bascule.crisis.roles import Action, allowed
 from bascule.crisis.views.common import get_incident, lang_of, refuse, render_live
+from bascule.crisis.views.lab_publication import publication_shown
 from bascule.crisis.views.triage import store_path
 from bascule.downtime.side_store import store_version
 from bascule.errors import UserError
@@ -44,6 +46,7 @@ LABORATORY_TABLES = (
     "lab_runs.received_at",
     "lab_downtime_results",
     "lab_downtime_results.confirmed_by",
+    "lab_menus",
 )
 
 
@@ -106,6 +109,10 @@ def laboratory(request: HttpRequest, incident_id: int) -> HttpResponse:
             "restricted": menu.restricted,
             "on_menu": [row(line) for line in menu.on_menu],
             "off_menu": [row(line) for line in menu.off_menu],
+            "publication": publication_shown(store, menu, lang, now.hospital.hospital.zone())
+            if store is not None
+            else None,
+            "may_publish": allowed(getattr(request.user, "role", ""), Action.PUBLISH_LAB_MENU),
             "blood": _blood(store, now.hospital, lang) if store is not None else None,
             "samples": samples_summary(store, now.hospital, listed=True) if store is not None else None,
         }

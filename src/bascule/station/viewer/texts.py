@@ -174,6 +174,32 @@ register(
             "en": "Results given without the laboratory system",
         },
         "sample": {"fr": "Prélèvement", "en": "Sample"},
+        "laboratory": {"fr": "Laboratoire", "en": "Laboratory"},
+        "lab_menu_title": {
+            "fr": "Examens de laboratoire possibles",
+            "en": "Laboratory tests you may request",
+        },
+        "lab_menu_published": {
+            "fr": "Menu publié par le laboratoire le {when} ({by}).",
+            "en": "Menu published by the laboratory on {when} ({by}).",
+        },
+        "lab_menu_none": {
+            "fr": "Le laboratoire n'a publié aucun menu dans cette copie : appelez le laboratoire avant de prélever.",
+            "en": "The laboratory has published no menu in this copy: call the laboratory before taking a sample.",
+        },
+        "lab_menu_full": {
+            "fr": "Le système du laboratoire fonctionne : toutes les demandes habituelles sont possibles.",
+            "en": "The laboratory system works: every usual request is possible.",
+        },
+        "lab_menu_restricted": {
+            "fr": "Menu dégradé : seuls ces examens sont réalisés, dans la limite du nombre par jour. Toute autre demande est refusée.",
+            "en": "Downtime menu: only these tests are run, up to their number a day. Any other request is refused.",
+        },
+        "lab_menu_off": {"fr": "Non réalisés pour l'instant", "en": "Not run for now"},
+        "priority": {"fr": "Priorité", "en": "Priority"},
+        "run_by": {"fr": "Réalisé par", "en": "Run by"},
+        "a_day": {"fr": "Par jour", "en": "A day"},
+        "why": {"fr": "Pourquoi", "en": "Why"},
         "by_phone": {"fr": "par téléphone, relu", "en": "by phone, read back"},
         "confirmed_by": {"fr": "critique, confirmé par {who}", "en": "critical, confirmed by {who}"},
         "awaiting_confirmation": {

@@ -36,6 +36,7 @@ from bascule.station.viewer.chart_page import (
 )
 from bascule.station.viewer.downtime_results import downtime_results
 from bascule.station.viewer.http import Request, Response, as_json, html, redirect
+from bascule.station.viewer.lab_menu_page import lab_menu_shown
 from bascule.station.viewer.library import Library, Status
 from bascule.station.viewer.opened import OpenedBundle
 from bascule.station.viewer.printing import patient_sheet, unit_kit
@@ -324,6 +325,9 @@ class StationApp:
                     counts=counts,
                 )
             )
+        if path == "/laboratory":
+            menu = lab_menu_shown(bundle.store(), self.map, lang)
+            return html(self._render("laboratory.html", bundle, lang, caller, menu=menu))
         if match := re.fullmatch(r"/units/([^/]+)(/kit\.pdf)?", path):
             unit_id = match.group(1)
             if unit_id not in bundle.units:
