@@ -233,7 +233,13 @@ CREATE TABLE blood_alerts (
     level TEXT NOT NULL, at TEXT NOT NULL, by_whom TEXT NOT NULL, note TEXT NOT NULL);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
+# Version 10 (issue 19, triage hook): the units of cross-matched red cells an activity needs
+# reserved (its maximum surgical blood ordering schedule line); a store written before reads 0.
+_V10 = """
+ALTER TABLE activities ADD COLUMN cross_matched_units INTEGER NOT NULL DEFAULT 0;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
