@@ -10,6 +10,7 @@ rule is seen alone.
 
 from __future__ import annotations
 
+import csv
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -256,6 +257,13 @@ def test_the_proposal_carries_its_units_through_json_and_an_older_document_reads
     assert Proposal.from_json(document) == proposal
     older = {key: value for key, value in document.items() if key != "cross_matched_units"}
     assert Proposal.from_json(older).cross_matched_units == 0
+
+
+def test_the_csv_of_proposals_has_a_column_for_the_units() -> None:
+    from bascule.cli.triage import proposals_csv
+
+    (row,) = csv.DictReader(proposals_csv([propose(CROSS_MATCH_DOWN, operation(units=3))]).splitlines())
+    assert (row["reason"], row["cross_matched_units"]) == ("no-cross-match", "3")
 
 
 @pytest.mark.parametrize("units", [-1, True, "2", 1.5])
