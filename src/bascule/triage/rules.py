@@ -122,6 +122,12 @@ class Proposal:
     def by_exception(self) -> bool:
         return self.reason == "exception"
 
+    @property
+    def may_be_excepted(self) -> bool:
+        """Whether an approved exception could keep it: a postponement or cancellation by policy,
+        never one for want of cross-matched blood (an exception does not make blood available)."""
+        return self.decision in ("postpone", "cancel") and self.reason != "no-cross-match"
+
     def day(self, zone: tzinfo) -> date:
         return self.start.astimezone(zone).date()
 

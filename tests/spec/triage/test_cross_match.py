@@ -215,6 +215,9 @@ def test_an_approved_exception_does_not_make_blood_available() -> None:
     assert (kept.decision, kept.reason, kept.approved_by) == ("maintain", "exception", ("dr-a", "dir-b"))
     held = propose(down, operation(), approvals=approvals)
     assert (held.decision, held.reason, held.approved_by) == ("postpone", "no-cross-match", ())
+    # so the crisis cell's page offers no exception for it, as it does for a cancellation by policy
+    assert not held.may_be_excepted
+    assert propose(("theatre-db",), operation()).may_be_excepted
 
 
 def test_on_the_demo_hospital_the_pathology_supplier_and_the_blood_bank_analyser_hit() -> None:
