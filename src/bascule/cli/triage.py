@@ -189,6 +189,7 @@ CSV_FIELDS = (
     "fallback",
     "facility",
     "approved_by",
+    "cross_matched_units",
 )
 
 

@@ -413,7 +413,12 @@ class LabResult(Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Activity(Record):
-    """A scheduled consultation, imaging exam or surgery."""
+    """A scheduled consultation, imaging exam or surgery.
+
+    `cross_matched_units`: units of cross-matched red cells to reserve before it starts, as the
+    hospital's maximum surgical blood ordering schedule says (0: none, group and screen at most).
+    Accepted on every kind: the kind is read from the source's words, the units are its explicit
+    statement, so an activity the reader took for an imaging exam keeps the blood it needs."""
 
     patient_id: str
     kind: ActivityKind
@@ -426,10 +431,17 @@ class Activity(Record):
     status: str = "booked"
     # Who will see the patient when the source named them without a reference (by identifier).
     practitioner_display: str | None = None
+    cross_matched_units: int = 0
 
     def __post_init__(self) -> None:
         Record.__post_init__(self)
         _require(bool(self.patient_id), f"activity {self.id} needs a patient")
+        _require(
+            not isinstance(self.cross_matched_units, bool)
+            and isinstance(self.cross_matched_units, int)
+            and self.cross_matched_units >= 0,
+            f"activity {self.id}: cross-matched units must be a whole number of 0 or more",
+        )
         _require(self.kind in ACTIVITY_KINDS, f"activity {self.id}: unknown kind")
         _require(self.urgency in URGENCIES, f"activity {self.id}: unknown urgency")
         _utc(self.start, f"activity {self.id} start")

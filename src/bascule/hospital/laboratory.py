@@ -14,6 +14,7 @@ laboratory:
     supplier: efs
     o_positive_women_from_age: 50
     thresholds: {"red_cells O-": 8, "red_cells O+": 20, plasma: 10}
+    cross_match_test: test-crossmatch
 ```
 """
 
@@ -60,11 +61,14 @@ class DowntimeTest:
 class BloodPolicy:
     """The blood bank's rules in downtime. Emergency issue without a cross-match is group O: O-
     for women under `o_positive_women_from_age` and whoever's sex or age is not known, O+ for men
-    and for women from that age. `thresholds`: reorder levels in units, by stock_key()."""
+    and for women from that age. `thresholds`: reorder levels in units, by stock_key().
+    `cross_match_test`: the menu's test that cross-matches red cells; while it is off the menu,
+    elective operations needing cross-matched units are postponed (bascule.triage.rules)."""
 
     supplier: str | None = None
     o_positive_women_from_age: int = DEFAULT_O_POSITIVE_WOMEN_FROM_AGE
     thresholds: tuple[tuple[str, int], ...] = ()
+    cross_match_test: str | None = None
 
     def threshold(self, component: str, group: str | None) -> int | None:
         levels = dict(self.thresholds)

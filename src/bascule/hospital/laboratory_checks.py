@@ -101,6 +101,7 @@ BLOOD_BANK_FIELDS: dict[str, Checker] = {
     "supplier": _is_id,
     "o_positive_women_from_age": _is_age,
     "thresholds": _is_thresholds,
+    "cross_match_test": _is_id,
 }
 _RUNNER_SECTIONS = ("assets", "facilities")
 _RUNNER = Said("an asset or facility", "un équipement ou un établissement")
@@ -159,6 +160,23 @@ def check_laboratory(document: dict[str, Any], ids: dict[str, tuple[str, Path]])
                 ("suppliers",),
                 Said("a supplier", "un fournisseur"),
             )
+        cross_match = bank.get("cross_match_test")
+        if isinstance(cross_match, str) and cross_match.strip():
+            yield from _cross_match_test(cross_match, tests if isinstance(tests, list) else [])
+
+
+def _cross_match_test(target: str, tests: list[Any]) -> Iterator[Problem]:
+    """The cross-match test must be one of the section's own tests (not any id of the map)."""
+    from bascule.hospital.validation import Problem
+
+    menu = [test["id"] for test in tests if isinstance(test, dict) and isinstance(test.get("id"), str)]
+    if target not in menu:
+        near = hint(target, menu)
+        yield Problem(
+            (SECTION, "blood_bank", "cross_match_test"),
+            f'"{target}" is not one of the laboratory\'s tests{near.en}',
+            f"« {target} » n'est pas l'un des examens du laboratoire{near.fr}",
+        )
 
 
 def _check_test(path: Path, test: Any, ids: dict[str, tuple[str, Path]]) -> Iterator[Problem]:

@@ -295,5 +295,6 @@ def _laboratory(section: dict[str, Any]) -> Laboratory:
                 "o_positive_women_from_age", DEFAULT_O_POSITIVE_WOMEN_FROM_AGE
             ),
             thresholds=tuple((str(key), int(units)) for key, units in (bank.get("thresholds") or {}).items()),
+            cross_match_test=bank.get("cross_match_test"),
         ),
     )

@@ -243,7 +243,13 @@ CREATE TABLE lab_menus (
     published_at TEXT NOT NULL, published_by TEXT NOT NULL, restricted INTEGER NOT NULL, lines TEXT NOT NULL);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
+# Version 11 (issue 19, triage hook): the units of cross-matched red cells an activity needs
+# reserved (its maximum surgical blood ordering schedule line); a store written before reads 0.
+_V11 = """
+ALTER TABLE activities ADD COLUMN cross_matched_units INTEGER NOT NULL DEFAULT 0;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

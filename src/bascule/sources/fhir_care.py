@@ -18,6 +18,7 @@ from bascule.clinical.records import (
 )
 from bascule.sources.fhir_codes import (
     ACTIVITY_KIND_SYSTEM,
+    CROSS_MATCHED_UNITS_EXTENSION,
     NO_KNOWN_ALLERGY_CODES,
     SNOMED,
 )
@@ -298,4 +299,22 @@ def activity_record(resource: Mapping[str, Any], rid: str, version: str, reading
         urgency=urgency,
         status=as_text(resource.get("status"), "status") or "unknown",
         practitioner_display=shown,
+        cross_matched_units=_cross_matched_units(resource),
     )
+
+
+def _cross_matched_units(resource: Mapping[str, Any]) -> int:
+    """The cross-matched units extension (0 without it). A value that is not a whole number of 0 or
+    more refuses the appointment: a guess could send a patient to theatre without blood reserved."""
+    for item in as_list(resource.get("extension"), "extension"):
+        extension = as_object(item, "extension")
+        if extension.get("url") != CROSS_MATCHED_UNITS_EXTENSION:
+            continue
+        given = [key for key in extension if key.startswith("value")]
+        value = extension.get("valueUnsignedInt", extension.get("valueInteger"))
+        if given not in (["valueUnsignedInt"], ["valueInteger"]) or isinstance(value, bool):
+            raise MalformedResource("extension cross-matched-units needs a valueUnsignedInt")
+        if not isinstance(value, int) or value < 0:
+            raise MalformedResource("extension cross-matched-units is not a whole number of 0 or more")
+        return value
+    return 0

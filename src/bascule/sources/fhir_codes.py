@@ -12,6 +12,9 @@ NATIONAL_SYSTEMS: Mapping[str, NationalSystem] = {
     "https://fhir.nhs.uk/Id/nhs-number": "NHS",
 }
 ACTIVITY_KIND_SYSTEM = "https://bascule.example.org/fhir/CodeSystem/activity-kind"
+# Appointment extension: units of cross-matched red cells to reserve (the hospital's maximum
+# surgical blood ordering schedule), valueUnsignedInt; absent means none.
+CROSS_MATCHED_UNITS_EXTENSION = "https://bascule.example.org/fhir/StructureDefinition/cross-matched-units"
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
 # SNOMED CT situations "no known allergy" (any, drug, food, environmental, insect).

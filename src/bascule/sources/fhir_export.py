@@ -34,6 +34,7 @@ from bascule.clinical.records import (
 from bascule.snapshot.store import ContinuityStore
 from bascule.snapshot.versions import is_time_version
 from bascule.sources.bulk import write_ndjson
+from bascule.sources.fhir_codes import CROSS_MATCHED_UNITS_EXTENSION
 from bascule.sources.fhir_records import ACTIVITY_KIND_SYSTEM, BLOOD_GROUP_SNOMED, LOINC
 
 Resource = dict[str, Any]
@@ -444,6 +445,9 @@ def _activity(a: Activity) -> Resource:
             "resourceType": "Appointment",
             "id": a.id,
             "meta": _meta(a),
+            "extension": [{"url": CROSS_MATCHED_UNITS_EXTENSION, "valueUnsignedInt": a.cross_matched_units}]
+            if a.cross_matched_units
+            else None,
             "status": a.status,
             "serviceCategory": [{"coding": [{"system": ACTIVITY_KIND_SYSTEM, "code": a.kind}]}],
             "description": a.description,

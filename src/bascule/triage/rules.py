@@ -11,6 +11,13 @@ names units) says which care processes it needs. The worst of them decides:
     with none, maintained on the fallback when there is one, else postponed (reason no-facility).
   - postpone or cancel, as the policy says; an exception approved by two different people, the
     responsible doctor and the director, maintains it instead.
+- cross-matching (issue 19): a routine activity that needs cross-matched red cells
+  (`cross_matched_units` > 0) while the map's cross-match test (`laboratory.blood_bank.
+  cross_match_test`) is off the reduced menu is postponed (reason no-cross-match) when it would
+  otherwise go on here, even by an approved exception: the exception lifts the policy, it does
+  not make blood available (an operation that cannot wait is urgent). Urgent and emergency ones
+  keep their policy: they go on with group O emergency blood. A postponement, a cancellation or
+  a diversion (the other facility cross-matches) stays as it is.
 Every proposal that is not "unaffected" carries the reason: the process and its `via` chain.
 """
 
@@ -25,11 +32,20 @@ from typing import Any, Literal
 from bascule.clinical.records import Activity
 from bascule.hospital.model import ActivityType, CareProcess, Facility, HospitalMap
 from bascule.impact import Impact
+from bascule.laboratory.menu import reduced_menu
 from bascule.triage.diversion import facilities_with
 
 Decision = Literal["maintain", "postpone", "cancel", "divert"]
 Reason = Literal[
-    "unaffected", "unmapped", "degraded", "fallback", "uncovered", "policy", "exception", "no-facility"
+    "unaffected",
+    "unmapped",
+    "degraded",
+    "fallback",
+    "uncovered",
+    "policy",
+    "exception",
+    "no-facility",
+    "no-cross-match",
 ]
 ApprovalRole = Literal["doctor", "director"]
 DECISIONS: tuple[Decision, ...] = ("maintain", "postpone", "cancel", "divert")
@@ -88,6 +104,7 @@ class Proposal:
     fallback: str | None = None
     facility: str | None = None
     approved_by: tuple[str, ...] = ()
+    cross_matched_units: int = 0
 
     def __post_init__(self) -> None:
         if self.decision not in DECISIONS:
@@ -104,6 +121,12 @@ class Proposal:
     @property
     def by_exception(self) -> bool:
         return self.reason == "exception"
+
+    @property
+    def may_be_excepted(self) -> bool:
+        """Whether an approved exception could keep it: a postponement or cancellation by policy,
+        never one for want of cross-matched blood (an exception does not make blood available)."""
+        return self.decision in ("postpone", "cancel") and self.reason != "no-cross-match"
 
     def day(self, zone: tzinfo) -> date:
         return self.start.astimezone(zone).date()
@@ -125,6 +148,7 @@ class Proposal:
             "fallback": self.fallback,
             "facility": self.facility,
             "approved_by": list(self.approved_by),
+            "cross_matched_units": self.cross_matched_units,
         }
 
     @classmethod
@@ -145,6 +169,7 @@ class Proposal:
             fallback=document.get("fallback"),
             facility=document.get("facility"),
             approved_by=tuple(document.get("approved_by") or ()),
+            cross_matched_units=int(document.get("cross_matched_units") or 0),
         )
 
 
@@ -169,6 +194,7 @@ class Triage:
         processes = {p.id: p for p in hospital_map.processes}
         self._states = {t.id: self._state(t, processes) for t in hospital_map.activities}
         self._type_for: dict[tuple[str, str | None], ActivityType | None] = {}
+        self.cross_match_down = _cross_match_down(hospital_map, impact)
 
     def _state(self, activity_type: ActivityType, processes: Mapping[str, CareProcess]) -> _TypeState:
         worst: CareProcess | None = None
@@ -193,6 +219,20 @@ class Triage:
         return self._type_for[key]
 
     def propose(self, activity: Activity) -> Proposal:
+        proposal = self._by_policy(activity)
+        if (
+            self.cross_match_down
+            and activity.cross_matched_units > 0
+            and activity.urgency == "routine"
+            and proposal.decision == "maintain"
+        ):
+            # An exception lifts the policy; it does not make cross-matched blood available.
+            return replace(
+                proposal, decision="postpone", reason="no-cross-match", fallback=None, approved_by=()
+            )
+        return proposal
+
+    def _by_policy(self, activity: Activity) -> Proposal:
         activity_type = self.activity_type(activity.kind, activity.unit_id)
         base = Proposal(
             activity_id=activity.id,
@@ -204,6 +244,7 @@ class Triage:
             activity_type=None if activity_type is None else activity_type.id,
             decision="maintain",
             reason="unmapped" if activity_type is None else "unaffected",
+            cross_matched_units=activity.cross_matched_units,
         )
         if activity_type is None:
             return base
@@ -234,6 +275,15 @@ class Triage:
         if not state.uncovered:
             return replace(why, reason="no-facility", fallback=fallback)
         return replace(why, decision="postpone", reason="no-facility")
+
+
+def _cross_match_down(hospital_map: HospitalMap, impact: Impact) -> bool:
+    """Whether the map's cross-match test is off the reduced menu (False when the map names none)."""
+    test_id = hospital_map.laboratory.blood_bank.cross_match_test
+    if test_id is None:
+        return False
+    line = reduced_menu(hospital_map, impact).line(test_id)
+    return line is None or line.state == "off"
 
 
 def triage(

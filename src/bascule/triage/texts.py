@@ -52,6 +52,12 @@ i18n.register(
             "fr": "{process} {status} ({via}) et aucun établissement proche ne peut l'accueillir",
             "en": "{process} {status} ({via}) and no nearby facility can take it",
         },
+        "reason_no-cross-match": {
+            "fr": "épreuve de compatibilité indisponible : intervention programmée nécessitant du sang "
+            "({units} culot(s) compatibilisé(s)) reportée",
+            "en": "cross-matching unavailable: elective operation needing blood "
+            "({units} cross-matched unit(s)) postponed",
+        },
         "status_up": {"fr": "disponible", "en": "up"},
         "status_degraded": {"fr": "dégradé", "en": "degraded"},
         "status_down": {"fr": "à l'arrêt", "en": "down"},
@@ -91,6 +97,7 @@ def reason_text(proposal: Proposal, lang: Lang, hospital: HospitalMap | None = N
         facility=facilities.get(proposal.facility or "", proposal.facility or ""),
         doctor=doctor,
         director=director,
+        units=proposal.cross_matched_units,
     )
 
 

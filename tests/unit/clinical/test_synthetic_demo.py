@@ -99,3 +99,16 @@ def test_some_patients_have_a_maiden_name_a_second_phone_and_every_one_a_postcod
     assert all(p.sex == "female" for p in maiden)
     assert 0.10 < len(two_phones) / len(people) < 0.40
     assert all(p.postcode for p in people)
+
+
+def test_hip_replacements_reserve_cross_matched_blood_and_nothing_else_does(
+    hospital: SyntheticHospital,
+) -> None:
+    """The demo's blood ordering schedule: 2 cross-matched units for a total hip replacement."""
+    from bascule.clinical import Activity
+
+    activities = [to_record(r, "v") for r in hospital.resources["Appointment"]]
+    needing = [a for a in activities if isinstance(a, Activity) and a.cross_matched_units]
+    assert needing and all(a.kind == "surgery" and a.cross_matched_units == 2 for a in needing)
+    assert {a.description for a in needing} == {"Prothèse totale de hanche"}
+    assert any(a.urgency == "routine" for a in needing)

@@ -84,7 +84,7 @@ CASES = [
         "unknown key in the blood bank",
         GOOD.replace("    supplier: efs", "    suplier: efs"),
         'map.yaml:19 laboratory.blood_bank.suplier: unknown key "suplier" (did you mean "supplier"?); '
-        "allowed: supplier, o_positive_women_from_age, thresholds",
+        "allowed: supplier, o_positive_women_from_age, thresholds, cross_match_test",
     ),
     (
         "priority outside the three",

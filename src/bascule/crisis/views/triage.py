@@ -126,7 +126,7 @@ def triage_page(request: HttpRequest, incident_id: int) -> HttpResponse:
                 "time": p.start.astimezone(zone).strftime("%H:%M"),
                 "decision": decision_text(p.decision, lang),
                 "reason": reason_text(p, lang, window.hospital_map),
-                "may_except": p.decision in ("postpone", "cancel"),
+                "may_except": p.may_be_excepted,
             }
             for p in proposals
             if p.day(zone).isoformat() == wanted["day"]

@@ -267,6 +267,9 @@ SURGERY: tuple[tuple[str, str], ...] = (
     ("Chirurgie de la cataracte", "Cataract surgery"),
     ("Coronarographie", "Coronary angiography"),
 )
+# Units of cross-matched red cells reserved for an operation (a maximum surgical blood ordering
+# schedule, by the English name); the others are group and screen only.
+CROSS_MATCHED_UNITS: dict[str, int] = {"Total hip replacement": 2}
 SPECIALTIES: tuple[tuple[str, str], ...] = (
     ("Médecine interne", "Internal medicine"),
     ("Cardiologie", "Cardiology"),

@@ -443,6 +443,7 @@ def _activities(
     for _ in range(round(ACTIVITIES_PER_BED * sum(unit.beds for unit in units))):
         day = g.rng.choices(days, weights)[0]
         kind = g.rng.choices(("consultation", "imaging", "surgery"), (0.6, 0.28, 0.12))[0]
+        cross_matched_units = 0
         urgency = g.rng.choices(("routine", "urgent", "emergency"), (0.85, 0.12, 0.03))[0]
         if kind == "consultation":
             unit = g.rng.choice(units)
@@ -460,7 +461,9 @@ def _activities(
             )
         else:
             unit = g.rng.choice(surgical_units)
-            practitioner, label = g.rng.choice(surgeons), g.label(g.rng.choice(cat.SURGERY))
+            practitioner, operation = g.rng.choice(surgeons), g.rng.choice(cat.SURGERY)
+            label = g.label(operation)
+            cross_matched_units = cat.CROSS_MATCHED_UNITS.get(operation[1], 0)
             clock, minutes = (
                 time(8 + g.rng.randrange(8), g.rng.choice((0, 30))),
                 g.rng.choice((60, 90, 120, 180)),
@@ -490,5 +493,6 @@ def _activities(
                 unit_location_id(unit),
                 practitioner.id,
                 urgency,
+                cross_matched_units,
             )
         )

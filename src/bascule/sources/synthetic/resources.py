@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from bascule.sources.fhir_codes import CROSS_MATCHED_UNITS_EXTENSION
 from bascule.sources.fhir_records import ACTIVITY_KIND_SYSTEM, LOINC
 
 Resource = dict[str, Any]
@@ -186,9 +187,11 @@ def blood_group_observation(rid: str, stamp: str, patient: str, group: str, snom
 
 
 def appointment(rid: str, stamp: str, patient: str, kind: str, label: str, start: datetime, end: datetime,
-                unit: str, practitioner: str, urgency: str) -> Resource:  # fmt: skip
+                unit: str, practitioner: str, urgency: str, cross_matched_units: int = 0) -> Resource:  # fmt: skip
+    blood = [{"url": CROSS_MATCHED_UNITS_EXTENSION, "valueUnsignedInt": cross_matched_units}]
     return {
         "resourceType": "Appointment", "id": rid, "meta": {"lastUpdated": stamp}, "status": "booked",
+        **({"extension": blood} if cross_matched_units else {}),
         "serviceCategory": [{"coding": [{"system": ACTIVITY_KIND_SYSTEM, "code": kind}]}],
         "serviceType": [{"text": label}], "description": label,
         "appointmentType": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0276",
