@@ -98,7 +98,7 @@ LABORATORY_TEXTS: dict[str, tuple[str, str]] = {
     "bench_reason": ("Motif du refus", "Reason for rejection"),
     "bench_scan_button": ("Scanner", "Scan"),
     "bench_empty_code": ("Aucun numéro n'a été scanné.", "No number was scanned."),
-    "bench_mine": ("Vos derniers scans", "Your last scans"),
+    "bench_mine": ("Vos derniers scans et résultats", "Your last scans and results"),
     "bench_mine_empty": ("Aucun scan pour l'instant.", "No scan yet."),
     "bench_time": ("Heure", "Time"),
     "bench_result_title": ("Saisir un résultat", "Enter a result"),

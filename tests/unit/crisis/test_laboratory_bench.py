@@ -105,7 +105,7 @@ class BenchTest(TestCase):
         self.client.force_login(self.tech)
         page = html.unescape(self.client.get(self.bench).content.decode())
         assert re.search(r'<input id="b-code" name="code" autofocus', page)
-        assert "Vos derniers scans" in page and "Aucun scan pour l'instant." in page
+        assert "Vos derniers scans et résultats" in page and "Aucun scan pour l'instant." in page
         # The laboratory's tab links to the bench for the laboratory only.
         lab_page = reverse("crisis:laboratory", args=[self.incident])
         assert self.bench in self.client.get(lab_page).content.decode()
@@ -121,8 +121,13 @@ class BenchTest(TestCase):
         # The step and place chosen stay for the next tube; the field has the focus again.
         assert '<option value="received" selected>' in page and 'value="labo"' in page
         assert "autofocus" in page
-        # The sentence is said once: a reload does not repeat it.
-        assert 'data-said="' not in self.client.get(self.bench).content.decode()
+        # The sentence is said once: a reload does not repeat it; the place is where this person
+        # last scanned, not someone else's.
+        reloaded = self.client.get(self.bench).content.decode()
+        assert 'data-said="' not in reloaded and '<input id="b-place" name="place" value="labo"' in reloaded
+        self.client.force_login(self.biologist)
+        assert '<input id="b-place" name="place" value=""' in self.client.get(self.bench).content.decode()
+        self.client.force_login(self.tech)
         # Scanned twice: already there, nothing new recorded.
         before = stored(self.store)
         assert said(self.scan(self.numbers[0])) == f"ok: {self.numbers[0]} : déjà reçu."
@@ -138,8 +143,8 @@ class BenchTest(TestCase):
             sample_number(
                 999
             ): f"refused: Aucun échantillon {sample_number(999)} n'a été prélevé dans cette base.",
-            wrong_check: f"refused: {wrong_check!r} n'est pas un numéro d'échantillon valide "
-            "(S000001-C, caractère de contrôle compris).",
+            wrong_check: f"refused: Le caractère de contrôle de {wrong_check!r} est faux : un caractère a été mal copié.",
+            "S12": "refused: 'S12' n'est pas un numéro d'échantillon valide (S000001-C, caractère de contrôle compris).",
             "": "refused: Aucun numéro n'a été scanné.",
         }
         before = stored(self.store)
@@ -209,6 +214,28 @@ class BenchTest(TestCase):
         ward = log.results_for_patient(self.store, PATIENT)
         assert ward.awaiting_confirmation == 0 and {r.sample for r in ward.released} == {normal, critical}
         assert PATIENT not in page
+
+    def test_hostile_posts_with_a_store_answer_no_server_error(self) -> None:
+        from test_hostile_input import HOSTILE
+
+        self.client.force_login(self.tech)
+        self.client.raise_request_exception = False
+        good = {
+            self.bench: {"code": self.numbers[0], "step": "received", "place": "labo"},
+            self.result: {"sample": self.numbers[1], "value": "4.1", "unit": "mmol/L", "flag": "normal"},
+            self.confirm: {"sample": self.numbers[2]},
+        }
+        errors = []
+        for url, post in good.items():
+            for field in (*post, "channel", "read_back", "reason"):
+                for value in HOSTILE:
+                    response = self.client.post(url, {**post, field: value})
+                    if response.status_code >= 500:
+                        errors.append((url, field, value[:20]))
+        assert errors == []
+        # The result posts name a sample never received: however hostile, none was recorded.
+        ward = log.results_for_patient(self.store, PATIENT)
+        assert ward.released == () and ward.awaiting_confirmation == 0
 
     def test_in_english(self) -> None:
         self.client.force_login(self.tech)

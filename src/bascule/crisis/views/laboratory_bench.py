@@ -136,6 +136,9 @@ def _page(request: HttpRequest, incident_id: int, store: Path | None) -> HttpRes
         except UserError as error:
             context["problem"] = error.in_lang(lang)
         else:
+            # A new visit starts where this person last scanned: the bench does not move.
+            scanned_at = next((s.place for s in mine if s.state in SCAN_STEPS), "")
+            context["place"] = context["place"] or scanned_at
             context["mine"] = [
                 {"number": s.sample, "state": s.state, "place": s.place, "at": s.at.astimezone(zone)}
                 for s in mine
