@@ -245,6 +245,7 @@ class BenchTest(TestCase):
             said(self.scan(sample_number(999)))
             == f"refused: No sample {sample_number(999)} was collected in this store."
         )
+        assert said(self.scan("")) == "refused: No number was scanned."
 
 
 class BenchWithoutStoreTest(TestCase):

@@ -27,6 +27,7 @@ from bascule.errors import UserError
 from bascule.hospital.naming import label_of
 from bascule.i18n import t
 from bascule.incident import reading
+from bascule.incident.model import Incident
 from bascule.laboratory.samples import bench as bench_reads
 from bascule.laboratory.samples import log as sample_log
 from bascule.laboratory.samples.results import CHANNELS, FLAGS
@@ -61,8 +62,8 @@ def _field(request: HttpRequest, name: str, limit: int = _FIELD_LIMIT) -> str:
     return str(request.POST.get(name, "")).strip()[:limit]
 
 
-def _say_both(request: HttpRequest, key: str, number: str) -> None:
-    _say(request, True, t(f"crisis.{key}", "en", number=number), t(f"crisis.{key}", "fr", number=number))
+def _say_both(request: HttpRequest, ok: bool, key: str, **params: object) -> None:
+    _say(request, ok, t(f"crisis.{key}", "en", **params), t(f"crisis.{key}", "fr", **params))
 
 
 def _back(request: HttpRequest, incident_id: int) -> HttpResponse:
@@ -90,7 +91,7 @@ def bench(request: HttpRequest, incident_id: int) -> HttpResponse:
             return refuse(request, text(request, "bad_request"))
         code = _field(request, "code", _CODE_LIMIT)
         if not code:
-            _say(request, False, text(request, "bench_empty_code"), text(request, "bench_empty_code"))
+            _say_both(request, False, "bench_empty_code")
         else:
             try:
                 (answer,) = sample_log.scan(
@@ -107,11 +108,10 @@ def bench(request: HttpRequest, incident_id: int) -> HttpResponse:
             else:
                 _say(request, answer.ok, answer.message, answer.french)
         return _back(request, incident.id)
-    return _page(request, incident_id, store)
+    return _page(request, incident, store)
 
 
-def _page(request: HttpRequest, incident_id: int, store: Path | None) -> HttpResponse:
-    incident = get_incident(incident_id)
+def _page(request: HttpRequest, incident: Incident, store: Path | None) -> HttpResponse:
     lang = lang_of(request)
     said = request.session.pop(_SAID, None)
     hospital = reading.incident_map(incident)
@@ -184,7 +184,7 @@ def enter_result(request: HttpRequest, incident_id: int) -> HttpResponse:
         _say_refused(request, error)
     else:
         key = "bench_result_done" if entered.released else "bench_result_critical"
-        _say_both(request, key, entered.sample)
+        _say_both(request, True, key, number=entered.sample)
     return _back(request, incident.id)
 
 
@@ -202,5 +202,5 @@ def confirm_result(request: HttpRequest, incident_id: int) -> HttpResponse:
     except UserError as error:
         _say_refused(request, error)
     else:
-        _say_both(request, "bench_confirmed", confirmed.sample)
+        _say_both(request, True, "bench_confirmed", number=confirmed.sample)
     return _back(request, incident.id)
