@@ -302,6 +302,7 @@ def register(app: typer.Typer) -> None:
             "identity",
             "saisie",
             "facilitator",
+            "laboratory",
         )
         if role not in roles:
             raise UserError(

@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
             str,
             typer.Option(
                 "--role",
-                help="director, it, medical, communications, observer, identity, saisie (the clerk), facilitator (of exercises) or admin.",
+                help="director, it, medical, communications, observer, identity, saisie (the clerk), facilitator (of exercises), laboratory (scans samples, enters results) or admin.",
             ),
         ],
         password_file: Annotated[

@@ -1,5 +1,6 @@
 """The crisis application's sentences for the laboratory in downtime (issue 19): the Laboratory
 tab (the reduced menu, samples late or lost in transport, the blood bank) and the board's line.
+The bench page (Paillasse: scans, results, critical values to confirm) too.
 Part of the `crisis` catalogue (bascule.crisis.messages adds them)."""
 
 from __future__ import annotations
@@ -92,5 +93,71 @@ LABORATORY_TEXTS: dict[str, tuple[str, str]] = {
     "lab_published_decision": (
         "Menu du laboratoire publié aux services : {on} examen(s) au menu, {off} hors menu.",
         "Laboratory menu published to the wards: {on} test(s) on the menu, {off} off it.",
+    ),
+    "bench_title": ("Paillasse", "Bench"),
+    "bench_link": (
+        "Paillasse : scanner les prélèvements, saisir et confirmer les résultats",
+        "Bench: scan samples, enter and confirm results",
+    ),
+    "bench_no_store": (
+        "Aucun magasin de continuité n'est configuré (BASCULE_CRISIS_STORE) : rien ne peut être scanné ni saisi.",
+        "No continuity store is configured (BASCULE_CRISIS_STORE): nothing can be scanned or entered.",
+    ),
+    "bench_scan_title": ("Scanner un prélèvement", "Scan a sample"),
+    "bench_scan_help": (
+        "Scannez l'étiquette : le lecteur tape le numéro puis Entrée, et le champ est prêt pour le suivant.",
+        "Scan the label: the scanner types the number then Enter, and the field is ready for the next one.",
+    ),
+    "bench_code": ("Numéro du prélèvement", "Sample number"),
+    "bench_step": ("Étape", "Step"),
+    "bench_step_received": (
+        "reçu (au laboratoire ou au laboratoire partenaire)",
+        "received (at the lab or the partner lab)",
+    ),
+    "bench_step_sent": ("envoyé", "sent"),
+    "bench_step_rejected": ("refusé (motif obligatoire)", "rejected (reason required)"),
+    "bench_place": ("Lieu", "Place"),
+    "bench_reason": ("Motif du refus", "Reason for rejection"),
+    "bench_scan_button": ("Scanner", "Scan"),
+    "bench_empty_code": ("Aucun numéro n'a été scanné.", "No number was scanned."),
+    "bench_mine": ("Vos derniers scans et résultats", "Your last scans and results"),
+    "bench_mine_empty": ("Aucun scan pour l'instant.", "No scan yet."),
+    "bench_time": ("Heure", "Time"),
+    "bench_result_title": ("Saisir un résultat", "Enter a result"),
+    "bench_value": ("Valeur", "Value"),
+    "bench_flag": ("Interprétation", "Flag"),
+    "bench_flag_normal": ("normal", "normal"),
+    "bench_flag_abnormal": ("anormal", "abnormal"),
+    "bench_flag_critical": ("critique", "critical"),
+    "bench_channel": ("Reçu", "Channel"),
+    "bench_channel_lab": ("au laboratoire", "at the lab"),
+    "bench_channel_phone": ("par téléphone", "by phone"),
+    "bench_read_back": (
+        "Relu à l'appelant (obligatoire pour un résultat téléphoné)",
+        "Read back to the caller (required for a phoned result)",
+    ),
+    "bench_result_button": ("Enregistrer le résultat", "Record the result"),
+    "bench_result_done": (
+        "{number} : résultat enregistré, transmis aux services.",
+        "{number}: result recorded, released to the wards.",
+    ),
+    "bench_result_critical": (
+        "{number} : résultat critique enregistré ; il attend la confirmation d'une deuxième personne.",
+        "{number}: critical result recorded; it awaits a second person's confirmation.",
+    ),
+    "bench_awaiting": ("Résultats critiques à confirmer ({count})", "Critical results to confirm ({count})"),
+    "bench_awaiting_none": (
+        "Aucun résultat critique n'attend de confirmation.",
+        "No critical result awaits confirmation.",
+    ),
+    "bench_entered_by": ("Saisi par", "Entered by"),
+    "bench_yours": (
+        "saisi par vous : une deuxième personne doit le confirmer",
+        "entered by you: a second person must confirm it",
+    ),
+    "bench_confirm_button": ("Confirmer", "Confirm"),
+    "bench_confirmed": (
+        "{number} : résultat critique confirmé, transmis aux services.",
+        "{number}: critical result confirmed, released to the wards.",
     ),
 }

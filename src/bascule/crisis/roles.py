@@ -27,6 +27,9 @@ class Role(StrEnum):
     # The facilitator (animateur) of an exercise releases injects, pauses the clock and judges the
     # decisions expected of the players: never a player, and never anyone in a real incident.
     FACILITATOR = "facilitator"
+    # Laboratory staff (technicians, biologists) scan samples and enter results at the bench: the
+    # second person confirming a critical value is a laboratory person too, never whoever entered it.
+    LABORATORY = "laboratory"
 
 
 class Action(StrEnum):
@@ -45,6 +48,8 @@ class Action(StrEnum):
     START_PROCEDURE = "start_procedure"
     RUN_EXERCISE = "run_exercise"
     PUBLISH_LAB_MENU = "publish_lab_menu"
+    SCAN_SAMPLES = "scan_samples"
+    ENTER_RESULTS = "enter_results"
 
 
 _ALL_CELL = frozenset({Role.DIRECTOR, Role.IT, Role.MEDICAL, Role.COMMUNICATIONS})
@@ -68,8 +73,13 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = {
     Action.START_PROCEDURE: frozenset({Role.DIRECTOR, Role.MEDICAL}),
     # Also who may see the exercise's script ahead of the players (injects to come, expected decisions).
     Action.RUN_EXERCISE: frozenset({Role.FACILITATOR}),
-    # Telling every ward which tests it may still request is a medical call, or the director's.
-    Action.PUBLISH_LAB_MENU: frozenset({Role.DIRECTOR, Role.MEDICAL}),
+    # Telling every ward which tests it may still request: the laboratory's call, the medical
+    # lead's or the director's.
+    Action.PUBLISH_LAB_MENU: frozenset({Role.DIRECTOR, Role.MEDICAL, Role.LABORATORY}),
+    # Also who may open the bench page (Paillasse): scanning and results are the laboratory's own acts.
+    Action.SCAN_SAMPLES: frozenset({Role.LABORATORY}),
+    # Entering a result and confirming a critical one (as the second person) alike.
+    Action.ENTER_RESULTS: frozenset({Role.LABORATORY}),
 }
 
 

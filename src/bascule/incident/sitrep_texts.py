@@ -34,6 +34,7 @@ SITREP_TEXTS: dict[str, tuple[str, str]] = {
     "role_identity": ("identitovigilance", "identity officer"),
     "role_saisie": ("agent de saisie", "clerk"),
     "role_facilitator": ("animateur d'exercice", "exercise facilitator"),
+    "role_laboratory": ("laboratoire", "laboratory"),
     "act_open": ("À FAIRE", "OPEN"),
     "act_in_progress": ("EN COURS", "IN PROGRESS"),
     "act_done": ("FAIT", "DONE"),

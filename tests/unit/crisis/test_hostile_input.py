@@ -49,6 +49,14 @@ FIELDS = [
     "at",
     "downtime_id",
     "patient",
+    "code",
+    "step",
+    "place",
+    "reason",
+    "sample",
+    "flag",
+    "channel",
+    "read_back",
 ]
 
 HOSTILE = [
@@ -133,6 +141,15 @@ GOOD_POSTS: dict[str, dict[str, str]] = {
     "exercise_clock": {"move": "pause"},
     "exercise_mark": {"decision": "isolate", "met": "1"},
     "exercise_improve": {"text": "Fiche réflexe presse", "owner_role": "communications"},
+    "lab_bench": {"code": "S000001-4", "step": "received", "place": "labo"},
+    "lab_result": {
+        "sample": "S000001-4",
+        "value": "4.1",
+        "unit": "mmol/L",
+        "flag": "normal",
+        "channel": "lab",
+    },
+    "lab_confirm": {"sample": "S000001-4"},
 }
 
 # Safe to repeat many times but slow (it re-plans): one hostile post is enough.

@@ -20,7 +20,7 @@ from bascule.hospital.naming import did_you_mean
 from bascule.laboratory.admission import Admission, admit
 from bascule.laboratory.menu import Menu
 from bascule.laboratory.samples import store as tables
-from bascule.laboratory.samples.numbers import parse_sample_number, sample_number
+from bascule.laboratory.samples.numbers import WrongCheckCharacter, parse_sample_number, sample_number
 from bascule.laboratory.samples.results import Result, amend, confirm, new_result
 from bascule.laboratory.samples.runs import Run, missing_in_transport, require_run_state
 from bascule.laboratory.samples.sample import FINAL_STATES, SCAN_STEPS, Outcome, Sample, SampleState, advance
@@ -42,6 +42,10 @@ class ScanAnswer:
 def _number(code: str) -> str:
     try:
         return parse_sample_number(code)
+    except WrongCheckCharacter as error:
+        raise UserError(
+            str(error), fr=f"Le caractère de contrôle de {code!r} est faux : un caractère a été mal copié."
+        ) from None
     except ValueError as error:
         raise UserError(
             str(error),

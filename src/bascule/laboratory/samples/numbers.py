@@ -17,6 +17,10 @@ MAX_SEQUENCE = 999_999_999
 _NUMBER = re.compile(r"^S([0-9]{6,9})-?([0-9A-Z*])$")
 
 
+class WrongCheckCharacter(ValueError):
+    """A number written like a sample number whose check character does not match: miscopied."""
+
+
 def sample_number(sequence: int) -> str:
     """The printed number of the store's `sequence`-th sample."""
     if not 1 <= sequence <= MAX_SEQUENCE:
@@ -34,5 +38,5 @@ def parse_sample_number(text: str) -> str:
         raise ValueError(f"{text!r} is not written like a sample number (S000001-C).")
     digits, check = match.groups()
     if check_character(f"S{digits}") != check:
-        raise ValueError(f"The check character of {text!r} is wrong: a character was miscopied.")
+        raise WrongCheckCharacter(f"The check character of {text!r} is wrong: a character was miscopied.")
     return f"S{digits}-{check}"

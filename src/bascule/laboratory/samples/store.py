@@ -115,6 +115,16 @@ def steps_of(connection: sqlite3.Connection, number: str) -> list[Step]:
     return [Step(r[0], r[1], r[2], r[3], _when(r[4]), r[5]) for r in rows]
 
 
+def steps_by(connection: sqlite3.Connection, actor: str, limit: int) -> list[Step]:
+    """The last `limit` steps scanned by `actor`, newest first."""
+    rows = connection.execute(
+        "SELECT sample, state, actor, place, at, reason FROM lab_sample_events WHERE actor = ? "
+        "ORDER BY rowid DESC LIMIT ?",
+        (actor, limit),
+    ).fetchall()
+    return [Step(r[0], r[1], r[2], r[3], _when(r[4]), r[5]) for r in rows]
+
+
 def sample(connection: sqlite3.Connection, number: str) -> Sample | None:
     row = connection.execute(f"SELECT {_SAMPLE_COLUMNS} FROM lab_samples WHERE id = ?", (number,)).fetchone()
     return None if row is None else _sample(row)
@@ -231,6 +241,14 @@ def results_of(connection: sqlite3.Connection, patient: str) -> list[Result]:
     rows = connection.execute(
         f"SELECT {_RESULT_COLUMNS} FROM lab_downtime_results WHERE patient = ? ORDER BY entered_at, id",
         (patient,),
+    ).fetchall()
+    return [_result(row) for row in rows]
+
+
+def unconfirmed_results(connection: sqlite3.Connection) -> list[Result]:
+    """The results nobody confirmed yet, oldest first (the critical ones wait for a second person)."""
+    rows = connection.execute(
+        f"SELECT {_RESULT_COLUMNS} FROM lab_downtime_results WHERE confirmed_by IS NULL ORDER BY entered_at, id"
     ).fetchall()
     return [_result(row) for row in rows]
 
