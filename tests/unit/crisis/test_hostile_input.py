@@ -150,6 +150,7 @@ GOOD_POSTS: dict[str, dict[str, str]] = {
         "channel": "lab",
     },
     "lab_confirm": {"sample": "S000001-4"},
+    "publish_lab_menu": {},
 }
 
 # Safe to repeat many times but slow (it re-plans): one hostile post is enough.
