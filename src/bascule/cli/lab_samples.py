@@ -103,7 +103,7 @@ def _by(name: str | None) -> str:
     return name or environment().get("USER") or environment().get("LOGNAME") or "unknown"
 
 
-def _when(value: str | None) -> datetime:
+def moment(value: str | None) -> datetime:
     if value is None:
         return datetime.now().astimezone()
     try:
@@ -157,7 +157,7 @@ def collect_command(
         test_id=test,
         unit=unit,
         by=_by(by),
-        at=_when(when),
+        at=moment(when),
         priority=priority,
     )
     typer.echo(
@@ -188,7 +188,7 @@ def scan_command(
     """Scan samples at a step; without CODE, one code per line from stdin (a barcode scanner)."""
     language = output_lang(lang)
     read = _codes(codes)
-    answers = log.scan(store, read, step, actor=_by(by), place=place, at=_when(when), reason=reason)
+    answers = log.scan(store, read, step, actor=_by(by), place=place, at=moment(when), reason=reason)
     for answer in answers:
         text = answer.french if language == "fr" else answer.message
         typer.echo(text, err=not answer.ok)
@@ -212,7 +212,7 @@ def run_start_command(
     """Open a run to a partner laboratory."""
     hospital_map = load_map(map_path)
     language = output_lang(lang, hospital_map)
-    run = log.start_run(store, hospital_map, destination, by=_by(by), at=_when(when))
+    run = log.start_run(store, hospital_map, destination, by=_by(by), at=moment(when))
     typer.echo(t("lab_samples.run_started", language, run=run.id, destination=run.destination))
 
 
@@ -228,7 +228,7 @@ def run_add_command(
     """Scan samples into an open run (they become sent); without CODE, read stdin."""
     language = output_lang(lang)
     read = _codes(codes)
-    added = log.add_to_run(store, run, read, actor=_by(by), at=_when(when))
+    added = log.add_to_run(store, run, read, actor=_by(by), at=moment(when))
     typer.echo(t("lab_samples.run_added", language, count=len(added), run=run.upper()))
 
 
@@ -240,7 +240,7 @@ def run_depart_command(
     lang: LangOption = None,
 ) -> None:
     """The run leaves: no more samples can be added."""
-    departed = log.depart(store, run, at=_when(when))
+    departed = log.depart(store, run, at=moment(when))
     typer.echo(t("lab_samples.run_departed", output_lang(lang), run=departed.id))
 
 
@@ -256,7 +256,7 @@ def run_receive_command(
     """The run arrives: the samples scanned on arrival are received, the others missing."""
     language = output_lang(lang)
     read = _codes(codes)
-    arrived, missing = log.receive_run(store, run, read, actor=_by(by), at=_when(when))
+    arrived, missing = log.receive_run(store, run, read, actor=_by(by), at=moment(when))
     typer.echo(
         t("lab_samples.run_received", language, run=run.upper(), arrived=len(arrived), missing=len(missing))
     )
@@ -285,7 +285,7 @@ def result_command(
     language = output_lang(lang)
     if amend:
         amended = log.amend_result(
-            store, code, value=value, unit=unit, flag=flag, reason=reason or "", by=_by(by), at=_when(when)
+            store, code, value=value, unit=unit, flag=flag, reason=reason or "", by=_by(by), at=moment(when)
         )
         typer.echo(t("lab_samples.amended", language, number=amended.sample))
         result = amended
@@ -297,7 +297,7 @@ def result_command(
             unit=unit,
             flag=flag,
             by=_by(by),
-            at=_when(when),
+            at=moment(when),
             channel="phone" if phone else "lab",
             read_back=read_back,
         )
@@ -315,7 +315,7 @@ def confirm_command(
     lang: LangOption = None,
 ) -> None:
     """Confirm a critical value as the second person: it is released to the wards."""
-    confirmed = log.confirm_result(store, code, by=_by(by), at=_when(when))
+    confirmed = log.confirm_result(store, code, by=_by(by), at=moment(when))
     typer.echo(t("lab_samples.confirmed", output_lang(lang), number=confirmed.sample))
 
 
@@ -345,7 +345,7 @@ def late_command(
     """The samples without a result after the map's late_after_hours, and those lost in transport."""
     hospital_map = load_map(map_path)
     language = output_lang(lang, hospital_map)
-    late = log.late_samples(store, hospital_map, _when(when))
+    late = log.late_samples(store, hospital_map, moment(when))
     missing = log.lost_in_transport(store)
     hours = hospital_map.laboratory.late_after_hours
     if as_json:
@@ -424,11 +424,11 @@ def results_command(
 OutOption = Annotated[Path, typer.Option("--out", metavar="FILE", help="The PDF to write.")]
 
 
-def _zone(hospital_map: HospitalMap) -> tzinfo | None:
+def hospital_zone(hospital_map: HospitalMap) -> tzinfo | None:
     return ZoneInfo(hospital_map.hospital.timezone) if hospital_map.hospital.timezone else None
 
 
-def _names(hospital_map: HospitalMap) -> dict[str, str]:
+def test_names(hospital_map: HospitalMap) -> dict[str, str]:
     return {test.id: test.name for test in hospital_map.laboratory.tests if test.name}
 
 
@@ -446,7 +446,7 @@ def labels_command(
     found = log.samples_by_number(store, codes or [])
     if not found:
         raise UserError("Name the samples to label.", fr="Indiquez les échantillons à étiqueter.")
-    pages = write_sample_labels(found, _names(hospital_map), out, language, _zone(hospital_map))
+    pages = write_sample_labels(found, test_names(hospital_map), out, language, hospital_zone(hospital_map))
     typer.echo(t("lab_samples.written", language, path=out, pages=pages))
 
 
@@ -464,7 +464,7 @@ def manifest_command(
     value, aboard = log.run_and_samples(store, run)
     destination = label_of(hospital_map, value.destination)
     pages = write_manifest(
-        value, aboard, _names(hospital_map), destination, out, language, _zone(hospital_map)
+        value, aboard, test_names(hospital_map), destination, out, language, hospital_zone(hospital_map)
     )
     typer.echo(t("lab_samples.written", language, path=out, pages=pages))
 

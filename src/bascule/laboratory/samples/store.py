@@ -261,3 +261,19 @@ def save_result(connection: sqlite3.Connection, value: Result, at: datetime) -> 
             stamp(at),
         ),
     )
+
+
+def results_of_unit(connection: sqlite3.Connection, unit: str) -> list[Result]:
+    """The results of the samples a care unit collected, oldest first."""
+    columns = ", ".join(f"r.{name.strip()}" for name in _RESULT_COLUMNS.split(","))
+    rows = connection.execute(
+        f"SELECT {columns} FROM lab_downtime_results r JOIN lab_samples s ON s.id = r.id "
+        "WHERE s.unit = ? ORDER BY r.entered_at, r.id",
+        (unit,),
+    ).fetchall()
+    return [_result(row) for row in rows]
+
+
+def units_collecting(connection: sqlite3.Connection) -> list[str]:
+    """The care units samples were collected by."""
+    return [str(row[0]) for row in connection.execute("SELECT DISTINCT unit FROM lab_samples ORDER BY unit")]
