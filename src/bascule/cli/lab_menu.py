@@ -26,6 +26,7 @@ from bascule.i18n import Lang, t
 from bascule.i18n import register as register_messages
 from bascule.impact import assess
 from bascule.laboratory.menu import Menu, MenuLine, reduced_menu
+from bascule.laboratory.texts import priority_name
 
 register_messages(
     "lab_menu",
@@ -51,9 +52,6 @@ register_messages(
             "fr": "{on} examen(s) au menu, {off} hors menu.",
             "en": "{on} test(s) on the menu, {off} off it.",
         },
-        "priority_critical": {"fr": "critique", "en": "critical"},
-        "priority_urgent": {"fr": "urgent", "en": "urgent"},
-        "priority_routine": {"fr": "courant", "en": "routine"},
     },
 )
 
@@ -108,7 +106,7 @@ def lab_menu_command(
     for line in menu.on_menu:
         table.add_row(
             _label(line),
-            t(f"lab_menu.priority_{line.test.priority}", language),
+            priority_name(line.test.priority, language),
             "\n".join(label_of(hospital_map, runner) for runner in line.runners_up),
             str(line.test.daily) if menu.restricted else "",
         )

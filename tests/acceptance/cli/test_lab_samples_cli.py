@@ -77,12 +77,13 @@ def test_a_day_through_the_cli(
 ) -> None:
     numbers = [collect(store, capsys) for _ in range(4)]
     walked, bievre, lost, forgotten = numbers
-    # The scanner types the walked-in tube twice: the second is "already".
+    # The scanner types the walked-in tube twice: the second is "already". No --lang: the demo
+    # hospital is French, and the store does not say otherwise.
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{walked}\n{walked.lower()}\n"))
     code, out, _ = run(
         ["lab", "scan", "--store", str(store), "--step", "received", "--at", "lab", "--when", T0], capsys
     )
-    assert code == 0 and out.splitlines() == [f"{walked}: received.", f"{walked}: already received."]
+    assert code == 0 and out.splitlines() == [f"{walked} : reçu.", f"{walked} : déjà reçu."]
     assert run(["lab", "run", "start", "--store", str(store), "chu-bievre", "--lang", "en"], capsys)[
         1
     ].startswith("Run RUN-0001 to chu-bievre open.")
@@ -234,8 +235,8 @@ def test_scanning_answers_every_line_and_fails_if_one_is_refused(
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{number}\n\nS000001-Q\n"))
     code, out, err = run(["lab", "scan", "--store", str(store), "--step", "sent", "--at", "urgences"], capsys)
     assert code == 2
-    assert out.splitlines() == [f"{number}: sent."]
-    assert "check character" in err
+    assert out.splitlines() == [f"{number} : envoyé."]
+    assert "caractère de contrôle" in err
 
 
 def test_a_downtime_number_is_taken_in_its_printed_form(
@@ -258,3 +259,21 @@ def test_a_downtime_number_is_taken_in_its_printed_form(
     assert code == 0, err
     code, out, _ = run(["lab", "samples", "--store", str(store), "--json"], capsys)
     assert [s["patient"] for s in json.loads(out)["samples"]] == [WRISTBAND]
+
+
+def test_french_without_lang_and_english_with_it(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A French hospital's commands speak French, priorities and flags included; --lang en wins."""
+    args = ["lab", "collect", "--store", str(store), "--patient", known_mrns(store)[0], "--unit", "urgences"]
+    code, out, err = run([*args, "--test", "test-kalium", "--when", T0], capsys)
+    assert code == 0 and "prélevé (critique), unité urgences." in out, err
+    number = out.split(" ")[0]
+    code, out, _ = run(["lab", "samples", "--store", str(store)], capsys)
+    assert code == 0 and f"{number}  test-kalium  critique  prélevé  urgences" in out
+    run(["lab", "scan", "--store", str(store), "--step", "received", "--at", "lab", number], capsys)
+    result = ["lab", "result", "--store", str(store), number, "--value", "3.1", "--unit", "mmol/L"]
+    code, out, _ = run([*result, "--flag", "abnormal"], capsys)
+    assert code == 0 and out.strip() == f"{number} : résultat saisi (anormal)."
+    code, out, _ = run(["lab", "results", "--store", str(store), "--patient", known_mrns(store)[0]], capsys)
+    assert code == 0 and out.strip() == f"{number}  test-kalium  3.1 mmol/L  anormal"
+    code, out, _ = run(["lab", "samples", "--store", str(store), "--lang", "en"], capsys)
+    assert code == 0 and f"{number}  test-kalium  critical  resulted  urgences" in out

@@ -86,6 +86,13 @@ def test_labels_and_manifest(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "Run manifest RUN-0001" in text and "Destination: Centre hospitalier de l'Yvette" in text
     assert "2 sample(s)" in text and "Handed over by" in text and "Received by" in text
     assert all(number in text for number in numbers)
+    french = tmp_path / "bordereau.pdf"
+    assert (
+        bascule(["lab", "manifest", "--store", str(store), "RUN-0001", "--out", str(french)], capsys)[0] == 0
+    )
+    text = printed(french)
+    assert "Bordereau de navette RUN-0001" in text and "2 échantillon(s)" in text
+    assert "critique" in text and "critical" not in text  # the priority in the reader's words
 
 
 @pytest.mark.parametrize(

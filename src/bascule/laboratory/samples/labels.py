@@ -26,6 +26,7 @@ from bascule.kits.fonts import typefaces
 from bascule.kits.label_sheet import LABEL_WIDTH, on_labels, pages_for
 from bascule.laboratory.samples.runs import Run
 from bascule.laboratory.samples.sample import Sample
+from bascule.laboratory.texts import priority_name
 
 SMALLEST = 5.0
 
@@ -176,7 +177,7 @@ def _draw_manifest(
             y = header()
         canvas.setFont(faces.regular, 8.5)
         test = names.get(sample.test) or sample.test
-        cells = (sample.number, test, sample.priority, clock(sample.collected_at, zone))
+        cells = (sample.number, test, priority_name(sample.priority, lang), clock(sample.collected_at, zone))
         for offset, cell in zip(columns, cells, strict=False):
             size, lines = fitted(cell, faces.regular, 50 * mm if offset == 30 * mm else 28 * mm, 8.5)
             canvas.setFont(faces.regular, size)

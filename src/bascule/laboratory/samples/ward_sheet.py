@@ -26,6 +26,7 @@ from bascule.kits.fonts import typefaces
 from bascule.laboratory.samples.labels import clock, fitted
 from bascule.laboratory.samples.results import Result
 from bascule.laboratory.samples.ward import PatientResults, WardResults
+from bascule.laboratory.texts import channel_name, flag_name
 
 register(
     "ward_sheet",
@@ -44,11 +45,6 @@ register(
             "fr": "Patient (IPP / n° de secours) : {ref}",
             "en": "Patient (MRN / downtime no.): {ref}",
         },
-        "flag_normal": {"fr": "normal", "en": "normal"},
-        "flag_abnormal": {"fr": "anormal", "en": "abnormal"},
-        "flag_critical": {"fr": "critique", "en": "critical"},
-        "channel_lab": {"fr": "laboratoire", "en": "laboratory"},
-        "channel_phone": {"fr": "téléphone, relu", "en": "phone, read back"},
         "amended": {"fr": "{value} (corrigé)", "en": "{value} (amended)"},
         "awaiting_patient": {
             "fr": "{count} valeur(s) critique(s) en attente de confirmation : appelez le laboratoire.",
@@ -169,7 +165,7 @@ def _cells(result: Result, names: Mapping[str, str], lang: Lang, zone: tzinfo | 
     value = f"{result.current_value} {result.current_unit}".strip()
     if result.amendments:
         value = t("ward_sheet.amended", lang, value=value)
-    flag = t(f"ward_sheet.flag_{result.current_flag}", lang)
+    flag = flag_name(result.current_flag, lang)
     if result.current_flag == "critical":
         flag = f"{faces.mark('✱', '*')} {flag}"
     resulted = result.amendments[-1].at if result.amendments else result.entered_at
@@ -178,7 +174,7 @@ def _cells(result: Result, names: Mapping[str, str], lang: Lang, zone: tzinfo | 
         value,
         flag,
         clock(resulted, zone),
-        t(f"ward_sheet.channel_{result.channel}", lang),
+        channel_name(result.channel, lang),
         result.confirmed_by or "—",
     )
 
