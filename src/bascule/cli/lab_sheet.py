@@ -13,7 +13,6 @@ from bascule.cli.lab_samples import (
     MapOption,
     OutOption,
     StoreOption,
-    WhenOption,
     hospital_zone,
     moment,
     test_names,
@@ -24,6 +23,11 @@ from bascule.i18n import t
 from bascule.laboratory.samples.ward import ward_results
 from bascule.laboratory.samples.ward_sheet import write_ward_sheet
 
+PrintedOption = Annotated[
+    str | None,
+    typer.Option("--when", metavar="TIME", help="The time printed on the sheet (ISO 8601; default: now)."),
+]
+
 
 @lab_app.command("sheet")
 def sheet_command(
@@ -33,7 +37,7 @@ def sheet_command(
     ],
     out: OutOption,
     map_path: MapOption = "demo",
-    when: WhenOption = None,
+    when: PrintedOption = None,
     lang: LangOption = None,
 ) -> None:
     """Print a ward's results sheet: per patient reference, released results, and how many wait
