@@ -51,7 +51,9 @@ blood_app = typer.Typer(
 )
 
 StoreOption = Annotated[Path, typer.Option("--store", metavar="FILE", help="The continuity store.")]
-LangOption = Annotated[str | None, typer.Option("--lang", metavar="fr|en", help="Language of the output.")]
+LangOption = Annotated[
+    str | None, typer.Option("--lang", metavar="fr|en", help="Language of the output (default: the map's).")
+]
 MapOption = Annotated[str, typer.Option("--map", metavar="MAP", help="The hospital map, or 'demo'.")]
 ByOption = Annotated[str | None, typer.Option("--by", metavar="NAME", help="Who does it (default: login).")]
 UnitOption = Annotated[
