@@ -259,6 +259,14 @@ def test_a_downtime_number_is_taken_in_its_printed_form(
     assert code == 0, err
     code, out, _ = run(["lab", "samples", "--store", str(store), "--json"], capsys)
     assert [s["patient"] for s in json.loads(out)["samples"]] == [WRISTBAND]
+    number = json.loads(out)["samples"][0]["number"]
+    run(["lab", "scan", "--store", str(store), "--step", "received", "--at", "lab", number], capsys)
+    result = ["lab", "result", "--store", str(store), number, "--value", "12", "--unit", "g/dL"]
+    assert run([*result, "--flag", "normal"], capsys)[0] == 0
+    code, out, _ = run(["lab", "results", "--store", str(store), "--patient", typed, "--json"], capsys)
+    assert code == 0 and [r["value"] for r in json.loads(out)["results"]] == ["12"]
+    code, out, err = run(["lab", "results", "--store", str(store), "--patient", MISCOPIED], capsys)
+    assert code == 2 and out == "" and "check character" in err and MISCOPIED not in err
 
 
 def test_french_without_lang_and_english_with_it(store: Path, capsys: pytest.CaptureFixture[str]) -> None:

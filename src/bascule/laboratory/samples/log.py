@@ -395,6 +395,9 @@ class WardView:
 
 
 def results_for_patient(store_path: Path, patient: str) -> WardView:
+    """A downtime number is read as collection stored it (its printed form), after its check
+    character: a miscopied one is refused, not answered "no result"."""
+    reference = checked_ref(patient, lambda _mrn: True)
     with connected(store_path, readonly=True) as connection:
-        found = tables.results_of(connection, patient.strip())
+        found = tables.results_of(connection, reference.text)
     return WardView(tuple(r for r in found if r.released), sum(1 for r in found if not r.released))
