@@ -50,6 +50,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "lab_menu",
     "blood",
     "lab_samples",
+    "lab_sheet",
 )
 
 # The modules that make a whole command group, for a group whose commands must start fast: `bascule

@@ -13,7 +13,7 @@ import typer
 
 from bascule import i18n
 from bascule.cli.context import environment, make_console
-from bascule.cli.options import output_lang
+from bascule.cli.options import map_lang, output_lang
 from bascule.errors import UserError
 from bascule.hospital.laboratory import BloodPolicy
 from bascule.hospital.loading import load_map
@@ -51,7 +51,9 @@ blood_app = typer.Typer(
 )
 
 StoreOption = Annotated[Path, typer.Option("--store", metavar="FILE", help="The continuity store.")]
-LangOption = Annotated[str | None, typer.Option("--lang", metavar="fr|en", help="Language of the output.")]
+LangOption = Annotated[
+    str | None, typer.Option("--lang", metavar="fr|en", help="Language of the output (default: the map's).")
+]
 MapOption = Annotated[str, typer.Option("--map", metavar="MAP", help="The hospital map, or 'demo'.")]
 ByOption = Annotated[str | None, typer.Option("--by", metavar="NAME", help="Who does it (default: login).")]
 UnitOption = Annotated[
@@ -94,10 +96,11 @@ def receive_command(
         Path | None, typer.Option("--delivery", metavar="CSV", help="A delivery file.")
     ] = None,
     by: ByOption = None,
+    map_path: MapOption = "demo",
     lang: LangOption = None,
 ) -> None:
     """Receive one unit, or a whole delivery (CSV: donation,component,group,expires)."""
-    language = output_lang(lang)
+    language = map_lang(lang, map_path)
     now = _now()
     if delivery is not None:
         if unit or component or group or expires:
@@ -137,10 +140,11 @@ def issue_command(
     mrn: MrnOption = None,
     number: NumberOption = None,
     by: ByOption = None,
+    map_path: MapOption = "demo",
     lang: LangOption = None,
 ) -> None:
     """Issue a unit to a patient (MRN or downtime number)."""
-    language = output_lang(lang)
+    language = map_lang(lang, map_path)
     issued = bank.issue(store, unit, parse_recipient(mrn=mrn, downtime=number), _by(by), _now())
     make_console().print(t("blood.issued", language, unit=issued.donation, group=issued.group))
 
@@ -157,7 +161,7 @@ def emergency_command(
     lang: LangOption = None,
 ) -> None:
     """Emergency group-O red cells without a cross-match: O- or O+ per the map's policy."""
-    language = output_lang(lang)
+    language = map_lang(lang, map_path)
     if sex is not None and sex.upper() not in ("F", "M"):
         raise UserError(
             "--sex is F or M; leave it out if not known.",
@@ -170,11 +174,15 @@ def emergency_command(
 
 @blood_app.command("return")
 def return_command(
-    store: StoreOption, unit: UnitOption, by: ByOption = None, lang: LangOption = None
+    store: StoreOption,
+    unit: UnitOption,
+    by: ByOption = None,
+    map_path: MapOption = "demo",
+    lang: LangOption = None,
 ) -> None:
     """Take an issued unit back unused (within 30 minutes of its issue)."""
     returned = bank.return_unit(store, unit, _by(by), _now())
-    make_console().print(t("blood.returned", output_lang(lang), unit=returned.donation))
+    make_console().print(t("blood.returned", map_lang(lang, map_path), unit=returned.donation))
 
 
 @blood_app.command("destroy")
@@ -183,18 +191,21 @@ def destroy_command(
     unit: UnitOption,
     reason: Annotated[str, typer.Option("--reason", help="Why it is destroyed.")],
     by: ByOption = None,
+    map_path: MapOption = "demo",
     lang: LangOption = None,
 ) -> None:
     """Destroy a unit, saying why."""
     destroyed = bank.destroy(store, unit, reason, _by(by), _now())
-    make_console().print(t("blood.destroyed", output_lang(lang), unit=destroyed.donation))
+    make_console().print(t("blood.destroyed", map_lang(lang, map_path), unit=destroyed.donation))
 
 
 @blood_app.command("expire")
-def expire_command(store: StoreOption, by: ByOption = None, lang: LangOption = None) -> None:
+def expire_command(
+    store: StoreOption, by: ByOption = None, map_path: MapOption = "demo", lang: LangOption = None
+) -> None:
     """Take every unit past its expiry out of stock."""
     expired = bank.expire_due(store, _by(by), _now())
-    make_console().print(t("blood.expired", output_lang(lang), count=len(expired)))
+    make_console().print(t("blood.expired", map_lang(lang, map_path), count=len(expired)))
 
 
 @blood_app.command("alert")
@@ -203,12 +214,14 @@ def alert_command(
     level: Annotated[str, typer.Option("--level", help="normal, amber or red.")],
     note: Annotated[str, typer.Option("--note", help="What the supplier said.")] = "",
     by: ByOption = None,
+    map_path: MapOption = "demo",
     lang: LangOption = None,
 ) -> None:
     """Record the national blood supply alert level announced by the supplier."""
     parsed = parse_level(level)
     bank.set_alert(store, parsed, _by(by), _now(), note)
-    make_console().print(t("blood.alert", output_lang(lang), level=level_name(parsed, output_lang(lang))))
+    language = map_lang(lang, map_path)
+    make_console().print(t("blood.alert", language, level=level_name(parsed, language)))
 
 
 @blood_app.command("stock")
@@ -219,8 +232,8 @@ def stock_command(
     lang: LangOption = None,
 ) -> None:
     """Stock by component and group, thresholds, days of stock, alert level."""
-    language = output_lang(lang)
     hospital_map = load_map(map_path)
+    language = output_lang(lang, hospital_map)
     report = bank.stock_report(store, hospital_map.laboratory.blood_bank, _now())
     if as_json:
         document = {

@@ -32,6 +32,7 @@ from bascule.i18n import register as register_messages
 from bascule.impact import assess
 from bascule.laboratory.menu import Menu, MenuLine, reduced_menu
 from bascule.laboratory.publication import publish_menu
+from bascule.laboratory.texts import priority_name
 
 register_messages(
     "lab_menu",
@@ -127,7 +128,7 @@ def lab_menu_command(
     for line in menu.on_menu:
         table.add_row(
             _label(line),
-            t(f"laboratory.priority_{line.test.priority}", language),
+            priority_name(line.test.priority, language),
             "\n".join(label_of(hospital_map, runner) for runner in line.runners_up),
             str(line.test.daily) if menu.restricted else "",
         )

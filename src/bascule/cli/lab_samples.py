@@ -22,6 +22,7 @@ from bascule.cli.options import (
     ScenarioOption,
     SupplierOption,
     map_and_scenario,
+    map_lang,
     output_lang,
 )
 from bascule.errors import UserError
@@ -35,6 +36,7 @@ from bascule.laboratory.menu import reduced_menu
 from bascule.laboratory.samples import log
 from bascule.laboratory.samples.labels import write_manifest, write_sample_labels
 from bascule.laboratory.samples.sample import Sample, state_fr
+from bascule.laboratory.texts import flag_name, priority_name
 
 register_messages(
     "lab_samples",
@@ -103,7 +105,7 @@ def _by(name: str | None) -> str:
     return name or environment().get("USER") or environment().get("LOGNAME") or "unknown"
 
 
-def _when(value: str | None) -> datetime:
+def moment(value: str | None) -> datetime:
     if value is None:
         return datetime.now().astimezone()
     try:
@@ -157,7 +159,7 @@ def collect_command(
         test_id=test,
         unit=unit,
         by=_by(by),
-        at=_when(when),
+        at=moment(when),
         priority=priority,
     )
     typer.echo(
@@ -166,7 +168,7 @@ def collect_command(
             language,
             number=sample.number,
             test=sample.test,
-            priority=sample.priority,
+            priority=priority_name(sample.priority, language),
             unit=sample.unit,
         )
     )
@@ -183,12 +185,13 @@ def scan_command(
     reason: Annotated[str | None, typer.Option("--reason", help="Why a sample is rejected.")] = None,
     by: AsOption = None,
     when: WhenOption = None,
+    map_path: MapOption = "demo",
     lang: LangOption = None,
 ) -> None:
     """Scan samples at a step; without CODE, one code per line from stdin (a barcode scanner)."""
-    language = output_lang(lang)
+    language = map_lang(lang, map_path)
     read = _codes(codes)
-    answers = log.scan(store, read, step, actor=_by(by), place=place, at=_when(when), reason=reason)
+    answers = log.scan(store, read, step, actor=_by(by), place=place, at=moment(when), reason=reason)
     for answer in answers:
         text = answer.french if language == "fr" else answer.message
         typer.echo(text, err=not answer.ok)
@@ -212,7 +215,7 @@ def run_start_command(
     """Open a run to a partner laboratory."""
     hospital_map = load_map(map_path)
     language = output_lang(lang, hospital_map)
-    run = log.start_run(store, hospital_map, destination, by=_by(by), at=_when(when))
+    run = log.start_run(store, hospital_map, destination, by=_by(by), at=moment(when))
     typer.echo(t("lab_samples.run_started", language, run=run.id, destination=run.destination))
 
 
@@ -223,12 +226,13 @@ def run_add_command(
     codes: CodesArgument = None,
     by: AsOption = None,
     when: WhenOption = None,
+    map_path: MapOption = "demo",
     lang: LangOption = None,
 ) -> None:
     """Scan samples into an open run (they become sent); without CODE, read stdin."""
-    language = output_lang(lang)
+    language = map_lang(lang, map_path)
     read = _codes(codes)
-    added = log.add_to_run(store, run, read, actor=_by(by), at=_when(when))
+    added = log.add_to_run(store, run, read, actor=_by(by), at=moment(when))
     typer.echo(t("lab_samples.run_added", language, count=len(added), run=run.upper()))
 
 
@@ -237,11 +241,12 @@ def run_depart_command(
     store: StoreOption,
     run: Annotated[str, typer.Argument(metavar="RUN")],
     when: WhenOption = None,
+    map_path: MapOption = "demo",
     lang: LangOption = None,
 ) -> None:
     """The run leaves: no more samples can be added."""
-    departed = log.depart(store, run, at=_when(when))
-    typer.echo(t("lab_samples.run_departed", output_lang(lang), run=departed.id))
+    departed = log.depart(store, run, at=moment(when))
+    typer.echo(t("lab_samples.run_departed", map_lang(lang, map_path), run=departed.id))
 
 
 @run_app.command("receive")
@@ -251,12 +256,13 @@ def run_receive_command(
     codes: CodesArgument = None,
     by: AsOption = None,
     when: WhenOption = None,
+    map_path: MapOption = "demo",
     lang: LangOption = None,
 ) -> None:
     """The run arrives: the samples scanned on arrival are received, the others missing."""
-    language = output_lang(lang)
+    language = map_lang(lang, map_path)
     read = _codes(codes)
-    arrived, missing = log.receive_run(store, run, read, actor=_by(by), at=_when(when))
+    arrived, missing = log.receive_run(store, run, read, actor=_by(by), at=moment(when))
     typer.echo(
         t("lab_samples.run_received", language, run=run.upper(), arrived=len(arrived), missing=len(missing))
     )
@@ -279,13 +285,14 @@ def result_command(
     reason: Annotated[str | None, typer.Option("--reason", help="Why it is corrected.")] = None,
     by: AsOption = None,
     when: WhenOption = None,
+    map_path: MapOption = "demo",
     lang: LangOption = None,
 ) -> None:
     """Enter a sample's result once (or correct it with --amend and --reason)."""
-    language = output_lang(lang)
+    language = map_lang(lang, map_path)
     if amend:
         amended = log.amend_result(
-            store, code, value=value, unit=unit, flag=flag, reason=reason or "", by=_by(by), at=_when(when)
+            store, code, value=value, unit=unit, flag=flag, reason=reason or "", by=_by(by), at=moment(when)
         )
         typer.echo(t("lab_samples.amended", language, number=amended.sample))
         result = amended
@@ -297,11 +304,13 @@ def result_command(
             unit=unit,
             flag=flag,
             by=_by(by),
-            at=_when(when),
+            at=moment(when),
             channel="phone" if phone else "lab",
             read_back=read_back,
         )
-        typer.echo(t("lab_samples.result", language, number=result.sample, flag=result.flag))
+        typer.echo(
+            t("lab_samples.result", language, number=result.sample, flag=flag_name(result.flag, language))
+        )
     if not result.released:
         typer.echo(t("lab_samples.held", language, number=result.sample))
 
@@ -312,11 +321,12 @@ def confirm_command(
     code: Annotated[str, typer.Argument(metavar="CODE", help="The sample number.")],
     by: AsOption = None,
     when: WhenOption = None,
+    map_path: MapOption = "demo",
     lang: LangOption = None,
 ) -> None:
     """Confirm a critical value as the second person: it is released to the wards."""
-    confirmed = log.confirm_result(store, code, by=_by(by), at=_when(when))
-    typer.echo(t("lab_samples.confirmed", output_lang(lang), number=confirmed.sample))
+    confirmed = log.confirm_result(store, code, by=_by(by), at=moment(when))
+    typer.echo(t("lab_samples.confirmed", map_lang(lang, map_path), number=confirmed.sample))
 
 
 def _sample_json(sample: Sample) -> dict[str, object]:
@@ -345,7 +355,7 @@ def late_command(
     """The samples without a result after the map's late_after_hours, and those lost in transport."""
     hospital_map = load_map(map_path)
     language = output_lang(lang, hospital_map)
-    late = log.late_samples(store, hospital_map, _when(when))
+    late = log.late_samples(store, hospital_map, moment(when))
     missing = log.lost_in_transport(store)
     hours = hospital_map.laboratory.late_after_hours
     if as_json:
@@ -367,10 +377,11 @@ def late_command(
 def samples_command(
     store: StoreOption,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    map_path: MapOption = "demo",
     lang: LangOption = None,
 ) -> None:
     """Every sample of the log and its state."""
-    language = output_lang(lang)
+    language = map_lang(lang, map_path)
     found = log.all_samples(store)
     if as_json:
         typer.echo(json.dumps({"samples": [_sample_json(s) for s in found]}, ensure_ascii=False, indent=2))
@@ -381,7 +392,8 @@ def samples_command(
     console = make_console()
     for sample in found:
         console.print(
-            f"{sample.number}  {sample.test}  {sample.priority}  {_state(sample.state, language)}  {sample.unit}"
+            f"{sample.number}  {sample.test}  {priority_name(sample.priority, language)}  "
+            f"{_state(sample.state, language)}  {sample.unit}"
         )
 
 
@@ -392,10 +404,11 @@ def results_command(
         str, typer.Option("--patient", metavar="REF", help="The patient's MRN or downtime number.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    map_path: MapOption = "demo",
     lang: LangOption = None,
 ) -> None:
     """What a ward sees of a patient's results: released values; critical ones only once confirmed."""
-    language = output_lang(lang)
+    language = map_lang(lang, map_path)
     view = log.results_for_patient(store, patient)
     rows = [
         {
@@ -414,7 +427,9 @@ def results_command(
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
     for row in rows:
-        typer.echo(f"{row['sample']}  {row['test']}  {row['value']} {row['unit']}  {row['flag']}")
+        typer.echo(
+            f"{row['sample']}  {row['test']}  {row['value']} {row['unit']}  {flag_name(str(row['flag']), language)}"
+        )
     if view.awaiting_confirmation:
         typer.echo(t("lab_samples.awaiting", language, count=view.awaiting_confirmation))
     elif not rows:
@@ -424,11 +439,11 @@ def results_command(
 OutOption = Annotated[Path, typer.Option("--out", metavar="FILE", help="The PDF to write.")]
 
 
-def _zone(hospital_map: HospitalMap) -> tzinfo | None:
+def hospital_zone(hospital_map: HospitalMap) -> tzinfo | None:
     return ZoneInfo(hospital_map.hospital.timezone) if hospital_map.hospital.timezone else None
 
 
-def _names(hospital_map: HospitalMap) -> dict[str, str]:
+def test_names(hospital_map: HospitalMap) -> dict[str, str]:
     return {test.id: test.name for test in hospital_map.laboratory.tests if test.name}
 
 
@@ -446,7 +461,7 @@ def labels_command(
     found = log.samples_by_number(store, codes or [])
     if not found:
         raise UserError("Name the samples to label.", fr="Indiquez les échantillons à étiqueter.")
-    pages = write_sample_labels(found, _names(hospital_map), out, language, _zone(hospital_map))
+    pages = write_sample_labels(found, test_names(hospital_map), out, language, hospital_zone(hospital_map))
     typer.echo(t("lab_samples.written", language, path=out, pages=pages))
 
 
@@ -464,7 +479,7 @@ def manifest_command(
     value, aboard = log.run_and_samples(store, run)
     destination = label_of(hospital_map, value.destination)
     pages = write_manifest(
-        value, aboard, _names(hospital_map), destination, out, language, _zone(hospital_map)
+        value, aboard, test_names(hospital_map), destination, out, language, hospital_zone(hospital_map)
     )
     typer.echo(t("lab_samples.written", language, path=out, pages=pages))
 

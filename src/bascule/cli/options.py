@@ -76,6 +76,12 @@ def output_lang(value: str | None, hospital_map: HospitalMap | None = None) -> L
     return parse_lang(value)
 
 
+def map_lang(value: str | None, map_path: str) -> Lang:
+    """--lang, else the language of the hospital whose map is given, read only when needed: for
+    the commands whose continuity store does not record its hospital's language."""
+    return parse_lang(value) if value is not None else load_map(map_path).hospital.lang
+
+
 def read_password(password_file: Path | None) -> str:
     """The first line of `password_file`, or typed twice, hidden, without it (never a command-line
     argument: it would stay in the shell's history and the process list)."""

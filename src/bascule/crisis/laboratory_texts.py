@@ -29,7 +29,7 @@ LABORATORY_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "lab_priority_critical": ("critique", "critical"),
     "lab_priority_urgent": ("urgent", "urgent"),
-    "lab_priority_routine": ("courant", "routine"),
+    "lab_priority_routine": ("routine", "routine"),
     "samples_title": ("Prélèvements", "Samples"),
     "samples_board": (
         "Laboratoire : {late} prélèvement(s) sans résultat après {hours} h, {lost} perdu(s) en transport",

@@ -61,6 +61,11 @@ class DowntimeNumber:
         return self.text
 
 
+def written_like_number(text: str) -> bool:
+    """Whether `text` has the shape of a downtime number (its check character not yet checked)."""
+    return _NUMBER.match(re.sub(r"\s+", "", text).upper()) is not None
+
+
 def parse_number(text: str) -> DowntimeNumber:
     """The number written as `text` (spaces and case forgiven); ValueError if malformed or mistyped."""
     cleaned = re.sub(r"\s+", "", text).upper()

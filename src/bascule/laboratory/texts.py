@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from bascule.i18n import register
+from bascule.i18n import Lang, register, t
 
 register(
     "laboratory",
     {
-        "priority_critical": {"fr": "critique", "en": "critical"},
-        "priority_urgent": {"fr": "urgent", "en": "urgent"},
-        "priority_routine": {"fr": "courant", "en": "routine"},
         "why_full": {
             "fr": "Le système du laboratoire fonctionne : le menu complet s'applique.",
             "en": "The laboratory system works: the full menu applies.",
@@ -53,3 +50,34 @@ register(
         },
     },
 )
+
+# What the laboratory's paper and commands call a priority, a result's flag and its channel: one
+# vocabulary for the menu, the labels, the manifest, the ward's sheet and the command line.
+register(
+    "lab_words",
+    {
+        "priority_critical": {"fr": "critique", "en": "critical"},
+        "priority_urgent": {"fr": "urgent", "en": "urgent"},
+        "priority_routine": {"fr": "routine", "en": "routine"},
+        "flag_normal": {"fr": "normal", "en": "normal"},
+        "flag_abnormal": {"fr": "anormal", "en": "abnormal"},
+        "flag_critical": {"fr": "critique", "en": "critical"},
+        "channel_lab": {"fr": "laboratoire", "en": "laboratory"},
+        "channel_phone": {"fr": "téléphone, relu", "en": "phone, read back"},
+    },
+)
+
+
+def priority_name(priority: str, lang: Lang) -> str:
+    """critical, urgent or routine as the reader's language says it."""
+    return t(f"lab_words.priority_{priority}", lang)
+
+
+def flag_name(flag: str, lang: Lang) -> str:
+    """A result's flag (normal, abnormal, critical) as the reader's language says it."""
+    return t(f"lab_words.flag_{flag}", lang)
+
+
+def channel_name(channel: str, lang: Lang) -> str:
+    """How a result came: from the laboratory, or by phone and read back."""
+    return t(f"lab_words.channel_{channel}", lang)

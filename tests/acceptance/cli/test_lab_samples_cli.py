@@ -11,12 +11,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from tests.lab_store import demo_store, known_mrns
 
 from bascule.cli import main
-from bascule.snapshot.store import ContinuityStore
+from bascule.downtime.numbers import DowntimeNumber
 
 TABLES = ("lab_samples", "lab_sample_events", "lab_runs", "lab_downtime_results")
 T0 = "2026-12-06T08:00+01:00"
+WRISTBAND = DowntimeNumber("CHVO", "URG1", 7).text
+MISCOPIED = WRISTBAND[:-1] + ("A" if WRISTBAND[-1] != "A" else "B")
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -34,12 +37,16 @@ def stored(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
-    path = tmp_path / "store.sqlite"
-    ContinuityStore.open(path).close()
-    return path
+    return demo_store(tmp_path)
+
+
+@pytest.fixture
+def mrn(store: Path) -> str:
+    return known_mrns(store)[0]
 
 
 def collect(store: Path, capsys: pytest.CaptureFixture[str], test: str = "test-kalium") -> str:
+    patient = known_mrns(store)[0]
     code, out, err = run(
         [
             "lab",
@@ -47,7 +54,7 @@ def collect(store: Path, capsys: pytest.CaptureFixture[str], test: str = "test-k
             "--store",
             str(store),
             "--patient",
-            "MRN-77",
+            patient,
             "--test",
             test,
             "--unit",
@@ -66,16 +73,17 @@ def collect(store: Path, capsys: pytest.CaptureFixture[str], test: str = "test-k
 
 
 def test_a_day_through_the_cli(
-    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    store: Path, mrn: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     numbers = [collect(store, capsys) for _ in range(4)]
     walked, bievre, lost, forgotten = numbers
-    # The scanner types the walked-in tube twice: the second is "already".
+    # The scanner types the walked-in tube twice: the second is "already". No --lang: the demo
+    # hospital is French, and the store does not say otherwise.
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{walked}\n{walked.lower()}\n"))
     code, out, _ = run(
         ["lab", "scan", "--store", str(store), "--step", "received", "--at", "lab", "--when", T0], capsys
     )
-    assert code == 0 and out.splitlines() == [f"{walked}: received.", f"{walked}: already received."]
+    assert code == 0 and out.splitlines() == [f"{walked} : reçu.", f"{walked} : déjà reçu."]
     assert run(["lab", "run", "start", "--store", str(store), "chu-bievre", "--lang", "en"], capsys)[
         1
     ].startswith("Run RUN-0001 to chu-bievre open.")
@@ -111,10 +119,10 @@ def test_a_day_through_the_cli(
         capsys,
     )
     assert code == 0 and "held until a second person confirms" in out
-    code, out, _ = run(["lab", "results", "--store", str(store), "--patient", "MRN-77", "--json"], capsys)
+    code, out, _ = run(["lab", "results", "--store", str(store), "--patient", mrn, "--json"], capsys)
     assert json.loads(out) == {"results": [], "awaiting_confirmation": 1}
     assert run(["lab", "confirm", "--store", str(store), bievre, "--as", "bio2"], capsys)[0] == 0
-    code, out, _ = run(["lab", "results", "--store", str(store), "--patient", "MRN-77", "--json"], capsys)
+    code, out, _ = run(["lab", "results", "--store", str(store), "--patient", mrn, "--json"], capsys)
     document = json.loads(out)
     assert document["awaiting_confirmation"] == 0
     assert [(r["sample"], r["value"], r["flag"]) for r in document["results"]] == [
@@ -135,7 +143,7 @@ def test_a_day_through_the_cli(
     ("args", "sentence"),
     [
         (
-            ["lab", "collect", "--patient", "MRN-77", "--test", "test-kalum", "--unit", "urgences"],
+            ["lab", "collect", "--patient", "PATIENT", "--test", "test-kalum", "--unit", "urgences"],
             "did you mean",
         ),
         (
@@ -143,7 +151,7 @@ def test_a_day_through_the_cli(
                 "lab",
                 "collect",
                 "--patient",
-                "MRN-77",
+                "PATIENT",
                 "--test",
                 "test-hba1c",
                 "--unit",
@@ -162,7 +170,7 @@ def test_a_day_through_the_cli(
                 "lab",
                 "collect",
                 "--patient",
-                "MRN-77",
+                "PATIENT",
                 "--test",
                 "test-hb",
                 "--unit",
@@ -177,7 +185,7 @@ def test_a_day_through_the_cli(
                 "lab",
                 "collect",
                 "--patient",
-                "MRN-77",
+                "PATIENT",
                 "--test",
                 "test-hb",
                 "--unit",
@@ -186,6 +194,14 @@ def test_a_day_through_the_cli(
                 "8h",
             ],
             "not a time",
+        ),
+        (
+            ["lab", "collect", "--patient", "700999999", "--test", "test-hb", "--unit", "urgences"],
+            "neither a downtime number nor an MRN this store knows",
+        ),
+        (
+            ["lab", "collect", "--patient", MISCOPIED, "--test", "test-hb", "--unit", "urgences"],
+            "check character",
         ),
         (["lab", "result", "NUMBER", "--value", "6.9", "--flag", "critical", "--phone"], "read back"),
         (["lab", "result", "NUMBER", "--value", "6.9", "--flag", "odd"], "flag"),
@@ -198,15 +214,17 @@ def test_a_day_through_the_cli(
     ],
 )
 def test_every_refusal_is_one_sentence_and_changes_nothing(
-    store: Path, capsys: pytest.CaptureFixture[str], args: list[str], sentence: str
+    store: Path, mrn: str, capsys: pytest.CaptureFixture[str], args: list[str], sentence: str
 ) -> None:
     number = collect(store, capsys)
     run(["lab", "scan", "--store", str(store), "--step", "received", "--at", "lab", number], capsys)
     before = stored(store)
-    code, out, err = run([a.replace("NUMBER", number) for a in args] + ["--store", str(store)], capsys)
+    given = [a.replace("NUMBER", number).replace("PATIENT", mrn) for a in args]
+    code, out, err = run([*given, "--store", str(store)], capsys)
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and sentence in err and "Traceback" not in err
-    assert "MRN-77" not in err
+    patient = given[given.index("--patient") + 1] if "--patient" in given else mrn
+    assert mrn not in err and (not patient.strip() or patient not in err)
     assert stored(store) == before
 
 
@@ -217,5 +235,53 @@ def test_scanning_answers_every_line_and_fails_if_one_is_refused(
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{number}\n\nS000001-Q\n"))
     code, out, err = run(["lab", "scan", "--store", str(store), "--step", "sent", "--at", "urgences"], capsys)
     assert code == 2
-    assert out.splitlines() == [f"{number}: sent."]
-    assert "check character" in err
+    assert out.splitlines() == [f"{number} : envoyé."]
+    assert "caractère de contrôle" in err
+
+
+def test_a_downtime_number_is_taken_in_its_printed_form(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typed = WRISTBAND.lower().replace("-", " - ")
+    args = [
+        "lab",
+        "collect",
+        "--store",
+        str(store),
+        "--patient",
+        typed,
+        "--test",
+        "test-hb",
+        "--unit",
+        "urgences",
+    ]
+    code, out, err = run([*args, "--when", T0, "--lang", "en"], capsys)
+    assert code == 0, err
+    code, out, _ = run(["lab", "samples", "--store", str(store), "--json"], capsys)
+    assert [s["patient"] for s in json.loads(out)["samples"]] == [WRISTBAND]
+    number = json.loads(out)["samples"][0]["number"]
+    run(["lab", "scan", "--store", str(store), "--step", "received", "--at", "lab", number], capsys)
+    result = ["lab", "result", "--store", str(store), number, "--value", "12", "--unit", "g/dL"]
+    assert run([*result, "--flag", "normal"], capsys)[0] == 0
+    code, out, _ = run(["lab", "results", "--store", str(store), "--patient", typed, "--json"], capsys)
+    assert code == 0 and [r["value"] for r in json.loads(out)["results"]] == ["12"]
+    code, out, err = run(["lab", "results", "--store", str(store), "--patient", MISCOPIED], capsys)
+    assert code == 2 and out == "" and "check character" in err and MISCOPIED not in err
+
+
+def test_french_without_lang_and_english_with_it(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A French hospital's commands speak French, priorities and flags included; --lang en wins."""
+    args = ["lab", "collect", "--store", str(store), "--patient", known_mrns(store)[0], "--unit", "urgences"]
+    code, out, err = run([*args, "--test", "test-kalium", "--when", T0], capsys)
+    assert code == 0 and "prélevé (critique), unité urgences." in out, err
+    number = out.split(" ")[0]
+    code, out, _ = run(["lab", "samples", "--store", str(store)], capsys)
+    assert code == 0 and f"{number}  test-kalium  critique  prélevé  urgences" in out
+    run(["lab", "scan", "--store", str(store), "--step", "received", "--at", "lab", number], capsys)
+    result = ["lab", "result", "--store", str(store), number, "--value", "3.1", "--unit", "mmol/L"]
+    code, out, _ = run([*result, "--flag", "abnormal"], capsys)
+    assert code == 0 and out.strip() == f"{number} : résultat saisi (anormal)."
+    code, out, _ = run(["lab", "results", "--store", str(store), "--patient", known_mrns(store)[0]], capsys)
+    assert code == 0 and out.strip() == f"{number}  test-kalium  3.1 mmol/L  anormal"
+    code, out, _ = run(["lab", "samples", "--store", str(store), "--lang", "en"], capsys)
+    assert code == 0 and f"{number}  test-kalium  critical  resulted  urgences" in out

@@ -119,6 +119,10 @@ REFUSED = {
         "not an expiry",
     ),
     "missing delivery": (["receive", "--delivery", "nowhere.csv"], "Cannot read"),
+    "miscopied downtime number": (
+        ["issue", "--unit", "FR123 26 000001", "--downtime-number", "TIL-URG1-00042-T"],
+        "read it again from the wristband",
+    ),
 }
 
 
@@ -134,7 +138,24 @@ def test_a_refusal_exits_2_and_changes_nothing(
     code, out, err = run(["blood", args[0], "--store", store, *args[1:]], capsys)
     assert code == 2, out + err
     assert words in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "00042" not in err  # a patient's downtime number is never repeated in an error
     assert blood_rows(store) == before
+
+
+def test_a_french_hospital_reads_french_without_lang(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The store does not record its hospital's language: the map's (the demo's, French) decides."""
+    code, out, _ = run(
+        ["blood", "issue", "--store", store, "--unit", "FR123 26 000001", "--mrn", "880002"], capsys
+    )
+    assert code == 0 and out.strip() == "Unité FR123 26 000001 (O-) délivrée."
+    code, out, _ = run(
+        ["blood", "return", "--store", store, "--unit", "FR123 26 000001", "--lang", "en"], capsys
+    )
+    assert code == 0 and out.strip() == "Unit FR123 26 000001 back in stock."
+    code, out, _ = run(["blood", "alert", "--store", store, "--level", "amber"], capsys)
+    assert code == 0 and "Niveau d'alerte national" in out
+    code, out, _ = run(["blood", "stock", "--store", store], capsys)
+    assert code == 0 and "Globules rouges O- : 2 unité(s)" in out
 
 
 def test_the_sheet_is_written_and_a_missing_folder_refused(

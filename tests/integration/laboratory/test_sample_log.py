@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from tests.lab_store import demo_store, known_mrns
 
 from bascule.errors import UserError
 from bascule.hospital.loading import load_map
@@ -18,16 +19,18 @@ from bascule.impact import assess
 from bascule.laboratory.menu import Menu, reduced_menu
 from bascule.laboratory.samples import log
 from bascule.scenario import load_scenario
-from bascule.snapshot.store import ContinuityStore
 
 MORNING = datetime(2026, 12, 6, 6, 0, tzinfo=UTC)
 LAB_TABLES = ("lab_samples", "lab_sample_events", "lab_runs", "lab_downtime_results")
 
 
 def empty_store(folder: Path) -> Path:
-    path = folder / "store.sqlite"
-    ContinuityStore.open(path).close()
-    return path
+    """A store with the demo hospital's patients and nothing yet in the sample log."""
+    return demo_store(folder)
+
+
+def first_mrn(store: Path) -> str:
+    return known_mrns(store)[0]
 
 
 def stored(path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -52,7 +55,7 @@ def _collect(store: Path, hospital: HospitalMap, test: str = "test-kalium", minu
         store,
         hospital,
         downtime_menu(hospital),
-        patient="MRN-1",
+        patient=first_mrn(store),
         test_id=test,
         unit="urgences",
         by="ide1",
@@ -130,8 +133,8 @@ def test_results_once_phone_read_back_and_critical_confirmation(tmp_path: Path, 
         channel="phone",
         read_back=True,
     )
-    assert log.results_for_patient(store, "MRN-1").awaiting_confirmation == 1
-    assert log.results_for_patient(store, "MRN-1").released == ()
+    assert log.results_for_patient(store, first_mrn(store)).awaiting_confirmation == 1
+    assert log.results_for_patient(store, first_mrn(store)).released == ()
     before = stored(store)
     with pytest.raises(UserError, match="already has a result"):
         log.enter_result(store, number, value="4.0", unit="mmol/L", flag="normal", by="bio1", at=MORNING)
@@ -139,7 +142,7 @@ def test_results_once_phone_read_back_and_critical_confirmation(tmp_path: Path, 
         log.confirm_result(store, number, by="bio1", at=MORNING)
     assert stored(store) == before
     log.confirm_result(store, number, by="bio2", at=MORNING)
-    view = log.results_for_patient(store, "MRN-1")
+    view = log.results_for_patient(store, first_mrn(store))
     assert [r.value for r in view.released] == ["6.9"] and view.awaiting_confirmation == 0
     amended = log.amend_result(
         store,
@@ -152,7 +155,7 @@ def test_results_once_phone_read_back_and_critical_confirmation(tmp_path: Path, 
         at=MORNING,
     )
     assert amended.value == "6.9" and amended.current_value == "7.0"
-    assert log.results_for_patient(store, "MRN-1").awaiting_confirmation == 1
+    assert log.results_for_patient(store, first_mrn(store)).awaiting_confirmation == 1
 
 
 def test_runs_refuse_strangers_and_closed_runs(tmp_path: Path, demo: HospitalMap) -> None:
@@ -186,12 +189,13 @@ def test_the_synnovis_day(tmp_path: Path, demo: HospitalMap) -> None:
     wanted = []
     for line in menu.on_menu:
         wanted.extend([line.id] * line.test.daily)
+    mrns = known_mrns(store)
     numbers = [
         log.collect(
             store,
             demo,
             menu,
-            patient=f"MRN-{i % 120}",
+            patient=mrns[i % len(mrns)],
             test_id=wanted[i],
             unit="urgences",
             by="ide",

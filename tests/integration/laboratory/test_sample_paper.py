@@ -9,9 +9,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tests.lab_store import demo_store, known_mrns
 from tests.peers import require_peer
 
 from bascule.cli import main
+from bascule.clinical.records import Patient
 from bascule.snapshot.store import ContinuityStore
 
 pytestmark = pytest.mark.integration
@@ -35,10 +37,12 @@ def bascule(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
 
 
 def test_labels_and_manifest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    store = tmp_path / "store.sqlite"
-    ContinuityStore.open(store).close()
+    store = demo_store(tmp_path)
+    mrn = known_mrns(store)[0]
+    with ContinuityStore.open(store) as opened:  # a hospital whose MRNs are long UUIDs
+        opened.write([Patient(id="pat-long-ref", version="1", family="Long", given="Ref", mrn=LONG_REF)])
     numbers = []
-    for ref in ("123456", LONG_REF):
+    for ref in (mrn, LONG_REF):
         code, out, err = bascule(
             [
                 "lab",
@@ -69,7 +73,7 @@ def test_labels_and_manifest(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     )
     text = printed(labels)
     assert all(number in text for number in numbers)
-    assert "Patient: 123456" in text and "Troponine" in text and "Collected 06/12 08:00 · urgences" in text
+    assert f"Patient: {mrn}" in text and "Troponine" in text and "Collected 06/12 08:00 · urgences" in text
     assert LONG_REF in text.replace(" ", "")
     assert bascule(["lab", "run", "start", "--store", str(store), "ch-yvette"], capsys)[0] == 0
     assert bascule(["lab", "run", "add", "--store", str(store), "RUN-0001", *numbers], capsys)[0] == 0
@@ -82,6 +86,13 @@ def test_labels_and_manifest(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "Run manifest RUN-0001" in text and "Destination: Centre hospitalier de l'Yvette" in text
     assert "2 sample(s)" in text and "Handed over by" in text and "Received by" in text
     assert all(number in text for number in numbers)
+    french = tmp_path / "bordereau.pdf"
+    assert (
+        bascule(["lab", "manifest", "--store", str(store), "RUN-0001", "--out", str(french)], capsys)[0] == 0
+    )
+    text = printed(french)
+    assert "Bordereau de navette RUN-0001" in text and "2 échantillon(s)" in text
+    assert "critique" in text and "critical" not in text  # the priority in the reader's words
 
 
 @pytest.mark.parametrize(

@@ -145,13 +145,14 @@ class SamplesOnTheBoardTest(TestCase):
         from bascule.impact import assess
         from bascule.laboratory.menu import reduced_menu
         from bascule.laboratory.samples import log
-        from bascule.snapshot.store import ContinuityStore
 
         hospital = load_map("demo")
         scenario = load_scenario("pathology-supplier", hospital)
         menu = reduced_menu(hospital, assess(hospital, scenario.hits))
-        store = Path(tempfile.mkdtemp(prefix="bascule-lab-board-")) / "store.sqlite"
-        ContinuityStore.open(store).close()
+        from tests.lab_store import demo_store, known_mrns
+
+        store = demo_store(Path(tempfile.mkdtemp(prefix="bascule-lab-board-")))
+        mrn = known_mrns(store)[0]
         now = datetime.now(UTC)
         old, recent = now - timedelta(hours=5), now - timedelta(minutes=30)
 
@@ -160,7 +161,7 @@ class SamplesOnTheBoardTest(TestCase):
                 store,
                 hospital,
                 menu,
-                patient="MRN-SECRET-77",
+                patient=mrn,
                 test_id=test,
                 unit="urgences",
                 by="ide1",
@@ -193,4 +194,4 @@ class SamplesOnTheBoardTest(TestCase):
             page = self.client.get(reverse("crisis:laboratory", args=[incident.id])).content.decode()
             assert set(re.findall(r'data-late="([^"]+)"', page)) == {*late, *travelling}
             assert re.findall(r'data-lost="([^"]+)"', page) == [travelling[1]]
-            assert "MRN-SECRET-77" not in page and "MRN-SECRET-77" not in board  # ids only
+            assert mrn not in page and mrn not in board  # ids only

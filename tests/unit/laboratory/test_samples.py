@@ -173,9 +173,9 @@ def test_an_amendment_keeps_the_first_value_and_a_critical_one_needs_confirming_
 
 
 def test_a_patient_reference_is_never_cut_on_a_label() -> None:
-    from bascule.laboratory.samples.labels import SMALLEST, _fitted
+    from bascule.laboratory.samples.labels import SMALLEST, fitted
 
     reference = "Patient: " + "0f8e2a4c9b1d4e7a" * 6
-    size, lines = _fitted(reference, "Helvetica", 60 * 2.83, 9)
+    size, lines = fitted(reference, "Helvetica", 60 * 2.83, 9)
     assert size == SMALLEST and len(lines) == 2 and "".join(lines) == reference
-    assert _fitted("Patient: 123456", "Helvetica", 60 * 2.83, 9) == (9, ["Patient: 123456"])
+    assert fitted("Patient: 123456", "Helvetica", 60 * 2.83, 9) == (9, ["Patient: 123456"])

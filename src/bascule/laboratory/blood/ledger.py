@@ -46,8 +46,14 @@ def parse_recipient(*, mrn: str | None = None, downtime: str | None = None) -> R
     if downtime is not None:
         try:
             return Recipient("downtime", parse_number(downtime).text)
-        except ValueError as error:
-            raise UserError(str(error), fr=f"Numéro de mode dégradé invalide : {downtime!r}.") from None
+        except ValueError:
+            # The value is not repeated: it identifies a patient.
+            raise UserError(
+                "The downtime number given is not written like SITE-STATION-00001-C or its check "
+                "character is wrong: read it again from the wristband.",
+                fr="Le numéro de mode dégradé donné n'est pas écrit comme SITE-POSTE-00001-C ou son "
+                "caractère de contrôle est faux : relisez-le sur le bracelet.",
+            ) from None
     assert mrn is not None
     if not _MRN.match(mrn.strip()):
         # The value is not repeated: it may be a patient identifier.

@@ -26,6 +26,7 @@ from bascule.kits.fonts import typefaces
 from bascule.kits.label_sheet import LABEL_WIDTH, on_labels, pages_for
 from bascule.laboratory.samples.runs import Run
 from bascule.laboratory.samples.sample import Sample
+from bascule.laboratory.texts import priority_name
 
 SMALLEST = 5.0
 
@@ -53,11 +54,12 @@ register(
 )
 
 
-def _time(moment: datetime, zone: tzinfo | None) -> str:
+def clock(moment: datetime, zone: tzinfo | None) -> str:
+    """A time as the laboratory's paper prints it: day/month hour:minute, in the hospital's zone."""
     return moment.astimezone(zone).strftime("%d/%m %H:%M")
 
 
-def _fitted(words: str, font: str, room: float, largest: float) -> tuple[float, list[str]]:
+def fitted(words: str, font: str, room: float, largest: float) -> tuple[float, list[str]]:
     """The size and lines at which `words` fit `room`: shrunk first, then on two lines; never cut."""
     size = largest
     while size > SMALLEST and stringWidth(words, font, size) > room:
@@ -97,16 +99,16 @@ def _draw_labels(
             canvas, x, y + 19 * mm
         )
         patient = t("lab_labels.patient", lang, ref=sample.patient)
-        size, lines = _fitted(patient, faces.bold, room, 9)
+        size, lines = fitted(patient, faces.bold, room, 9)
         canvas.setFont(faces.bold, size)
         for row, line in enumerate(lines):
             canvas.drawString(x, y + (15 - row * 2.5) * mm, line)
         test = names.get(sample.test) or sample.test
-        size, lines = _fitted(test, faces.regular, room, 8)
+        size, lines = fitted(test, faces.regular, room, 8)
         canvas.setFont(faces.regular, size)
         canvas.drawString(x, y + 8 * mm, lines[0] if len(lines) == 1 else sample.test)
-        collected = t("lab_labels.collected", lang, time=_time(sample.collected_at, zone), unit=sample.unit)
-        size, lines = _fitted(collected, faces.regular, room, 7.5)
+        collected = t("lab_labels.collected", lang, time=clock(sample.collected_at, zone), unit=sample.unit)
+        size, lines = fitted(collected, faces.regular, room, 7.5)
         canvas.setFont(faces.regular, size)
         for row, line in enumerate(lines):
             canvas.drawString(x, y + (4 - row * 2.2) * mm, line)
@@ -156,7 +158,7 @@ def _draw_manifest(
             margin, height - margin - 7 * mm, t("lab_labels.destination", lang, destination=destination)
         )
         departed = (
-            t("lab_labels.departed", lang, time=_time(run.departed_at, zone))
+            t("lab_labels.departed", lang, time=clock(run.departed_at, zone))
             if run.departed_at
             else t("lab_labels.not_departed", lang)
         )
@@ -175,12 +177,12 @@ def _draw_manifest(
             y = header()
         canvas.setFont(faces.regular, 8.5)
         test = names.get(sample.test) or sample.test
-        cells = (sample.number, test, sample.priority, _time(sample.collected_at, zone))
+        cells = (sample.number, test, priority_name(sample.priority, lang), clock(sample.collected_at, zone))
         for offset, cell in zip(columns, cells, strict=False):
-            size, lines = _fitted(cell, faces.regular, 50 * mm if offset == 30 * mm else 28 * mm, 8.5)
+            size, lines = fitted(cell, faces.regular, 50 * mm if offset == 30 * mm else 28 * mm, 8.5)
             canvas.setFont(faces.regular, size)
             canvas.drawString(margin + offset, y, lines[0] if len(lines) == 1 else sample.test)
-        size, lines = _fitted(sample.patient, faces.regular, room, 8.5)
+        size, lines = fitted(sample.patient, faces.regular, room, 8.5)
         canvas.setFont(faces.regular, size)
         for row, line in enumerate(lines):
             canvas.drawString(margin + columns[4], y - row * 3 * mm, line)

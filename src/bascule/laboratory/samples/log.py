@@ -21,6 +21,7 @@ from bascule.laboratory.admission import Admission, admit
 from bascule.laboratory.menu import Menu
 from bascule.laboratory.samples import store as tables
 from bascule.laboratory.samples.numbers import WrongCheckCharacter, parse_sample_number, sample_number
+from bascule.laboratory.samples.patient_ref import checked_ref
 from bascule.laboratory.samples.results import Result, amend, confirm, new_result
 from bascule.laboratory.samples.runs import Run, missing_in_transport, require_run_state
 from bascule.laboratory.samples.sample import FINAL_STATES, SCAN_STEPS, Outcome, Sample, SampleState, advance
@@ -90,7 +91,8 @@ def collect(
     priority: str | None = None,
 ) -> Sample:
     """Record a sample collected now, with a new number; UserError for an unknown test, a
-    request the menu refuses (its sentence), a missing patient reference or unit."""
+    request the menu refuses (its sentence), a missing unit, or a patient reference in doubt (a
+    downtime number failing its check character, an MRN the store does not know)."""
     test = hospital.laboratory.test(test_id)
     if test is None:
         known = [known.id for known in hospital.laboratory.tests]
@@ -110,6 +112,7 @@ def collect(
             fr=f"La priorité {chosen!r} n'est pas l'une de critical, urgent, routine.",
         )
     with writing(store_path) as connection:
+        reference = checked_ref(patient, lambda mrn: tables.mrn_known(connection, mrn))
         taken = tables.count_collected_since(connection, test.id, _local_midnight(hospital, at))
         admission = admission_at_request(menu, test.id, taken)
         if not admission.accepted:
@@ -117,7 +120,7 @@ def collect(
         sequence = tables.next_sequence(connection)
         sample = Sample(
             sample_number(sequence),
-            patient.strip(),
+            reference.text,
             test.id,
             cast(TestPriority, chosen),
             unit.strip(),
@@ -409,6 +412,9 @@ class WardView:
 
 
 def results_for_patient(store_path: Path, patient: str) -> WardView:
+    """A downtime number is read as collection stored it (its printed form), after its check
+    character: a miscopied one is refused, not answered "no result"."""
+    reference = checked_ref(patient, lambda _mrn: True)
     with connected(store_path, readonly=True) as connection:
-        found = tables.results_of(connection, patient.strip())
+        found = tables.results_of(connection, reference.text)
     return WardView(tuple(r for r in found if r.released), sum(1 for r in found if not r.released))

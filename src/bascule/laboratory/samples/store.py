@@ -144,6 +144,11 @@ def count_collected_since(connection: sqlite3.Connection, test: str, since: date
     return int(row[0])
 
 
+def mrn_known(connection: sqlite3.Connection, mrn: str) -> bool:
+    """Whether the continuity store holds a patient with this MRN (the snapshot's `patients`)."""
+    return connection.execute("SELECT 1 FROM patients WHERE mrn = ? LIMIT 1", (mrn,)).fetchone() is not None
+
+
 def _run(row: tuple[object, ...]) -> Run:
     return Run(
         id=str(row[0]),
@@ -274,3 +279,19 @@ def save_result(connection: sqlite3.Connection, value: Result, at: datetime) -> 
             stamp(at),
         ),
     )
+
+
+def results_of_unit(connection: sqlite3.Connection, unit: str) -> list[Result]:
+    """The results of the samples a care unit collected, oldest first."""
+    columns = ", ".join(f"r.{name.strip()}" for name in _RESULT_COLUMNS.split(","))
+    rows = connection.execute(
+        f"SELECT {columns} FROM lab_downtime_results r JOIN lab_samples s ON s.id = r.id "
+        "WHERE s.unit = ? ORDER BY r.entered_at, r.id",
+        (unit,),
+    ).fetchall()
+    return [_result(row) for row in rows]
+
+
+def units_collecting(connection: sqlite3.Connection) -> list[str]:
+    """The care units samples were collected by."""
+    return [str(row[0]) for row in connection.execute("SELECT DISTINCT unit FROM lab_samples ORDER BY unit")]

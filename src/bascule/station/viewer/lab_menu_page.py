@@ -10,9 +10,10 @@ from datetime import datetime
 
 from bascule.hospital.model import HospitalMap
 from bascule.hospital.naming import label_of
-from bascule.i18n import Lang, t
+from bascule.i18n import Lang
 from bascule.laboratory.menu import MenuLine
 from bascule.laboratory.publication import latest_menu_on
+from bascule.laboratory.texts import priority_name
 from bascule.snapshot.store import ContinuityStore
 
 
@@ -47,7 +48,7 @@ def lab_menu_shown(store: ContinuityStore, hospital: HospitalMap, lang: Lang) ->
         return MenuLineShown(
             line.id,
             line.test.name or line.id,
-            t(f"laboratory.priority_{line.test.priority}", lang),
+            priority_name(line.test.priority, lang),
             tuple(label_of(hospital, runner) for runner in line_runners),
             line.test.daily,
             line.why(lang),
