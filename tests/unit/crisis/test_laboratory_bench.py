@@ -17,6 +17,7 @@ from django.urls import reverse
 from bascule.crisis.models import Account
 from bascule.crisis.repository import STORE
 from bascule.crisis.roles import Role
+from bascule.downtime.numbers import DowntimeNumber
 from bascule.hospital.loading import demo_map_path, load_map
 from bascule.impact import assess
 from bascule.incident import hits as hit_cases
@@ -26,7 +27,9 @@ from bascule.laboratory.samples.numbers import sample_number
 from bascule.scenario import load_scenario
 from bascule.snapshot.store import ContinuityStore
 
-PATIENT = "MRN-SECRET-42"
+# A downtime number (its check character right): the sample log takes only a patient the store
+# knows or such a number. The page must never show it.
+PATIENT = DowntimeNumber("CHVO", "URG1", 42).text
 
 
 def stored(store: Path) -> tuple[object, ...]:
