@@ -21,7 +21,7 @@ def _stamp(moment: datetime) -> str:
 def publish_menu(store_path: Path, menu: Menu, *, by: str, at: datetime) -> PublishedMenu:
     """Record `menu` as the one the wards see from now on."""
     if not by.strip():
-        raise UserError("Say who publishes the menu (--by).", fr="Indiquez qui publie le menu (--by).")
+        raise UserError("Say who publishes the menu (--as).", fr="Indiquez qui publie le menu (--as).")
     published = publication(menu, by=by, at=at)
     stamp = _stamp(at)
     with writing(store_path) as connection:

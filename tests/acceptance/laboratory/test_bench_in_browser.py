@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,7 +27,6 @@ from bascule.hospital.loading import load_map
 from bascule.impact import assess
 from bascule.laboratory.menu import reduced_menu
 from bascule.laboratory.samples import log
-from bascule.snapshot.bundle import signature_path
 
 pytestmark = pytest.mark.integration
 
@@ -46,11 +44,8 @@ def bench(station_world: StationWorld, tmp_path: Path) -> Iterator[Bench]:  # no
     its own station and cell (the results added here must not look, to the shared cell's seal
     guard, like rows deleted from its next seal)."""
     require_peer("Chromium", CHROMIUM.exists(), "apt install chromium")
-    root, cell = tmp_path / "station", tmp_path / "cell"
-    shutil.copytree(station_world.root, root, symlinks=True)
-    shutil.copytree(station_world.cell, cell, symlinks=True, ignore=shutil.ignore_patterns("station"))
-    world = dataclasses.replace(station_world, root=root, cell=cell, clock_at=[])
-    store = cell / "store.sqlite"
+    world = station_world.own_copy(tmp_path)
+    store = world.cell / "store.sqlite"
     data = tmp_path / "crisis-data"
     data.mkdir()
     env = {**os.environ, "BASCULE_CRISIS_STORE": str(store)}
@@ -156,8 +151,7 @@ def test_a_technician_scans_at_the_bench_and_the_nurse_sees_the_results(bench: B
 
     # The cell seals the store again; the bundle reaches the ward's station.
     archive = world.seal_again(store)
-    shutil.copy(archive, world.root / "inbox")
-    shutil.copy(signature_path(archive), world.root / "inbox")
+    world.deliver(archive)
     nurse = Client(world.app())
     nurse.login("nadia")
     page = nurse.get(f"/patients/{world.inpatient.id}").text

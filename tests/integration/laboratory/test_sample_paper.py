@@ -3,14 +3,11 @@ whole (a 44-character one too), the barcode's number, the manifest's count and n
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from tests.lab_store import demo_store, known_mrns
-from tests.peers import require_peer
+from tests.pdf_text import printed
 
 from bascule.cli import main
 from bascule.clinical.records import Patient
@@ -18,16 +15,6 @@ from bascule.snapshot.store import ContinuityStore
 
 pytestmark = pytest.mark.integration
 LONG_REF = "0f8e2a4c-9b1d-4e7a-8c3f-2d6b5a9e1c47-LONGUUID"
-
-
-def printed(pdf: Path) -> str:
-    require_peer(
-        "pdftotext (poppler-utils)", shutil.which("pdftotext") is not None, "scripts/setup-system.sh"
-    )
-    out = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True
-    )
-    return re.sub(r"\s+", " ", out.stdout.decode())
 
 
 def bascule(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -4,15 +4,12 @@ critical value never printed, only counted with "appelez le laboratoire"; pages 
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from tests.lab_store import demo_store, known_mrns
-from tests.peers import require_peer
+from tests.pdf_text import printed
 
 from bascule.cli import main
 from bascule.hospital.loading import load_map
@@ -22,16 +19,6 @@ from bascule.laboratory.samples import log
 
 pytestmark = pytest.mark.integration
 MORNING = datetime(2026, 12, 6, 7, 0, tzinfo=UTC)
-
-
-def printed(pdf: Path) -> str:
-    require_peer(
-        "pdftotext (poppler-utils)", shutil.which("pdftotext") is not None, "scripts/setup-system.sh"
-    )
-    out = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True
-    )
-    return re.sub(r"\s+", " ", out.stdout.decode())
 
 
 def bascule(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -5,7 +5,9 @@ pinned keys, and its local accounts. `StationWorld.app()` gives the viewer's WSG
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -20,6 +22,7 @@ from tests.stations import PASSWORD, sealed_station
 from bascule.cli import main
 from bascule.clinical.records import Allergy, Patient, Stay
 from bascule.hospital.loading import load_map
+from bascule.snapshot.bundle import signature_path
 from bascule.snapshot.store import ContinuityStore
 from bascule.sources.synthetic.hospital import generate
 from bascule.sources.synthetic.to_store import store_hospital
@@ -86,6 +89,20 @@ class StationWorld:
             "demo",
         )
         return max((self.cell / "bundles").glob("bascule-*.tar.age"))
+
+    def own_copy(self, folder: Path) -> StationWorld:
+        """This station and its cell copied under `folder` (keys, bundles, the seal guard's memory):
+        a test that adds rows to the store must not look, to the shared cell's guard, like rows
+        deleted from its next seal."""
+        root, cell = folder / "station", folder / "cell"
+        shutil.copytree(self.root, root, symlinks=True)
+        shutil.copytree(self.cell, cell, symlinks=True, ignore=shutil.ignore_patterns("station"))
+        return dataclasses.replace(self, root=root, cell=cell, clock_at=[])
+
+    def deliver(self, archive: Path) -> None:
+        """A sealed bundle and its signature dropped into the station's inbox."""
+        shutil.copy(archive, self.root / "inbox")
+        shutil.copy(signature_path(archive), self.root / "inbox")
 
 
 def _extra_records(store_path: Path, data_time: datetime) -> tuple[str, str]:

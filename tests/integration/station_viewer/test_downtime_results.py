@@ -4,8 +4,6 @@ person confirmed it), the unconfirmed ones counted with the instruction to call 
 
 from __future__ import annotations
 
-import dataclasses
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,19 +13,13 @@ from bascule.hospital.loading import load_map
 from bascule.impact import assess
 from bascule.laboratory.menu import reduced_menu
 from bascule.laboratory.samples import log
-from bascule.snapshot.bundle import signature_path
 
 
 def test_the_wards_station_shows_the_laboratorys_downtime_results(
     station_world: StationWorld, tmp_path: Path
 ) -> None:
-    # Its own station and its own cell (keys, bundles, the seal guard's memory): the results added
-    # here must not look, to the shared cell's guard, like rows deleted from its next seal.
-    root, cell = tmp_path / "station", tmp_path / "cell"
-    shutil.copytree(station_world.root, root, symlinks=True)
-    shutil.copytree(station_world.cell, cell, symlinks=True, ignore=shutil.ignore_patterns("station"))
-    world = dataclasses.replace(station_world, root=root, cell=cell, clock_at=[])
-    store = cell / "store.sqlite"
+    world = station_world.own_copy(tmp_path)
+    store = world.cell / "store.sqlite"
     mrn = world.inpatient.mrn
     assert mrn is not None
     hospital = load_map("demo")
@@ -51,8 +43,7 @@ def test_the_wards_station_shows_the_laboratorys_downtime_results(
     log.confirm_result(store, troponin, by="bio2", at=at + timedelta(minutes=55))
 
     archive = world.seal_again(store)
-    shutil.copy(archive, world.root / "inbox")
-    shutil.copy(signature_path(archive), world.root / "inbox")
+    world.deliver(archive)
     client = Client(world.app())
     client.login("nadia")
     page = client.get(f"/patients/{world.inpatient.id}").text

@@ -4,10 +4,8 @@ run for now with the reason. Before any publication it says to call the laborato
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,19 +16,13 @@ from bascule.impact import assess
 from bascule.laboratory.menu import reduced_menu
 from bascule.laboratory.publication import publish_menu
 from bascule.scenario import load_scenario
-from bascule.snapshot.bundle import signature_path
 
 
 def test_the_wards_station_shows_the_menu_the_laboratory_published(
     station_world: StationWorld, tmp_path: Path
 ) -> None:
-    # Its own station and cell, as test_downtime_results does: the shared cell's seal guard must not
-    # see rows it never sealed.
-    root, cell = tmp_path / "station", tmp_path / "cell"
-    shutil.copytree(station_world.root, root, symlinks=True)
-    shutil.copytree(station_world.cell, cell, symlinks=True, ignore=shutil.ignore_patterns("station"))
-    world = dataclasses.replace(station_world, root=root, cell=cell, clock_at=[])
-    store = cell / "store.sqlite"
+    world = station_world.own_copy(tmp_path)
+    store = world.cell / "store.sqlite"
 
     client = Client(world.app())
     client.login("nadia")
@@ -43,8 +35,7 @@ def test_the_wards_station_shows_the_menu_the_laboratory_published(
     menu = reduced_menu(hospital, assess(hospital, hits))
     publish_menu(store, menu, by="dr.costa", at=world.data_time - timedelta(minutes=10))
     archive = world.seal_again(store)
-    shutil.copy(archive, world.root / "inbox")
-    shutil.copy(signature_path(archive), world.root / "inbox")
+    world.deliver(archive)
 
     client = Client(world.app())  # the station started again picks the new bundle up
     client.login("nadia")
