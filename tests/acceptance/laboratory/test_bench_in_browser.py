@@ -6,8 +6,10 @@ on the patient's page. A real `bascule serve` in Debian's Chromium, screenshots 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,11 +17,8 @@ from typing import Any
 
 import pytest
 from tests.crisis_browser import CHROMIUM, PASSWORD, login, shot
-from tests.integration.station_viewer.conftest import (  # noqa: F401 (fixture)
-    Client,
-    StationWorld,
-    station_world,
-)
+from tests.integration.station_viewer import conftest as stations
+from tests.integration.station_viewer.conftest import StationWorld, station_world  # noqa: F401 (fixture)
 from tests.peers import require_peer
 
 from bascule.crisis.testing import add_user, live_server
@@ -29,6 +28,7 @@ from bascule.laboratory.menu import reduced_menu
 from bascule.laboratory.samples import log
 
 pytestmark = pytest.mark.integration
+STATION_ARTIFACTS = Path(__file__).parents[2] / "_artifacts" / "station"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,6 +87,14 @@ def test_a_technician_scans_at_the_bench_and_the_nurse_sees_the_results(bench: B
     director.click("form[action$='/incidents/open/'] button")
     director.wait_for_selector(".summary")
     incident = director.url
+    # The pathology supplier is declared hit; the reduced menu is published to the wards.
+    director.goto(incident + "hits/")
+    director.fill("input[type=search]", "biolab")
+    director.click("#results tr[data-target='biolab'] button")
+    director.wait_for_selector("tr[data-hit='biolab']")
+    director.goto(incident + "laboratory/")
+    director.click("#publish-lab-menu")
+    director.wait_for_selector("[data-published='current']")
     director.context.close()
 
     tech = login(browser, bench.url, "tech1")
@@ -152,12 +160,53 @@ def test_a_technician_scans_at_the_bench_and_the_nurse_sees_the_results(bench: B
     # The cell seals the store again; the bundle reaches the ward's station.
     archive = world.seal_again(store)
     world.deliver(archive)
-    nurse = Client(world.app())
-    nurse.login("nadia")
-    page = nurse.get(f"/patients/{world.inpatient.id}").text
-    assert "Résultats rendus sans le système du laboratoire" in page
-    assert f'data-sample="{potassium}"' in page and "4.1 mmol/L" in page
-    assert (
-        f'data-sample="{troponin}"' in page and "confirmé par bio1" in page and "par téléphone, relu" in page
-    )
-    assert "data-awaiting=" not in page  # nothing left waiting for its second person
+    with served_station(world) as station:
+        nurse = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR").new_page()
+        nurse.goto(station + "/login")
+        nurse.fill("#name", "nadia")
+        nurse.fill("#password", stations.PASSWORD)
+        nurse.click("form button[type=submit]")
+        nurse.wait_for_url(station + "/")
+        nurse.goto(f"{station}/patients/{world.inpatient.id}")
+        section = nurse.locator("section.downtime-results")
+        assert "Résultats rendus sans le système du laboratoire" in section.inner_text()
+        potassium_row = nurse.locator(f"tr[data-sample='{potassium}']").inner_text()
+        assert "4.1 mmol/L" in potassium_row
+        troponin_row = nurse.locator(f"tr[data-sample='{troponin}']").inner_text()
+        assert "2.5 µg/L" in troponin_row and "confirmé par bio1" in troponin_row
+        assert "par téléphone, relu" in troponin_row
+        assert nurse.locator("[data-awaiting]").count() == 0  # nothing left waiting for its second person
+        section.scroll_into_view_if_needed()
+        shot_station(nurse, "lab-results-on-the-ward")
+        nurse.click("#nav-laboratory")
+        nurse.wait_for_selector("#lab-menu-restricted")
+        assert "director1" in nurse.inner_text("#lab-menu-published")
+        assert nurse.locator("#lab-menu-off tr[data-test='test-hba1c']").count() == 1
+        assert nurse.locator("#lab-menu-on tr[data-test='test-troponin']").count() == 1
+        shot_station(nurse, "lab-menu-on-the-ward")
+        nurse.context.close()
+
+
+@contextlib.contextmanager
+def served_station(world: StationWorld) -> Iterator[str]:
+    """The ward's station (its WSGI application, as `bascule station serve` runs it) on a free
+    loopback port in a thread, stopped at the end; yields its address."""
+    from waitress import create_server
+
+    from bascule.station.viewer.serving import close, run_until
+
+    server = create_server(world.app(), host="127.0.0.1", port=0, threads=2)
+    stop = threading.Event()
+    thread = threading.Thread(target=run_until, args=(server, stop), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        close(server, timeout=5)
+
+
+def shot_station(page: Any, name: str) -> None:
+    STATION_ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(STATION_ARTIFACTS / f"{name}.png"), full_page=True)

@@ -54,4 +54,5 @@ def test_the_wards_station_shows_the_menu_the_laboratory_published(
     assert troponin is not None
     assert "Troponine" in troponin.group(1) and "CHU de la Bièvre" in troponin.group(1)
     assert "<td>60</td>" in troponin.group(1) and "critique" in troponin.group(1)
+    assert "hépariné vert" in troponin.group(1)  # the tube to fill
     assert "Tout ce qui le réalise est hors service" in off.group(1)

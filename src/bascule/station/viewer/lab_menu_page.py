@@ -25,6 +25,7 @@ class MenuLineShown:
     runners: tuple[str, ...]
     daily: int
     why: str
+    tube: str = ""  # which tube to fill: the ward needs it more than anyone
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ def lab_menu_shown(store: ContinuityStore, hospital: HospitalMap, lang: Lang) ->
             tuple(label_of(hospital, runner) for runner in line_runners),
             line.test.daily,
             line.why(lang),
+            line.test.tube,
         )
 
     return LabMenuShown(
