@@ -14,10 +14,24 @@ NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 POLICY = BloodPolicy(supplier="efs", o_positive_women_from_age=50, thresholds=(("red_cells O-", 3),))
 
 
+# The patients the blood bank's tests issue to by MRN: a unit is traced only to a known patient.
+KNOWN_MRNS = ("880001", "880002", "1", "7", "42")
+
+
 def empty_store(folder: Path) -> Path:
+    """A store whose only patients are KNOWN_MRNS' (no stay, no record of theirs)."""
     path = folder / "store.sqlite"
     with ContinuityStore.open(path) as store:
         store.set_meta(hospital_id="chvo")
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            connection.executemany(
+                "INSERT INTO patients (id, version, family, given, sex, mrn) VALUES (?, '1', 'Patient', '', 'unknown', ?)",
+                [(f"pat-{mrn}", mrn) for mrn in KNOWN_MRNS],
+            )
+    finally:
+        connection.close()
     return path
 
 

@@ -554,3 +554,9 @@ def activities(
             )
         )
     return found
+
+
+def mrn_known(connection: sqlite3.Connection, mrn: str) -> bool:
+    """Whether the continuity store holds a patient with this MRN (the snapshot's `patients`): what
+    the laboratory and the blood bank check before recording anything against an MRN."""
+    return connection.execute("SELECT 1 FROM patients WHERE mrn = ? LIMIT 1", (mrn,)).fetchone() is not None

@@ -203,6 +203,10 @@ def test_a_day_through_the_cli(
             ["lab", "collect", "--patient", MISCOPIED, "--test", "test-hb", "--unit", "urgences"],
             "check character",
         ),
+        (
+            ["lab", "collect", "--patient", "PATIENT", "--test", "test-hb", "--unit", "urgence"],
+            "no care unit 'urgence' (did you mean \"urgences\"?)",
+        ),
         (["lab", "result", "NUMBER", "--value", "6.9", "--flag", "critical", "--phone"], "read back"),
         (["lab", "result", "NUMBER", "--value", "6.9", "--flag", "odd"], "flag"),
         (["lab", "result", "S000099-X", "--value", "6.9", "--flag", "normal"], "check character"),

@@ -66,6 +66,12 @@ REFUSED = {
     "unknown unit": (["issue", "--unit", "FR123 26 000009", "--mrn", "1"], "never received"),
     "issued twice": (["issue", "--unit", "FR123 26 000003", "--mrn", "1"], "not in stock"),
     "no recipient": (["issue", "--unit", "FR123 26 000001"], "exactly one"),
+    # A unit traced to a miscopied MRN breaks the legal chain: refused, the MRN not repeated.
+    "unknown MRN": (["issue", "--unit", "FR123 26 000001", "--mrn", "880009"], "not a patient"),
+    "unknown MRN in an emergency": (
+        ["emergency", "--mrn", "880009", "--sex", "M", "--age", "70"],
+        "not a patient",
+    ),
     "bad number": (
         ["receive", "--unit", "FR12", "--component", "plasma", "--group", "O-", "--expires", SOON],
         "donation",
@@ -138,7 +144,7 @@ def test_a_refusal_exits_2_and_changes_nothing(
     code, out, err = run(["blood", args[0], "--store", store, *args[1:]], capsys)
     assert code == 2, out + err
     assert words in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    assert "00042" not in err  # a patient's downtime number is never repeated in an error
+    assert "00042" not in err and "880009" not in err  # a patient reference is never repeated in an error
     assert blood_rows(store) == before
 
 

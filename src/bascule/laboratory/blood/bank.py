@@ -29,6 +29,7 @@ from bascule.laboratory.blood.stock import (
     stock_lines,
 )
 from bascule.laboratory.blood.units import BloodUnit, parse_component, parse_donation_number, parse_group
+from bascule.snapshot.queries import mrn_known
 
 DELIVERY_COLUMNS = ("donation", "component", "group", "expires")
 EMERGENCY_WINDOW = timedelta(hours=24)
@@ -127,8 +128,22 @@ def _in_stock(connection: sqlite3.Connection) -> list[BloodUnit]:
     return [u for u in tables.all_units(connection) if state_after(by_unit.get(u.donation, [])) == "in_stock"]
 
 
+def _require_known(connection: sqlite3.Connection, recipient: Recipient) -> None:
+    """An MRN must be a patient the continuity store knows: a unit traced to a miscopied MRN breaks
+    the legal chain. (A downtime number was checked by its check character when parsed.) The
+    sentence never repeats the reference."""
+    if recipient.kind == "mrn" and not mrn_known(connection, recipient.value):
+        raise UserError(
+            "This MRN is not a patient the continuity store knows: check the wristband (or use the "
+            "downtime number); nothing was recorded.",
+            fr="Cet IPP n'est pas un patient connu de la base de continuité : vérifiez le bracelet "
+            "(ou utilisez le numéro de secours) ; rien n'a été enregistré.",
+        )
+
+
 def issue(store: Path, donation: str, recipient: Recipient, by: str, at: datetime) -> BloodUnit:
     with writing(store) as connection:
+        _require_known(connection, recipient)
         unit, moves = _known(connection, donation)
         check_issue(unit, moves, at)
         tables.insert_movement(connection, Movement(unit.donation, "issued", at, by, recipient))
@@ -147,6 +162,7 @@ def emergency_issue(
     """Group-O red cells without a cross-match: the group per policy, the unit expiring first."""
     group = emergency_group(policy, sex, age)
     with writing(store) as connection:
+        _require_known(connection, recipient)
         unit = pick_emergency_unit(group, _in_stock(connection), at)
         tables.insert_movement(
             connection, Movement(unit.donation, "issued", at, by, recipient, emergency=True)

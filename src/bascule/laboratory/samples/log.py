@@ -25,6 +25,7 @@ from bascule.laboratory.samples.patient_ref import checked_ref
 from bascule.laboratory.samples.results import Result, amend, confirm, new_result
 from bascule.laboratory.samples.runs import Run, missing_in_transport, require_run_state
 from bascule.laboratory.samples.sample import FINAL_STATES, SCAN_STEPS, Outcome, Sample, SampleState, advance
+from bascule.snapshot.queries import mrn_known
 
 LANG_OF_ERRORS = "en"
 
@@ -91,7 +92,8 @@ def collect(
     priority: str | None = None,
 ) -> Sample:
     """Record a sample collected now, with a new number; UserError for an unknown test, a
-    request the menu refuses (its sentence), a missing unit, or a patient reference in doubt (a
+    request the menu refuses (its sentence), a missing unit or one the map does not have, or a
+    patient reference in doubt (a
     downtime number failing its check character, an MRN the store does not know)."""
     test = hospital.laboratory.test(test_id)
     if test is None:
@@ -111,8 +113,14 @@ def collect(
             f"The priority {chosen!r} is not one of critical, urgent, routine.",
             fr=f"La priorité {chosen!r} n'est pas l'une de critical, urgent, routine.",
         )
+    units = [known.id for known in hospital.units]
+    if units and unit.strip() not in units:  # a typo would keep the result off its ward's sheet
+        raise UserError(
+            f"The map has no care unit {unit.strip()!r}{did_you_mean(unit.strip(), units)}.",
+            fr=f"La carte n'a pas d'unité de soins {unit.strip()!r}{did_you_mean(unit.strip(), units, 'fr')}.",
+        )
     with writing(store_path) as connection:
-        reference = checked_ref(patient, lambda mrn: tables.mrn_known(connection, mrn))
+        reference = checked_ref(patient, lambda mrn: mrn_known(connection, mrn))
         taken = tables.count_collected_since(connection, test.id, _local_midnight(hospital, at))
         admission = admission_at_request(menu, test.id, taken)
         if not admission.accepted:

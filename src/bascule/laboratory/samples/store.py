@@ -144,11 +144,6 @@ def count_collected_since(connection: sqlite3.Connection, test: str, since: date
     return int(row[0])
 
 
-def mrn_known(connection: sqlite3.Connection, mrn: str) -> bool:
-    """Whether the continuity store holds a patient with this MRN (the snapshot's `patients`)."""
-    return connection.execute("SELECT 1 FROM patients WHERE mrn = ? LIMIT 1", (mrn,)).fetchone() is not None
-
-
 def _run(row: tuple[object, ...]) -> Run:
     return Run(
         id=str(row[0]),
