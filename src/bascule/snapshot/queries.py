@@ -560,3 +560,12 @@ def mrn_known(connection: sqlite3.Connection, mrn: str) -> bool:
     """Whether the continuity store holds a patient with this MRN (the snapshot's `patients`): what
     the laboratory and the blood bank check before recording anything against an MRN."""
     return connection.execute("SELECT 1 FROM patients WHERE mrn = ? LIMIT 1", (mrn,)).fetchone() is not None
+
+
+def identity_of_mrn(connection: sqlite3.Connection, mrn: str) -> tuple[str, str, str | None] | None:
+    """(family, given, birth date as stored) of the patient with this MRN, for a ward's paper that
+    must name the patient by two identifiers; None when the store has none."""
+    row = connection.execute(
+        "SELECT family, given, birth_date FROM patients WHERE mrn = ? ORDER BY version DESC LIMIT 1", (mrn,)
+    ).fetchone()
+    return None if row is None else (str(row[0]), str(row[1]), None if row[2] is None else str(row[2]))

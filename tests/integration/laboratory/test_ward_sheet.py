@@ -12,10 +12,12 @@ from tests.lab_store import demo_store, known_mrns
 from tests.pdf_text import printed
 
 from bascule.cli import main
+from bascule.downtime.numbers import DowntimeNumber
 from bascule.hospital.loading import load_map
 from bascule.impact import assess
 from bascule.laboratory.menu import reduced_menu
 from bascule.laboratory.samples import log
+from bascule.snapshot.store import ContinuityStore
 
 pytestmark = pytest.mark.integration
 MORNING = datetime(2026, 12, 6, 7, 0, tzinfo=UTC)
@@ -65,6 +67,8 @@ def test_the_emergency_units_sheet(store: Path, tmp_path: Path, capsys: pytest.C
     log.confirm_result(store, troponin, by="bio2", at=MORNING + timedelta(hours=1))
     resulted(store, second, "test-hb", "5.9", "g/dL", "critical", minutes=10)  # never confirmed
     resulted(store, elsewhere, "test-crp", "87", "mg/L", "abnormal", ward="cardiologie")
+    unnamed = DowntimeNumber("CHVO", "URG1", 42).text
+    resulted(store, unnamed, "test-glucose", "7.2", "mmol/L", "normal", minutes=15)
     sheet = tmp_path / "sheet.pdf"
     args = ["lab", "sheet", "--store", str(store), "--unit", "urgences", "--out", str(sheet)]
     code, out, err = bascule([*args, "--when", "2026-12-06T09:30+01:00"], capsys)
@@ -74,7 +78,14 @@ def test_the_emergency_units_sheet(store: Path, tmp_path: Path, capsys: pytest.C
     text = printed(sheet)
     assert "Urgences et UHCD : résultats de laboratoire" in text and "Imprimé le 06/12/2026 09:30" in text
     assert "page 1/1" in text
-    assert f"Patient (IPP / n° de secours) : {first}" in text and f": {second}" in text
+    # Named by two identifiers, as the bedside check wants: the name and birth date beside the MRN.
+    with ContinuityStore.open(store, readonly=True) as opened:
+        patient = opened.patient_by_mrn(first)
+    assert patient is not None and patient.birth_date is not None
+    named = f"{patient.family.upper()} {patient.given}, né(e) le {patient.birth_date:%d/%m/%Y} — IPP {first}"
+    assert named in text and f"— IPP {second}" in text
+    # A downtime number is printed as such: its wristband names the patient.
+    assert f"Patient (IPP / n° de secours) : {unnamed}" in text and "7.2 mmol/L" in text
     assert "4.1 mmol/L normal 06/12 08:50 laboratoire —" in text
     assert "2.5 µg/L ✱ critique 06/12 08:55 téléphone, relu bio2" in text
     assert "1 valeur(s) critique(s) en attente de confirmation : appelez le laboratoire." in text

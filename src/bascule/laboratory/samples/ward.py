@@ -6,7 +6,7 @@ sheet is the ward's own paper, so it may carry it (never a log or an error)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bascule.downtime.side_store import connected
@@ -15,6 +15,7 @@ from bascule.hospital.model import HospitalMap
 from bascule.hospital.naming import did_you_mean
 from bascule.laboratory.samples import store as tables
 from bascule.laboratory.samples.results import Result
+from bascule.snapshot.queries import identity_of_mrn
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,11 @@ class PatientResults:
     patient: str
     released: tuple[Result, ...]
     awaiting_confirmation: int
+    # "FAMILY Given, born YYYY-MM-DD" for an MRN the store knows: the bedside check wants the name
+    # and the birth date beside the number. Empty for a downtime number (its wristband names it).
+    family: str = ""
+    given: str = ""
+    born: str | None = None
 
     def __post_init__(self) -> None:
         if any(not r.released for r in self.released):
@@ -77,4 +83,12 @@ def ward_results(store_path: Path, hospital: HospitalMap, unit: str) -> WardResu
                 fr=f"Ni la carte ni le registre des échantillons n'a d'unité de soins {unit!r}"
                 f"{did_you_mean(unit, known, 'fr')}.",
             )
-        return ward_results_of(unit, tables.results_of_unit(connection, unit))
+        ward = ward_results_of(unit, tables.results_of_unit(connection, unit))
+        named = []
+        for patient in ward.patients:
+            identity = identity_of_mrn(connection, patient.patient)
+            if identity is not None:
+                family, given, born = identity
+                patient = replace(patient, family=family, given=given, born=born)
+            named.append(patient)
+        return replace(ward, patients=tuple(named))

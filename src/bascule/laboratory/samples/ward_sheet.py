@@ -10,9 +10,10 @@ instruction to call the laboratory. Drawn with the manifests' helpers (labels.py
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Literal
 
@@ -44,6 +45,10 @@ register(
         "patient": {
             "fr": "Patient (IPP / n° de secours) : {ref}",
             "en": "Patient (MRN / downtime no.): {ref}",
+        },
+        "patient_named": {
+            "fr": "{family} {given}, né(e) le {born} — IPP {ref}",
+            "en": "{family} {given}, born {born} — MRN {ref}",
         },
         "amended": {"fr": "{value} (corrigé)", "en": "{value} (amended)"},
         "awaiting_patient": {
@@ -179,13 +184,30 @@ def _cells(result: Result, names: Mapping[str, str], lang: Lang, zone: tzinfo | 
     )
 
 
+def _patient_title(patient: PatientResults, lang: Lang) -> str:
+    if not patient.family:
+        return t("ward_sheet.patient", lang, ref=patient.patient)
+    born = patient.born or "?"
+    with contextlib.suppress(ValueError):
+        day = date.fromisoformat(born)
+        born = day.strftime("%d/%m/%Y") if lang == "fr" else day.isoformat()
+    return t(
+        "ward_sheet.patient_named",
+        lang,
+        family=patient.family.upper(),
+        given=patient.given,
+        born=born,
+        ref=patient.patient,
+    )
+
+
 def _draw(
     canvas: Canvas, line: Line, y: float, names: Mapping[str, str], lang: Lang, zone: tzinfo | None
 ) -> None:
     faces = typefaces()
     room = A4[0] - 2 * MARGIN
     if line.kind == "patient" and line.patient is not None:
-        text = t("ward_sheet.patient", lang, ref=line.patient.patient)
+        text = _patient_title(line.patient, lang)
         size, lines = fitted(text, faces.bold, room, 10.5)
         canvas.setFont(faces.bold, size)
         for row, part in enumerate(lines):
