@@ -45,7 +45,7 @@ def median_of(repeats: int, call: Any) -> tuple[float, Any]:
     return statistics.median(times), value
 
 
-def measure(days: int, folder: Path) -> dict[str, Any]:
+def measure(days: int, folder: Path, per_day: int = A_DAY) -> dict[str, Any]:
     from bascule.downtime.numbers import DowntimeNumber
     from bascule.hospital.loading import load_map
     from bascule.impact import assess
@@ -66,9 +66,9 @@ def measure(days: int, folder: Path) -> dict[str, Any]:
     collected = []
     started = time.perf_counter()
     for day in range(days):
-        for index in range(A_DAY):
+        for index in range(per_day):
             at = start + timedelta(days=day, seconds=index * 100)
-            number = DowntimeNumber("CHVO", "URG1", (day * A_DAY + index) % 99999 + 1).text
+            number = DowntimeNumber("CHVO", "URG1", (day * per_day + index) % 99999 + 1).text
             sample = log.collect(
                 store, hospital, menu, patient=number, test_id=TESTS[(index * 7) % A_DAY],
                 unit="urgences", by="ide", at=at,
@@ -101,12 +101,14 @@ def measure(days: int, folder: Path) -> dict[str, Any]:
     lost_s, _ = median_of(15, lambda: log.lost_in_transport(store))
 
     expires = now + timedelta(days=30)
-    for serial in range(days * 60):  # about 60 red cell units a day through the bank
+    blood_units = days * per_day * 60 // A_DAY  # about 60 red cell units a day through the bank
+    for serial in range(blood_units):
         group = ("O-", "O+", "A+", "B+")[serial % 4]
         unit = BloodUnit(f"FR123 26 {serial:06d}", "red_cells", group, expires, now - timedelta(days=1))
         bank.receive(store, unit, "labo")
         if serial % 3 == 0:
-            bank.issue(store, unit.donation, parse_recipient(mrn=f"{700000 + serial}"), "labo", now)
+            recipient = parse_recipient(downtime=DowntimeNumber("CHVO", "BLOC", serial % 99999 + 1).text)
+            bank.issue(store, unit.donation, recipient, "labo", now)
     stock_s, _ = median_of(5, lambda: bank.stock_report(store, hospital.laboratory.blood_bank, now))
     return {
         "days": days,
@@ -118,7 +120,7 @@ def measure(days: int, folder: Path) -> dict[str, Any]:
         "whole_log_ms": round(baseline_s * 1000, 2),
         "ratio": round(baseline_s / board_s, 1),
         "lost_ms": round(lost_s * 1000, 2),
-        "blood_units": days * 60,
+        "blood_units": blood_units,
         "stock_report_ms": round(stock_s * 1000, 2),
     }
 
