@@ -48,3 +48,20 @@ def login(browser: object, server: str, name: str) -> object:
 def shot(page: object, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def open_demo_incident(page: object, title: str) -> str:
+    """Open an incident on the demo hospital from the home page; the incident board's address."""
+    page.fill("input[name=title]", title)  # type: ignore[attr-defined]
+    page.check("input[name=demo]")  # type: ignore[attr-defined]
+    page.click("form[action$='/incidents/open/'] button")  # type: ignore[attr-defined]
+    page.wait_for_selector(".summary")  # type: ignore[attr-defined]
+    return str(page.url)  # type: ignore[attr-defined]
+
+
+def declare_hit(page: object, board: str, target: str) -> None:
+    """Declare `target` (a node, segment or supplier id) hit from the incident's Declare page."""
+    page.goto(board + "hits/")  # type: ignore[attr-defined]
+    page.fill("input[type=search]", target)  # type: ignore[attr-defined]
+    page.click(f"#results tr[data-target='{target}'] button")  # type: ignore[attr-defined]
+    page.wait_for_selector(f"tr[data-hit='{target}']")  # type: ignore[attr-defined]

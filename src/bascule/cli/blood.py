@@ -3,7 +3,6 @@ downtime (issue 19), recorded unit by unit in the continuity store (the traceabi
 
 from __future__ import annotations
 
-import getpass
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,8 +11,8 @@ from typing import Annotated
 import typer
 
 from bascule import i18n
-from bascule.cli.context import environment, make_console
-from bascule.cli.options import map_lang, output_lang
+from bascule.cli.context import make_console
+from bascule.cli.options import StoreOption, acting, map_lang, output_lang
 from bascule.errors import UserError
 from bascule.hospital.laboratory import BloodPolicy
 from bascule.hospital.loading import load_map
@@ -50,7 +49,6 @@ blood_app = typer.Typer(
     no_args_is_help=True,
 )
 
-StoreOption = Annotated[Path, typer.Option("--store", metavar="FILE", help="The continuity store.")]
 LangOption = Annotated[
     str | None, typer.Option("--lang", metavar="fr|en", help="Language of the output (default: the map's).")
 ]
@@ -63,16 +61,6 @@ MrnOption = Annotated[str | None, typer.Option("--mrn", metavar="MRN", help="The
 NumberOption = Annotated[
     str | None, typer.Option("--downtime-number", metavar="NUMBER", help="The patient's downtime number.")
 ]
-
-
-def _by(given: str | None) -> str:
-    found = given or environment().get("USER") or environment().get("LOGNAME")
-    if found:
-        return found
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def _now() -> datetime:
@@ -114,7 +102,7 @@ def receive_command(
             raise UserError(
                 f"Cannot read the delivery file {delivery}.", fr=f"Impossible de lire le fichier {delivery}."
             ) from None
-        count = bank.receive_delivery(store, text, _by(by), now)
+        count = bank.receive_delivery(store, text, acting(by), now)
     else:
         if not (unit and component and group and expires):
             raise UserError(
@@ -128,7 +116,7 @@ def receive_command(
             bank.parse_expiry(expires),
             now,
         )
-        bank.receive(store, received, _by(by))
+        bank.receive(store, received, acting(by))
         count = 1
     make_console().print(t("blood.received", language, count=count))
 
@@ -145,7 +133,7 @@ def issue_command(
 ) -> None:
     """Issue a unit to a patient (MRN or downtime number)."""
     language = map_lang(lang, map_path)
-    issued = bank.issue(store, unit, parse_recipient(mrn=mrn, downtime=number), _by(by), _now())
+    issued = bank.issue(store, unit, parse_recipient(mrn=mrn, downtime=number), acting(by), _now())
     make_console().print(t("blood.issued", language, unit=issued.donation, group=issued.group))
 
 
@@ -168,7 +156,7 @@ def emergency_command(
             fr="--sex vaut F ou M ; omettez-le s'il est inconnu.",
         )
     recipient = parse_recipient(mrn=mrn, downtime=number)
-    issued = bank.emergency_issue(store, _policy(map_path), recipient, sex, age, _by(by), _now())
+    issued = bank.emergency_issue(store, _policy(map_path), recipient, sex, age, acting(by), _now())
     make_console().print(t("blood.issued", language, unit=issued.donation, group=issued.group))
 
 
@@ -181,7 +169,7 @@ def return_command(
     lang: LangOption = None,
 ) -> None:
     """Take an issued unit back unused (within 30 minutes of its issue)."""
-    returned = bank.return_unit(store, unit, _by(by), _now())
+    returned = bank.return_unit(store, unit, acting(by), _now())
     make_console().print(t("blood.returned", map_lang(lang, map_path), unit=returned.donation))
 
 
@@ -195,7 +183,7 @@ def destroy_command(
     lang: LangOption = None,
 ) -> None:
     """Destroy a unit, saying why."""
-    destroyed = bank.destroy(store, unit, reason, _by(by), _now())
+    destroyed = bank.destroy(store, unit, reason, acting(by), _now())
     make_console().print(t("blood.destroyed", map_lang(lang, map_path), unit=destroyed.donation))
 
 
@@ -204,7 +192,7 @@ def expire_command(
     store: StoreOption, by: ByOption = None, map_path: MapOption = "demo", lang: LangOption = None
 ) -> None:
     """Take every unit past its expiry out of stock."""
-    expired = bank.expire_due(store, _by(by), _now())
+    expired = bank.expire_due(store, acting(by), _now())
     make_console().print(t("blood.expired", map_lang(lang, map_path), count=len(expired)))
 
 
@@ -219,7 +207,7 @@ def alert_command(
 ) -> None:
     """Record the national blood supply alert level announced by the supplier."""
     parsed = parse_level(level)
-    bank.set_alert(store, parsed, _by(by), _now(), note)
+    bank.set_alert(store, parsed, acting(by), _now(), note)
     language = map_lang(lang, map_path)
     make_console().print(t("blood.alert", language, level=level_name(parsed, language)))
 

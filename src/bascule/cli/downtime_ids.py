@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Annotated
 
@@ -10,8 +9,8 @@ import typer
 from rich.table import Table
 
 from bascule import i18n
-from bascule.cli.context import environment, make_console
-from bascule.cli.options import output_lang
+from bascule.cli.context import make_console
+from bascule.cli.options import StoreOption, acting, output_lang
 from bascule.downtime.labels import write_label_sheets
 from bascule.downtime.numbers import DowntimeNumber
 from bascule.downtime.registry import allocate, allocations
@@ -45,18 +44,7 @@ downtime_app = typer.Typer(
     no_args_is_help=True,
 )
 
-StoreOption = Annotated[Path, typer.Option("--store", metavar="FILE", help="The continuity store.")]
 LangOption = Annotated[str | None, typer.Option("--lang", metavar="fr|en", help="Language of the output.")]
-
-
-def _by() -> str:
-    found = environment().get("USER") or environment().get("LOGNAME")
-    if found:
-        return found
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 @downtime_app.command("allocate")
@@ -83,7 +71,9 @@ def allocate_command(
             f"The folder {labels.parent} does not exist; create it first.",
             fr=f"Le dossier {labels.parent} n'existe pas ; créez-le d'abord.",
         )
-    allocation = allocate(store, site=site, station=station, unit=unit, count=count, allocated_by=by or _by())
+    allocation = allocate(
+        store, site=site, station=station, unit=unit, count=count, allocated_by=by or acting()
+    )
     numbers = allocation.numbers()
     console = make_console()
     console.print(

@@ -13,14 +13,16 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bascule.cli.context import environment, make_console
+from bascule.cli.context import make_console
 from bascule.cli.lab import lab_app
 from bascule.cli.options import (
     DownOption,
     IsolateOption,
     LangOption,
     ScenarioOption,
+    StoreOption,
     SupplierOption,
+    acting,
     map_and_scenario,
     map_lang,
     output_lang,
@@ -83,7 +85,6 @@ register_messages(
     },
 )
 
-StoreOption = Annotated[Path, typer.Option("--store", metavar="FILE", help="The continuity store.")]
 MapOption = Annotated[
     str, typer.Option("--map", metavar="MAP", help="The hospital map ('demo': the embedded one).")
 ]
@@ -99,10 +100,6 @@ WhenOption = Annotated[
 CodesArgument = Annotated[
     list[str] | None, typer.Argument(metavar="CODE...", help="Sample numbers (scanned).")
 ]
-
-
-def _by(name: str | None) -> str:
-    return name or environment().get("USER") or environment().get("LOGNAME") or "unknown"
 
 
 def moment(value: str | None) -> datetime:
@@ -158,7 +155,7 @@ def collect_command(
         patient=patient,
         test_id=test,
         unit=unit,
-        by=_by(by),
+        by=acting(by),
         at=moment(when),
         priority=priority,
     )
@@ -191,7 +188,7 @@ def scan_command(
     """Scan samples at a step; without CODE, one code per line from stdin (a barcode scanner)."""
     language = map_lang(lang, map_path)
     read = _codes(codes)
-    answers = log.scan(store, read, step, actor=_by(by), place=place, at=moment(when), reason=reason)
+    answers = log.scan(store, read, step, actor=acting(by), place=place, at=moment(when), reason=reason)
     for answer in answers:
         text = answer.french if language == "fr" else answer.message
         typer.echo(text, err=not answer.ok)
@@ -215,7 +212,7 @@ def run_start_command(
     """Open a run to a partner laboratory."""
     hospital_map = load_map(map_path)
     language = output_lang(lang, hospital_map)
-    run = log.start_run(store, hospital_map, destination, by=_by(by), at=moment(when))
+    run = log.start_run(store, hospital_map, destination, by=acting(by), at=moment(when))
     typer.echo(t("lab_samples.run_started", language, run=run.id, destination=run.destination))
 
 
@@ -232,7 +229,7 @@ def run_add_command(
     """Scan samples into an open run (they become sent); without CODE, read stdin."""
     language = map_lang(lang, map_path)
     read = _codes(codes)
-    added = log.add_to_run(store, run, read, actor=_by(by), at=moment(when))
+    added = log.add_to_run(store, run, read, actor=acting(by), at=moment(when))
     typer.echo(t("lab_samples.run_added", language, count=len(added), run=run.upper()))
 
 
@@ -262,7 +259,7 @@ def run_receive_command(
     """The run arrives: the samples scanned on arrival are received, the others missing."""
     language = map_lang(lang, map_path)
     read = _codes(codes)
-    arrived, missing = log.receive_run(store, run, read, actor=_by(by), at=moment(when))
+    arrived, missing = log.receive_run(store, run, read, actor=acting(by), at=moment(when))
     typer.echo(
         t("lab_samples.run_received", language, run=run.upper(), arrived=len(arrived), missing=len(missing))
     )
@@ -292,7 +289,14 @@ def result_command(
     language = map_lang(lang, map_path)
     if amend:
         amended = log.amend_result(
-            store, code, value=value, unit=unit, flag=flag, reason=reason or "", by=_by(by), at=moment(when)
+            store,
+            code,
+            value=value,
+            unit=unit,
+            flag=flag,
+            reason=reason or "",
+            by=acting(by),
+            at=moment(when),
         )
         typer.echo(t("lab_samples.amended", language, number=amended.sample))
         result = amended
@@ -303,7 +307,7 @@ def result_command(
             value=value,
             unit=unit,
             flag=flag,
-            by=_by(by),
+            by=acting(by),
             at=moment(when),
             channel="phone" if phone else "lab",
             read_back=read_back,
@@ -325,7 +329,7 @@ def confirm_command(
     lang: LangOption = None,
 ) -> None:
     """Confirm a critical value as the second person: it is released to the wards."""
-    confirmed = log.confirm_result(store, code, by=_by(by), at=moment(when))
+    confirmed = log.confirm_result(store, code, by=acting(by), at=moment(when))
     typer.echo(t("lab_samples.confirmed", map_lang(lang, map_path), number=confirmed.sample))
 
 

@@ -12,12 +12,11 @@ from bascule.cli.lab import lab_app
 from bascule.cli.lab_samples import (
     MapOption,
     OutOption,
-    StoreOption,
     hospital_zone,
     moment,
     test_names,
 )
-from bascule.cli.options import LangOption, output_lang
+from bascule.cli.options import LangOption, StoreOption, output_lang
 from bascule.hospital.loading import load_map
 from bascule.i18n import t
 from bascule.laboratory.samples.ward import ward_results

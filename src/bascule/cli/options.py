@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -37,6 +38,7 @@ ScenarioOption = Annotated[
         "--scenario", metavar="NAME|FILE", help="A scenario file, or an embedded scenario of the demo map."
     ),
 ]
+StoreOption = Annotated[Path, typer.Option("--store", metavar="FILE", help="The continuity store.")]
 LangOption = Annotated[
     str | None, typer.Option("--lang", metavar="fr|en", help="Language of the output (default: the map's).")
 ]
@@ -97,6 +99,13 @@ def read_password(password_file: Path | None) -> str:
         ) from None
 
 
-def acting(name: str | None) -> str:
-    """Who does it: the name given, else the login, else "unknown" (recorded, never guessed further)."""
-    return name or environment().get("USER") or environment().get("LOGNAME") or "unknown"
+def acting(name: str | None = None) -> str:
+    """Who does it, as recorded: the name given, else the login (USER, LOGNAME, then the account's
+    own name), else "unknown"."""
+    found = name or environment().get("USER") or environment().get("LOGNAME")
+    if found:
+        return found
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.crisis_browser import CHROMIUM, PASSWORD, login, shot
+from tests.crisis_browser import CHROMIUM, PASSWORD, declare_hit, login, open_demo_incident, shot
 from tests.integration.station_viewer import conftest as stations
 from tests.integration.station_viewer.conftest import StationWorld, station_world  # noqa: F401 (fixture)
 from tests.peers import require_peer
@@ -82,16 +82,9 @@ def test_a_technician_scans_at_the_bench_and_the_nurse_sees_the_results(bench: B
     )
 
     director = login(browser, bench.url, "director1")
-    director.fill("input[name=title]", "Panne du laboratoire")
-    director.check("input[name=demo]")
-    director.click("form[action$='/incidents/open/'] button")
-    director.wait_for_selector(".summary")
-    incident = director.url
+    incident = open_demo_incident(director, "Panne du laboratoire")
     # The pathology supplier is declared hit; the reduced menu is published to the wards.
-    director.goto(incident + "hits/")
-    director.fill("input[type=search]", "biolab")
-    director.click("#results tr[data-target='biolab'] button")
-    director.wait_for_selector("tr[data-hit='biolab']")
+    declare_hit(director, incident, "biolab")
     director.goto(incident + "laboratory/")
     director.click("#publish-lab-menu")
     director.wait_for_selector("[data-published='current']")

@@ -25,9 +25,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
-from tests.crisis_browser import CHROMIUM, PASSWORD, login, shot
+from tests.crisis_browser import CHROMIUM, PASSWORD, declare_hit, login, open_demo_incident, shot
 from tests.lab_store import demo_store, known_mrns
 from tests.peers import require_peer
 
@@ -63,16 +64,10 @@ def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str], stdin: str | None = None) -> tuple[int, str]:
-    if stdin is not None:
-        import sys
-
-        saved, sys.stdin = sys.stdin, io.StringIO(stdin)
-    try:
+def run(args: list[str], capsys: pytest.CaptureFixture[str], stdin: str = "") -> tuple[int, str]:
+    """A command as a French-speaking user runs it, with `stdin` typed in (a scanner's lines)."""
+    with mock.patch("sys.stdin", io.StringIO(stdin)):
         code = main(args, environ={"USER": "labo", "LANG": "fr_FR.UTF-8"})
-    finally:
-        if stdin is not None:
-            sys.stdin = saved
     captured = capsys.readouterr()
     return code, captured.out + captured.err
 
@@ -104,15 +99,8 @@ def test_the_synnovis_day_on_the_demo_hospital(
 
     # 06:00 — the pathology supplier is hit; the director declares it.
     director = login(browser, url, "director1")
-    director.fill("input[name=title]", "Prestataire de biologie attaqué")
-    director.check("input[name=demo]")
-    director.click("form[action$='/incidents/open/'] button")
-    director.wait_for_selector(".summary")
-    board = director.url
-    director.goto(board + "hits/")
-    director.fill("input[type=search]", "biolab")
-    director.click("#results tr[data-target='biolab'] button")
-    director.wait_for_selector("tr[data-hit='biolab']")
+    board = open_demo_incident(director, "Prestataire de biologie attaqué")
+    declare_hit(director, board, "biolab")
 
     # The menu shrinks: HbA1c has no runner without the laboratory system. It is published.
     director.goto(board + "laboratory/")

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.lab_store import demo_store, known_mrns
+from tests.lab_store import resulted as lab_result
 from tests.pdf_text import printed
 
 from bascule.cli import main
 from bascule.downtime.numbers import DowntimeNumber
-from bascule.hospital.loading import load_map
-from bascule.impact import assess
-from bascule.laboratory.menu import reduced_menu
 from bascule.laboratory.samples import log
 from bascule.snapshot.store import ContinuityStore
 
@@ -30,29 +29,11 @@ def bascule(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
 
 
 def resulted(
-    store: Path,
-    patient: str,
-    test: str,
-    value: str,
-    unit: str,
-    flag: str,
-    *,
-    ward: str = "urgences",
-    phoned: bool = False,
-    minutes: int = 0,
+    store: Path, patient: str, test: str, value: str, unit: str, flag: str, *, minutes: int = 0, **more: Any
 ) -> str:
-    hospital = load_map("demo")
-    at = MORNING + timedelta(minutes=minutes)
-    number = log.collect(
-        store, hospital, reduced_menu(hospital, assess(hospital)), patient=patient, test_id=test,
-        unit=ward, by="ide1", at=at,
-    ).number  # fmt: skip
-    log.scan(store, [number], "received", actor="tech1", place="lab", at=at + timedelta(minutes=20))
-    log.enter_result(
-        store, number, value=value, unit=unit, flag=flag, by="tech1", at=at + timedelta(minutes=50),
-        channel="phone" if phoned else "lab", read_back=phoned,
-    )  # fmt: skip
-    return number
+    return lab_result(
+        store, patient, test, value, unit, flag, at=MORNING + timedelta(minutes=minutes), **more
+    )
 
 
 @pytest.fixture

@@ -8,10 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from tests.integration.station_viewer.conftest import Client, StationWorld
+from tests.lab_store import resulted as lab_result
 
-from bascule.hospital.loading import load_map
-from bascule.impact import assess
-from bascule.laboratory.menu import reduced_menu
 from bascule.laboratory.samples import log
 
 
@@ -22,20 +20,10 @@ def test_the_wards_station_shows_the_laboratorys_downtime_results(
     store = world.cell / "store.sqlite"
     mrn = world.inpatient.mrn
     assert mrn is not None
-    hospital = load_map("demo")
-    menu = reduced_menu(hospital, assess(hospital))
     at = world.data_time - timedelta(hours=2)
 
     def resulted(test: str, value: str, unit: str, flag: str, phoned: bool = False) -> str:
-        number = log.collect(
-            store, hospital, menu, patient=mrn, test_id=test, unit="urgences", by="ide1", at=at
-        ).number
-        log.scan(store, [number], "received", actor="tech1", place="lab", at=at + timedelta(minutes=20))
-        log.enter_result(
-            store, number, value=value, unit=unit, flag=flag, by="tech1", at=at + timedelta(minutes=50),
-            channel="phone" if phoned else "lab", read_back=phoned,
-        )  # fmt: skip
-        return number
+        return lab_result(store, mrn, test, value, unit, flag, at=at, phoned=phoned)
 
     potassium = resulted("test-kalium", "4.1", "mmol/L", "normal")
     troponin = resulted("test-troponin", "2.5", "µg/L", "critical", phoned=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -56,3 +57,21 @@ def test_the_wards_station_shows_the_menu_the_laboratory_published(
     assert "<td>60</td>" in troponin.group(1) and "critique" in troponin.group(1)
     assert "hépariné vert" in troponin.group(1)  # the tube to fill
     assert "Tout ce qui le réalise est hors service" in off.group(1)
+
+
+def test_a_damaged_publication_is_said_on_the_page_not_a_server_error(
+    station_world: StationWorld, tmp_path: Path
+) -> None:
+    world = station_world.own_copy(tmp_path)
+    store = world.cell / "store.sqlite"
+    hospital = load_map("demo")
+    publish_menu(store, reduced_menu(hospital, assess(hospital)), by="dr.costa", at=world.data_time)
+    with sqlite3.connect(store) as connection:
+        connection.execute("UPDATE lab_menus SET lines = 'not json'")
+    connection.close()
+    world.deliver(world.seal_again(store))
+    client = Client(world.app())
+    client.login("nadia")
+    answer = client.get("/laboratory")
+    assert answer.status == 200 and 'id="lab-menu-problem"' in answer.text
+    assert "publiez-le de nouveau" in html.unescape(answer.text)

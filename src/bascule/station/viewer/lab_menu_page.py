@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bascule.errors import UserError
 from bascule.hospital.model import HospitalMap
 from bascule.hospital.naming import label_of
 from bascule.i18n import Lang
@@ -37,10 +38,14 @@ class LabMenuShown:
     restricted: bool
     on_menu: tuple[MenuLineShown, ...]
     off_menu: tuple[MenuLineShown, ...]
+    problem: str = ""  # the publication in this copy cannot be read: said, not a server error
 
 
 def lab_menu_shown(store: ContinuityStore, hospital: HospitalMap, lang: Lang) -> LabMenuShown:
-    published = store.read(latest_menu_on)
+    try:
+        published = store.read(latest_menu_on)
+    except UserError as error:
+        return LabMenuShown(None, "", False, (), (), error.in_lang(lang))
     if published is None:
         return LabMenuShown(None, "", False, (), ())
     menu = published.as_menu(hospital)
