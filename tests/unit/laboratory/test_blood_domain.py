@@ -47,8 +47,23 @@ def test_donation_numbers_are_written_one_way(text: str) -> None:
     assert parse_donation_number(text) == "FR123 26 123456"
 
 
+# As the bag's label and barcode give it (ISBT 128): the worked example of the UK Red Book's annex 2,
+# G1234 98 654321, has the check character H (ISO 7064 MOD 37-2 checksum 17, barcode flags 77).
 @pytest.mark.parametrize(
-    "text", ["", "FR12 26 123456", "FR123 26 12345", "123456 26 123456", "FR123-26-123456"]
+    "text", ["G1234 98 654321 H", "g123498654321h", "=G12349865432100", "=G12349865432177"]
+)
+def test_a_donation_number_as_the_bag_gives_it(text: str) -> None:
+    assert parse_donation_number(text) == "G1234 98 654321"
+
+
+@pytest.mark.parametrize("text", ["G1234 98 654321 J", "=G12349865432178", "G1234 98 654312 H"])
+def test_a_donation_number_with_a_wrong_check_character_is_refused(text: str) -> None:
+    with pytest.raises(UserError, match="check character of donation number"):
+        parse_donation_number(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "FR12 26 123456", "FR123 26 12345", "123456 26 123456", "FR123-26-123456", "=G123498654321"]
 )
 def test_other_donation_numbers_are_refused(text: str) -> None:
     with pytest.raises(UserError, match="not a donation number"):

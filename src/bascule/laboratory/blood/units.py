@@ -3,7 +3,11 @@
 Donation numbers are written ISBT 128 style, `FR123 26 123456`: the collecting facility (a letter
 then 4 letters or digits), the year of collection (2 digits) and the serial (6 digits). Spaces may
 be missing or doubled on input; the unit is stored with the number written with single spaces.
-Anything else is refused: a mistyped number would break the traceability chain.
+A number also comes as the bag's barcode types it (`=G12349865432100`: the data identifier `=`,
+the 13 characters, then 2 flag characters) or as its label prints it, followed by the boxed check
+character (`G1234 98 654321 H`). The check character, and flags that carry it (60 + the ISO 7064
+MOD 37-2 checksum), are verified. Anything else is refused: a mistyped number would break the
+traceability chain.
 """
 
 from __future__ import annotations
@@ -12,21 +16,39 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from bascule.downtime.check_character import ALPHABET, check_character
 from bascule.errors import UserError
 from bascule.hospital.laboratory import ABO_RHD, COMPONENTS, Component
 
-_DONATION = re.compile(r"^([A-Z][A-Z0-9]{4})\s*([0-9]{2})\s*([0-9]{6})$")
+_DONATION = re.compile(r"^([A-Z][A-Z0-9]{4})\s*([0-9]{2})\s*([0-9]{6})(?:\s*([0-9A-Z*]))?$")
+_SCANNED = re.compile(r"^=([A-Z][A-Z0-9]{4})([0-9]{2})([0-9]{6})([0-9]{2})$")
 
 
 def parse_donation_number(text: str) -> str:
-    """`text` written as `FR123 26 123456`; UserError for anything else."""
-    match = _DONATION.match(text.strip().upper())
+    """`text` written as `FR123 26 123456` (or scanned, or with its check character); UserError
+    for anything else, or for a check character that does not match."""
+    cleaned = text.strip().upper()
+    scanned = _SCANNED.match(cleaned)
+    match = scanned or _DONATION.match(cleaned)
     if match is None:
         raise UserError(
             f"{text!r} is not a donation number written like FR123 26 123456.",
             fr=f"{text!r} n'est pas un numéro de don écrit comme FR123 26 123456.",
         )
-    return " ".join(match.groups())
+    facility, year, serial, check = match.groups()
+    body = f"{facility}{year}{serial}"
+    expected = check_character(body)
+    if scanned is not None:
+        flags = int(check)
+        wrong = 60 <= flags <= 96 and flags - 60 != ALPHABET.index(expected)
+    else:
+        wrong = check is not None and check != expected
+    if wrong:
+        raise UserError(
+            f"The check character of donation number {facility} {year} {serial} is wrong: read it again from the bag.",
+            fr=f"Le caractère de contrôle du numéro de don {facility} {year} {serial} est faux : relisez-le sur la poche.",
+        )
+    return f"{facility} {year} {serial}"
 
 
 def parse_component(text: str) -> Component:
