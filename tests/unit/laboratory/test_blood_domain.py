@@ -73,7 +73,11 @@ def test_other_donation_numbers_are_refused(text: str) -> None:
 def test_groups_must_be_full() -> None:
     assert parse_group("o neg") == "O-"
     assert parse_group("AB+") == "AB+"
-    for text in ("O", "A", "Rh-", "C+"):
+    # As labels and delivery notes write them: French labels' older RH:-1, zero for O.
+    for text, group in (("O RH:-1", "O-"), ("A Rh:1", "A+"), ("0 Rh neg", "O-"), ("B RhD négatif", "B-")):
+        assert parse_group(text) == group
+    # "A1" is the A1 subgroup, its RhD not said: never read as A+.
+    for text in ("O", "A", "Rh-", "C+", "A1", "O RH:2", "O+-"):
         with pytest.raises(UserError, match="not a full ABO/RhD group"):
             parse_group(text)
     with pytest.raises(UserError, match="Unknown blood component"):

@@ -61,15 +61,25 @@ def parse_component(text: str) -> Component:
     )
 
 
+# A group as labels and delivery notes write it: "O-", "O neg", "O RhD négatif", "O RH:-1" (the
+# French label's older notation), "0 Rh neg" (zero for O, as much of Europe writes it).
+_SIGN = r"\+|-|POS|POSITI[FV]E?|NEG|N[EÉ]GATI[FV]E?"
+# "1" and "-1" only after "RH": "A1" alone is the A1 subgroup, its RhD not said.
+_GROUP = re.compile(rf"^(AB|A|B|O|0)\s*(?:RH\s*D?\s*:?\s*({_SIGN}|-1|1)|({_SIGN}))$")
+
+
 def parse_group(text: str) -> str:
-    """An ABO/RhD group such as "O-" or "AB+" (also written "O neg", "o pos")."""
-    cleaned = text.strip().upper().replace(" ", "").replace("NEG", "-").replace("POS", "+")
-    if cleaned not in ABO_RHD:
+    """An ABO/RhD group such as "O-" or "AB+", however a label writes it (see _GROUP)."""
+    match = _GROUP.match(" ".join(text.strip().upper().split()))
+    if match is None:
         raise UserError(
             f"{text!r} is not a full ABO/RhD group: use one of {', '.join(ABO_RHD)}.",
             fr=f"{text!r} n'est pas un groupe ABO/RhD complet : utilisez {', '.join(ABO_RHD)}.",
         )
-    return cleaned
+    abo, after_rh, bare = match.groups()
+    rhd = after_rh or bare
+    sign = "-" if rhd.startswith(("-", "N")) else "+"
+    return f"{'O' if abo == '0' else abo}{sign}"
 
 
 @dataclass(frozen=True, slots=True)
