@@ -82,6 +82,28 @@ def test_groups_must_be_full() -> None:
             parse_group(text)
     with pytest.raises(UserError, match="Unknown blood component"):
         parse_component("whole_blood")
+    # As French and English delivery notes name them.
+    assert [parse_component(c) for c in ("CGR", "pfc", "MCP", "Red cells")] == [
+        "red_cells",
+        "plasma",
+        "platelets",
+        "red_cells",
+    ]
+
+
+def test_a_delivery_saved_by_a_french_spreadsheet() -> None:
+    from bascule.laboratory.blood.bank import parse_delivery
+
+    text = (
+        "\ufeffdonation;component;group;expires\r\n"
+        "=G12349865432177;CGR;O RH:-1;2026-12-20T23:59+01:00\r\n"
+        "FR123 26 000002;PFC;AB+;2027-06-01T00:00+01:00\r\n"
+    )
+    units = parse_delivery(text, NOW)
+    assert [(u.donation, u.component, u.group) for u in units] == [
+        ("G1234 98 654321", "red_cells", "O-"),
+        ("FR123 26 000002", "plasma", "AB+"),
+    ]
 
 
 def test_a_recipient_is_one_mrn_or_one_checked_downtime_number() -> None:

@@ -3,7 +3,8 @@ that is refused changes nothing.
 
 A delivery CSV has a header line and one unit a line: `donation,component,group,expires`, with
 `expires` an ISO 8601 date-time with its offset (`2026-12-20T23:59:00+01:00`); a delivery with
-one bad line is refused whole.
+one bad line is refused whole. A spreadsheet's file is taken too: `;` between columns, a leading
+byte-order mark, components named as French notes name them (CGR, PFC, CPA, MCP).
 """
 
 from __future__ import annotations
@@ -70,7 +71,10 @@ def parse_expiry(text: str) -> datetime:
 
 def parse_delivery(text: str, at: datetime) -> list[BloodUnit]:
     """The units of a delivery CSV (layout in the module's docstring); UserError naming the line."""
-    rows = list(csv.reader(io.StringIO(text)))
+    text = text.removeprefix("\ufeff")  # as a spreadsheet saves it
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","  # French spreadsheets use ;
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if not rows or tuple(cell.strip().lower() for cell in rows[0]) != DELIVERY_COLUMNS:
         raise UserError(
             f"A delivery file starts with the header {','.join(DELIVERY_COLUMNS)}.",

@@ -51,10 +51,28 @@ def parse_donation_number(text: str) -> str:
     return f"{facility} {year} {serial}"
 
 
+# Components as French and English delivery notes name them.
+_COMPONENT_NAMES: dict[str, Component] = {
+    "red_cells": "red_cells",
+    "cgr": "red_cells",  # concentré de globules rouges
+    "rbc": "red_cells",
+    "red cells": "red_cells",
+    "plasma": "plasma",
+    "pfc": "plasma",  # plasma frais congelé
+    "ffp": "plasma",
+    "platelets": "platelets",
+    "plaquettes": "platelets",
+    "cpa": "platelets",  # concentré de plaquettes d'aphérèse
+    "mcp": "platelets",  # mélange de concentrés plaquettaires
+    "mcps": "platelets",
+    "plt": "platelets",
+}
+
+
 def parse_component(text: str) -> Component:
-    for component in COMPONENTS:
-        if text.strip().lower() == component:
-            return component
+    found = _COMPONENT_NAMES.get(" ".join(text.strip().lower().split()))
+    if found is not None:
+        return found
     raise UserError(
         f"Unknown blood component {text!r}: use one of {', '.join(COMPONENTS)}.",
         fr=f"Composant sanguin inconnu {text!r} : utilisez {', '.join(COMPONENTS)}.",
